@@ -1,0 +1,73 @@
+// Builds the extension bundle, the bundled mcp-remote launcher and the test bundles.
+//   node esbuild.mjs               development build (sourcemaps)
+//   node esbuild.mjs --production  minified extension + mcp-remote, no tests
+//   node esbuild.mjs --watch       rebuild on change
+import * as esbuild from 'esbuild';
+import { readdirSync, statSync, mkdirSync, copyFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const node = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning' };
+
+/** Every *.ts under dir whose name passes keep(). */
+function files(dir, keep) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...files(p, keep));
+    else if (name.endsWith('.ts') && !name.endsWith('.d.ts') && keep(p)) out.push(p);
+  }
+  return out;
+}
+
+const builds = [
+  // The extension: one CommonJS file, `vscode` provided by the editor.
+  {
+    ...node,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    format: 'cjs',
+    external: ['vscode'],
+    sourcemap: !production,
+    minify: production,
+  },
+  // mcp-remote (pinned dependency), bundled into one ESM file that the pool runs with the
+  // editor's own Node runtime: no npx, no registry round trip, nothing else to ship.
+  {
+    ...node,
+    entryPoints: { 'mcp-remote/proxy': 'node_modules/mcp-remote/dist/proxy.js' },
+    outdir: 'dist',
+    outExtension: { '.js': '.mjs' },
+    format: 'esm',
+    minify: production,
+    // Some dependencies still call require(); give the ESM bundle one.
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  },
+];
+
+if (!production) {
+  builds.push({
+    ...node,
+    entryPoints: [
+      ...files('test', (p) => !p.includes('editor/')),
+      ...(existsSync('test/editor/suite') ? files('test/editor/suite', () => true) : []),
+    ],
+    outdir: 'out/test',
+    outbase: 'test',
+    format: 'cjs',
+    sourcemap: true,
+    external: ['vscode', 'mocha'],
+  });
+}
+
+mkdirSync('dist/mcp-remote', { recursive: true });
+copyFileSync('node_modules/mcp-remote/LICENSE', 'dist/mcp-remote/LICENSE');
+
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+  console.log('esbuild: watching for changes');
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}
