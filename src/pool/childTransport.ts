@@ -1,0 +1,93 @@
+// An MCP Transport over the stdio of a child process that the pool spawned and owns.
+// Framing and message validation are the SDK's (ReadBuffer / serializeMessage); this class
+// only moves bytes. The SDK's StdioClientTransport spawns its own child, which would hide the
+// process tree from us (it signals only the direct child on close) — hence this thin layer.
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+
+/** The message was provably never handed to the child: it is safe to send it elsewhere. */
+export class NotSentError extends Error {
+  constructor(reason: string) {
+    super(`message not sent: ${reason}`);
+    this.name = 'NotSentError';
+  }
+}
+
+export class ChildProcessTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+
+  private readonly buffer: ReadBuffer;
+  private closed = false;
+  /** Lines on stdout that were not JSON-RPC (servers that print logs to stdout). */
+  garbageLines = 0;
+
+  constructor(
+    private readonly child: ChildProcessWithoutNullStreams,
+    maxMessageBytes: number,
+  ) {
+    this.buffer = new ReadBuffer({ maxBufferSize: maxMessageBytes });
+  }
+
+  async start(): Promise<void> {
+    this.child.stdout.on('data', (chunk: Buffer) => {
+      try {
+        this.buffer.append(chunk);
+      } catch (e) {
+        this.onerror?.(e as Error);
+        return;
+      }
+      this.drain();
+    });
+    this.child.stdout.on('end', () => this.handleClose());
+    this.child.on('exit', () => this.handleClose());
+    // EPIPE when the child is gone: reported through 'exit'; don't let it become an uncaught error.
+    this.child.stdin.on('error', (e) => this.onerror?.(e));
+    this.child.stdout.on('error', (e) => this.onerror?.(e));
+  }
+
+  private drain(): void {
+    for (;;) {
+      let message: JSONRPCMessage | null;
+      try {
+        message = this.buffer.readMessage();
+      } catch (e) {
+        this.garbageLines++;
+        this.onerror?.(new Error(`server printed a line that is not JSON-RPC: ${(e as Error).message.slice(0, 200)}`));
+        continue;
+      }
+      if (message === null) return;
+      this.onmessage?.(message);
+    }
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    const stdin = this.child.stdin;
+    if (this.closed || !stdin.writable || stdin.destroyed || this.child.exitCode !== null || this.child.signalCode !== null) {
+      return Promise.reject(new NotSentError('the server process is not running'));
+    }
+    return new Promise((resolve) => {
+      // Once write() is called the bytes may reach the child: from here on it counts as sent.
+      if (stdin.write(serializeMessage(message))) resolve();
+      else {
+        stdin.once('drain', resolve);
+        stdin.once('close', resolve); // the child died with a full pipe: its exit is reported as a close
+      }
+    });
+  }
+
+  /** Stops reading and tells the SDK the connection is over; the process is stopped by its owner. */
+  async close(): Promise<void> {
+    this.handleClose();
+  }
+
+  private handleClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.buffer.clear();
+    this.onclose?.();
+  }
+}

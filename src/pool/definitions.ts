@@ -1,0 +1,183 @@
+// Validation of app definitions as users write them (settings JSON), into AppSpecs.
+// Every problem names the app and the field, so a user can fix it without guessing.
+
+import { AppSpec } from './types';
+
+export interface DefinitionProblem {
+  readonly app: string;
+  readonly field?: string;
+  readonly message: string;
+  /** Errors drop the app; warnings keep it. */
+  readonly severity: 'error' | 'warning';
+}
+
+export interface ParsedDefinitions {
+  readonly specs: AppSpec[];
+  readonly problems: DefinitionProblem[];
+}
+
+const REMOTE_KEYS = ['url', 'args', 'headers', 'env', 'idleTimeout', 'allowHttp', 'description'];
+const STDIO_KEYS = ['command', 'args', 'env', 'cwd', 'idleTimeout', 'description'];
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Longest idle timeout accepted, in seconds (one week). */
+const MAX_IDLE_SECONDS = 7 * 24 * 3600;
+
+export function isLocalHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+/**
+ * Turns a name → definition map into validated specs. Invalid apps are left out and reported;
+ * the other apps are unaffected.
+ */
+export function parseAppDefinitions(raw: unknown): ParsedDefinitions {
+  const specs: AppSpec[] = [];
+  const problems: DefinitionProblem[] = [];
+  if (raw === undefined || raw === null) return { specs, problems };
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    problems.push({ app: '(settings)', message: 'apps must be an object mapping app names to definitions', severity: 'error' });
+    return { specs, problems };
+  }
+  const seen = new Map<string, string>();
+  for (const [rawName, def] of Object.entries(raw as Record<string, unknown>)) {
+    const name = rawName.trim();
+    const report = (message: string, field?: string, severity: 'error' | 'warning' = 'error') =>
+      problems.push({ app: name || JSON.stringify(rawName), field, message, severity });
+    if (!name) {
+      report('app name is empty');
+      continue;
+    }
+    const clash = seen.get(name.toLowerCase());
+    if (clash !== undefined) {
+      report(`duplicate app name (same as "${clash}" ignoring case and spaces)`);
+      continue;
+    }
+    seen.set(name.toLowerCase(), rawName);
+    const spec = parseOne(name, def, report);
+    if (spec) specs.push(spec);
+  }
+  return { specs, problems };
+}
+
+type Report = (message: string, field?: string, severity?: 'error' | 'warning') => void;
+
+function parseOne(name: string, def: unknown, report: Report): AppSpec | undefined {
+  if (typeof def !== 'object' || def === null || Array.isArray(def)) {
+    report('definition must be an object with either "url" (remote) or "command" (stdio)');
+    return undefined;
+  }
+  const d = def as Record<string, unknown>;
+  const hasUrl = d.url !== undefined;
+  const hasCommand = d.command !== undefined;
+  if (hasUrl === hasCommand) {
+    report(hasUrl ? 'set either "url" or "command", not both' : 'missing "url" (remote server) or "command" (stdio server)', hasUrl ? 'url' : undefined);
+    return undefined;
+  }
+  const known = hasUrl ? REMOTE_KEYS : STDIO_KEYS;
+  for (const key of Object.keys(d)) {
+    if (!known.includes(key)) {
+      const hint = hasUrl && STDIO_KEYS.includes(key) ? ' (only for stdio apps)' : hasCommand && REMOTE_KEYS.includes(key) ? ' (only for remote apps)' : '';
+      report(`unknown field "${key}"${hint}; it is ignored`, key, 'warning');
+    }
+  }
+
+  let ok = true;
+  const fail = (message: string, field: string) => { report(message, field); ok = false; };
+  const args = stringArray(d.args, 'args', fail);
+  const env = stringMap(d.env, 'env', fail, (k) => ENV_NAME.test(k) ? undefined : `"${k}" is not a valid environment variable name`);
+  let idleTimeoutMs: number | undefined;
+  if (d.idleTimeout !== undefined) {
+    if (typeof d.idleTimeout !== 'number' || !Number.isFinite(d.idleTimeout) || d.idleTimeout < 0 || d.idleTimeout > MAX_IDLE_SECONDS) {
+      fail(`must be a number of seconds between 0 (never evict) and ${MAX_IDLE_SECONDS}`, 'idleTimeout');
+    } else {
+      idleTimeoutMs = Math.round(d.idleTimeout * 1000);
+    }
+  }
+
+  if (hasUrl) {
+    if (d.allowHttp !== undefined && typeof d.allowHttp !== 'boolean') fail('must be true or false', 'allowHttp');
+    const url = parseUrl(d.url, d.allowHttp === true || args.includes('--allow-http'), fail);
+    const headers = stringMap(d.headers, 'headers', fail, (k, v) => {
+      if (!HEADER_NAME.test(k)) return `"${k}" is not a valid header name`;
+      if (/[\r\n]/.test(v)) return `value of "${k}" contains a line break`;
+      return undefined;
+    });
+    if (!ok || url === undefined) return undefined;
+    const extra = d.allowHttp === true && !args.includes('--allow-http') ? [...args, '--allow-http'] : args;
+    return { kind: 'remote', name, url, args: extra, headers, env, idleTimeoutMs };
+  }
+
+  let command: string | undefined;
+  if (typeof d.command !== 'string' || !d.command.trim()) fail('must be a non-empty string (the program to run, without arguments)', 'command');
+  else command = d.command.trim();
+  let cwd: string | undefined;
+  if (d.cwd !== undefined) {
+    if (typeof d.cwd !== 'string' || !d.cwd.trim()) fail('must be a non-empty path', 'cwd');
+    else cwd = d.cwd;
+  }
+  if (!ok || command === undefined) return undefined;
+  return { kind: 'stdio', name, command, args, env, cwd, idleTimeoutMs };
+}
+
+function parseUrl(value: unknown, allowHttp: boolean, fail: (m: string, f: string) => void): string | undefined {
+  if (typeof value !== 'string' || !value.trim()) {
+    fail('must be a non-empty URL such as https://example.com/mcp', 'url');
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    fail(`"${value}" is not a valid URL`, 'url');
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    fail(`scheme "${url.protocol}" is not supported; use https:// (or http:// for a local server)`, 'url');
+    return undefined;
+  }
+  if (url.protocol === 'http:' && !isLocalHost(url.hostname) && !allowHttp) {
+    fail(`plain http to the non-local host "${url.hostname}" sends credentials unencrypted; use https, or set "allowHttp": true to accept the risk`, 'url');
+    return undefined;
+  }
+  return url.toString();
+}
+
+function stringArray(value: unknown, field: string, fail: (m: string, f: string) => void): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+    fail('must be an array of strings', field);
+    return [];
+  }
+  return [...value];
+}
+
+function stringMap(
+  value: unknown,
+  field: string,
+  fail: (m: string, f: string) => void,
+  check: (key: string, value: string) => string | undefined,
+): Record<string, string> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    fail('must be an object of string values', field);
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof v !== 'string') {
+      fail(`value of "${k}" must be a string`, `${field}.${k}`);
+      continue;
+    }
+    const problem = check(k, v);
+    if (problem) fail(problem, `${field}.${k}`);
+    else out[k] = v;
+  }
+  return out;
+}
+
+/** Whether two specs would run the same process (so a settings change need not restart it). */
+export function sameSpec(a: AppSpec, b: AppSpec): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

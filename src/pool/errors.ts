@@ -1,0 +1,31 @@
+// Errors the pool reports to its callers. Each says what happened to which app and what to do.
+
+export type PoolErrorCode =
+  | 'unknown-app'
+  | 'start-failed'
+  | 'backoff'
+  | 'pool-full'
+  | 'crashed'
+  | 'stopped'
+  | 'timeout'
+  | 'cancelled'
+  | 'invalid-arguments'
+  | 'shutting-down'
+  | 'protocol';
+
+export class PoolError extends Error {
+  constructor(
+    readonly code: PoolErrorCode,
+    readonly app: string,
+    message: string,
+    readonly stderrTail: readonly string[] = [],
+  ) {
+    super(message);
+    this.name = 'PoolError';
+  }
+
+  /** The message followed by the server's last stderr lines, for output channels. */
+  get details(): string {
+    return this.stderrTail.length ? `${this.message}\nLast stderr lines:\n  ${this.stderrTail.join('\n  ')}` : this.message;
+  }
+}

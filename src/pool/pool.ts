@@ -1,0 +1,229 @@
+// The pool: named apps, at most `maxSize` processes, idle and LRU eviction, stop-all.
+// It lives for the editor session; the editor layer only calls it and renders its events.
+import { Disposable, toDisposable } from '../common/lifecycle';
+import { Emitter } from '../common/emitter';
+import { sameSpec } from './definitions';
+import { PoolError } from './errors';
+import { McpRemoteLauncher } from './launch';
+import { AppHost, PooledApp } from './pooledApp';
+import { Redactor } from './redact';
+import { DEFAULT_SETTINGS, PoolSettings } from './settings';
+import { AppSnapshot, AppSpec, CallOptions, CallOutcome, PoolEvent, StopReason, ToolInfo } from './types';
+
+export interface PoolOptions {
+  readonly launcher: McpRemoteLauncher;
+  readonly settings?: Partial<PoolSettings>;
+  readonly redactor?: Redactor;
+}
+
+export interface ConfigureResult {
+  readonly added: string[];
+  readonly changed: string[];
+  readonly removed: string[];
+}
+
+export class Pool extends Disposable implements AppHost {
+  private readonly apps = new Map<string, PooledApp>();
+  readonly events = this._register(new Emitter<PoolEvent>());
+  readonly onEvent = this.events.event;
+  private readonly slotChanged = this._register(new Emitter<void>());
+  private _settings: PoolSettings;
+  private _launcher: McpRemoteLauncher;
+  readonly redactor: Redactor;
+  private sweepTimer?: NodeJS.Timeout;
+  private shuttingDown?: Promise<void>;
+
+  constructor(opts: PoolOptions) {
+    super();
+    this._launcher = opts.launcher;
+    this._settings = { ...DEFAULT_SETTINGS, ...opts.settings };
+    this.redactor = opts.redactor ?? new Redactor();
+    this.scheduleSweep();
+    this._register(toDisposable(() => clearInterval(this.sweepTimer)));
+  }
+
+  get settings(): PoolSettings {
+    return this._settings;
+  }
+
+  get launcher(): McpRemoteLauncher {
+    return this._launcher;
+  }
+
+  /** New tunables apply at once; a smaller maxSize takes effect as apps are released. */
+  updateSettings(patch: Partial<PoolSettings>): void {
+    const before = this._settings.sweepIntervalMs;
+    this._settings = { ...this._settings, ...patch };
+    if (this._settings.sweepIntervalMs !== before) this.scheduleSweep();
+    this.slotChanged.fire();
+  }
+
+  /** A different mcp-remote launcher restarts the remote apps that are running. */
+  async setLauncher(launcher: McpRemoteLauncher): Promise<string[]> {
+    if (JSON.stringify(launcher) === JSON.stringify(this._launcher)) return [];
+    this._launcher = launcher;
+    const remote = [...this.apps.values()].filter((a) => a.spec.kind === 'remote' && a.holdsSlot);
+    await Promise.all(remote.map((a) => a.stop('config')));
+    return remote.map((a) => a.name);
+  }
+
+  /**
+   * Applies a new set of definitions: unchanged apps keep running, changed ones are stopped
+   * (and start with the new definition on next use), removed ones are stopped and dropped.
+   */
+  async configure(specs: readonly AppSpec[]): Promise<ConfigureResult> {
+    const next = new Map(specs.map((s) => [s.name, s]));
+    const result: ConfigureResult = { added: [], changed: [], removed: [] };
+    const stops: Promise<void>[] = [];
+    for (const [name, app] of this.apps) {
+      const spec = next.get(name);
+      if (!spec) {
+        result.removed.push(name);
+        this.apps.delete(name);
+        stops.push(app.stop('removed'));
+        this.events.fire({ type: 'state', app: name, snapshot: { ...app.snapshot(), status: 'stopped' } });
+      } else if (!sameSpec(spec, app.spec)) {
+        result.changed.push(name);
+        stops.push(app.stop('config'));
+      }
+    }
+    await Promise.all(stops);
+    for (const spec of specs) {
+      const existing = this.apps.get(spec.name);
+      if (!existing) result.added.push(spec.name);
+      if (!existing || result.changed.includes(spec.name)) {
+        const app = new PooledApp(spec, this);
+        this.apps.set(spec.name, app);
+        this.changed(app);
+      }
+    }
+    this.slotChanged.fire();
+    return result;
+  }
+
+  names(): string[] {
+    return [...this.apps.keys()];
+  }
+
+  snapshot(name: string): AppSnapshot | undefined {
+    return this.apps.get(name)?.snapshot();
+  }
+
+  snapshots(): AppSnapshot[] {
+    return [...this.apps.values()].map((a) => a.snapshot());
+  }
+
+  spec(name: string): AppSpec | undefined {
+    return this.apps.get(name)?.spec;
+  }
+
+  /** Starts the app if it is not running (prewarm); resolves when it is ready. */
+  async warm(name: string): Promise<void> {
+    await this.app(name).acquire();
+  }
+
+  async listTools(name: string): Promise<ToolInfo[]> {
+    return this.app(name).listTools();
+  }
+
+  async callTool(name: string, tool: string, args: Record<string, unknown> = {}, opts?: CallOptions): Promise<CallOutcome> {
+    return this.app(name).callTool(tool, args, opts);
+  }
+
+  async stop(name: string, reason: StopReason = 'user'): Promise<void> {
+    return this.app(name).stop(reason);
+  }
+
+  async restart(name: string): Promise<void> {
+    const app = this.app(name);
+    await app.stop('restart');
+    await app.acquire();
+  }
+
+  /** Stops every app in parallel; resolves when every process tree is gone. */
+  async stopAll(reason: StopReason = 'user'): Promise<void> {
+    await Promise.all([...this.apps.values()].map((a) => a.stop(reason)));
+  }
+
+  /** For deactivate(): refuse new work, stop everything, await it. Idempotent. */
+  shutdown(): Promise<void> {
+    this.shuttingDown ??= (async () => {
+      clearInterval(this.sweepTimer);
+      await this.stopAll('shutdown');
+    })();
+    return this.shuttingDown;
+  }
+
+  override dispose(): void {
+    void this.shutdown();
+    super.dispose();
+  }
+
+  private app(name: string): PooledApp {
+    if (this.shuttingDown) throw new PoolError('shutting-down', name, 'the pool is shutting down');
+    const app = this.apps.get(name);
+    if (!app) {
+      const known = this.names();
+      throw new PoolError('unknown-app', name, `no app named "${name}" is configured${known.length ? ` (configured: ${known.join(', ')})` : ''}`);
+    }
+    return app;
+  }
+
+  // ---- AppHost -----------------------------------------------------------------------------
+
+  changed(app: PooledApp): void {
+    if (this.apps.get(app.name) !== app) return;
+    this.events.fire({ type: 'state', app: app.name, snapshot: app.snapshot() });
+    this.slotChanged.fire();
+  }
+
+  async reserveSlot(app: PooledApp): Promise<void> {
+    const deadline = Date.now() + this._settings.acquireTimeoutMs;
+    for (;;) {
+      if (this.shuttingDown) throw new PoolError('shutting-down', app.name, 'the pool is shutting down');
+      const others = [...this.apps.values()].filter((a) => a !== app && a.holdsSlot);
+      if (others.length < this._settings.maxSize) return;
+      const lru = others.filter((a) => a.isIdle).sort((a, b) => a.lastUsedAt - b.lastUsedAt)[0];
+      if (lru) {
+        await lru.stop('lru');
+        continue;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new PoolError(
+          'pool-full',
+          app.name,
+          `cannot start "${app.name}": the pool is full (mcpPool.maxSize = ${this._settings.maxSize}) and every running app stayed busy for ${Math.round(this._settings.acquireTimeoutMs / 1000)} s. Raise mcpPool.maxSize or stop an app.`,
+        );
+      }
+      await this.nextSlotChange(left);
+    }
+  }
+
+  private nextSlotChange(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const sub = this.slotChanged.event(done);
+      function done() {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve();
+      }
+    });
+  }
+
+  // ---- idle eviction ----------------------------------------------------------------------
+
+  private scheduleSweep(): void {
+    clearInterval(this.sweepTimer);
+    this.sweepTimer = setInterval(() => void this.sweep(), this._settings.sweepIntervalMs);
+    this.sweepTimer.unref();
+  }
+
+  /** One eviction run: stops apps idle longer than their timeout. Never touches busy apps. */
+  async sweep(now = Date.now()): Promise<string[]> {
+    const expired = [...this.apps.values()].filter((a) => a.isIdle && a.idleTimeoutMs > 0 && now - a.lastUsedAt >= a.idleTimeoutMs);
+    await Promise.all(expired.map((a) => a.stop('idle')));
+    return expired.map((a) => a.name);
+  }
+}

@@ -1,0 +1,346 @@
+// One pooled app: its definition, its current connection (if any), its state and its stats.
+// Starts are single-flight; deaths are noticed at once; repeated failures back off.
+import { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+import { Emitter } from '../common/emitter';
+import { NotSentError } from './childTransport';
+import { Connection, describeExit, formatSeconds, StartError } from './connection';
+import { PoolError } from './errors';
+import { describeTarget, launchCommand, McpRemoteLauncher, preflight } from './launch';
+import { Redactor } from './redact';
+import { PoolSettings } from './settings';
+import { AppSnapshot, AppSpec, AppStatus, CallOptions, CallOutcome, ExitInfo, PoolEvent, StopReason, ToolInfo } from './types';
+
+export interface AppHost {
+  readonly settings: PoolSettings;
+  readonly launcher: McpRemoteLauncher;
+  readonly redactor: Redactor;
+  readonly events: Emitter<PoolEvent>;
+  /** Waits for room in the pool before a new process starts (may evict another app). */
+  reserveSlot(app: PooledApp): Promise<void>;
+  /** Called whenever the app's state changes. */
+  changed(app: PooledApp): void;
+}
+
+export class PooledApp {
+  private connection?: Connection;
+  private starting?: Promise<Connection>;
+  private stopping?: Promise<void>;
+  private status: AppStatus = 'stopped';
+  private createdAt?: number;
+  private _lastUsedAt?: number;
+  private inFlight = 0;
+  private calls = 0;
+  private errors = 0;
+  private starts = 0;
+  private lastError?: string;
+  private exit?: ExitInfo;
+  private consecutiveFailures = 0;
+  private backoffUntil?: number;
+  private authUrl?: string;
+  private okSinceStart = false;
+  private toolCount?: number;
+
+  constructor(
+    readonly spec: AppSpec,
+    private readonly host: AppHost,
+  ) {
+    for (const v of Object.values(spec.kind === 'remote' ? spec.headers : {})) host.redactor.addSecret(v);
+    for (const v of Object.values(spec.env)) if (v.length >= 12) host.redactor.addSecret(v);
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  get lastUsedAt(): number {
+    return this._lastUsedAt ?? this.createdAt ?? 0;
+  }
+
+  /** Counts towards the pool's size: a process is running or being started. */
+  get holdsSlot(): boolean {
+    return this.connection !== undefined || this.starting !== undefined;
+  }
+
+  get isIdle(): boolean {
+    return this.status === 'idle' && this.inFlight === 0 && this.starting === undefined;
+  }
+
+  get idleTimeoutMs(): number {
+    return this.spec.idleTimeoutMs ?? this.host.settings.idleTimeoutMs;
+  }
+
+  snapshot(): AppSnapshot {
+    const server = this.connection?.server;
+    return {
+      name: this.name,
+      kind: this.spec.kind,
+      target: this.host.redactor.redact(describeTarget(this.spec)),
+      status: this.status,
+      createdAt: this.createdAt,
+      lastUsedAt: this._lastUsedAt,
+      pid: this.connection?.pid,
+      inFlight: this.inFlight,
+      calls: this.calls,
+      errors: this.errors,
+      starts: this.starts,
+      lastError: this.lastError,
+      exit: this.exit,
+      serverName: server?.name,
+      serverVersion: server?.version,
+      toolCount: this.toolCount,
+      backoffUntil: this.backoffUntil && this.backoffUntil > Date.now() ? this.backoffUntil : undefined,
+      consecutiveFailures: this.consecutiveFailures,
+      authUrl: this.authUrl,
+      stderrTail: this.connection?.stderrTail(20) ?? [],
+    };
+  }
+
+  /** The live connection, started if needed (concurrent callers share one start). */
+  async acquire(): Promise<{ connection: Connection; cold: boolean }> {
+    if (this.stopping) await this.stopping;
+    if (this.connection && !this.connection.isDead) return { connection: this.connection, cold: false };
+    if (!this.starting) {
+      const start = this.start();
+      this.starting = start;
+      const clear = () => {
+        if (this.starting === start) this.starting = undefined;
+      };
+      start.then(clear, clear);
+    }
+    return { connection: await this.starting, cold: true };
+  }
+
+  private async start(): Promise<Connection> {
+    const now = Date.now();
+    if (this.backoffUntil && this.backoffUntil > now) {
+      const secs = Math.ceil((this.backoffUntil - now) / 1000);
+      throw new PoolError(
+        'backoff',
+        this.name,
+        `app "${this.name}" failed ${this.consecutiveFailures} times in a row; the next start is held back for ${secs} s (crash-loop guard). Last error: ${this.lastError ?? 'unknown'}. Restart the app to try now.`,
+      );
+    }
+    const launch = launchCommand(this.spec, this.host.launcher);
+    try {
+      preflight(this.name, launch, this.spec.kind === 'remote' ? 'launcher' : 'command');
+    } catch (e) {
+      this.recordFailure((e as Error).message);
+      throw new PoolError('start-failed', this.name, (e as Error).message);
+    }
+    this.setStatus('starting');
+    const t0 = Date.now();
+    try {
+      await this.host.reserveSlot(this);
+    } catch (e) {
+      this.setStatus(this.exit ? 'crashed' : 'stopped');
+      throw e;
+    }
+    const s = this.host.settings;
+    const conn: Connection = new Connection({
+      app: this.name,
+      launch,
+      startTimeoutMs: s.startTimeoutMs,
+      authTimeoutMs: s.authTimeoutMs,
+      stderrLines: s.stderrLines,
+      maxMessageBytes: s.maxMessageBytes,
+      stopGraceMs: s.stopGraceMs,
+      clientInfo: s.clientInfo,
+      onStderr: (line) => this.host.events.fire({ type: 'stderr', app: this.name, line: this.host.redactor.redact(line) }),
+      onAuthUrl: (url) => {
+        if (this.authUrl === url) return;
+        this.authUrl = url;
+        this.host.events.fire({ type: 'authRequired', app: this.name, url });
+        this.host.changed(this);
+      },
+      onToolsChanged: () => {
+        this.toolCount = undefined;
+        this.host.events.fire({ type: 'toolsChanged', app: this.name });
+      },
+      onDeath: (exit) => this.onDeath(conn, exit),
+    });
+    this.starts++;
+    try {
+      await conn.start();
+    } catch (e) {
+      const err = e as StartError;
+      const reason = this.host.redactor.redact(err.message);
+      if (err.exit) this.exit = err.exit;
+      this.recordFailure(`start failed: ${reason}`);
+      this.host.events.fire({ type: 'startFailed', app: this.name, error: reason });
+      this.setStatus(err.exit ? 'crashed' : 'stopped');
+      throw new PoolError('start-failed', this.name, `app "${this.name}" could not start: ${reason}`, (err.stderrTail ?? []).map((l) => this.host.redactor.redact(l)));
+    }
+    if (this.stopping || this.status !== 'starting') {
+      // stopped (e.g. pool shutdown) while starting: don't keep what just started
+      await conn.stop();
+      throw new PoolError('stopped', this.name, `app "${this.name}" was stopped while starting`);
+    }
+    this.connection = conn;
+    this.createdAt = Date.now();
+    this._lastUsedAt = this.createdAt;
+    this.exit = undefined;
+    this.authUrl = undefined;
+    this.okSinceStart = false;
+    this.backoffUntil = undefined;
+    this.setStatus('idle');
+    this.host.events.fire({ type: 'started', app: this.name, pid: conn.pid ?? -1, durationMs: Date.now() - t0 });
+    return conn;
+  }
+
+  private recordFailure(message: string): void {
+    this.errors++;
+    this.lastError = message;
+    this.consecutiveFailures++;
+    const { crashLoopBaseMs, crashLoopMaxMs } = this.host.settings;
+    if (this.consecutiveFailures >= 2) {
+      this.backoffUntil = Date.now() + Math.min(crashLoopBaseMs * 2 ** (this.consecutiveFailures - 2), crashLoopMaxMs);
+    }
+  }
+
+  private onDeath(conn: Connection, exit: ExitInfo): void {
+    if (this.connection !== conn) return;
+    this.connection = undefined;
+    this.exit = exit;
+    const tail = conn.stderrTail(10).map((l) => this.host.redactor.redact(l));
+    const uptime = Date.now() - (this.createdAt ?? Date.now());
+    if (this.okSinceStart || uptime >= this.host.settings.stableAfterMs) this.consecutiveFailures = 0;
+    const last = tail.length ? `: ${tail[tail.length - 1]}` : '';
+    this.recordFailure(`crashed (${describeExit(exit)})${last}`);
+    this.setStatus('crashed');
+    this.host.events.fire({ type: 'crashed', app: this.name, exit, stderrTail: tail });
+  }
+
+  async listTools(): Promise<ToolInfo[]> {
+    for (let attempt = 0; ; attempt++) {
+      const { connection } = await this.acquire();
+      try {
+        const tools = await connection.listTools();
+        this.toolCount = tools.length;
+        this.host.changed(this);
+        return tools;
+      } catch (e) {
+        // Listing is idempotent: retried once on a connection that died under it.
+        if (attempt === 0 && connection.isDead) continue;
+        throw await this.wrapCallError(e, connection, 'listing tools', this.host.settings.callTimeoutMs);
+      }
+    }
+  }
+
+  async callTool(tool: string, args: Record<string, unknown>, opts: CallOptions = {}): Promise<CallOutcome> {
+    const t0 = Date.now();
+    this.inFlight++;
+    this._lastUsedAt = t0;
+    this.calls++;
+    this.refreshBusy();
+    let cold = false;
+    const timeoutMs = opts.timeoutMs ?? this.host.settings.callTimeoutMs;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        if (opts.signal?.aborted) throw new PoolError('cancelled', this.name, `call to "${tool}" was cancelled`);
+        const acquired = await this.acquire();
+        cold ||= acquired.cold;
+        this.refreshBusy();
+        try {
+          const result = await acquired.connection.callTool(tool, args, timeoutMs, opts);
+          this.okSinceStart = true;
+          this.consecutiveFailures = 0;
+          return { result, durationMs: Date.now() - t0, coldStart: cold, pid: acquired.connection.pid };
+        } catch (e) {
+          // A tool call is retried only if it provably never reached the server.
+          if (attempt === 0 && isNotSent(e)) continue;
+          throw await this.wrapCallError(e, acquired.connection, `call to "${tool}"`, timeoutMs, opts.signal);
+        }
+      }
+    } catch (e) {
+      this.errors++;
+      const err = e instanceof PoolError ? e : new PoolError('protocol', this.name, (e as Error).message);
+      this.lastError = err.message;
+      throw err;
+    } finally {
+      this.inFlight--;
+      this._lastUsedAt = Date.now();
+      this.refreshBusy();
+    }
+  }
+
+  private async wrapCallError(e: unknown, conn: Connection, what: string, timeoutMs: number, signal?: AbortSignal): Promise<PoolError> {
+    if (e instanceof PoolError) return e;
+    const tail = conn.stderrTail(10).map((l) => this.host.redactor.redact(l));
+    if (signal?.aborted) return new PoolError('cancelled', this.name, `${what} on app "${this.name}" was cancelled`);
+    if (e instanceof McpError && e.code === ErrorCode.RequestTimeout && !conn.isDead) {
+      void this.checkHung(conn, what, timeoutMs);
+      return new PoolError('timeout', this.name, `${what} on app "${this.name}" timed out after ${formatSeconds(timeoutMs)}`, tail);
+    }
+    if (conn.isDead) {
+      if (this.stopping || this.status === 'stopping' || this.status === 'stopped') {
+        return new PoolError('stopped', this.name, `${what} on app "${this.name}" ended: the app was stopped`);
+      }
+      const exit = await conn.waitExit(500);
+      const how = exit ? ` (${describeExit(exit)})` : '';
+      return new PoolError('crashed', this.name, `app "${this.name}" died during ${what}${how}; the next call starts a fresh process`, tail);
+    }
+    const message = this.host.redactor.redact((e as Error)?.message ?? String(e));
+    if (e instanceof McpError && e.code === ErrorCode.InvalidParams) return new PoolError('invalid-arguments', this.name, `the server rejected the arguments of ${what}: ${message}`);
+    return new PoolError('protocol', this.name, `${what} on app "${this.name}" failed: ${message}`, tail);
+  }
+
+  /** After a call timeout: a server that also ignores a ping is hung, and its tree is replaced. */
+  private async checkHung(conn: Connection, what: string, timeoutMs: number): Promise<void> {
+    if (conn !== this.connection || conn.isDead) return;
+    if (await conn.ping(this.host.settings.pingTimeoutMs)) return;
+    if (conn !== this.connection) return;
+    this.lastError = `hung: no answer to ${what} within ${formatSeconds(timeoutMs)}, nor to a ping; process tree killed`;
+    this.errors++;
+    this.connection = undefined;
+    this.setStatus('stopping');
+    await conn.stop();
+    this.setStatus('crashed');
+    this.host.events.fire({ type: 'stopped', app: this.name, reason: 'hung' });
+  }
+
+  private refreshBusy(): void {
+    if (this.status === 'idle' || this.status === 'busy') this.setStatus(this.inFlight > 0 ? 'busy' : 'idle');
+    else this.host.changed(this);
+  }
+
+  private setStatus(status: AppStatus): void {
+    this.status = status;
+    this.host.changed(this);
+  }
+
+  /** Stops the process tree (if any). In-flight calls fail with a clear error. */
+  stop(reason: StopReason): Promise<void> {
+    if (this.stopping) return this.stopping;
+    const conn = this.connection;
+    if (!conn && !this.starting) {
+      if (reason === 'user' || reason === 'restart') this.resetFailures();
+      return Promise.resolve();
+    }
+    this.stopping = (async () => {
+      this.setStatus('stopping');
+      this.connection = undefined;
+      if (conn) await conn.stop();
+      // a start in flight notices the stop and discards its process
+      await this.starting?.catch(() => undefined);
+      if (reason === 'user' || reason === 'restart') this.resetFailures();
+      this.setStatus('stopped');
+      this.host.events.fire({ type: 'stopped', app: this.name, reason });
+    })().finally(() => {
+      this.stopping = undefined;
+    });
+    return this.stopping;
+  }
+
+  private resetFailures(): void {
+    this.consecutiveFailures = 0;
+    this.backoffUntil = undefined;
+    this.host.changed(this);
+  }
+}
+
+function isNotSent(e: unknown): boolean {
+  for (let cur = e as { cause?: unknown } | undefined, i = 0; cur && i < 5; cur = cur.cause as typeof cur, i++) {
+    if (cur instanceof NotSentError) return true;
+  }
+  return false;
+}

@@ -1,0 +1,33 @@
+// Masks secrets before any text leaves the pool (logs, stderr lines, errors).
+
+const MASK = '••••';
+const PATTERNS: RegExp[] = [
+  // Authorization: Bearer xyz / Basic xyz (also inside --header arguments)
+  /\b(authorization\s*[:=]\s*"?)(?:(bearer|basic|token)\s+)?[^\s"',]+/gi,
+  // bare bearer tokens
+  /\b(bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi,
+  // access_token=..., "refresh_token": "...", api_key: ..., client_secret ...
+  /\b((?:access|refresh|id)_?token|api[_-]?key|client[_-]?secret|password|secret)("?\s*[:=]\s*"?)[^\s"',&]+/gi,
+  // well-known token shapes: GitHub, Slack, OpenAI/Anthropic-style keys, JWTs
+  /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|sk-[A-Za-z0-9_-]{16,})\b/g,
+  /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g,
+];
+
+export class Redactor {
+  private readonly secrets = new Set<string>();
+
+  /** Values that must never appear in output (e.g. header values from settings or SecretStorage). */
+  addSecret(value: string | undefined): void {
+    if (value && value.length >= 4) this.secrets.add(value);
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const s of this.secrets) out = out.split(s).join(MASK);
+    out = out.replace(PATTERNS[0], (_m, prefix: string, scheme?: string) => `${prefix}${scheme ? `${scheme} ` : ''}${MASK}`);
+    out = out.replace(PATTERNS[1], (_m, prefix: string) => `${prefix}${MASK}`);
+    out = out.replace(PATTERNS[2], (_m, key: string, sep: string) => `${key}${sep}${MASK}`);
+    out = out.replace(PATTERNS[3], MASK).replace(PATTERNS[4], MASK);
+    return out;
+  }
+}

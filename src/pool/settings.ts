@@ -1,0 +1,46 @@
+// Tunables of the pool, with the defaults a user gets.
+
+export interface PoolSettings {
+  /** Default idle timeout; an app unused this long is stopped (0 = never). */
+  readonly idleTimeoutMs: number;
+  /** How many processes may run at once. */
+  readonly maxSize: number;
+  /** How long a start waits for a free slot when every running app is busy. */
+  readonly acquireTimeoutMs: number;
+  readonly callTimeoutMs: number;
+  /** Spawn + MCP initialize. */
+  readonly startTimeoutMs: number;
+  /** A start that printed an authorization URL may wait this long for the user. */
+  readonly authTimeoutMs: number;
+  /** Each step of stop: stdin closed → wait → SIGTERM → wait → SIGKILL. */
+  readonly stopGraceMs: number;
+  readonly pingTimeoutMs: number;
+  readonly sweepIntervalMs: number;
+  readonly stderrLines: number;
+  /** Largest single message accepted from a server. */
+  readonly maxMessageBytes: number;
+  /** Crash-loop guard: first backoff, doubled per further failure, capped. */
+  readonly crashLoopBaseMs: number;
+  readonly crashLoopMaxMs: number;
+  /** A process that ran this long before dying is not counted as part of a crash loop. */
+  readonly stableAfterMs: number;
+  readonly clientInfo: { name: string; version: string };
+}
+
+export const DEFAULT_SETTINGS: PoolSettings = {
+  idleTimeoutMs: 300_000,
+  maxSize: 10,
+  acquireTimeoutMs: 30_000,
+  callTimeoutMs: 120_000,
+  startTimeoutMs: 30_000,
+  authTimeoutMs: 300_000,
+  stopGraceMs: 2_000,
+  pingTimeoutMs: 5_000,
+  sweepIntervalMs: 10_000,
+  stderrLines: 200,
+  maxMessageBytes: 64 * 1024 * 1024,
+  crashLoopBaseMs: 1_000,
+  crashLoopMaxMs: 60_000,
+  stableAfterMs: 30_000,
+  clientInfo: { name: 'mcp-remote-pool', version: '0.1.0' },
+};

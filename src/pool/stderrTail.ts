@@ -1,0 +1,57 @@
+// Reads a child's stderr for its whole life (an unread pipe can stall the child), splits it
+// into lines, keeps a bounded tail and recognises mcp-remote's authorization prompt.
+import { StringDecoder } from 'node:string_decoder';
+import type { Readable } from 'node:stream';
+
+const AUTH_PROMPT = /Please authorize this client by visiting:\s*(\S+)/;
+const MAX_LINE = 2000;
+
+export class StderrTail {
+  private readonly lines: string[] = [];
+  private partial = '';
+  private readonly decoder = new StringDecoder('utf8');
+
+  constructor(
+    private readonly maxLines: number,
+    private readonly onLine: (line: string) => void,
+    private readonly onAuthUrl: (url: string) => void,
+  ) {}
+
+  attach(stream: Readable): void {
+    stream.on('data', (chunk: Buffer) => this.push(this.decoder.write(chunk)));
+    stream.on('end', () => this.flush());
+    stream.on('error', () => this.flush());
+  }
+
+  /** The last lines, oldest first. */
+  tail(n = this.maxLines): string[] {
+    const all = this.partial ? [...this.lines, this.partial] : this.lines;
+    return all.slice(-n);
+  }
+
+  private push(text: string): void {
+    const parts = (this.partial + text).split(/\r?\n/);
+    this.partial = parts.pop() ?? '';
+    if (this.partial.length > MAX_LINE) {
+      parts.push(this.partial);
+      this.partial = '';
+    }
+    for (const line of parts) this.add(line);
+  }
+
+  private flush(): void {
+    const rest = this.partial + this.decoder.end();
+    this.partial = '';
+    if (rest) this.add(rest);
+  }
+
+  private add(raw: string): void {
+    const line = raw.length > MAX_LINE ? `${raw.slice(0, MAX_LINE)}… (${raw.length} chars)` : raw;
+    if (!line.trim()) return;
+    this.lines.push(line);
+    if (this.lines.length > this.maxLines) this.lines.splice(0, this.lines.length - this.maxLines);
+    this.onLine(line);
+    const m = AUTH_PROMPT.exec(line);
+    if (m) this.onAuthUrl(m[1]);
+  }
+}

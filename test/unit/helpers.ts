@@ -1,0 +1,49 @@
+// Shared helpers for pool tests: a pool wired to the real bundled mcp-remote, fixture specs,
+// and a guard that checks the OS process table for leftovers.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundledLauncher, Pool, PoolSettings, StdioAppSpec, RemoteAppSpec, PoolEvent } from '../../src/pool';
+import { BUNDLED_MCP_REMOTE, STDIO_FIXTURE } from '../fixtures/paths';
+import { processesMatching, waitUntil } from '../fixtures/processTable';
+
+/** Unique marker put on every fixture command line of one test run, to find its processes. */
+export const RUN_MARK = `--mark=pooltest-${randomUUID().slice(0, 8)}`;
+
+/** A throw-away HOME for mcp-remote (its token cache), so tests never touch the real one. */
+export const TEST_HOME = mkdtempSync(join(tmpdir(), 'mcp-pool-home-'));
+
+export function stdioSpec(name: string, env: Record<string, string> = {}, extra: Partial<StdioAppSpec> = {}): StdioAppSpec {
+  return { kind: 'stdio', name, command: process.execPath, args: [STDIO_FIXTURE, RUN_MARK, `--name=${name}`], env, ...extra };
+}
+
+export function remoteSpec(name: string, url: string, extra: Partial<RemoteAppSpec> = {}): RemoteAppSpec {
+  return { kind: 'remote', name, url, args: [], headers: {}, env: { HOME: TEST_HOME }, ...extra };
+}
+
+export function makePool(settings: Partial<PoolSettings> = {}): Pool {
+  return new Pool({
+    launcher: bundledLauncher(BUNDLED_MCP_REMOTE),
+    settings: { stopGraceMs: 1000, startTimeoutMs: 15000, sweepIntervalMs: 60_000, crashLoopBaseMs: 500, ...settings },
+  });
+}
+
+/** Processes of this test run still in the OS process table. */
+export function ourProcesses(): { pid: number; cmdline: string }[] {
+  return processesMatching(RUN_MARK);
+}
+
+export async function expectNoProcesses(timeoutMs = 5000): Promise<void> {
+  await waitUntil(() => ourProcesses().length === 0, timeoutMs, `no processes left (found: ${JSON.stringify(ourProcesses())})`);
+}
+
+export function collectEvents(pool: Pool): PoolEvent[] {
+  const events: PoolEvent[] = [];
+  pool.onEvent((e) => events.push(e));
+  return events;
+}
+
+export function textOf(content: readonly { type: string; text?: unknown }[]): string {
+  return content.filter((c) => c.type === 'text').map((c) => String(c.text)).join('\n');
+}
