@@ -1,0 +1,105 @@
+// "MCP Pool: Import Servers…": finds MCP servers the user already defined for VS Code, Claude
+// Desktop, Cursor or TASAK, offers them in a multi-select, and writes only the chosen ones.
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { currentApps, pickTarget, SettingsTarget, writeApps } from '../config/appsWriter';
+import { applyImport, findImportSources, ImportCandidate, ImportScan, ImportSource, readImportCandidates } from '../import';
+import { PoolSession } from '../session/poolSession';
+
+export interface ImportRequest {
+  /** Extra files to scan (tests, or a file the user points at). */
+  readonly sources?: ImportSource[];
+  /** Only these sources, not the well-known locations. */
+  readonly only?: boolean;
+  /** Names of the candidates to import; skips the picker. */
+  readonly choose?: string[];
+  readonly target?: SettingsTarget;
+}
+
+export interface ImportResult {
+  readonly scan: ImportScan;
+  readonly imported: string[];
+}
+
+export function registerImportCommand(session: PoolSession): vscode.Disposable {
+  return vscode.commands.registerCommand('mcpPool.importServers', (request?: ImportRequest) => importServers(session, request));
+}
+
+/** VS Code's user folder (where the profile's mcp.json lives), derived from globalStorage. */
+function vscodeUserDir(session: PoolSession): string | undefined {
+  // <user data>/User/globalStorage/<publisher.name> → <user data>/User
+  const storage = session.globalStoragePath;
+  return storage ? path.dirname(path.dirname(storage)) : undefined;
+}
+
+async function importServers(session: PoolSession, request: ImportRequest = {}): Promise<ImportResult | undefined> {
+  const known = request.only
+    ? []
+    : findImportSources({
+        home: os.homedir(),
+        platform: process.platform,
+        appData: process.env.APPDATA,
+        workspaceFolders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
+        vscodeUserDir: vscodeUserDir(session),
+      });
+  const sources = [...known, ...(request.sources ?? [])];
+  const existing = [...session.pool.names(), ...Object.keys(currentApps('user')), ...Object.keys(currentApps('workspace'))];
+  const scan = await readImportCandidates(sources, existing);
+  for (const p of scan.problems) session.outputs.pool.warn(`import: ${p.source}: ${p.message}`);
+
+  if (!scan.candidates.length) {
+    const where = scan.problems.length ? ` ${scan.problems.length} problem(s) were found; see the output.` : '';
+    if (!request.choose) {
+      void vscode.window
+        .showInformationMessage(`MCP Pool: no MCP servers found to import (looked in ${sources.length} places).${where}`, 'Show Output')
+        .then((pick) => pick && session.outputs.pool.show(false));
+    }
+    return { scan, imported: [] };
+  }
+
+  let chosen: ImportCandidate[];
+  if (request.choose) {
+    chosen = scan.candidates.filter((c) => request.choose!.includes(c.name));
+  } else {
+    const picks = await vscode.window.showQuickPick(
+      scan.candidates.map((c) => ({
+        label: c.name,
+        description: `${c.kind}${c.clash ? ` · renamed: "${c.clash}" exists` : ''}`,
+        detail: `${tildify(c.source.path)}${c.warnings.length ? ` · ⚠ ${c.warnings.join('; ')}` : ''}`,
+        picked: !c.clash,
+        candidate: c,
+      })),
+      {
+        canPickMany: true,
+        title: `Import MCP Servers (${scan.candidates.length} found${scan.problems.length ? `, ${scan.problems.length} skipped — see output` : ''})`,
+        placeHolder: 'Choose the servers to add to MCP Pool',
+        matchOnDetail: true,
+        ignoreFocusOut: true,
+      },
+    );
+    if (!picks?.length) return undefined;
+    chosen = picks.map((p) => p.candidate);
+  }
+  if (!chosen.length) return { scan, imported: [] };
+
+  const target = request.target ?? (await pickTarget(`Import ${chosen.length} server(s)`));
+  if (!target) return undefined;
+  await writeApps(applyImport(currentApps(target), chosen), target);
+  await session.reload();
+  const names = chosen.map((c) => c.name);
+  session.outputs.pool.info(`import: added ${names.join(', ')} to ${target} settings`);
+  for (const c of chosen) for (const w of c.warnings) session.outputs.pool.warn(`import: ${c.name}: ${w}`);
+  if (!request.choose) {
+    const warned = chosen.filter((c) => c.warnings.length).length;
+    void vscode.window.showInformationMessage(
+      `MCP Pool: imported ${names.length} server(s): ${names.join(', ')}.${warned ? ` ${warned} need attention (see output).` : ''}`,
+    );
+  }
+  return { scan, imported: names };
+}
+
+function tildify(p: string): string {
+  const home = os.homedir();
+  return p.startsWith(home + path.sep) ? `~${p.slice(home.length)}` : p;
+}

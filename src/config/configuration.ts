@@ -1,0 +1,100 @@
+// Reads the extension's settings into what the pool needs, validated, with workspace trust
+// applied: app definitions that come from workspace settings never run in an untrusted
+// workspace, and the view says so.
+import * as vscode from 'vscode';
+import { parseAppDefinitions, DefinitionProblem, PoolSettings, AppSpec } from '../pool';
+
+export const SECTION = 'mcpPool';
+export const Keys = {
+  apps: 'apps',
+  idleTimeout: 'idleTimeout',
+  maxSize: 'maxSize',
+  callTimeout: 'callTimeout',
+  startTimeout: 'startTimeout',
+  prewarm: 'prewarm',
+  mcpRemoteCommand: 'mcpRemoteCommand',
+} as const;
+
+/** Settings that define what runs: ignored from workspace settings when the workspace is untrusted. */
+export const RESTRICTED_KEYS = [Keys.apps, Keys.mcpRemoteCommand, Keys.prewarm];
+
+export interface PoolConfig {
+  readonly specs: AppSpec[];
+  readonly problems: DefinitionProblem[];
+  /** Apps defined in workspace settings that are not run because the workspace is untrusted. */
+  readonly blocked: string[];
+  readonly settings: Partial<PoolSettings>;
+  readonly prewarm: string[];
+  /** Empty: the bundled mcp-remote. */
+  readonly mcpRemoteCommand: string[];
+}
+
+type Inspected<T> = ReturnType<vscode.WorkspaceConfiguration['inspect']> & { globalValue?: T; workspaceValue?: T; workspaceFolderValue?: T };
+
+export function affectsPool(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration(SECTION);
+}
+
+export function readConfig(trusted: boolean): PoolConfig {
+  const cfg = vscode.workspace.getConfiguration(SECTION);
+  const problems: DefinitionProblem[] = [];
+  const blocked: string[] = [];
+
+  // Apps: merge user, workspace and folder values by name (later wins) — trusted only for the latter two.
+  const apps = cfg.inspect<Record<string, unknown>>(Keys.apps) as Inspected<Record<string, unknown>> | undefined;
+  const merged: Record<string, unknown> = {};
+  for (const [scope, value] of [
+    ['user', apps?.globalValue],
+    ['workspace', apps?.workspaceValue],
+    ['folder', apps?.workspaceFolderValue],
+  ] as const) {
+    if (value === undefined) continue;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      problems.push({ app: `(${scope} settings)`, field: `${SECTION}.${Keys.apps}`, message: 'must be an object mapping app names to definitions', severity: 'error' });
+      continue;
+    }
+    if (scope !== 'user' && !trusted) {
+      blocked.push(...Object.keys(value));
+      continue;
+    }
+    Object.assign(merged, value);
+  }
+  const parsed = parseAppDefinitions(merged);
+  problems.push(...parsed.problems);
+
+  const seconds = (key: string, min: number, fallback: number): number => {
+    const v = cfg.get<unknown>(key);
+    if (typeof v === 'number' && Number.isFinite(v) && v >= min) return v * 1000;
+    if (v !== undefined && v !== null) problems.push({ app: '(settings)', field: `${SECTION}.${key}`, message: `must be a number ≥ ${min}; using ${fallback / 1000}`, severity: 'warning' });
+    return fallback;
+  };
+  const settings: { -readonly [K in keyof PoolSettings]?: PoolSettings[K] } = {
+    idleTimeoutMs: seconds(Keys.idleTimeout, 0, 300_000),
+    callTimeoutMs: seconds(Keys.callTimeout, 1, 120_000),
+    startTimeoutMs: seconds(Keys.startTimeout, 1, 30_000),
+  };
+  const maxSize = cfg.get<unknown>(Keys.maxSize);
+  if (typeof maxSize === 'number' && Number.isInteger(maxSize) && maxSize >= 1) settings.maxSize = maxSize;
+  else if (maxSize !== undefined) problems.push({ app: '(settings)', field: `${SECTION}.${Keys.maxSize}`, message: 'must be a whole number ≥ 1; using 10', severity: 'warning' });
+
+  const trustedArray = (key: string): string[] => {
+    const info = cfg.inspect<unknown>(key);
+    const value = trusted ? cfg.get<unknown>(key) : info?.globalValue;
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+      problems.push({ app: '(settings)', field: `${SECTION}.${key}`, message: 'must be an array of strings; ignored', severity: 'warning' });
+      return [];
+    }
+    return value as string[];
+  };
+  const prewarm = trustedArray(Keys.prewarm);
+  const names = new Set(parsed.specs.map((s) => s.name));
+  for (const p of prewarm) {
+    if (!names.has(p)) problems.push({ app: p, field: `${SECTION}.${Keys.prewarm}`, message: 'is listed for prewarm but no such app is configured', severity: 'warning' });
+  }
+  return { specs: parsed.specs, problems, blocked, settings, prewarm: prewarm.filter((p) => names.has(p)), mcpRemoteCommand: trustedArray(Keys.mcpRemoteCommand) };
+}
+
+export function formatProblem(p: DefinitionProblem): string {
+  return `${p.app}${p.field ? ` → ${p.field}` : ''}: ${p.message}`;
+}

@@ -1,0 +1,67 @@
+// Output channels: one LogOutputChannel per app ("MCP Pool: <app>") for calls, results and the
+// server's stderr, and one pool-wide log for lifecycle events. Every line passes the redactor.
+// The last lines of each channel are mirrored in memory so tests (and "copy output") can read them.
+import * as vscode from 'vscode';
+import { Disposable } from '../common/lifecycle';
+import { Redactor } from '../pool';
+
+const MIRROR_LINES = 500;
+export const POOL_LOG_NAME = 'MCP Pool';
+
+type Level = 'info' | 'warn' | 'error' | 'debug' | 'trace';
+
+export class Channel {
+  readonly lines: string[] = [];
+
+  constructor(
+    private readonly channel: vscode.LogOutputChannel,
+    private readonly redactor: Redactor,
+  ) {}
+
+  log(level: Level, message: string): void {
+    const text = this.redactor.redact(message);
+    this.lines.push(`[${level}] ${text}`);
+    if (this.lines.length > MIRROR_LINES) this.lines.splice(0, this.lines.length - MIRROR_LINES);
+    this.channel[level](text);
+  }
+
+  info(message: string): void {
+    this.log('info', message);
+  }
+
+  warn(message: string): void {
+    this.log('warn', message);
+  }
+
+  error(message: string): void {
+    this.log('error', message);
+  }
+
+  show(preserveFocus = true): void {
+    this.channel.show(preserveFocus);
+  }
+}
+
+export class Outputs extends Disposable {
+  readonly pool: Channel;
+  private readonly apps = new Map<string, Channel>();
+
+  constructor(private readonly redactor: Redactor) {
+    super();
+    this.pool = new Channel(this._register(vscode.window.createOutputChannel(POOL_LOG_NAME, { log: true })), redactor);
+  }
+
+  /** The app's channel, created on first use. */
+  app(name: string): Channel {
+    let ch = this.apps.get(name);
+    if (!ch) {
+      ch = new Channel(this._register(vscode.window.createOutputChannel(`MCP Pool: ${name}`, { log: true })), this.redactor);
+      this.apps.set(name, ch);
+    }
+    return ch;
+  }
+
+  hasApp(name: string): boolean {
+    return this.apps.has(name);
+  }
+}

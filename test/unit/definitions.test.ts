@@ -1,0 +1,105 @@
+import * as assert from 'node:assert/strict';
+import { splitCommandLine } from '../../src/common/commandLine';
+import { parseAppDefinitions } from '../../src/pool';
+import { childEnvironment } from '../../src/pool/environment';
+import { launchCommand, bundledLauncher, commandLauncher } from '../../src/pool/launch';
+import { Redactor } from '../../src/pool/redact';
+
+describe('app definitions', () => {
+  it('accepts remote and stdio apps and normalises them', () => {
+    const { specs, problems } = parseAppDefinitions({
+      jira: { url: 'https://mcp.atlassian.com/v1/sse', args: ['--transport', 'sse-only'], headers: { 'X-Team': 'a' }, idleTimeout: 60 },
+      local: { command: 'node', args: ['server.js'], env: { DEBUG: '1' }, cwd: '/tmp' },
+    });
+    assert.deepEqual(problems, []);
+    assert.deepEqual(specs, [
+      { kind: 'remote', name: 'jira', url: 'https://mcp.atlassian.com/v1/sse', args: ['--transport', 'sse-only'], headers: { 'X-Team': 'a' }, env: {}, idleTimeoutMs: 60_000 },
+      { kind: 'stdio', name: 'local', command: 'node', args: ['server.js'], env: { DEBUG: '1' }, cwd: '/tmp', idleTimeoutMs: undefined },
+    ]);
+  });
+
+  it('reports every problem with the app name and field; valid apps are kept', () => {
+    const { specs, problems } = parseAppDefinitions({
+      good: { command: 'node' },
+      both: { url: 'https://x.dev', command: 'node' },
+      neither: { args: [] },
+      ftp: { url: 'ftp://example.com' },
+      notaurl: { url: 'not a url' },
+      plainhttp: { url: 'http://example.com/mcp' },
+      badargs: { command: 'node', args: 'server.js' },
+      badenv: { command: 'node', env: { 'BAD-NAME': 'x', OK: 3 } },
+      badidle: { command: 'node', idleTimeout: -1 },
+      badheader: { url: 'https://x.dev', headers: { 'Bad Header': 'v', Good: 'a\nb' } },
+      ' ': { command: 'node' },
+      typo: { command: 'node', comand: 'x' },
+      GOOD: { command: 'node' },
+      str: 'node server.js',
+    });
+    assert.deepEqual(specs.map((s) => s.name), ['good', 'typo']);
+    const byApp = (app: string) => problems.filter((p) => p.app === app).map((p) => `${p.severity}:${p.field ?? ''}:${p.message}`);
+    assert.match(byApp('both')[0], /either "url" or "command", not both/);
+    assert.match(byApp('neither')[0], /missing "url" \(remote server\) or "command"/);
+    assert.match(byApp('ftp')[0], /^error:url:scheme "ftp:" is not supported/);
+    assert.match(byApp('notaurl')[0], /^error:url:"not a url" is not a valid URL/);
+    assert.match(byApp('plainhttp')[0], /^error:url:plain http to the non-local host "example.com".*"allowHttp": true/);
+    assert.match(byApp('badargs')[0], /^error:args:must be an array of strings/);
+    assert.equal(byApp('badenv').length, 2);
+    assert.match(byApp('badidle')[0], /^error:idleTimeout:/);
+    assert.equal(byApp('badheader').length, 2);
+    assert.match(byApp('" "')[0], /app name is empty/);
+    assert.match(byApp('typo')[0], /^warning:comand:unknown field "comand"/);
+    assert.match(byApp('GOOD')[0], /duplicate app name/);
+    assert.match(byApp('str')[0], /must be an object/);
+  });
+
+  it('allows plain http to localhost, and to other hosts only with allowHttp', () => {
+    const { specs, problems } = parseAppDefinitions({
+      local: { url: 'http://127.0.0.1:3000/mcp' },
+      lan: { url: 'http://intranet.corp/mcp', allowHttp: true },
+    });
+    assert.deepEqual(problems, []);
+    assert.deepEqual(specs.map((s) => s.kind === 'remote' && s.args), [[], ['--allow-http']]);
+  });
+});
+
+describe('launching', () => {
+  it('runs the bundled mcp-remote with the editor\'s runtime; headers become --header; no shell', () => {
+    const [spec] = parseAppDefinitions({ r: { url: 'https://x.dev/mcp', headers: { Authorization: 'Bearer t' }, args: ['--transport', 'http-only'] } }).specs;
+    const cmd = launchCommand(spec, bundledLauncher('/ext/dist/mcp-remote/proxy.mjs', '/usr/bin/node'), { PATH: '/bin', HOME: '/home/u', VSCODE_PID: '1', NODE_OPTIONS: '--inspect' });
+    assert.equal(cmd.command, '/usr/bin/node');
+    assert.deepEqual(cmd.args, ['/ext/dist/mcp-remote/proxy.mjs', 'https://x.dev/mcp', '--header', 'Authorization:Bearer t', '--transport', 'http-only']);
+    assert.deepEqual(cmd.env, { PATH: '/bin', HOME: '/home/u', ELECTRON_RUN_AS_NODE: '1' });
+  });
+
+  it('a launcher override replaces the bundled copy', () => {
+    const [spec] = parseAppDefinitions({ r: { url: 'https://x.dev/mcp' } }).specs;
+    const cmd = launchCommand(spec, commandLauncher(['npx', '-y', 'mcp-remote@0.15.1']), {});
+    assert.deepEqual([cmd.command, ...cmd.args], ['npx', '-y', 'mcp-remote@0.15.1', 'https://x.dev/mcp']);
+  });
+
+  it('passes an explicit environment: allow-listed variables plus the app\'s own', () => {
+    const env = childEnvironment({ PATH: '/bin', LC_ALL: 'C', HTTPS_PROXY: 'http://p', GITHUB_TOKEN: 'secret', ELECTRON_RUN_AS_NODE: '1', npm_config_cache: '/c' }, { MINE: '1' });
+    assert.deepEqual(env, { PATH: '/bin', LC_ALL: 'C', HTTPS_PROXY: 'http://p', npm_config_cache: '/c', MINE: '1' });
+  });
+
+  it('splits typed command lines without a shell: quotes kept literal, nothing expanded', () => {
+    assert.deepEqual(splitCommandLine(`node "my server.js" --name 'a;b' $(whoami) \`id\` x\\ y`), ['node', 'my server.js', '--name', 'a;b', '$(whoami)', '`id`', 'x y']);
+    assert.throws(() => splitCommandLine('node "open'), /unterminated/);
+  });
+});
+
+describe('redaction', () => {
+  const r = new Redactor();
+  r.addSecret('my-stored-secret-value');
+  for (const [input, expected] of [
+    ['Authorization: Bearer abc.def.ghi', 'Authorization: Bearer ••••'],
+    ['--header Authorization:Bearer xyz123', '--header Authorization:Bearer ••••'],
+    ['{"access_token":"abcdef123456"}', '{"access_token":"••••"}'],
+    ['token ghp_0123456789abcdefghijABCDEFGHIJ012345 used', 'token •••• used'],
+    ['value=my-stored-secret-value;', 'value=••••;'],
+    ['https://x.dev/cb?code=1&client_secret=shh', 'https://x.dev/cb?code=1&client_secret=••••'],
+    ['nothing to hide here', 'nothing to hide here'],
+  ]) {
+    it(`masks: ${input}`, () => assert.equal(r.redact(input), expected));
+  }
+});
