@@ -49,19 +49,35 @@ export class ChildProcessTransport implements Transport {
     this.child.stdout.on('error', (e) => this.onerror?.(e));
   }
 
+  private draining = false;
+
+  /**
+   * Hands messages to the SDK in order. The SDK runs notification handlers one microtask
+   * later but settles responses at once, so a progress notification followed by its response
+   * in the same chunk would lose the progress; after each notification we let it run first.
+   */
   private drain(): void {
-    for (;;) {
-      let message: JSONRPCMessage | null;
+    if (this.draining) return;
+    this.draining = true;
+    void (async () => {
       try {
-        message = this.buffer.readMessage();
-      } catch (e) {
-        this.garbageLines++;
-        this.onerror?.(new Error(`server printed a line that is not JSON-RPC: ${(e as Error).message.slice(0, 200)}`));
-        continue;
+        for (;;) {
+          let message: JSONRPCMessage | null;
+          try {
+            message = this.buffer.readMessage();
+          } catch (e) {
+            this.garbageLines++;
+            this.onerror?.(new Error(`server printed a line that is not JSON-RPC: ${(e as Error).message.slice(0, 200)}`));
+            continue;
+          }
+          if (message === null) return;
+          this.onmessage?.(message);
+          if (!('id' in message)) await settleMicrotasks();
+        }
+      } finally {
+        this.draining = false;
       }
-      if (message === null) return;
-      this.onmessage?.(message);
-    }
+    })();
   }
 
   send(message: JSONRPCMessage): Promise<void> {
@@ -90,4 +106,8 @@ export class ChildProcessTransport implements Transport {
     this.buffer.clear();
     this.onclose?.();
   }
+}
+
+function settleMicrotasks(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
