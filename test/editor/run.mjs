@@ -1,0 +1,482 @@
+#!/usr/bin/env node
+// Runs the extension's mocha suite (test/editor/suite) inside a REAL VS Code, offline:
+// code-server's remote Node extension host, with the real web workbench rendered by Debian's
+// headless Chromium (driven by playwright-core). Install the pieces once with test/editor/setup.sh.
+//
+// Usage: node test/editor/run.mjs [options]          (npm run test:editor builds first)
+//   --ext DIR                 extension development folder (default: repo root) -> extensionDevelopmentPath
+//   --tests PATH              module exporting run() (default: out/test/editor/suite/index) -> extensionTestsPath
+//   --vsix FILE               install FILE into a fresh extensions dir and test the INSTALLED copy
+//                             (the development path becomes an empty stub extension)
+//   --workspace DIR           folder to open (default: a fresh temporary folder with a README.md)
+//   --settings FILE           JSON object merged into the user settings.json written for the run
+//   --workspace-settings FILE JSON object written to <workspace>/.vscode/settings.json
+//                             (an existing file there is put back afterwards)
+//   --trust                   workspace trust off, everything trusted (the default)
+//   --untrusted               workspace trust on (security.workspace.trust.enabled, no --disable-workspace-trust):
+//                             the folder opens in Restricted Mode (see test/editor/README.md)
+//   --grep REGEXP             only tests whose full title matches
+//   --shots DIR               where screenshots requested by tests go (default: test/editor/shots)
+//   --timeout SEC             whole run, start to result (default: 180)
+//   --keep                    keep the run's temporary state (logs, profile) even when green
+//   --verbose                 print the workbench's log lines and the harness's URL
+// Environment: CODE_SERVER_BIN (code-server's out/node/entry.js; default: the copy setup.sh installs
+// under .vscode-test/code-server), CHROMIUM_BIN (default /usr/bin/chromium), EDITOR_TEST_TMP
+// (parent of the per-run temporary folder; default: the OS temp dir).
+// Exit code: 0 all tests passed, 1 some failed, 2 harness error or timeout (no result), 130 interrupted.
+//
+// The extension host sees: MCP_POOL_TEST=1, EDITOR_TEST_SHOTS_DIR, EDITOR_TEST_RESULT_FILE,
+// EDITOR_TEST_OUTPUT_FILE, EDITOR_TEST_GREP, EDITOR_TEST_TRUST (trusted|untrusted),
+// EDITOR_TEST_VSIX (the .vsix path, when testing an installed copy), EDITOR_TEST_WORKSPACE.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+
+// ---- options ---------------------------------------------------------------------------------
+const VALUE_OPTS = ['ext', 'tests', 'vsix', 'workspace', 'settings', 'workspace-settings', 'grep', 'shots', 'timeout'];
+const FLAG_OPTS = ['trust', 'untrusted', 'keep', 'verbose', 'help'];
+const opts = {};
+{
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const m = /^--([\w-]+)(?:=(.*))?$/.exec(a);
+    const name = m?.[1];
+    if (name && VALUE_OPTS.includes(name)) {
+      const v = m[2] ?? argv[++i];
+      if (v === undefined) usage(`--${name} needs a value`);
+      opts[name] = v;
+    } else if (name && FLAG_OPTS.includes(name) && m[2] === undefined) {
+      opts[name] = true;
+    } else usage(`unknown argument ${a}`);
+  }
+}
+function usage(problem) {
+  const lines = fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1);
+  const text = lines.slice(0, lines.findIndex((l) => !l.startsWith('//'))).map((l) => l.replace(/^\/\/ ?/, '')).join('\n');
+  if (problem) { console.error(`run.mjs: ${problem}\n\n${text}`); process.exit(2); }
+  console.log(text); process.exit(0);
+}
+if (opts.help) usage();
+if (opts.trust && opts.untrusted) usage('--trust and --untrusted exclude each other');
+
+const CODE_SERVER = path.resolve(process.env.CODE_SERVER_BIN
+  || path.join(root, '.vscode-test/code-server/node_modules/code-server/out/node/entry.js'));
+const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
+const extDir = path.resolve(opts.ext ?? root);
+const testsPath = path.resolve(opts.tests ?? path.join(root, 'out/test/editor/suite/index')).replace(/\.js$/, '');
+const vsix = opts.vsix && path.resolve(opts.vsix);
+const shotsDir = path.resolve(opts.shots ?? path.join(here, 'shots'));
+const timeoutMs = Number(opts.timeout ?? '180') * 1000;
+const untrusted = !!opts.untrusted;
+const { verbose, keep } = opts;
+const readJson = (file, what) => {
+  try {
+    const v = JSON.parse(fs.readFileSync(file, 'utf8'));
+    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('not a JSON object');
+    return v;
+  } catch (e) { console.error(`run.mjs: ${what} ${file}: ${e.message}`); process.exit(2); }
+};
+const extraSettings = opts.settings ? readJson(path.resolve(opts.settings), '--settings') : {};
+const workspaceSettings = opts['workspace-settings'] ? readJson(path.resolve(opts['workspace-settings']), '--workspace-settings') : undefined;
+
+const t0 = Date.now();
+const ts = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
+const log = (...a) => console.error(`[editor-test ${ts()}]`, ...a);
+
+for (const [what, p] of [['code-server entry.js', CODE_SERVER], ['chromium', CHROMIUM]]) {
+  if (!fs.existsSync(p)) {
+    console.error(`run.mjs: ${what} not found at ${p}: run \`npm run test:editor:setup\` (bash test/editor/setup.sh)${what === 'chromium' ? ' or set CHROMIUM_BIN' : ' or set CODE_SERVER_BIN'}`);
+    process.exit(2);
+  }
+}
+if (!fs.existsSync(`${testsPath}.js`)) { console.error(`run.mjs: tests module not found: ${testsPath}.js (build first: node esbuild.mjs)`); process.exit(2); }
+if (vsix && !fs.existsSync(vsix)) { console.error(`run.mjs: no such .vsix: ${vsix}`); process.exit(2); }
+if (!vsix && !fs.existsSync(path.join(extDir, 'package.json'))) { console.error(`run.mjs: no package.json in --ext ${extDir}`); process.exit(2); }
+if (opts.workspace && !fs.statSync(opts.workspace, { throwIfNoEntry: false })?.isDirectory()) { console.error(`run.mjs: --workspace ${opts.workspace} is not a folder`); process.exit(2); }
+
+// ---- per-run state: everything code-server, the extension host and Chromium write stays here ----
+// (kept short: VS Code puts unix sockets under TMPDIR, and socket paths are limited to ~107 bytes)
+const tmpBase = process.env.EDITOR_TEST_TMP || os.tmpdir();
+fs.mkdirSync(tmpBase, { recursive: true });
+const run = fs.mkdtempSync(path.join(tmpBase, 'mcp-pool-et-'));
+const dirs = Object.fromEntries(['userData', 'extensions', 'workspace', 'home', 'xdgConfig', 'xdgData', 'xdgCache', 'xdgRuntime', 'browserProfile', 'logs', 'tmp']
+  .map((d) => [d, path.join(run, d)]));
+Object.values(dirs).forEach((d) => fs.mkdirSync(d, { recursive: true, mode: 0o700 }));
+const workspace = path.resolve(opts.workspace ?? dirs.workspace);
+if (workspace === dirs.workspace) fs.writeFileSync(path.join(workspace, 'README.md'), '# test workspace\n');
+fs.mkdirSync(shotsDir, { recursive: true });
+
+// Workspace settings (restored afterwards when the folder is not ours).
+let restoreWorkspaceSettings = () => {};
+if (workspaceSettings) {
+  const vsDir = path.join(workspace, '.vscode');
+  const file = path.join(vsDir, 'settings.json');
+  const hadDir = fs.existsSync(vsDir);
+  const before = fs.existsSync(file) ? fs.readFileSync(file) : undefined;
+  fs.mkdirSync(vsDir, { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(workspaceSettings, null, 2));
+  if (workspace !== dirs.workspace) {
+    restoreWorkspaceSettings = () => {
+      if (before !== undefined) fs.writeFileSync(file, before);
+      else { fs.rmSync(file, { force: true }); if (!hadDir) fs.rmSync(vsDir, { recursive: true, force: true }); }
+    };
+  }
+}
+
+// User settings live server-side in <user-data-dir>/User/settings.json for code-server.
+fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
+fs.writeFileSync(path.join(dirs.userData, 'User/settings.json'), JSON.stringify({
+  'telemetry.telemetryLevel': 'off',
+  'workbench.startupEditor': 'none',
+  'workbench.enableExperiments': false,
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'update.mode': 'none',
+  'security.workspace.trust.enabled': untrusted,
+  'chat.commandCenter.enabled': false,
+  'window.commandCenter': false,
+  'git.enabled': false,
+  ...extraSettings,
+}, null, 2));
+const configYaml = path.join(run, 'config.yaml');
+fs.writeFileSync(configYaml, 'auth: none\ncert: false\n');
+
+const resultFile = path.join(run, 'result.json');
+const chromiumPgidFile = path.join(run, 'chromium.pgid');
+const outputFile = path.join(dirs.logs, 'mocha-output.txt');
+process.env.TMPDIR = dirs.tmp; // playwright's artifacts too
+const childEnv = {
+  ...process.env,
+  // keep code-server (config.yaml, coder-logs, heartbeat), terminals (shell history) and Chromium
+  // (~/.config/chromium, ~/.cache/dconf, ~/.pki) out of the real home directory
+  HOME: dirs.home, XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData, XDG_CACHE_HOME: dirs.xdgCache,
+  XDG_RUNTIME_DIR: dirs.xdgRuntime, TMPDIR: dirs.tmp,
+  EDITOR_TEST_RUN: run, // marks every process of this run (see strays())
+  // seen by the extension host (it inherits the server's environment):
+  MCP_POOL_TEST: '1',
+  EDITOR_TEST_RESULT_FILE: resultFile,
+  EDITOR_TEST_OUTPUT_FILE: outputFile,
+  EDITOR_TEST_SHOTS_DIR: shotsDir,
+  EDITOR_TEST_TRUST: untrusted ? 'untrusted' : 'trusted',
+  EDITOR_TEST_WORKSPACE: workspace,
+  ...(opts.grep ? { EDITOR_TEST_GREP: opts.grep } : {}),
+  ...(vsix ? { EDITOR_TEST_VSIX: vsix } : {}),
+  EXTENSIONS_GALLERY: '{}', // no marketplace (open-vsx) requests
+};
+for (const k of ['PASSWORD', 'HASHED_PASSWORD', 'VSCODE_IPC_HOOK_CLI', 'VSCODE_PROXY_URI', 'CODE_SERVER_PARENT_PID', 'NODE_OPTIONS']) delete childEnv[k];
+const csCommon = ['--config', configYaml, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
+
+let server, browser, finished = false;
+
+async function freePort() {
+  return new Promise((res, rej) => { const s = net.createServer(); s.on('error', rej); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
+}
+
+async function waitHealthy(port, ms) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try { const r = await fetch(`http://127.0.0.1:${port}/healthz`); if (r.ok) return; } catch { /* not yet */ }
+    if (server.exitCode !== null) throw new Error(`code-server exited early (${server.exitCode}), see ${dirs.logs}/code-server.log`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('code-server did not become healthy');
+}
+
+// Live (non-zombie) processes, from /proc: [pid, pgid, command]. Zombies are dead already (pid 1 reaps them,
+// sometimes seconds later), so they do not count as left behind.
+function liveProcesses() {
+  const out = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // state ppid pgrp ...
+      if (rest[0] !== 'Z' && rest[0] !== 'X') out.push([Number(name), Number(rest[2]), stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))]);
+    } catch { /* exited meanwhile */ }
+  }
+  return out;
+}
+const groupAlive = (pgid) => liveProcesses().some(([, g]) => g === pgid);
+async function endGroup(pgid, what, graceMs) {
+  if (!groupAlive(pgid)) return;
+  try { process.kill(-pgid, 'SIGTERM'); } catch { /* gone */ }
+  const end = Date.now() + graceMs;
+  while (Date.now() < end && groupAlive(pgid)) await new Promise((r) => setTimeout(r, 50));
+  if (groupAlive(pgid)) { try { process.kill(-pgid, 'SIGKILL'); } catch { /* gone */ } log(`${what} needed SIGKILL`); }
+}
+// Anything started during the run inherits EDITOR_TEST_RUN=<run dir> in its environment, also processes
+// that left the process groups (e.g. spawned detached by the extension): find them by that marker.
+function strays() {
+  const mark = Buffer.from(`\0EDITOR_TEST_RUN=${run}\0`);
+  return liveProcesses().filter(([pid]) => {
+    if (pid === process.pid) return false;
+    try { return Buffer.concat([Buffer.from([0]), fs.readFileSync(`/proc/${pid}/environ`)]).includes(mark); } catch { return false; }
+  });
+}
+
+async function teardown() {
+  if (browser) { await Promise.race([browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]); browser = undefined; }
+  // Chromium: playwright closed it above; whatever is left of its process group (see chromium.sh) goes now.
+  const chromiumPgid = Number(fs.existsSync(chromiumPgidFile) && fs.readFileSync(chromiumPgidFile, 'utf8'));
+  if (chromiumPgid > 1) await endGroup(chromiumPgid, 'chromium', 2000);
+  // code-server: SIGTERM to the whole group (even if its leader, the reaper, is already gone) lets the
+  // extension host shut down and deactivate() the extension (~1 s); SIGKILL after 5 s.
+  if (server) await endGroup(server.pid, 'code-server', 5000);
+  const left = strays();
+  if (left.length) {
+    log(`WARNING: ${left.length} process(es) from this run outlived their process group (detached?), killing: ${left.map(([p, , c]) => `${p} ${c}`).join(', ')}`);
+    for (const [pid] of left) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+  try { restoreWorkspaceSettings(); } catch (e) { log('could not restore workspace settings', e); }
+}
+
+async function finish(code, why) {
+  if (finished) return; finished = true;
+  if (why || code !== 0) log(`finishing: exit ${code}${why ? ` (${why})` : ''}`);
+  await teardown();
+  if (keep || code !== 0) log(`logs and state kept in ${run}`);
+  else fs.rmSync(run, { recursive: true, force: true });
+  log(`done in ${ts()}, exit ${code}`);
+  process.exit(code);
+}
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => finish(130, sig));
+process.on('uncaughtException', (e) => { log('uncaught', e); finish(2, 'uncaught exception'); });
+process.on('unhandledRejection', (e) => { log('unhandled rejection', e); finish(2, 'unhandled rejection'); });
+
+// ---- what the UI shows, recorded next to each screenshot (tests assert on it, see suite/ui.ts) ----
+function uiFacts(page) {
+  return page.evaluate(() => {
+    const txt = (el) => (el?.textContent || '').replace(/\u00a0/g, ' ').trim();
+    const visible = (el) => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+    const all = (sel, base = document) => [...base.querySelectorAll(sel)];
+    const statusBarItems = all('.part.statusbar .statusbar-item').filter(visible).map((e) => ({
+      id: e.id || '',
+      text: txt(e.querySelector('.statusbar-item-label') || e),
+      icons: all('.codicon', e).flatMap((i) => [...i.classList].filter((c) => c.startsWith('codicon-')).map((c) => c.slice(8))),
+      ariaLabel: e.getAttribute('aria-label') || '',
+      side: e.classList.contains('right') ? 'right' : 'left',
+      tooltip: undefined,
+    }));
+    const treeRowsDetailed = all('.part.sidebar .monaco-list-row, .part.panel .monaco-list-row, .part.auxiliarybar .monaco-list-row')
+      .filter(visible)
+      .map((e) => ({
+        view: txt(e.closest('.pane')?.querySelector('.pane-header .title')) || txt(e.closest('.part')?.querySelector('.title-label')),
+        label: txt(e.querySelector('.label-name') || e),
+        description: txt(e.querySelector('.label-description')),
+        ariaLabel: e.getAttribute('aria-label') || '',
+        level: Number(e.getAttribute('aria-level') || 0),
+        expanded: e.hasAttribute('aria-expanded') ? e.getAttribute('aria-expanded') === 'true' : undefined,
+        selected: e.classList.contains('selected') || e.getAttribute('aria-selected') === 'true',
+      }));
+    const notificationsDetailed = all('.notification-toast-container .notification-list-item, .notifications-center .notification-list-item')
+      .filter(visible).map((e) => ({
+        message: txt(e.querySelector('.notification-list-item-message')),
+        source: txt(e.querySelector('.notification-list-item-source')),
+        buttons: all('.monaco-button', e).map(txt).filter(Boolean),
+        severity: ['error', 'warning', 'info'].find((s) => e.querySelector(`.codicon-${s}, .codicon-notifications-${s}`)) || '',
+      }));
+    // Monaco renders only the visible lines, absolutely positioned: order them by their top.
+    const outputEditor = all('.part.panel .output .monaco-editor, .part.panel .output-view .monaco-editor, .part.panel [id="workbench.panel.output"] .monaco-editor')
+      .find(visible);
+    const outputLines = outputEditor
+      ? all('.view-lines .view-line', outputEditor).map((l) => [parseFloat(l.style.top) || 0, (l.textContent || '').replace(/\u00a0/g, ' ')])
+        .sort((a, b) => a[0] - b[0]).map((x) => x[1])
+      : [];
+    const dialog = document.querySelector('.monaco-dialog-box');
+    return {
+      statusBar: statusBarItems.map((s) => s.ariaLabel || s.text).filter(Boolean), // reference-compatible
+      statusBarItems,
+      activityBar: all('.part.activitybar .action-item a, .part.activitybar .action-item .action-label, .pane-composite-part .composite-bar .action-item .action-label')
+        .map((e) => e.getAttribute('aria-label')).filter(Boolean),
+      sidebarTitle: txt(document.querySelector('.part.sidebar .title-label')).slice(0, 100),
+      panelTitle: visible(document.querySelector('.part.panel')) ? txt(document.querySelector('.part.panel .composite-bar .action-item.checked .action-label')) : '',
+      treeRows: treeRowsDetailed.map((r) => r.label),
+      treeRowsDetailed,
+      notifications: notificationsDetailed.map((n) => n.message),
+      notificationsDetailed,
+      outputLines,
+      outputChannel: outputEditor ? (() => {
+        const sel = document.querySelector('.part.panel .monaco-select-box');
+        return sel && sel.selectedIndex >= 0 ? (sel.options[sel.selectedIndex]?.text || '') : '';
+      })() : '',
+      quickPick: visible(document.querySelector('.quick-input-widget'))
+        ? { title: txt(document.querySelector('.quick-input-widget .quick-input-title')), items: all('.quick-input-widget .monaco-list-row').filter(visible).map((r) => txt(r.querySelector('.label-name') || r)) }
+        : undefined,
+      dialog: dialog && visible(dialog)
+        ? { message: txt(dialog.querySelector('.dialog-message-text')), detail: txt(dialog.querySelector('.dialog-message-detail')), buttons: all('.dialog-buttons .monaco-button', dialog).map(txt) }
+        : undefined,
+      editorTabs: all('.part.editor .tabs-container .tab').map((t) => t.getAttribute('aria-label') || txt(t)),
+      restrictedMode: !!document.querySelector('.statusbar-item[id="status.workspaceTrust"]') || /Restricted Mode/.test(txt(document.querySelector('.part.statusbar'))),
+      windowTitle: document.title,
+    };
+  });
+}
+
+// Hover status bar items and read their tooltips (VS Code renders hovers only on demand).
+async function statusBarTooltips(page, facts, match) {
+  for (const item of facts.statusBarItems) {
+    if (!item.id || !match(item)) continue;
+    try {
+      const el = page.locator(`.part.statusbar .statusbar-item[id="${item.id.replace(/"/g, '\\"')}"]`).first();
+      await el.hover({ timeout: 2000 });
+      const hover = page.locator('.workbench-hover, .monaco-hover:not(.hidden)').filter({ hasText: /\S/ }).last();
+      await hover.waitFor({ state: 'visible', timeout: 2500 });
+      item.tooltip = (await hover.innerText()).trim();
+    } catch { item.tooltip = null; /* no tooltip (or it did not show in time) */ }
+    await page.mouse.move(700, 400);
+    await page.keyboard.press('Escape').catch(() => {});
+    await page.waitForTimeout(150);
+  }
+}
+
+
+try {
+  let devPath = extDir;
+  if (vsix) {
+    const t = Date.now();
+    const r = spawnSync(process.execPath, [CODE_SERVER, ...csCommon, '--install-extension', vsix, '--force'], { env: childEnv, encoding: 'utf8', timeout: 120000 });
+    log(`--install-extension ${path.basename(vsix)}: rc=${r.status} in ${Date.now() - t}ms: ${`${r.stdout}${r.stderr}`.trim().split('\n').slice(-2).join(' | ')}`);
+    if (r.status !== 0) throw new Error('vsix install failed');
+    // extensionTestsPath only works in "extension development" mode, so give it an empty stub dev extension.
+    devPath = path.join(run, 'stub-dev-ext');
+    fs.mkdirSync(devPath, { recursive: true });
+    fs.writeFileSync(path.join(devPath, 'package.json'), JSON.stringify({ name: 'test-stub', publisher: 'harness', version: '0.0.0', engines: { vscode: '*' } }));
+  }
+
+  const port = await freePort();
+  const host = `127.0.0.1:${port}`;
+  const csLog = fs.openSync(path.join(dirs.logs, 'code-server.log'), 'w');
+  // code-server runs in its own process group led by a tiny sh "reaper": if this harness dies without
+  // tearing down (even SIGKILL), the reaper notices within 1 s and kills the whole group.
+  const reaper = 'HP=$1; shift; "$@" & cs=$!; while kill -0 "$HP" 2>/dev/null && kill -0 "$cs" 2>/dev/null; do sleep 1; done; kill -TERM 0';
+  server = spawn('/bin/sh', ['-c', reaper, 'reaper', String(process.pid), process.execPath, CODE_SERVER, ...csCommon,
+    '--bind-addr', host, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
+    ...(untrusted ? [] : ['--disable-workspace-trust']),
+    '--disable-getting-started-override', '--ignore-last-opened', workspace],
+  { env: childEnv, detached: true, stdio: ['ignore', csLog, csLog] });
+  server.on('exit', (c, s) => { if (!finished) log(`code-server exited unexpectedly (${c ?? s})`); });
+  await waitHealthy(port, 30000);
+  log(`code-server ${verbose ? `${CODE_SERVER} ` : ''}up on ${host} (pgid ${server.pid}); workspace ${workspace}; ${untrusted ? 'workspace trust ON (--untrusted)' : 'workspace trust disabled'}${vsix ? `; testing installed ${path.basename(vsix)}` : ''}`);
+
+  // Chromium gets the same reaper treatment: playwright starts it through this wrapper, which becomes the
+  // leader of a process group of its own (playwright spawns detached) and records its pid; a watcher in the
+  // group kills the whole group once this harness or Chromium is gone (playwright's own cleanup only runs
+  // on an orderly exit of this process).
+  const wrapper = path.join(run, 'chromium.sh');
+  fs.writeFileSync(wrapper, [
+    '#!/bin/sh',
+    `echo $$ > '${chromiumPgidFile}'`,
+    `'${CHROMIUM}' "$@" & ch=$!`,
+    `( while kill -0 ${process.pid} 2>/dev/null && kill -0 $ch 2>/dev/null; do sleep 1; done; kill -KILL 0 ) &`,
+    "trap 'kill -TERM $ch 2>/dev/null' TERM INT",
+    'wait $ch; rc=$?',
+    'while kill -0 $ch 2>/dev/null; do wait $ch; rc=$?; done', // a trapped signal cuts wait short
+    "trap '' TERM; kill -TERM 0", // ends the watcher and whatever Chromium left in the group, not this shell
+    'exit $rc', ''].join('\n'), { mode: 0o755 });
+  // Persistent context = our own throw-away profile dir (playwright refuses --user-data-dir in args).
+  const context = browser = await chromium.launchPersistentContext(dirs.browserProfile, {
+    executablePath: wrapper, headless: true, viewport: { width: 1400, height: 850 }, env: childEnv,
+    handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false, // our finish() tears everything down
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  const page = context.pages()[0] || await context.newPage();
+  const consoleLog = fs.createWriteStream(path.join(dirs.logs, 'browser-console.log'));
+  page.on('console', (m) => consoleLog.write(`[${m.type()}] ${m.text()}\n`));
+  page.on('pageerror', (e) => consoleLog.write(`[pageerror] ${e.stack || e}\n`));
+
+  // The workbench calls window.codeAutomationExit(code, logs) once the extensionTestsPath run() settles
+  // (code 0 = resolved, 1 = rejected/threw); logs = the workbench's own log files.
+  let settle;
+  const done = new Promise((resolve) => { settle = resolve; });
+  await page.exposeFunction('codeAutomationExit', async (code, logs) => {
+    for (const l of logs || []) {
+      const f = path.join(dirs.logs, 'workbench', l.relativePath);
+      fs.mkdirSync(path.dirname(f), { recursive: true }); fs.writeFileSync(f, l.contents);
+    }
+    settle(code);
+  });
+  page.on('crash', () => settle('page crashed'));
+  server.on('exit', () => settle('code-server died'));
+
+  let shotChain = Promise.resolve();
+  const OUT_MARK = '\u241E';
+  const SHOT = /__EDITOR_TEST_SCREENSHOT__:(\{.*\}|[\w.-]+)/;
+  let printedLines = 0;
+  const workbenchProblems = [];
+  await page.exposeFunction('codeAutomationLog', (level, msg) => {
+    const text = Array.isArray(msg) ? msg.join(' ') : String(msg);
+    // In test mode every console.* call of the extension host is routed to the log service -> here.
+    const m = SHOT.exec(text);
+    if (m) {
+      let req;
+      try { req = m[1].startsWith('{') ? JSON.parse(m[1]) : { name: m[1] }; } catch { req = { name: 'bad-request' }; }
+      const name = String(req.name).replace(/[^\w.-]/g, '_');
+      shotChain = shotChain.then(async () => {
+        const png = path.join(shotsDir, `${name}.png`);
+        await page.waitForTimeout(req.settleMs ?? 300); // let the UI paint
+        const facts = await uiFacts(page);
+        await page.screenshot({ path: `${png}.tmp.png` });
+        if (req.tooltips) {
+          const t = req.tooltips;
+          await statusBarTooltips(page, facts, (item) => (t === true ? !item.id.startsWith('status.') : item.id.startsWith(String(t))));
+        }
+        fs.writeFileSync(path.join(shotsDir, `${name}.json`), JSON.stringify(facts, null, 2));
+        fs.renameSync(`${png}.tmp.png`, png); // last: tests poll for the .png
+        log(`screenshot ${path.relative(process.cwd(), png)}`);
+      }).catch((e) => log('screenshot failed', e));
+      return;
+    }
+    const i = text.indexOf(OUT_MARK); // console output of the test run, see suite/index.ts
+    if (i >= 0) { process.stdout.write(`${text.slice(i + OUT_MARK.length)}\n`); printedLines++; return; }
+    if (level === 'error' || level === 'warn') workbenchProblems.push(`[${level}] ${text}`);
+    if (verbose) log(`[workbench ${level}] ${text}`);
+  });
+
+  const payload = [
+    ['extensionDevelopmentPath', `vscode-remote://${host}${devPath}`],
+    ['extensionTestsPath', `vscode-remote://${host}${testsPath}`],
+    ['skipWelcome', 'true'],
+  ];
+  const url = `http://${host}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  log(`opening the workbench${verbose ? ` ${url}` : ''}`);
+  let timer;
+  const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), Math.max(0, timeoutMs - (Date.now() - t0))); });
+  await page.goto(url, { timeout: timeoutMs });
+
+  const code = await Promise.race([done, timeout]);
+  clearTimeout(timer);
+  if (finished) await new Promise(() => {}); // interrupted: finish() is tearing down and exits
+  await shotChain;
+  // Backup for the console bridge: if nothing came through it, print mocha's output from the file.
+  if (printedLines === 0 && fs.existsSync(outputFile)) process.stdout.write(fs.readFileSync(outputFile, 'utf8'));
+  const problems = () => { if (!verbose && workbenchProblems.length) log(`workbench errors/warnings (last 10):\n  ${workbenchProblems.slice(-10).join('\n  ')}`); };
+  if (typeof code !== 'number') {
+    await page.screenshot({ path: path.join(shotsDir, 'failure.png') }).catch(() => {});
+    log(`NO RESULT: ${code === 'timeout' ? `timeout after ${timeoutMs / 1000}s` : code} (screenshot ${path.join(shotsDir, 'failure.png')})`);
+    problems();
+    await finish(2, String(code));
+  }
+  if (code !== 0) problems();
+  if (fs.existsSync(resultFile)) {
+    const r = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+    log(`result from extension host pid ${r.pid}, ${r.durationMs} ms${vsix ? `, installed ${path.basename(vsix)}` : ''}${untrusted ? ', untrusted workspace' : ''}`);
+    console.log(`editor: ${r.passes} passed, ${r.failed} failed, ${r.pending} skipped`); // plain summary line for CI
+  } else if (code !== 0) log('the suite wrote no result file: run() failed before mocha ran (see the logs)');
+  await finish(code === 0 ? 0 : 1);
+} catch (e) {
+  if (finished) await new Promise(() => {}); // interrupted: errors from the teardown race are expected
+  log('harness error:', (e && e.stack) || e);
+  await finish(2, 'harness error');
+}
