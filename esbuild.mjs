@@ -33,6 +33,14 @@ const builds = [
     sourcemap: !production,
     minify: production,
   },
+  // The watchdog that ends the pool's process groups if the extension host dies.
+  {
+    ...node,
+    entryPoints: ['src/reaper/main.ts'],
+    outfile: 'dist/reaper.js',
+    format: 'cjs',
+    minify: production,
+  },
   // mcp-remote (pinned dependency), bundled into one ESM file that the pool runs with the
   // editor's own Node runtime: no npx, no registry round trip, nothing else to ship.
   {

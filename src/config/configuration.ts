@@ -1,6 +1,8 @@
 // Reads the extension's settings into what the pool needs, validated, with workspace trust
 // applied: app definitions that come from workspace settings never run in an untrusted
 // workspace, and the view says so.
+import { readFileSync } from 'node:fs';
+import { parse as parseJsonc } from 'jsonc-parser/lib/esm/main.js';
 import * as vscode from 'vscode';
 import { parseAppDefinitions, DefinitionProblem, PoolSettings, AppSpec } from '../pool';
 
@@ -59,6 +61,11 @@ export function readConfig(trusted: boolean): PoolConfig {
     }
     Object.assign(merged, value);
   }
+  if (!trusted) {
+    // VS Code hides workspace values of restricted settings while untrusted, so inspect() does
+    // not show them: read the workspace's own settings files to name what is being held back.
+    for (const name of workspaceAppNames()) if (!blocked.includes(name)) blocked.push(name);
+  }
   const parsed = parseAppDefinitions(merged);
   problems.push(...parsed.problems);
 
@@ -93,6 +100,28 @@ export function readConfig(trusted: boolean): PoolConfig {
     if (!names.has(p)) problems.push({ app: p, field: `${SECTION}.${Keys.prewarm}`, message: 'is listed for prewarm but no such app is configured', severity: 'warning' });
   }
   return { specs: parsed.specs, problems, blocked, settings, prewarm: prewarm.filter((p) => names.has(p)), mcpRemoteCommand: trustedArray(Keys.mcpRemoteCommand) };
+}
+
+/** Names of apps defined in the workspace's settings files (folder settings and .code-workspace). */
+function workspaceAppNames(): string[] {
+  const files = (vscode.workspace.workspaceFolders ?? [])
+    .filter((f) => f.uri.scheme === 'file')
+    .map((f) => ({ path: vscode.Uri.joinPath(f.uri, '.vscode', 'settings.json').fsPath, nested: false }));
+  const wsFile = vscode.workspace.workspaceFile;
+  if (wsFile?.scheme === 'file') files.push({ path: wsFile.fsPath, nested: true });
+  const names: string[] = [];
+  for (const file of files) {
+    let doc: unknown;
+    try {
+      doc = parseJsonc(readFileSync(file.path, 'utf8'));
+    } catch {
+      continue; // no such file, or unreadable: nothing to report as blocked
+    }
+    const settings = file.nested ? (doc as { settings?: unknown } | undefined)?.settings : doc;
+    const apps = (settings as Record<string, unknown> | undefined)?.[`${SECTION}.${Keys.apps}`];
+    if (apps && typeof apps === 'object' && !Array.isArray(apps)) names.push(...Object.keys(apps));
+  }
+  return names;
 }
 
 export function formatProblem(p: DefinitionProblem): string {

@@ -23,6 +23,8 @@ export interface ConnectionOptions {
   readonly onToolsChanged: () => void;
   /** Called once when the process or its stdio ends without stop() having been asked. */
   readonly onDeath: (exit: ExitInfo) => void;
+  /** Watchdog that ends the tree if the pool's host dies without stopping it. */
+  readonly reaper?: { track(pgid: number): void; untrack(pgid: number): void };
 }
 
 export class StartError extends Error {
@@ -122,7 +124,10 @@ export class Connection {
       this.exitInfo = { code, signal };
       this.resolveExited(this.exitInfo);
     });
-    if (child.pid !== undefined) this.tree = new ProcessTree(child.pid);
+    if (child.pid !== undefined) {
+      this.tree = new ProcessTree(child.pid);
+      this.opts.reaper?.track(child.pid);
+    }
 
     const transport = new ChildProcessTransport(child, this.opts.maxMessageBytes);
     const exitedEarly = this.exited.then((exit) => {
@@ -176,6 +181,8 @@ export class Connection {
     const soon = await Promise.race([this.exited, delay(200).then(() => undefined)]);
     if (soon) {
       await this.tree?.signal('SIGKILL'); // grandchildren of a dead wrapper
+      await this.tree?.waitGone(2000);
+      this.release();
       return soon;
     }
     await this.kill();
@@ -251,10 +258,16 @@ export class Connection {
     }
     await this.client.close().catch(() => undefined);
     if (!this.tree) return;
-    if (await this.tree.waitGone(grace)) return;
-    await this.tree.signal('SIGTERM');
-    if (await this.tree.waitGone(grace)) return;
-    await this.kill();
+    if (!(await this.tree.waitGone(grace))) {
+      await this.tree.signal('SIGTERM');
+      if (!(await this.tree.waitGone(grace))) await this.kill();
+    }
+    this.release();
+  }
+
+  /** The tree is gone: the watchdog need not look after it any more. */
+  private release(): void {
+    if (this.tree && !this.tree.alive()) this.opts.reaper?.untrack(this.tree.pid);
   }
 
   private async kill(): Promise<void> {
@@ -262,6 +275,7 @@ export class Connection {
     if (!this.tree) return;
     await this.tree.signal('SIGKILL');
     await this.tree.waitGone(2000);
+    this.release();
     await this.client.close().catch(() => undefined);
   }
 }

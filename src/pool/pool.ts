@@ -6,6 +6,7 @@ import { sameSpec } from './definitions';
 import { PoolError } from './errors';
 import { McpRemoteLauncher } from './launch';
 import { AppHost, PooledApp } from './pooledApp';
+import { Reaper } from './reaper';
 import { Redactor } from './redact';
 import { DEFAULT_SETTINGS, PoolSettings } from './settings';
 import { AppSnapshot, AppSpec, CallOptions, CallOutcome, PoolEvent, StopReason, ToolInfo } from './types';
@@ -14,6 +15,11 @@ export interface PoolOptions {
   readonly launcher: McpRemoteLauncher;
   readonly settings?: Partial<PoolSettings>;
   readonly redactor?: Redactor;
+  /**
+   * Path of the watchdog script (dist/reaper.js). With it, servers are ended even if this
+   * process dies without stopping them; without it, only a normal stop ends them.
+   */
+  readonly reaperScript?: string;
 }
 
 export interface ConfigureResult {
@@ -30,6 +36,7 @@ export class Pool extends Disposable implements AppHost {
   private _settings: PoolSettings;
   private _launcher: McpRemoteLauncher;
   readonly redactor: Redactor;
+  readonly reaper?: Reaper;
   private sweepTimer?: NodeJS.Timeout;
   private shuttingDown?: Promise<void>;
 
@@ -38,6 +45,7 @@ export class Pool extends Disposable implements AppHost {
     this._launcher = opts.launcher;
     this._settings = { ...DEFAULT_SETTINGS, ...opts.settings };
     this.redactor = opts.redactor ?? new Redactor();
+    if (opts.reaperScript) this.reaper = new Reaper(opts.reaperScript, this._settings.stopGraceMs);
     this.scheduleSweep();
     this._register(toDisposable(() => clearInterval(this.sweepTimer)));
   }
@@ -150,6 +158,7 @@ export class Pool extends Disposable implements AppHost {
     this.shuttingDown ??= (async () => {
       clearInterval(this.sweepTimer);
       await this.stopAll('shutdown');
+      this.reaper?.close();
     })();
     return this.shuttingDown;
   }

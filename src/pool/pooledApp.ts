@@ -6,6 +6,7 @@ import { NotSentError } from './childTransport';
 import { Connection, describeExit, formatSeconds, StartError } from './connection';
 import { PoolError } from './errors';
 import { describeTarget, launchCommand, McpRemoteLauncher, preflight } from './launch';
+import { Reaper } from './reaper';
 import { Redactor } from './redact';
 import { PoolSettings } from './settings';
 import { AppSnapshot, AppSpec, AppStatus, CallOptions, CallOutcome, ExitInfo, PoolEvent, StopReason, ToolInfo } from './types';
@@ -15,6 +16,7 @@ export interface AppHost {
   readonly launcher: McpRemoteLauncher;
   readonly redactor: Redactor;
   readonly events: Emitter<PoolEvent>;
+  readonly reaper?: Reaper;
   /** Waits for room in the pool before a new process starts (may evict another app). */
   reserveSlot(app: PooledApp): Promise<void>;
   /** Called whenever the app's state changes. */
@@ -91,7 +93,7 @@ export class PooledApp {
       backoffUntil: this.backoffUntil && this.backoffUntil > Date.now() ? this.backoffUntil : undefined,
       consecutiveFailures: this.consecutiveFailures,
       authUrl: this.authUrl,
-      stderrTail: this.connection?.stderrTail(20) ?? [],
+      stderrTail: (this.connection?.stderrTail(20) ?? []).map((l) => this.host.redactor.redact(l)),
     };
   }
 
@@ -157,6 +159,7 @@ export class PooledApp {
         this.host.events.fire({ type: 'toolsChanged', app: this.name });
       },
       onDeath: (exit) => this.onDeath(conn, exit),
+      reaper: this.host.reaper,
     });
     this.starts++;
     try {
@@ -206,7 +209,10 @@ export class PooledApp {
     if (this.okSinceStart || uptime >= this.host.settings.stableAfterMs) this.consecutiveFailures = 0;
     const last = tail.length ? `: ${tail[tail.length - 1]}` : '';
     this.recordFailure(`crashed (${describeExit(exit)})${last}`);
-    this.setStatus('crashed');
+    // A call may already have seen the dead connection and started a replacement: its status
+    // ('starting') stays, or start() would take it for a stop and discard the new process.
+    if (this.starting) this.host.changed(this);
+    else this.setStatus('crashed');
     this.host.events.fire({ type: 'crashed', app: this.name, exit, stderrTail: tail });
   }
 
@@ -277,7 +283,9 @@ export class PooledApp {
       }
       const exit = await conn.waitExit(500);
       const how = exit ? ` (${describeExit(exit)})` : '';
-      return new PoolError('crashed', this.name, `app "${this.name}" died during ${what}${how}; the next call starts a fresh process`, tail);
+      // read the tail again: a dying server's last words (why it died) often arrive with its exit
+      const last = conn.stderrTail(10).map((l) => this.host.redactor.redact(l));
+      return new PoolError('crashed', this.name, `app "${this.name}" died during ${what}${how}; the next call starts a fresh process`, last);
     }
     const message = this.host.redactor.redact((e as Error)?.message ?? String(e));
     if (e instanceof McpError && e.code === ErrorCode.InvalidParams) return new PoolError('invalid-arguments', this.name, `the server rejected the arguments of ${what}: ${message}`);
@@ -294,7 +302,8 @@ export class PooledApp {
     this.connection = undefined;
     this.setStatus('stopping');
     await conn.stop();
-    this.setStatus('crashed');
+    // A call made meanwhile may have started (or be starting) a fresh process: that one is not hung.
+    if (!this.connection && !this.starting) this.setStatus('crashed');
     this.host.events.fire({ type: 'stopped', app: this.name, reason: 'hung' });
   }
 

@@ -10,16 +10,17 @@ const isWindows = process.platform === 'win32';
 interface ProcEntry {
   readonly pid: number;
   readonly ppid: number;
+  readonly pgid: number;
 }
 
-/** The process table from /proc (Linux); empty where /proc is unavailable. */
-function procTable(): ProcEntry[] {
+/** The live (non-zombie) processes from /proc (Linux); undefined where /proc is unavailable. */
+function procTable(): ProcEntry[] | undefined {
   const out: ProcEntry[] = [];
   let names: string[];
   try {
     names = readdirSync('/proc');
   } catch {
-    return out;
+    return undefined;
   }
   for (const name of names) {
     if (!/^\d+$/.test(name)) continue;
@@ -28,7 +29,7 @@ function procTable(): ProcEntry[] {
       // pid (comm) state ppid ... — comm may contain spaces and parentheses
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (fields[0] === 'Z') continue;
-      out.push({ pid: Number(name), ppid: Number(fields[1]) });
+      out.push({ pid: Number(name), ppid: Number(fields[1]), pgid: Number(fields[2]) });
     } catch {
       // the process ended while we read the table
     }
@@ -38,7 +39,7 @@ function procTable(): ProcEntry[] {
 
 /** All descendants of `pid` (children, grandchildren, …) found in the process table. */
 export function descendants(pid: number): number[] {
-  const table = procTable();
+  const table = procTable() ?? [];
   const found: number[] = [];
   const queue = [pid];
   while (queue.length) {
@@ -96,12 +97,17 @@ export class ProcessTree {
     for (const p of this.known) signal(p, sig);
   }
 
-  /** True while any member of the tree is still running. */
+  /** True while any member of the tree is still running (zombies are dead: they only wait to be reaped). */
   alive(): boolean {
     if (isWindows) return signal(this.pid, 0);
-    if (signal(-this.pid, 0)) return true;
+    if (isAlive(this.pid)) return true;
     for (const p of this.known) if (isAlive(p)) return true;
-    return isAlive(this.pid);
+    // The group answers signals while it has any member, zombies included. A grandchild that died
+    // while its parent could not reap it is re-parented to init and may stay a zombie for a while
+    // (for good in containers whose init never reaps): it must not hold up a stop.
+    if (!signal(-this.pid, 0)) return false;
+    const table = procTable();
+    return table === undefined || table.some((p) => p.pgid === this.pid);
   }
 
   /** Waits until no member is running, up to `ms`; resolves to whether the tree is gone. */

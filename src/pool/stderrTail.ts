@@ -4,12 +4,17 @@ import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 
 const AUTH_PROMPT = /Please authorize this client by visiting:\s*(\S+)/;
+/** mcp-remote 0.15 prints the prompt and the URL on separate lines (also for the device-code flow). */
+const AUTH_PROMPT_ALONE = /(?:Please authorize this client by visiting|To authorize this client, visit):\s*$/;
+const URL_LINE = /^\s*(https?:\/\/\S+)\s*$/;
 const MAX_LINE = 2000;
 
 export class StderrTail {
   private readonly lines: string[] = [];
   private partial = '';
   private readonly decoder = new StringDecoder('utf8');
+  /** The previous line was a prompt whose URL comes on the next line. */
+  private urlNext = false;
 
   constructor(
     private readonly maxLines: number,
@@ -51,7 +56,8 @@ export class StderrTail {
     this.lines.push(line);
     if (this.lines.length > this.maxLines) this.lines.splice(0, this.lines.length - this.maxLines);
     this.onLine(line);
-    const m = AUTH_PROMPT.exec(line);
+    const m = AUTH_PROMPT.exec(line) ?? (this.urlNext ? URL_LINE.exec(line) : null);
+    this.urlNext = AUTH_PROMPT_ALONE.test(line);
     if (m) this.onAuthUrl(m[1]);
   }
 }

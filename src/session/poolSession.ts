@@ -31,7 +31,13 @@ export class PoolSession extends Disposable {
     readonly redactor: Redactor,
   ) {
     super();
-    this.pool = this._register(new Pool({ launcher: this.defaultLauncher(), redactor }));
+    this.pool = this._register(
+      new Pool({
+        launcher: this.defaultLauncher(),
+        redactor,
+        reaperScript: vscode.Uri.joinPath(context.extensionUri, 'dist', 'reaper.js').fsPath,
+      }),
+    );
     this._register(this.pool.onEvent((e) => this.log(e)));
     this._register(vscode.workspace.onDidChangeConfiguration((e) => affectsPool(e) && void this.reload()));
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reload()));

@@ -166,6 +166,8 @@ const childEnv = {
   // seen by the extension host (it inherits the server's environment):
   MCP_POOL_TEST: '1',
   EDITOR_TEST_RESULT_FILE: resultFile,
+  // the suite appends the pid of every process the pool starts; none may outlive the editor
+  EDITOR_TEST_PIDS_FILE: path.join(run, 'pool-pids.txt'),
   EDITOR_TEST_OUTPUT_FILE: outputFile,
   EDITOR_TEST_SHOTS_DIR: shotsDir,
   EDITOR_TEST_TRUST: untrusted ? 'untrusted' : 'trusted',
@@ -239,12 +241,28 @@ async function teardown() {
     for (const [pid] of left) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
   }
   try { restoreWorkspaceSettings(); } catch (e) { log('could not restore workspace settings', e); }
+  return poolOrphans();
+}
+
+/** Processes the pool started (recorded by the suite) that are still running after the editor is gone. */
+function poolOrphans() {
+  const file = path.join(run, 'pool-pids.txt');
+  if (!fs.existsSync(file)) return 0;
+  const recorded = new Set(fs.readFileSync(file, 'utf8').split(/\s+/).filter(Boolean).map(Number));
+  const alive = liveProcesses().filter(([pid]) => recorded.has(pid));
+  if (alive.length) {
+    log(`FAIL: ${alive.length} pool process(es) outlived the editor: ${alive.map(([p, , c]) => `${p} ${c}`).join(', ')}`);
+    for (const [pid] of alive) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+  } else {
+    log(`no pool process outlived the editor (${recorded.size} recorded)`);
+  }
+  return alive.length;
 }
 
 async function finish(code, why) {
   if (finished) return; finished = true;
   if (why || code !== 0) log(`finishing: exit ${code}${why ? ` (${why})` : ''}`);
-  await teardown();
+  if ((await teardown()) > 0 && code === 0) code = 1; // something outlived the editor: that is a failure
   if (keep || code !== 0) log(`logs and state kept in ${run}`);
   else fs.rmSync(run, { recursive: true, force: true });
   log(`done in ${ts()}, exit ${code}`);
@@ -317,6 +335,8 @@ function uiFacts(page) {
         ? { message: txt(dialog.querySelector('.dialog-message-text')), detail: txt(dialog.querySelector('.dialog-message-detail')), buttons: all('.dialog-buttons .monaco-button', dialog).map(txt) }
         : undefined,
       editorTabs: all('.part.editor .tabs-container .tab').map((t) => t.getAttribute('aria-label') || txt(t)),
+      // a view's welcome content (viewsWelcome): its text and buttons
+      welcome: [...document.querySelectorAll('.welcome-view-content p, .welcome-view-content .monaco-button')].map(txt).filter(Boolean),
       restrictedMode: !!document.querySelector('.statusbar-item[id="status.workspaceTrust"]') || /Restricted Mode/.test(txt(document.querySelector('.part.statusbar'))),
       windowTitle: document.title,
     };

@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundledLauncher, Pool, PoolSettings, StdioAppSpec, RemoteAppSpec, PoolEvent } from '../../src/pool';
-import { BUNDLED_MCP_REMOTE, STDIO_FIXTURE } from '../fixtures/paths';
+import { BUNDLED_MCP_REMOTE, REAPER_SCRIPT, STDIO_FIXTURE } from '../fixtures/paths';
 import { processesMatching, waitUntil } from '../fixtures/processTable';
 
 /** Unique marker put on every fixture command line of one test run, to find its processes. */
@@ -25,6 +25,7 @@ export function remoteSpec(name: string, url: string, extra: Partial<RemoteAppSp
 export function makePool(settings: Partial<PoolSettings> = {}): Pool {
   return new Pool({
     launcher: bundledLauncher(BUNDLED_MCP_REMOTE),
+    reaperScript: REAPER_SCRIPT,
     settings: { stopGraceMs: 1000, startTimeoutMs: 15000, sweepIntervalMs: 60_000, crashLoopBaseMs: 500, ...settings },
   });
 }

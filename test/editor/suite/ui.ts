@@ -62,6 +62,8 @@ export interface UiFacts {
   dialog?: { message: string; detail: string; buttons: string[] };
   editorTabs: string[];
   /** The "Restricted Mode" status bar entry is shown (workspace not trusted). */
+  /** Text and buttons of a view's welcome content (viewsWelcome). */
+  welcome: string[];
   restrictedMode: boolean;
   windowTitle: string;
 }

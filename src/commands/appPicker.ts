@@ -1,0 +1,40 @@
+// Asking the user for an app when a command was run without one (palette, keybinding).
+import * as vscode from 'vscode';
+import type { AppSnapshot } from '../pool';
+import type { PoolSession } from '../session/poolSession';
+import { stateIcon } from '../views/appState';
+import { describeApp } from '../views/format';
+
+export interface PickAppOptions {
+  readonly title: string;
+  readonly placeHolder?: string;
+  /** Which apps to offer (all configured apps by default). */
+  readonly filter?: (s: AppSnapshot) => boolean;
+  /** Shown instead of an empty list when no app qualifies. */
+  readonly noneMessage: string;
+  /** Skip the list when exactly one app qualifies. */
+  readonly autoSelectSingle?: boolean;
+}
+
+interface AppPick extends vscode.QuickPickItem {
+  readonly app: string;
+}
+
+/** The chosen app's name, or undefined if there was none to choose or the user cancelled. */
+export async function pickApp(session: PoolSession, options: PickAppOptions): Promise<string | undefined> {
+  const now = Date.now();
+  const apps = session.pool.snapshots().filter(options.filter ?? (() => true));
+  if (!apps.length) {
+    void vscode.window.showInformationMessage(`MCP Pool: ${options.noneMessage}`);
+    return undefined;
+  }
+  if (apps.length === 1 && options.autoSelectSingle) return apps[0].name;
+  const items: AppPick[] = apps.map((s) => ({
+    label: `$(${stateIcon(s, now).id}) ${s.name}`,
+    description: describeApp(s, now),
+    detail: s.target,
+    app: s.name,
+  }));
+  const pick = await vscode.window.showQuickPick(items, { title: options.title, placeHolder: options.placeHolder, matchOnDescription: true, matchOnDetail: true });
+  return pick?.app;
+}

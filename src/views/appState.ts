@@ -1,0 +1,68 @@
+// What an app's state looks like in the editor: codicon, theme color and the tree item's
+// contextValue (which package.json menus match with `viewItem =~ /^app\.running/` etc.).
+// Pure and vscode-free: the views wrap these ids in ThemeIcon / ThemeColor.
+import type { AppSnapshot, AppStatus } from '../pool';
+import { isBackingOff, pendingAuthUrl } from './format';
+
+/** The state a user sees: authorization and crash-loop backoff take precedence over the status. */
+export type VisibleState = AppStatus | 'auth' | 'backoff';
+
+export interface StateIcon {
+  /** Codicon id, e.g. `circle-filled` or `loading~spin`. */
+  readonly id: string;
+  /** Theme color id, if the icon is tinted. */
+  readonly color?: string;
+}
+
+export const STATE_ICONS: Readonly<Record<VisibleState, StateIcon>> = {
+  starting: { id: 'loading~spin' },
+  idle: { id: 'circle-filled', color: 'testing.iconPassed' },
+  busy: { id: 'sync~spin', color: 'charts.blue' },
+  stopping: { id: 'loading~spin', color: 'disabledForeground' },
+  stopped: { id: 'circle-outline' },
+  crashed: { id: 'error', color: 'testing.iconFailed' },
+  backoff: { id: 'watch', color: 'errorForeground' },
+  auth: { id: 'key', color: 'charts.yellow' },
+};
+
+/** Rows for apps that are configured but not in the pool. */
+export const BLOCKED_ICON: StateIcon = { id: 'shield', color: 'list.warningForeground' };
+export const INVALID_ICON: StateIcon = { id: 'warning', color: 'list.warningForeground' };
+
+export const ContextValues = {
+  blocked: 'app.blocked',
+  invalid: 'app.invalid',
+  tool: 'tool',
+  toolsError: 'toolsError',
+  message: 'message',
+} as const;
+
+export function visibleState(s: AppSnapshot, now: number): VisibleState {
+  if (pendingAuthUrl(s)) return 'auth';
+  if (isBackingOff(s, now)) return 'backoff';
+  return s.status;
+}
+
+export function stateIcon(s: AppSnapshot, now: number): StateIcon {
+  return STATE_ICONS[visibleState(s, now)];
+}
+
+/**
+ * `app.running` (idle or busy), `app.starting`, `app.stopping`, `app.stopped`, `app.crashed`,
+ * each with `.auth` appended while an authorization URL is pending (`app.starting.auth`; only
+ * while the process lives, see pendingAuthUrl).
+ */
+export function contextValueOf(s: AppSnapshot): string {
+  const base = s.status === 'idle' || s.status === 'busy' ? 'app.running' : `app.${s.status}`;
+  return pendingAuthUrl(s) ? `${base}.auth` : base;
+}
+
+/** Counts as alive in the status bar: running or on its way up. */
+export function isAlive(s: AppSnapshot): boolean {
+  return s.status === 'idle' || s.status === 'busy' || s.status === 'starting';
+}
+
+/** Has (or is about to have, or is still shutting down) a process that Kill would stop. */
+export function holdsProcess(s: AppSnapshot): boolean {
+  return isAlive(s) || s.status === 'stopping';
+}

@@ -1,0 +1,68 @@
+// The hover of an app's row, as Markdown text. Pure and vscode-free; the tree wraps it in a
+// MarkdownString when the hover is resolved (that is also when the process memory is read).
+import type { AppSnapshot } from '../pool';
+import { describeApp, formatAgo, formatBytes, formatClock, formatDuration, formatExit, formatRemaining, isBackingOff, pendingAuthUrl, plural, truncate } from './format';
+
+const STDERR_LINES = 5;
+const MAX_ERROR_CHARS = 600;
+
+/** Escapes Markdown syntax in text that comes from settings, servers or processes. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, '\\$&');
+}
+
+/** A fenced code block that the lines themselves cannot close. */
+export function codeBlock(lines: readonly string[]): string {
+  const body = lines.join('\n');
+  const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}text\n${body}\n${fence}`;
+}
+
+export interface TooltipExtras {
+  /** Resident memory of the process tree in bytes, if known. */
+  readonly rss?: number;
+  /** When the view saw the app crash. */
+  readonly crashedAt?: number;
+}
+
+export function appTooltipMarkdown(s: AppSnapshot, now: number, extras: TooltipExtras = {}): string {
+  const lines: string[] = [];
+  const field = (name: string, value: string) => lines.push(`**${name}:** ${value}`);
+
+  lines.push(`**${escapeMarkdown(s.name)}** — ${s.kind === 'remote' ? 'remote (mcp-remote)' : 'stdio'} · ${escapeMarkdown(describeApp(s, now, extras.crashedAt))}`);
+  field(s.kind === 'remote' ? 'URL' : 'Command', `\`${s.target.replace(/`/g, "'")}\``);
+  if (s.pid !== undefined) field('PID', `${s.pid}${extras.rss !== undefined ? ` · memory ${formatBytes(extras.rss)}` : ''}`);
+  if (s.createdAt !== undefined) {
+    const running = s.status === 'idle' || s.status === 'busy';
+    field('Started', `${formatClock(s.createdAt)} (${formatAgo(s.createdAt, now)})${running ? ` · up ${formatDuration(now - s.createdAt)}` : ''}`);
+  }
+  if (s.lastUsedAt !== undefined) field('Last used', `${formatClock(s.lastUsedAt)} (${formatAgo(s.lastUsedAt, now)})`);
+  field('Calls', `${s.calls} · errors ${s.errors} · in flight ${s.inFlight} · starts ${s.starts}`);
+  if (s.serverName || s.toolCount !== undefined) {
+    const server = s.serverName ? escapeMarkdown(`${s.serverName}${s.serverVersion ? ` ${s.serverVersion}` : ''}`) : 'unknown server';
+    field('Server', `${server}${s.toolCount !== undefined ? ` · ${plural(s.toolCount, 'tool')}` : ''}`);
+  }
+  if (s.exit && s.status === 'crashed') field('Exit', formatExit(s.exit));
+  if (isBackingOff(s, now)) {
+    field('Crash-loop guard', `next start held back for ${formatRemaining(s.backoffUntil!, now)} after ${plural(s.consecutiveFailures, 'failure')} in a row; Restart tries now`);
+  }
+  // No link to the URL here: hover links are re-encoded on the way to the browser, which can
+  // break OAuth query strings; the row's "Open Authorization Page" opens it unchanged.
+  if (pendingAuthUrl(s)) field('Needs authorization', 'finish signing in with **Open Authorization Page** (the link button on this row)');
+  if (s.lastError) field('Last error', escapeMarkdown(truncate(s.lastError, MAX_ERROR_CHARS)));
+
+  let text = lines.join('  \n');
+  const tail = s.stderrTail.slice(-STDERR_LINES);
+  if (tail.length) text += `\n\n**stderr** (last ${plural(tail.length, 'line')}):\n\n${codeBlock(tail)}`;
+  return text;
+}
+
+/** The hover of a row for an app the pool does not run, with why. */
+export function notRunTooltipMarkdown(name: string, reason: 'blocked' | 'invalid', problems: readonly string[] = []): string {
+  if (reason === 'blocked') {
+    return `**${escapeMarkdown(name)}** — not started\n\nThis app is defined in the workspace settings, and this workspace is not trusted. Apps from workspace settings do not run until you trust the workspace (apps in your user settings still run).`;
+  }
+  const list = problems.map((p) => `- ${escapeMarkdown(p)}`).join('\n');
+  return `**${escapeMarkdown(name)}** — invalid definition, not started\n\n${list}\n\nFix it in the \`mcpPool.apps\` setting.`;
+}

@@ -1,0 +1,126 @@
+// How the views put times, sizes and app states into words. Pure and vscode-free, so the exact
+// strings a user reads are unit-tested (test/unit/format.test.ts).
+import type { AppSnapshot, ExitInfo } from '../pool';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** `12 s ago`, `3 min ago`, `2 h ago`, `4 d ago`; `just now` under a second (or in the future). */
+export function formatAgo(timestamp: number, now: number): string {
+  const ms = now - timestamp;
+  if (ms < SECOND) return 'just now';
+  if (ms < MINUTE) return `${Math.floor(ms / SECOND)} s ago`;
+  if (ms < HOUR) return `${Math.floor(ms / MINUTE)} min ago`;
+  if (ms < DAY) return `${Math.floor(ms / HOUR)} h ago`;
+  return `${Math.floor(ms / DAY)} d ago`;
+}
+
+/** A length of time, at most two units, rounded down: `0 s`, `45 s`, `3 min`, `2 h 5 min`, `3 d 4 h`. */
+export function formatDuration(ms: number): string {
+  const t = Math.max(0, ms);
+  if (t < MINUTE) return `${Math.floor(t / SECOND)} s`;
+  if (t < HOUR) return `${Math.floor(t / MINUTE)} min`;
+  if (t < DAY) return withRest(Math.floor(t / HOUR), 'h', Math.floor((t % HOUR) / MINUTE), 'min');
+  return withRest(Math.floor(t / DAY), 'd', Math.floor((t % DAY) / HOUR), 'h');
+}
+
+function withRest(n: number, unit: string, rest: number, restUnit: string): string {
+  return rest ? `${n} ${unit} ${rest} ${restUnit}` : `${n} ${unit}`;
+}
+
+/** Time left until `until`, rounded up so a wait never reads `0 s` while it lasts. */
+export function formatRemaining(until: number, now: number): string {
+  return formatDuration(Math.ceil(Math.max(0, until - now) / SECOND) * SECOND);
+}
+
+const BYTE_UNITS = ['KB', 'MB', 'GB', 'TB'];
+
+/** Memory sizes in binary units: `512 B`, `9.8 KB`, `45.2 MB`, `123 MB`, `1.5 GB`. */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '?';
+  if (bytes < 1024) return `${Math.round(bytes)} B`;
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const shown = value < 100 ? (Math.round(value * 10) / 10).toFixed(1) : String(Math.round(value));
+  return `${shown} ${BYTE_UNITS[unit]}`;
+}
+
+/** How a process ended: the signal name (`SIGKILL`) or `exit 1`. */
+export function formatExit(exit: ExitInfo): string {
+  if (exit.signal) return exit.signal;
+  return exit.code === null ? 'exited' : `exit ${exit.code}`;
+}
+
+/** Local wall-clock time `HH:MM:SS`. */
+export function formatClock(timestamp: number): string {
+  const d = new Date(timestamp);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+}
+
+/** `1 call`, `2 calls`. */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+/** One line at most `max` characters, with an ellipsis when cut. */
+export function truncate(text: string, max: number): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length <= max ? line : `${line.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
+}
+
+/**
+ * The authorization URL the app is waiting on, if its process is still there to receive the
+ * OAuth callback. The snapshot keeps the last URL after a stop or a failed start; by then it
+ * is stale (the callback listener is gone), so the views do not offer it.
+ */
+export function pendingAuthUrl(s: AppSnapshot): string | undefined {
+  return s.status === 'starting' || s.status === 'idle' || s.status === 'busy' ? s.authUrl : undefined;
+}
+
+/** The crash-loop guard holds back the next start of this app at `now`. */
+export function isBackingOff(s: AppSnapshot, now: number): boolean {
+  return s.backoffUntil !== undefined && s.backoffUntil > now;
+}
+
+/** One word (or two) for the state of an app, as lists and the status bar show it. */
+export function stateWord(s: AppSnapshot, now: number): string {
+  if (pendingAuthUrl(s)) return 'needs authorization';
+  if (isBackingOff(s, now)) return 'backing off';
+  return s.status;
+}
+
+/**
+ * The description of an app's row, e.g. `idle · used 12 s ago`, `busy (2 calls) · up 3 min`,
+ * `crashed · SIGKILL · 1 min ago`, `starting…`, `stopped`, `backing off 8 s`,
+ * `needs authorization`. `crashedAt` is when the view saw the app crash (the snapshot does
+ * not carry it).
+ */
+export function describeApp(s: AppSnapshot, now: number, crashedAt?: number): string {
+  if (pendingAuthUrl(s)) return 'needs authorization';
+  if (isBackingOff(s, now)) return join(`backing off ${formatRemaining(s.backoffUntil!, now)}`, s.exit && formatExit(s.exit));
+  switch (s.status) {
+    case 'starting':
+      return 'starting…';
+    case 'stopping':
+      return 'stopping…';
+    case 'stopped':
+      return 'stopped';
+    case 'idle':
+      if (s.lastUsedAt !== undefined && s.createdAt !== undefined && s.lastUsedAt > s.createdAt) return `idle · used ${formatAgo(s.lastUsedAt, now)}`;
+      return join('idle', s.createdAt !== undefined && `up ${formatDuration(now - s.createdAt)}`);
+    case 'busy':
+      return join(`busy (${plural(Math.max(1, s.inFlight), 'call')})`, s.createdAt !== undefined && `up ${formatDuration(now - s.createdAt)}`);
+    case 'crashed':
+      return join('crashed', s.exit && formatExit(s.exit), crashedAt !== undefined && formatAgo(crashedAt, now));
+  }
+}
+
+function join(...parts: (string | false | undefined)[]): string {
+  return parts.filter(Boolean).join(' · ');
+}

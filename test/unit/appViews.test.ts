@@ -1,0 +1,209 @@
+// The vscode-free parts of the Apps view: state icons and contextValues (which package.json menus
+// match), the hover text, tree node arguments, and the tool-list cache that keeps refreshes
+// from restarting apps.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AppSnapshot, ToolInfo } from '../../src/pool';
+import { contextValueOf, holdsProcess, isAlive, stateIcon } from '../../src/views/appState';
+import { appTooltipMarkdown, codeBlock, escapeMarkdown, notRunTooltipMarkdown } from '../../src/views/appTooltip';
+import { ToolCache, ToolSource } from '../../src/views/toolCache';
+import { appNameOf, nodeId, toolNameOf, ToolNode } from '../../src/views/treeNodes';
+import { snapshot } from './appSnapshot';
+
+const NOW = 1_700_000_000_000;
+
+/** The `when` clauses of the Apps view's item menus, by command. */
+function menuWhens(): { command: string; when: string }[] {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as { contributes: { menus: Record<string, { command: string; when: string }[]> } };
+  return pkg.contributes.menus['view/item/context'];
+}
+
+/** Evaluates the `viewItem =~ /re/`, `viewItem == x` and `viewItem != x` terms of a when clause. */
+function menuApplies(when: string, viewItem: string): boolean {
+  return when.split('&&').map((t) => t.trim()).every((term) => {
+    let m = /^viewItem =~ \/(.*)\/$/.exec(term);
+    if (m) return new RegExp(m[1]).test(viewItem);
+    m = /^viewItem (==|!=) (\S+)$/.exec(term);
+    if (m) return (m[1] === '==') === (viewItem === m[2]);
+    return true; // view == mcpPool.apps
+  });
+}
+
+function commandsFor(viewItem: string): string[] {
+  return [...new Set(menuWhens().filter((m) => menuApplies(m.when, viewItem)).map((m) => m.command))].sort();
+}
+
+describe('Apps view (pure parts)', () => {
+  describe('state → icon, contextValue', () => {
+    it('maps each status to a codicon and color', () => {
+      assert.deepEqual(stateIcon(snapshot({ status: 'idle' }), NOW), { id: 'circle-filled', color: 'testing.iconPassed' });
+      assert.deepEqual(stateIcon(snapshot({ status: 'busy' }), NOW), { id: 'sync~spin', color: 'charts.blue' });
+      assert.equal(stateIcon(snapshot({ status: 'starting' }), NOW).id, 'loading~spin');
+      assert.equal(stateIcon(snapshot({ status: 'stopped' }), NOW).id, 'circle-outline');
+      assert.equal(stateIcon(snapshot({ status: 'crashed' }), NOW).id, 'error');
+      assert.deepEqual(stateIcon(snapshot({ status: 'starting', authUrl: 'https://x' }), NOW), { id: 'key', color: 'charts.yellow' });
+      assert.equal(stateIcon(snapshot({ status: 'crashed', backoffUntil: NOW + 1000 }), NOW).id, 'watch');
+    });
+
+    it('encodes the state in contextValue, with .auth while authorization is pending', () => {
+      assert.equal(contextValueOf(snapshot({ status: 'idle' })), 'app.running');
+      assert.equal(contextValueOf(snapshot({ status: 'busy' })), 'app.running');
+      assert.equal(contextValueOf(snapshot({ status: 'starting' })), 'app.starting');
+      assert.equal(contextValueOf(snapshot({ status: 'stopping' })), 'app.stopping');
+      assert.equal(contextValueOf(snapshot({ status: 'stopped' })), 'app.stopped');
+      assert.equal(contextValueOf(snapshot({ status: 'crashed' })), 'app.crashed');
+      assert.equal(contextValueOf(snapshot({ status: 'starting', authUrl: 'https://x' })), 'app.starting.auth');
+      assert.equal(contextValueOf(snapshot({ status: 'idle', authUrl: 'https://x' })), 'app.running.auth');
+      assert.equal(contextValueOf(snapshot({ status: 'stopped', authUrl: 'https://x' })), 'app.stopped', 'stale URL: no .auth');
+    });
+
+    it('package.json menus offer the right actions for each contextValue', () => {
+      assert.deepEqual(commandsFor('app.running'), ['mcpPool.copyPid', 'mcpPool.invokeTool', 'mcpPool.killApp', 'mcpPool.listTools', 'mcpPool.restartApp', 'mcpPool.showOutput']);
+      assert.deepEqual(commandsFor('app.starting.auth'), ['mcpPool.authorize', 'mcpPool.invokeTool', 'mcpPool.killApp', 'mcpPool.listTools', 'mcpPool.restartApp', 'mcpPool.showOutput']);
+      assert.deepEqual(commandsFor('app.running.auth'), ['mcpPool.authorize', 'mcpPool.copyPid', 'mcpPool.invokeTool', 'mcpPool.killApp', 'mcpPool.listTools', 'mcpPool.restartApp', 'mcpPool.showOutput']);
+      assert.deepEqual(commandsFor('app.stopped'), ['mcpPool.invokeTool', 'mcpPool.listTools', 'mcpPool.restartApp', 'mcpPool.showOutput']);
+      assert.deepEqual(commandsFor('app.crashed'), ['mcpPool.invokeTool', 'mcpPool.listTools', 'mcpPool.restartApp', 'mcpPool.showOutput']);
+      assert.deepEqual(commandsFor('app.stopping'), ['mcpPool.showOutput']);
+      assert.deepEqual(commandsFor('app.blocked'), ['mcpPool.showOutput']);
+      assert.deepEqual(commandsFor('app.invalid'), ['mcpPool.showOutput']);
+      assert.deepEqual(commandsFor('tool'), ['mcpPool.invokeTool']);
+      assert.deepEqual(commandsFor('toolsError'), ['mcpPool.refresh']);
+    });
+
+    it('alive = idle, busy or starting; a stopping app still holds a process', () => {
+      assert.deepEqual(
+        (['starting', 'idle', 'busy', 'stopping', 'stopped', 'crashed'] as const).map((status) => [status, isAlive(snapshot({ status })), holdsProcess(snapshot({ status }))]),
+        [['starting', true, true], ['idle', true, true], ['busy', true, true], ['stopping', false, true], ['stopped', false, false], ['crashed', false, false]],
+      );
+    });
+  });
+
+  describe('hover', () => {
+    it('lists what a user wants to know about a running app', () => {
+      const md = appTooltipMarkdown(
+        snapshot({
+          status: 'idle', pid: 4242, createdAt: NOW - 180_000, lastUsedAt: NOW - 12_000, calls: 7, errors: 1, inFlight: 0, starts: 2,
+          serverName: 'example-server', serverVersion: '1.2.3', toolCount: 3, lastError: 'call to "x" failed: *boom*',
+          stderrTail: ['l1', 'l2', 'l3', 'l4', 'l5', 'l6'],
+        }),
+        NOW,
+        { rss: 47_395_635 },
+      );
+      assert.match(md, /\*\*github\*\* — remote \(mcp-remote\) · idle · used 12 s ago/);
+      assert.match(md, /\*\*URL:\*\* `https:\/\/api\.example\.com\/mcp`/);
+      assert.match(md, /\*\*PID:\*\* 4242 · memory 45\.2 MB/);
+      assert.match(md, /\*\*Started:\*\* \d\d:\d\d:\d\d \(3 min ago\) · up 3 min/);
+      assert.match(md, /\*\*Last used:\*\* \d\d:\d\d:\d\d \(12 s ago\)/);
+      assert.match(md, /\*\*Calls:\*\* 7 · errors 1 · in flight 0 · starts 2/);
+      assert.match(md, /\*\*Server:\*\* example\\-server 1\\\.2\\\.3 · 3 tools/);
+      assert.match(md, /\*\*Last error:\*\* call to "x" failed: \\\*boom\\\*/);
+      assert.match(md, /last 5 lines[\s\S]*```text\nl2\nl3\nl4\nl5\nl6\n```$/);
+    });
+
+    it('explains backoff and pending authorization without linking the URL', () => {
+      const md = appTooltipMarkdown(snapshot({ status: 'crashed', backoffUntil: NOW + 4000, consecutiveFailures: 3 }), NOW);
+      assert.match(md, /next start held back for 4 s after 3 failures in a row/);
+      const auth = appTooltipMarkdown(snapshot({ status: 'starting', authUrl: 'https://auth.example.com/a?redirect_uri=http%3A%2F%2Flocalhost' }), NOW);
+      assert.match(auth, /Open Authorization Page/);
+      assert.doesNotMatch(auth, /auth\.example\.com/);
+      assert.doesNotMatch(md, /auth\.example\.com/);
+    });
+
+    it('explains blocked and invalid apps', () => {
+      assert.match(notRunTooltipMarkdown('ws', 'blocked'), /not trusted/);
+      assert.match(notRunTooltipMarkdown('bad', 'invalid', ['url: must be http(s)']), /- url: must be http\\\(s\\\)/);
+    });
+
+    it('escapes Markdown and fences code that contains fences', () => {
+      assert.equal(escapeMarkdown('a_b*c[d](e)'), 'a\\_b\\*c\\[d\\]\\(e\\)');
+      assert.equal(codeBlock(['x']), '```text\nx\n```');
+      assert.equal(codeBlock(['````', 'y']), '`````text\n````\ny\n`````');
+    });
+  });
+
+  describe('tree node arguments', () => {
+    const tool: ToolNode = { kind: 'tool', app: 'gh', tool: 'search', info: { name: 'search', inputSchema: {} } };
+    it('reads the app from a name or any node, the tool from a tool node or a second argument', () => {
+      assert.equal(appNameOf('gh'), 'gh');
+      assert.equal(appNameOf('  '), undefined);
+      assert.equal(appNameOf(undefined), undefined);
+      assert.equal(appNameOf({ kind: 'app', app: 'gh', state: 'pooled' }), 'gh');
+      assert.equal(appNameOf(tool), 'gh');
+      assert.equal(appNameOf({ foo: 1 }), undefined);
+      assert.equal(toolNameOf(tool), 'search');
+      assert.equal(toolNameOf('gh', 'other'), 'other');
+      assert.equal(toolNameOf('gh'), undefined);
+    });
+    it('gives stable, distinct ids', () => {
+      assert.equal(nodeId({ kind: 'app', app: 'gh', state: 'pooled' }), 'app/gh');
+      assert.equal(nodeId(tool), 'app/gh/tool/search');
+      assert.equal(nodeId({ kind: 'message', app: 'gh', text: 'x', error: true }), 'app/gh/message/error');
+    });
+  });
+
+  describe('tool cache', () => {
+    class FakeSource implements ToolSource {
+      calls = 0;
+      fail?: string;
+      snap: AppSnapshot = snapshot({ status: 'idle' });
+      tools: ToolInfo[] = [{ name: 'echo', inputSchema: {} }];
+      async listTools(): Promise<ToolInfo[]> {
+        this.calls++;
+        if (this.fail) throw new Error(this.fail);
+        return this.tools;
+      }
+      snapshot(): AppSnapshot {
+        return this.snap;
+      }
+    }
+
+    it('lists once, then serves the list (a refresh never restarts a stopped app)', async () => {
+      const src = new FakeSource();
+      const cache = new ToolCache(src);
+      assert.deepEqual((await cache.get('github')).tools?.map((t) => t.name), ['echo']);
+      src.snap = snapshot({ status: 'stopped' });
+      cache.markStale('github');
+      await cache.get('github');
+      await cache.get('github');
+      assert.equal(src.calls, 1, 'stale but stopped: the old list is shown, nothing is started');
+      src.snap = snapshot({ status: 'idle' });
+      src.tools = [{ name: 'echo', inputSchema: {} }, { name: 'add', inputSchema: {} }];
+      assert.equal((await cache.get('github')).tools?.length, 2, 'stale and running: listed again');
+      assert.equal(src.calls, 2);
+      await cache.get('github');
+      assert.equal(src.calls, 2);
+    });
+
+    it('shares one listing between concurrent callers', async () => {
+      const src = new FakeSource();
+      const cache = new ToolCache(src);
+      await Promise.all([cache.get('github'), cache.get('github'), cache.get('github')]);
+      assert.equal(src.calls, 1);
+    });
+
+    it('keeps a failure until a manual retry', async () => {
+      const src = new FakeSource();
+      src.fail = 'spawn ENOENT';
+      const cache = new ToolCache(src);
+      assert.equal((await cache.get('github')).error, 'spawn ENOENT');
+      assert.equal((await cache.get('github')).error, 'spawn ENOENT');
+      assert.equal(src.calls, 1);
+      src.fail = undefined;
+      cache.retryErrors();
+      assert.equal((await cache.get('github')).tools?.length, 1);
+      assert.equal(src.calls, 2);
+    });
+
+    it('drops a list when the definition changed, and forgets removed apps', async () => {
+      const src = new FakeSource();
+      const cache = new ToolCache(src);
+      await cache.get('github');
+      src.snap = snapshot({ status: 'stopped', target: 'https://other.example.com/mcp' });
+      await cache.get('github');
+      assert.equal(src.calls, 2);
+      cache.retain(new Set());
+      assert.equal(cache.peek('github'), undefined);
+    });
+  });
+});

@@ -1,0 +1,119 @@
+// The words the views use for times, sizes and app states (pure functions, no editor).
+import * as assert from 'node:assert/strict';
+import { describeApp, formatAgo, formatBytes, formatClock, formatDuration, formatExit, formatRemaining, pendingAuthUrl, plural, stateWord, truncate } from '../../src/views/format';
+import { snapshot } from './appSnapshot';
+
+const NOW = 1_700_000_000_000;
+const s = (ms: number) => ms * 1000;
+const min = (m: number) => m * 60_000;
+const h = (n: number) => n * 3_600_000;
+
+describe('format', () => {
+  describe('formatAgo', () => {
+    it('says "just now" under a second and for future times', () => {
+      assert.equal(formatAgo(NOW, NOW), 'just now');
+      assert.equal(formatAgo(NOW - 999, NOW), 'just now');
+      assert.equal(formatAgo(NOW + 5000, NOW), 'just now');
+    });
+    it('uses one unit, rounded down', () => {
+      assert.equal(formatAgo(NOW - s(1), NOW), '1 s ago');
+      assert.equal(formatAgo(NOW - s(12.9), NOW), '12 s ago');
+      assert.equal(formatAgo(NOW - s(59), NOW), '59 s ago');
+      assert.equal(formatAgo(NOW - s(60), NOW), '1 min ago');
+      assert.equal(formatAgo(NOW - min(3) - s(50), NOW), '3 min ago');
+      assert.equal(formatAgo(NOW - h(2) - min(59), NOW), '2 h ago');
+      assert.equal(formatAgo(NOW - h(24 * 4 + 5), NOW), '4 d ago');
+    });
+  });
+
+  describe('formatDuration', () => {
+    it('shows seconds, minutes, then two units', () => {
+      assert.equal(formatDuration(0), '0 s');
+      assert.equal(formatDuration(-500), '0 s');
+      assert.equal(formatDuration(s(45.7)), '45 s');
+      assert.equal(formatDuration(min(3) + s(59)), '3 min');
+      assert.equal(formatDuration(h(2)), '2 h');
+      assert.equal(formatDuration(h(2) + min(5) + s(30)), '2 h 5 min');
+      assert.equal(formatDuration(h(24 * 3 + 4) + min(10)), '3 d 4 h');
+      assert.equal(formatDuration(h(48)), '2 d');
+    });
+    it('rounds time left up, so a wait never reads 0 s while it lasts', () => {
+      assert.equal(formatRemaining(NOW + 7200, NOW), '8 s');
+      assert.equal(formatRemaining(NOW + 1, NOW), '1 s');
+      assert.equal(formatRemaining(NOW - 10, NOW), '0 s');
+    });
+  });
+
+  describe('formatBytes', () => {
+    it('uses binary units with one decimal below 100', () => {
+      assert.equal(formatBytes(0), '0 B');
+      assert.equal(formatBytes(512), '512 B');
+      assert.equal(formatBytes(1024), '1.0 KB');
+      assert.equal(formatBytes(10_035), '9.8 KB');
+      assert.equal(formatBytes(47_395_635), '45.2 MB');
+      assert.equal(formatBytes(123 * 1024 * 1024 + 300_000), '123 MB');
+      assert.equal(formatBytes(1.5 * 1024 ** 3), '1.5 GB');
+    });
+    it('does not pretend to know nonsense', () => {
+      assert.equal(formatBytes(-1), '?');
+      assert.equal(formatBytes(Number.NaN), '?');
+    });
+  });
+
+  it('formats exits, clocks, plurals and truncation', () => {
+    assert.equal(formatExit({ code: null, signal: 'SIGKILL' }), 'SIGKILL');
+    assert.equal(formatExit({ code: 1, signal: null }), 'exit 1');
+    assert.equal(formatExit({ code: null, signal: null }), 'exited');
+    const t = new Date(2024, 0, 2, 3, 4, 5).getTime();
+    assert.equal(formatClock(t), '03:04:05');
+    assert.equal(plural(1, 'call'), '1 call');
+    assert.equal(plural(2, 'call'), '2 calls');
+    assert.equal(plural(0, 'tool'), '0 tools');
+    assert.equal(truncate('short', 10), 'short');
+    assert.equal(truncate('one\n two   three', 100), 'one two three');
+    assert.equal(truncate('abcdefghijk', 6), 'abcde…');
+  });
+
+  describe('describeApp (the row description)', () => {
+    it('idle: when it was last used, or how long it is up if never used since start', () => {
+      assert.equal(describeApp(snapshot({ status: 'idle', createdAt: NOW - min(5), lastUsedAt: NOW - s(12) }), NOW), 'idle · used 12 s ago');
+      assert.equal(describeApp(snapshot({ status: 'idle', createdAt: NOW - min(3), lastUsedAt: NOW - min(3) }), NOW), 'idle · up 3 min');
+      assert.equal(describeApp(snapshot({ status: 'idle' }), NOW), 'idle');
+    });
+    it('busy: calls in flight and uptime', () => {
+      assert.equal(describeApp(snapshot({ status: 'busy', inFlight: 2, createdAt: NOW - min(3) }), NOW), 'busy (2 calls) · up 3 min');
+      assert.equal(describeApp(snapshot({ status: 'busy', inFlight: 1, createdAt: NOW - s(4) }), NOW), 'busy (1 call) · up 4 s');
+    });
+    it('crashed: how it ended and when the view saw it', () => {
+      const crashed = snapshot({ status: 'crashed', exit: { code: null, signal: 'SIGKILL' } });
+      assert.equal(describeApp(crashed, NOW, NOW - min(1)), 'crashed · SIGKILL · 1 min ago');
+      assert.equal(describeApp(crashed, NOW), 'crashed · SIGKILL');
+      assert.equal(describeApp(snapshot({ status: 'crashed' }), NOW), 'crashed');
+    });
+    it('transitional and stopped states', () => {
+      assert.equal(describeApp(snapshot({ status: 'starting' }), NOW), 'starting…');
+      assert.equal(describeApp(snapshot({ status: 'stopping' }), NOW), 'stopping…');
+      assert.equal(describeApp(snapshot({ status: 'stopped' }), NOW), 'stopped');
+    });
+    it('crash-loop backoff takes precedence while it lasts', () => {
+      const backing = snapshot({ status: 'crashed', exit: { code: 1, signal: null }, backoffUntil: NOW + 7_500, consecutiveFailures: 3 });
+      assert.equal(describeApp(backing, NOW), 'backing off 8 s · exit 1');
+      assert.equal(describeApp(snapshot({ status: 'stopped', backoffUntil: NOW + 8_000 }), NOW), 'backing off 8 s');
+      assert.equal(describeApp(backing, NOW + 8_000), 'crashed · exit 1', 'over once backoffUntil has passed');
+      assert.equal(stateWord(backing, NOW), 'backing off');
+    });
+    it('a pending authorization wins over everything', () => {
+      const auth = snapshot({ status: 'starting', authUrl: 'https://auth.example.com/authorize?x=1', backoffUntil: NOW + 5000 });
+      assert.equal(describeApp(auth, NOW), 'needs authorization');
+      assert.equal(stateWord(auth, NOW), 'needs authorization');
+      assert.equal(stateWord(snapshot({ status: 'idle' }), NOW), 'idle');
+    });
+    it('a stale authorization URL (process gone) is not offered', () => {
+      const url = 'https://auth.example.com/authorize';
+      assert.equal(pendingAuthUrl(snapshot({ status: 'starting', authUrl: url })), url);
+      assert.equal(pendingAuthUrl(snapshot({ status: 'busy', authUrl: url })), url);
+      for (const status of ['stopping', 'stopped', 'crashed'] as const) assert.equal(pendingAuthUrl(snapshot({ status, authUrl: url })), undefined, status);
+      assert.equal(describeApp(snapshot({ status: 'stopped', authUrl: url }), NOW), 'stopped');
+    });
+  });
+});
