@@ -32,6 +32,17 @@ function stdioApp(extra: Record<string, unknown> = {}) {
   return { command: process.execPath, args: [STDIO_FIXTURE, '--name=editor'], ...extra };
 }
 
+/** Screenshot once a quick pick is open; returns what it showed. */
+async function waitForQuickPick(name: string): Promise<unknown> {
+  for (let i = 0; i < 20; i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    const facts = await screenshot(name);
+    const qp = (facts as unknown as { quickPick?: { visible?: boolean } } | undefined)?.quickPick;
+    if (qp && qp.visible !== false && JSON.stringify(qp).length > 20) return qp;
+  }
+  throw new Error(`no quick pick for ${name}`);
+}
+
 const textOf = (o: CallOutcome) => o.result.content.filter((c) => c.type === 'text').map((c) => String(c.text)).join('\n');
 
 (trustedRun ? describe : describe.skip)('MCP Pool in a real editor', function () {
@@ -126,6 +137,23 @@ const textOf = (o: CallOutcome) => o.result.content.filter((c) => c.type === 'te
     await vscode.commands.executeCommand('mcpPool.showOutput', 'files');
     const out = await screenshot('output');
     if (out) assert.ok(JSON.stringify(out).includes('hello from the palette'), 'output panel shows the result');
+  });
+
+  it('README screenshots: tools expanded, the status bar menu, the invoke picker', async function () {
+    if (!process.env.EDITOR_TEST_SHOTS_DIR) this.skip();
+    const [files] = (await api.tree.getChildren()).filter((n) => api.tree.getTreeItem(n).label === 'files');
+    await api.tree.view.reveal(files, { expand: true, select: true, focus: true });
+    await waitFor(async () => (await api.tree.getChildren(files)).length > 3, 'tools listed');
+    const tools = await screenshot('readme-tools');
+    assert.ok(tools && treeRows(tools).some((r) => r.label === 'echo'), 'tool rows visible');
+    void vscode.commands.executeCommand('mcpPool.statusBarMenu');
+    const menu = await waitForQuickPick('readme-status-menu');
+    assert.ok(/Kill/.test(JSON.stringify(menu)), 'status bar menu offers kill');
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    void vscode.commands.executeCommand('mcpPool.invokeTool').then(undefined, () => undefined);
+    const pick = await waitForQuickPick('readme-invoke');
+    assert.ok(/files/.test(JSON.stringify(pick)) && /remote/.test(JSON.stringify(pick)), 'invoke picker lists the apps');
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
   });
 
   it('expanding an app lists its tools', async () => {
