@@ -25,13 +25,21 @@ export async function pickApp(session: PoolSession, options: PickAppOptions): Pr
   const now = Date.now();
   const apps = session.pool.snapshots().filter(options.filter ?? (() => true));
   if (!apps.length) {
-    void vscode.window.showInformationMessage(`MCP Pool: ${options.noneMessage}`);
+    if (session.pool.names().length) {
+      void vscode.window.showInformationMessage(`MCP Pool: ${options.noneMessage}`);
+      return undefined;
+    }
+    const pick = await vscode.window.showInformationMessage('MCP Pool: no apps are configured yet.', 'Add App…', 'Import Servers…');
+    if (pick === 'Add App…') void vscode.commands.executeCommand('mcpPool.addApp');
+    if (pick === 'Import Servers…') void vscode.commands.executeCommand('mcpPool.importServers');
     return undefined;
   }
   if (apps.length === 1 && options.autoSelectSingle) return apps[0].name;
   const items: AppPick[] = apps.map((s) => ({
     label: `$(${stateIcon(s, now).id}) ${s.name}`,
-    description: describeApp(s, now),
+    description: [describeApp(s, now), s.pid !== undefined ? `pid ${s.pid}` : '', s.toolCount !== undefined ? `${s.toolCount} tools` : '']
+      .filter(Boolean)
+      .join(' · '),
     detail: s.target,
     app: s.name,
   }));

@@ -15,7 +15,8 @@ import { ArgumentMemory } from '../invoke/argumentMemory';
 import { promptForArguments } from '../invoke/argumentPrompts';
 import { JsonArgumentsEditor } from '../invoke/jsonArgumentsEditor';
 import { MediaStore } from '../invoke/mediaStore';
-import { isAppRunning, pickApp, pickTool } from '../invoke/pickers';
+import { isAppRunning, pickTool } from '../invoke/pickers';
+import { pickApp } from './appPicker';
 import { runToolCall } from '../invoke/runToolCall';
 import { describeField, schemaFields, validateArguments } from '../invoke/schemaArgs';
 import { appNameOf, toolNameOf, type ToolNode } from '../views/treeNodes';
@@ -52,7 +53,7 @@ class ToolInvoker {
   async invoke(target: unknown, toolArg?: unknown, argsArg?: unknown): Promise<CallOutcome | undefined> {
     if (argsArg !== undefined && !isArgs(argsArg)) throw new TypeError('mcpPool.invokeTool: the arguments must be an object');
     const programmatic = argsArg !== undefined;
-    const app = appNameOf(target) ?? (programmatic ? undefined : await pickApp(this.session, 'MCP Pool: Invoke Tool'));
+    const app = appNameOf(target) ?? (programmatic ? undefined : await pickApp(this.session, { title: 'MCP Pool: Invoke Tool', placeHolder: 'Which app?', noneMessage: 'no apps are configured', autoSelectSingle: true }));
     if (!app) {
       if (programmatic) throw new TypeError('mcpPool.invokeTool: an app is needed when arguments are given');
       return undefined;
@@ -137,7 +138,7 @@ class ToolInvoker {
 
   /** Writes the tools of an app (name, description, arguments) to its channel and shows it. */
   async listTools(target: unknown): Promise<ToolInfo[] | undefined> {
-    const app = appNameOf(target) ?? (await pickApp(this.session, 'MCP Pool: List Tools'));
+    const app = appNameOf(target) ?? (await pickApp(this.session, { title: 'MCP Pool: List Tools', placeHolder: 'Which app?', noneMessage: 'no apps are configured', autoSelectSingle: true }));
     if (!app) return undefined;
     let tools: ToolInfo[];
     try {

@@ -1,10 +1,9 @@
 // Picking an app and one of its tools. The tool list may have to start the app first, so the
 // tool picker opens at once with a busy indicator ("starting github…") and fills in when ready.
 import * as vscode from 'vscode';
-import type { AppSnapshot, ToolInfo } from '../pool';
+import type { ToolInfo } from '../pool';
 import type { PoolSession } from '../session/poolSession';
 
-type AppItem = vscode.QuickPickItem & { readonly app: string };
 type ToolItem = vscode.QuickPickItem & { readonly tool: ToolInfo };
 
 const RUNNING = new Set(['idle', 'busy']);
@@ -15,39 +14,9 @@ export function isAppRunning(session: PoolSession, app: string): boolean {
   return !!s && RUNNING.has(s.status);
 }
 
-/** `idle · pid 1234 · 12 tools`, `stopped`, `crashed · exit code 1`. */
-export function describeState(s: AppSnapshot): string {
-  const parts: string[] = [s.status];
-  if (s.pid !== undefined && RUNNING.has(s.status)) parts.push(`pid ${s.pid}`);
-  if (s.toolCount !== undefined) parts.push(`${s.toolCount} tool${s.toolCount === 1 ? '' : 's'}`);
-  if (s.authUrl) parts.push('authorization pending');
-  return parts.join(' · ');
-}
-
 function firstLine(text: string | undefined, max = 200): string | undefined {
   const line = text?.trim().split('\n')[0];
   return line && line.length > max ? `${line.slice(0, max - 1)}…` : line || undefined;
-}
-
-/** Asks which app; with exactly one app configured, that one. Undefined when cancelled or none. */
-export async function pickApp(session: PoolSession, purpose: string): Promise<string | undefined> {
-  const apps = session.pool.snapshots().sort((a, b) => a.name.localeCompare(b.name));
-  if (!apps.length) {
-    const pick = await vscode.window.showInformationMessage('MCP Pool: no apps are configured yet.', 'Add App…', 'Import Servers…');
-    if (pick === 'Add App…') void vscode.commands.executeCommand('mcpPool.addApp');
-    if (pick === 'Import Servers…') void vscode.commands.executeCommand('mcpPool.importServers');
-    return undefined;
-  }
-  if (apps.length === 1) return apps[0].name;
-  const items: AppItem[] = apps.map((s) => ({
-    app: s.name,
-    label: s.name,
-    description: describeState(s),
-    detail: s.target,
-    iconPath: new vscode.ThemeIcon(s.kind === 'remote' ? 'cloud' : 'terminal'),
-  }));
-  const picked = await vscode.window.showQuickPick(items, { title: purpose, placeHolder: 'Which app?', matchOnDescription: true, matchOnDetail: true });
-  return picked?.app;
 }
 
 /**
