@@ -28,13 +28,17 @@
 // The extension host sees: MCP_POOL_TEST=1, EDITOR_TEST_SHOTS_DIR, EDITOR_TEST_RESULT_FILE,
 // EDITOR_TEST_OUTPUT_FILE, EDITOR_TEST_GREP, EDITOR_TEST_TRUST (trusted|untrusted),
 // EDITOR_TEST_VSIX (the .vsix path, when testing an installed copy), EDITOR_TEST_WORKSPACE.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import {
+  PROFILE_DIRS, baseUserSettings, codeServerEntry, commonArgs, endGroup as endProcessGroup, freePort, isolatedEnv,
+  liveProcesses, makeRunDirs, processesWithEnv, startCodeServer, waitHealthy as waitCodeServerHealthy, workbenchUrl,
+  writeConfigYaml, writeUserSettings,
+} from './codeServer.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -67,8 +71,7 @@ function usage(problem) {
 if (opts.help) usage();
 if (opts.trust && opts.untrusted) usage('--trust and --untrusted exclude each other');
 
-const CODE_SERVER = path.resolve(process.env.CODE_SERVER_BIN
-  || path.join(root, '.vscode-test/code-server/node_modules/code-server/out/node/entry.js'));
+const CODE_SERVER = codeServerEntry();
 const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 const extDir = path.resolve(opts.ext ?? root);
 const testsPath = path.resolve(opts.tests ?? path.join(root, 'out/test/editor/suite/index')).replace(/\.js$/, '');
@@ -104,12 +107,7 @@ if (opts.workspace && !fs.statSync(opts.workspace, { throwIfNoEntry: false })?.i
 
 // ---- per-run state: everything code-server, the extension host and Chromium write stays here ----
 // (kept short: VS Code puts unix sockets under TMPDIR, and socket paths are limited to ~107 bytes)
-const tmpBase = process.env.EDITOR_TEST_TMP || os.tmpdir();
-fs.mkdirSync(tmpBase, { recursive: true });
-const run = fs.mkdtempSync(path.join(tmpBase, 'mcp-pool-et-'));
-const dirs = Object.fromEntries(['userData', 'extensions', 'workspace', 'home', 'xdgConfig', 'xdgData', 'xdgCache', 'xdgRuntime', 'browserProfile', 'logs', 'tmp']
-  .map((d) => [d, path.join(run, d)]));
-Object.values(dirs).forEach((d) => fs.mkdirSync(d, { recursive: true, mode: 0o700 }));
+const { run, dirs } = makeRunDirs('mcp-pool-et-', [...PROFILE_DIRS, 'browserProfile'], process.env.EDITOR_TEST_TMP || os.tmpdir());
 const workspace = path.resolve(opts.workspace ?? dirs.workspace);
 if (workspace === dirs.workspace) fs.writeFileSync(path.join(workspace, 'README.md'), '# test workspace\n');
 fs.mkdirSync(shotsDir, { recursive: true });
@@ -132,36 +130,16 @@ if (workspaceSettings) {
 }
 
 // User settings live server-side in <user-data-dir>/User/settings.json for code-server.
-fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
-fs.writeFileSync(path.join(dirs.userData, 'User/settings.json'), JSON.stringify({
-  'telemetry.telemetryLevel': 'off',
-  'workbench.startupEditor': 'none',
-  'workbench.enableExperiments': false,
-  'workbench.tips.enabled': false,
-  'workbench.welcomePage.walkthroughs.openOnInstall': false,
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-  'extensions.ignoreRecommendations': true,
-  'update.mode': 'none',
-  'security.workspace.trust.enabled': untrusted,
-  'chat.commandCenter.enabled': false,
-  'window.commandCenter': false,
-  'git.enabled': false,
-  ...extraSettings,
-}, null, 2));
-const configYaml = path.join(run, 'config.yaml');
-fs.writeFileSync(configYaml, 'auth: none\ncert: false\n');
+writeUserSettings(dirs.userData, { ...baseUserSettings({ trustEnabled: untrusted }), ...extraSettings });
+const configYaml = writeConfigYaml(path.join(run, 'config.yaml'));
 
 const resultFile = path.join(run, 'result.json');
 const chromiumPgidFile = path.join(run, 'chromium.pgid');
 const outputFile = path.join(dirs.logs, 'mocha-output.txt');
 process.env.TMPDIR = dirs.tmp; // playwright's artifacts too
-const childEnv = {
-  ...process.env,
-  // keep code-server (config.yaml, coder-logs, heartbeat), terminals (shell history) and Chromium
-  // (~/.config/chromium, ~/.cache/dconf, ~/.pki) out of the real home directory
-  HOME: dirs.home, XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData, XDG_CACHE_HOME: dirs.xdgCache,
-  XDG_RUNTIME_DIR: dirs.xdgRuntime, TMPDIR: dirs.tmp,
+// HOME, XDG_* and TMPDIR in the run's folders: keeps code-server (config.yaml, coder-logs, heartbeat),
+// terminals (shell history) and Chromium (~/.config/chromium, ~/.cache/dconf, ~/.pki) out of the real home.
+const childEnv = isolatedEnv(dirs, {
   EDITOR_TEST_RUN: run, // marks every process of this run (see strays())
   // seen by the extension host (it inherits the server's environment):
   MCP_POOL_TEST: '1',
@@ -174,58 +152,17 @@ const childEnv = {
   EDITOR_TEST_WORKSPACE: workspace,
   ...(opts.grep ? { EDITOR_TEST_GREP: opts.grep } : {}),
   ...(vsix ? { EDITOR_TEST_VSIX: vsix } : {}),
-  EXTENSIONS_GALLERY: '{}', // no marketplace (open-vsx) requests
-};
-for (const k of ['PASSWORD', 'HASHED_PASSWORD', 'VSCODE_IPC_HOOK_CLI', 'VSCODE_PROXY_URI', 'CODE_SERVER_PARENT_PID', 'NODE_OPTIONS']) delete childEnv[k];
-const csCommon = ['--config', configYaml, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
+});
+const csDirs = { configFile: configYaml, userDataDir: dirs.userData, extensionsDir: dirs.extensions };
+const csCommon = commonArgs(csDirs);
 
 let server, browser, finished = false;
 
-async function freePort() {
-  return new Promise((res, rej) => { const s = net.createServer(); s.on('error', rej); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
-}
-
-async function waitHealthy(port, ms) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    try { const r = await fetch(`http://127.0.0.1:${port}/healthz`); if (r.ok) return; } catch { /* not yet */ }
-    if (server.exitCode !== null) throw new Error(`code-server exited early (${server.exitCode}), see ${dirs.logs}/code-server.log`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('code-server did not become healthy');
-}
-
-// Live (non-zombie) processes, from /proc: [pid, pgid, command]. Zombies are dead already (pid 1 reaps them,
-// sometimes seconds later), so they do not count as left behind.
-function liveProcesses() {
-  const out = [];
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // state ppid pgrp ...
-      if (rest[0] !== 'Z' && rest[0] !== 'X') out.push([Number(name), Number(rest[2]), stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))]);
-    } catch { /* exited meanwhile */ }
-  }
-  return out;
-}
-const groupAlive = (pgid) => liveProcesses().some(([, g]) => g === pgid);
-async function endGroup(pgid, what, graceMs) {
-  if (!groupAlive(pgid)) return;
-  try { process.kill(-pgid, 'SIGTERM'); } catch { /* gone */ }
-  const end = Date.now() + graceMs;
-  while (Date.now() < end && groupAlive(pgid)) await new Promise((r) => setTimeout(r, 50));
-  if (groupAlive(pgid)) { try { process.kill(-pgid, 'SIGKILL'); } catch { /* gone */ } log(`${what} needed SIGKILL`); }
-}
+const waitHealthy = (port, ms) => waitCodeServerHealthy(port, server, ms, `${dirs.logs}/code-server.log`);
+const endGroup = (pgid, what, graceMs) => endProcessGroup(pgid, graceMs, () => log(`${what} needed SIGKILL`));
 // Anything started during the run inherits EDITOR_TEST_RUN=<run dir> in its environment, also processes
 // that left the process groups (e.g. spawned detached by the extension): find them by that marker.
-function strays() {
-  const mark = Buffer.from(`\0EDITOR_TEST_RUN=${run}\0`);
-  return liveProcesses().filter(([pid]) => {
-    if (pid === process.pid) return false;
-    try { return Buffer.concat([Buffer.from([0]), fs.readFileSync(`/proc/${pid}/environ`)]).includes(mark); } catch { return false; }
-  });
-}
+const strays = () => processesWithEnv([`EDITOR_TEST_RUN=${run}`]);
 
 async function teardown() {
   if (browser) { await Promise.race([browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]); browser = undefined; }
@@ -376,15 +313,10 @@ try {
 
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
-  const csLog = fs.openSync(path.join(dirs.logs, 'code-server.log'), 'w');
   // code-server runs in its own process group led by a tiny sh "reaper": if this harness dies without
   // tearing down (even SIGKILL), the reaper notices within 1 s and kills the whole group.
-  const reaper = 'HP=$1; shift; "$@" & cs=$!; while kill -0 "$HP" 2>/dev/null && kill -0 "$cs" 2>/dev/null; do sleep 1; done; kill -TERM 0';
-  server = spawn('/bin/sh', ['-c', reaper, 'reaper', String(process.pid), process.execPath, CODE_SERVER, ...csCommon,
-    '--bind-addr', host, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-    ...(untrusted ? [] : ['--disable-workspace-trust']),
-    '--disable-getting-started-override', '--ignore-last-opened', workspace],
-  { env: childEnv, detached: true, stdio: ['ignore', csLog, csLog] });
+  server = startCodeServer({ entry: CODE_SERVER, port, ...csDirs, workspace, workspaceTrust: untrusted, env: childEnv,
+    logFile: path.join(dirs.logs, 'code-server.log') });
   server.on('exit', (c, s) => { if (!finished) log(`code-server exited unexpectedly (${c ?? s})`); });
   await waitHealthy(port, 30000);
   log(`code-server ${verbose ? `${CODE_SERVER} ` : ''}up on ${host} (pgid ${server.pid}); workspace ${workspace}; ${untrusted ? 'workspace trust ON (--untrusted)' : 'workspace trust disabled'}${vsix ? `; testing installed ${path.basename(vsix)}` : ''}`);
@@ -464,12 +396,11 @@ try {
     if (verbose) log(`[workbench ${level}] ${text}`);
   });
 
-  const payload = [
-    ['extensionDevelopmentPath', `vscode-remote://${host}${devPath}`],
-    ['extensionTestsPath', `vscode-remote://${host}${testsPath}`],
+  const url = workbenchUrl({ port, folder: workspace, payload: [
+    ['extensionDevelopmentPath', devPath], // -> vscode-remote://<host><path>
+    ['extensionTestsPath', testsPath],
     ['skipWelcome', 'true'],
-  ];
-  const url = `http://${host}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  ] });
   log(`opening the workbench${verbose ? ` ${url}` : ''}`);
   let timer;
   const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), Math.max(0, timeoutMs - (Date.now() - t0))); });
