@@ -188,21 +188,24 @@ describe('test fixtures', function () {
       assert.equal((echo.structuredContent as { name: string }).name, 'from-argv');
     });
 
-    it('progress reports every step to the caller', async function () {
+    it('progress reports each step to the caller (the last one may race the answer in the plain SDK transport)', async function () {
       const { client } = await connectStdio([STDIO_FIXTURE]);
       const seen: Progress[] = [];
       const result = await client.callTool({ name: 'progress', arguments: { steps: 3, delayMs: 10 } }, undefined, {
         onprogress: (p) => seen.push(p),
       });
       assert.equal(textOf(result), 'done');
-      assert.deepEqual(
-        seen.map((p) => [p.progress, p.total, p.message]),
-        [
-          [1, 3, 'step 1/3'],
-          [2, 3, 'step 2/3'],
-          [3, 3, 'step 3/3'],
-        ],
-      );
+      // The SDK runs notification handlers a microtask late but settles responses at once, so
+      // when the last progress and the answer share a stdout chunk, StdioClientTransport drops
+      // that progress. The pool's own transport does not (pool.test.ts asserts all three).
+      const expected = [
+        [1, 3, 'step 1/3'],
+        [2, 3, 'step 2/3'],
+        [3, 3, 'step 3/3'],
+      ];
+      const got = seen.map((p) => [p.progress, p.total, p.message]);
+      assert.ok(got.length >= 2, JSON.stringify(got));
+      assert.deepEqual(got, expected.slice(0, got.length));
     });
 
     it('fail returns isError; big returns 1 MB; image returns a PNG and a resource link', async function () {
