@@ -1,0 +1,71 @@
+// Command-line options of `npm run bench -- [options]`.
+
+export interface BenchOptions {
+  /** Commands per one-shot variant, and pooled / held calls in the interleaved loop. */
+  readonly n: number;
+  /** Server-side latency added to every tool call, in ms. */
+  readonly latencyMs: number;
+  /** Extra interleaved warm pairs (pooled, held) on the HTTP path, for the ≤ 1.03 ratio. */
+  readonly pairs: number;
+  /** Interleaved warm pairs (pooled, held) on the stdio path. */
+  readonly stdioIterations: number;
+  /** Repetitions of the prewarm experiment (each: two fresh pools, two cold starts). */
+  readonly prewarmReps: number;
+  /** Rounds of 100 parallel calls. */
+  readonly parallelRounds: number;
+  /** Skip the npx variant (e.g. offline machines). */
+  readonly skipNpx: boolean;
+  readonly json?: string;
+  readonly chart: boolean;
+  readonly markdown: string;
+  readonly svg: string;
+}
+
+const USAGE = `usage: npm run bench -- [--n 20] [--latency MS] [--pairs 1000] [--stdio-n 500] [--prewarm-reps 5]
+                       [--parallel-rounds 5] [--no-npx] [--json FILE] [--chart]`;
+
+export function parseArgs(argv: readonly string[]): BenchOptions {
+  const opts = {
+    n: 20,
+    latencyMs: 0,
+    pairs: 1000,
+    stdioIterations: 500,
+    prewarmReps: 5,
+    parallelRounds: 5,
+    skipNpx: false,
+    json: undefined as string | undefined,
+    chart: false,
+    markdown: 'bench-results/latest.md',
+    svg: 'media/bench.svg',
+  };
+  const numeric: Record<string, keyof typeof opts> = {
+    '--n': 'n',
+    '--latency': 'latencyMs',
+    '--pairs': 'pairs',
+    '--stdio-n': 'stdioIterations',
+    '--prewarm-reps': 'prewarmReps',
+    '--parallel-rounds': 'parallelRounds',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].includes('=') ? [argv[i].slice(0, argv[i].indexOf('=')), argv[i].slice(argv[i].indexOf('=') + 1)] : [argv[i], undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
+      return v;
+    };
+    if (flag in numeric) {
+      const v = Number(value());
+      if (!Number.isFinite(v) || v < 0 || (flag !== '--latency' && (!Number.isInteger(v) || v < 2))) {
+        throw new Error(`${flag}: bad value\n${USAGE}`);
+      }
+      (opts as Record<string, unknown>)[numeric[flag]] = v;
+    } else if (flag === '--json') opts.json = value();
+    else if (flag === '--chart') opts.chart = true;
+    else if (flag === '--no-npx') opts.skipNpx = true;
+    else if (flag === '--help' || flag === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else throw new Error(`unknown option ${argv[i]}\n${USAGE}`);
+  }
+  return opts;
+}

@@ -1,0 +1,65 @@
+// The targets of the issue, checked against the ratios and counts of one run.
+import type { Ratio, RawResults, Resources, Target, TargetStatus } from './results';
+
+const status = (ok: boolean): TargetStatus => (ok ? 'PASS' : 'MISS');
+const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
+const ci = (r: Ratio) => (r.paired && Number.isFinite(r.paired.ci95[0]) ? ` (95% CI ${fmt(r.paired.ci95[0])}–${fmt(r.paired.ci95[1])}, ${r.paired.pairs} pairs)` : '');
+
+export function checkTargets(raw: RawResults, ratios: readonly Ratio[], resources: Resources, npxUsable: boolean): Target[] {
+  const get = (id: string) => ratios.find((r) => r.id === id);
+  const targets: Target[] = [];
+
+  const pvh = get('pooledVsHeld');
+  targets.push({
+    id: 'warmVsHeld',
+    label: 'warm pooled call vs held SDK client (HTTP)',
+    goal: 'pooled ÷ held ≤ 1.03',
+    actual: pvh ? `${fmt(pvh.value)}${ci(pvh)}` : 'n/a',
+    status: pvh && Number.isFinite(pvh.value) ? status(pvh.value <= 1.03) : 'N/A',
+  });
+
+  for (const [id, label] of [
+    ['npx', 'npx -y mcp-remote@0.15.1'],
+    ['bundled', 'bundled mcp-remote'],
+  ] as const) {
+    const r = get(`pooledVs.${id}`);
+    const usable = id !== 'npx' || npxUsable;
+    targets.push({
+      id: `commands2toN.${id}`,
+      label: `commands #2..N pooled vs one process per command (${label})`,
+      goal: '≥ 97 % faster (ratio ≤ 0.03)',
+      actual: r ? `${fmt((1 - r.value) * 100, 2)} % faster (ratio ${fmt(r.value, 4)})` : usable ? 'n/a' : 'npx not usable',
+      status: r && Number.isFinite(r.value) ? status(r.value <= 0.03) : 'N/A',
+    });
+  }
+
+  const cold = get('coldStart.bundledVsNpx');
+  targets.push({
+    id: 'coldStart',
+    label: 'bundled cold start vs npx cold start (spawn + initialize)',
+    goal: '≥ 1.5× faster (ratio ≤ 0.667)',
+    actual: cold ? `${fmt(1 / cold.value, 2)}× faster: ratio ${fmt(cold.value)}${ci(cold)}` : npxUsable ? 'n/a' : 'npx not usable',
+    status: cold && Number.isFinite(cold.value) ? status(cold.value <= 1 / 1.5) : 'N/A',
+  });
+
+  const rounds = raw.parallel.rounds;
+  const errors = rounds.reduce((s, r) => s + r.errors, 0);
+  const pids = new Set(rounds.flatMap((r) => r.pids));
+  const maxProcs = Math.max(0, ...rounds.map((r) => r.processes));
+  targets.push({
+    id: 'parallel100',
+    label: `${raw.parallel.calls} parallel calls on one pooled app (${rounds.length} rounds)`,
+    goal: '0 errors, one process',
+    actual: `${errors} errors, ${pids.size} pid(s) in results, ${maxProcs} process(es) in the OS table`,
+    status: rounds.length ? status(errors === 0 && pids.size === 1 && maxProcs === 1) : 'N/A',
+  });
+
+  targets.push({
+    id: 'noLeftovers',
+    label: 'child processes of the benchmark left at the end',
+    goal: '0',
+    actual: String(resources.childProcessesAtEnd),
+    status: status(resources.childProcessesAtEnd === 0),
+  });
+  return targets;
+}
