@@ -169,7 +169,11 @@ export class Connection {
     if (this.exitInfo || child.stdout.readableEnded) this.markDead();
   }
 
-  private markDead(): void {
+  /**
+   * The connection cannot be used any more (its stdio ended, or a message could not be written
+   * to the process): the tree is ended unless a stop is under way, and onDeath reports it.
+   */
+  markDead(): void {
     if (this.dead) return;
     this.dead = true;
     if (this.stopping) return;

@@ -39,6 +39,7 @@ export class Pool extends Disposable implements AppHost {
   readonly reaper?: Reaper;
   private sweepTimer?: NodeJS.Timeout;
   private shuttingDown?: Promise<void>;
+  private configuring: Promise<unknown> = Promise.resolve();
 
   constructor(opts: PoolOptions) {
     super();
@@ -78,8 +79,16 @@ export class Pool extends Disposable implements AppHost {
   /**
    * Applies a new set of definitions: unchanged apps keep running, changed ones are stopped
    * (and start with the new definition on next use), removed ones are stopped and dropped.
+   * A replaced or removed app is retired: calls that reach it meanwhile fail, it never starts
+   * a process again. Overlapping calls run one after the other.
    */
-  async configure(specs: readonly AppSpec[]): Promise<ConfigureResult> {
+  configure(specs: readonly AppSpec[]): Promise<ConfigureResult> {
+    const run = this.configuring.then(() => this.applyDefinitions(specs));
+    this.configuring = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyDefinitions(specs: readonly AppSpec[]): Promise<ConfigureResult> {
     const next = new Map(specs.map((s) => [s.name, s]));
     const result: ConfigureResult = { added: [], changed: [], removed: [] };
     const stops: Promise<void>[] = [];
@@ -88,11 +97,11 @@ export class Pool extends Disposable implements AppHost {
       if (!spec) {
         result.removed.push(name);
         this.apps.delete(name);
-        stops.push(app.stop('removed'));
+        stops.push(app.retire('removed'));
         this.events.fire({ type: 'state', app: name, snapshot: { ...app.snapshot(), status: 'stopped' } });
       } else if (!sameSpec(spec, app.spec)) {
         result.changed.push(name);
-        stops.push(app.stop('config'));
+        stops.push(app.retire('config'));
       }
     }
     await Promise.all(stops);

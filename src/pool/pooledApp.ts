@@ -27,6 +27,8 @@ export class PooledApp {
   private connection?: Connection;
   private starting?: Promise<Connection>;
   private stopping?: Promise<void>;
+  /** Replaced or removed by a configuration change: never starts a process again. */
+  private retired = false;
   private status: AppStatus = 'stopped';
   private createdAt?: number;
   private _lastUsedAt?: number;
@@ -100,6 +102,8 @@ export class PooledApp {
   /** The live connection, started if needed (concurrent callers share one start). */
   async acquire(): Promise<{ connection: Connection; cold: boolean }> {
     if (this.stopping) await this.stopping;
+    // a process started now would belong to no app of the pool: nothing would ever stop it
+    if (this.retired) throw new PoolError('stopped', this.name, `app "${this.name}" was stopped: its definition changed or was removed`);
     if (this.connection && !this.connection.isDead) return { connection: this.connection, cold: false };
     if (!this.starting) {
       const start = this.start();
@@ -226,7 +230,10 @@ export class PooledApp {
         return tools;
       } catch (e) {
         // Listing is idempotent: retried once on a connection that died under it.
-        if (attempt === 0 && connection.isDead) continue;
+        if (attempt === 0 && (connection.isDead || isNotSent(e))) {
+          connection.markDead();
+          continue;
+        }
         throw await this.wrapCallError(e, connection, 'listing tools', this.host.settings.callTimeoutMs);
       }
     }
@@ -252,8 +259,12 @@ export class PooledApp {
           this.consecutiveFailures = 0;
           return { result, durationMs: Date.now() - t0, coldStart: cold, pid: acquired.connection.pid };
         } catch (e) {
-          // A tool call is retried only if it provably never reached the server.
-          if (attempt === 0 && isNotSent(e)) continue;
+          // A tool call is retried only if it provably never reached the server. The process is
+          // gone even if its exit is not reported yet: the retry must not pick it again.
+          if (attempt === 0 && isNotSent(e)) {
+            acquired.connection.markDead();
+            continue;
+          }
           throw await this.wrapCallError(e, acquired.connection, `call to "${tool}"`, timeoutMs, opts.signal);
         }
       }
@@ -296,7 +307,8 @@ export class PooledApp {
   private async checkHung(conn: Connection, what: string, timeoutMs: number): Promise<void> {
     if (conn !== this.connection || conn.isDead) return;
     if (await conn.ping(this.host.settings.pingTimeoutMs)) return;
-    if (conn !== this.connection) return;
+    // a ping that failed because the process died is a crash (onDeath reports it), not a hang
+    if (conn !== this.connection || conn.isDead) return;
     this.lastError = `hung: no answer to ${what} within ${formatSeconds(timeoutMs)}, nor to a ping; process tree killed`;
     this.errors++;
     this.connection = undefined;
@@ -315,6 +327,12 @@ export class PooledApp {
   private setStatus(status: AppStatus): void {
     this.status = status;
     this.host.changed(this);
+  }
+
+  /** Stops the app for good, after its definition changed or was removed from the pool. */
+  retire(reason: 'config' | 'removed'): Promise<void> {
+    this.retired = true;
+    return this.stop(reason);
   }
 
   /** Stops the process tree (if any). In-flight calls fail with a clear error. */

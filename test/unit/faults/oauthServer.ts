@@ -1,0 +1,160 @@
+// A minimal OAuth 2.1 protected MCP server for the mcp-remote fault tests, on 127.0.0.1:
+// protected-resource and authorization-server metadata, dynamic client registration, an
+// /authorize endpoint that approves at once (302 back to the client's redirect_uri with a code),
+// a token endpoint, and /mcp, which answers 401 without a valid bearer token and otherwise is
+// proxied to a plain HTTP fixture (test/fixtures/http-server.ts). Counts everything it does.
+import { randomBytes } from 'node:crypto';
+import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startHttpFixture, type HttpFixture } from '../../fixtures/http-server';
+
+export interface OAuthStats {
+  registrations: number;
+  authorizations: number;
+  tokensIssued: number;
+  mcpUnauthorized: number;
+  mcpAuthorized: number;
+}
+
+export interface OAuthServer {
+  readonly url: string;
+  readonly stats: OAuthStats;
+  /** access token → client_id, for every token issued */
+  readonly tokens: Map<string, string>;
+  close(): Promise<void>;
+}
+
+function body(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function json(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers });
+  res.end(JSON.stringify(value));
+}
+
+export async function startOAuthServer(): Promise<OAuthServer> {
+  const inner: HttpFixture = await startHttpFixture();
+  const stats: OAuthStats = { registrations: 0, authorizations: 0, tokensIssued: 0, mcpUnauthorized: 0, mcpAuthorized: 0 };
+  const clients = new Set<string>();
+  const codes = new Map<string, { clientId: string; redirectUri: string }>();
+  const tokens = new Map<string, string>();
+  const refresh = new Map<string, string>();
+  let origin = '';
+
+  const issue = (res: ServerResponse, clientId: string) => {
+    const access = `at_${randomBytes(16).toString('hex')}`;
+    const rt = `rt_${randomBytes(16).toString('hex')}`;
+    tokens.set(access, clientId);
+    refresh.set(rt, clientId);
+    stats.tokensIssued++;
+    json(res, 200, { access_token: access, token_type: 'Bearer', expires_in: 3600, refresh_token: rt });
+  };
+
+  const server = createServer((req, res) => {
+    const u = new URL(req.url ?? '/', origin);
+    const path = u.pathname;
+    void (async () => {
+      if (path === '/.well-known/oauth-protected-resource/mcp' || path === '/.well-known/oauth-protected-resource') {
+        return json(res, 200, { resource: `${origin}/mcp`, authorization_servers: [origin], bearer_methods_supported: ['header'] });
+      }
+      if (path === '/.well-known/oauth-authorization-server' || path === '/.well-known/openid-configuration') {
+        return json(res, 200, {
+          issuer: origin,
+          authorization_endpoint: `${origin}/authorize`,
+          token_endpoint: `${origin}/token`,
+          registration_endpoint: `${origin}/register`,
+          response_types_supported: ['code'],
+          grant_types_supported: ['authorization_code', 'refresh_token'],
+          code_challenge_methods_supported: ['S256'],
+          token_endpoint_auth_methods_supported: ['none'],
+        });
+      }
+      if (path.startsWith('/.well-known/')) return json(res, 404, { error: 'not_found' });
+      if (path === '/register' && req.method === 'POST') {
+        const meta = JSON.parse(await body(req)) as Record<string, unknown>;
+        const clientId = `client_${randomBytes(8).toString('hex')}`;
+        clients.add(clientId);
+        stats.registrations++;
+        return json(res, 201, { ...meta, client_id: clientId, client_id_issued_at: Math.floor(Date.now() / 1000), token_endpoint_auth_method: 'none' });
+      }
+      if (path === '/authorize') {
+        const clientId = u.searchParams.get('client_id') ?? '';
+        const redirectUri = u.searchParams.get('redirect_uri') ?? '';
+        if (!clients.has(clientId) || !redirectUri) return json(res, 400, { error: 'invalid_request' });
+        stats.authorizations++;
+        const code = `code_${randomBytes(8).toString('hex')}`;
+        codes.set(code, { clientId, redirectUri });
+        const back = new URL(redirectUri);
+        back.searchParams.set('code', code);
+        const state = u.searchParams.get('state');
+        if (state) back.searchParams.set('state', state);
+        res.writeHead(302, { Location: back.toString() });
+        return res.end();
+      }
+      if (path === '/token' && req.method === 'POST') {
+        const form = new URLSearchParams(await body(req));
+        if (form.get('grant_type') === 'authorization_code') {
+          const grant = codes.get(form.get('code') ?? '');
+          if (!grant) return json(res, 400, { error: 'invalid_grant' });
+          codes.delete(form.get('code')!);
+          return issue(res, grant.clientId);
+        }
+        if (form.get('grant_type') === 'refresh_token') {
+          const clientId = refresh.get(form.get('refresh_token') ?? '');
+          if (!clientId) return json(res, 400, { error: 'invalid_grant' });
+          return issue(res, clientId);
+        }
+        return json(res, 400, { error: 'unsupported_grant_type' });
+      }
+      if (path === '/mcp') {
+        const auth = req.headers.authorization ?? '';
+        const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
+        if (!tokens.has(token)) {
+          stats.mcpUnauthorized++;
+          req.resume();
+          return json(res, 401, { error: 'invalid_token' }, {
+            'WWW-Authenticate': `Bearer error="invalid_token", resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp"`,
+          });
+        }
+        stats.mcpAuthorized++;
+        const headers = { ...req.headers };
+        delete headers.host;
+        delete headers.authorization;
+        const upstream = request(inner.url, { method: req.method, headers }, (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        });
+        upstream.on('error', () => {
+          if (!res.headersSent) json(res, 502, { error: 'upstream' });
+          else res.end();
+        });
+        req.pipe(upstream);
+        return;
+      }
+      json(res, 404, { error: 'not_found' });
+    })().catch((e: unknown) => {
+      if (!res.headersSent) json(res, 500, { error: String(e) });
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: `${origin}/mcp`,
+    stats,
+    tokens,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await inner.close();
+    },
+  };
+}
