@@ -18,7 +18,10 @@ export interface ConnectionOptions {
   readonly maxMessageBytes: number;
   readonly stopGraceMs: number;
   readonly clientInfo: { name: string; version: string };
+  /** Receives every stderr line, already passed through `redact`. */
   readonly onStderr: (line: string) => void;
+  /** Masks secrets in stderr lines, once per line, before they are kept or reported. */
+  readonly redact?: (line: string) => string;
   readonly onAuthUrl: (url: string) => void;
   readonly onToolsChanged: () => void;
   /** Called once when the process or its stdio ends without stop() having been asked. */
@@ -64,7 +67,7 @@ export class Connection {
         this.extendDeadline?.(opts.authTimeoutMs);
       }
       opts.onAuthUrl(url);
-    });
+    }, opts.redact);
     this.exited = new Promise((r) => (this.resolveExited = r));
     this.client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
       this.toolsCache = undefined;

@@ -27,6 +27,8 @@ export class PooledApp {
   private connection?: Connection;
   private starting?: Promise<Connection>;
   private stopping?: Promise<void>;
+  /** The connection being started, so a stop can end it instead of waiting for its timeout. */
+  private startingConn?: Connection;
   /** Replaced or removed by a configuration change: never starts a process again. */
   private retired = false;
   private status: AppStatus = 'stopped';
@@ -95,7 +97,7 @@ export class PooledApp {
       backoffUntil: this.backoffUntil && this.backoffUntil > Date.now() ? this.backoffUntil : undefined,
       consecutiveFailures: this.consecutiveFailures,
       authUrl: this.authUrl,
-      stderrTail: (this.connection?.stderrTail(20) ?? []).map((l) => this.host.redactor.redact(l)),
+      stderrTail: this.connection?.stderrTail(20) ?? [], // redacted as each line arrived
     };
   }
 
@@ -151,7 +153,8 @@ export class PooledApp {
       maxMessageBytes: s.maxMessageBytes,
       stopGraceMs: s.stopGraceMs,
       clientInfo: s.clientInfo,
-      onStderr: (line) => this.host.events.fire({ type: 'stderr', app: this.name, line: this.host.redactor.redact(line) }),
+      onStderr: (line) => this.host.events.fire({ type: 'stderr', app: this.name, line }),
+      redact: (line) => this.host.redactor.redact(line),
       onAuthUrl: (url) => {
         if (this.authUrl === url) return;
         this.authUrl = url;
@@ -166,16 +169,23 @@ export class PooledApp {
       reaper: this.host.reaper,
     });
     this.starts++;
+    this.startingConn = conn;
     try {
       await conn.start();
     } catch (e) {
+      if (this.stopping) {
+        // ended by a stop (kill, restart, shutdown) while starting: not a failure of the server
+        throw new PoolError('stopped', this.name, `app "${this.name}" was stopped while starting`);
+      }
       const err = e as StartError;
       const reason = this.host.redactor.redact(err.message);
       if (err.exit) this.exit = err.exit;
       this.recordFailure(`start failed: ${reason}`);
       this.host.events.fire({ type: 'startFailed', app: this.name, error: reason });
       this.setStatus(err.exit ? 'crashed' : 'stopped');
-      throw new PoolError('start-failed', this.name, `app "${this.name}" could not start: ${reason}`, (err.stderrTail ?? []).map((l) => this.host.redactor.redact(l)));
+      throw new PoolError('start-failed', this.name, `app "${this.name}" could not start: ${reason}`, err.stderrTail ?? []);
+    } finally {
+      this.startingConn = undefined;
     }
     if (this.stopping || this.status !== 'starting') {
       // stopped (e.g. pool shutdown) while starting: don't keep what just started
@@ -207,8 +217,9 @@ export class PooledApp {
   private onDeath(conn: Connection, exit: ExitInfo): void {
     if (this.connection !== conn) return;
     this.connection = undefined;
+    this.authUrl = undefined;
     this.exit = exit;
-    const tail = conn.stderrTail(10).map((l) => this.host.redactor.redact(l));
+    const tail = conn.stderrTail(10);
     const uptime = Date.now() - (this.createdAt ?? Date.now());
     if (this.okSinceStart || uptime >= this.host.settings.stableAfterMs) this.consecutiveFailures = 0;
     const last = tail.length ? `: ${tail[tail.length - 1]}` : '';
@@ -282,7 +293,7 @@ export class PooledApp {
 
   private async wrapCallError(e: unknown, conn: Connection, what: string, timeoutMs: number, signal?: AbortSignal): Promise<PoolError> {
     if (e instanceof PoolError) return e;
-    const tail = conn.stderrTail(10).map((l) => this.host.redactor.redact(l));
+    const tail = conn.stderrTail(10);
     if (signal?.aborted) return new PoolError('cancelled', this.name, `${what} on app "${this.name}" was cancelled`);
     if (e instanceof McpError && e.code === ErrorCode.RequestTimeout && !conn.isDead) {
       void this.checkHung(conn, what, timeoutMs);
@@ -295,7 +306,7 @@ export class PooledApp {
       const exit = await conn.waitExit(500);
       const how = exit ? ` (${describeExit(exit)})` : '';
       // read the tail again: a dying server's last words (why it died) often arrive with its exit
-      const last = conn.stderrTail(10).map((l) => this.host.redactor.redact(l));
+      const last = conn.stderrTail(10);
       return new PoolError('crashed', this.name, `app "${this.name}" died during ${what}${how}; the next call starts a fresh process`, last);
     }
     const message = this.host.redactor.redact((e as Error)?.message ?? String(e));
@@ -319,9 +330,11 @@ export class PooledApp {
     this.host.events.fire({ type: 'stopped', app: this.name, reason: 'hung' });
   }
 
+  /** idle ⇄ busy as calls come and go; no event when the status stays the same (hot path). */
   private refreshBusy(): void {
-    if (this.status === 'idle' || this.status === 'busy') this.setStatus(this.inFlight > 0 ? 'busy' : 'idle');
-    else this.host.changed(this);
+    if (this.status !== 'idle' && this.status !== 'busy') return;
+    const next = this.inFlight > 0 ? 'busy' : 'idle';
+    if (next !== this.status) this.setStatus(next);
   }
 
   private setStatus(status: AppStatus): void {
@@ -346,8 +359,9 @@ export class PooledApp {
     this.stopping = (async () => {
       this.setStatus('stopping');
       this.connection = undefined;
-      if (conn) await conn.stop();
-      // a start in flight notices the stop and discards its process
+      this.authUrl = undefined;
+      // a start in flight is ended now (not after its timeout) and discards its process
+      await Promise.all([conn?.stop(), this.startingConn?.stop()]);
       await this.starting?.catch(() => undefined);
       if (reason === 'user' || reason === 'restart') this.resetFailures();
       this.setStatus('stopped');

@@ -20,6 +20,8 @@ export class StderrTail {
     private readonly maxLines: number,
     private readonly onLine: (line: string) => void,
     private readonly onAuthUrl: (url: string) => void,
+    /** Applied once to every line before it is kept or reported (the pool masks secrets here). */
+    private readonly transform: (line: string) => string = (l) => l,
   ) {}
 
   attach(stream: Readable): void {
@@ -53,9 +55,10 @@ export class StderrTail {
   private add(raw: string): void {
     const line = raw.length > MAX_LINE ? `${raw.slice(0, MAX_LINE)}… (${raw.length} chars)` : raw;
     if (!line.trim()) return;
-    this.lines.push(line);
+    const kept = this.transform(line);
+    this.lines.push(kept);
     if (this.lines.length > this.maxLines) this.lines.splice(0, this.lines.length - this.maxLines);
-    this.onLine(line);
+    this.onLine(kept);
     const m = AUTH_PROMPT.exec(line) ?? (this.urlNext ? URL_LINE.exec(line) : null);
     this.urlNext = AUTH_PROMPT_ALONE.test(line);
     if (m) this.onAuthUrl(m[1]);

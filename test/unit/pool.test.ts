@@ -175,6 +175,21 @@ describe('pool (real processes)', () => {
     assert.equal(pool.snapshot('hang')!.status, 'stopped');
   });
 
+  it('kill during a start ends it at once (not after the start timeout) and is not counted as a failure', async () => {
+    pool = makePool({ startTimeoutMs: 20_000 });
+    await pool.configure([stdioSpec('slow', { FIXTURE_HANG_INIT: '1' })]);
+    const call = pool.callTool('slow', 'echo', { text: 'x' });
+    await waitUntil(() => pool.snapshot('slow')!.status === 'starting' && ourProcesses().length === 1, 5000, 'starting');
+    const t0 = Date.now();
+    await pool.stop('slow');
+    assert.ok(Date.now() - t0 < 5000, `stop took ${Date.now() - t0} ms`);
+    await rejects(call, 'stopped', /stopped while starting/);
+    assert.equal(ourProcesses().length, 0);
+    const snap = pool.snapshot('slow')!;
+    assert.equal(snap.status, 'stopped');
+    assert.equal(snap.consecutiveFailures, 0);
+  });
+
   it('a failed start reports the exit and the last stderr lines', async () => {
     pool = makePool();
     await pool.configure([stdioSpec('dies', { FIXTURE_EXIT_AT_START: '7' })]);
