@@ -1,7 +1,7 @@
 // Readers for the loosely typed fields of source files. Each throws EntryError naming the field,
 // so one malformed entry is reported and the rest of the file still imports.
 
-import { EntryError } from './types';
+import { EntryError, ServerEntry, SourceEntry } from './types';
 
 export type Json = Record<string, unknown>;
 
@@ -63,4 +63,12 @@ export function guard<T>(fn: () => T): { value: T } | { problem: string } {
     if (err instanceof EntryError) return { problem: err.message };
     throw err;
   }
+}
+
+/** One named server of a `servers`/`mcpServers` map: parsed by `parse`, or its problem. */
+export function serverEntry(name: string, def: unknown, parse: (def: unknown, warnings: string[]) => ServerEntry): SourceEntry {
+  const label = `server "${name}"`;
+  const warnings: string[] = [];
+  const result = guard(() => parse(def, warnings));
+  return 'problem' in result ? { name, label, problem: result.problem, warnings } : { name, label, server: result.value, warnings };
 }

@@ -2,8 +2,8 @@
 //   { "mcpServers": { name: { command, args, env } | { url, headers } } }
 // Cursor also accepts `type` ("stdio", "sse", "http"/"streamable-http") and `envFile`.
 
-import { guard, isObject, readString, readStringArray, readStringMap, warnUnknownKeys } from '../fields';
-import { EntryError, FormatResult, ServerEntry, SourceEntry } from '../types';
+import { isObject, serverEntry, readString, readStringArray, readStringMap, warnUnknownKeys } from '../fields';
+import { EntryError, FormatResult, ServerEntry } from '../types';
 
 const REMOTE_TYPES: Record<string, 'http-only' | 'sse-only'> = {
   sse: 'sse-only',
@@ -18,15 +18,8 @@ export function parseMcpServers(doc: unknown): FormatResult {
   // Claude Desktop's file also holds unrelated preferences; no mcpServers means nothing to import.
   if (doc.mcpServers === undefined) return { entries: [], problems: [] };
   if (!isObject(doc.mcpServers)) return { entries: [], problems: ['"mcpServers" must be an object mapping server names to definitions'] };
-  const entries = Object.entries(doc.mcpServers).map(([name, def]) => entry(name, def));
+  const entries = Object.entries(doc.mcpServers).map(([name, def]) => serverEntry(name, def, server));
   return { entries, problems: [] };
-}
-
-function entry(name: string, def: unknown): SourceEntry {
-  const label = `server "${name}"`;
-  const warnings: string[] = [];
-  const result = guard(() => server(def, warnings));
-  return 'problem' in result ? { name, label, problem: result.problem, warnings } : { name, label, server: result.value, warnings };
 }
 
 function server(def: unknown, warnings: string[]): ServerEntry {

@@ -3,8 +3,8 @@
 //                                          | { "type": "http" | "sse", url, headers } } }
 // `type` may be left out: a command means stdio, a url means http.
 
-import { guard, isObject, readOptionalString, readString, readStringArray, readStringMap, warnUnknownKeys } from '../fields';
-import { EntryError, FormatResult, ServerEntry, SourceEntry } from '../types';
+import { isObject, serverEntry, readOptionalString, readString, readStringArray, readStringMap, warnUnknownKeys } from '../fields';
+import { EntryError, FormatResult, ServerEntry } from '../types';
 
 /** Written by VS Code when a server is installed from the gallery; nothing to import. */
 const METADATA_KEYS = ['gallery', 'version'];
@@ -17,15 +17,8 @@ export function parseVsCodeMcp(doc: unknown): FormatResult {
     return { entries: [], problems };
   }
   if (!isObject(doc.servers)) return { entries: [], problems: ['"servers" must be an object mapping server names to definitions'] };
-  const entries = Object.entries(doc.servers).map(([name, def]) => entry(name, def));
+  const entries = Object.entries(doc.servers).map(([name, def]) => serverEntry(name, def, server));
   return { entries, problems: [] };
-}
-
-function entry(name: string, def: unknown): SourceEntry {
-  const label = `server "${name}"`;
-  const warnings: string[] = [];
-  const result = guard(() => server(def, warnings));
-  return 'problem' in result ? { name, label, problem: result.problem, warnings } : { name, label, server: result.value, warnings };
 }
 
 function server(def: unknown, warnings: string[]): ServerEntry {
