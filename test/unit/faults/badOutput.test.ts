@@ -5,22 +5,14 @@ import * as assert from 'node:assert/strict';
 import { Pool } from '../../../src/pool';
 import { isAlive, waitUntil } from '../../fixtures/processTable';
 import { collectEvents, makePool, stdioSpec, textOf } from '../helpers';
-import { expectCode, expectNoDescendants, ourDescendants, printFigures } from './faultKit';
+import { expectCode, poolSuiteHooks } from './faultKit';
 
 const figures: Record<string, unknown> = {};
 
 describe('faults: bad server output', function () {
   this.timeout(60_000);
   let pool: Pool | undefined;
-  let t0 = Date.now();
-  before(() => (t0 = Date.now()));
-
-  afterEach(async () => {
-    await pool?.shutdown();
-    pool?.dispose();
-    await expectNoDescendants(5000);
-  });
-  after(() => printFigures('bad-output', { ...figures, alive_at_end: ourDescendants().length, duration_s: (Date.now() - t0) / 1000 }));
+  poolSuiteHooks('bad-output', figures, () => pool);
 
   it('garbage lines and valid-JSON-not-JSON-RPC lines on stdout: calls still succeed on the same process', async () => {
     pool = makePool();

@@ -6,7 +6,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool, PoolError } from '../../../src/pool';
 import { collectEvents, makePool, stdioSpec } from '../helpers';
-import { ErrorTally, expectCode, expectNoDescendants, ourDescendants, printFigures, sleep, tempDir } from './faultKit';
+import { ErrorTally, expectCode, sleep, tempDir, poolSuiteHooks } from './faultKit';
 
 const figures: Record<string, unknown> = {};
 const WINDOW_MS = 5000;
@@ -32,15 +32,7 @@ async function hammer(pool: Pool, app: string, ms: number, everyMs: number, tall
 describe('faults: crash loop', function () {
   this.timeout(60_000);
   let pool: Pool | undefined;
-  let t0 = Date.now();
-  before(() => (t0 = Date.now()));
-
-  afterEach(async () => {
-    await pool?.shutdown();
-    pool?.dispose();
-    await expectNoDescendants(5000);
-  });
-  after(() => printFigures('crash-loop', { ...figures, alive_at_end: ourDescendants().length, duration_s: (Date.now() - t0) / 1000 }));
+  poolSuiteHooks('crash-loop', figures, () => pool);
 
   it('dies at start every time: few spawns over 5 s of continuous requests, crashed with reason and backoffUntil, no CPU spin', async () => {
     // the default crash-loop settings (1 s doubling, 60 s cap), as a user gets them

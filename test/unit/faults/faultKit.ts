@@ -242,3 +242,24 @@ export function readCallLog(path: string): { tool: string; args: Record<string, 
     .filter(Boolean)
     .map((l) => JSON.parse(l));
 }
+
+/**
+ * The hooks every single-pool fault suite needs: after each test the pool is shut down and no
+ * descendant may be left; after the suite its figures are printed with the duration.
+ */
+export function poolSuiteHooks(theme: string, figures: Record<string, unknown>, pool: () => Pool | undefined, opts: { aliveAtEnd?: boolean } = {}): void {
+  let t0 = Date.now();
+  before(() => (t0 = Date.now()));
+  afterEach(async () => {
+    await pool()?.shutdown();
+    pool()?.dispose();
+    await expectNoDescendants(5000);
+  });
+  after(() =>
+    printFigures(theme, {
+      ...figures,
+      ...(opts.aliveAtEnd === false ? {} : { alive_at_end: ourDescendants().length }),
+      duration_s: (Date.now() - t0) / 1000,
+    }),
+  );
+}

@@ -5,22 +5,14 @@ import { Pool, PoolEvent } from '../../../src/pool';
 import { STDIO_FIXTURE } from '../../fixtures/paths';
 import { isAlive, waitUntil } from '../../fixtures/processTable';
 import { collectEvents, makePool, RUN_MARK, stdioSpec, textOf } from '../helpers';
-import { expectCode, expectGone, expectNoDescendants, printFigures, serverProcesses, sleep } from './faultKit';
+import { expectCode, expectGone, serverProcesses, sleep, poolSuiteHooks } from './faultKit';
 
 const figures: Record<string, unknown> = {};
 
 describe('faults: hung servers', function () {
   this.timeout(60_000);
   let pool: Pool | undefined;
-  let t0 = Date.now();
-  before(() => (t0 = Date.now()));
-
-  afterEach(async () => {
-    await pool?.shutdown();
-    pool?.dispose();
-    await expectNoDescendants(5000);
-  });
-  after(() => printFigures('hung', { ...figures, duration_s: (Date.now() - t0) / 1000 }));
+  poolSuiteHooks('hung', figures, () => pool, { aliveAtEnd: false });
 
   it('never answers initialize: the start timeout fires, the whole tree is killed, the snapshot says why', async function () {
     if (process.platform === 'win32') this.skip();
