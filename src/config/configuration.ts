@@ -17,9 +17,6 @@ export const Keys = {
   mcpRemoteCommand: 'mcpRemoteCommand',
 } as const;
 
-/** Settings that define what runs: ignored from workspace settings when the workspace is untrusted. */
-export const RESTRICTED_KEYS = [Keys.apps, Keys.mcpRemoteCommand, Keys.prewarm];
-
 export interface PoolConfig {
   readonly specs: AppSpec[];
   readonly problems: DefinitionProblem[];

@@ -2,7 +2,7 @@
 // It feeds the pool its configuration (settings + trust + secrets), prewarms, and turns pool
 // events into log lines. Views and commands read from it and call the pool through it.
 import * as vscode from 'vscode';
-import { Disposable, toDisposable } from '../common/lifecycle';
+import { Disposable } from '../common/lifecycle';
 import { Emitter } from '../common/emitter';
 import { affectsPool, formatProblem, readConfig } from '../config/configuration';
 import { resolveSecrets } from '../config/secrets';
@@ -42,7 +42,6 @@ export class PoolSession extends Disposable {
     this._register(vscode.workspace.onDidChangeConfiguration((e) => affectsPool(e) && void this.reload()));
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reload()));
     this._register(context.secrets.onDidChange((e) => e.key.startsWith('mcpPool.') && void this.reload()));
-    this._register(toDisposable(() => void this.pool.shutdown()));
   }
 
   get state(): SessionState {
