@@ -1,51 +1,96 @@
-// Composition root: builds every service once, hands each its dependencies, and gives each an
-// owner in context.subscriptions. deactivate() returns the promise that stops every process.
+// Composition root: the one place that builds services. Each gets exactly what it uses, and
+// each has an owner in context.subscriptions. deactivate() returns the promise that stops every
+// process.
 import * as vscode from 'vscode';
-import { registerAppCommands } from './commands/appCommands';
-import { registerInvokeCommands } from './commands/invokeCommands';
-import { registerSetupCommands } from './commands/setupCommands';
+import { appCommands } from './commands/appCommands';
+import { importCommands } from './commands/importCommand';
+import { invokeCommands } from './commands/invokeCommands';
+import { registerCommands } from './commands/registry';
+import { setupCommands } from './commands/setupCommands';
+import { PoolConfigurator } from './config/poolConfigurator';
+import { Prewarmer } from './config/prewarmer';
+import { ArgumentMemory } from './invoke/argumentMemory';
+import { JsonArgumentsEditor } from './invoke/jsonArgumentsEditor';
+import { MediaStore } from './invoke/mediaStore';
+import { ContextKeys } from './manifest/commands';
+import { ErrorReporter } from './output/errorReporter';
 import { Outputs } from './output/outputs';
-import { Redactor, type Pool } from './pool';
-import { PoolSession } from './session/poolSession';
+import { logPoolEvents } from './output/poolEventLog';
+import { bundledLauncher, Pool, Redactor } from './pool';
+import { AuthNotifier } from './views/authNotifier';
 import { PoolStatusBar } from './views/statusBar';
 import { PoolTreeProvider } from './views/poolTreeProvider';
+import { SettingsProblemNotifier } from './views/settingsProblems';
 
 /** What the extension exports: used by its editor tests and by other extensions. */
 export interface McpPoolApi {
   readonly pool: Pool;
-  readonly session: PoolSession;
+  readonly config: PoolConfigurator;
   readonly outputs: Outputs;
   readonly tree: PoolTreeProvider;
   readonly statusBar: PoolStatusBar;
+  readonly authNotifier: AuthNotifier;
   /** How long activate() took, in ms. */
   readonly activationMs: number;
 }
 
-let session: PoolSession | undefined;
+let pool: Pool | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<McpPoolApi> {
   const t0 = performance.now();
+  const own = <T extends vscode.Disposable | { dispose(): unknown }>(d: T): T => {
+    context.subscriptions.push(d);
+    return d;
+  };
+  const dist = (...parts: string[]) => vscode.Uri.joinPath(context.extensionUri, 'dist', ...parts).fsPath;
+  const storage = context.globalStorageUri;
+
+  // The pool core and its outputs.
   const redactor = new Redactor();
-  const outputs = new Outputs(redactor);
-  context.subscriptions.push(outputs);
-  session = new PoolSession(context, outputs, redactor);
-  context.subscriptions.push(session);
-  const tree = new PoolTreeProvider(session);
-  const statusBar = new PoolStatusBar(session);
-  context.subscriptions.push(tree, statusBar);
+  const outputs = own(new Outputs(redactor));
+  const thePool = own(new Pool({ launcher: bundledLauncher(dist('mcp-remote', 'proxy.mjs')), redactor, reaperScript: dist('reaper.js') }));
+  pool = thePool;
+  own(logPoolEvents(thePool, outputs));
+  const reporter = new ErrorReporter(outputs, redactor);
+
+  // Configuration: settings + trust + secrets → pool; problems shown; prewarm.
+  const config = own(new PoolConfigurator(thePool, context.secrets, redactor, outputs.pool, bundledLauncher(dist('mcp-remote', 'proxy.mjs'))));
+  own(new SettingsProblemNotifier(config, outputs.pool));
+  own(new Prewarmer(thePool, config, outputs.pool));
+
+  // Views.
+  const tree = own(new PoolTreeProvider(thePool, config, redactor));
+  const statusBar = own(new PoolStatusBar(thePool, config));
+  const authNotifier = own(new AuthNotifier(thePool, reporter));
+
+  // Commands.
+  const jsonEditor = own(new JsonArgumentsEditor(vscode.Uri.joinPath(storage, 'arguments')));
+  const reload = () => config.reload();
   context.subscriptions.push(
-    ...registerAppCommands(session, tree),
-    ...registerInvokeCommands(session, context),
-    ...registerSetupCommands(session, context),
+    ...registerCommands(reporter, {
+      ...appCommands({ pool: thePool, config, outputs, reporter, tree }),
+      ...invokeCommands({
+        pool: thePool,
+        outputs,
+        reporter,
+        redactor,
+        media: new MediaStore(vscode.Uri.joinPath(storage, 'images').fsPath),
+        memory: new ArgumentMemory(context.globalState),
+        jsonEditor,
+      }),
+      ...setupCommands({ pool: thePool, reload, log: outputs.pool, secrets: context.secrets, extensionId: context.extension.id }),
+      ...importCommands({ pool: thePool, reload, log: outputs.pool, globalStoragePath: storage.scheme === 'file' ? storage.fsPath : undefined }),
+    }),
   );
-  await session.reload();
-  void vscode.commands.executeCommand('setContext', 'mcpPool.ready', true);
+
+  await config.reload();
+  void vscode.commands.executeCommand('setContext', ContextKeys.ready, true);
   const activationMs = performance.now() - t0;
   outputs.pool.info(`activated in ${activationMs.toFixed(1)} ms`);
-  return { pool: session.pool, session, outputs, tree, statusBar, activationMs };
+  return { pool: thePool, config, outputs, tree, statusBar, authNotifier, activationMs };
 }
 
 export async function deactivate(): Promise<void> {
-  await session?.pool.shutdown();
-  session = undefined;
+  await pool?.shutdown();
+  pool = undefined;
 }

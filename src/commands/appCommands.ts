@@ -1,103 +1,117 @@
-// Commands that act on pooled apps' processes: restart, kill, kill all, restart all, show
-// output, copy pid, refresh, authorize and the status bar menu. Each accepts an app name or a
-// tree node (or nothing, then it asks), returns what it affected (for tests), and never throws
-// into VS Code: failures go to session.reportError (notification with "Show Output").
+// Commands that act on pooled apps' processes: start, restart, kill, kill all, restart all,
+// show output, copy pid, refresh, authorize and the status bar menu. Each accepts an app name
+// or a tree node (or nothing, then it asks) and returns what it affected (for tests). Failures
+// are thrown to the command registry, which reports them all the same way.
 import * as vscode from 'vscode';
-import { POOL_LOG_NAME } from '../output/outputs';
-import { PoolError } from '../pool';
-import type { PoolSession } from '../session/poolSession';
+import type { ConfigStateSource } from '../config/poolConfigurator';
+import { Commands } from '../manifest/commands';
+import type { ErrorReporter } from '../output/errorReporter';
+import { POOL_LOG_NAME, type Outputs } from '../output/outputs';
+import { PoolError, type Pool } from '../pool';
 import { holdsProcess, isAlive } from '../views/appState';
 import { openAuthorizationUrl } from '../views/authNotifier';
 import { pendingAuthUrl, plural } from '../views/format';
-import { appNameOf, AppArg, isAppNode } from '../views/treeNodes';
+import { appNameOf, type AppArg, isAppNode } from '../views/treeNodes';
 import type { PoolTreeProvider } from '../views/poolTreeProvider';
 import type { RowSummary } from '../views/appTreeItem';
 import { pickApp } from './appPicker';
-import { showStatusBarMenu, StatusBarMenuResult } from './statusBarMenu';
+import type { CommandTable } from './registry';
+import { showStatusBarMenu, type StatusBarMenuResult } from './statusBarMenu';
 import { showOutputPicker } from './outputPicker';
 
-export const AppCommandIds = {
-  restartApp: 'mcpPool.restartApp',
-  killApp: 'mcpPool.killApp',
-  killAll: 'mcpPool.killAll',
-  restartAll: 'mcpPool.restartAll',
-  showOutput: 'mcpPool.showOutput',
-  copyPid: 'mcpPool.copyPid',
-  refresh: 'mcpPool.refresh',
-  authorize: 'mcpPool.authorize',
-  statusBarMenu: 'mcpPool.statusBarMenu',
-} as const;
-
 const STATUS_MESSAGE_MS = 5000;
+export const KILL_ALL = 'Kill All';
 
-export function registerAppCommands(session: PoolSession, tree: PoolTreeProvider): vscode.Disposable[] {
-  const c = new AppCommands(session, tree);
-  // Each command already reports its own failures; this catches anything that slips through
-  // (e.g. a quick pick that rejects), so nothing is ever thrown into VS Code.
-  const register = (id: string, fn: (arg?: AppArg) => unknown) =>
-    vscode.commands.registerCommand(id, async (arg?: AppArg) => {
-      try {
-        return await fn(arg);
-      } catch (e) {
-        session.reportError(appNameOf(arg), e);
-        return undefined;
-      }
-    });
-  return [
-    register(AppCommandIds.restartApp, (arg) => c.restartApp(arg)),
-    register(AppCommandIds.killApp, (arg) => c.killApp(arg)),
-    register(AppCommandIds.killAll, () => c.killAll()),
-    register(AppCommandIds.restartAll, () => c.restartAll()),
-    register(AppCommandIds.showOutput, (arg) => c.showOutput(arg)),
-    register(AppCommandIds.copyPid, (arg) => c.copyPid(arg)),
-    register(AppCommandIds.refresh, () => c.refresh()),
-    register(AppCommandIds.authorize, (arg) => c.authorize(arg)),
-    register(AppCommandIds.statusBarMenu, () => c.statusBarMenu()),
-  ];
+export interface AppCommandDeps {
+  readonly pool: Pool;
+  readonly config: ConfigStateSource;
+  readonly outputs: Outputs;
+  readonly reporter: ErrorReporter;
+  readonly tree: PoolTreeProvider;
 }
 
-export class AppCommands {
-  constructor(
-    private readonly session: PoolSession,
-    private readonly tree: PoolTreeProvider,
-  ) {}
+/** Options of `mcpPool.killAll`: `{ confirm: false }` skips the question (tests, other extensions). */
+export interface KillAllOptions {
+  readonly confirm?: boolean;
+}
 
-  private get pool() {
-    return this.session.pool;
+export function appCommands(deps: AppCommandDeps): CommandTable {
+  const c = new AppCommands(deps);
+  return {
+    [Commands.startApp]: (arg?: AppArg) => c.startApp(arg),
+    [Commands.restartApp]: (arg?: AppArg) => c.restartApp(arg),
+    [Commands.killApp]: (arg?: AppArg) => c.killApp(arg),
+    [Commands.killAll]: (options?: KillAllOptions) => c.killAll(options),
+    [Commands.restartAll]: () => c.restartAll(),
+    [Commands.showOutput]: (arg?: AppArg) => c.showOutput(arg),
+    [Commands.copyPid]: (arg?: AppArg) => c.copyPid(arg),
+    [Commands.refresh]: () => c.refresh(),
+    [Commands.authorize]: (arg?: AppArg) => c.authorize(arg),
+    [Commands.statusBarMenu]: () => c.statusBarMenu(),
+  };
+}
+
+class AppCommands {
+  private readonly pool: Pool;
+
+  constructor(private readonly deps: AppCommandDeps) {
+    this.pool = deps.pool;
+  }
+
+  /** Starts a stopped or crashed app (clearing a crash-loop backoff). Returns [app] when it runs. */
+  async startApp(arg?: AppArg): Promise<string[]> {
+    const name = appNameOf(arg) ?? (await pickApp(this.pool, { title: 'MCP Pool: Start App', placeHolder: 'App to start', filter: (s) => !holdsProcess(s), noneMessage: 'every app is already running' }));
+    if (!name || !this.runnable(name)) return [];
+    const snapshot = this.pool.snapshot(name);
+    if (snapshot && holdsProcess(snapshot)) return [name];
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `MCP Pool: starting ${name}` }, () => this.pool.restart(name));
+    vscode.window.setStatusBarMessage(`MCP Pool: started ${name}`, STATUS_MESSAGE_MS);
+    return [name];
   }
 
   /** Restarts one app (starts it if stopped; clears a crash-loop backoff). Returns [app] on success. */
   async restartApp(arg?: AppArg): Promise<string[]> {
-    const name = appNameOf(arg) ?? (await pickApp(this.session, { title: 'MCP Pool: Restart App', placeHolder: 'App to restart (a stopped app is started)', noneMessage: 'no apps are configured' }));
+    const name = appNameOf(arg) ?? (await pickApp(this.pool, { title: 'MCP Pool: Restart App', placeHolder: 'App to restart (a stopped app is started)', noneMessage: 'no apps are configured' }));
     if (!name || !this.runnable(name)) return [];
-    return this.guard(name, [], async () => {
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `MCP Pool: restarting ${name}` }, () => this.pool.restart(name));
-      vscode.window.setStatusBarMessage(`MCP Pool: restarted ${name}`, STATUS_MESSAGE_MS);
-      return [name];
-    });
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `MCP Pool: restarting ${name}` }, () => this.pool.restart(name));
+    vscode.window.setStatusBarMessage(`MCP Pool: restarted ${name}`, STATUS_MESSAGE_MS);
+    return [name];
   }
 
   /** Stops one app's process tree. Returns [app] if it had a process, [] if it was not running. */
   async killApp(arg?: AppArg): Promise<string[]> {
-    const name = appNameOf(arg) ?? (await pickApp(this.session, { title: 'MCP Pool: Kill App', placeHolder: 'App to stop (it starts again on next use)', filter: holdsProcess, noneMessage: 'no app is running' }));
+    const name = appNameOf(arg) ?? (await pickApp(this.pool, { title: 'MCP Pool: Kill App', placeHolder: 'App to stop (it starts again on next use)', filter: holdsProcess, noneMessage: 'no app is running' }));
     if (!name || !this.runnable(name)) return [];
     const before = this.pool.snapshot(name);
-    return this.guard(name, [], async () => {
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `MCP Pool: stopping ${name}` }, () => this.pool.stop(name, 'user'));
-      const wasRunning = !!before && holdsProcess(before);
-      vscode.window.setStatusBarMessage(wasRunning ? `MCP Pool: killed ${name}` : `MCP Pool: ${name} was not running`, STATUS_MESSAGE_MS);
-      return wasRunning ? [name] : [];
-    });
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `MCP Pool: stopping ${name}` }, () => this.pool.stop(name, 'user'));
+    const wasRunning = !!before && holdsProcess(before);
+    vscode.window.setStatusBarMessage(wasRunning ? `MCP Pool: killed ${name}` : `MCP Pool: ${name} was not running`, STATUS_MESSAGE_MS);
+    return wasRunning ? [name] : [];
   }
 
-  /** Stops every app. Returns the apps that had a process. */
-  async killAll(): Promise<string[]> {
-    const running = this.pool.snapshots().filter(holdsProcess).map((s) => s.name);
-    return this.guard(undefined, [], async () => {
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'MCP Pool: stopping all apps' }, () => this.pool.stopAll('user'));
-      vscode.window.setStatusBarMessage(running.length ? `MCP Pool: killed ${listNames(running)}` : 'MCP Pool: no app was running', STATUS_MESSAGE_MS);
-      return running;
-    });
+  /** Stops every app, after asking (calls in flight fail). Returns the apps that had a process. */
+  async killAll(options?: KillAllOptions): Promise<string[]> {
+    const running = this.pool.snapshots().filter(holdsProcess);
+    if (!running.length) {
+      vscode.window.setStatusBarMessage('MCP Pool: no app was running', STATUS_MESSAGE_MS);
+      return [];
+    }
+    if (options?.confirm !== false) {
+      const busy = running.reduce((n, s) => n + s.inFlight, 0);
+      const pick = await vscode.window.showWarningMessage(
+        `Stop ${running.length === 1 ? running[0].name : `all ${running.length} running MCP apps`}?`,
+        {
+          modal: true,
+          detail: `${listNames(running.map((s) => s.name), 10)}${busy ? `\n${plural(busy, 'call')} in flight will fail.` : ''}\nApps start again on their next use.`,
+        },
+        KILL_ALL,
+      );
+      if (pick !== KILL_ALL) return [];
+    }
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'MCP Pool: stopping all apps' }, () => this.pool.stopAll('user'));
+    const names = running.map((s) => s.name);
+    vscode.window.setStatusBarMessage(`MCP Pool: killed ${listNames(names)}`, STATUS_MESSAGE_MS);
+    return names;
   }
 
   /**
@@ -119,10 +133,10 @@ export class AppCommands {
       const r = results[i];
       return r.status === 'rejected' ? [{ name, reason: r.reason as unknown }] : [];
     });
-    if (failed.length === 1) this.session.reportError(failed[0].name, failed[0].reason);
+    if (failed.length === 1) this.deps.reporter.report(failed[0].name, failed[0].reason);
     else if (failed.length > 1) {
-      for (const f of failed) this.session.outputs.app(f.name).error(`restart failed: ${errorMessage(f.reason)}`);
-      this.session.reportError(undefined, new Error(`${failed.length} of ${targets.length} apps failed to restart: ${failed.map((f) => f.name).join(', ')} (see their output)`));
+      for (const f of failed) this.deps.outputs.app(f.name).error(`restart failed: ${errorMessage(f.reason)}`);
+      this.deps.reporter.report(undefined, new Error(`${failed.length} of ${targets.length} apps failed to restart: ${failed.map((f) => f.name).join(', ')} (see their output)`));
     }
     if (restarted.length) vscode.window.setStatusBarMessage(`MCP Pool: restarted ${listNames(restarted)}`, STATUS_MESSAGE_MS);
     return restarted;
@@ -130,13 +144,13 @@ export class AppCommands {
 
   /** Shows an app's output channel (the pool log for apps the pool does not run); asks without an argument. Returns the channel's name. */
   async showOutput(arg?: AppArg): Promise<string | undefined> {
-    const outputs = this.session.outputs;
+    const outputs = this.deps.outputs;
     if (isAppNode(arg) && arg.state !== 'pooled') {
       outputs.pool.show(false);
       return POOL_LOG_NAME;
     }
     const name = appNameOf(arg);
-    if (name === undefined) return showOutputPicker(this.session);
+    if (name === undefined) return showOutputPicker(this.pool, outputs);
     if (this.pool.names().includes(name) || outputs.hasApp(name)) {
       outputs.app(name).show(false);
       return `${POOL_LOG_NAME}: ${name}`;
@@ -147,31 +161,29 @@ export class AppCommands {
 
   /** Copies the app's process id to the clipboard. Returns the pid. */
   async copyPid(arg?: AppArg): Promise<number | undefined> {
-    const name = appNameOf(arg) ?? (await pickApp(this.session, { title: 'MCP Pool: Copy PID', filter: (s) => s.pid !== undefined, noneMessage: 'no app is running', autoSelectSingle: true }));
+    const name = appNameOf(arg) ?? (await pickApp(this.pool, { title: 'MCP Pool: Copy PID', filter: (s) => s.pid !== undefined, noneMessage: 'no app is running', autoSelectSingle: true }));
     if (!name) return undefined;
     const pid = this.pool.snapshot(name)?.pid;
     if (pid === undefined) {
       void vscode.window.showInformationMessage(`MCP Pool: ${name} is not running, so it has no process id.`);
       return undefined;
     }
-    return this.guard(name, undefined, async () => {
-      await vscode.env.clipboard.writeText(String(pid));
-      vscode.window.setStatusBarMessage(`MCP Pool: copied pid ${pid} of ${name}`, STATUS_MESSAGE_MS);
-      return pid;
-    });
+    await vscode.env.clipboard.writeText(String(pid));
+    vscode.window.setStatusBarMessage(`MCP Pool: copied pid ${pid} of ${name}`, STATUS_MESSAGE_MS);
+    return pid;
   }
 
   /** Refreshes the Apps view at once. Returns its rows. */
   refresh(): RowSummary[] {
-    this.tree.refresh();
-    return this.tree.rows();
+    this.deps.tree.refresh();
+    return this.deps.tree.rows();
   }
 
   /** Opens the authorization page an app is waiting on. Returns the URL opened. */
   async authorize(arg?: AppArg): Promise<string | undefined> {
     const name =
       appNameOf(arg) ??
-      (await pickApp(this.session, { title: 'MCP Pool: Open Authorization Page', filter: (s) => pendingAuthUrl(s) !== undefined, noneMessage: 'no app is waiting for authorization', autoSelectSingle: true }));
+      (await pickApp(this.pool, { title: 'MCP Pool: Open Authorization Page', filter: (s) => pendingAuthUrl(s) !== undefined, noneMessage: 'no app is waiting for authorization', autoSelectSingle: true }));
     if (!name) return undefined;
     const snapshot = this.pool.snapshot(name);
     const url = snapshot && pendingAuthUrl(snapshot);
@@ -179,21 +191,19 @@ export class AppCommands {
       void vscode.window.showInformationMessage(`MCP Pool: ${name} is not waiting for authorization.`);
       return undefined;
     }
-    return this.guard(name, undefined, async () => {
-      await openAuthorizationUrl(url);
-      return url;
-    });
+    await openAuthorizationUrl(url);
+    return url;
   }
 
   /** The status bar's quick pick of pool actions. Returns the action run, if any. */
-  async statusBarMenu(): Promise<StatusBarMenuResult | undefined> {
-    return this.guard(undefined, undefined, () => showStatusBarMenu(this.session));
+  statusBarMenu(): Promise<StatusBarMenuResult | undefined> {
+    return showStatusBarMenu(this.pool);
   }
 
   /** Whether the pool runs `name`; if not, tells the user why (untrusted, invalid, unknown). */
   private runnable(name: string): boolean {
     if (this.pool.names().includes(name)) return true;
-    const { blocked, problems } = this.session.state;
+    const { blocked, problems } = this.deps.config.state;
     if (blocked.includes(name)) {
       void vscode.window
         .showWarningMessage(`MCP Pool: ${name} is defined in the workspace settings and this workspace is not trusted, so it does not run.`, 'Manage Workspace Trust')
@@ -201,23 +211,12 @@ export class AppCommands {
       return false;
     }
     const problem = problems.find((p) => p.app === name && p.severity === 'error');
-    const message = problem ? `app "${name}" has an invalid definition and does not run: ${problem.message}` : `no app named "${name}" is configured`;
-    this.session.reportError(name, new Error(message));
-    return false;
-  }
-
-  private async guard<T>(app: string | undefined, fallback: T, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      this.session.reportError(app, e);
-      return fallback;
-    }
+    throw new PoolError('unknown-app', name, problem ? `app "${name}" has an invalid definition and does not run: ${problem.message}` : `no app named "${name}" is configured`);
   }
 }
 
-function listNames(names: readonly string[]): string {
-  return names.length <= 3 ? names.join(', ') : plural(names.length, 'app');
+function listNames(names: readonly string[], max = 3): string {
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
 }
 
 function errorMessage(e: unknown): string {

@@ -1,7 +1,7 @@
 // Asking the user for an app when a command was run without one (palette, keybinding).
 import * as vscode from 'vscode';
-import type { AppSnapshot } from '../pool';
-import type { PoolSession } from '../session/poolSession';
+import { Commands } from '../manifest/commands';
+import type { AppSnapshot, Pool } from '../pool';
 import { stateIcon } from '../views/appState';
 import { describeApp } from '../views/format';
 
@@ -21,17 +21,17 @@ interface AppPick extends vscode.QuickPickItem {
 }
 
 /** The chosen app's name, or undefined if there was none to choose or the user cancelled. */
-export async function pickApp(session: PoolSession, options: PickAppOptions): Promise<string | undefined> {
+export async function pickApp(pool: Pool, options: PickAppOptions): Promise<string | undefined> {
   const now = Date.now();
-  const apps = session.pool.snapshots().filter(options.filter ?? (() => true));
+  const apps = pool.snapshots().filter(options.filter ?? (() => true));
   if (!apps.length) {
-    if (session.pool.names().length) {
+    if (pool.names().length) {
       void vscode.window.showInformationMessage(`MCP Pool: ${options.noneMessage}`);
       return undefined;
     }
     const pick = await vscode.window.showInformationMessage('MCP Pool: no apps are configured yet.', 'Add App…', 'Import Servers…');
-    if (pick === 'Add App…') void vscode.commands.executeCommand('mcpPool.addApp');
-    if (pick === 'Import Servers…') void vscode.commands.executeCommand('mcpPool.importServers');
+    if (pick === 'Add App…') void vscode.commands.executeCommand(Commands.addApp);
+    if (pick === 'Import Servers…') void vscode.commands.executeCommand(Commands.importServers);
     return undefined;
   }
   if (apps.length === 1 && options.autoSelectSingle) return apps[0].name;

@@ -3,9 +3,20 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { currentApps, pickTarget, SettingsTarget, writeApps } from '../config/appsWriter';
-import { applyImport, findImportSources, ImportCandidate, ImportScan, ImportSource, readImportCandidates } from '../import';
-import { PoolSession } from '../session/poolSession';
+import { currentApps, pickTarget, type SettingsTarget, writeApps } from '../config/appsWriter';
+import { applyImport, findImportSources, type ImportCandidate, type ImportScan, type ImportSource, readImportCandidates } from '../import';
+import { Commands } from '../manifest/commands';
+import type { Channel } from '../output/outputs';
+import type { Pool } from '../pool';
+import type { CommandTable } from './registry';
+
+export interface ImportCommandDeps {
+  readonly pool: Pool;
+  readonly reload: () => Promise<void>;
+  readonly log: Channel;
+  /** The extension's global storage folder on disk, if it is on disk. */
+  readonly globalStoragePath: string | undefined;
+}
 
 export interface ImportRequest {
   /** Extra files to scan (tests, or a file the user points at). */
@@ -22,18 +33,17 @@ export interface ImportResult {
   readonly imported: string[];
 }
 
-export function registerImportCommand(session: PoolSession): vscode.Disposable {
-  return vscode.commands.registerCommand('mcpPool.importServers', (request?: ImportRequest) => importServers(session, request));
+export function importCommands(deps: ImportCommandDeps): CommandTable {
+  return { [Commands.importServers]: (request?: ImportRequest) => importServers(deps, request) };
 }
 
 /** VS Code's user folder (where the profile's mcp.json lives), derived from globalStorage. */
-function vscodeUserDir(session: PoolSession): string | undefined {
+function vscodeUserDir(storage: string | undefined): string | undefined {
   // <user data>/User/globalStorage/<publisher.name> → <user data>/User
-  const storage = session.globalStoragePath;
   return storage ? path.dirname(path.dirname(storage)) : undefined;
 }
 
-async function importServers(session: PoolSession, request: ImportRequest = {}): Promise<ImportResult | undefined> {
+async function importServers(deps: ImportCommandDeps, request: ImportRequest = {}): Promise<ImportResult | undefined> {
   const known = request.only
     ? []
     : findImportSources({
@@ -41,19 +51,19 @@ async function importServers(session: PoolSession, request: ImportRequest = {}):
         platform: process.platform,
         appData: process.env.APPDATA,
         workspaceFolders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
-        vscodeUserDir: vscodeUserDir(session),
+        vscodeUserDir: vscodeUserDir(deps.globalStoragePath),
       });
   const sources = [...known, ...(request.sources ?? [])];
-  const existing = [...session.pool.names(), ...Object.keys(currentApps('user')), ...Object.keys(currentApps('workspace'))];
+  const existing = [...deps.pool.names(), ...Object.keys(currentApps('user')), ...Object.keys(currentApps('workspace'))];
   const scan = await readImportCandidates(sources, existing);
-  for (const p of scan.problems) session.outputs.pool.warn(`import: ${p.source}: ${p.message}`);
+  for (const p of scan.problems) deps.log.warn(`import: ${p.source}: ${p.message}`);
 
   if (!scan.candidates.length) {
     const where = scan.problems.length ? ` ${scan.problems.length} problem(s) were found; see the output.` : '';
     if (!request.choose) {
       void vscode.window
         .showInformationMessage(`MCP Pool: no MCP servers found to import (looked in ${sources.length} places).${where}`, 'Show Output')
-        .then((pick) => pick && session.outputs.pool.show(false));
+        .then((pick) => pick && deps.log.show(false));
     }
     return { scan, imported: [] };
   }
@@ -86,10 +96,10 @@ async function importServers(session: PoolSession, request: ImportRequest = {}):
   const target = request.target ?? (await pickTarget(`Import ${chosen.length} server(s)`));
   if (!target) return undefined;
   await writeApps(applyImport(currentApps(target), chosen), target);
-  await session.reload();
+  await deps.reload();
   const names = chosen.map((c) => c.name);
-  session.outputs.pool.info(`import: added ${names.join(', ')} to ${target} settings`);
-  for (const c of chosen) for (const w of c.warnings) session.outputs.pool.warn(`import: ${c.name}: ${w}`);
+  deps.log.info(`import: added ${names.join(', ')} to ${target} settings`);
+  for (const c of chosen) for (const w of c.warnings) deps.log.warn(`import: ${c.name}: ${w}`);
   if (!request.choose) {
     const warned = chosen.filter((c) => c.warnings.length).length;
     void vscode.window.showInformationMessage(

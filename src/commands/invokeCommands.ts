@@ -5,21 +5,46 @@
 //     tool: a tool name; args: the arguments object.
 //   Whatever is missing is asked for (app, tool, arguments). Given arguments mean a programmatic
 //   call (tests, other extensions): no UI at all, no focus taken, and failures reject.
-//   Resolves undefined when the user cancels (a prompt, or the progress notification).
+//   Resolves undefined when the user cancels (a prompt, or the progress notification); an app
+//   that this invocation started and that the user then did not use is stopped again.
 //
 //   mcpPool.listTools(app?) → ToolInfo[] | undefined: writes the tools to the app's channel.
 import * as vscode from 'vscode';
-import { PoolError, type CallOutcome, type ToolInfo } from '../pool';
-import type { PoolSession } from '../session/poolSession';
-import { ArgumentMemory } from '../invoke/argumentMemory';
+import { Commands } from '../manifest/commands';
+import type { ErrorReporter } from '../output/errorReporter';
+import type { Outputs } from '../output/outputs';
+import { PoolError, type CallOutcome, type Pool, type Redactor, type ToolInfo } from '../pool';
+import type { ArgumentMemory } from '../invoke/argumentMemory';
 import { promptForArguments } from '../invoke/argumentPrompts';
-import { JsonArgumentsEditor } from '../invoke/jsonArgumentsEditor';
-import { MediaStore } from '../invoke/mediaStore';
-import { isAppRunning, pickTool } from '../invoke/pickers';
-import { pickApp } from './appPicker';
-import { runToolCall } from '../invoke/runToolCall';
+import type { JsonArgumentsEditor } from '../invoke/jsonArgumentsEditor';
+import type { MediaStore } from '../invoke/mediaStore';
+import { pickTool } from '../invoke/pickers';
+import { runToolCall, type ToolCallDeps } from '../invoke/runToolCall';
 import { describeField, schemaFields, validateArguments } from '../invoke/schemaArgs';
+import { isAppRunning, StartWatch } from '../invoke/startWatch';
+import { sortTools } from '../views/format';
 import { appNameOf, toolNameOf, type ToolNode } from '../views/treeNodes';
+import { pickApp } from './appPicker';
+import type { CommandTable } from './registry';
+
+export interface InvokeCommandDeps {
+  readonly pool: Pool;
+  readonly outputs: Outputs;
+  readonly reporter: ErrorReporter;
+  readonly redactor: Redactor;
+  readonly media: MediaStore;
+  readonly memory: ArgumentMemory;
+  readonly jsonEditor: JsonArgumentsEditor;
+}
+
+export function invokeCommands(deps: InvokeCommandDeps): CommandTable {
+  const invoker = new ToolInvoker(deps);
+  return {
+    // A programmatic call (arguments given) rejects on failure, after the failure was reported.
+    [Commands.invokeTool]: { run: (target?: unknown, tool?: unknown, args?: unknown) => invoker.invoke(target, tool, args), rejects: (args) => args[2] !== undefined },
+    [Commands.listTools]: (target?: unknown) => invoker.listTools(target),
+  };
+}
 
 function isToolNode(v: unknown): v is ToolNode {
   return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'tool' && typeof (v as { info?: unknown }).info === 'object';
@@ -30,76 +55,66 @@ function isArgs(v: unknown): v is Record<string, unknown> {
 }
 
 class ToolInvoker {
-  private readonly memory: ArgumentMemory;
-  private readonly media: MediaStore;
-  readonly jsonEditor: JsonArgumentsEditor;
+  private readonly pool: Pool;
+  private readonly call: ToolCallDeps;
 
-  constructor(
-    private readonly session: PoolSession,
-    context: vscode.ExtensionContext,
-  ) {
-    this.memory = new ArgumentMemory(context.globalState);
-    this.media = new MediaStore(vscode.Uri.joinPath(context.globalStorageUri, 'images').fsPath);
-    this.jsonEditor = new JsonArgumentsEditor(vscode.Uri.joinPath(context.globalStorageUri, 'arguments'));
+  constructor(private readonly deps: InvokeCommandDeps) {
+    this.pool = deps.pool;
+    this.call = deps;
   }
 
   /** The tool's description from the (possibly just started) app; undefined if it has no such tool. */
   private async findTool(app: string, name: string, interactive: boolean): Promise<ToolInfo | undefined> {
-    const list = () => this.session.pool.listTools(app);
-    const tools = interactive && !isAppRunning(this.session, app) ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `MCP Pool: starting ${app}…` }, list) : await list();
+    const list = () => this.pool.listTools(app);
+    const tools = interactive && !isAppRunning(this.pool, app) ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `MCP Pool: starting ${app}…` }, list) : await list();
     return tools.find((t) => t.name === name);
   }
 
   async invoke(target: unknown, toolArg?: unknown, argsArg?: unknown): Promise<CallOutcome | undefined> {
     if (argsArg !== undefined && !isArgs(argsArg)) throw new TypeError('mcpPool.invokeTool: the arguments must be an object');
     const programmatic = argsArg !== undefined;
-    const app = appNameOf(target) ?? (programmatic ? undefined : await pickApp(this.session, { title: 'MCP Pool: Invoke Tool', placeHolder: 'Which app?', noneMessage: 'no apps are configured', autoSelectSingle: true }));
+    const app = appNameOf(target) ?? (programmatic ? undefined : await pickApp(this.pool, { title: 'MCP Pool: Invoke Tool', placeHolder: 'Which app?', noneMessage: 'no apps are configured', autoSelectSingle: true }));
     if (!app) {
       if (programmatic) throw new TypeError('mcpPool.invokeTool: an app is needed when arguments are given');
       return undefined;
     }
     const toolName = toolNameOf(target, toolArg);
-    if (programmatic) return this.invokeProgrammatic(app, toolName, argsArg);
-
-    let tool: ToolInfo | undefined = isToolNode(target) && target.app === app ? target.info : undefined;
+    // Listing the tools (to pick one, or to check the arguments) may be what starts the app: that
+    // start belongs to this invocation, so its result is reported as a cold start.
+    const watch = new StartWatch(this.pool, app);
     try {
-      if (!tool && toolName) tool = await this.findTool(app, toolName, true);
-    } catch (e) {
-      this.session.reportError(app, e);
-      return undefined;
+      if (programmatic) return await this.invokeProgrammatic(app, toolName, argsArg, watch);
+      const outcome = await this.invokeInteractive(app, target, toolName, watch);
+      if (!outcome) await watch.undo();
+      return outcome;
+    } finally {
+      watch.dispose();
     }
-    if (toolName && !tool) void vscode.window.showWarningMessage(`MCP Pool: ${app} has no tool "${toolName}"; pick one of its tools.`);
-    tool ??= await pickTool(this.session, app);
-    if (!tool) return undefined;
-    return this.invokeInteractive(app, tool);
   }
 
   /** Arguments given: no prompts, no focus; invalid arguments and pool errors reject. */
-  private async invokeProgrammatic(app: string, toolName: string | undefined, args: Record<string, unknown>): Promise<CallOutcome | undefined> {
+  private async invokeProgrammatic(app: string, toolName: string | undefined, args: Record<string, unknown>, startWatch: StartWatch): Promise<CallOutcome | undefined> {
     if (!toolName) throw new TypeError('mcpPool.invokeTool: a tool name is needed when arguments are given');
-    const t0 = Date.now();
-    const wasRunning = isAppRunning(this.session, app);
-    try {
-      const tool = await this.findTool(app, toolName, false);
-      const problems = tool ? validateArguments(tool.inputSchema, args) : [];
-      if (problems.length) throw new PoolError('invalid-arguments', app, `the arguments for ${app} › ${toolName} do not match its schema: ${problems.map((p) => p.message).join('; ')}`);
-      // Listing the tools (to check the arguments) may have been what started the app: that start
-      // belongs to this invocation, so it counts as a cold start and its time as the duration.
-      const outcome = await runToolCall(this.session, this.media, { app, tool: toolName, args, interactive: false, startedColdAt: wasRunning ? undefined : t0 });
-      if (outcome) void this.memory.remember(app, toolName, args);
-      return outcome;
-    } catch (e) {
-      this.session.reportError(app, e);
-      throw e;
-    }
+    const tool = await this.findTool(app, toolName, false);
+    const problems = tool ? validateArguments(tool.inputSchema, args) : [];
+    if (problems.length) throw new PoolError('invalid-arguments', app, `the arguments for ${app} › ${toolName} do not match its schema: ${problems.map((p) => p.message).join('; ')}`);
+    const outcome = await runToolCall(this.call, { app, tool: toolName, args, interactive: false, startWatch });
+    if (outcome) void this.deps.memory.remember(app, toolName, args);
+    return outcome;
   }
 
-  /** Prompts (if the tool takes arguments), checks them, calls; offers to edit rejected arguments. */
-  private async invokeInteractive(app: string, tool: ToolInfo): Promise<CallOutcome | undefined> {
+  /** Asks for what is missing (tool, arguments), checks the arguments, calls; offers to edit rejected arguments. */
+  private async invokeInteractive(app: string, target: unknown, toolName: string | undefined, startWatch: StartWatch): Promise<CallOutcome | undefined> {
+    let tool: ToolInfo | undefined = isToolNode(target) && target.app === app ? target.info : undefined;
+    if (!tool && toolName) tool = await this.findTool(app, toolName, true);
+    if (toolName && !tool) void vscode.window.showWarningMessage(`MCP Pool: ${app} has no tool "${toolName}"; pick one of its tools.`);
+    tool ??= await pickTool(this.pool, this.deps.reporter, app);
+    if (!tool) return undefined;
+
     let initial: Record<string, unknown> | undefined;
     let mode: 'fields' | 'json' | undefined;
     for (;;) {
-      const prompted = await promptForArguments({ app, tool, memory: this.memory, jsonEditor: this.jsonEditor, initial, mode });
+      const prompted = await promptForArguments({ app, tool, memory: this.deps.memory, jsonEditor: this.deps.jsonEditor, initial, mode });
       if (!prompted) return undefined;
       const { args } = prompted;
       const problems = prompted.skipValidation ? [] : validateArguments(tool.inputSchema, args);
@@ -117,18 +132,16 @@ class ToolInvoker {
         }
       }
       try {
-        const outcome = await runToolCall(this.session, this.media, { app, tool: tool.name, args, interactive: true });
-        if (outcome) void this.memory.remember(app, tool.name, args);
+        const outcome = await runToolCall(this.call, { app, tool: tool.name, args, interactive: true, startWatch });
+        if (outcome) void this.deps.memory.remember(app, tool.name, args);
         return outcome;
       } catch (e) {
-        if (!(e instanceof PoolError && e.code === 'invalid-arguments')) {
-          this.session.reportError(app, e);
-          return undefined;
-        }
-        const channel = this.session.outputs.app(app);
+        if (!(e instanceof PoolError && e.code === 'invalid-arguments')) throw e;
+        // The server rejected the arguments: say why (its own words) and offer to edit them.
+        const channel = this.deps.outputs.app(app);
         channel.error(e.details);
-        const message = this.session.redactor.redact(e.message.replace(/^the server rejected the arguments of call to "[^"]*"/, 'the server rejected the arguments'));
-        const pick = await vscode.window.showErrorMessage(`MCP Pool: ${app} › ${tool.name}: ${message}`, 'Edit Arguments', 'Show Output');
+        const why = this.deps.redactor.redact(e.reason ?? e.message);
+        const pick = await vscode.window.showErrorMessage(`MCP Pool: ${app} › ${tool.name}: the server rejected the arguments: ${why}`, 'Edit Arguments', 'Show Output');
         if (pick === 'Show Output') channel.show(false);
         if (pick !== 'Edit Arguments') return undefined;
         [initial, mode] = [args, 'json'];
@@ -138,17 +151,11 @@ class ToolInvoker {
 
   /** Writes the tools of an app (name, description, arguments) to its channel and shows it. */
   async listTools(target: unknown): Promise<ToolInfo[] | undefined> {
-    const app = appNameOf(target) ?? (await pickApp(this.session, { title: 'MCP Pool: List Tools', placeHolder: 'Which app?', noneMessage: 'no apps are configured', autoSelectSingle: true }));
+    const app = appNameOf(target) ?? (await pickApp(this.pool, { title: 'MCP Pool: List Tools', placeHolder: 'Which app?', noneMessage: 'no apps are configured', autoSelectSingle: true }));
     if (!app) return undefined;
-    let tools: ToolInfo[];
-    try {
-      tools = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `MCP Pool: listing the tools of ${app}…` }, () => this.session.pool.listTools(app));
-    } catch (e) {
-      this.session.reportError(app, e);
-      return undefined;
-    }
+    const tools = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `MCP Pool: listing the tools of ${app}…` }, () => this.pool.listTools(app));
     const lines: string[] = [];
-    for (const tool of [...tools].sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const tool of sortTools(tools)) {
       const description = tool.description?.trim().split('\n')[0];
       lines.push(`• ${tool.name}${tool.title && tool.title !== tool.name ? ` (${tool.title})` : ''}${description ? ` — ${description}` : ''}`);
       const fields = schemaFields(tool.inputSchema);
@@ -158,19 +165,10 @@ class ToolInvoker {
       if (optional.length) lines.push(`    optional: ${optional.map((f) => f.name).join(', ')}`);
       if (!fields.length) lines.push('    no arguments');
     }
-    const channel = this.session.outputs.app(app);
+    const channel = this.deps.outputs.app(app);
     channel.info(`${app}: ${tools.length} tool${tools.length === 1 ? '' : 's'}`);
     if (lines.length) channel.info(lines.join('\n'));
     channel.show(true);
     return tools;
   }
-}
-
-export function registerInvokeCommands(session: PoolSession, context: vscode.ExtensionContext): vscode.Disposable[] {
-  const invoker = new ToolInvoker(session, context);
-  return [
-    invoker.jsonEditor,
-    vscode.commands.registerCommand('mcpPool.invokeTool', (target?: unknown, tool?: unknown, args?: unknown) => invoker.invoke(target, tool, args)),
-    vscode.commands.registerCommand('mcpPool.listTools', (target?: unknown) => invoker.listTools(target)),
-  ];
 }

@@ -1,7 +1,7 @@
 // "Show Output" without an app: pick the pool log or one app's channel.
 import * as vscode from 'vscode';
-import { POOL_LOG_NAME } from '../output/outputs';
-import type { PoolSession } from '../session/poolSession';
+import { POOL_LOG_NAME, type Outputs } from '../output/outputs';
+import type { Pool } from '../pool';
 import { stateIcon } from '../views/appState';
 import { stateWord } from '../views/format';
 
@@ -11,9 +11,9 @@ interface OutputPick extends vscode.QuickPickItem {
 }
 
 /** Shows the chosen channel; returns its name, or undefined if the user cancelled. */
-export async function showOutputPicker(session: PoolSession): Promise<string | undefined> {
+export async function showOutputPicker(pool: Pool, outputs: Outputs): Promise<string | undefined> {
   const now = Date.now();
-  const apps = session.pool.snapshots();
+  const apps = pool.snapshots();
   const items: OutputPick[] = [
     { label: '$(output) Pool log', description: POOL_LOG_NAME, detail: 'Starts, stops, crashes and settings problems of every app' },
   ];
@@ -22,9 +22,9 @@ export async function showOutputPicker(session: PoolSession): Promise<string | u
   const pick = await vscode.window.showQuickPick(items, { title: 'MCP Pool: Show Output', placeHolder: 'Output to show' });
   if (!pick) return undefined;
   if (pick.app === undefined) {
-    session.outputs.pool.show(false);
+    outputs.pool.show(false);
     return POOL_LOG_NAME;
   }
-  session.outputs.app(pick.app).show(false);
+  outputs.app(pick.app).show(false);
   return `${POOL_LOG_NAME}: ${pick.app}`;
 }

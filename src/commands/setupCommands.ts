@@ -2,12 +2,22 @@
 // (Import Servers lives in importCommand.ts.)
 import * as vscode from 'vscode';
 import { splitCommandLine } from '../common/commandLine';
-import { currentApps, pickTarget, SettingsTarget, writeApps } from '../config/appsWriter';
-import { SECTION } from '../config/configuration';
+import { currentApps, pickTarget, type SettingsTarget, writeApps } from '../config/appsWriter';
+import { Settings, settingId } from '../manifest/settings';
 import { isValidSecretName, secretKey } from '../config/secrets';
-import { parseAppDefinitions } from '../pool';
-import { PoolSession } from '../session/poolSession';
-import { registerImportCommand } from './importCommand';
+import { Commands } from '../manifest/commands';
+import type { Channel } from '../output/outputs';
+import { parseAppDefinitions, type Pool } from '../pool';
+import type { CommandTable } from './registry';
+
+/** What the setup commands need: the pool (names taken), a way to re-apply settings, the log, secrets. */
+export interface SetupCommandDeps {
+  readonly pool: Pool;
+  readonly reload: () => Promise<void>;
+  readonly log: Channel;
+  readonly secrets: vscode.SecretStorage;
+  readonly extensionId: string;
+}
 
 export interface AddAppRequest {
   readonly name: string;
@@ -15,15 +25,12 @@ export interface AddAppRequest {
   readonly target?: SettingsTarget;
 }
 
-export function registerSetupCommands(session: PoolSession, context: vscode.ExtensionContext): vscode.Disposable[] {
-  return [
-    vscode.commands.registerCommand('mcpPool.addApp', (request?: AddAppRequest) => addApp(session, request)),
-    vscode.commands.registerCommand('mcpPool.openSettings', () =>
-      vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${context.extension.id}`),
-    ),
-    vscode.commands.registerCommand('mcpPool.storeSecret', (name?: string, value?: string) => storeSecret(context, name, value)),
-    registerImportCommand(session),
-  ];
+export function setupCommands(deps: SetupCommandDeps): CommandTable {
+  return {
+    [Commands.addApp]: (request?: AddAppRequest) => addApp(deps, request),
+    [Commands.openSettings]: () => vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${deps.extensionId}`),
+    [Commands.storeSecret]: (name?: string, value?: string) => storeSecret(deps.secrets, name, value),
+  };
 }
 
 /** Validates one definition the way settings are validated; returns the first error, if any. */
@@ -32,8 +39,8 @@ function checkDefinition(name: string, definition: Record<string, unknown>): str
   return problem && `${problem.field ? `${problem.field}: ` : ''}${problem.message}`;
 }
 
-async function addApp(session: PoolSession, request?: AddAppRequest): Promise<string | undefined> {
-  const req = request ?? (await askForApp(session));
+async function addApp(deps: SetupCommandDeps, request?: AddAppRequest): Promise<string | undefined> {
+  const req = request ?? (await askForApp(deps.pool));
   if (!req) return undefined;
   const error = checkDefinition(req.name, req.definition);
   if (error) {
@@ -45,30 +52,33 @@ async function addApp(session: PoolSession, request?: AddAppRequest): Promise<st
   const apps = currentApps(target);
   apps[req.name] = req.definition;
   await writeApps(apps, target);
-  await session.reload();
-  session.outputs.pool.info(`${req.name}: added to ${target} settings`);
+  await deps.reload();
+  deps.log.info(`${req.name}: added to ${target} settings`);
   if (!request) {
     void vscode.window.showInformationMessage(`MCP Pool: added "${req.name}". It starts on first use.`, 'Invoke a Tool…').then((pick) => {
-      if (pick) void vscode.commands.executeCommand('mcpPool.invokeTool', req.name);
+      if (pick) void vscode.commands.executeCommand(Commands.invokeTool, req.name);
     });
   }
   return req.name;
 }
 
-async function askForApp(session: PoolSession): Promise<AddAppRequest | undefined> {
+async function askForApp(pool: Pool): Promise<AddAppRequest | undefined> {
+  // The last step (where to save) is only asked when a workspace is open.
+  const steps = vscode.workspace.workspaceFolders?.length ? 4 : 3;
+  const title = (step: number) => `Add MCP App (${step}/${steps})`;
   const kind = await vscode.window.showQuickPick(
     [
       { label: '$(globe) Remote server (URL)', detail: 'Reached through the bundled mcp-remote, which also handles OAuth', appKind: 'remote' as const },
       { label: '$(terminal) Local command (stdio)', detail: 'A program that speaks MCP on stdin/stdout, e.g. node server.js', appKind: 'stdio' as const },
     ],
-    { title: 'Add MCP App (1/3)', placeHolder: 'What kind of MCP server?' },
+    { title: title(1), placeHolder: 'What kind of MCP server?' },
   );
   if (!kind) return undefined;
-  const taken = new Set([...session.pool.names(), ...Object.keys(currentApps('user')), ...Object.keys(currentApps('workspace'))].map((n) => n.toLowerCase()));
+  const taken = new Set([...pool.names(), ...Object.keys(currentApps('user')), ...Object.keys(currentApps('workspace'))].map((n) => n.toLowerCase()));
   let definition: Record<string, unknown>;
   if (kind.appKind === 'remote') {
     const url = await vscode.window.showInputBox({
-      title: 'Add MCP App (2/3)',
+      title: title(2),
       prompt: 'URL of the remote MCP server',
       placeHolder: 'https://mcp.example.com/mcp',
       ignoreFocusOut: true,
@@ -78,7 +88,7 @@ async function askForApp(session: PoolSession): Promise<AddAppRequest | undefine
     definition = { url: url.trim() };
   } else {
     const line = await vscode.window.showInputBox({
-      title: 'Add MCP App (2/3)',
+      title: title(2),
       prompt: 'Command line of the server (run without a shell; quote arguments with spaces)',
       placeHolder: 'node /path/to/server.js --stdio',
       ignoreFocusOut: true,
@@ -96,14 +106,16 @@ async function askForApp(session: PoolSession): Promise<AddAppRequest | undefine
   }
   const suggested = suggestName(definition);
   const name = await vscode.window.showInputBox({
-    title: 'Add MCP App (3/3)',
+    title: title(3),
     prompt: 'Name of the app (shown in the sidebar and output channels)',
     value: suggested,
     ignoreFocusOut: true,
     validateInput: (v) => (!v.trim() ? 'Enter a name' : taken.has(v.trim().toLowerCase()) ? `"${v.trim()}" already exists` : undefined),
   });
   if (!name) return undefined;
-  return { name: name.trim(), definition };
+  const target = await pickTarget(title(4));
+  if (!target) return undefined;
+  return { name: name.trim(), definition, target };
 }
 
 function suggestName(definition: Record<string, unknown>): string {
@@ -120,7 +132,7 @@ function suggestName(definition: Record<string, unknown>): string {
   return last.split(/[\\/]/).pop()!.replace(/\.(m?js|ts|py)$/, '') || 'local';
 }
 
-async function storeSecret(context: vscode.ExtensionContext, name?: string, value?: string): Promise<string | undefined> {
+async function storeSecret(secrets: vscode.SecretStorage, name?: string, value?: string): Promise<string | undefined> {
   const secretName =
     name ??
     (await vscode.window.showInputBox({
@@ -140,9 +152,9 @@ async function storeSecret(context: vscode.ExtensionContext, name?: string, valu
       ignoreFocusOut: true,
     }));
   if (secret === undefined || secret === '') return undefined;
-  await context.secrets.store(secretKey(secretName.trim()), secret);
+  await secrets.store(secretKey(secretName.trim()), secret);
   if (value === undefined) {
-    void vscode.window.showInformationMessage(`MCP Pool: stored "${secretName}". Use \${secret:${secretName}} in a header value of ${SECTION}.apps.`);
+    void vscode.window.showInformationMessage(`MCP Pool: stored "${secretName}". Use \${secret:${secretName}} in a header value of ${settingId(Settings.apps.key)}.`);
   }
   return secretName.trim();
 }

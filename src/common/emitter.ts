@@ -1,4 +1,4 @@
-import { IDisposable } from './lifecycle';
+import type { IDisposable } from './lifecycle';
 
 export type Event<T> = (listener: (e: T) => void) => IDisposable;
 

@@ -1,11 +1,11 @@
 // Writes app definitions into settings (user or workspace), keeping what is already there.
 import * as vscode from 'vscode';
-import { Keys, SECTION } from './configuration';
+import { SECTION, Settings } from '../manifest/settings';
 
 export type SettingsTarget = 'user' | 'workspace';
 
 export function currentApps(target: SettingsTarget): Record<string, unknown> {
-  const info = vscode.workspace.getConfiguration(SECTION).inspect<Record<string, unknown>>(Keys.apps);
+  const info = vscode.workspace.getConfiguration(SECTION).inspect<Record<string, unknown>>(Settings.apps.key);
   const value = target === 'user' ? info?.globalValue : info?.workspaceValue;
   return value && typeof value === 'object' && !Array.isArray(value) ? { ...value } : {};
 }
@@ -13,7 +13,7 @@ export function currentApps(target: SettingsTarget): Record<string, unknown> {
 export async function writeApps(apps: Record<string, unknown>, target: SettingsTarget): Promise<void> {
   await vscode.workspace
     .getConfiguration(SECTION)
-    .update(Keys.apps, apps, target === 'user' ? vscode.ConfigurationTarget.Global : vscode.ConfigurationTarget.Workspace);
+    .update(Settings.apps.key, apps, target === 'user' ? vscode.ConfigurationTarget.Global : vscode.ConfigurationTarget.Workspace);
 }
 
 /** Asks where to write when a workspace is open; user settings otherwise. Undefined if cancelled. */

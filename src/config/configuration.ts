@@ -4,18 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseJsonc } from 'jsonc-parser/lib/esm/main.js';
 import * as vscode from 'vscode';
-import { parseAppDefinitions, DefinitionProblem, PoolSettings, AppSpec } from '../pool';
-
-export const SECTION = 'mcpPool';
-export const Keys = {
-  apps: 'apps',
-  idleTimeout: 'idleTimeout',
-  maxSize: 'maxSize',
-  callTimeout: 'callTimeout',
-  startTimeout: 'startTimeout',
-  prewarm: 'prewarm',
-  mcpRemoteCommand: 'mcpRemoteCommand',
-} as const;
+import { parseAppDefinitions, type DefinitionProblem, type PoolSettings, type AppSpec } from '../pool';
+import { type NumberSetting, SECTION, type SettingKey, Settings, settingId } from '../manifest/settings';
 
 export interface PoolConfig {
   readonly specs: AppSpec[];
@@ -40,7 +30,7 @@ export function readConfig(trusted: boolean): PoolConfig {
   const blocked: string[] = [];
 
   // Apps: merge user, workspace and folder values by name (later wins) — trusted only for the latter two.
-  const apps = cfg.inspect<Record<string, unknown>>(Keys.apps) as Inspected<Record<string, unknown>> | undefined;
+  const apps = cfg.inspect<Record<string, unknown>>(Settings.apps.key) as Inspected<Record<string, unknown>> | undefined;
   const merged: Record<string, unknown> = {};
   for (const [scope, value] of [
     ['user', apps?.globalValue],
@@ -49,7 +39,7 @@ export function readConfig(trusted: boolean): PoolConfig {
   ] as const) {
     if (value === undefined) continue;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      problems.push({ app: `(${scope} settings)`, field: `${SECTION}.${Keys.apps}`, message: 'must be an object mapping app names to definitions', severity: 'error' });
+      problems.push({ app: `(${scope} settings)`, field: settingId(Settings.apps.key), message: 'must be an object mapping app names to definitions', severity: 'error' });
       continue;
     }
     if (scope !== 'user' && !trusted) {
@@ -66,37 +56,41 @@ export function readConfig(trusted: boolean): PoolConfig {
   const parsed = parseAppDefinitions(merged);
   problems.push(...parsed.problems);
 
-  const seconds = (key: string, min: number, fallback: number): number => {
-    const v = cfg.get<unknown>(key);
-    if (typeof v === 'number' && Number.isFinite(v) && v >= min) return v * 1000;
-    if (v !== undefined && v !== null) problems.push({ app: '(settings)', field: `${SECTION}.${key}`, message: `must be a number ≥ ${min}; using ${fallback / 1000}`, severity: 'warning' });
-    return fallback;
+  // An invalid value falls back to the default (not to an earlier valid value), so the warning's
+  // "using N" is what the pool then does.
+  const number = (setting: NumberSetting): number => {
+    const v = cfg.get<unknown>(setting.key);
+    const ok = typeof v === 'number' && Number.isFinite(v) && v >= setting.minimum && (setting.maximum === undefined || v <= setting.maximum) && (!setting.integer || Number.isInteger(v));
+    if (ok) return v;
+    if (v !== undefined && v !== null) {
+      const range = setting.maximum === undefined ? `≥ ${setting.minimum}` : `from ${setting.minimum} to ${setting.maximum}`;
+      problems.push({ app: '(settings)', field: settingId(setting.key as SettingKey), message: `must be a ${setting.integer ? 'whole number' : 'number'} ${range}; using ${setting.default}`, severity: 'warning' });
+    }
+    return setting.default;
   };
-  const settings: { -readonly [K in keyof PoolSettings]?: PoolSettings[K] } = {
-    idleTimeoutMs: seconds(Keys.idleTimeout, 0, 300_000),
-    callTimeoutMs: seconds(Keys.callTimeout, 1, 120_000),
-    startTimeoutMs: seconds(Keys.startTimeout, 1, 30_000),
+  const settings: Partial<PoolSettings> = {
+    idleTimeoutMs: number(Settings.idleTimeout) * 1000,
+    callTimeoutMs: number(Settings.callTimeout) * 1000,
+    startTimeoutMs: number(Settings.startTimeout) * 1000,
+    maxSize: number(Settings.maxSize),
   };
-  const maxSize = cfg.get<unknown>(Keys.maxSize);
-  if (typeof maxSize === 'number' && Number.isInteger(maxSize) && maxSize >= 1) settings.maxSize = maxSize;
-  else if (maxSize !== undefined) problems.push({ app: '(settings)', field: `${SECTION}.${Keys.maxSize}`, message: 'must be a whole number ≥ 1; using 10', severity: 'warning' });
 
-  const trustedArray = (key: string): string[] => {
+  const trustedArray = (key: typeof Settings.prewarm.key | typeof Settings.mcpRemoteCommand.key): string[] => {
     const info = cfg.inspect<unknown>(key);
     const value = trusted ? cfg.get<unknown>(key) : info?.globalValue;
     if (value === undefined || value === null) return [];
     if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
-      problems.push({ app: '(settings)', field: `${SECTION}.${key}`, message: 'must be an array of strings; ignored', severity: 'warning' });
+      problems.push({ app: '(settings)', field: settingId(key), message: 'must be an array of strings; ignored', severity: 'warning' });
       return [];
     }
     return value as string[];
   };
-  const prewarm = trustedArray(Keys.prewarm);
+  const prewarm = trustedArray(Settings.prewarm.key);
   const names = new Set(parsed.specs.map((s) => s.name));
   for (const p of prewarm) {
-    if (!names.has(p)) problems.push({ app: p, field: `${SECTION}.${Keys.prewarm}`, message: 'is listed for prewarm but no such app is configured', severity: 'warning' });
+    if (!names.has(p)) problems.push({ app: p, field: settingId(Settings.prewarm.key), message: 'is listed for prewarm but no such app is configured', severity: 'warning' });
   }
-  return { specs: parsed.specs, problems, blocked, settings, prewarm: prewarm.filter((p) => names.has(p)), mcpRemoteCommand: trustedArray(Keys.mcpRemoteCommand) };
+  return { specs: parsed.specs, problems, blocked, settings, prewarm: prewarm.filter((p) => names.has(p)), mcpRemoteCommand: trustedArray(Settings.mcpRemoteCommand.key) };
 }
 
 /** Names of apps defined in the workspace's settings files (folder settings and .code-workspace). */
@@ -115,7 +109,7 @@ function workspaceAppNames(): string[] {
       continue; // no such file, or unreadable: nothing to report as blocked
     }
     const settings = file.nested ? (doc as { settings?: unknown } | undefined)?.settings : doc;
-    const apps = (settings as Record<string, unknown> | undefined)?.[`${SECTION}.${Keys.apps}`];
+    const apps = (settings as Record<string, unknown> | undefined)?.[settingId(Settings.apps.key)];
     if (apps && typeof apps === 'object' && !Array.isArray(apps)) names.push(...Object.keys(apps));
   }
   return names;

@@ -1,8 +1,8 @@
 // Secrets referenced from settings as ${secret:NAME} live in VS Code's SecretStorage (the OS
 // keychain in the desktop editor), never in settings files. They are resolved just before an
 // app starts and registered with the redactor so they never reach a log.
-import * as vscode from 'vscode';
-import { AppSpec, DefinitionProblem, Redactor } from '../pool';
+import type * as vscode from 'vscode';
+import type { AppSpec, DefinitionProblem, Redactor } from '../pool';
 
 const PREFIX = 'mcpPool.secret.';
 const REF = /\$\{secret:([A-Za-z0-9_.-]+)\}/g;

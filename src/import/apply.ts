@@ -1,7 +1,7 @@
 // The new value of `mcpPool.apps` once the chosen candidates are added. Pure: writing it is the
 // editor layer's job.
 
-import { ImportCandidate } from './types';
+import type { ImportCandidate } from './types';
 
 /**
  * Returns a new settings object: the current apps unchanged and in order, then each chosen

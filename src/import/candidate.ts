@@ -5,7 +5,7 @@ import { isLocalHost, parseAppDefinitions } from '../pool/definitions';
 import { parseMcpRemoteCommand } from './mcpRemoteCommand';
 import { placeholderWarnings } from './placeholders';
 import { plaintextSecretWarnings } from './plaintextSecrets';
-import { AppDefinition, RemoteAppDefinition, ServerEntry, SourceEntry, StdioAppDefinition } from './types';
+import type { AppDefinition, RemoteAppDefinition, ServerEntry, SourceEntry, StdioAppDefinition } from './types';
 
 export type Converted =
   | { readonly kind: 'remote' | 'stdio'; readonly definition: AppDefinition; readonly warnings: string[] }

@@ -1,6 +1,6 @@
 // Every string of a definition with the name of its field, for the checks that look at values.
 
-import { AppDefinition } from './types';
+import type { AppDefinition } from './types';
 
 export interface DefinitionField {
   /** e.g. `url`, `args[2]`, `headers.Authorization`, `env.API_KEY`. */

@@ -10,7 +10,7 @@ import { parseTasak } from './formats/tasak';
 import { parseVsCodeMcp } from './formats/vscodeMcp';
 import { NameAllocator } from './naming';
 import { defaultReadFile, readParsed } from './readSources';
-import { FormatResult, ImportCandidate, ImportProblem, ImportScan, ImportSource, ReadTextFile } from './types';
+import type { FormatResult, ImportCandidate, ImportProblem, ImportScan, ImportSource, ReadTextFile } from './types';
 
 export { applyImport } from './apply';
 export { findImportSources } from './sources';

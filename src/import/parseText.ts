@@ -2,7 +2,7 @@
 // quote the file: config files hold tokens, and these messages are shown to the user.
 
 // The ESM build: the package's UMD main hides its requires from esbuild and breaks when bundled.
-import { parse as parseJsonc, ParseError, printParseErrorCode } from 'jsonc-parser/lib/esm/main.js';
+import { parse as parseJsonc, type ParseError, printParseErrorCode } from 'jsonc-parser/lib/esm/main.js';
 import { load as loadYaml, YAMLException } from 'js-yaml';
 
 export type ParsedText = { readonly value: unknown } | { readonly error: string };

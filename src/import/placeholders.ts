@@ -2,7 +2,7 @@
 // as written (the importer never resolves anything); the user is told where each one is.
 
 import { definitionFields } from './definitionFields';
-import { AppDefinition } from './types';
+import type { AppDefinition } from './types';
 
 const PLACEHOLDER = /\$\{([^}]*)\}/g;
 const SECRET_HINT = 'store the value with MCP Pool: Store Secret and use ${secret:name}';

@@ -2,7 +2,7 @@
 // never the value.
 
 import { definitionFields } from './definitionFields';
-import { AppDefinition } from './types';
+import type { AppDefinition } from './types';
 
 const ADVICE = 'store it with MCP Pool: Store Secret and use ${secret:name} instead';
 const SECRET_NAME = /token|key|secret|password|passwd|credential/i;

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 
 import { parseJsonText, parseYamlText } from './parseText';
-import { LoadedDocument, ReadTextFile } from './types';
+import type { LoadedDocument, ReadTextFile } from './types';
 
 export type ReadResult = { readonly text: string } | { readonly missing: true } | { readonly error: string };
 

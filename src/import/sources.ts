@@ -3,7 +3,7 @@
 
 import * as path from 'node:path';
 
-import { ImportFormat, ImportScope, ImportSource } from './types';
+import type { ImportFormat, ImportScope, ImportSource } from './types';
 
 export interface FindImportSourcesOptions {
   readonly home: string;

@@ -13,26 +13,9 @@ export interface ImportSource {
   readonly scope: ImportScope;
 }
 
-/** A remote app as written in `mcpPool.apps` (only the fields the importer sets). */
-export interface RemoteAppDefinition {
-  url: string;
-  args?: string[];
-  headers?: Record<string, string>;
-  env?: Record<string, string>;
-  allowHttp?: true;
-  description?: string;
-}
-
-/** A stdio app as written in `mcpPool.apps` (only the fields the importer sets). */
-export interface StdioAppDefinition {
-  command: string;
-  args?: string[];
-  env?: Record<string, string>;
-  cwd?: string;
-  description?: string;
-}
-
-export type AppDefinition = RemoteAppDefinition | StdioAppDefinition;
+// The definition shapes are the pool's (one source of truth for what `mcpPool.apps` holds).
+import type { AppDefinition, RemoteAppDefinition, StdioAppDefinition } from '../pool/definitions';
+export type { AppDefinition, RemoteAppDefinition, StdioAppDefinition };
 
 /** One server found in a source, converted and validated, ready to be offered to the user. */
 export interface ImportCandidate {

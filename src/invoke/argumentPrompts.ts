@@ -1,7 +1,7 @@
 // Asks for a tool's arguments: field by field (one InputBox or QuickPick per property, checked as
 // the user types) or all at once as JSON in an editor. Escape anywhere cancels the whole flow.
 // Prefills come from the last arguments used for this tool (see ArgumentMemory), then defaults.
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { ToolInfo } from '../pool';
 import type { ArgumentMemory } from './argumentMemory';
 import type { JsonArgumentsEditor } from './jsonArgumentsEditor';

@@ -1,18 +1,12 @@
 // Picking an app and one of its tools. The tool list may have to start the app first, so the
 // tool picker opens at once with a busy indicator ("starting github…") and fills in when ready.
 import * as vscode from 'vscode';
-import type { ToolInfo } from '../pool';
-import type { PoolSession } from '../session/poolSession';
+import type { ErrorReporter } from '../output/errorReporter';
+import type { Pool, ToolInfo } from '../pool';
+import { sortTools } from '../views/format';
+import { isAppRunning } from './startWatch';
 
 type ToolItem = vscode.QuickPickItem & { readonly tool: ToolInfo };
-
-const RUNNING = new Set(['idle', 'busy']);
-
-/** True when the app has a live, ready process (so using it will not start one). */
-export function isAppRunning(session: PoolSession, app: string): boolean {
-  const s = session.pool.snapshots().find((x) => x.name === app);
-  return !!s && RUNNING.has(s.status);
-}
 
 function firstLine(text: string | undefined, max = 200): string | undefined {
   const line = text?.trim().split('\n')[0];
@@ -23,10 +17,10 @@ function firstLine(text: string | undefined, max = 200): string | undefined {
  * Asks which tool of `app`. The picker shows at once; while the tools load (which may start
  * the app) it is busy. Resolves undefined when cancelled; a failure to list is reported.
  */
-export async function pickTool(session: PoolSession, app: string): Promise<ToolInfo | undefined> {
+export async function pickTool(pool: Pool, reporter: ErrorReporter, app: string): Promise<ToolInfo | undefined> {
   const pick = vscode.window.createQuickPick<ToolItem>();
   pick.title = `${app}: invoke a tool`;
-  pick.placeholder = isAppRunning(session, app) ? `loading the tools of ${app}…` : `starting ${app}…`;
+  pick.placeholder = isAppRunning(pool, app) ? `loading the tools of ${app}…` : `starting ${app}…`;
   pick.busy = true;
   pick.matchOnDescription = true;
   pick.matchOnDetail = true;
@@ -44,18 +38,16 @@ export async function pickTool(session: PoolSession, app: string): Promise<ToolI
     });
     pick.onDidHide(() => done(undefined)); // Escape, even while the tools still load
     pick.show();
-    session.pool.listTools(app).then(
+    pool.listTools(app).then(
       (tools) => {
         if (settled) return;
         pick.busy = false;
         pick.placeholder = tools.length ? 'Which tool?' : `${app} has no tools`;
-        pick.items = [...tools]
-          .sort((a, b) => a.name.localeCompare(b.name))
-          .map((tool) => ({ tool, label: tool.name, description: tool.title && tool.title !== tool.name ? tool.title : undefined, detail: firstLine(tool.description) }));
+        pick.items = sortTools(tools).map((tool) => ({ tool, label: tool.name, description: tool.title && tool.title !== tool.name ? tool.title : undefined, detail: firstLine(tool.description) }));
       },
       (e: unknown) => {
         done(undefined);
-        session.reportError(app, e); // also when the picker was closed: the app failed to start
+        reporter.report(app, e); // also when the picker was closed: the app failed to start
       },
     );
   });

@@ -50,7 +50,7 @@ export function formatSize(n: number): string {
 
 /** `✔ search · 412 ms · warm · pid 1234` (✖ when the tool reported an error). */
 export function outcomeHeader(tool: string, outcome: CallOutcome): string {
-  const parts = [`${outcome.result.isError ? '✖' : '✔'} ${tool}`, formatDuration(outcome.durationMs), outcome.coldStart ? 'cold start' : 'warm'];
+  const parts = [`${outcome.result.isError ? '✖' : '✔'} ${tool}`, formatDuration(outcome.durationMs), outcome.coldStart ? (outcome.startMs !== undefined ? `cold start (started in ${formatDuration(outcome.startMs)})` : 'cold start') : 'warm'];
   if (outcome.pid !== undefined) parts.push(`pid ${outcome.pid}`);
   return parts.join(' · ');
 }

@@ -2,10 +2,10 @@
 // progress messages, the call and its rendered result in the app's output channel, and a
 // notification when the tool reports an error or the result was too big for the channel.
 import * as vscode from 'vscode';
-import { PoolError, type CallOutcome } from '../pool';
-import type { PoolSession } from '../session/poolSession';
+import type { Outputs } from '../output/outputs';
+import { PoolError, type CallOutcome, type Pool, type Redactor } from '../pool';
 import type { MediaStore } from './mediaStore';
-import { isAppRunning } from './pickers';
+import { isAppRunning, type StartWatch } from './startWatch';
 import { formatSize, MAX_CHANNEL_CHARS, renderResult } from './renderResult';
 import { maskSecrets } from './secretArgs';
 
@@ -15,24 +15,28 @@ export interface ToolCallRequest {
   readonly args: Record<string, unknown>;
   /** Started from the UI: show the channel when done. Programmatic calls do not take focus. */
   readonly interactive: boolean;
-  /**
-   * Set when this invocation found the app not running and already started it before the call
-   * (listing its tools to check the arguments): the outcome then counts as a cold start, timed
-   * from this moment (ms since epoch).
-   */
-  readonly startedColdAt?: number;
+  /** Watches whether this invocation started the app (then the outcome is a cold start). */
+  readonly startWatch?: StartWatch;
+}
+
+/** What a tool call needs from the editor session. */
+export interface ToolCallDeps {
+  readonly pool: Pool;
+  readonly outputs: Outputs;
+  readonly redactor: Redactor;
+  readonly media: MediaStore;
 }
 
 /** Runs the call under a cancellable notification; resolves undefined if the user cancelled it. */
-async function callWithProgress(session: PoolSession, req: ToolCallRequest): Promise<CallOutcome | undefined> {
+async function callWithProgress(pool: Pool, req: ToolCallRequest): Promise<CallOutcome | undefined> {
   const controller = new AbortController();
   try {
     return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${req.app} › ${req.tool}`, cancellable: true }, async (progress, token) => {
       const cancel = token.onCancellationRequested(() => controller.abort());
-      if (!isAppRunning(session, req.app)) progress.report({ message: `starting ${req.app}…` });
+      if (!isAppRunning(pool, req.app)) progress.report({ message: `starting ${req.app}…` });
       let reported = 0;
       try {
-        return await session.pool.callTool(req.app, req.tool, req.args, {
+        return await pool.callTool(req.app, req.tool, req.args, {
           signal: controller.signal,
           onProgress: (p) => {
             const pct = p.total ? Math.min(100, (p.progress / p.total) * 100) : undefined;
@@ -64,22 +68,22 @@ function offerFullResult(tool: string, fullText: string): void {
  * Calls the tool, logging the call (secret-looking arguments masked) and the rendered result to
  * the app's channel. Resolves undefined when cancelled from the notification; pool errors reject.
  */
-export async function runToolCall(session: PoolSession, media: MediaStore, req: ToolCallRequest): Promise<CallOutcome | undefined> {
-  const channel = session.outputs.app(req.app);
+export async function runToolCall(deps: ToolCallDeps, req: ToolCallRequest): Promise<CallOutcome | undefined> {
+  const channel = deps.outputs.app(req.app);
   channel.info(`→ ${req.tool} ${JSON.stringify(maskSecrets(req.args))}`);
-  const called = await callWithProgress(session, req);
-  const outcome = called && req.startedColdAt !== undefined ? { ...called, coldStart: true, durationMs: Date.now() - req.startedColdAt } : called;
+  const called = await callWithProgress(deps.pool, req);
+  const outcome = called && req.startWatch ? req.startWatch.apply(called) : called;
   if (!outcome) {
     channel.info(`✖ ${req.tool}: cancelled`);
     return undefined;
   }
-  const rendered = renderResult(outcome, { tool: req.tool, saveImage: (data, mime) => media.save(data, mime, [req.app, req.tool]) });
+  const rendered = renderResult(outcome, { tool: req.tool, saveImage: (data, mime) => deps.media.save(data, mime, [req.app, req.tool]) });
   channel[rendered.isError ? 'warn' : 'info'](rendered.lines[0]);
   if (rendered.lines.length > 1) channel.info(rendered.lines.slice(1).join('\n'));
   if (req.interactive) channel.show(true);
   if (rendered.isError) {
     const first = outcome.result.content.find((c) => c.type === 'text' && typeof c.text === 'string')?.text as string | undefined;
-    const reason = first ? `: ${session.redactor.redact(first.split('\n')[0].slice(0, 200))}` : '';
+    const reason = first ? `: ${deps.redactor.redact(first.split('\n')[0].slice(0, 200))}` : '';
     void vscode.window.showWarningMessage(`MCP Pool: ${req.app} › ${req.tool} reported an error${reason}`, 'Show Output').then((pick) => pick && channel.show(false));
   }
   if (rendered.truncated && rendered.fullText) offerFullResult(req.tool, rendered.fullText);

@@ -123,7 +123,7 @@ function describe(e: ErrorObject): ArgumentProblem | undefined {
     case 'dependentRequired':
     case 'dependencies': {
       const missing = String(p.missingProperty);
-      const when = p.property !== undefined ? ` when "${String(p.property)}" is given` : '';
+      const when = p.property !== undefined ? ` when ${JSON.stringify(p.property)} is given` : '';
       return { pointer: child(at, missing), message: at ? `${name} is missing the required property "${missing}"${when}` : `missing required argument "${missing}"${when}` };
     }
     case 'additionalProperties':
@@ -141,27 +141,27 @@ function describe(e: ErrorObject): ArgumentProblem | undefined {
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return { pointer: at, message: `${name} must be ${COMPARISON[String(p.comparison)] ?? p.comparison} ${p.limit}` };
+      return { pointer: at, message: `${name} must be ${COMPARISON[String(p.comparison)] ?? String(p.comparison)} ${String(p.limit)}` };
     case 'multipleOf':
-      return { pointer: at, message: `${name} must be a multiple of ${p.multipleOf}` };
+      return { pointer: at, message: `${name} must be a multiple of ${String(p.multipleOf)}` };
     case 'minLength':
-      return { pointer: at, message: `${name} must be at least ${p.limit} characters long` };
+      return { pointer: at, message: `${name} must be at least ${String(p.limit)} characters long` };
     case 'maxLength':
-      return { pointer: at, message: `${name} must be at most ${p.limit} characters long` };
+      return { pointer: at, message: `${name} must be at most ${String(p.limit)} characters long` };
     case 'pattern':
       return { pointer: at, message: `${name} must match the pattern /${String(p.pattern)}/` };
     case 'format':
       return { pointer: at, message: `${name} must be a valid ${String(p.format)}` };
     case 'minItems':
-      return { pointer: at, message: `${name} must have at least ${p.limit} item${p.limit === 1 ? '' : 's'}` };
+      return { pointer: at, message: `${name} must have at least ${String(p.limit)} item${p.limit === 1 ? '' : 's'}` };
     case 'maxItems':
-      return { pointer: at, message: `${name} must have at most ${p.limit} item${p.limit === 1 ? '' : 's'}` };
+      return { pointer: at, message: `${name} must have at most ${String(p.limit)} item${p.limit === 1 ? '' : 's'}` };
     case 'uniqueItems':
       return { pointer: at, message: `${name} must not contain duplicates (items ${Math.min(Number(p.i), Number(p.j))} and ${Math.max(Number(p.i), Number(p.j))} are equal)` };
     case 'minProperties':
-      return { pointer: at, message: `${name} must have at least ${p.limit} propert${p.limit === 1 ? 'y' : 'ies'}` };
+      return { pointer: at, message: `${name} must have at least ${String(p.limit)} propert${p.limit === 1 ? 'y' : 'ies'}` };
     case 'maxProperties':
-      return { pointer: at, message: `${name} must have at most ${p.limit} propert${p.limit === 1 ? 'y' : 'ies'}` };
+      return { pointer: at, message: `${name} must have at most ${String(p.limit)} propert${p.limit === 1 ? 'y' : 'ies'}` };
     case 'propertyNames':
       return { pointer: at, message: `${name} has an invalid property name "${String(p.propertyName)}"` };
     case 'false schema':

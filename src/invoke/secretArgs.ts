@@ -37,7 +37,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /** A copy of `value` where every property with a secret-looking name (at any depth) is masked. */
 export function maskSecrets<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((v) => maskSecrets(v)) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => maskSecrets(v)) as T;
   if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = isSecretName(k) && v !== null && v !== undefined && v !== '' ? SECRET_MASK : maskSecrets(v);
@@ -46,7 +46,7 @@ export function maskSecrets<T>(value: T): T {
 
 /** A copy of `value` without the properties whose names look secret (at any depth). */
 export function withoutSecrets<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((v) => withoutSecrets(v)) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => withoutSecrets(v)) as T;
   if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) if (!isSecretName(k)) out[k] = withoutSecrets(v);

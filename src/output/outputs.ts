@@ -3,7 +3,7 @@
 // The last lines of each channel are mirrored in memory so tests (and "copy output") can read them.
 import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle';
-import { Redactor } from '../pool';
+import type { Redactor } from '../pool';
 
 const MIRROR_LINES = 500;
 export const POOL_LOG_NAME = 'MCP Pool';
@@ -35,6 +35,11 @@ export class Channel {
 
   error(message: string): void {
     this.log('error', message);
+  }
+
+  /** Hidden at the channel's default level (Info); shown after "Set Log Level… → Debug". */
+  debug(message: string): void {
+    this.log('debug', message);
   }
 
   show(preserveFocus = true): void {

@@ -32,7 +32,7 @@ export class ChildProcessTransport implements Transport {
     this.buffer = new ReadBuffer({ maxBufferSize: maxMessageBytes });
   }
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
     this.child.stdout.on('data', (chunk: Buffer) => {
       try {
         this.buffer.append(chunk);
@@ -47,6 +47,7 @@ export class ChildProcessTransport implements Transport {
     // EPIPE when the child is gone: reported through 'exit'; don't let it become an uncaught error.
     this.child.stdin.on('error', (e) => this.onerror?.(e));
     this.child.stdout.on('error', (e) => this.onerror?.(e));
+    return Promise.resolve();
   }
 
   private draining = false;
@@ -96,8 +97,9 @@ export class ChildProcessTransport implements Transport {
   }
 
   /** Stops reading and tells the SDK the connection is over; the process is stopped by its owner. */
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.handleClose();
+    return Promise.resolve();
   }
 
   private handleClose(): void {

@@ -6,7 +6,7 @@ import { CallToolResultSchema, ToolListChangedNotificationSchema } from '@modelc
 import { ChildProcessTransport } from './childTransport';
 import { ProcessTree } from './processTree';
 import { StderrTail } from './stderrTail';
-import { CallOptions, ContentItem, ExitInfo, LaunchCommand, ToolInfo, ToolResult } from './types';
+import type { CallOptions, ContentItem, ExitInfo, LaunchCommand, ToolInfo, ToolResult } from './types';
 
 export interface ConnectionOptions {
   readonly app: string;
@@ -214,7 +214,7 @@ export class Connection {
     do {
       const page = await this.client.listTools(cursor ? { cursor } : undefined);
       for (const t of page.tools) {
-        tools.push({ name: t.name, title: t.title, description: t.description, inputSchema: t.inputSchema as Record<string, unknown> });
+        tools.push({ name: t.name, title: t.title, description: t.description, inputSchema: t.inputSchema });
       }
       cursor = page.nextCursor;
     } while (cursor);

@@ -1,7 +1,7 @@
 // Validation of app definitions as users write them (settings JSON), into AppSpecs.
 // Every problem names the app and the field, so a user can fix it without guessing.
 
-import { AppSpec } from './types';
+import type { AppSpec } from './types';
 
 export interface DefinitionProblem {
   readonly app: string;
@@ -16,8 +16,37 @@ export interface ParsedDefinitions {
   readonly problems: DefinitionProblem[];
 }
 
-const REMOTE_KEYS = ['url', 'args', 'headers', 'env', 'idleTimeout', 'allowHttp', 'description'];
-const STDIO_KEYS = ['command', 'args', 'env', 'cwd', 'idleTimeout', 'description'];
+/** A remote app as written in `mcpPool.apps`: the one definition of its shape. */
+export interface RemoteAppDefinition {
+  url: string;
+  args?: string[];
+  headers?: Record<string, string>;
+  env?: Record<string, string>;
+  allowHttp?: boolean;
+  idleTimeout?: number;
+  description?: string;
+}
+
+/** A stdio app as written in `mcpPool.apps`. */
+export interface StdioAppDefinition {
+  command: string;
+  args?: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+  idleTimeout?: number;
+  description?: string;
+}
+
+export type AppDefinition = RemoteAppDefinition | StdioAppDefinition;
+
+/** The fields of each kind, at run time (package.json's schema must list the same: test/unit/manifest.test.ts). */
+export const REMOTE_KEYS = ['url', 'args', 'headers', 'env', 'idleTimeout', 'allowHttp', 'description'] as const satisfies readonly (keyof RemoteAppDefinition)[];
+export const STDIO_KEYS = ['command', 'args', 'env', 'cwd', 'idleTimeout', 'description'] as const satisfies readonly (keyof StdioAppDefinition)[];
+// Compile-time: every field of the interfaces is in the lists.
+const _allRemote: Exclude<keyof RemoteAppDefinition, (typeof REMOTE_KEYS)[number]> extends never ? true : never = true;
+const _allStdio: Exclude<keyof StdioAppDefinition, (typeof STDIO_KEYS)[number]> extends never ? true : never = true;
+void _allRemote;
+void _allStdio;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Longest idle timeout accepted, in seconds (one week). */
@@ -75,10 +104,10 @@ function parseOne(name: string, def: unknown, report: Report): AppSpec | undefin
     report(hasUrl ? 'set either "url" or "command", not both' : 'missing "url" (remote server) or "command" (stdio server)', hasUrl ? 'url' : undefined);
     return undefined;
   }
-  const known = hasUrl ? REMOTE_KEYS : STDIO_KEYS;
+  const known: readonly string[] = hasUrl ? REMOTE_KEYS : STDIO_KEYS;
   for (const key of Object.keys(d)) {
     if (!known.includes(key)) {
-      const hint = hasUrl && STDIO_KEYS.includes(key) ? ' (only for stdio apps)' : hasCommand && REMOTE_KEYS.includes(key) ? ' (only for remote apps)' : '';
+      const hint = hasUrl && (STDIO_KEYS as readonly string[]).includes(key) ? ' (only for stdio apps)' : hasCommand && (REMOTE_KEYS as readonly string[]).includes(key) ? ' (only for remote apps)' : '';
       report(`unknown field "${key}"${hint}; it is ignored`, key, 'warning');
     }
   }
@@ -150,7 +179,7 @@ function stringArray(value: unknown, field: string, fail: (m: string, f: string)
     fail('must be an array of strings', field);
     return [];
   }
-  return [...value];
+  return [...(value as string[])];
 }
 
 function stringMap(

@@ -19,6 +19,8 @@ export class PoolError extends Error {
     readonly app: string,
     message: string,
     readonly stderrTail: readonly string[] = [],
+    /** What the server itself said (e.g. why it rejected the arguments), without the pool's framing. */
+    readonly reason?: string,
   ) {
     super(message);
     this.name = 'PoolError';

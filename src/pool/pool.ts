@@ -4,12 +4,12 @@ import { Disposable, toDisposable } from '../common/lifecycle';
 import { Emitter } from '../common/emitter';
 import { sameSpec } from './definitions';
 import { PoolError } from './errors';
-import { McpRemoteLauncher } from './launch';
-import { AppHost, PooledApp } from './pooledApp';
+import type { McpRemoteLauncher } from './launch';
+import { type AppHost, PooledApp } from './pooledApp';
 import { Reaper } from './reaper';
 import { Redactor } from './redact';
-import { DEFAULT_SETTINGS, PoolSettings } from './settings';
-import { AppSnapshot, AppSpec, CallOptions, CallOutcome, PoolEvent, StopReason, ToolInfo } from './types';
+import { DEFAULT_SETTINGS, type PoolSettings } from './settings';
+import type { AppSnapshot, AppSpec, CallOptions, CallOutcome, PoolEvent, StopReason, ToolInfo } from './types';
 
 export interface PoolOptions {
   readonly launcher: McpRemoteLauncher;

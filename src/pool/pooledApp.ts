@@ -1,15 +1,15 @@
 // One pooled app: its definition, its current connection (if any), its state and its stats.
 // Starts are single-flight; deaths are noticed at once; repeated failures back off.
 import { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
-import { Emitter } from '../common/emitter';
+import type { Emitter } from '../common/emitter';
 import { NotSentError } from './childTransport';
-import { Connection, describeExit, formatSeconds, StartError } from './connection';
+import { Connection, describeExit, formatSeconds, type StartError } from './connection';
 import { PoolError } from './errors';
-import { describeTarget, launchCommand, McpRemoteLauncher, preflight } from './launch';
-import { Reaper } from './reaper';
-import { Redactor } from './redact';
-import { PoolSettings } from './settings';
-import { AppSnapshot, AppSpec, AppStatus, CallOptions, CallOutcome, ExitInfo, PoolEvent, StopReason, ToolInfo } from './types';
+import { describeTarget, launchCommand, type McpRemoteLauncher, preflight } from './launch';
+import type { Reaper } from './reaper';
+import type { Redactor } from './redact';
+import type { PoolSettings } from './settings';
+import type { AppSnapshot, AppSpec, AppStatus, CallOptions, CallOutcome, ExitInfo, PoolEvent, StopReason, ToolInfo } from './types';
 
 export interface AppHost {
   readonly settings: PoolSettings;
@@ -295,7 +295,7 @@ export class PooledApp {
     if (e instanceof PoolError) return e;
     const tail = conn.stderrTail(10);
     if (signal?.aborted) return new PoolError('cancelled', this.name, `${what} on app "${this.name}" was cancelled`);
-    if (e instanceof McpError && e.code === ErrorCode.RequestTimeout && !conn.isDead) {
+    if (e instanceof McpError && e.code === (ErrorCode.RequestTimeout as number) && !conn.isDead) {
       void this.checkHung(conn, what, timeoutMs);
       return new PoolError('timeout', this.name, `${what} on app "${this.name}" timed out after ${formatSeconds(timeoutMs)}`, tail);
     }
@@ -310,7 +310,7 @@ export class PooledApp {
       return new PoolError('crashed', this.name, `app "${this.name}" died during ${what}${how}; the next call starts a fresh process`, last);
     }
     const message = this.host.redactor.redact((e as Error)?.message ?? String(e));
-    if (e instanceof McpError && e.code === ErrorCode.InvalidParams) return new PoolError('invalid-arguments', this.name, `the server rejected the arguments of ${what}: ${message}`);
+    if (e instanceof McpError && e.code === (ErrorCode.InvalidParams as number)) return new PoolError('invalid-arguments', this.name, `the server rejected the arguments of ${what}: ${message}`, [], message);
     return new PoolError('protocol', this.name, `${what} on app "${this.name}" failed: ${message}`, tail);
   }
 

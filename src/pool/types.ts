@@ -103,6 +103,8 @@ export interface CallOutcome {
   readonly durationMs: number;
   /** True when this call had to start the process (cold start). */
   readonly coldStart: boolean;
+  /** How long that start took (spawn + initialize), when known. */
+  readonly startMs?: number;
   readonly pid?: number;
 }
 
@@ -116,4 +118,5 @@ export type PoolEvent =
   | { readonly type: 'authRequired'; readonly app: string; readonly url: string }
   | { readonly type: 'toolsChanged'; readonly app: string };
 
-export type StopReason = 'idle' | 'lru' | 'user' | 'restart' | 'config' | 'shutdown' | 'removed' | 'hung';
+/** Why an app was stopped. `unused`: started for an invocation the user then cancelled. */
+export type StopReason = 'idle' | 'lru' | 'user' | 'restart' | 'config' | 'shutdown' | 'removed' | 'hung' | 'unused';

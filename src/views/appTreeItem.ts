@@ -1,14 +1,13 @@
 // Rendering of the Apps tree's elements into TreeItems. The app hover is left undefined here and
 // filled in by the provider's resolveTreeItem, so memory is only read when someone hovers.
 import * as vscode from 'vscode';
+import { Commands } from '../manifest/commands';
 import type { AppSnapshot } from '../pool';
-import { BLOCKED_ICON, ContextValues, contextValueOf, INVALID_ICON, StateIcon, stateIcon } from './appState';
+import { BLOCKED_ICON, ContextValues, contextValueOf, INVALID_ICON, type StateIcon, stateIcon } from './appState';
 import { appTooltipMarkdown, escapeMarkdown, notRunTooltipMarkdown } from './appTooltip';
 import { describeApp, truncate } from './format';
-import { AppNode, MessageNode, nodeId, PoolTreeNode, ToolNode } from './treeNodes';
+import { type AppNode, type MessageNode, nodeId, type PoolTreeNode, type ToolNode } from './treeNodes';
 
-/** The command a tool row runs when clicked (contributed by the invoke feature). */
-export const INVOKE_TOOL_COMMAND = 'mcpPool.invokeTool';
 
 /** What a top-level row shows; `rows()` returns these for tests. */
 export interface RowSummary {
@@ -70,7 +69,7 @@ export function toolTreeItem(node: ToolNode): vscode.TreeItem {
   const title = node.info.title && node.info.title !== node.tool ? ` — ${escapeMarkdown(node.info.title)}` : '';
   const md = new vscode.MarkdownString(`**${escapeMarkdown(node.tool)}**${title}\n\n${escapeMarkdown(node.info.description ?? 'No description.')}\n\n_Click to invoke on ${escapeMarkdown(node.app)}._`);
   item.tooltip = md;
-  item.command = { command: INVOKE_TOOL_COMMAND, title: 'Invoke Tool', arguments: [node.app, node.tool] };
+  item.command = { command: Commands.invokeTool, title: 'Invoke Tool', arguments: [node.app, node.tool] };
   return item;
 }
 

@@ -2,7 +2,8 @@
 // authorization URL): one notification per app and URL, however often the event repeats.
 import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle';
-import type { PoolSession } from '../session/poolSession';
+import type { ErrorReporter } from '../output/errorReporter';
+import type { Pool } from '../pool';
 
 export const OPEN_BROWSER = 'Open Browser';
 
@@ -28,9 +29,12 @@ export class AuthNotifier extends Disposable {
   /** The notifications shown so far, as `app url` (for tests). */
   readonly history: { app: string; url: string }[] = [];
 
-  constructor(private readonly session: PoolSession) {
+  constructor(
+    pool: Pool,
+    private readonly reporter: ErrorReporter,
+  ) {
     super();
-    this._register(session.pool.onEvent((e) => e.type === 'authRequired' && this.notify(e.app, e.url)));
+    this._register(pool.onEvent((e) => e.type === 'authRequired' && this.notify(e.app, e.url)));
   }
 
   /** Shows the notification unless this app already asked for this URL. Returns whether it did. */
@@ -44,7 +48,7 @@ export class AuthNotifier extends Disposable {
       try {
         await openAuthorizationUrl(url);
       } catch (e) {
-        this.session.reportError(app, e);
+        this.reporter.report(app, e);
       }
     });
     return true;

@@ -1,6 +1,6 @@
 // How the views put times, sizes and app states into words. Pure and vscode-free, so the exact
 // strings a user reads are unit-tested (test/unit/format.test.ts).
-import type { AppSnapshot, ExitInfo } from '../pool';
+import type { AppSnapshot, ExitInfo, ToolInfo } from '../pool';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -15,6 +15,24 @@ export function formatAgo(timestamp: number, now: number): string {
   if (ms < HOUR) return `${Math.floor(ms / MINUTE)} min ago`;
   if (ms < DAY) return `${Math.floor(ms / HOUR)} h ago`;
   return `${Math.floor(ms / DAY)} d ago`;
+}
+
+/**
+ * Like formatAgo, but a row's text changes at most once a minute (`just now`, `1 min ago`, …):
+ * a row that changes closes its hover, so seconds would keep tooltips from ever showing.
+ */
+export function formatAgoCoarse(timestamp: number, now: number): string {
+  return now - timestamp < MINUTE ? 'just now' : formatAgo(timestamp, now);
+}
+
+/** Like formatDuration, but `< 1 min` for the first minute (see formatAgoCoarse). */
+export function formatDurationCoarse(ms: number): string {
+  return ms < MINUTE ? '< 1 min' : formatDuration(ms);
+}
+
+/** Tools in the order every list shows them: by name. */
+export function sortTools<T extends Pick<ToolInfo, 'name'>>(tools: readonly T[]): T[] {
+  return [...tools].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** A length of time, at most two units, rounded down: `0 s`, `45 s`, `3 min`, `2 h 5 min`, `3 d 4 h`. */
@@ -96,7 +114,7 @@ export function stateWord(s: AppSnapshot, now: number): string {
 }
 
 /**
- * The description of an app's row, e.g. `idle · used 12 s ago`, `busy (2 calls) · up 3 min`,
+ * The description of an app's row, e.g. `idle · used just now`, `busy (2 calls) · up 3 min`,
  * `crashed · SIGKILL · 1 min ago`, `starting…`, `stopped`, `backing off 8 s`,
  * `needs authorization`. `crashedAt` is when the view saw the app crash (the snapshot does
  * not carry it).
@@ -112,12 +130,12 @@ export function describeApp(s: AppSnapshot, now: number, crashedAt?: number): st
     case 'stopped':
       return 'stopped';
     case 'idle':
-      if (s.lastUsedAt !== undefined && s.createdAt !== undefined && s.lastUsedAt > s.createdAt) return `idle · used ${formatAgo(s.lastUsedAt, now)}`;
-      return join('idle', s.createdAt !== undefined && `up ${formatDuration(now - s.createdAt)}`);
+      if (s.lastUsedAt !== undefined && s.createdAt !== undefined && s.lastUsedAt > s.createdAt) return `idle · used ${formatAgoCoarse(s.lastUsedAt, now)}`;
+      return join('idle', s.createdAt !== undefined && `up ${formatDurationCoarse(now - s.createdAt)}`);
     case 'busy':
-      return join(`busy (${plural(Math.max(1, s.inFlight), 'call')})`, s.createdAt !== undefined && `up ${formatDuration(now - s.createdAt)}`);
+      return join(`busy (${plural(Math.max(1, s.inFlight), 'call')})`, s.createdAt !== undefined && `up ${formatDurationCoarse(now - s.createdAt)}`);
     case 'crashed':
-      return join('crashed', s.exit && formatExit(s.exit), crashedAt !== undefined && formatAgo(crashedAt, now));
+      return join('crashed', s.exit && formatExit(s.exit), crashedAt !== undefined && formatAgoCoarse(crashedAt, now));
   }
 }
 

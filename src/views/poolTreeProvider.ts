@@ -1,45 +1,55 @@
 // The Apps view: one row per configured app (plus rows for apps the pool does not run: blocked
-// by workspace trust, or invalid), its tools when expanded. It owns its TreeView, listens to the
-// pool and the session, refreshes debounced on events and at once on request, and ticks its
-// relative times only while visible.
+// by workspace trust, or invalid), its tools (sorted) when expanded. It owns its TreeView,
+// listens to the pool and the configuration, and refreshes only the rows whose text changed
+// (debounced on events, at once on request): refreshing a row closes its hover, so a whole-tree
+// refresh every second would keep every tooltip from ever showing. Relative times tick only
+// while the view is visible.
 import * as vscode from 'vscode';
 import { Disposable, toDisposable } from '../common/lifecycle';
-import { treeRss } from '../pool';
-import type { PoolSession } from '../session/poolSession';
-import { appTooltip, RowSummary, summarizeApp, treeItemOf } from './appTreeItem';
-import { AuthNotifier } from './authNotifier';
-import { pendingAuthUrl, plural } from './format';
+import type { ConfigStateSource } from '../config/poolConfigurator';
+import { ContextKeys, VIEW_ID } from '../manifest/commands';
+import { treeRss, type AppSnapshot, type Pool, type Redactor } from '../pool';
+import { appTooltip, type RowSummary, summarizeApp, treeItemOf } from './appTreeItem';
+import { pendingAuthUrl, plural, sortTools } from './format';
 import { ToolCache } from './toolCache';
-import { AppNode, PoolTreeNode } from './treeNodes';
+import type { AppNode, PoolTreeNode } from './treeNodes';
 
 export { appNameOf, toolNameOf, type AppArg, type AppNode, type AppTreeNode, type MessageNode, type PoolTreeNode, type ToolNode, type ToolTreeNode } from './treeNodes';
 
-export const VIEW_ID = 'mcpPool.apps';
+export { VIEW_ID };
 const REFRESH_DEBOUNCE_MS = 150;
 const TICK_MS = 1000;
 
 export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvider<PoolTreeNode> {
-  private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<PoolTreeNode | undefined | void>());
+  private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<PoolTreeNode | PoolTreeNode[] | undefined | void>());
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
   readonly view: vscode.TreeView<PoolTreeNode>;
-  readonly authNotifier: AuthNotifier;
   private readonly tools: ToolCache;
   /** When this view saw each app enter `crashed` (snapshots do not carry it). */
   private readonly crashedAt = new Map<string, number>();
   private readonly lastStatus = new Map<string, string>();
   private debounce?: NodeJS.Timeout;
   private tick?: NodeJS.Timeout;
-  /** What the rows looked like at the last refresh; the tick only refreshes when it changed. */
-  private renderedRows = '';
+  /** Apps whose rows may have changed since the last refresh; `all` after a change of the app set. */
+  private dirty: Set<string> | 'all' = new Set();
+  /** Apps whose tool list must be fetched again (their children are refreshed with the row). */
+  private readonly childrenDirty = new Set<string>();
+  /** Each row's text at the last refresh, by app, and the order of the rows. */
+  private readonly rendered = new Map<string, string>();
+  private renderedOrder = '';
+  /** One node object per row: VS Code refreshes single rows by element identity. */
+  private readonly nodes = new Map<string, AppNode>();
   private readonly contextKeys = new Map<string, unknown>();
 
-  constructor(private readonly session: PoolSession) {
+  constructor(
+    private readonly pool: Pool,
+    private readonly config: ConfigStateSource,
+    redactor: Redactor,
+  ) {
     super();
-    const pool = session.pool;
-    this.tools = new ToolCache(pool, (e) => session.redactor.redact(e instanceof Error ? e.message : String(e)));
+    this.tools = new ToolCache(pool, (e) => redactor.redact(e instanceof Error ? e.message : String(e)));
     for (const s of pool.snapshots()) this.lastStatus.set(s.name, s.status);
     this.view = this._register(vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: false }));
-    this.authNotifier = this._register(new AuthNotifier(session));
     this._register(pool.onEvent((e) => {
       switch (e.type) {
         case 'stderr':
@@ -50,11 +60,12 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
         case 'started':
         case 'toolsChanged':
           this.tools.markStale(e.app);
+          this.childrenDirty.add(e.app);
           break;
       }
-      this.scheduleRefresh();
+      this.scheduleRefresh(e.app);
     }));
-    this._register(session.onDidChangeConfig(() => {
+    this._register(config.onDidApply(() => {
       this.tools.retain(new Set(pool.names()));
       this.scheduleRefresh();
     }));
@@ -64,31 +75,56 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
       clearInterval(this.tick);
     }));
     this.updateTicking();
-    this.updateViewState();
+    this.updateViewState(this.rows());
   }
 
-  /** Manual refresh: at once, and retries tool listings that failed. */
+  /** Manual refresh: the whole tree at once, and retries tool listings that failed. */
   refresh(): void {
     clearTimeout(this.debounce);
     this.debounce = undefined;
     this.tools.retryErrors();
     this.tools.markStale();
-    this.fire();
+    this.dirty = 'all';
+    this.flush();
   }
 
-  /** Automatic refresh: coalesces bursts of pool events. */
-  scheduleRefresh(): void {
-    if (this.debounce || this.isDisposed) return;
-    this.debounce = setTimeout(() => {
+  /** Automatic refresh of one app's row (or of every row), coalescing bursts of events. */
+  scheduleRefresh(app?: string): void {
+    if (this.isDisposed) return;
+    if (app === undefined) this.dirty = 'all';
+    else if (this.dirty !== 'all') this.dirty.add(app);
+    this.debounce ??= setTimeout(() => {
       this.debounce = undefined;
-      this.fire();
+      this.flush();
     }, REFRESH_DEBOUNCE_MS);
   }
 
-  private fire(): void {
+  /** Fires the change event for the dirty rows that read differently now (all rows if the set of rows changed). */
+  private flush(): void {
     if (this.isDisposed) return;
-    this.updateViewState();
-    this._onDidChangeTreeData.fire();
+    const dirty = this.dirty;
+    this.dirty = new Set();
+    const nodes = this.appNodes();
+    const now = Date.now();
+    const rows = nodes.map((n) => this.summary(n, now));
+    const order = nodes.map((n) => `${n.state}:${n.app}`).join('\n');
+    const changed: AppNode[] = [];
+    nodes.forEach((node, i) => {
+      const text = JSON.stringify(rows[i]);
+      const wanted = dirty === 'all' || dirty.has(node.app);
+      if (wanted && (text !== this.rendered.get(node.app) || this.childrenDirty.has(node.app))) changed.push(node);
+      this.rendered.set(node.app, text);
+    });
+    for (const app of [...this.rendered.keys()]) if (!nodes.some((n) => n.app === app)) this.rendered.delete(app);
+    this.updateViewState(rows);
+    if (dirty === 'all' || order !== this.renderedOrder) {
+      this.renderedOrder = order;
+      this.childrenDirty.clear();
+      this._onDidChangeTreeData.fire();
+      return;
+    }
+    for (const node of changed) this.childrenDirty.delete(node.app);
+    if (changed.length) this._onDidChangeTreeData.fire(changed);
   }
 
   // ---- TreeDataProvider --------------------------------------------------------------------
@@ -103,7 +139,7 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
     const listing = await this.tools.get(node.app);
     if (listing.error !== undefined) return [{ kind: 'message', app: node.app, text: `Could not list tools: ${listing.error}`, detail: listing.error, error: true }];
     if (!listing.tools.length) return [{ kind: 'message', app: node.app, text: 'No tools', error: false }];
-    return listing.tools.map((info) => ({ kind: 'tool', app: node.app, tool: info.name, info }));
+    return sortTools(listing.tools).map((info) => ({ kind: 'tool', app: node.app, tool: info.name, info }));
   }
 
   getParent(node: PoolTreeNode): PoolTreeNode | undefined {
@@ -114,7 +150,7 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
   /** Fills in an app's hover when it is shown: that is the only time process memory is read. */
   resolveTreeItem(item: vscode.TreeItem, node: PoolTreeNode): vscode.TreeItem {
     if (node.kind !== 'app' || node.state !== 'pooled') return item;
-    const snapshot = this.session.pool.snapshot(node.app) ?? node.snapshot;
+    const snapshot = this.pool.snapshot(node.app) ?? node.snapshot;
     if (!snapshot) return item;
     const rss = snapshot.pid !== undefined ? treeRss(snapshot.pid) : undefined;
     item.tooltip = appTooltip(snapshot, Date.now(), rss, this.crashedAt.get(node.app));
@@ -123,33 +159,46 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
 
   // ---- model -------------------------------------------------------------------------------
 
-  /** The top-level rows: pooled apps, then blocked ones, then invalid ones. */
+  /** The top-level rows: pooled apps, then blocked ones, then invalid ones (the same node object per row). */
   appNodes(): AppNode[] {
-    const nodes: AppNode[] = this.session.pool.snapshots().map((snapshot) => ({ kind: 'app', app: snapshot.name, state: 'pooled', snapshot }));
-    const seen = new Set(nodes.map((n) => n.app));
-    for (const app of this.session.state.blocked) {
+    const fresh: AppNode[] = this.pool.snapshots().map((snapshot) => ({ kind: 'app', app: snapshot.name, state: 'pooled', snapshot }));
+    const seen = new Set(fresh.map((n) => n.app));
+    for (const app of this.config.state.blocked) {
       if (seen.has(app)) continue; // also defined in user settings: that one runs
       seen.add(app);
-      nodes.push({ kind: 'app', app, state: 'blocked' });
+      fresh.push({ kind: 'app', app, state: 'blocked' });
     }
     const invalid = new Map<string, string[]>();
-    for (const p of this.session.state.problems) {
+    for (const p of this.config.state.problems) {
       if (p.severity !== 'error' || seen.has(p.app)) continue;
       const list = invalid.get(p.app) ?? [];
       list.push(p.field ? `${p.field}: ${p.message}` : p.message);
       invalid.set(p.app, list);
     }
-    for (const [app, problems] of invalid) nodes.push({ kind: 'app', app, state: 'invalid', problems });
-    return nodes;
+    for (const [app, problems] of invalid) fresh.push({ kind: 'app', app, state: 'invalid', problems });
+    const keys = new Set(fresh.map((n) => `${n.state}:${n.app}`));
+    for (const key of [...this.nodes.keys()]) if (!keys.has(key)) this.nodes.delete(key);
+    return fresh.map((n) => {
+      const key = `${n.state}:${n.app}`;
+      const node = this.nodes.get(key);
+      if (!node) {
+        this.nodes.set(key, n);
+        return n;
+      }
+      Object.assign(node as { snapshot?: AppSnapshot; problems?: readonly string[] }, { snapshot: n.snapshot, problems: n.problems });
+      return node;
+    });
   }
 
   /** A summary of the top-level rows as they render now (for tests). */
   rows(): RowSummary[] {
     const now = Date.now();
-    return this.appNodes().map((n) => {
-      const { label, description, contextValue, icon } = summarizeApp(n, now, this.crashedAt.get(n.app));
-      return { label, description, contextValue, icon };
-    });
+    return this.appNodes().map((n) => this.summary(n, now));
+  }
+
+  private summary(n: AppNode, now: number): RowSummary {
+    const { label, description, contextValue, icon } = summarizeApp(n, now, this.crashedAt.get(n.app));
+    return { label, description, contextValue, icon };
   }
 
   /** When this view saw `app` crash, if it did. */
@@ -165,19 +214,17 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
 
   // ---- view decorations, context keys, ticking ---------------------------------------------
 
-  private updateViewState(): void {
-    const rows = this.rows();
-    this.renderedRows = JSON.stringify(rows);
-    const snapshots = this.session.pool.snapshots();
+  private updateViewState(rows: readonly RowSummary[]): void {
+    const snapshots = this.pool.snapshots();
     const crashed = snapshots.filter((s) => s.status === 'crashed').length;
     this.view.badge = crashed ? { value: crashed, tooltip: `${plural(crashed, 'app')} crashed` } : undefined;
     const blocked = rows.filter((r) => r.contextValue === 'app.blocked').length;
     this.view.message =
-      blocked && !this.session.trusted
+      blocked && !this.config.trusted
         ? `This workspace is not trusted: ${plural(blocked, 'app')} from workspace settings ${blocked === 1 ? 'is' : 'are'} not started. Trust the workspace to run ${blocked === 1 ? 'it' : 'them'}.`
         : undefined;
-    this.setContext('mcpPool.hasApps', rows.length > 0);
-    this.setContext('mcpPool.authPending', snapshots.some((s) => pendingAuthUrl(s) !== undefined));
+    this.setContext(ContextKeys.hasApps, rows.length > 0);
+    this.setContext(ContextKeys.authPending, snapshots.some((s) => pendingAuthUrl(s) !== undefined));
   }
 
   private setContext(key: string, value: unknown): void {
@@ -196,9 +243,12 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
     }
   }
 
-  /** Refreshes only if a row reads differently now (e.g. `12 s ago` became `13 s ago`). */
+  /** Refreshes the rows that read differently now (e.g. `1 min ago` became `2 min ago`); usually none. */
   private onTick(): void {
     if (this.debounce) return;
-    if (JSON.stringify(this.rows()) !== this.renderedRows) this.fire();
+    const now = Date.now();
+    for (const node of this.appNodes()) {
+      if (JSON.stringify(this.summary(node, now)) !== this.rendered.get(node.app)) this.scheduleRefresh(node.app);
+    }
   }
 }

@@ -3,14 +3,14 @@
 // app crashed and error while an app is held back by the crash-loop guard.
 import * as vscode from 'vscode';
 import { Disposable, toDisposable } from '../common/lifecycle';
-import type { AppSnapshot } from '../pool';
-import type { PoolSession } from '../session/poolSession';
+import type { ConfigStateSource } from '../config/poolConfigurator';
+import { Commands, STATUS_BAR_ID } from '../manifest/commands';
+import type { AppSnapshot, Pool } from '../pool';
 import { isAlive, stateIcon } from './appState';
 import { escapeMarkdown } from './appTooltip';
 import { isBackingOff, plural, stateWord } from './format';
 
-export const STATUS_BAR_ID = 'mcpPool.status';
-export const STATUS_BAR_COMMAND = 'mcpPool.statusBarMenu';
+export { STATUS_BAR_ID };
 const UPDATE_DEBOUNCE_MS = 100;
 
 export class PoolStatusBar extends Disposable {
@@ -22,13 +22,16 @@ export class PoolStatusBar extends Disposable {
   private _backgroundId: string | undefined;
   private itemVisible = false;
 
-  constructor(private readonly session: PoolSession) {
+  constructor(
+    private readonly pool: Pool,
+    private readonly config: ConfigStateSource,
+  ) {
     super();
     this.item = this._register(vscode.window.createStatusBarItem(STATUS_BAR_ID, vscode.StatusBarAlignment.Left, 10));
     this.item.name = 'MCP Pool';
-    this.item.command = STATUS_BAR_COMMAND;
-    this._register(session.pool.onEvent((e) => e.type !== 'stderr' && this.scheduleUpdate()));
-    this._register(session.onDidChangeConfig(() => this.scheduleUpdate()));
+    this.item.command = Commands.statusBarMenu;
+    this._register(pool.onEvent((e) => e.type !== 'stderr' && this.scheduleUpdate()));
+    this._register(config.onDidApply(() => this.scheduleUpdate()));
     this._register(toDisposable(() => {
       clearTimeout(this.debounce);
       clearTimeout(this.backoffTimer);
@@ -69,8 +72,8 @@ export class PoolStatusBar extends Disposable {
     clearTimeout(this.debounce);
     this.debounce = undefined;
     const now = Date.now();
-    const apps = this.session.pool.snapshots();
-    const blocked = this.session.state.blocked.filter((b) => !apps.some((a) => a.name === b));
+    const apps = this.pool.snapshots();
+    const blocked = this.config.state.blocked.filter((b) => !apps.some((a) => a.name === b));
     const alive = apps.filter(isAlive).length;
 
     this.item.text = `$(server-process) MCP ${alive}/${apps.length}`;

@@ -76,13 +76,27 @@ describe('format', () => {
 
   describe('describeApp (the row description)', () => {
     it('idle: when it was last used, or how long it is up if never used since start', () => {
-      assert.equal(describeApp(snapshot({ status: 'idle', createdAt: NOW - min(5), lastUsedAt: NOW - s(12) }), NOW), 'idle · used 12 s ago');
+      assert.equal(describeApp(snapshot({ status: 'idle', createdAt: NOW - min(5), lastUsedAt: NOW - s(12) }), NOW), 'idle · used just now');
+      assert.equal(describeApp(snapshot({ status: 'idle', createdAt: NOW - min(5), lastUsedAt: NOW - s(75) }), NOW), 'idle · used 1 min ago');
       assert.equal(describeApp(snapshot({ status: 'idle', createdAt: NOW - min(3), lastUsedAt: NOW - min(3) }), NOW), 'idle · up 3 min');
       assert.equal(describeApp(snapshot({ status: 'idle' }), NOW), 'idle');
     });
     it('busy: calls in flight and uptime', () => {
       assert.equal(describeApp(snapshot({ status: 'busy', inFlight: 2, createdAt: NOW - min(3) }), NOW), 'busy (2 calls) · up 3 min');
-      assert.equal(describeApp(snapshot({ status: 'busy', inFlight: 1, createdAt: NOW - s(4) }), NOW), 'busy (1 call) · up 4 s');
+      assert.equal(describeApp(snapshot({ status: 'busy', inFlight: 1, createdAt: NOW - s(4) }), NOW), 'busy (1 call) · up < 1 min');
+    });
+    it('a row changes its text at most once a minute while nothing happens (a changing row closes its hover)', () => {
+      // Sampled every second for 3 minutes after a call, a start, a crash: the texts a per-second tick would render.
+      for (const [what, snap, crashedAt] of [
+        ['used', snapshot({ status: 'idle', createdAt: NOW - min(10), lastUsedAt: NOW }), undefined],
+        ['up', snapshot({ status: 'idle', createdAt: NOW, lastUsedAt: NOW }), undefined],
+        ['busy', snapshot({ status: 'busy', inFlight: 1, createdAt: NOW }), undefined],
+        ['crashed', snapshot({ status: 'crashed', exit: { code: 1, signal: null } }), NOW],
+      ] as const) {
+        const texts = Array.from({ length: 181 }, (_, i) => describeApp(snap, NOW + s(i), crashedAt));
+        const changes = texts.filter((t, i) => i > 0 && t !== texts[i - 1]).length;
+        assert.ok(changes <= 3, `${what}: ${changes} changes in 3 minutes (${[...new Set(texts)].join(' | ')})`);
+      }
     });
     it('crashed: how it ended and when the view saw it', () => {
       const crashed = snapshot({ status: 'crashed', exit: { code: null, signal: 'SIGKILL' } });

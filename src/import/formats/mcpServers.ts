@@ -3,7 +3,7 @@
 // Cursor also accepts `type` ("stdio", "sse", "http"/"streamable-http") and `envFile`.
 
 import { isObject, serverEntry, readString, readStringArray, readStringMap, warnUnknownKeys } from '../fields';
-import { EntryError, FormatResult, ServerEntry } from '../types';
+import { EntryError, type FormatResult, type ServerEntry } from '../types';
 
 const REMOTE_TYPES: Record<string, 'http-only' | 'sse-only'> = {
   sse: 'sse-only',
@@ -25,7 +25,7 @@ export function parseMcpServers(doc: unknown): FormatResult {
 function server(def: unknown, warnings: string[]): ServerEntry {
   if (!isObject(def)) throw new EntryError('the definition must be an object');
   if (def.type !== undefined && typeof def.type !== 'string') throw new EntryError('"type" must be a string');
-  const type = def.type as string | undefined;
+  const type = def.type;
   if (type !== undefined && type !== 'stdio' && !Object.hasOwn(REMOTE_TYPES, type)) {
     throw new EntryError(`unsupported type "${type}" (expected "stdio", "http", "streamable-http" or "sse")`);
   }

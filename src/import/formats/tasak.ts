@@ -23,8 +23,8 @@
 
 import * as path from 'node:path';
 
-import { guard, isObject, Json, readOptionalString, readString, readStringArray, readStringMap, warnUnknownKeys } from '../fields';
-import { EntryError, FormatResult, LoadedDocument, ServerEntry, SourceEntry } from '../types';
+import { guard, isObject, type Json, readOptionalString, readString, readStringArray, readStringMap, warnUnknownKeys } from '../fields';
+import { EntryError, type FormatResult, type LoadedDocument, type ServerEntry, type SourceEntry } from '../types';
 
 export interface TasakContext {
   /** The tasak.yaml being read. */

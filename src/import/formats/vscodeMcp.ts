@@ -4,7 +4,7 @@
 // `type` may be left out: a command means stdio, a url means http.
 
 import { isObject, serverEntry, readOptionalString, readString, readStringArray, readStringMap, warnUnknownKeys } from '../fields';
-import { EntryError, FormatResult, ServerEntry } from '../types';
+import { EntryError, type FormatResult, type ServerEntry } from '../types';
 
 /** Written by VS Code when a server is installed from the gallery; nothing to import. */
 const METADATA_KEYS = ['gallery', 'version'];

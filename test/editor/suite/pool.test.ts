@@ -202,8 +202,8 @@ const textOf = (o: CallOutcome) => o.result.content.filter((c) => c.type === 'te
 
   it('bad settings give a clear message naming the app and field, and the other apps keep working', async () => {
     await cfg().update('apps', { files: stdioApp(), remote: { url: http.url }, broken: { url: 'ftp://nope' } }, vscode.ConfigurationTarget.Global);
-    await waitFor(() => api.session.state.problems.some((p) => p.app === 'broken'), 'problem reported');
-    const p = api.session.state.problems.find((x) => x.app === 'broken')!;
+    await waitFor(() => api.config.state.problems.some((p) => p.app === 'broken'), 'problem reported');
+    const p = api.config.state.problems.find((x) => x.app === 'broken')!;
     assert.strictEqual(p.field, 'url');
     assert.match(p.message, /scheme "ftp:" is not supported/);
     assert.ok(api.tree.rows().some((r) => r.label === 'broken' && r.contextValue === 'app.invalid'));
@@ -246,7 +246,7 @@ const textOf = (o: CallOutcome) => o.result.content.filter((c) => c.type === 'te
     const pids = api.pool.snapshots().map((s) => s.pid).filter((p): p is number => p !== undefined);
     assert.ok(pids.length >= 1);
     const tree = pids.flatMap((p) => [p, ...descendantsOf(p)]);
-    await vscode.commands.executeCommand('mcpPool.killAll');
+    await vscode.commands.executeCommand('mcpPool.killAll', { confirm: false });
     for (const p of tree) assert.strictEqual(isAlive(p), false, `pid ${p} alive after kill all`);
     await waitFor(() => /MCP 0\//.test(api.statusBar.text), 'status bar 0/N');
   });
@@ -264,7 +264,7 @@ const textOf = (o: CallOutcome) => o.result.content.filter((c) => c.type === 'te
     const api = await vscode.extensions.getExtension<McpPoolApi>(EXT_ID)!.activate();
     recordPids(api);
     await cfg().update('apps', { sneaky: stdioApp() }, vscode.ConfigurationTarget.Workspace);
-    await waitFor(() => api.session.state.blocked.includes('sneaky'), 'sneaky blocked');
+    await waitFor(() => api.config.state.blocked.includes('sneaky'), 'sneaky blocked');
     assert.deepStrictEqual(api.pool.names(), []);
     const row = api.tree.rows().find((r) => r.label === 'sneaky');
     assert.ok(row && row.contextValue === 'app.blocked', JSON.stringify(api.tree.rows()));

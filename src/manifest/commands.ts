@@ -1,0 +1,33 @@
+// Every command the extension contributes, by id: the one list package.json's
+// `contributes.commands` must match (test/unit/manifest.test.ts checks both ways).
+
+export const Commands = {
+  invokeTool: 'mcpPool.invokeTool',
+  listTools: 'mcpPool.listTools',
+  startApp: 'mcpPool.startApp',
+  restartApp: 'mcpPool.restartApp',
+  killApp: 'mcpPool.killApp',
+  killAll: 'mcpPool.killAll',
+  restartAll: 'mcpPool.restartAll',
+  showOutput: 'mcpPool.showOutput',
+  addApp: 'mcpPool.addApp',
+  importServers: 'mcpPool.importServers',
+  openSettings: 'mcpPool.openSettings',
+  storeSecret: 'mcpPool.storeSecret',
+  refresh: 'mcpPool.refresh',
+  copyPid: 'mcpPool.copyPid',
+  authorize: 'mcpPool.authorize',
+  statusBarMenu: 'mcpPool.statusBarMenu',
+} as const;
+
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+/** Context keys the extension sets (used in package.json `when` clauses). */
+export const ContextKeys = {
+  ready: 'mcpPool.ready',
+  hasApps: 'mcpPool.hasApps',
+  authPending: 'mcpPool.authPending',
+} as const;
+
+export const VIEW_ID = 'mcpPool.apps';
+export const STATUS_BAR_ID = 'mcpPool.status';

@@ -1,0 +1,37 @@
+// The extension's settings: keys, defaults and bounds, in one place. package.json's
+// `contributes.configuration` must agree (test/unit/manifest.test.ts), and the defaults are the
+// pool's own (DEFAULT_SETTINGS), so what the settings UI shows is what the pool does.
+import { DEFAULT_SETTINGS } from '../pool/settings';
+
+export const SECTION = 'mcpPool';
+
+export interface NumberSetting {
+  readonly key: string;
+  readonly default: number;
+  readonly minimum: number;
+  readonly maximum?: number;
+  readonly integer?: boolean;
+}
+
+export const Settings = {
+  apps: { key: 'apps', default: {} as Record<string, never> },
+  idleTimeout: { key: 'idleTimeout', default: DEFAULT_SETTINGS.idleTimeoutMs / 1000, minimum: 0 },
+  maxSize: { key: 'maxSize', default: DEFAULT_SETTINGS.maxSize, minimum: 1, maximum: 100, integer: true },
+  callTimeout: { key: 'callTimeout', default: DEFAULT_SETTINGS.callTimeoutMs / 1000, minimum: 1 },
+  startTimeout: { key: 'startTimeout', default: DEFAULT_SETTINGS.startTimeoutMs / 1000, minimum: 1 },
+  prewarm: { key: 'prewarm', default: [] as string[] },
+  mcpRemoteCommand: { key: 'mcpRemoteCommand', default: [] as string[] },
+} as const satisfies Record<string, NumberSetting | { readonly key: string; readonly default: unknown }>;
+
+export type SettingKey = (typeof Settings)[keyof typeof Settings]['key'];
+
+/** `mcpPool.<key>`, as in settings files and package.json. */
+export function settingId(key: SettingKey): string {
+  return `${SECTION}.${key}`;
+}
+
+/**
+ * Settings that can make the editor run a program: ignored from workspace settings in an
+ * untrusted workspace (package.json `restrictedConfigurations` lists the same).
+ */
+export const RESTRICTED_SETTINGS: readonly SettingKey[] = [Settings.apps.key, Settings.mcpRemoteCommand.key, Settings.prewarm.key];

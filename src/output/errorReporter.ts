@@ -1,0 +1,25 @@
+// The one way a failure reaches the user: the details (with the server's last stderr lines) in
+// the app's channel or the pool log, and a notification with "Show Output". Never blocks.
+import * as vscode from 'vscode';
+import { PoolError, type Redactor } from '../pool';
+import type { Channel, Outputs } from './outputs';
+
+export class ErrorReporter {
+  constructor(
+    private readonly outputs: Outputs,
+    private readonly redactor: Redactor,
+  ) {}
+
+  /** The channel for `app` (if it has one), else the pool log. */
+  channelFor(app: string | undefined): Channel {
+    return app && this.outputs.hasApp(app) ? this.outputs.app(app) : this.outputs.pool;
+  }
+
+  report(app: string | undefined, e: unknown): void {
+    const err = e instanceof PoolError ? e : undefined;
+    const message = this.redactor.redact(err ? err.message : e instanceof Error ? e.message : String(e));
+    const channel = this.channelFor(app);
+    channel.error(err ? err.details : message);
+    void vscode.window.showErrorMessage(`MCP Pool: ${message}`, 'Show Output').then((pick) => pick && channel.show(false));
+  }
+}

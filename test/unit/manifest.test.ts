@@ -1,0 +1,110 @@
+// package.json and the code must agree: the command ids, context keys, view ids, setting keys,
+// defaults, bounds and the shape of an app definition each have one source in the code
+// (src/manifest, src/pool/definitions); this test fails when package.json drifts from it, and
+// when code spells an id out instead of using the constants.
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Commands, ContextKeys, STATUS_BAR_ID, VIEW_ID } from '../../src/manifest/commands';
+import { RESTRICTED_SETTINGS, SECTION, Settings } from '../../src/manifest/settings';
+import { DEFAULT_SETTINGS, REMOTE_KEYS, STDIO_KEYS } from '../../src/pool';
+import { REPO_ROOT } from '../fixtures/paths';
+
+interface Manifest {
+  contributes: {
+    commands: { command: string; title: string; category?: string; icon?: string }[];
+    views: Record<string, { id: string }[]>;
+    viewsWelcome: { view: string; when?: string }[];
+    menus: Record<string, { command: string; when?: string }[]>;
+    configuration: { properties: Record<string, { type: string; default: unknown; minimum?: number; maximum?: number; additionalProperties?: { oneOf: { required: string[]; properties: Record<string, unknown> }[] } }> };
+  };
+  capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
+}
+
+const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as Manifest;
+const { contributes } = manifest;
+const commandIds = new Set<string>(Object.values(Commands));
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? sourceFiles(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+describe('package.json agrees with the code', () => {
+  it('declares exactly the commands the code implements, each with a title and the category', () => {
+    const declared = contributes.commands.map((c) => c.command);
+    assert.deepEqual([...declared].sort(), [...commandIds].sort());
+    assert.equal(new Set(declared).size, declared.length, 'a command is declared twice');
+    for (const c of contributes.commands) {
+      assert.ok(c.title.trim(), `${c.command} has no title`);
+      assert.equal(c.category, 'MCP Pool', `${c.command} is not in the MCP Pool category`);
+    }
+  });
+
+  it('menus only reference declared commands, and when-clauses only known context keys and views', () => {
+    const known = new Set<string>([...Object.values(ContextKeys), VIEW_ID]);
+    const clauses: string[] = [];
+    for (const [menu, entries] of Object.entries(contributes.menus)) {
+      for (const e of entries) {
+        assert.ok(commandIds.has(e.command), `${menu} references unknown command ${e.command}`);
+        if (e.when) clauses.push(e.when);
+      }
+    }
+    for (const w of contributes.viewsWelcome) clauses.push(w.when ?? '', `view == ${w.view}`);
+    const used = clauses.flatMap((w) => w.match(/mcpPool\.[\w.]+/g) ?? []);
+    assert.ok(used.length > 10, 'the when-clauses were read');
+    for (const key of used) assert.ok(known.has(key), `unknown context key or view "${key}" in a when-clause`);
+    assert.ok(Object.values(contributes.views).flat().some((v) => v.id === VIEW_ID), `view ${VIEW_ID} is not contributed`);
+  });
+
+  it('declares exactly the settings the code reads, with the same defaults and bounds as the pool', () => {
+    const props = contributes.configuration.properties;
+    const expected = Object.values(Settings).map((s) => `${SECTION}.${s.key}`);
+    assert.deepEqual(Object.keys(props).sort(), [...expected].sort());
+    for (const s of Object.values(Settings)) {
+      const p = props[`${SECTION}.${s.key}`];
+      assert.deepEqual(p.default, s.default, `default of ${s.key}`);
+      if ('minimum' in s) {
+        assert.equal(p.minimum, s.minimum, `minimum of ${s.key}`);
+        assert.equal(p.maximum, 'maximum' in s ? s.maximum : undefined, `maximum of ${s.key}`);
+        assert.equal(p.type, 'integer' in s && s.integer ? 'integer' : 'number', `type of ${s.key}`);
+      }
+    }
+    // The defaults a user reads are what the pool does.
+    assert.equal(props['mcpPool.idleTimeout'].default, DEFAULT_SETTINGS.idleTimeoutMs / 1000);
+    assert.equal(props['mcpPool.callTimeout'].default, DEFAULT_SETTINGS.callTimeoutMs / 1000);
+    assert.equal(props['mcpPool.startTimeout'].default, DEFAULT_SETTINGS.startTimeoutMs / 1000);
+    assert.equal(props['mcpPool.maxSize'].default, DEFAULT_SETTINGS.maxSize);
+  });
+
+  it('restricts in untrusted workspaces exactly the settings the code treats as restricted', () => {
+    const restricted = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
+    assert.deepEqual([...restricted].sort(), RESTRICTED_SETTINGS.map((k) => `${SECTION}.${k}`).sort());
+  });
+
+  it('describes an app definition with the same fields the validator accepts', () => {
+    const forms = contributes.configuration.properties['mcpPool.apps'].additionalProperties!.oneOf;
+    const remote = forms.find((f) => f.required.includes('url'))!;
+    const stdio = forms.find((f) => f.required.includes('command'))!;
+    assert.deepEqual(Object.keys(remote.properties).sort(), [...REMOTE_KEYS].sort());
+    assert.deepEqual(Object.keys(stdio.properties).sort(), [...STDIO_KEYS].sort());
+  });
+
+  it('the code names commands, settings, views and context keys only through the constants', () => {
+    const ids = new Set<string>([...commandIds, ...Object.values(ContextKeys), VIEW_ID, STATUS_BAR_ID, ...Object.values(Settings).map((s) => `${SECTION}.${s.key}`)]);
+    const offenders: string[] = [];
+    const files = sourceFiles(join(REPO_ROOT, 'src')).filter((f) => !f.includes(`${join('src', 'manifest')}`));
+    assert.ok(files.length > 30, 'the sources were found');
+    for (const file of files) {
+      // code only: comments may name settings the way users read them
+      const text = readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => !/^\s*(\/\/|\/?\*)/.test(line))
+        .join('\n');
+      for (const m of text.matchAll(/['"`](mcpPool\.[\w.]+)['"`]/g)) if (ids.has(m[1])) offenders.push(`${file.slice(REPO_ROOT.length + 1)}: ${m[1]}`);
+    }
+    assert.deepEqual(offenders, []);
+  });
+});
