@@ -2,7 +2,7 @@
 // tool picker opens at once with a busy indicator ("starting github…") and fills in when ready.
 import * as vscode from 'vscode';
 import type { ErrorReporter } from '../output/errorReporter';
-import type { Pool, ToolInfo } from '../pool';
+import { PoolError, type Pool, type ToolInfo } from '../pool';
 import { sortTools } from '../views/format';
 import { isAppRunning } from './startWatch';
 
@@ -46,7 +46,10 @@ export async function pickTool(pool: Pool, reporter: ErrorReporter, app: string)
         pick.items = sortTools(tools).map((tool) => ({ tool, label: tool.name, description: tool.title && tool.title !== tool.name ? tool.title : undefined, detail: firstLine(tool.description) }));
       },
       (e: unknown) => {
+        const closed = settled;
         done(undefined);
+        // After Escape the invocation stops the app it started; that is no failure to report.
+        if (closed && e instanceof PoolError && e.code === 'stopped') return;
         reporter.report(app, e); // also when the picker was closed: the app failed to start
       },
     );
