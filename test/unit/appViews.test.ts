@@ -62,8 +62,8 @@ describe('Apps view (pure parts)', () => {
       assert.deepEqual(commandsFor('app.running'), ['mcpPool.copyPid', 'mcpPool.invokeTool', 'mcpPool.killApp', 'mcpPool.listTools', 'mcpPool.restartApp', 'mcpPool.showOutput']);
       assert.deepEqual(commandsFor('app.starting.auth'), ['mcpPool.authorize', 'mcpPool.invokeTool', 'mcpPool.killApp', 'mcpPool.listTools', 'mcpPool.restartApp', 'mcpPool.showOutput']);
       assert.deepEqual(commandsFor('app.running.auth'), ['mcpPool.authorize', 'mcpPool.copyPid', 'mcpPool.invokeTool', 'mcpPool.killApp', 'mcpPool.listTools', 'mcpPool.restartApp', 'mcpPool.showOutput']);
-      assert.deepEqual(commandsFor('app.stopped'), ['mcpPool.invokeTool', 'mcpPool.listTools', 'mcpPool.restartApp', 'mcpPool.showOutput']);
-      assert.deepEqual(commandsFor('app.crashed'), ['mcpPool.invokeTool', 'mcpPool.listTools', 'mcpPool.restartApp', 'mcpPool.showOutput']);
+      assert.deepEqual(commandsFor('app.stopped'), ['mcpPool.invokeTool', 'mcpPool.listTools', 'mcpPool.showOutput', 'mcpPool.startApp']);
+      assert.deepEqual(commandsFor('app.crashed'), ['mcpPool.invokeTool', 'mcpPool.listTools', 'mcpPool.showOutput', 'mcpPool.startApp']);
       assert.deepEqual(commandsFor('app.stopping'), ['mcpPool.showOutput']);
       assert.deepEqual(commandsFor('app.blocked'), ['mcpPool.showOutput']);
       assert.deepEqual(commandsFor('app.invalid'), ['mcpPool.showOutput']);
@@ -90,7 +90,7 @@ describe('Apps view (pure parts)', () => {
         NOW,
         { rss: 47_395_635 },
       );
-      assert.match(md, /\*\*github\*\* — remote \(mcp-remote\) · idle · used 12 s ago/);
+      assert.match(md, /\*\*github\*\* — remote \(mcp-remote\) · idle · used just now/);
       assert.match(md, /\*\*URL:\*\* `https:\/\/api\.example\.com\/mcp`/);
       assert.match(md, /\*\*PID:\*\* 4242 · memory 45\.2 MB/);
       assert.match(md, /\*\*Started:\*\* \d\d:\d\d:\d\d \(3 min ago\) · up 3 min/);
