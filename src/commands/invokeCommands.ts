@@ -10,7 +10,7 @@
 //
 //   mcpPool.listTools(app?) → ToolInfo[] | undefined: writes the tools to the app's channel.
 import * as vscode from 'vscode';
-import { Commands } from '../manifest/commands';
+import { Commands, InternalCommands } from '../manifest/commands';
 import type { ErrorReporter } from '../output/errorReporter';
 import type { Outputs } from '../output/outputs';
 import { PoolError, type CallOutcome, type Pool, type Redactor, type ToolInfo } from '../pool';
@@ -43,6 +43,7 @@ export function invokeCommands(deps: InvokeCommandDeps): CommandTable {
     // A programmatic call (arguments given) rejects on failure, after the failure was reported.
     [Commands.invokeTool]: { run: (target?: unknown, tool?: unknown, args?: unknown) => invoker.invoke(target, tool, args), rejects: (args) => args[2] !== undefined },
     [Commands.listTools]: (target?: unknown) => invoker.listTools(target),
+    [InternalCommands.runArgumentsJson]: (key?: string) => deps.jsonEditor.run(key),
   };
 }
 

@@ -3,7 +3,7 @@
 // with "Show Output") and never reaches VS Code as an unhandled rejection. A command may ask to
 // also reject for some calls (a programmatic invokeTool rejects, so its caller sees why).
 import * as vscode from 'vscode';
-import { Commands, type CommandId } from '../manifest/commands';
+import { Commands, type CommandId, type InternalCommandId } from '../manifest/commands';
 import type { ErrorReporter } from '../output/errorReporter';
 import { appNameOf } from '../views/treeNodes';
 
@@ -17,12 +17,12 @@ export interface CommandSpec {
   readonly rejects?: (args: readonly unknown[]) => boolean;
 }
 
-export type CommandTable = { readonly [K in CommandId]?: Handler | CommandSpec };
+export type CommandTable = { readonly [K in CommandId | InternalCommandId]?: Handler | CommandSpec };
 
 export function registerCommands(reporter: ErrorReporter, table: CommandTable): vscode.Disposable[] {
   const missing = Object.values(Commands).filter((id) => !(id in table));
   if (missing.length) throw new Error(`commands declared but not implemented: ${missing.join(', ')}`);
-  return (Object.entries(table) as [CommandId, Handler | CommandSpec][]).map(([id, entry]) => {
+  return (Object.entries(table) as [CommandId | InternalCommandId, Handler | CommandSpec][]).map(([id, entry]) => {
     const spec: CommandSpec = typeof entry === 'function' ? { run: entry } : entry;
     return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {

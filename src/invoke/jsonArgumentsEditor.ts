@@ -12,11 +12,11 @@
 // saved and closed afterwards without a "Save changes?" prompt; the file is deleted when done.
 import * as vscode from 'vscode';
 import { Disposable, toDisposable } from '../common/lifecycle';
+import { InternalCommands } from '../manifest/commands';
 import type { ToolInfo } from '../pool';
 import { argumentSkeleton, parseJson, validateArguments, type ArgField } from './schemaArgs';
 
 /** Internal command (not in package.json): runs the pending arguments of a scratch file. */
-export const RUN_JSON_ARGUMENTS_COMMAND = 'mcpPool.runArgumentsJson';
 
 export interface JsonEditOptions {
   readonly app: string;
@@ -67,7 +67,6 @@ export class JsonArgumentsEditor extends Disposable {
 
   constructor(private readonly scratchDir: vscode.Uri) {
     super();
-    this._register(vscode.commands.registerCommand(RUN_JSON_ARGUMENTS_COMMAND, (key?: string) => this.tryRun(key ?? vscode.window.activeTextEditor?.document.uri.toString() ?? '')));
     this._register(vscode.workspace.onDidSaveTextDocument((d) => this.pending.has(d.uri.toString()) && this.tryRun(d.uri.toString())));
     this._register(vscode.workspace.onDidChangeTextDocument((e) => this.update(e.document.uri.toString())));
     this._register(vscode.workspace.onDidCloseTextDocument((d) => this.finish(d.uri.toString(), undefined)));
@@ -118,7 +117,7 @@ export class JsonArgumentsEditor extends Disposable {
     const { tool } = p.opts;
     const c = check(p.doc.getText(), tool);
     const how = `Save (${SAVE_KEY}) or click to run; close the editor to cancel.`;
-    p.status.command = { command: RUN_JSON_ARGUMENTS_COMMAND, title: 'Run', arguments: [key] };
+    p.status.command = { command: InternalCommands.runArgumentsJson, title: 'Run', arguments: [key] };
     if (!c.ok) {
       p.status.text = `$(error) ${tool.name}: invalid JSON`;
       p.status.tooltip = `${c.problem}\n\n${how}`;
@@ -135,6 +134,11 @@ export class JsonArgumentsEditor extends Disposable {
   }
 
   /** Runs if the JSON is a valid arguments object; otherwise says why (and offers Run Anyway for schema problems). */
+  /** The "Run" command: runs the arguments of `key` (default: the active editor's). */
+  run(key?: string): void {
+    this.tryRun(key ?? vscode.window.activeTextEditor?.document.uri.toString() ?? '');
+  }
+
   private tryRun(key: string, force = false): void {
     const p = this.pending.get(key);
     if (!p) return;

@@ -20,7 +20,14 @@ export const Commands = {
   statusBarMenu: 'mcpPool.statusBarMenu',
 } as const;
 
+/** Commands the extension registers for its own UI only (not in package.json, not in the palette). */
+export const InternalCommands = {
+  /** The "Run" button of the JSON arguments editor. */
+  runArgumentsJson: 'mcpPool.runArgumentsJson',
+} as const;
+
 export type CommandId = (typeof Commands)[keyof typeof Commands];
+export type InternalCommandId = (typeof InternalCommands)[keyof typeof InternalCommands];
 
 /** Context keys the extension sets (used in package.json `when` clauses). */
 export const ContextKeys = {

@@ -14,8 +14,6 @@ import { pendingAuthUrl, plural, sortTools } from './format';
 import { ToolCache } from './toolCache';
 import type { AppNode, PoolTreeNode } from './treeNodes';
 
-export { appNameOf, toolNameOf, type AppArg, type AppNode, type AppTreeNode, type MessageNode, type PoolTreeNode, type ToolNode, type ToolTreeNode } from './treeNodes';
-
 export { VIEW_ID };
 const REFRESH_DEBOUNCE_MS = 150;
 const TICK_MS = 1000;

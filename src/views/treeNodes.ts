@@ -33,9 +33,6 @@ export interface MessageNode {
 
 export type PoolTreeNode = AppNode | ToolNode | MessageNode;
 
-/** Aliases for callers that name tree arguments after the tree. */
-export type AppTreeNode = AppNode;
-export type ToolTreeNode = ToolNode;
 
 /** What a command accepts to name an app: a name, any tree node, or nothing (then it asks). */
 export type AppArg = string | PoolTreeNode | undefined;

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Commands, ContextKeys, STATUS_BAR_ID, VIEW_ID } from '../../src/manifest/commands';
+import { Commands, ContextKeys, InternalCommands, STATUS_BAR_ID, VIEW_ID } from '../../src/manifest/commands';
 import { RESTRICTED_SETTINGS, SECTION, Settings } from '../../src/manifest/settings';
 import { DEFAULT_SETTINGS, REMOTE_KEYS, STDIO_KEYS } from '../../src/pool';
 import { REPO_ROOT } from '../fixtures/paths';
@@ -36,6 +36,7 @@ describe('package.json agrees with the code', () => {
   it('declares exactly the commands the code implements, each with a title and the category', () => {
     const declared = contributes.commands.map((c) => c.command);
     assert.deepEqual([...declared].sort(), [...commandIds].sort());
+    for (const internal of Object.values(InternalCommands)) assert.ok(!declared.includes(internal), `${internal} is internal: not for the palette`);
     assert.equal(new Set(declared).size, declared.length, 'a command is declared twice');
     for (const c of contributes.commands) {
       assert.ok(c.title.trim(), `${c.command} has no title`);
@@ -93,7 +94,7 @@ describe('package.json agrees with the code', () => {
   });
 
   it('the code names commands, settings, views and context keys only through the constants', () => {
-    const ids = new Set<string>([...commandIds, ...Object.values(ContextKeys), VIEW_ID, STATUS_BAR_ID, ...Object.values(Settings).map((s) => `${SECTION}.${s.key}`)]);
+    const ids = new Set<string>([...commandIds, ...Object.values(InternalCommands), ...Object.values(ContextKeys), VIEW_ID, STATUS_BAR_ID, ...Object.values(Settings).map((s) => `${SECTION}.${s.key}`)]);
     const offenders: string[] = [];
     const files = sourceFiles(join(REPO_ROOT, 'src')).filter((f) => !f.includes(`${join('src', 'manifest')}`));
     assert.ok(files.length > 30, 'the sources were found');
