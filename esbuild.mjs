@@ -66,7 +66,7 @@ if (!production) {
     outbase: 'test',
     format: 'cjs',
     sourcemap: true,
-    external: ['vscode', 'mocha'],
+    external: ['vscode', 'mocha', 'eslint'],
   });
 }
 
