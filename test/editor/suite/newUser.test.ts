@@ -114,7 +114,7 @@ const cfg = () => vscode.workspace.getConfiguration('mcpPool');
     const asked = api.outputs.pool.lines.slice(before).join('\n');
     assert.match(asked, /Stop all 2 running MCP apps\?/, asked);
     assert.deepStrictEqual(['nu', 'nuremote'].map((a) => api.pool.snapshot(a)!.pid), pids, 'an app was stopped without a yes');
-    assert.deepStrictEqual((await vscode.commands.executeCommand<string[]>(Commands.killAll, { confirm: false }))!.sort(), ['nu', 'nuremote']);
+    assert.deepStrictEqual((await vscode.commands.executeCommand<string[]>(Commands.killAll, { confirm: false })).sort(), ['nu', 'nuremote']);
   });
 
   it('a stopped app is "Start" everywhere, a running one "Restart"; the tree lists tools sorted', async () => {
