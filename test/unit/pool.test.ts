@@ -1,12 +1,12 @@
 // The pool against real child processes (the SDK-built stdio fixture server).
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool, PoolError } from '../../src/pool';
 import { STDIO_FIXTURE } from '../fixtures/paths';
 import { isAlive, waitUntil } from '../fixtures/processTable';
 import { collectEvents, expectNoProcesses, makePool, ourProcesses, RUN_MARK, stdioSpec, textOf } from './helpers';
+import { tempDir } from './tempDirs';
 
 function pidOf(structured: Readonly<Record<string, unknown>> | undefined): number {
   return Number(structured?.pid);
@@ -278,7 +278,7 @@ describe('pool (real processes)', () => {
 
   it('passes progress to the caller and cancels through AbortSignal (server sees notifications/cancelled)', async () => {
     pool = makePool();
-    const log = join(mkdtempSync(join(tmpdir(), 'pool-log-')), 'calls.jsonl');
+    const log = join(tempDir('pool-log-'), 'calls.jsonl');
     await pool.configure([stdioSpec('a', { FIXTURE_CALL_LOG: log })]);
     const progress: string[] = [];
     await pool.callTool('a', 'progress', { steps: 3, delayMs: 10 }, { onProgress: (p) => progress.push(p.message ?? '') });
@@ -340,12 +340,13 @@ describe('pool (real processes)', () => {
   });
 
   it('shutdown during a start discards the new process and refuses new work', async () => {
-    pool = makePool();
-    await pool.configure([stdioSpec('a')]);
-    const call = pool.callTool('a', 'echo', { text: 'x' });
-    await new Promise((r) => setTimeout(r, 20));
+    pool = makePool({ startTimeoutMs: 20_000 });
+    await pool.configure([stdioSpec('a', { FIXTURE_HANG_INIT: '1' })]);
+    // checked from the start: the call fails while shutdown() is still running
+    const call = rejects(pool.callTool('a', 'echo', { text: 'x' }), 'stopped', /^app "a" was stopped while starting$/);
+    await waitUntil(() => pool.snapshot('a')!.status === 'starting' && ourProcesses().length === 1, 5000, 'the server spawned, handshake pending');
     await pool.shutdown();
-    await assert.rejects(call);
+    await call;
     assert.equal(ourProcesses().length, 0);
     await assert.rejects(pool.callTool('a', 'echo', {}), /shutting down/);
   });
