@@ -178,12 +178,13 @@ describe('pool (real processes)', () => {
   it('kill during a start ends it at once (not after the start timeout) and is not counted as a failure', async () => {
     pool = makePool({ startTimeoutMs: 20_000 });
     await pool.configure([stdioSpec('slow', { FIXTURE_HANG_INIT: '1' })]);
-    const call = pool.callTool('slow', 'echo', { text: 'x' });
+    // checked from the start: the call fails while stop() is still running
+    const call = rejects(pool.callTool('slow', 'echo', { text: 'x' }), 'stopped', /^app "slow" was stopped while starting$/);
     await waitUntil(() => pool.snapshot('slow')!.status === 'starting' && ourProcesses().length === 1, 5000, 'starting');
     const t0 = Date.now();
     await pool.stop('slow');
     assert.ok(Date.now() - t0 < 5000, `stop took ${Date.now() - t0} ms`);
-    await rejects(call, 'stopped', /stopped while starting/);
+    await call;
     assert.equal(ourProcesses().length, 0);
     const snap = pool.snapshot('slow')!;
     assert.equal(snap.status, 'stopped');
