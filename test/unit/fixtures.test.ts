@@ -243,7 +243,8 @@ describe('test fixtures', function () {
       const call = client.callTool({ name: 'sleep', arguments: { ms: 60_000 } }, undefined, { signal: abort.signal });
       await waitUntil(() => readCallLog(log).length === 2, 2_000, 'the second sleep to start');
       abort.abort();
-      await assert.rejects(call);
+      // the SDK wraps the abort reason in an McpError
+      await assert.rejects(call, { name: 'McpError', message: /AbortError: This operation was aborted/ });
       await waitUntil(() => readCallLog(log).some((e) => e.cancelled === true), 2_000, 'the cancellation to be logged');
       assert.deepEqual(readCallLog(log)[2], { tool: 'sleep', args: { ms: 60_000 }, cancelled: true, pid });
     });

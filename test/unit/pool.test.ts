@@ -170,7 +170,7 @@ describe('pool (real processes)', () => {
     pool = makePool({ startTimeoutMs: 800 });
     await pool.configure([stdioSpec('hang', { FIXTURE_HANG_INIT: '1' })]);
     const err = await rejects(pool.callTool('hang', 'echo', { text: 'x' }), 'start-failed', /did not complete the MCP handshake within 0\.8 s/);
-    assert.ok(err.stderrTail.length >= 0);
+    assert.deepEqual(err.stderrTail, ['fixture-stdio: hanging, initialize will never be answered'], 'the error carries what the server said');
     assert.equal(ourProcesses().length, 0, 'the hung process was killed');
     assert.equal(pool.snapshot('hang')!.status, 'stopped');
   });
@@ -252,15 +252,30 @@ describe('pool (real processes)', () => {
     assert.deepEqual(events.find((e) => e.type === 'authRequired'), { type: 'authRequired', app: 'auth', url });
   });
 
-  it('emits stderr lines as events and keeps a bounded tail', async () => {
-    pool = makePool({ stderrLines: 50 });
-    const events = collectEvents(pool);
-    await pool.configure([stdioSpec('a')]);
-    await pool.callTool('a', 'flood_stderr', { lines: 2000 });
-    await waitUntil(() => events.filter((e) => e.type === 'stderr').length >= 2000, 5000, 'stderr lines');
-    assert.equal(pool.snapshot('a')!.stderrTail.length, 20);
-    const ok = await pool.callTool('a', 'echo', { text: 'still fine' });
-    assert.equal(ok.coldStart, false);
+  it('emits stderr lines as events and keeps a bounded tail (stderrLines; the snapshot shows at most 20)', async () => {
+    /** The fixture's flood line number i (1-based), as the pool keeps it. */
+    const flood = (i: number) => new RegExp(`^flood ${String(i - 1).padStart(8, '0')} `);
+    const lastLines = async (stderrLines: number): Promise<readonly string[]> => {
+      pool = makePool({ stderrLines });
+      const events = collectEvents(pool);
+      await pool.configure([stdioSpec('a')]);
+      await pool.callTool('a', 'flood_stderr', { lines: 2000 });
+      await waitUntil(() => events.filter((e) => e.type === 'stderr').length === 2000, 5000, '2000 stderr events');
+      const ok = await pool.callTool('a', 'echo', { text: 'still fine' });
+      assert.equal(ok.coldStart, false);
+      const tail = pool.snapshot('a')!.stderrTail;
+      await pool.shutdown();
+      pool.dispose();
+      return tail;
+    };
+    // a tail of 5 kept: the snapshot has the newest 5 lines, oldest first
+    const five = await lastLines(5);
+    assert.equal(five.length, 5, JSON.stringify(five));
+    five.forEach((line, i) => assert.match(line, flood(1996 + i)));
+    // 50 kept: the snapshot still shows only the newest 20
+    const twenty = await lastLines(50);
+    assert.equal(twenty.length, 20, JSON.stringify(twenty));
+    twenty.forEach((line, i) => assert.match(line, flood(1981 + i)));
   });
 
   it('caches the tool list and refreshes it on tools/list_changed', async () => {
@@ -297,7 +312,7 @@ describe('pool (real processes)', () => {
     pool = makePool();
     await pool.configure([stdioSpec('a')]);
     const first = await pool.callTool('a', 'echo', { text: 'x' });
-    await rejects(pool.callTool('a', 'sleep', { ms: 5000 }, { timeoutMs: 300 }), 'timeout', /timed out after 0 s|timed out after/);
+    await rejects(pool.callTool('a', 'sleep', { ms: 5000 }, { timeoutMs: 300 }), 'timeout', /^call to "sleep" on app "a" timed out after 0\.3 s$/);
     const again = await pool.callTool('a', 'echo', { text: 'y' });
     assert.equal(again.pid, first.pid, 'a slow-but-alive server is not restarted');
   });
@@ -317,6 +332,7 @@ describe('pool (real processes)', () => {
     const b1 = (await pool.callTool('b', 'echo', { text: 'x' })).pid;
     await pool.restart('a');
     const a2 = pool.snapshot('a')!.pid;
+    assert.ok(a2 && isAlive(a2), `restarted: running again (pid ${a2})`);
     assert.notEqual(a2, a1);
     const result = await pool.configure([stdioSpec('a'), stdioSpec('b', { CHANGED: '1' }), stdioSpec('c')]);
     assert.deepEqual(result, { added: ['c'], changed: ['b'], removed: [] });
