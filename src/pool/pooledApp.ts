@@ -282,7 +282,8 @@ export class PooledApp {
     } catch (e) {
       this.errors++;
       const err = e instanceof PoolError ? e : new PoolError('protocol', this.name, (e as Error).message);
-      this.lastError = err.message;
+      // a backoff refusal quotes lastError: recording it would nest the message in itself
+      if (err.code !== 'backoff') this.lastError = err.message;
       throw err;
     } finally {
       this.inFlight--;

@@ -19,14 +19,16 @@ function menuWhens(): { command: string; when: string }[] {
   return pkg.contributes.menus['view/item/context'];
 }
 
-/** Evaluates the `viewItem =~ /re/`, `viewItem == x` and `viewItem != x` terms of a when clause. */
+/** Evaluates a when clause of the Apps view: `view == mcpPool.apps` and `viewItem =~ /re/`, `== x`, `!= x` terms. */
 function menuApplies(when: string, viewItem: string): boolean {
   return when.split('&&').map((t) => t.trim()).every((term) => {
+    if (term === 'view == mcpPool.apps') return true;
     let m = /^viewItem =~ \/(.*)\/$/.exec(term);
     if (m) return new RegExp(m[1]).test(viewItem);
     m = /^viewItem (==|!=) (\S+)$/.exec(term);
     if (m) return (m[1] === '==') === (viewItem === m[2]);
-    return true; // view == mcpPool.apps
+    // a term this evaluator does not know must not count as true
+    throw new Error(`menuApplies: unsupported when-clause term "${term}" in "${when}"`);
   });
 }
 

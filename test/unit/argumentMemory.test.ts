@@ -73,5 +73,7 @@ describe('ArgumentMemory', () => {
     const entries = store.get<Record<string, unknown>>(ARGUMENT_MEMORY_KEY)!;
     assert.equal(Object.keys(entries).length, 200);
     assert.deepEqual(memory.get('a', 't204'), { i: 204 });
+    for (let i = 0; i < 5; i++) assert.equal(memory.get('a', `t${i}`), undefined, `t${i}, one of the 5 oldest, is forgotten`);
+    assert.deepEqual(memory.get('a', 't5'), { i: 5 });
   });
 });

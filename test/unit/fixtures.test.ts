@@ -7,8 +7,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -21,6 +20,7 @@ import {
 import { startHttpFixture, type HttpFixture } from '../fixtures/http-server';
 import { BUNDLED_MCP_REMOTE, HTTP_FIXTURE, STDIO_FIXTURE } from '../fixtures/paths';
 import { descendantsOf, isAlive, listProcesses, processesMatching, waitUntil } from '../fixtures/processTable';
+import { tempDir } from './tempDirs';
 
 const ALL_STDIO_TOOLS = [
   'add',
@@ -51,13 +51,6 @@ interface StdioConnection {
 
 /** Cleanup steps registered by the running test, run (last first) in afterEach. */
 let cleanups: (() => Promise<void> | void)[] = [];
-const tempDirs: string[] = [];
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
 
 function textOf(result: unknown, index = 0): string {
   const item = (result as CallToolResult).content[index];
@@ -120,7 +113,6 @@ describe('test fixtures', function () {
     const steps = cleanups.reverse();
     cleanups = [];
     for (const step of steps) await step();
-    for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
     await waitUntil(() => descendantsOf(process.pid).length === 0, 5_000, 'every child process to be gone').catch(
       (error: Error) => {
         const left = new Set(descendantsOf(process.pid));
@@ -251,7 +243,8 @@ describe('test fixtures', function () {
       const call = client.callTool({ name: 'sleep', arguments: { ms: 60_000 } }, undefined, { signal: abort.signal });
       await waitUntil(() => readCallLog(log).length === 2, 2_000, 'the second sleep to start');
       abort.abort();
-      await assert.rejects(call);
+      // the SDK wraps the abort reason in an McpError
+      await assert.rejects(call, { name: 'McpError', message: /AbortError: This operation was aborted/ });
       await waitUntil(() => readCallLog(log).some((e) => e.cancelled === true), 2_000, 'the cancellation to be logged');
       assert.deepEqual(readCallLog(log)[2], { tool: 'sleep', args: { ms: 60_000 }, cancelled: true, pid });
     });

@@ -1,25 +1,22 @@
 // Shared helpers for pool tests: a pool wired to the real bundled mcp-remote, fixture specs,
 // and a guard that checks the OS process table for leftovers.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { bundledLauncher, Pool, PoolSettings, StdioAppSpec, RemoteAppSpec, PoolEvent } from '../../src/pool';
 import { BUNDLED_MCP_REMOTE, REAPER_SCRIPT, STDIO_FIXTURE } from '../fixtures/paths';
 import { processesMatching, waitUntil } from '../fixtures/processTable';
+import { tempDir } from './tempDirs';
 
 /** Unique marker put on every fixture command line of one test run, to find its processes. */
 export const RUN_MARK = `--mark=pooltest-${randomUUID().slice(0, 8)}`;
-
-/** A throw-away HOME for mcp-remote (its token cache), so tests never touch the real one. */
-export const TEST_HOME = mkdtempSync(join(tmpdir(), 'mcp-pool-home-'));
 
 export function stdioSpec(name: string, env: Record<string, string> = {}, extra: Partial<StdioAppSpec> = {}): StdioAppSpec {
   return { kind: 'stdio', name, command: process.execPath, args: [STDIO_FIXTURE, RUN_MARK, `--name=${name}`], env, ...extra };
 }
 
+/** A remote app; unless `extra.env` says otherwise, mcp-remote gets a throw-away HOME (its token cache) for this test. */
 export function remoteSpec(name: string, url: string, extra: Partial<RemoteAppSpec> = {}): RemoteAppSpec {
-  return { kind: 'remote', name, url, args: [], headers: {}, env: { HOME: TEST_HOME }, ...extra };
+  const { env = { HOME: tempDir('home-') }, ...rest } = extra;
+  return { kind: 'remote', name, url, args: [], headers: {}, env, ...rest };
 }
 
 export function makePool(settings: Partial<PoolSettings> = {}): Pool {

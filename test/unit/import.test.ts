@@ -156,9 +156,9 @@ describe('import: parseMcpRemoteCommand', () => {
     });
   });
 
-  it('reports a missing URL as undefined', () => {
-    assert.equal(parseMcpRemoteCommand('npx', ['-y', 'mcp-remote'])?.url, undefined);
-    assert.equal(parseMcpRemoteCommand('npx', ['-y', 'mcp-remote', '--debug'])?.url, undefined);
+  it('reports a missing URL as undefined (still recognised as mcp-remote)', () => {
+    assert.deepEqual(parseMcpRemoteCommand('npx', ['-y', 'mcp-remote']), { launcher: 'npx', url: undefined, args: [], headers: {}, allowHttp: false, warnings: [] });
+    assert.deepEqual(parseMcpRemoteCommand('npx', ['-y', 'mcp-remote', '--debug']), { launcher: 'npx', url: undefined, args: ['--debug'], headers: {}, allowHttp: false, warnings: [] });
   });
 });
 

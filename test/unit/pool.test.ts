@@ -1,12 +1,12 @@
 // The pool against real child processes (the SDK-built stdio fixture server).
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool, PoolError } from '../../src/pool';
 import { STDIO_FIXTURE } from '../fixtures/paths';
 import { isAlive, waitUntil } from '../fixtures/processTable';
 import { collectEvents, expectNoProcesses, makePool, ourProcesses, RUN_MARK, stdioSpec, textOf } from './helpers';
+import { tempDir } from './tempDirs';
 
 function pidOf(structured: Readonly<Record<string, unknown>> | undefined): number {
   return Number(structured?.pid);
@@ -170,7 +170,7 @@ describe('pool (real processes)', () => {
     pool = makePool({ startTimeoutMs: 800 });
     await pool.configure([stdioSpec('hang', { FIXTURE_HANG_INIT: '1' })]);
     const err = await rejects(pool.callTool('hang', 'echo', { text: 'x' }), 'start-failed', /did not complete the MCP handshake within 0\.8 s/);
-    assert.ok(err.stderrTail.length >= 0);
+    assert.deepEqual(err.stderrTail, ['fixture-stdio: hanging, initialize will never be answered'], 'the error carries what the server said');
     assert.equal(ourProcesses().length, 0, 'the hung process was killed');
     assert.equal(pool.snapshot('hang')!.status, 'stopped');
   });
@@ -178,12 +178,13 @@ describe('pool (real processes)', () => {
   it('kill during a start ends it at once (not after the start timeout) and is not counted as a failure', async () => {
     pool = makePool({ startTimeoutMs: 20_000 });
     await pool.configure([stdioSpec('slow', { FIXTURE_HANG_INIT: '1' })]);
-    const call = pool.callTool('slow', 'echo', { text: 'x' });
+    // checked from the start: the call fails while stop() is still running
+    const call = rejects(pool.callTool('slow', 'echo', { text: 'x' }), 'stopped', /^app "slow" was stopped while starting$/);
     await waitUntil(() => pool.snapshot('slow')!.status === 'starting' && ourProcesses().length === 1, 5000, 'starting');
     const t0 = Date.now();
     await pool.stop('slow');
     assert.ok(Date.now() - t0 < 5000, `stop took ${Date.now() - t0} ms`);
-    await rejects(call, 'stopped', /stopped while starting/);
+    await call;
     assert.equal(ourProcesses().length, 0);
     const snap = pool.snapshot('slow')!;
     assert.equal(snap.status, 'stopped');
@@ -251,15 +252,30 @@ describe('pool (real processes)', () => {
     assert.deepEqual(events.find((e) => e.type === 'authRequired'), { type: 'authRequired', app: 'auth', url });
   });
 
-  it('emits stderr lines as events and keeps a bounded tail', async () => {
-    pool = makePool({ stderrLines: 50 });
-    const events = collectEvents(pool);
-    await pool.configure([stdioSpec('a')]);
-    await pool.callTool('a', 'flood_stderr', { lines: 2000 });
-    await waitUntil(() => events.filter((e) => e.type === 'stderr').length >= 2000, 5000, 'stderr lines');
-    assert.equal(pool.snapshot('a')!.stderrTail.length, 20);
-    const ok = await pool.callTool('a', 'echo', { text: 'still fine' });
-    assert.equal(ok.coldStart, false);
+  it('emits stderr lines as events and keeps a bounded tail (stderrLines; the snapshot shows at most 20)', async () => {
+    /** The fixture's flood line number i (1-based), as the pool keeps it. */
+    const flood = (i: number) => new RegExp(`^flood ${String(i - 1).padStart(8, '0')} `);
+    const lastLines = async (stderrLines: number): Promise<readonly string[]> => {
+      pool = makePool({ stderrLines });
+      const events = collectEvents(pool);
+      await pool.configure([stdioSpec('a')]);
+      await pool.callTool('a', 'flood_stderr', { lines: 2000 });
+      await waitUntil(() => events.filter((e) => e.type === 'stderr').length === 2000, 5000, '2000 stderr events');
+      const ok = await pool.callTool('a', 'echo', { text: 'still fine' });
+      assert.equal(ok.coldStart, false);
+      const tail = pool.snapshot('a')!.stderrTail;
+      await pool.shutdown();
+      pool.dispose();
+      return tail;
+    };
+    // a tail of 5 kept: the snapshot has the newest 5 lines, oldest first
+    const five = await lastLines(5);
+    assert.equal(five.length, 5, JSON.stringify(five));
+    five.forEach((line, i) => assert.match(line, flood(1996 + i)));
+    // 50 kept: the snapshot still shows only the newest 20
+    const twenty = await lastLines(50);
+    assert.equal(twenty.length, 20, JSON.stringify(twenty));
+    twenty.forEach((line, i) => assert.match(line, flood(1981 + i)));
   });
 
   it('caches the tool list and refreshes it on tools/list_changed', async () => {
@@ -278,7 +294,7 @@ describe('pool (real processes)', () => {
 
   it('passes progress to the caller and cancels through AbortSignal (server sees notifications/cancelled)', async () => {
     pool = makePool();
-    const log = join(mkdtempSync(join(tmpdir(), 'pool-log-')), 'calls.jsonl');
+    const log = join(tempDir('pool-log-'), 'calls.jsonl');
     await pool.configure([stdioSpec('a', { FIXTURE_CALL_LOG: log })]);
     const progress: string[] = [];
     await pool.callTool('a', 'progress', { steps: 3, delayMs: 10 }, { onProgress: (p) => progress.push(p.message ?? '') });
@@ -296,7 +312,7 @@ describe('pool (real processes)', () => {
     pool = makePool();
     await pool.configure([stdioSpec('a')]);
     const first = await pool.callTool('a', 'echo', { text: 'x' });
-    await rejects(pool.callTool('a', 'sleep', { ms: 5000 }, { timeoutMs: 300 }), 'timeout', /timed out after 0 s|timed out after/);
+    await rejects(pool.callTool('a', 'sleep', { ms: 5000 }, { timeoutMs: 300 }), 'timeout', /^call to "sleep" on app "a" timed out after 0\.3 s$/);
     const again = await pool.callTool('a', 'echo', { text: 'y' });
     assert.equal(again.pid, first.pid, 'a slow-but-alive server is not restarted');
   });
@@ -316,6 +332,7 @@ describe('pool (real processes)', () => {
     const b1 = (await pool.callTool('b', 'echo', { text: 'x' })).pid;
     await pool.restart('a');
     const a2 = pool.snapshot('a')!.pid;
+    assert.ok(a2 && isAlive(a2), `restarted: running again (pid ${a2})`);
     assert.notEqual(a2, a1);
     const result = await pool.configure([stdioSpec('a'), stdioSpec('b', { CHANGED: '1' }), stdioSpec('c')]);
     assert.deepEqual(result, { added: ['c'], changed: ['b'], removed: [] });
@@ -340,12 +357,13 @@ describe('pool (real processes)', () => {
   });
 
   it('shutdown during a start discards the new process and refuses new work', async () => {
-    pool = makePool();
-    await pool.configure([stdioSpec('a')]);
-    const call = pool.callTool('a', 'echo', { text: 'x' });
-    await new Promise((r) => setTimeout(r, 20));
+    pool = makePool({ startTimeoutMs: 20_000 });
+    await pool.configure([stdioSpec('a', { FIXTURE_HANG_INIT: '1' })]);
+    // checked from the start: the call fails while shutdown() is still running
+    const call = rejects(pool.callTool('a', 'echo', { text: 'x' }), 'stopped', /^app "a" was stopped while starting$/);
+    await waitUntil(() => pool.snapshot('a')!.status === 'starting' && ourProcesses().length === 1, 5000, 'the server spawned, handshake pending');
     await pool.shutdown();
-    await assert.rejects(call);
+    await call;
     assert.equal(ourProcesses().length, 0);
     await assert.rejects(pool.callTool('a', 'echo', {}), /shutting down/);
   });

@@ -27,15 +27,18 @@ describe('watchdog (host crash)', function () {
 
   it('a SIGKILLed pool host leaves no server or grandchild behind', async () => {
     const host = await startHost();
+    const reaper = host.reaper;
+    assert.ok(reaper && isAlive(reaper), `the host runs a watchdog (pid ${reaper})`);
     host.kill();
     const t0 = Date.now();
     await waitUntil(() => host.pids.every((p) => !isAlive(p)), 5000, `servers gone (alive: ${host.pids.filter(isAlive)})`);
     console.log(`      [measure] all ${host.pids.length} processes gone ${Date.now() - t0} ms after the host was SIGKILLed`);
-    await waitUntil(() => !isAlive(host.reaper!), 3000, 'watchdog exited');
+    await waitUntil(() => !isAlive(reaper), 3000, 'watchdog exited');
   });
 
   it('control: without the watchdog the same crash leaves processes behind', async () => {
     const host = await startHost({ POOL_HOST_NO_REAPER: '1' });
+    assert.equal(host.reaper, undefined, 'no watchdog in the control');
     host.kill();
     await new Promise((r) => setTimeout(r, 1500));
     const left = host.pids.filter(isAlive);

@@ -57,7 +57,7 @@ describe('remote apps through the bundled mcp-remote', function () {
     await assert.rejects(pool.callTool('broken', 'echo', { text: 'x' }), (e: PoolError) => {
       assert.equal(e.code, 'start-failed');
       assert.match(e.message, /exited during start \(exit code 1\)/);
-      assert.ok(e.stderrTail.some((l) => /500|Error POSTing/.test(l)), e.stderrTail.join('\n'));
+      assert.ok(e.stderrTail.some((l) => /Error POSTing to endpoint: .*Internal Server Error/.test(l)), e.stderrTail.join('\n'));
       return true;
     });
   });

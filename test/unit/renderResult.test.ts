@@ -1,13 +1,13 @@
 // Rendering tool outcomes for the output channel, and the media store that keeps images/audio.
 // The last block renders a real result (the stdio fixture's `image` tool) into real files.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CallOutcome, ContentItem } from '../../src/pool';
 import { formatDuration, MAX_CHANNEL_CHARS, outcomeHeader, prettyJson, renderResult } from '../../src/invoke/renderResult';
 import { extensionFor, MediaStore } from '../../src/invoke/mediaStore';
 import { expectNoProcesses, makePool, stdioSpec } from './helpers';
+import { tempDir } from './tempDirs';
 
 function outcome(content: ContentItem[], extra: Partial<CallOutcome['result']> = {}, meta: Partial<Omit<CallOutcome, 'result'>> = {}): CallOutcome {
   return { result: { content, isError: false, ...extra }, durationMs: 42, coldStart: false, pid: 1234, ...meta };
@@ -112,9 +112,8 @@ describe('renderResult', () => {
 describe('MediaStore', () => {
   let dir: string;
   beforeEach(() => {
-    dir = join(mkdtempSync(join(tmpdir(), 'mcp-media-')), 'images');
+    dir = join(tempDir('media-'), 'images');
   });
-  afterEach(() => rmSync(join(dir, '..'), { recursive: true, force: true }));
 
   it('writes unique files named after app and tool, with an extension from the MIME type', () => {
     const store = new MediaStore(dir);
@@ -154,7 +153,7 @@ describe('MediaStore', () => {
 describe('renderResult: a real image result (stdio fixture)', () => {
   it('saves the PNG the server sent and names it, plus the resource link', async () => {
     const pool = makePool();
-    const dir = mkdtempSync(join(tmpdir(), 'mcp-media-real-'));
+    const dir = tempDir('media-real-');
     try {
       await pool.configure([stdioSpec('render')]);
       const result = await pool.callTool('render', 'image', {});
@@ -167,7 +166,6 @@ describe('renderResult: a real image result (stdio fixture)', () => {
     } finally {
       await pool.shutdown();
       pool.dispose();
-      rmSync(dir, { recursive: true, force: true });
       await expectNoProcesses();
     }
   });

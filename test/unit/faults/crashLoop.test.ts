@@ -61,12 +61,15 @@ describe('faults: crash loop', function () {
     assert.equal(ran, spawns, 'one process per start');
     assert.equal(snap.status, 'crashed');
     assert.equal(snap.consecutiveFailures, spawns);
-    assert.match(snap.lastError ?? '', /held back|exit code 3/);
+    assert.equal(snap.lastError, 'app "loop" could not start: server exited during start (exit code 3)');
     assert.equal(snap.exit?.code, 3);
     assert.ok(snap.backoffUntil && snap.backoffUntil > Date.now(), 'backoffUntil is in the snapshot');
     assert.ok(events.filter((e) => e.type === 'startFailed').length === spawns);
-    const backoffErr = await expectCode(pool.callTool('loop', 'echo', { text: 'x' }), 'backoff', /failed \d+ times in a row; the next start is held back for \d+ s \(crash-loop guard\)\. Last error: .*exit code 3.*Restart the app to try now\./);
-    assert.match(backoffErr.message, /fixture-stdio: exiting at start with code 3|exit code 3/);
+    await expectCode(
+      pool.callTool('loop', 'echo', { text: 'x' }),
+      'backoff',
+      /^app "loop" failed \d+ times in a row; the next start is held back for \d+ s \(crash-loop guard\)\. Last error: app "loop" could not start: server exited during start \(exit code 3\)\. Restart the app to try now\.$/,
+    );
     figures.backoff_left_s = Math.round((snap.backoffUntil! - Date.now()) / 100) / 10;
 
     // while held back and idle, the pool does nothing: no spawn, no CPU

@@ -2,14 +2,16 @@
 // memory with a forced GC, a fake browser that records launches, the HTTP fixture as a child process.
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { Pool, PoolError, PoolErrorCode, PoolEvent } from '../../../src/pool';
 import { HTTP_FIXTURE } from '../../fixtures/paths';
 import { descendantsOf, isAlive, waitUntil } from '../../fixtures/processTable';
+import { tempDir } from '../tempDirs';
+
+export { tempDir };
 
 /** Deterministic PRNG (mulberry32): the same seed gives the same sequence of operations. */
 export function prng(seed: number): { next(): number; int(lo: number, hi: number): number; pick<T>(xs: readonly T[]): T } {
@@ -29,20 +31,6 @@ export function prng(seed: number): { next(): number; int(lo: number, hi: number
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-const tempDirs: string[] = [];
-
-/** A fresh directory under the system temp dir, removed when the test process exits. */
-export function tempDir(prefix: string): string {
-  if (tempDirs.length === 0) {
-    process.once('exit', () => {
-      for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
-    });
-  }
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
 
 /** The PoolError a promise rejects with; fails the test if it resolves or throws something else. */
 export async function poolError(p: Promise<unknown>): Promise<PoolError> {

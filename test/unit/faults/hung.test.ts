@@ -54,7 +54,7 @@ describe('faults: hung servers', function () {
     const timedOutAfter = Date.now() - start;
     const stopped = await waitUntil(() => events.find((e): e is Extract<PoolEvent, { type: 'stopped' }> => e.type === 'stopped' && e.reason === 'hung'), 10_000, 'stopped(hung)');
     const killedAfter = Date.now() - start;
-    assert.ok(stopped);
+    assert.equal(stopped.app, 'frozen');
     await expectGone([server, grandchild], 2000);
     const snap = pool.snapshot('frozen')!;
     assert.equal(snap.status, 'crashed');

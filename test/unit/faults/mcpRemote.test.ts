@@ -112,7 +112,7 @@ describe('faults: remote apps through mcp-remote', function () {
     const err = await expectCode(pool.callTool('denied', 'echo', { text: 'x' }), 'start-failed', /server exited during start \(exit code 1\)/);
     figures.http401_fail_ms = Date.now() - s;
     figures.http401_says = JSON.stringify(err.stderrTail.find((l) => /401/.test(l))?.replace(/^\[\d+\]\s*/, '').slice(0, 80));
-    assert.ok(err.stderrTail.some((l) => /HTTP 401|401/.test(l)), err.details);
+    assert.ok(err.stderrTail.some((l) => /Dynamic Client Registration rejected \(HTTP 401\)/.test(l)), err.details);
     assert.equal(pool.snapshot('denied')!.starts, 1, 'one start attempt for one request');
     assert.deepEqual(serverProcesses(pool), []);
     await expectCode(pool.callTool('denied', 'echo', { text: 'x' }), 'start-failed');
@@ -131,9 +131,9 @@ describe('faults: remote apps through mcp-remote', function () {
     pool = makePool();
     await pool.configure([isolated('nf', s404.url).spec, isolated('ise', s500.url).spec]);
     const e404 = await expectCode(pool.callTool('nf', 'echo', { text: 'x' }), 'start-failed', /exited during start/);
-    assert.ok(e404.stderrTail.some((l) => /404/.test(l)), e404.details);
+    assert.ok(e404.stderrTail.some((l) => /Non-200 status code \(404\)/.test(l)), e404.details);
     const e500 = await expectCode(pool.callTool('ise', 'echo', { text: 'x' }), 'start-failed', /exited during start/);
-    assert.ok(e500.stderrTail.some((l) => /500/.test(l)), e500.details);
+    assert.ok(e500.stderrTail.some((l) => /Error POSTing to endpoint: .*Internal Server Error/.test(l)), e500.details);
     assert.deepEqual(serverProcesses(pool), []);
     figures.http404_and_500 = 'start-failed';
   });
