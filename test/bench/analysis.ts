@@ -1,7 +1,7 @@
 // From raw samples to the rows of the table and the ratios (medians of interleaved pairs).
 import type { OneShotTiming } from './oneShot';
 import type { Ratio, RawResults, Row } from './results';
-import { bootstrapMedianCi, median, pairedRatio, pairwiseDiffs, summarize, Summary } from './stats';
+import { bootstrapMedianCi, median, pairedRatio, pairwiseDiffs, summarize, type Summary } from './stats';
 import { VARIANT_LABELS } from './variants';
 import type { WarmVariant } from './warmCalls';
 

@@ -16,10 +16,10 @@ import { parseArgs } from './args';
 import { renderChart } from './chart';
 import { parallelOnOneApp, roundRobinOverApps } from './concurrency';
 import { autogroupEnabled, inOwnSession, silenceStateEvents } from './diagnostics';
-import { HeldClient, openHeldClient } from './heldClient';
-import { HttpServer, startHttpServer } from './httpServer';
-import { interleave, Step } from './interleave';
-import { bundledOneShotLauncher, npxLauncher, OneShotTiming, runOneShot } from './oneShot';
+import { type HeldClient, openHeldClient } from './heldClient';
+import { type HttpServer, startHttpServer } from './httpServer';
+import { interleave, type Step } from './interleave';
+import { bundledOneShotLauncher, npxLauncher, type OneShotTiming, runOneShot } from './oneShot';
 import { profileOverhead } from './overhead';
 import { makeBenchPool, remoteApp } from './pooled';
 import { measurePrewarm } from './prewarm';
@@ -27,7 +27,7 @@ import { renderMarkdown, renderText } from './report';
 import type { BenchResults, RawResults, Resources, RunMeta } from './results';
 import { measureStdioFloor, STDIO_APP } from './stdioFloor';
 import { checkTargets } from './targets';
-import { heldStep, oneShotStep, pooledStep, VariantId } from './variants';
+import { heldStep, oneShotStep, pooledStep, type VariantId } from './variants';
 import { measureWarmCalls } from './warmCalls';
 
 const WATCHDOG_MS = 20 * 60_000;
@@ -164,7 +164,7 @@ async function main(): Promise<number> {
 
     // ---- prewarm ----------------------------------------------------------------------------
     progress(`prewarm: ${opts.prewarmReps} repetitions with and without`);
-    const prewarm = await measurePrewarm(server.marked, runId, home, opts.prewarmReps);
+    const prewarm = await measurePrewarm((marker) => server.marked(marker), runId, home, opts.prewarmReps);
     errors.push(...prewarm.errors);
     if (!prewarm.coldFlagsOk) errors.push('prewarm: a first call reported the wrong cold/warm flag');
 

@@ -96,7 +96,7 @@ export async function runOneShot(launcher: OneShotLauncher, url: string, marker:
     if (!closed) await client.close().catch(() => undefined);
     await reapLeftovers(marker);
     const tail = stderr.join('').trim().split('\n').slice(-5).join('\n  ');
-    throw new Error(`one-shot ${launcher.command} failed: ${(e as Error).message}${tail ? `\n  stderr: ${tail}` : ''}`);
+    throw new Error(`one-shot ${launcher.command} failed: ${(e as Error).message}${tail ? `\n  stderr: ${tail}` : ''}`, { cause: e });
   }
 }
 

@@ -4,7 +4,7 @@
 // A pooled "command" is one `pool.callTool(app, 'echo', {text})`. The pool lists tools once per
 // process and serves tools/list from that cache afterwards, so a command that lists and calls
 // costs the same call plus a cache hit (measured separately in the overhead profile).
-import { bundledLauncher, Pool, PoolSettings, RemoteAppSpec, StdioAppSpec } from '../../src/pool';
+import { bundledLauncher, Pool, type PoolSettings, type RemoteAppSpec, type StdioAppSpec } from '../../src/pool';
 import { BUNDLED_MCP_REMOTE, STDIO_FIXTURE } from '../fixtures/paths';
 import { msSince } from './stats';
 

@@ -3,9 +3,9 @@
 import type { Pool } from '../../src/pool';
 import { STDIO_FIXTURE } from '../fixtures/paths';
 import { inOwnSession, silenceStateEvents } from './diagnostics';
-import { HeldClient, openHeldClient } from './heldClient';
+import { type HeldClient, openHeldClient } from './heldClient';
 import { stdioApp } from './pooled';
-import { measureWarmCalls, WarmResult } from './warmCalls';
+import { measureWarmCalls, type WarmResult } from './warmCalls';
 
 export const STDIO_APP = 'stdio';
 

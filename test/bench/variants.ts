@@ -4,7 +4,7 @@ import type { Pool } from '../../src/pool';
 import type { HeldClient } from './heldClient';
 import type { HttpServer } from './httpServer';
 import type { Step } from './interleave';
-import { OneShotLauncher, OneShotTiming, runOneShot } from './oneShot';
+import { type OneShotLauncher, type OneShotTiming, runOneShot } from './oneShot';
 import { pooledEcho } from './pooled';
 
 export type VariantId = 'npx' | 'npxOffline' | 'bundled' | 'pooled' | 'held';

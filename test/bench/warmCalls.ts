@@ -39,5 +39,5 @@ export async function measureWarmCalls(setup: WarmSetup, rounds: number, scale =
     rounds,
     calls.map(([id, call]) => ({ id, run: async (i: number) => (await call(`${id}-${i}`)) * scale })),
   );
-  return { samples: samples as Partial<Record<WarmVariant, number[]>>, errors };
+  return { samples: samples, errors };
 }

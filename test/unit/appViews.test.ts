@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import type { AppSnapshot, ToolInfo } from '../../src/pool';
 import { contextValueOf, holdsProcess, isAlive, stateIcon } from '../../src/views/appState';
 import { appTooltipMarkdown, codeBlock, escapeMarkdown, notRunTooltipMarkdown } from '../../src/views/appTooltip';
-import { ToolCache, ToolSource } from '../../src/views/toolCache';
-import { appNameOf, nodeId, toolNameOf, ToolNode } from '../../src/views/treeNodes';
+import { ToolCache, type ToolSource } from '../../src/views/toolCache';
+import { appNameOf, nodeId, toolNameOf, type ToolNode } from '../../src/views/treeNodes';
 import { snapshot } from './appSnapshot';
 
 const NOW = 1_700_000_000_000;

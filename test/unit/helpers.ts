@@ -1,7 +1,7 @@
 // Shared helpers for pool tests: a pool wired to the real bundled mcp-remote, fixture specs,
 // and a guard that checks the OS process table for leftovers.
 import { randomUUID } from 'node:crypto';
-import { bundledLauncher, Pool, PoolSettings, StdioAppSpec, RemoteAppSpec, PoolEvent } from '../../src/pool';
+import { bundledLauncher, Pool, type PoolSettings, type StdioAppSpec, type RemoteAppSpec, type PoolEvent } from '../../src/pool';
 import { BUNDLED_MCP_REMOTE, REAPER_SCRIPT, STDIO_FIXTURE } from '../fixtures/paths';
 import { processesMatching, waitUntil } from '../fixtures/processTable';
 import { tempDir } from './tempDirs';

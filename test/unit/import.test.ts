@@ -6,10 +6,10 @@ import * as path from 'node:path';
 import {
   applyImport,
   findImportSources,
-  ImportCandidate,
-  ImportFormat,
-  ImportScope,
-  ImportSource,
+  type ImportCandidate,
+  type ImportFormat,
+  type ImportScope,
+  type ImportSource,
   parseMcpRemoteCommand,
   readImportCandidates,
 } from '../../src/import';

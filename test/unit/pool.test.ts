@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Pool, PoolError } from '../../src/pool';
+import { type Pool, PoolError } from '../../src/pool';
 import { STDIO_FIXTURE } from '../fixtures/paths';
 import { isAlive, waitUntil } from '../fixtures/processTable';
 import { collectEvents, expectNoProcesses, makePool, ourProcesses, RUN_MARK, stdioSpec, textOf } from './helpers';
@@ -16,7 +16,7 @@ async function rejects(p: Promise<unknown>, code: string, message?: RegExp): Pro
   try {
     await p;
   } catch (e) {
-    assert.ok(e instanceof PoolError, `expected PoolError, got ${e}`);
+    assert.ok(e instanceof PoolError, `expected PoolError, got ${String(e)}`);
     assert.equal(e.code, code, e.message);
     if (message) assert.match(e.message, message);
     return e;
@@ -340,7 +340,7 @@ describe('pool (real processes)', () => {
     assert.equal(isAlive(b1!), false, 'changed app was stopped');
     const removed = await pool.configure([stdioSpec('b', { CHANGED: '1' })]);
     assert.deepEqual(removed.removed.sort(), ['a', 'c']);
-    assert.equal(isAlive(a2!), false);
+    assert.equal(isAlive(a2), false);
     await rejects(pool.callTool('a', 'echo', { text: 'x' }), 'unknown-app', /no app named "a" is configured \(configured: b\)/);
   });
 

@@ -31,7 +31,7 @@ describe('watchdog (host crash)', function () {
     assert.ok(reaper && isAlive(reaper), `the host runs a watchdog (pid ${reaper})`);
     host.kill();
     const t0 = Date.now();
-    await waitUntil(() => host.pids.every((p) => !isAlive(p)), 5000, `servers gone (alive: ${host.pids.filter(isAlive)})`);
+    await waitUntil(() => host.pids.every((p) => !isAlive(p)), 5000, `servers gone (alive: ${host.pids.filter(isAlive).join(', ')})`);
     console.log(`      [measure] all ${host.pids.length} processes gone ${Date.now() - t0} ms after the host was SIGKILLed`);
     await waitUntil(() => !isAlive(reaper), 3000, 'watchdog exited');
   });

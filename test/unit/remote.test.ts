@@ -1,7 +1,7 @@
 // Remote apps: the pool runs the real bundled mcp-remote against a real Streamable HTTP server on 127.0.0.1.
 import * as assert from 'node:assert/strict';
-import { Pool, PoolError } from '../../src/pool';
-import { HttpFixture, startHttpFixture } from '../fixtures/http-server';
+import type { Pool, PoolError } from '../../src/pool';
+import { type HttpFixture, startHttpFixture } from '../fixtures/http-server';
 import { processesMatching, waitUntil } from '../fixtures/processTable';
 import { collectEvents, makePool, remoteSpec, textOf } from './helpers';
 

@@ -56,7 +56,7 @@ it('never handles a rejection', () => { void Promise.reject(new Error('never han
   });
 
   it('passes a clean run, and clears the temp dirs of runs that were killed', () => {
-    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
     const stale = join(tmpdir(), `mcp-pool-test-run-${dead}-AbCdEf`);
     mkdirSync(join(stale, 'left-by-a-killed-run'), { recursive: true });
     const r = runMocha(`

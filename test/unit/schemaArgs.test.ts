@@ -2,7 +2,7 @@
 // (ajv underneath, human messages on top). The last block uses the real schemas of the stdio
 // fixture server (zod → JSON Schema via the MCP SDK) and checks our verdict against the server's.
 import * as assert from 'node:assert/strict';
-import { Pool } from '../../src/pool';
+import type { Pool } from '../../src/pool';
 import { argumentSkeleton, describeField, formatFieldValue, parseFieldInput, parseJson, pointerLabel, schemaFields, validateArguments, type ArgField } from '../../src/invoke/schemaArgs';
 import { expectNoProcesses, makePool, stdioSpec } from './helpers';
 

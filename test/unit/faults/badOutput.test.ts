@@ -2,7 +2,7 @@
 // result, a server that closes stdout but keeps running, bytes on stderr that are not UTF-8.
 // Each must end in a clear error or a success; the host stays up and nothing leaks.
 import * as assert from 'node:assert/strict';
-import { Pool } from '../../../src/pool';
+import type { Pool } from '../../../src/pool';
 import { isAlive, waitUntil } from '../../fixtures/processTable';
 import { collectEvents, makePool, stdioSpec, textOf } from '../helpers';
 import { expectCode, poolSuiteHooks } from './faultKit';

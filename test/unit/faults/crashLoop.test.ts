@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Pool, PoolError } from '../../../src/pool';
+import { type Pool, PoolError } from '../../../src/pool';
 import { collectEvents, makePool, stdioSpec } from '../helpers';
 import { ErrorTally, expectCode, sleep, tempDir, poolSuiteHooks } from './faultKit';
 
@@ -70,7 +70,7 @@ describe('faults: crash loop', function () {
       'backoff',
       /^app "loop" failed \d+ times in a row; the next start is held back for \d+ s \(crash-loop guard\)\. Last error: app "loop" could not start: server exited during start \(exit code 3\)\. Restart the app to try now\.$/,
     );
-    figures.backoff_left_s = Math.round((snap.backoffUntil! - Date.now()) / 100) / 10;
+    figures.backoff_left_s = Math.round((snap.backoffUntil - Date.now()) / 100) / 10;
 
     // while held back and idle, the pool does nothing: no spawn, no CPU
     const starts = snap.starts;

@@ -3,7 +3,7 @@
 // fresh process, and no call may ever run twice (the fixture logs every call it receives).
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { Pool, PoolError } from '../../../src/pool';
+import { type Pool, PoolError } from '../../../src/pool';
 import { isAlive, waitUntil } from '../../fixtures/processTable';
 import { makePool, stdioSpec } from '../helpers';
 import { ErrorTally, expectCode, expectNoDescendants, printFigures, readCallLog, serverProcesses, tempDir } from './faultKit';

@@ -6,7 +6,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { Pool, PoolError, PoolErrorCode, PoolEvent } from '../../../src/pool';
+import { type Pool, PoolError, type PoolErrorCode, type PoolEvent } from '../../../src/pool';
 import { HTTP_FIXTURE } from '../../fixtures/paths';
 import { descendantsOf, isAlive, waitUntil } from '../../fixtures/processTable';
 import { tempDir } from '../tempDirs';

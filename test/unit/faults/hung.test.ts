@@ -1,7 +1,7 @@
 // Fault: hung servers. One never answers `initialize` (start timeout), one freezes its event loop
 // in the middle of a call and ignores SIGTERM (call timeout → ping → the tree is killed).
 import * as assert from 'node:assert/strict';
-import { Pool, PoolEvent } from '../../../src/pool';
+import type { Pool, PoolEvent } from '../../../src/pool';
 import { STDIO_FIXTURE } from '../../fixtures/paths';
 import { isAlive, waitUntil } from '../../fixtures/processTable';
 import { collectEvents, makePool, RUN_MARK, stdioSpec, textOf } from '../helpers';

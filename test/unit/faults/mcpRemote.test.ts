@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { Pool, PoolEvent, RemoteAppSpec } from '../../../src/pool';
+import type { Pool, PoolEvent, RemoteAppSpec } from '../../../src/pool';
 import { startHttpFixture, type HttpFixture, type HttpFixtureMode } from '../../fixtures/http-server';
 import { collectEvents, makePool, remoteSpec, textOf } from '../helpers';
 import { closedPort, expectCode, expectNoDescendants, fakeBrowser, ourDescendants, printFigures, serverProcesses, sleep, tempDir } from './faultKit';

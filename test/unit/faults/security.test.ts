@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, realpathSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commandLauncher, Pool, PoolError, RemoteAppSpec, StdioAppSpec } from '../../../src/pool';
+import { commandLauncher, Pool, type PoolError, type RemoteAppSpec, type StdioAppSpec } from '../../../src/pool';
 import { startHttpFixture, type HttpFixture } from '../../fixtures/http-server';
 import { STDIO_FIXTURE } from '../../fixtures/paths';
 import { collectEvents, makePool, remoteSpec, RUN_MARK, stdioSpec, textOf } from '../helpers';

@@ -2,7 +2,7 @@
 // (some servers ignore SIGTERM and have children of their own, one app still starting):
 // every call fails cleanly, every process is gone when shutdown resolves, within the stop grace.
 import * as assert from 'node:assert/strict';
-import { Pool, PoolError } from '../../../src/pool';
+import type { Pool, PoolError } from '../../../src/pool';
 import { isAlive, waitUntil } from '../../fixtures/processTable';
 import { makePool, stdioSpec, textOf } from '../helpers';
 import { ErrorTally, expectCode, expectNoDescendants, ourDescendants, printFigures, serverProcesses } from './faultKit';

@@ -6,7 +6,7 @@
 // Every error must be of a kind the operation can legitimately meet; nothing may be left running;
 // the heap must not grow. Reproduce a run with SOAK_SEED=<seed> (the seed is in the figures).
 import * as assert from 'node:assert/strict';
-import { AppSpec, Pool, PoolError, PoolErrorCode } from '../../../src/pool';
+import { type AppSpec, type Pool, PoolError, type PoolErrorCode } from '../../../src/pool';
 import { listProcesses } from '../../fixtures/processTable';
 import { makePool, remoteSpec, stdioSpec } from '../helpers';
 import { ErrorTally, expectNoDescendants, mb, measureMemory, printFigures, prng, serverProcesses, sleep, startHttpChild, tempDir, type HttpChild } from './faultKit';
@@ -179,7 +179,7 @@ describe('faults: soak', function () {
         case 'call': {
           const app = pickApp();
           const [tool, args] = app.startsWith('r') ? remoteTool() : rnd.next() < 0.5 ? ['echo', { text: 'x' }] : ['add', { a: 2, b: 3 }];
-          return call(op, app, tool as string, args as Record<string, unknown>);
+          return call(op, app, tool, args);
         }
         case 'burst': {
           const n = rnd.int(2, 6);
