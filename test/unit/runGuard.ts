@@ -21,7 +21,13 @@ for (const name of readdirSync(systemTmp)) {
 
 const runTmp = mkdtempSync(join(systemTmp, `${RUN_PREFIX}${process.pid}-`));
 process.env.TMPDIR = runTmp;
-process.on('exit', () => rmSync(runTmp, { recursive: true, force: true }));
+process.on('exit', () => {
+  try {
+    rmSync(runTmp, { recursive: true, force: true, maxRetries: 3 });
+  } catch (e) {
+    console.error(`runGuard: could not remove ${runTmp}: ${String(e)}`);
+  }
+});
 
 /** Rejections that were unhandled at the end of a tick, by promise; `lateIn`: handled later, in that test. */
 const rejections = new Map<Promise<unknown>, { reason: unknown; test: string; lateIn?: string }>();
@@ -51,7 +57,7 @@ function describeReason(reason: unknown): string {
 }
 
 /** What the run left behind, one paragraph per finding; empty when the run was clean. */
-export function findings(): string[] {
+function findings(): string[] {
   const out: string[] = [];
   const left = readdirSync(runTmp).sort();
   if (left.length) out.push(`${left.length} entr${left.length === 1 ? 'y' : 'ies'} left in the temp dir:\n    ${left.join('\n    ')}`);

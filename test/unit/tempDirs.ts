@@ -14,7 +14,7 @@ beforeEach(() => {
 
 afterEach(() => {
   inTest = false;
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
 });
 
 /**
