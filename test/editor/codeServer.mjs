@@ -121,6 +121,8 @@ export function baseUserSettings({ trustEnabled = false } = {}) {
     'chat.commandCenter.enabled': false,
     'window.commandCenter': false,
     'git.enabled': false,
+    // VS Code 1.10x+ opens the Chat view in the secondary side bar of a fresh profile; keep screenshots on the extension
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
   };
 }
 
