@@ -289,11 +289,14 @@ try {
       '--disable-telemetry', workspace];
     const codeLog = path.join(dirs.logs, 'code.log');
     const out = fs.openSync(codeLog, 'w');
-    desktopCode = spawnReaped(CODE, args, { env, stdio: ['ignore', out, out] });
+    // Not under the sh reaper, whose exit status would hide the command's: a process group of its own
+    // (Ctrl+C reaches us, and teardown() ends it), and its exit code tells a closed window from a failure.
+    desktopCode = spawn(CODE, args, { env, stdio: ['ignore', out, out], detached: true });
     fs.closeSync(out);
+    desktopCode.on('error', (e) => { if (!stopping) { log(`could not run ${CODE}: ${e.message}`); void stop(1); } });
     desktopCode.on('exit', (c, sig) => {
       if (stopping) return;
-      // the reaper's exit: `code --wait` returned (the window was closed) or failed to start VS Code
+      // `code --wait` returned: the window was closed (0), or VS Code could not start
       if (c === 0) void stop(0, 'the VS Code window was closed');
       else { log(`\`code\` exited with ${c ?? sig}:\n${tail(codeLog)}`); void stop(1); }
     });
