@@ -237,6 +237,9 @@ install_code_server() { # name
   # headers for node-gyp (never downloaded).
   (
     cd "$dir"
+    # Under `npm run …` (npm start, npm run test:editor:setup) the outer npm's view of Node leaks in:
+    # code-server's postinstall reads the Node major from npm_config_user_agent ("… node/v20.20.2 …").
+    unset npm_config_user_agent npm_node_execpath npm_execpath NODE
     export PATH="$(dirname "$NODE_BIN"):$PATH"
     [ -n "$NODE_DIR" ] && export npm_config_nodedir=$NODE_DIR
     npm_config_yes=true npm_config_unsafe_perm=true npm_config_update_notifier=false \
