@@ -130,7 +130,7 @@ function ensureCodeServer() {
   const r = spawnSync('bash', [path.join(REPO_ROOT, 'test/editor/setup.sh'), '--vscode', version.setupArg], { stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0) {
     fail(`installing code-server failed${r.signal ? ` (${r.signal})` : ''}: see the [setup] lines above. After fixing it, run npm start again `
-      + `(it goes on where it stopped), or run the install alone: ${setupCommand(version)}`);
+      + `(what is installed already is skipped), or run the install alone: ${setupCommand(version)}`);
   }
   cs = installedCodeServer(version);
   if (!cs) fail(`${setupCommand(version)} succeeded but left no complete install in ${version.dir}`);

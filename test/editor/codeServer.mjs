@@ -13,7 +13,7 @@
 // leader of a new process group, runs the real command in it, and kills the whole group (SIGTERM)
 // once the parent process (normally: us) or the command is gone, checking every second. So even
 // if this process is SIGKILLed, nothing it started survives it by more than about a second.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -229,6 +229,7 @@ export function workbenchUrl({ host = '127.0.0.1', port, folder, payload = [] })
  */
 export function liveProcesses() {
   const out = [];
+  if (!fs.existsSync('/proc/self/stat')) return psProcesses(); // macOS (npm start --desktop)
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
@@ -238,6 +239,13 @@ export function liveProcesses() {
     } catch { /* exited meanwhile */ }
   }
   return out;
+}
+
+/** liveProcesses() from `ps`, where there is no /proc. */
+function psProcesses() {
+  const r = spawnSync('ps', ['-axo', 'pid=,pgid=,ppid=,stat=,comm='], { encoding: 'utf8' });
+  return (r.stdout || '').split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f.length >= 5 && !/^[ZX]/.test(f[3]))
+    .map(([pid, pgid, ppid, , ...comm]) => [Number(pid), Number(pgid), comm.join(' '), Number(ppid)]);
 }
 
 export const groupAlive = (pgid) => liveProcesses().some(([, g]) => g === pgid);
@@ -280,6 +288,7 @@ export function killGroup(pgid) {
  * Live processes (other than this one) whose environment holds any of `entries` exactly
  * (`NAME=value`), e.g. a run marker every child inherits, or HOME=<the run's home>, which even the
  * pool's filtered child environment passes on. Finds processes that left their process group.
+ * Linux only (/proc/<pid>/environ); elsewhere it finds nothing.
  */
 export function processesWithEnv(entries) {
   const marks = entries.map((e) => Buffer.from(`\0${e}\0`));
