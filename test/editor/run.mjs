@@ -100,9 +100,11 @@ async function runEach(versions) {
   }
   console.log('');
   for (const { version, code, summary } of results) {
-    const label = `[VS Code ${summary?.vscode || version.vscode || version.codeServer}]`;
+    const vscode = summary?.vscode && !summary.vscode.startsWith('code-server') ? summary.vscode : version.vscode;
+    const label = vscode ? `[VS Code ${vscode}]` : `[code-server ${version.codeServer}]`;
     const counts = summary ? `${summary.passes} passed, ${summary.failed} failed, ${summary.pending} skipped` : 'no result';
-    console.log(`${label} ${code === 0 ? 'passed' : code === 1 ? `FAILED: ${summary ? `${summary.failed} failing` : 'failed'}` : `ERROR (exit ${code})`} (${counts}; code-server ${summary?.codeServer || version.codeServer})`);
+    const failed = !summary ? 'failed' : summary.failed ? `${summary.failed} failing` : summary.passes + summary.pending === 0 ? 'no tests ran' : 'failed';
+    console.log(`${label} ${code === 0 ? 'passed' : code === 1 ? `FAILED: ${failed}` : `ERROR (exit ${code})`} (${counts}; code-server ${summary?.codeServer || version.codeServer})`);
   }
   const sum = (k) => results.reduce((n, r) => n + (r.summary?.[k] ?? 0), 0);
   console.log(`editor: ${sum('passes')} passed, ${sum('failed')} failed, ${sum('pending')} skipped`); // plain summary line for CI
@@ -112,8 +114,8 @@ async function runEach(versions) {
 let VERSION;
 try { VERSION = resolveVersion(wanted[0]); } catch (e) { usage(e.message); }
 const installed = installedCodeServer(VERSION);
-const VSCODE = installed?.vscode || VERSION.vscode || `code-server ${VERSION.codeServer}`;
-const TAG = `[VS Code ${VSCODE}]`;
+const VSCODE = installed?.vscode || VERSION.vscode || `code-server-${VERSION.codeServer}`;
+const TAG = installed?.vscode || VERSION.vscode ? `[VS Code ${VSCODE}]` : `[code-server ${VERSION.codeServer}]`;
 if (!installed) {
   console.error(`run.mjs: ${TAG} code-server ${VERSION.codeServer} is not installed ${process.env.CODE_SERVER_BIN ? `at CODE_SERVER_BIN=${process.env.CODE_SERVER_BIN}` : `in ${VERSION.dir}`}: `
     + `run \`npm run test:editor:setup\` (both versions and Chromium) or \`${setupCommand(VERSION, { chromium: true })}\``);
@@ -485,7 +487,7 @@ try {
     const r = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
     log(`result from extension host pid ${r.pid}, ${r.durationMs} ms${vsix ? `, installed ${path.basename(vsix)}` : ''}${untrusted ? ', untrusted workspace' : ''}`);
     writeSummary(r);
-    console.log(`${TAG} ${r.failed ? `${r.failed} failing` : 'passed'}: ${r.passes} passed, ${r.failed} failed, ${r.pending} skipped (code-server ${installed.codeServer}${vsix ? ', installed .vsix' : ''}${untrusted ? ', untrusted' : ''})`);
+    console.log(`${TAG} ${r.failed ? `${r.failed} failing` : r.passes + r.pending === 0 ? 'no tests ran' : 'passed'}: ${r.passes} passed, ${r.failed} failed, ${r.pending} skipped (code-server ${installed.codeServer}${vsix ? ', installed .vsix' : ''}${untrusted ? ', untrusted' : ''})`);
     for (const f of r.failures ?? []) console.log(`${TAG} failing: ${f.title}`);
     if (!process.env.EDITOR_TEST_SUMMARY_FILE) console.log(`editor: ${r.passes} passed, ${r.failed} failed, ${r.pending} skipped`); // plain summary line for CI
   } else if (code !== 0) log('the suite wrote no result file: run() failed before mocha ran (see the logs)');
