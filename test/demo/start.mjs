@@ -1,37 +1,50 @@
 #!/usr/bin/env node
-// `npm start`: the extension from this checkout in a sandboxed VS Code in the browser (code-server),
-// with a demo workspace whose two MCP apps work out of the box. Prints the URL to open; Ctrl+C
-// (or SIGTERM) stops everything: code-server, its extension host, every pool process, the demo server.
+// `npm start`: the extension from this checkout in a sandboxed VS Code, with a demo workspace whose two
+// MCP apps work out of the box. Ctrl+C (or SIGTERM) stops everything: the editor, its extension host,
+// every pool process, the demo server; the throw-away profile is deleted.
+//
+// Two editors:
+//   browser (default)  VS Code in the browser (code-server 4.99.4 = VS Code 1.99.3, the suite's floor) on
+//                      127.0.0.1: prints the URL to open. Installs code-server into .vscode-test/ the first
+//                      time (the same cached copy the editor tests use; Debian build packages through apt
+//                      when missing, which needs root or sudo; about 2-3 minutes, once).
+//   desktop            your own VS Code (`code` on PATH), in a new window with a throw-away --user-data-dir
+//                      and --extensions-dir and this checkout as --extensionDevelopmentPath. Installs nothing.
+//                      Closing the window stops the demo.
 //
 // Usage: node test/demo/start.mjs [options]         (npm start builds first: node esbuild.mjs)
-//   --port N                  port for code-server (default: a free port)
+//   --editor browser|desktop  which editor (default: browser; a hint is printed when `code` is on PATH)
+//   --desktop                 the same as --editor desktop
+//   --port N                  port for code-server (default: a free port; browser only)
 //   --host ADDR               address to listen on (default 127.0.0.1). Only loopback addresses
 //                             (127.x.x.x, ::1, localhost): code-server runs without a password
 //                             (--auth none), so anyone who can reach it can run code as you.
 //   --i-know-this-is-public   allow a non-loopback --host anyway
 //   --keep-profile            keep the temporary profile, workspace and logs on exit (path printed)
-//   --json                    print one JSON line {url, port, workspace, settingsFile, ...} on stdout
+//   --json                    print one JSON line {editor, url, port, workspace, settingsFile, ...} on stdout
 //                             when ready (the banner goes to stderr); for scripts and tests
 //   --help
-// Environment: CODE_SERVER_BIN (code-server's out/node/entry.js; default: the copy
-// `npm run test:editor:setup` installs under .vscode-test/code-server), DEMO_TMP (parent of the
-// temporary folder; default: the OS temp dir).
-// Exit code: 0 stopped by Ctrl+C / SIGTERM / SIGHUP, 1 could not start or code-server died, 2 bad usage.
+// Environment: CODE_SERVER_BIN (code-server's out/node/entry.js, run by CODE_SERVER_NODE or this Node;
+// default: the copy test/editor/setup.sh installs under .vscode-test/code-server-<version>; when set,
+// nothing is installed), EDITOR_TEST_CACHE (default .vscode-test), DEMO_TMP (parent of the temporary
+// folder; default: the OS temp dir), MCP_POOL_SETUP_NO_APT=1 (see test/editor/setup.sh).
+// Exit code: 0 stopped by Ctrl+C / SIGTERM / SIGHUP or the desktop window closed, 1 could not install or
+// start, or the editor died, 2 bad usage.
 //
 // Demo apps (written to <temp workspace>/.vscode/settings.json, mcpPool.apps):
 //   demo-stdio   the stdio MCP fixture: node out/test/fixtures/stdio-server.js
 //   demo-remote  { url: http://127.0.0.1:<port>/mcp }: the fixture Streamable HTTP server
 //                (out/test/fixtures/http-server.js, run by this launcher), reached through the bundled mcp-remote
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import {
-  PROFILE_DIRS, REPO_ROOT, baseUserSettings, codeServerEntry, endGroup, freePort, hostPort, isLoopback, isolatedEnv,
-  descendants, killGroup, liveProcesses, makeRunDirs, portFree, processesWithEnv, spawnReaped, startCodeServer, waitHealthy,
-  workbenchUrl, writeConfigYaml, writeUserSettings,
+  PROFILE_DIRS, REPO_ROOT, baseUserSettings, endGroup, freePort, hostPort, installedCodeServer, isLoopback, isolatedEnv,
+  descendants, killGroup, liveProcesses, makeRunDirs, portFree, processesWithEnv, resolveVersion, setupCommand, spawnReaped,
+  startCodeServer, waitHealthy, workbenchUrl, writeConfigYaml, writeUserSettings,
 } from '../editor/codeServer.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -39,8 +52,8 @@ const t0 = Date.now();
 const secs = (ms = Date.now() - t0) => `${(ms / 1000).toFixed(1)}s`;
 
 // ---- options ---------------------------------------------------------------------------------
-const VALUE_OPTS = ['port', 'host'];
-const FLAG_OPTS = ['i-know-this-is-public', 'keep-profile', 'json', 'help'];
+const VALUE_OPTS = ['port', 'host', 'editor'];
+const FLAG_OPTS = ['desktop', 'i-know-this-is-public', 'keep-profile', 'json', 'help'];
 const opts = {};
 {
   const argv = process.argv.slice(2);
@@ -64,6 +77,11 @@ function usage(problem) {
 if (opts.help) usage();
 
 const json = !!opts.json;
+if (opts.desktop && opts.editor && opts.editor !== 'desktop') usage(`--desktop and --editor ${opts.editor} exclude each other`);
+const editor = opts.desktop ? 'desktop' : (opts.editor ?? 'browser');
+if (!['browser', 'desktop'].includes(editor)) usage(`--editor must be browser or desktop, got ${editor}`);
+const desktop = editor === 'desktop';
+if (desktop && (opts.port || opts.host || opts['i-know-this-is-public'])) usage('--port and --host are for the browser editor (code-server), not --editor desktop');
 const keepProfile = !!opts['keep-profile'];
 const host = (opts.host ?? '127.0.0.1').replace(/^\[|\]$/g, '');
 const publicBind = !isLoopback(host);
@@ -84,13 +102,42 @@ const log = (msg) => console.error(`[start ${secs()}] ${msg}`);
 const fail = (msg) => { console.error(`start: ${msg}`); process.exit(1); };
 
 // ---- what it needs ---------------------------------------------------------------------------
-const CODE_SERVER = codeServerEntry();
-if (!fs.existsSync(CODE_SERVER)) {
-  fail(`code-server is not installed (looked for ${CODE_SERVER}).\n`
-    + 'Install it once (Debian packages + code-server 4.99.4 into .vscode-test/, the same copy the editor tests use) with:\n\n'
-    + '    npm run test:editor:setup\n\n'
-    + 'then run npm start again. (Or point CODE_SERVER_BIN at an existing code-server\'s out/node/entry.js.)');
+/** `command` found on PATH (an executable file), or undefined. */
+function onPath(command) {
+  for (const dir of (process.env.PATH || '').split(path.delimiter).filter(Boolean)) {
+    const f = path.join(dir, command);
+    try { fs.accessSync(f, fs.constants.X_OK); if (fs.statSync(f).isFile()) return f; } catch { /* not here */ }
+  }
+  return undefined;
 }
+const CODE = onPath('code');
+if (desktop && !CODE) {
+  fail('--editor desktop needs VS Code\'s `code` command on PATH, and there is none.\n'
+    + 'Install VS Code (https://code.visualstudio.com), and on macOS run "Shell Command: Install \'code\' command in PATH" from its\n'
+    + 'command palette; or leave out --editor desktop to use VS Code in the browser.');
+}
+if (!desktop && CODE) log(`hint: a desktop VS Code is installed (${CODE}): \`npm start -- --desktop\` opens the demo there instead of the browser`);
+
+/** The code-server npm start uses (the suite's floor), installed by test/editor/setup.sh the first time. */
+function ensureCodeServer() {
+  const version = resolveVersion('floor');
+  let cs = installedCodeServer(version);
+  if (cs) return cs;
+  if (process.env.CODE_SERVER_BIN) fail(`CODE_SERVER_BIN=${process.env.CODE_SERVER_BIN} does not exist (unset it to let npm start install code-server itself).`);
+  const t = Date.now();
+  log(`code-server ${version.codeServer} (VS Code ${version.vscode}) is not installed yet: installing it once into ${path.relative(process.cwd(), version.dir) || version.dir}`
+    + ' (Debian build packages if missing, then code-server from npm; about 2-3 minutes; the editor tests use the same copy)');
+  const r = spawnSync('bash', [path.join(REPO_ROOT, 'test/editor/setup.sh'), '--vscode', version.setupArg], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) {
+    fail(`installing code-server failed${r.signal ? ` (${r.signal})` : ''}: see the [setup] lines above. After fixing it, run npm start again `
+      + `(what is installed already is skipped), or run the install alone: ${setupCommand(version)}`);
+  }
+  cs = installedCodeServer(version);
+  if (!cs) fail(`${setupCommand(version)} succeeded but left no complete install in ${version.dir}`);
+  log(`installed code-server ${cs.codeServer} (VS Code ${cs.vscode}) in ${secs(Date.now() - t)}; next time npm start skips this`);
+  return cs;
+}
+const CODE_SERVER = desktop ? undefined : ensureCodeServer();
 const STDIO_FIXTURE = path.join(REPO_ROOT, 'out/test/fixtures/stdio-server.js');
 const HTTP_FIXTURE = path.join(REPO_ROOT, 'out/test/fixtures/http-server.js');
 for (const f of [path.join(REPO_ROOT, 'dist/extension.js'), path.join(REPO_ROOT, 'dist/mcp-remote/proxy.mjs'), STDIO_FIXTURE, HTTP_FIXTURE]) {
@@ -103,11 +150,13 @@ if (port && !(await portFree(port, host))) fail(`port ${port} on ${host} is in u
 const { run, dirs } = makeRunDirs('mcp-pool-demo-', PROFILE_DIRS.filter((d) => d !== 'workspace'), process.env.DEMO_TMP || os.tmpdir());
 const MARK = `MCP_POOL_DEMO_RUN=${run}`;
 // Every process of this demo carries MCP_POOL_DEMO_RUN; the pool's servers get a filtered environment
-// without it, but with HOME (and TMPDIR) in here: that finds them too.
-const marks = [MARK, `HOME=${dirs.home}`, `TMPDIR=${dirs.tmp}`];
-const env = isolatedEnv(dirs, { MCP_POOL_DEMO_RUN: run });
+// without it, but with TMPDIR (and in the browser editor HOME) in here: that finds them too.
+// The desktop editor keeps the real HOME (display access, fonts, the user's shell setup); its profile
+// is still throw-away (--user-data-dir, --extensions-dir) and TMPDIR is the run's.
+const marks = desktop ? [MARK, `TMPDIR=${dirs.tmp}`] : [MARK, `HOME=${dirs.home}`, `TMPDIR=${dirs.tmp}`];
+const env = desktop ? { ...process.env, TMPDIR: dirs.tmp, MCP_POOL_DEMO_RUN: run } : isolatedEnv(dirs, { MCP_POOL_DEMO_RUN: run });
 
-let codeServer, httpServer, stopping;
+let codeServer, desktopCode, httpServer, stopping;
 
 /** Ends everything this demo started; resolves with the number of stray processes it had to kill. */
 async function teardown() {
@@ -117,6 +166,14 @@ async function teardown() {
   // code-server first: SIGTERM to its group lets the extension host deactivate the extension, which
   // stops the pool's processes (~1 s); SIGKILL after 5 s (the pool's own watchdog then ends them).
   if (codeServer) await endGroup(codeServer.pid, 5000, () => log('code-server needed SIGKILL'));
+  // The desktop editor: its `code --wait` CLI, and VS Code itself (which the CLI starts detached; found
+  // by the run's mark in its environment). SIGTERM closes the window and deactivates the extension.
+  if (desktopCode) {
+    const editorProcs = () => processesWithEnv([MARK]);
+    for (const [pid] of editorProcs()) try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
+    await endGroup(desktopCode.pid, 5000, () => log('the code command needed SIGKILL'));
+    for (let i = 0; editorProcs().length && i < 100; i++) await new Promise((r) => setTimeout(r, 50));
+  }
   if (httpServer) await endGroup(httpServer.pid, 3000, () => log('the demo HTTP server needed SIGKILL'));
   // Then up to 4 s for the rest to end by itself (the watchdog waits out its grace period of 2 s).
   const remaining = () => {
@@ -150,7 +207,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     if (!stopping) return void stop(0, sig === 'SIGINT' ? 'Ctrl+C' : sig);
     // a second Ctrl+C: no more waiting
     log('stopping now (SIGKILL)');
-    for (const c of [codeServer, httpServer]) if (c) killGroup(c.pid);
+    for (const c of [codeServer, desktopCode, httpServer]) if (c) killGroup(c.pid);
     for (const [pid] of processesWithEnv(marks)) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
     process.exit(130);
   });
@@ -195,6 +252,8 @@ try {
       },
       'demo-remote': {
         url: mcpUrl,
+        // mcp-remote's token cache (default ~/.mcp-auth) in the throw-away profile, also in the desktop editor
+        env: { MCP_REMOTE_CONFIG_DIR: path.join(run, 'mcp-auth') },
         description: 'local Streamable HTTP MCP server started by npm start (test/fixtures/http-server.ts), through the bundled mcp-remote',
       },
     },
@@ -203,35 +262,7 @@ try {
   // 3. The profile: quiet offline workbench; the workspace README opens first.
   // (no port-forwarding prompts for the demo HTTP server and mcp-remote's listeners)
   writeUserSettings(dirs.userData, { ...baseUserSettings({ trustEnabled: false }), 'workbench.startupEditor': 'readme', 'remote.autoForwardPorts': false });
-  const configFile = writeConfigYaml(path.join(run, 'config.yaml'));
-
-  // 4. code-server, in its own reaped process group.
-  port ||= await freePort(host);
-  const csLog = path.join(dirs.logs, 'code-server.log');
-  codeServer = startCodeServer({ entry: CODE_SERVER, host, port, configFile, userDataDir: dirs.userData, extensionsDir: dirs.extensions,
-    workspace, workspaceTrust: false, env, logFile: csLog });
-  codeServer.on('exit', (c, s) => { if (!stopping) { log(`code-server exited unexpectedly (${c ?? s}):\n${tail(csLog)}`); void stop(1); } });
-  await waitHealthy(port, codeServer, 60000, csLog, host);
-
-  // 5. The URL: the workbench for the workspace, with this checkout as the extension under development.
-  // A wildcard bind (--i-know-this-is-public) is opened by this machine's name. The URL's host is also
-  // the remote authority of the extension's vscode-remote:// path, so both must be the one the browser uses.
-  const wildcard = host === '0.0.0.0' || host === '::';
-  const urlFor = (h) => workbenchUrl({ host: h, port, folder: workspace, payload: [['extensionDevelopmentPath', REPO_ROOT]] });
-  const url = urlFor(wildcard ? os.hostname() : host);
-  const page = await fetch(urlFor(wildcard ? '127.0.0.1' : host));
-  if (page.status !== 200) throw new Error(`the workbench page answered HTTP ${page.status}:\n${tail(csLog)}`);
-  const readyMs = Date.now() - t0;
-
-  const banner = [
-    '',
-    `  MCP Remote Pool demo is ready (${secs(readyMs)}): VS Code in the browser with the extension from this checkout`,
-    '',
-    `  Open:  ${url}`,
-    '',
-    `  code-server on ${hostPort(host, port)} (port ${port}), no login (--auth none)${publicBind ? ` - WARNING: ${host} is not a loopback address, anyone who can reach it can run code as you` : ', loopback only'}.`,
-    '  Workspace trust is off (--disable-workspace-trust) so the apps defined in the demo workspace may run.',
-    '',
+  const tryLines = [
     '  Try:',
     '    - the MCP Pool icon in the activity bar: the Apps view lists demo-stdio and demo-remote',
     '    - F1 > "MCP Pool: Invoke Tool..." > demo-stdio > echo > type some text > Enter: the result shows in the Output panel',
@@ -240,16 +271,85 @@ try {
     '',
     `  Workspace:   ${workspace}  (temp copy of test/demo/workspace; the apps are in .vscode/settings.json)`,
     `  Demo server: ${mcpUrl}  (Streamable HTTP, run by this launcher)`,
-    `  Profile:     ${run}  (throw-away user data, extensions, HOME, XDG dirs; ${keepProfile ? 'kept on exit: --keep-profile' : 'deleted on exit'})`,
-    '',
-    '  Ctrl+C stops everything.',
-    '',
-  ].join('\n');
-  if (json) {
-    process.stdout.write(`${JSON.stringify({ url, host, port, workspace, settingsFile, mcpUrl, profile: run, pid: process.pid,
-      codeServerPgid: codeServer.pid, httpServerPgid: httpServer.pid, readyMs })}\n`);
-    process.stderr.write(`${banner}\n`);
-  } else process.stdout.write(`${banner}\n`);
+  ];
+  const ready = (fields, banner) => {
+    if (json) {
+      process.stdout.write(`${JSON.stringify({ editor, ...fields, workspace, settingsFile, mcpUrl, profile: run, pid: process.pid,
+        httpServerPgid: httpServer.pid, readyMs: Date.now() - t0 })}\n`);
+      process.stderr.write(`${banner.join('\n')}\n`);
+    } else process.stdout.write(`${banner.join('\n')}\n`);
+  };
+
+  if (desktop) {
+    // 4. The user's own VS Code: a new window of a separate instance (its own --user-data-dir), the demo
+    // workspace, this checkout as the extension under development. `--wait` keeps the `code` command
+    // running until that window closes, which ends the demo. Installs nothing, starts no server.
+    const args = ['--new-window', '--wait', '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions,
+      `--extensionDevelopmentPath=${REPO_ROOT}`, '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes',
+      '--disable-telemetry', workspace];
+    const codeLog = path.join(dirs.logs, 'code.log');
+    const out = fs.openSync(codeLog, 'w');
+    // Not under the sh reaper, whose exit status would hide the command's: a process group of its own
+    // (Ctrl+C reaches us, and teardown() ends it), and its exit code tells a closed window from a failure.
+    desktopCode = spawn(CODE, args, { env, stdio: ['ignore', out, out], detached: true });
+    fs.closeSync(out);
+    desktopCode.on('error', (e) => { if (!stopping) { log(`could not run ${CODE}: ${e.message}`); void stop(1); } });
+    desktopCode.on('exit', (c, sig) => {
+      if (stopping) return;
+      // `code --wait` returned: the window was closed (0), or VS Code could not start
+      if (c === 0) void stop(0, 'the VS Code window was closed');
+      else { log(`\`code\` exited with ${c ?? sig}:\n${tail(codeLog)}`); void stop(1); }
+    });
+    log(`${CODE} ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`);
+    ready({ code: CODE, codeArgs: args, userDataDir: dirs.userData, extensionsDir: dirs.extensions, codePgid: desktopCode.pid }, [
+      '',
+      `  MCP Remote Pool demo: opening a new window of your VS Code (${CODE}) with the extension from this checkout`,
+      '  (an "Extension Development Host" window; a separate instance with a throw-away profile: your own settings,',
+      '  extensions and windows are not touched).',
+      '  Workspace trust is off (--disable-workspace-trust) so the apps defined in the demo workspace may run.',
+      '',
+      ...tryLines,
+      `  Profile:     ${run}  (throw-away --user-data-dir and --extensions-dir; ${keepProfile ? 'kept on exit: --keep-profile' : 'deleted on exit'})`,
+      '',
+      '  Closing that window or Ctrl+C here stops everything.',
+      '',
+    ]);
+  } else {
+    const configFile = writeConfigYaml(path.join(run, 'config.yaml'));
+
+    // 4. code-server, in its own reaped process group.
+    port ||= await freePort(host);
+    const csLog = path.join(dirs.logs, 'code-server.log');
+    codeServer = startCodeServer({ entry: CODE_SERVER.entry, node: CODE_SERVER.node, host, port, configFile, userDataDir: dirs.userData,
+      extensionsDir: dirs.extensions, workspace, workspaceTrust: false, env, logFile: csLog });
+    codeServer.on('exit', (c, s) => { if (!stopping) { log(`code-server exited unexpectedly (${c ?? s}):\n${tail(csLog)}`); void stop(1); } });
+    await waitHealthy(port, codeServer, 60000, csLog, host);
+
+    // 5. The URL: the workbench for the workspace, with this checkout as the extension under development.
+    // A wildcard bind (--i-know-this-is-public) is opened by this machine's name. The URL's host is also
+    // the remote authority of the extension's vscode-remote:// path, so both must be the one the browser uses.
+    const wildcard = host === '0.0.0.0' || host === '::';
+    const urlFor = (h) => workbenchUrl({ host: h, port, folder: workspace, payload: [['extensionDevelopmentPath', REPO_ROOT]] });
+    const url = urlFor(wildcard ? os.hostname() : host);
+    const page = await fetch(urlFor(wildcard ? '127.0.0.1' : host));
+    if (page.status !== 200) throw new Error(`the workbench page answered HTTP ${page.status}:\n${tail(csLog)}`);
+
+    ready({ url, host, port, vscode: CODE_SERVER.vscode, codeServer: CODE_SERVER.codeServer, codeServerPgid: codeServer.pid }, [
+      '',
+      `  MCP Remote Pool demo is ready (${secs()}): VS Code ${CODE_SERVER.vscode} in the browser with the extension from this checkout`,
+      '',
+      `  Open:  ${url}`,
+      '',
+      `  code-server ${CODE_SERVER.codeServer} on ${hostPort(host, port)} (port ${port}), no login (--auth none)${publicBind ? ` - WARNING: ${host} is not a loopback address, anyone who can reach it can run code as you` : ', loopback only'}.`,
+      '  Workspace trust is off (--disable-workspace-trust) so the apps defined in the demo workspace may run.',
+      '',
+      ...tryLines,
+      `  Profile:     ${run}  (throw-away user data, extensions, HOME, XDG dirs; ${keepProfile ? 'kept on exit: --keep-profile' : 'deleted on exit'})`,
+      '',
+      `  Ctrl+C stops everything.${CODE ? ' (Your desktop VS Code instead: npm start -- --desktop)' : ''}`,
+      '',
+    ]);
+  }
 } catch (e) {
   if (stopping) await new Promise(() => {}); // interrupted while starting: stop() exits
   console.error(`start: could not start the demo: ${(e && e.message) || e}`);

@@ -1,11 +1,15 @@
 // `npm start` (test/demo/start.mjs) end to end: the launcher prints a working URL, the demo apps it
 // defines answer tool calls (straight through the pool, and through the workbench in headless
 // Chromium), and Ctrl+C / SIGTERM, or even SIGKILL of the launcher, leaves no process behind.
+// The desktop editor (--desktop) with a fake `code` on PATH that records what it was asked to open.
 //
-// Needs code-server (npm run test:editor:setup) and Chromium (/usr/bin/chromium or CHROMIUM_BIN);
-// without them the tests that need them skip. Run with: npm run test:start
-// (= node esbuild.mjs && mocha --no-config --timeout 120000 out/test/demo/start.test.js).
+// Needs code-server (npm start installs it, or npm run test:editor:setup) and Chromium (/usr/bin/chromium
+// or CHROMIUM_BIN); without them the tests that need them skip, saying so. Run with: npm run test:start.
+// TEST_START_VIA_NPM=1: launch the demo with `npm start -- --json` (builds, and installs code-server when it
+// is missing) instead of `node test/demo/start.mjs --json`; TEST_START_EXPECT_INSTALL=1: the cache is
+// empty, so that npm start must install code-server itself (what .ci/run does first on a clean clone).
 // Screenshots: test/editor/shots/start-demo.png (the MCP Pool view) and start-demo-invoke.png.
+import type * as PlaywrightCore from 'playwright-core';
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -19,18 +23,26 @@ import { BUNDLED_MCP_REMOTE, REAPER_SCRIPT, REPO_ROOT } from '../fixtures/paths'
 import { descendantsOf, isAlive, listProcesses, waitUntil, type ProcessInfo } from '../fixtures/processTable';
 
 const START = path.join(REPO_ROOT, 'test/demo/start.mjs');
-const CODE_SERVER = path.resolve(process.env.CODE_SERVER_BIN || path.join(REPO_ROOT, '.vscode-test/code-server/node_modules/code-server/out/node/entry.js'));
+const FLOOR = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'test/editor/versions.json'), 'utf8')) as Record<string, { codeServer: string; vscode: string }>).floor;
+const CACHE = path.resolve(process.env.EDITOR_TEST_CACHE || path.join(REPO_ROOT, '.vscode-test'));
+/** What tells start.mjs that code-server is installed: setup.sh's setup.json, or CODE_SERVER_BIN. */
+const CODE_SERVER = path.resolve(process.env.CODE_SERVER_BIN || path.join(CACHE, `code-server-${FLOOR.codeServer}`, 'setup.json'));
 const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 const SHOTS = path.join(REPO_ROOT, 'test/editor/shots');
-const haveCodeServer = fs.existsSync(CODE_SERVER);
+const VIA_NPM = !!process.env.TEST_START_VIA_NPM;
+const EXPECT_INSTALL = !!process.env.TEST_START_EXPECT_INSTALL;
+/** npm start installs code-server itself; with plain `node start.mjs` the tests need it installed already. */
+const haveCodeServer = () => VIA_NPM || fs.existsSync(CODE_SERVER);
 const haveChromium = fs.existsSync(CHROMIUM);
-const NO_CODE_SERVER = `code-server is not installed at ${CODE_SERVER}: run \`npm run test:editor:setup\` first`;
+const NO_CODE_SERVER = `code-server is not installed (${CODE_SERVER}): run \`npm start\` once, or \`npm run test:editor:setup\`, or set TEST_START_VIA_NPM=1`;
 
 // playwright-core stays out of the esbuild bundle: loaded from node_modules at run time.
-const playwright = (): typeof import('playwright-core') => createRequire(__filename)('playwright-core');
+const playwright = (): typeof PlaywrightCore => createRequire(__filename)('playwright-core') as typeof PlaywrightCore;
 
-/** What `start.mjs --json` prints once ready. */
+/** What `start.mjs --json` prints once ready (browser editor). */
 interface Ready {
+  editor: 'browser';
+  vscode: string;
   url: string;
   host: string;
   port: number;
@@ -44,11 +56,13 @@ interface Ready {
   readyMs: number;
 }
 
-interface Launched {
+interface Launched<R = Ready> {
   child: ChildProcess;
-  ready: Ready;
+  ready: R;
   stderr(): string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Every writer of the launcher's stderr is gone (with npm start: start.mjs too, not only npm). */
+  stderrClosed: Promise<void>;
 }
 
 function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
@@ -63,33 +77,47 @@ async function runStart(args: string[], env: NodeJS.ProcessEnv = process.env): P
   const child = spawn(process.execPath, [START, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d));
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const { code } = await exitOf(child);
   return { code, stdout, stderr };
 }
 
-/** Starts the launcher in its own process group and waits for its JSON "ready" line. */
-async function launch(args: string[] = []): Promise<Launched> {
+/**
+ * Starts the launcher in its own process group and waits for its JSON "ready" line: `node start.mjs --json`,
+ * or with TEST_START_VIA_NPM `npm start -- --json` (which builds first, and installs code-server when missing;
+ * npm's own lines on stdout are skipped). stderr is passed through, so an install's progress shows live.
+ */
+async function launch<R = Ready>(args: string[] = [], env: NodeJS.ProcessEnv = process.env, viaNpm = VIA_NPM): Promise<Launched<R>> {
   const t0 = Date.now();
-  const child = spawn(process.execPath, [START, '--json', ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = viaNpm
+    ? spawn('npm', ['start', '--', '--json', ...args], { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env })
+    : spawn(process.execPath, [START, '--json', ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d));
+  const stderrClosed = new Promise<void>((r) => child.stderr.on('close', r));
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (viaNpm) for (const line of String(d).split('\n')) if (/^\[(setup|start) /.test(line)) console.log(`      ${line}`);
+  });
   const exited = exitOf(child);
-  const ready = await new Promise<Ready>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ready line from start.mjs in 60 s; stderr:\n${stderr}`)), 60_000);
-    readline.createInterface({ input: child.stdout! }).once('line', (line) => {
+  const waitMs = viaNpm ? (EXPECT_INSTALL ? 20 : 3) * 60_000 : 60_000;
+  const ready = await new Promise<R>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ready line from the launcher in ${waitMs / 1000} s; stderr:\n${stderr}`)), waitMs);
+    const lines = readline.createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      if (viaNpm && !line.startsWith('{')) return; // "> mcp-remote-pool@… start" and the like
       clearTimeout(timer);
+      lines.removeAllListeners('line');
       try {
-        resolve(JSON.parse(line) as Ready);
+        resolve(JSON.parse(line) as R);
       } catch {
         reject(new Error(`unexpected stdout line from start.mjs: ${line}`));
       }
     });
-    void exited.then(({ code, signal }) => reject(new Error(`start.mjs exited (${code ?? signal}) before it was ready; stderr:\n${stderr}`)));
+    void exited.then(({ code, signal }) => reject(new Error(`the launcher exited (${code ?? signal}) before it was ready; stderr:\n${stderr}`)));
   });
-  console.log(`      [info] URL ready ${ready.readyMs} ms after the launcher started (${Date.now() - t0} ms including node startup)`);
-  return { child, ready, stderr: () => stderr, exited };
+  console.log(`      [info] ready ${(ready as { readyMs: number }).readyMs} ms after start.mjs started (${Date.now() - t0} ms since ${viaNpm ? '`npm start`' : '`node start.mjs`'})`);
+  return { child, ready, stderr: () => stderr, exited, stderrClosed };
 }
 
 /** Live processes whose environment marks them as part of this demo run (see start.mjs). */
@@ -107,7 +135,7 @@ function processesOfRun(profile: string): ProcessInfo[] {
 }
 
 /** Every live process of the launcher: its descendants and anything carrying the run's marks. */
-function processesOfLauncher(l: Launched): ProcessInfo[] {
+function processesOfLauncher(l: Launched<{ profile: string }>): ProcessInfo[] {
   const byPid = new Map(listProcesses().map((p) => [p.pid, p]));
   const pids = new Set([l.child.pid!, ...descendantsOf(l.child.pid!), ...processesOfRun(l.ready.profile).map((p) => p.pid)]);
   return [...pids].map((pid) => byPid.get(pid)).filter((p): p is ProcessInfo => !!p && p.state !== 'Z');
@@ -238,11 +266,17 @@ describe('npm start (test/demo/start.mjs)', function () {
     assert.equal(r.stdout, '');
   });
 
-  it('without code-server, names the command that installs it and exits 1', async () => {
+  it('with CODE_SERVER_BIN pointing nowhere, says so, installs nothing and exits 1', async () => {
     const r = await runStart([], { ...process.env, CODE_SERVER_BIN: path.join(os.tmpdir(), 'no-such-code-server', 'entry.js') });
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /code-server is not installed/);
-    assert.match(r.stderr, /npm run test:editor:setup/);
+    assert.match(r.stderr, /CODE_SERVER_BIN=.*no-such-code-server.* does not exist/);
+    assert.doesNotMatch(r.stderr, /\[setup/);
+  });
+
+  it('refuses an unknown --editor', async () => {
+    const r = await runStart(['--editor', 'vim']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--editor must be browser or desktop, got vim/);
   });
 
   describe('a running demo, stopped with SIGTERM', function () {
@@ -253,11 +287,14 @@ describe('npm start (test/demo/start.mjs)', function () {
     let invoked = false;
     let stopped = false;
 
+    let installedBefore = false;
     before(async function () {
-      if (!haveCodeServer) {
+      if (!haveCodeServer()) {
         console.log(`      [skip] ${NO_CODE_SERVER}`);
         return this.skip();
       }
+      installedBefore = fs.existsSync(CODE_SERVER);
+      this.timeout((EXPECT_INSTALL ? 22 : 5) * 60_000);
       l = await launch();
     });
 
@@ -274,6 +311,23 @@ describe('npm start (test/demo/start.mjs)', function () {
         await Promise.race([l.exited, new Promise((r) => setTimeout(r, 10_000))]);
         for (const p of processesOfLauncher(l)) try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ }
       }
+    });
+
+    it(EXPECT_INSTALL ? 'npm start installed code-server itself, saying what and how long' : 'used the installed code-server (the floor version)', () => {
+      const err = l!.stderr();
+      if (EXPECT_INSTALL) {
+        assert.ok(VIA_NPM, 'TEST_START_EXPECT_INSTALL needs TEST_START_VIA_NPM');
+        assert.equal(installedBefore, false, `TEST_START_EXPECT_INSTALL: ${CODE_SERVER} existed before npm start`);
+        assert.match(err, new RegExp(`code-server ${FLOOR.codeServer.replace(/\./g, '\\.')} \\(VS Code .*\\) is not installed yet: installing it once`));
+        assert.match(err, /\[setup \+\d+s\] (apt: |code-server )/);
+        assert.match(err, new RegExp(`installed code-server ${FLOOR.codeServer.replace(/\./g, '\\.')} \\(VS Code ${FLOOR.vscode.replace(/\./g, '\\.')}\\) in \\d+\\.\\ds`));
+        assert.doesNotMatch(err, /chromium/i, 'npm start must not install Chromium');
+      } else {
+        assert.doesNotMatch(err, /not installed yet/);
+      }
+      assert.ok(fs.existsSync(CODE_SERVER), `${CODE_SERVER} after npm start`);
+      assert.equal(l!.ready.editor, 'browser');
+      assert.equal(l!.ready.vscode, FLOOR.vscode);
     });
 
     it('prints a URL on 127.0.0.1 that serves code-server and the workbench, with this checkout as the extension', async () => {
@@ -368,8 +422,9 @@ describe('npm start (test/demo/start.mjs)', function () {
         assert.ok(cmds.some((c) => c.includes('dist/mcp-remote/proxy.mjs') && c.includes(launched.ready.mcpUrl)), describeProcs(before));
       }
       const t = Date.now();
-      process.kill(launched.child.pid!, 'SIGTERM'); // the launcher only, as `kill <pid>` would
-      const { code } = await launched.exited;
+      process.kill(launched.ready.pid, 'SIGTERM'); // the launcher (start.mjs) only, as `kill <pid>` would
+      const { code } = await launched.exited; // with npm start: npm exits with start.mjs's code
+      await launched.stderrClosed;
       stopped = true;
       console.log(`      [info] launcher exited ${code} ${Date.now() - t} ms after SIGTERM`);
       assert.equal(code, 0, launched.stderr());
@@ -387,10 +442,11 @@ describe('npm start (test/demo/start.mjs)', function () {
     let browserHome: string | undefined;
 
     before(async function () {
-      if (!haveCodeServer) {
+      if (!haveCodeServer()) {
         console.log(`      [skip] ${NO_CODE_SERVER}`);
         return this.skip();
       }
+      this.timeout(5 * 60_000);
       l = await launch(['--keep-profile']);
     });
 
@@ -417,10 +473,134 @@ describe('npm start (test/demo/start.mjs)', function () {
       const before = processesOfLauncher(launched);
       if (haveChromium) assert.ok(before.some((p) => p.cmdline.includes('dist/mcp-remote/proxy.mjs')), describeProcs(before));
       const t = Date.now();
-      process.kill(launched.child.pid!, 'SIGKILL');
+      process.kill(launched.ready.pid, 'SIGKILL'); // start.mjs (with npm start, npm then exits too)
       await launched.exited;
       await expectAllGone(before, launched.ready.profile, 15_000);
       console.log(`      [info] ${before.length} processes, all gone ${Date.now() - t} ms after SIGKILL of the launcher`);
+    });
+  });
+
+  describe('--desktop: the demo in the user\'s own VS Code (a fake `code` on PATH)', function () {
+    /** What start.mjs --desktop --json prints once `code` is started. */
+    interface DesktopReady {
+      editor: 'desktop';
+      code: string;
+      codeArgs: string[];
+      userDataDir: string;
+      extensionsDir: string;
+      workspace: string;
+      settingsFile: string;
+      mcpUrl: string;
+      profile: string;
+      pid: number;
+      readyMs: number;
+    }
+    let bin: string;
+    let record: string;
+
+    before(() => {
+      // A stand-in for VS Code's `code` command: records its arguments and the run's mark, starts a detached
+      // "VS Code" (a process in a session of its own, as the real CLI starts Electron), and with --wait stays
+      // until it is stopped, or "the window is closed" after FAKE_CODE_CLOSE_AFTER seconds.
+      bin = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-pool-fake-code-'));
+      record = path.join(bin, 'record');
+      fs.writeFileSync(path.join(bin, 'code'), [
+        '#!/bin/sh',
+        `printf '%s\\n' "$@" > '${record}.args'`,
+        `printf '%s\\n' "$MCP_POOL_DEMO_RUN" > '${record}.mark'`,
+        `setsid sleep 300 & echo $! > '${record}.electron'`, // inherits the environment, so the mark
+        'if [ -n "$FAKE_CODE_CLOSE_AFTER" ]; then sleep "$FAKE_CODE_CLOSE_AFTER"; kill $(cat ' + `'${record}.electron'` + '); exit 0; fi',
+        'exec sleep 300',
+        '',
+      ].join('\n'), { mode: 0o755 });
+    });
+    after(() => fs.rmSync(bin, { recursive: true, force: true }));
+    afterEach(() => { for (const f of ['args', 'mark', 'electron']) fs.rmSync(`${record}.${f}`, { force: true }); });
+
+    const withFakeCode = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`, ...extra });
+    const recorded = async () => waitUntil(() => fs.existsSync(`${record}.electron`) && fs.readFileSync(`${record}.args`, 'utf8').trim().split('\n'), 10_000, 'the fake code to run');
+
+    it('opens the demo workspace in a new window with a throw-away profile and this checkout as the extension under development', async () => {
+      const l = await launch<DesktopReady>(['--desktop'], withFakeCode(), false);
+      try {
+        const { ready } = l;
+        assert.equal(ready.editor, 'desktop');
+        assert.equal(ready.code, path.join(bin, 'code'));
+        const args = await recorded();
+        assert.deepEqual(args, ready.codeArgs);
+        const value = (flag: string) => args[args.indexOf(flag) + 1];
+        // throw-away profile dirs inside the run's temporary folder (deleted on exit)
+        assert.ok(ready.profile.startsWith(os.tmpdir()), ready.profile);
+        assert.equal(value('--user-data-dir'), ready.userDataDir);
+        assert.equal(value('--extensions-dir'), ready.extensionsDir);
+        for (const d of [ready.userDataDir, ready.extensionsDir]) {
+          assert.ok(d.startsWith(`${ready.profile}${path.sep}`), d);
+          assert.ok(fs.statSync(d).isDirectory(), d);
+        }
+        assert.ok(!args.some((a) => a.startsWith(os.homedir()) && !a.startsWith(ready.profile)), `nothing in the real home: ${args.join(' ')}`);
+        assert.ok(args.includes(`--extensionDevelopmentPath=${REPO_ROOT}`), args.join(' '));
+        for (const f of ['--new-window', '--wait', '--disable-workspace-trust']) assert.ok(args.includes(f), `${f} missing: ${args.join(' ')}`);
+        // the demo workspace, last, with both demo apps; quiet user settings in the throw-away profile
+        assert.equal(args[args.length - 1], ready.workspace);
+        assert.ok(ready.workspace.startsWith(ready.profile));
+        const settings = JSON.parse(fs.readFileSync(ready.settingsFile, 'utf8')) as Record<string, Record<string, unknown>>;
+        assert.deepEqual(Object.keys(settings['mcpPool.apps']).sort(), ['demo-remote', 'demo-stdio']);
+        const user = JSON.parse(fs.readFileSync(path.join(ready.userDataDir, 'User/settings.json'), 'utf8')) as Record<string, unknown>;
+        assert.equal(user['telemetry.telemetryLevel'], 'off');
+        assert.equal(fs.readFileSync(`${record}.mark`, 'utf8').trim(), ready.profile, 'the editor carries the run\'s mark');
+        const banner = l.stderr();
+        assert.match(banner, /opening a new window of your VS Code/);
+        assert.match(banner, /Closing that window or Ctrl\+C here stops everything/);
+        // the demo HTTP server answers; code-server is not involved
+        assert.equal((await fetch(ready.mcpUrl, { method: 'GET' })).status < 500, true);
+        const before = processesOfLauncher(l);
+        assert.ok(!before.some((p) => p.cmdline.includes('code-server')), describeProcs(before));
+        const electron = Number(fs.readFileSync(`${record}.electron`, 'utf8'));
+        assert.ok(isAlive(electron));
+
+        process.kill(ready.pid, 'SIGTERM');
+        const { code } = await l.exited;
+        await l.stderrClosed;
+        assert.equal(code, 0, l.stderr());
+        await expectAllGone([...before, ...listProcesses().filter((p) => p.pid === electron)], ready.profile, 1000);
+        assert.equal(isAlive(electron), false, 'the detached "VS Code" is gone');
+        assert.equal(fs.existsSync(ready.profile), false, 'the temporary profile is deleted');
+        assert.match(l.stderr(), /nothing left running/);
+      } finally {
+        try { process.kill(-l.child.pid!, 'SIGKILL'); } catch { /* gone */ }
+      }
+    });
+
+    it('closing the VS Code window ends the demo: exit 0, nothing left, profile deleted', async () => {
+      const l = await launch<DesktopReady>(['--editor', 'desktop'], withFakeCode({ FAKE_CODE_CLOSE_AFTER: '2' }), false);
+      await recorded();
+      const before = processesOfLauncher(l);
+      const { code } = await l.exited;
+      await l.stderrClosed;
+      assert.equal(code, 0, l.stderr());
+      assert.match(l.stderr(), /the VS Code window was closed: stopping/);
+      assert.match(l.stderr(), /nothing left running/);
+      await expectAllGone(before, l.ready.profile, 1000);
+      assert.equal(fs.existsSync(l.ready.profile), false);
+    });
+
+    it('--desktop without `code` on PATH says what is missing and exits 1', async function () {
+      const dirs = [path.dirname(process.execPath), '/usr/bin', '/bin'];
+      if (dirs.some((d) => fs.existsSync(path.join(d, 'code')))) {
+        console.log('      [skip] a real `code` is installed in /usr/bin, /bin or next to node');
+        return this.skip();
+      }
+      const r = await runStart(['--desktop'], { ...process.env, PATH: dirs.join(path.delimiter) });
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /--editor desktop needs VS Code's `code` command on PATH, and there is none/);
+      assert.equal(r.stdout, '');
+    });
+
+    it('the browser editor stays the default, with a hint when `code` is on PATH', async () => {
+      const r = await runStart([], withFakeCode({ CODE_SERVER_BIN: path.join(os.tmpdir(), 'no-such-code-server', 'entry.js') }));
+      assert.equal(r.code, 1, r.stderr); // (no code-server here: it stops right after the hint)
+      assert.match(r.stderr, /hint: a desktop VS Code is installed \(.*\/code\): `npm start -- --desktop` opens the demo there/);
+      assert.equal(fs.existsSync(`${record}.args`), false, 'code was not run');
     });
   });
 });

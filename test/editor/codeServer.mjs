@@ -13,7 +13,7 @@
 // leader of a new process group, runs the real command in it, and kills the whole group (SIGTERM)
 // once the parent process (normally: us) or the command is gone, checking every second. So even
 // if this process is SIGKILLed, nothing it started survives it by more than about a second.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -23,13 +23,51 @@ import { fileURLToPath } from 'node:url';
 /** The repository root. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Where `npm run test:editor:setup` (test/editor/setup.sh) installs code-server's entry.js. */
-export const DEFAULT_CODE_SERVER = path.join(REPO_ROOT, '.vscode-test/code-server/node_modules/code-server/out/node/entry.js');
+/** The VS Code versions the suite runs on (floor, newest): test/editor/versions.json. */
+export const VERSIONS = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'test/editor/versions.json'), 'utf8'));
 
-/** code-server's out/node/entry.js: $CODE_SERVER_BIN, else the copy setup.sh installs. */
-export function codeServerEntry(env = process.env) {
-  return path.resolve(env.CODE_SERVER_BIN || DEFAULT_CODE_SERVER);
+/** Where test/editor/setup.sh installs (EDITOR_TEST_CACHE, default <repo>/.vscode-test). */
+export const cacheDir = (env = process.env) => path.resolve(env.EDITOR_TEST_CACHE || path.join(REPO_ROOT, '.vscode-test'));
+
+/**
+ * `floor`, `newest` or a code-server version → { name, codeServer, vscode (as versions.json has it, '' if
+ * unknown), dir (its cache folder), setupArg (for setup.sh --vscode) }.
+ */
+export function resolveVersion(spec = 'floor', env = process.env) {
+  const known = VERSIONS[spec];
+  const v = known ? { name: spec, codeServer: known.codeServer, vscode: known.vscode }
+    : Object.entries(VERSIONS).filter(([k]) => k !== '//').map(([name, x]) => ({ name, codeServer: x.codeServer, vscode: x.vscode }))
+      .find((x) => x.codeServer === spec || x.vscode === spec);
+  if (!v && !/^\d+\.\d+\.\d+$/.test(spec)) throw new Error(`unknown VS Code version "${spec}": floor, newest or a code-server version (e.g. 4.100.3)`);
+  const r = v ?? { name: spec, codeServer: spec, vscode: '' };
+  return { ...r, dir: path.join(cacheDir(env), `code-server-${r.codeServer}`), setupArg: v ? r.name : r.codeServer };
 }
+
+/**
+ * The installed code-server of `version` (see resolveVersion): { entry, node, codeServer, vscode } from the
+ * setup.json setup.sh writes last, or undefined when it is not (completely) installed, or when the Node it
+ * was built with is gone. CODE_SERVER_BIN (an entry.js) overrides it, run by CODE_SERVER_NODE (default:
+ * this Node); its versions are then read from its package.json files.
+ */
+export function installedCodeServer(version = resolveVersion('floor'), env = process.env) {
+  if (env.CODE_SERVER_BIN) {
+    const entry = path.resolve(env.CODE_SERVER_BIN);
+    if (!fs.existsSync(entry)) return undefined;
+    const pkg = path.resolve(path.dirname(entry), '../..');
+    const read = (f) => { try { return JSON.parse(fs.readFileSync(f, 'utf8')).version; } catch { return ''; } };
+    return { entry, node: env.CODE_SERVER_NODE || process.execPath, codeServer: read(path.join(pkg, 'package.json')),
+      vscode: read(path.join(pkg, 'lib/vscode/package.json')) };
+  }
+  try {
+    const m = JSON.parse(fs.readFileSync(path.join(version.dir, 'setup.json'), 'utf8'));
+    if (m.codeServer !== version.codeServer || !fs.existsSync(m.entry) || !fs.existsSync(m.node)) return undefined;
+    return { entry: m.entry, node: m.node, codeServer: m.codeServer, vscode: m.vscode };
+  } catch { return undefined; }
+}
+
+/** The command that installs `version` (what run.mjs and start.mjs print or run). */
+export const setupCommand = (version, { chromium = false } = {}) =>
+  `bash test/editor/setup.sh --vscode ${version.setupArg}${chromium ? ' --chromium' : ''}`;
 
 /** The per-run folders of a throw-away profile (run.mjs adds `browserProfile`). */
 export const PROFILE_DIRS = ['userData', 'extensions', 'workspace', 'home', 'xdgConfig', 'xdgData', 'xdgCache', 'xdgRuntime', 'logs', 'tmp'];
@@ -83,6 +121,8 @@ export function baseUserSettings({ trustEnabled = false } = {}) {
     'chat.commandCenter.enabled': false,
     'window.commandCenter': false,
     'git.enabled': false,
+    // VS Code 1.10x+ opens the Chat view in the secondary side bar of a fresh profile; keep screenshots on the extension
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
   };
 }
 
@@ -141,14 +181,15 @@ export function spawnReaped(command, args, { env, stdio = 'ignore', cwd, watchPi
 }
 
 /**
- * Starts code-server (`--auth none`, no telemetry, no update check) on host:port for `workspace`,
+ * Starts code-server's `entry` with `node` (each code-server version wants its own Node major; see
+ * installedCodeServer) (`--auth none`, no telemetry, no update check) on host:port for `workspace`,
  * through spawnReaped, its output appended to `logFile`. `workspaceTrust: false` (the default) adds --disable-workspace-trust.
  * Returns the ChildProcess (its pid is the process group to end).
  */
-export function startCodeServer({ entry = codeServerEntry(), host = '127.0.0.1', port, configFile, userDataDir, extensionsDir, workspace, workspaceTrust = false, env, logFile }) {
+export function startCodeServer({ entry, node = process.execPath, host = '127.0.0.1', port, configFile, userDataDir, extensionsDir, workspace, workspaceTrust = false, env, logFile }) {
   const out = fs.openSync(logFile, 'w');
   try {
-    return spawnReaped(process.execPath, [entry, ...commonArgs({ configFile, userDataDir, extensionsDir }),
+    return spawnReaped(node, [entry, ...commonArgs({ configFile, userDataDir, extensionsDir }),
       '--bind-addr', hostPort(host, port), '--auth', 'none', '--disable-telemetry', '--disable-update-check',
       ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override', '--ignore-last-opened', workspace],
@@ -188,6 +229,7 @@ export function workbenchUrl({ host = '127.0.0.1', port, folder, payload = [] })
  */
 export function liveProcesses() {
   const out = [];
+  if (!fs.existsSync('/proc/self/stat')) return psProcesses(); // macOS (npm start --desktop)
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
@@ -197,6 +239,13 @@ export function liveProcesses() {
     } catch { /* exited meanwhile */ }
   }
   return out;
+}
+
+/** liveProcesses() from `ps`, where there is no /proc. */
+function psProcesses() {
+  const r = spawnSync('ps', ['-axo', 'pid=,pgid=,ppid=,stat=,comm='], { encoding: 'utf8' });
+  return (r.stdout || '').split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f.length >= 5 && !/^[ZX]/.test(f[3]))
+    .map(([pid, pgid, ppid, , ...comm]) => [Number(pid), Number(pgid), comm.join(' '), Number(ppid)]);
 }
 
 export const groupAlive = (pgid) => liveProcesses().some(([, g]) => g === pgid);
@@ -239,6 +288,7 @@ export function killGroup(pgid) {
  * Live processes (other than this one) whose environment holds any of `entries` exactly
  * (`NAME=value`), e.g. a run marker every child inherits, or HOME=<the run's home>, which even the
  * pool's filtered child environment passes on. Finds processes that left their process group.
+ * Linux only (/proc/<pid>/environ); elsewhere it finds nothing.
  */
 export function processesWithEnv(entries) {
   const marks = entries.map((e) => Buffer.from(`\0${e}\0`));

@@ -4,6 +4,9 @@
 // headless Chromium (driven by playwright-core). Install the pieces once with test/editor/setup.sh.
 //
 // Usage: node test/editor/run.mjs [options]          (npm run test:editor builds first)
+//   --vscode WHICH            floor, newest, both (the default: one run per version, one after the other),
+//                             or a code-server version (e.g. 4.100.3); see test/editor/versions.json.
+//                             Every line of a run names its VS Code version ("[VS Code 1.139.1] 2 failing").
 //   --ext DIR                 extension development folder (default: repo root) -> extensionDevelopmentPath
 //   --tests PATH              module exporting run() (default: out/test/editor/suite/index) -> extensionTestsPath
 //   --vsix FILE               install FILE into a fresh extensions dir and test the INSTALLED copy
@@ -16,35 +19,36 @@
 //   --untrusted               workspace trust on (security.workspace.trust.enabled, no --disable-workspace-trust):
 //                             the folder opens in Restricted Mode (see test/editor/README.md)
 //   --grep REGEXP             only tests whose full title matches
-//   --shots DIR               where screenshots requested by tests go (default: test/editor/shots)
+//   --shots DIR               where screenshots requested by tests go (default: test/editor/shots/vscode-<version>)
 //   --timeout SEC             whole run, start to result (default: 180)
 //   --keep                    keep the run's temporary state (logs, profile) even when green
 //   --verbose                 print the workbench's log lines and the harness's URL
-// Environment: CODE_SERVER_BIN (code-server's out/node/entry.js; default: the copy setup.sh installs
-// under .vscode-test/code-server), CHROMIUM_BIN (default /usr/bin/chromium), EDITOR_TEST_TMP
-// (parent of the per-run temporary folder; default: the OS temp dir).
+// Environment: CODE_SERVER_BIN (code-server's out/node/entry.js, run by CODE_SERVER_NODE or this Node;
+// default: the copy setup.sh installs under .vscode-test/code-server-<version>, with the Node it was built
+// with), EDITOR_TEST_CACHE (default .vscode-test), CHROMIUM_BIN (default /usr/bin/chromium),
+// EDITOR_TEST_TMP (parent of the per-run temporary folder; default: the OS temp dir).
 // Exit code: 0 all tests passed, 1 some failed, 2 harness error or timeout (no result), 130 interrupted.
 //
 // The extension host sees: MCP_POOL_TEST=1, EDITOR_TEST_SHOTS_DIR, EDITOR_TEST_RESULT_FILE,
 // EDITOR_TEST_OUTPUT_FILE, EDITOR_TEST_GREP, EDITOR_TEST_TRUST (trusted|untrusted),
 // EDITOR_TEST_VSIX (the .vsix path, when testing an installed copy), EDITOR_TEST_WORKSPACE.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import {
-  PROFILE_DIRS, baseUserSettings, codeServerEntry, commonArgs, endGroup as endProcessGroup, freePort, isolatedEnv,
-  liveProcesses, makeRunDirs, processesWithEnv, startCodeServer, waitHealthy as waitCodeServerHealthy, workbenchUrl,
-  writeConfigYaml, writeUserSettings,
+  PROFILE_DIRS, baseUserSettings, commonArgs, endGroup as endProcessGroup, freePort, installedCodeServer, isolatedEnv,
+  liveProcesses, makeRunDirs, processesWithEnv, resolveVersion, setupCommand, startCodeServer, waitHealthy as waitCodeServerHealthy,
+  workbenchUrl, writeConfigYaml, writeUserSettings,
 } from './codeServer.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 
 // ---- options ---------------------------------------------------------------------------------
-const VALUE_OPTS = ['ext', 'tests', 'vsix', 'workspace', 'settings', 'workspace-settings', 'grep', 'shots', 'timeout'];
+const VALUE_OPTS = ['vscode', 'ext', 'tests', 'vsix', 'workspace', 'settings', 'workspace-settings', 'grep', 'shots', 'timeout'];
 const FLAG_OPTS = ['trust', 'untrusted', 'keep', 'verbose', 'help'];
 const opts = {};
 {
@@ -71,12 +75,66 @@ function usage(problem) {
 if (opts.help) usage();
 if (opts.trust && opts.untrusted) usage('--trust and --untrusted exclude each other');
 
-const CODE_SERVER = codeServerEntry();
+// ---- several VS Code versions: one run of this script per version, one after the other ----------
+const wanted = (opts.vscode ?? 'both').split(',').flatMap((v) => (v === 'both' || v === 'all' ? ['floor', 'newest'] : [v.trim()]));
+if (wanted.length > 1) await runEach(wanted);
+
+/** Runs this script once per version (same arguments), then prints one line per version and the total. */
+async function runEach(versions) {
+  const argv = process.argv.slice(2);
+  const rest = argv.filter((a, i) => !(a === '--vscode' || a.startsWith('--vscode=') || argv[i - 1] === '--vscode'));
+  const results = [];
+  let interrupted = false;
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => { interrupted = true; }); // the child gets it too
+  for (const v of versions) {
+    let version;
+    try { version = resolveVersion(v); } catch (e) { usage(e.message); }
+    const summaryFile = path.join(os.tmpdir(), `mcp-pool-et-summary-${process.pid}-${results.length}.json`);
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), ...rest, '--vscode', v], {
+      stdio: 'inherit', env: { ...process.env, EDITOR_TEST_SUMMARY_FILE: summaryFile } });
+    const code = await new Promise((r) => child.on('exit', (c, s) => r(c ?? (s ? 130 : 2))));
+    let summary;
+    try { summary = JSON.parse(fs.readFileSync(summaryFile, 'utf8')); fs.rmSync(summaryFile); } catch { /* no result */ }
+    results.push({ version, code, summary });
+    if (interrupted || code === 130) break;
+  }
+  console.log('');
+  for (const { version, code, summary } of results) {
+    const vscode = summary?.vscode && !summary.vscode.startsWith('code-server') ? summary.vscode : version.vscode;
+    const label = vscode ? `[VS Code ${vscode}]` : `[code-server ${version.codeServer}]`;
+    const counts = summary ? `${summary.passes} passed, ${summary.failed} failed, ${summary.pending} skipped` : 'no result';
+    const failed = !summary ? 'failed' : summary.failed ? `${summary.failed} failing` : summary.passes + summary.pending === 0 ? 'no tests ran' : 'failed';
+    console.log(`${label} ${code === 0 ? 'passed' : code === 1 ? `FAILED: ${failed}` : `ERROR (exit ${code})`} (${counts}; code-server ${summary?.codeServer || version.codeServer})`);
+  }
+  const sum = (k) => results.reduce((n, r) => n + (r.summary?.[k] ?? 0), 0);
+  console.log(`editor: ${sum('passes')} passed, ${sum('failed')} failed, ${sum('pending')} skipped`); // plain summary line for CI
+  process.exit(results.length < versions.length ? 130 : Math.max(...results.map((r) => r.code)));
+}
+
+let VERSION;
+try { VERSION = resolveVersion(wanted[0]); } catch (e) { usage(e.message); }
+const installed = installedCodeServer(VERSION);
+const VSCODE = installed?.vscode || VERSION.vscode || `code-server-${VERSION.codeServer}`;
+const TAG = installed?.vscode || VERSION.vscode ? `[VS Code ${VSCODE}]` : `[code-server ${VERSION.codeServer}]`;
+if (!installed) {
+  console.error(`run.mjs: ${TAG} code-server ${VERSION.codeServer} is not installed ${process.env.CODE_SERVER_BIN ? `at CODE_SERVER_BIN=${process.env.CODE_SERVER_BIN}` : `in ${VERSION.dir}`}: `
+    + `run \`npm run test:editor:setup\` (both versions and Chromium) or \`${setupCommand(VERSION, { chromium: true })}\``);
+  writeSummary({ failed: 0, passes: 0, pending: 0, error: 'not installed' });
+  process.exit(2);
+}
+const CODE_SERVER = installed.entry;
+const CODE_SERVER_NODE = installed.node;
+
+/** For the multi-version parent (runEach). */
+function writeSummary(r) {
+  const f = process.env.EDITOR_TEST_SUMMARY_FILE;
+  if (f) fs.writeFileSync(f, JSON.stringify({ ...r, vscode: VSCODE, codeServer: installed?.codeServer || VERSION.codeServer }));
+}
 const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 const extDir = path.resolve(opts.ext ?? root);
 const testsPath = path.resolve(opts.tests ?? path.join(root, 'out/test/editor/suite/index')).replace(/\.js$/, '');
 const vsix = opts.vsix && path.resolve(opts.vsix);
-const shotsDir = path.resolve(opts.shots ?? path.join(here, 'shots'));
+const shotsDir = path.resolve(opts.shots ?? path.join(here, 'shots', `vscode-${VSCODE}`));
 const timeoutMs = Number(opts.timeout ?? '180') * 1000;
 const untrusted = !!opts.untrusted;
 const { verbose, keep } = opts;
@@ -92,13 +150,11 @@ const workspaceSettings = opts['workspace-settings'] ? readJson(path.resolve(opt
 
 const t0 = Date.now();
 const ts = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
-const log = (...a) => console.error(`[editor-test ${ts()}]`, ...a);
+const log = (...a) => console.error(`[editor-test ${VSCODE} ${ts()}]`, ...a);
 
-for (const [what, p] of [['code-server entry.js', CODE_SERVER], ['chromium', CHROMIUM]]) {
-  if (!fs.existsSync(p)) {
-    console.error(`run.mjs: ${what} not found at ${p}: run \`npm run test:editor:setup\` (bash test/editor/setup.sh)${what === 'chromium' ? ' or set CHROMIUM_BIN' : ' or set CODE_SERVER_BIN'}`);
-    process.exit(2);
-  }
+if (!fs.existsSync(CHROMIUM)) {
+  console.error(`run.mjs: ${TAG} chromium not found at ${CHROMIUM}: run \`npm run test:editor:setup\` (bash test/editor/setup.sh --vscode both --chromium) or set CHROMIUM_BIN`);
+  process.exit(2);
 }
 if (!fs.existsSync(`${testsPath}.js`)) { console.error(`run.mjs: tests module not found: ${testsPath}.js (build first: node esbuild.mjs)`); process.exit(2); }
 if (vsix && !fs.existsSync(vsix)) { console.error(`run.mjs: no such .vsix: ${vsix}`); process.exit(2); }
@@ -141,6 +197,9 @@ process.env.TMPDIR = dirs.tmp; // playwright's artifacts too
 // terminals (shell history) and Chromium (~/.config/chromium, ~/.cache/dconf, ~/.pki) out of the real home.
 const childEnv = isolatedEnv(dirs, {
   EDITOR_TEST_RUN: run, // marks every process of this run (see strays())
+  // code-server 4.133+ ignores the payload's extensionDevelopmentPath/extensionTestsPath without it (harmless
+  // before). Side effect: notification toasts only show in the Notifications Center (see suite/ui.ts).
+  VSCODE_OPTIONS: 'enable-smoke-test-driver',
   // seen by the extension host (it inherits the server's environment):
   MCP_POOL_TEST: '1',
   EDITOR_TEST_RESULT_FILE: resultFile,
@@ -203,6 +262,10 @@ async function finish(code, why) {
   if (keep || code !== 0) log(`logs and state kept in ${run}`);
   else fs.rmSync(run, { recursive: true, force: true });
   log(`done in ${ts()}, exit ${code}`);
+  if (code === 2 || code === 130) {
+    console.log(`${TAG} ${code === 2 ? 'ERROR: no result (harness error or timeout, see above)' : 'interrupted'}`);
+    if (!fs.existsSync(process.env.EDITOR_TEST_SUMMARY_FILE || '/nonexistent')) writeSummary({ failed: 0, passes: 0, pending: 0, error: why || `exit ${code}` });
+  }
   process.exit(code);
 }
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => finish(130, sig));
@@ -302,7 +365,7 @@ try {
   let devPath = extDir;
   if (vsix) {
     const t = Date.now();
-    const r = spawnSync(process.execPath, [CODE_SERVER, ...csCommon, '--install-extension', vsix, '--force'], { env: childEnv, encoding: 'utf8', timeout: 120000 });
+    const r = spawnSync(CODE_SERVER_NODE, [CODE_SERVER, ...csCommon, '--install-extension', vsix, '--force'], { env: childEnv, encoding: 'utf8', timeout: 120000 });
     log(`--install-extension ${path.basename(vsix)}: rc=${r.status} in ${Date.now() - t}ms: ${`${r.stdout}${r.stderr}`.trim().split('\n').slice(-2).join(' | ')}`);
     if (r.status !== 0) throw new Error('vsix install failed');
     // extensionTestsPath only works in "extension development" mode, so give it an empty stub dev extension.
@@ -315,11 +378,11 @@ try {
   const host = `127.0.0.1:${port}`;
   // code-server runs in its own process group led by a tiny sh "reaper": if this harness dies without
   // tearing down (even SIGKILL), the reaper notices within 1 s and kills the whole group.
-  server = startCodeServer({ entry: CODE_SERVER, port, ...csDirs, workspace, workspaceTrust: untrusted, env: childEnv,
+  server = startCodeServer({ entry: CODE_SERVER, node: CODE_SERVER_NODE, port, ...csDirs, workspace, workspaceTrust: untrusted, env: childEnv,
     logFile: path.join(dirs.logs, 'code-server.log') });
   server.on('exit', (c, s) => { if (!finished) log(`code-server exited unexpectedly (${c ?? s})`); });
   await waitHealthy(port, 30000);
-  log(`code-server ${verbose ? `${CODE_SERVER} ` : ''}up on ${host} (pgid ${server.pid}); workspace ${workspace}; ${untrusted ? 'workspace trust ON (--untrusted)' : 'workspace trust disabled'}${vsix ? `; testing installed ${path.basename(vsix)}` : ''}`);
+  log(`code-server ${installed.codeServer} (VS Code ${VSCODE}) ${verbose ? `${CODE_SERVER} on ${CODE_SERVER_NODE} ` : ''}up on ${host} (pgid ${server.pid}); workspace ${workspace}; ${untrusted ? 'workspace trust ON (--untrusted)' : 'workspace trust disabled'}${vsix ? `; testing installed ${path.basename(vsix)}` : ''}`);
 
   // Chromium gets the same reaper treatment: playwright starts it through this wrapper, which becomes the
   // leader of a process group of its own (playwright spawns detached) and records its pid; a watcher in the
@@ -423,7 +486,10 @@ try {
   if (fs.existsSync(resultFile)) {
     const r = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
     log(`result from extension host pid ${r.pid}, ${r.durationMs} ms${vsix ? `, installed ${path.basename(vsix)}` : ''}${untrusted ? ', untrusted workspace' : ''}`);
-    console.log(`editor: ${r.passes} passed, ${r.failed} failed, ${r.pending} skipped`); // plain summary line for CI
+    writeSummary(r);
+    console.log(`${TAG} ${r.failed ? `${r.failed} failing` : r.passes + r.pending === 0 ? 'no tests ran' : 'passed'}: ${r.passes} passed, ${r.failed} failed, ${r.pending} skipped (code-server ${installed.codeServer}${vsix ? ', installed .vsix' : ''}${untrusted ? ', untrusted' : ''})`);
+    for (const f of r.failures ?? []) console.log(`${TAG} failing: ${f.title}`);
+    if (!process.env.EDITOR_TEST_SUMMARY_FILE) console.log(`editor: ${r.passes} passed, ${r.failed} failed, ${r.pending} skipped`); // plain summary line for CI
   } else if (code !== 0) log('the suite wrote no result file: run() failed before mocha ran (see the logs)');
   await finish(code === 0 ? 0 : 1);
 } catch (e) {

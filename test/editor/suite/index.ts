@@ -39,7 +39,7 @@ export function run(): Promise<void> {
   const methods = ['log', 'info', 'warn', 'error'] as const;
   const saved = methods.map((m) => [m, Object.getOwnPropertyDescriptor(console, m)] as const);
   for (const m of methods) {
-    const forward = console[m]; // the extension host's own (forwarding) function
+    const forward = console[m].bind(console); // the extension host's own (forwarding) function
     Object.defineProperty(console, m, {
       configurable: true,
       writable: true,
@@ -76,12 +76,12 @@ export function run(): Promise<void> {
       if (resultFile) {
         fs.writeFileSync(resultFile, JSON.stringify({
           failed, passes, pending, failures, files: files.map((f) => path.basename(f)),
-          durationMs: Date.now() - started, pid: process.pid, error: error === undefined ? undefined : String(error),
+          durationMs: Date.now() - started, pid: process.pid, error: error === undefined ? undefined : error instanceof Error ? error.message : JSON.stringify(error),
         }, null, 2));
       }
       restore();
       out?.end();
-      if (error !== undefined) reject(error instanceof Error ? error : new Error(String(error)));
+      if (error !== undefined) reject(error instanceof Error ? error : new Error(JSON.stringify(error)));
       else if (failed > 0) reject(new Error(`${failed} test(s) failed.`));
       else if (passes + pending === 0) reject(new Error(`no tests ran (files: ${files.length}, grep: ${grep ?? 'none'})`));
       else resolve();

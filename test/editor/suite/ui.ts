@@ -1,9 +1,11 @@
 // What the tests can see of the workbench. The extension host has no DOM: a test asks the harness
 // (test/editor/run.mjs) for a screenshot through a console marker, the harness saves <name>.png and
 // <name>.json (the UI facts below) in EDITOR_TEST_SHOTS_DIR, and the test reads the JSON back.
-// Under @vscode/test-electron there is no harness: screenshot() resolves undefined; skip such checks.
+// Under @vscode/test-electron there is no harness: screenshot() resolves undefined, and a test that needs
+// UI facts must skip explicitly (uiFactsOrSkip) instead of passing without looking.
 import * as fs from 'fs';
 import * as path from 'path';
+import * as vscode from 'vscode';
 
 export interface StatusBarItemFacts {
   /** DOM id: `status.*` for VS Code's own items, `<publisher>.<name>.<item id>` for an extension's. */
@@ -50,7 +52,8 @@ export interface UiFacts {
   /** Visible labels of all visible list/tree rows (side bar, panel, secondary side bar). */
   treeRows: string[];
   treeRowsDetailed: TreeRowFacts[];
-  /** Notification toasts (and the notification center, when open). */
+  /** Notification toasts and the Notifications Center, when open. Under code-server 4.133+ in test mode
+   *  (VSCODE_OPTIONS=enable-smoke-test-driver) toasts are not rendered: ask with `notifications: true`. */
   notifications: string[];
   notificationsDetailed: NotificationFacts[];
   /** Visible lines of the Output panel's editor, top to bottom (Monaco renders only what is on screen). */
@@ -76,6 +79,9 @@ export interface ScreenshotOptions {
   settleMs?: number;
   /** How long to wait for the harness (ms, default 15000). */
   timeoutMs?: number;
+  /** Open the Notifications Center first (notifications.showList), so every notification is in the DOM,
+   *  whether or not the workbench renders toasts (it does not under the smoke-test driver, VS Code 1.133+). */
+  notifications?: boolean;
 }
 
 /** True when running under test/editor/run.mjs (screenshots and UI facts available). */
@@ -88,7 +94,8 @@ export async function screenshot(name: string, options: ScreenshotOptions = {}):
   if (!/^[\w.-]+$/.test(name)) throw new Error(`screenshot name must match [\\w.-]+: ${name}`);
   const png = path.join(dir, `${name}.png`);
   fs.rmSync(png, { force: true });
-  const { timeoutMs = 15000, ...req } = options;
+  const { timeoutMs = 15000, notifications, ...req } = options;
+  if (notifications) await vscode.commands.executeCommand('notifications.showList');
   console.log(`__EDITOR_TEST_SCREENSHOT__:${JSON.stringify({ name, ...req })}`);
   const end = Date.now() + timeoutMs + (options.tooltips ? 20000 : 0);
   while (!fs.existsSync(png)) {
@@ -96,6 +103,17 @@ export async function screenshot(name: string, options: ScreenshotOptions = {}):
     await sleep(100);
   }
   return JSON.parse(fs.readFileSync(path.join(dir, `${name}.json`), 'utf8')) as UiFacts;
+}
+
+/**
+ * screenshot(), for a test whose point is what the UI shows: without the harness (under @vscode/test-electron)
+ * the test is skipped, saying why, instead of passing without having looked.
+ */
+export async function uiFactsOrSkip(test: Mocha.Context, name: string, options: ScreenshotOptions = {}): Promise<UiFacts> {
+  const facts = await screenshot(name, options);
+  if (facts) return facts;
+  console.log(`    [skip] "${test.test?.title ?? name}": needs UI facts (screenshot ${name}), which only test/editor/run.mjs provides`);
+  return test.skip();
 }
 
 /** Take screenshots named `name` until check(facts) returns something truthy; returns that. */

@@ -1,0 +1,147 @@
+// test/editor/setup.sh, the installer `npm start` runs when code-server is missing, where it cannot
+// install Debian packages: as a user without root or sudo, with a sudo that cannot run, and on a system
+// without apt-get. Each time it must stop with the exact command to run (or what to install), not with a
+// shell error. The non-root cases run as the real user `nobody` (setpriv) when this runs as root.
+// Debian packages that are in fact installed are made to look missing with a stand-in dpkg-query.
+import * as assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { REPO_ROOT } from '../fixtures/paths';
+
+const SETUP = path.join(REPO_ROOT, 'test/editor/setup.sh');
+const START = path.join(REPO_ROOT, 'test/demo/start.mjs');
+const BUILD_PKGS = 'g++ make python3 pkg-config libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev';
+const isRoot = process.getuid?.() === 0;
+const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => fs.existsSync(p));
+
+interface Result { code: number | null; stdout: string; stderr: string }
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Result> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Signs of a shell error rather than a message written for people. */
+function assertNoShellError(stderr: string): void {
+  assert.doesNotMatch(stderr, /line \d+:|command not found|unbound variable|syntax error|No such file or directory/, stderr);
+}
+
+describe('npm start\'s installer (test/editor/setup.sh) where it cannot install Debian packages', function () {
+  this.timeout(60_000);
+  let tmp: string;
+  let bin: string;
+
+  /**
+   * A PATH of its own: every program of the usual bin folders (and node's), less `without`, plus stand-ins.
+   * Folders are world-readable so `nobody` can use them.
+   */
+  function makePath(without: string[], standIns: Record<string, string> = {}): string {
+    bin = fs.mkdtempSync(path.join(tmp, 'bin-'));
+    fs.chmodSync(bin, 0o755);
+    for (const dir of [path.dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin', '/sbin']) {
+      let names: string[];
+      try { names = fs.readdirSync(dir); } catch { continue; }
+      for (const name of names) {
+        if (without.includes(name) || fs.existsSync(path.join(bin, name))) continue;
+        try { fs.symlinkSync(path.join(dir, name), path.join(bin, name)); } catch { /* a dangling or duplicate entry */ }
+      }
+    }
+    for (const [name, script] of Object.entries(standIns)) {
+      fs.rmSync(path.join(bin, name), { force: true });
+      fs.writeFileSync(path.join(bin, name), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+    }
+    return bin;
+  }
+
+  /** A cache folder `nobody` may write to. */
+  function cacheDir(): string {
+    const d = fs.mkdtempSync(path.join(tmp, 'cache-'));
+    fs.chmodSync(d, 0o777);
+    return d;
+  }
+
+  /** Runs setup.sh as a user without root: `nobody` through setpriv when we are root, else as ourselves. */
+  function runAsNonRoot(args: string[], env: NodeJS.ProcessEnv): Promise<Result> {
+    const cmd = ['bash', SETUP, ...args];
+    const clean = { PATH: env.PATH, HOME: tmp, LANG: 'C.UTF-8', EDITOR_TEST_CACHE: env.EDITOR_TEST_CACHE };
+    if (!isRoot) return run(cmd[0], cmd.slice(1), clean);
+    return run(setpriv!, ['--reuid=65534', '--regid=65534', '--clear-groups', '--', '/usr/bin/env', ...Object.entries(clean).map(([k, v]) => `${k}=${v}`), ...cmd], clean);
+  }
+
+  before(function () {
+    if (isRoot && !setpriv) {
+      console.log('      [skip] running as root without setpriv (util-linux): cannot become a non-root user');
+      return this.skip();
+    }
+    if (spawnSync('sh', ['-c', 'command -v dpkg-query'], { stdio: 'ignore' }).status !== 0) {
+      console.log('      [skip] not a Debian/Ubuntu system (no dpkg-query): only the "no apt-get" case applies, run below');
+    }
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-pool-install-test-'));
+    fs.chmodSync(tmp, 0o755);
+  });
+  after(() => { if (tmp) fs.rmSync(tmp, { recursive: true, force: true }); });
+
+  it('as a user without root and without sudo: exit 1 with the exact apt-get line to run as root', async function () {
+    // every package looks missing; no sudo anywhere on PATH
+    const PATH = makePath(['sudo'], { 'dpkg-query': 'exit 1' });
+    const r = await runAsNonRoot(['--vscode', 'floor'], { PATH, EDITOR_TEST_CACHE: cacheDir() });
+    console.log(`      [info] ${isRoot ? 'as nobody (setpriv)' : 'as this non-root user'}:\n        ${r.stderr.trim().split('\n').join('\n        ')}`);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`missing Debian packages: ${BUILD_PKGS.replace(/\+/g, '\\+')} ripgrep\\.`));
+    assert.match(r.stderr, /Installing them needs root, and this is user \S+ without sudo\. Run this as root:/);
+    assert.ok(r.stderr.includes(`\n      apt-get update && apt-get install -y ${BUILD_PKGS} ripgrep\n`), r.stderr);
+    assert.doesNotMatch(r.stderr, /chromium/, 'npm start\'s install never asks for Chromium');
+    assertNoShellError(r.stderr);
+    assert.equal(r.stdout, '');
+  });
+
+  it('the tests\' setup (--chromium) names chromium too', async () => {
+    const PATH = makePath(['sudo'], { 'dpkg-query': 'exit 1' });
+    const r = await runAsNonRoot(['--vscode', 'both', '--chromium'], { PATH, EDITOR_TEST_CACHE: cacheDir() });
+    assert.equal(r.code, 1, r.stderr);
+    assert.ok(r.stderr.includes(`apt-get update && apt-get install -y ${BUILD_PKGS} ripgrep chromium\n`), r.stderr);
+    assertNoShellError(r.stderr);
+  });
+
+  it('with a sudo that cannot run without a password: exit 1 with the command to run as root', async () => {
+    const PATH = makePath([], { 'dpkg-query': 'exit 1', sudo: 'echo "sudo: a password is required" >&2; exit 1' });
+    const r = await runAsNonRoot(['--vscode', 'floor'], { PATH, EDITOR_TEST_CACHE: cacheDir() });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /running it through sudo/);
+    assert.match(r.stderr, /sudo: a password is required/);
+    assert.ok(r.stderr.includes(`Install the packages yourself, as root:\n      apt-get update && apt-get install -y ${BUILD_PKGS} ripgrep\n`), r.stderr);
+    assertNoShellError(r.stderr.replace('sudo: a password is required', ''));
+  });
+
+  it('on a system without apt-get: exit 1 naming what to install and how to go on', async () => {
+    const PATH = makePath(['apt-get', 'apt', 'dpkg-query', 'dpkg']);
+    const r = await run('bash', [SETUP, '--vscode', 'floor'], { ...process.env, PATH, EDITOR_TEST_CACHE: cacheDir() });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /this setup installs Debian\/Ubuntu packages with apt-get, and this system has no apt-get/);
+    assert.ok(r.stderr.includes(`      ${BUILD_PKGS} ripgrep\n`), r.stderr);
+    assert.match(r.stderr, /a C\/C\+\+ compiler, make, Python 3, pkg-config, the Kerberos, X11, libxkbfile and libsecret development headers, ripgrep\)/);
+    assert.match(r.stderr, /MCP_POOL_SETUP_NO_APT=1 npm start/);
+    assertNoShellError(r.stderr);
+  });
+
+  it('npm start (start.mjs) runs this installer itself when code-server is missing, and ends with its message', async () => {
+    const PATH = makePath(['apt-get', 'apt', 'dpkg-query', 'dpkg']);
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH, EDITOR_TEST_CACHE: cacheDir() };
+    delete env.CODE_SERVER_BIN;
+    const r = await run(process.execPath, [START], env);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /\[start [\d.]+s\] code-server 4\.\d+\.\d+ \(VS Code 1\.\d+\.\d+\) is not installed yet: installing it once into /);
+    assert.match(r.stderr, /this system has no apt-get/);
+    assert.match(r.stderr, /start: installing code-server failed: see the \[setup\] lines above\. .*bash test\/editor\/setup\.sh --vscode floor/);
+    assertNoShellError(r.stderr);
+    assert.equal(r.stdout, '');
+  });
+});
