@@ -28,7 +28,7 @@ export function statusBarMenuItems(pool: Pool, now = Date.now()): StatusBarMenuI
     separator('Pool'),
     { label: '$(output) Show Output', description: 'pool log or an app’s output', command: Commands.showOutput },
   ];
-  if (apps.some(holdsProcess)) items.push({ label: '$(close-all) Kill All', description: `stop ${apps.filter(holdsProcess).length} running`, command: Commands.killAll });
+  if (apps.some(holdsProcess)) items.push({ label: '$(stop-circle) Kill All…', description: `stop ${apps.filter(holdsProcess).length} running`, command: Commands.killAll });
   if (apps.some((s) => holdsProcess(s) || s.status === 'crashed')) {
     items.push({ label: '$(debug-restart) Restart All', description: 'running and crashed apps', command: Commands.restartAll });
   }
