@@ -33,6 +33,8 @@ export class Pool extends Disposable implements AppHost {
   readonly events = this._register(new Emitter<PoolEvent>());
   readonly onEvent = this.events.event;
   private readonly slotChanged = this._register(new Emitter<void>());
+  /** Starts waiting for a slot, in arrival order. */
+  private readonly slotQueue: PooledApp[] = [];
   private _settings: PoolSettings;
   private _launcher: McpRemoteLauncher;
   readonly redactor: Redactor;
@@ -195,36 +197,60 @@ export class Pool extends Disposable implements AppHost {
     this.slotChanged.fire();
   }
 
-  async reserveSlot(app: PooledApp): Promise<void> {
+  /**
+   * A start waits here for room. Starts wait in line (first come, first served) and hold no slot
+   * while they wait; the first `free` of them proceed. When the line is longer than the free
+   * slots, the least recently used idle apps are stopped to make room (as many as the line needs
+   * beyond the stops already under way). Gives up after acquireTimeoutMs with what the slots
+   * are doing, or at once when `signal` aborts (the waiting app was stopped).
+   */
+  async reserveSlot(app: PooledApp, signal: AbortSignal): Promise<void> {
     const deadline = Date.now() + this._settings.acquireTimeoutMs;
-    for (;;) {
-      if (this.shuttingDown) throw new PoolError('shutting-down', app.name, 'the pool is shutting down');
-      const others = [...this.apps.values()].filter((a) => a !== app && a.holdsSlot);
-      if (others.length < this._settings.maxSize) return;
-      const lru = others.filter((a) => a.isIdle).sort((a, b) => a.lastUsedAt - b.lastUsedAt)[0];
-      if (lru) {
-        await lru.stop('lru');
-        continue;
+    this.slotQueue.push(app);
+    try {
+      for (;;) {
+        if (this.shuttingDown) throw new PoolError('shutting-down', app.name, 'the pool is shutting down');
+        if (signal.aborted) throw new PoolError('stopped', app.name, `app "${app.name}" was stopped while waiting for a free slot`);
+        const holders = [...this.apps.values()].filter((a) => a !== app && a.holdsSlot);
+        const free = this._settings.maxSize - holders.length;
+        const position = this.slotQueue.indexOf(app);
+        if (position < free) {
+          app.grantSlot();
+          return;
+        }
+        const stillNeeded = position + 1 - Math.max(0, free) - holders.filter((a) => a.isStopping).length;
+        const idle = holders.filter((a) => a.isIdle && !a.isStopping).sort((a, b) => a.lastUsedAt - b.lastUsedAt);
+        for (const lru of idle.slice(0, Math.max(0, stillNeeded))) void lru.stop('lru');
+        const left = deadline - Date.now();
+        if (left <= 0) throw this.poolFull(app, holders, position);
+        await this.nextSlotChange(left, signal);
       }
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        throw new PoolError(
-          'pool-full',
-          app.name,
-          `cannot start "${app.name}": the pool is full (mcpPool.maxSize = ${this._settings.maxSize}) and every running app stayed busy for ${Math.round(this._settings.acquireTimeoutMs / 1000)} s. Raise mcpPool.maxSize or stop an app.`,
-        );
-      }
-      await this.nextSlotChange(left);
+    } finally {
+      this.slotQueue.splice(this.slotQueue.indexOf(app), 1);
+      this.slotChanged.fire(); // the next in line may go now
     }
   }
 
-  private nextSlotChange(ms: number): Promise<void> {
+  /** The error for a start that waited too long, saying what the slots were doing. */
+  private poolFull(app: PooledApp, holders: readonly PooledApp[], position: number): PoolError {
+    const max = this._settings.maxSize;
+    const secs = Math.round(this._settings.acquireTimeoutMs / 1000);
+    const allBusy = holders.length > 0 && holders.every((a) => a.slotUse.startsWith('busy'));
+    const uses = holders.map((a) => `${a.name}: ${a.slotUse}`).join(', ');
+    const ahead = position > 0 ? `; ${position} start${position === 1 ? '' : 's'} waited before it` : '';
+    const why = allBusy ? `every running app stayed busy for ${secs} s` : `no slot became free in ${secs} s`;
+    return new PoolError('pool-full', app.name, `cannot start "${app.name}": the pool is full (mcpPool.maxSize = ${max}) and ${why} (${uses}${ahead}). Raise mcpPool.maxSize or stop an app.`);
+  }
+
+  private nextSlotChange(ms: number, signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       const sub = this.slotChanged.event(done);
+      signal.addEventListener('abort', done);
       function done() {
         clearTimeout(timer);
         sub.dispose();
+        signal.removeEventListener('abort', done);
         resolve();
       }
     });

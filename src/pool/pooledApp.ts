@@ -17,8 +17,11 @@ export interface AppHost {
   readonly redactor: Redactor;
   readonly events: Emitter<PoolEvent>;
   readonly reaper?: Reaper;
-  /** Waits for room in the pool before a new process starts (may evict another app). */
-  reserveSlot(app: PooledApp): Promise<void>;
+  /**
+   * Waits (in line, first come first served) for room in the pool before a new process starts;
+   * may evict idle apps. Rejects at once when `signal` aborts (the app was stopped meanwhile).
+   */
+  reserveSlot(app: PooledApp, signal: AbortSignal): Promise<void>;
   /** Called whenever the app's state changes. */
   changed(app: PooledApp): void;
 }
@@ -29,6 +32,12 @@ export class PooledApp {
   private stopping?: Promise<void>;
   /** The connection being started, so a stop can end it instead of waiting for its timeout. */
   private startingConn?: Connection;
+  /** Aborts a start that is still waiting in line for a slot (a stop must not wait for it). */
+  private slotWait?: AbortController;
+  /** A start that was given a slot and has not finished yet. */
+  private slotGranted = false;
+  /** The stop in progress is ending a process (not just a start that waited in line). */
+  private stoppingProcess = false;
   /** Replaced or removed by a configuration change: never starts a process again. */
   private retired = false;
   private status: AppStatus = 'stopped';
@@ -62,9 +71,28 @@ export class PooledApp {
     return this._lastUsedAt ?? this.createdAt ?? 0;
   }
 
-  /** Counts towards the pool's size: a process is running or being started. */
+  /**
+   * Counts towards the pool's size: a process is running, being started (after its slot was
+   * granted), or still being stopped. A start that is only waiting in line holds nothing.
+   */
   get holdsSlot(): boolean {
-    return this.connection !== undefined || this.starting !== undefined;
+    return this.connection !== undefined || this.slotGranted || (this.stopping !== undefined && this.stoppingProcess);
+  }
+
+  /** Called by the pool in the same tick it decides this start may go, so no other start sees the slot as free. */
+  grantSlot(): void {
+    this.slotGranted = true;
+  }
+
+  get isStopping(): boolean {
+    return this.stopping !== undefined;
+  }
+
+  /** Why this app holds its slot, for the pool-full message. */
+  get slotUse(): string {
+    if (this.stopping) return 'stopping';
+    if (this.slotGranted && !this.connection) return 'starting';
+    return this.inFlight > 0 ? `busy (${this.inFlight} call${this.inFlight === 1 ? '' : 's'})` : 'idle';
   }
 
   get isIdle(): boolean {
@@ -136,13 +164,25 @@ export class PooledApp {
       throw new PoolError('start-failed', this.name, (e as Error).message);
     }
     this.setStatus('starting');
-    const t0 = Date.now();
+    const wait = new AbortController();
+    this.slotWait = wait;
     try {
-      await this.host.reserveSlot(this);
+      await this.host.reserveSlot(this, wait.signal);
     } catch (e) {
-      this.setStatus(this.exit ? 'crashed' : 'stopped');
+      if (!this.stopping) this.setStatus(this.exit ? 'crashed' : 'stopped');
       throw e;
+    } finally {
+      this.slotWait = undefined;
     }
+    try {
+      return await this.startGranted(launch, Date.now());
+    } finally {
+      this.slotGranted = false;
+      this.host.changed(this);
+    }
+  }
+
+  private async startGranted(launch: ReturnType<typeof launchCommand>, t0: number): Promise<Connection> {
     const s = this.host.settings;
     const conn: Connection = new Connection({
       app: this.name,
@@ -357,7 +397,9 @@ export class PooledApp {
       if (reason === 'user' || reason === 'restart') this.resetFailures();
       return Promise.resolve();
     }
+    this.stoppingProcess = conn !== undefined || this.slotGranted;
     this.stopping = (async () => {
+      this.slotWait?.abort(); // a start still waiting in line gives up its place at once
       this.setStatus('stopping');
       this.connection = undefined;
       this.authUrl = undefined;
@@ -365,6 +407,7 @@ export class PooledApp {
       await Promise.all([conn?.stop(), this.startingConn?.stop()]);
       await this.starting?.catch(() => undefined);
       if (reason === 'user' || reason === 'restart') this.resetFailures();
+      this.stoppingProcess = false; // the process is gone: its slot is free before anyone hears 'stopped'
       this.setStatus('stopped');
       this.host.events.fire({ type: 'stopped', app: this.name, reason });
     })().finally(() => {
