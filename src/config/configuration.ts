@@ -31,7 +31,9 @@ export function readConfig(trusted: boolean): PoolConfig {
 
   // Apps: merge user, workspace and folder values by name (later wins) — trusted only for the latter two.
   const apps = cfg.inspect<Record<string, unknown>>(Settings.apps.key) as Inspected<Record<string, unknown>> | undefined;
-  const merged: Record<string, unknown> = {};
+  // No prototype, and keys defined rather than assigned: an app named "__proto__" must reach the
+  // validator (which rejects it by name), not replace the merged object's prototype.
+  const merged: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [scope, value] of [
     ['user', apps?.globalValue],
     ['workspace', apps?.workspaceValue],
@@ -46,7 +48,7 @@ export function readConfig(trusted: boolean): PoolConfig {
       blocked.push(...Object.keys(value));
       continue;
     }
-    Object.assign(merged, value);
+    for (const [name, def] of Object.entries(value)) Object.defineProperty(merged, name, { value: def, enumerable: true, writable: true, configurable: true });
   }
   if (!trusted) {
     // VS Code hides workspace values of restricted settings while untrusted, so inspect() does

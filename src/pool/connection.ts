@@ -74,7 +74,8 @@ export class Connection {
       opts.onToolsChanged();
     });
     // Protocol-level problems (garbage on stdout, unknown responses) are not fatal; keep a note.
-    this.client.onerror = (e) => opts.onStderr(`[pool] ${e.message}`);
+    // Redacted like every stderr line: a stray response from a server can carry anything.
+    this.client.onerror = (e) => opts.onStderr(opts.redact ? opts.redact(`[pool] ${e.message}`) : `[pool] ${e.message}`);
   }
 
   get pid(): number | undefined {

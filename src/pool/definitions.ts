@@ -48,6 +48,14 @@ const _allStdio: Exclude<keyof StdioAppDefinition, (typeof STDIO_KEYS)[number]> 
 void _allRemote;
 void _allStdio;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// eslint-disable-next-line no-control-regex -- control characters are what these look for
+const CONTROL = /[\u0000-\u001f\u007f]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_BUT_TAB = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+/** Names that would act on objects' prototypes wherever a name becomes a key. */
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+/** Longest app name accepted (it is shown in the tree, channel names and log lines). */
+const MAX_NAME = 64;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Longest idle timeout accepted, in seconds (one week). */
 const MAX_IDLE_SECONDS = 7 * 24 * 3600;
@@ -76,6 +84,15 @@ export function parseAppDefinitions(raw: unknown): ParsedDefinitions {
       problems.push({ app: name || JSON.stringify(rawName), field, message, severity });
     if (!name) {
       report('app name is empty');
+      continue;
+    }
+    if (RESERVED_NAMES.has(name)) {
+      report(`"${name}" is reserved (it means something to JavaScript objects); choose another name`);
+      continue;
+    }
+    if (CONTROL.test(name) || name.length > MAX_NAME) {
+      // a line break in a name would let anything that prints it forge log lines
+      problems.push({ app: JSON.stringify(rawName.slice(0, MAX_NAME)), message: `app name must be at most ${MAX_NAME} characters without line breaks or control characters`, severity: 'error' });
       continue;
     }
     const clash = seen.get(name.toLowerCase());
@@ -115,7 +132,12 @@ function parseOne(name: string, def: unknown, report: Report): AppSpec | undefin
   let ok = true;
   const fail = (message: string, field: string) => { report(message, field); ok = false; };
   const args = stringArray(d.args, 'args', fail);
-  const env = stringMap(d.env, 'env', fail, (k) => ENV_NAME.test(k) ? undefined : `"${k}" is not a valid environment variable name`);
+  args.forEach((a, i) => a.includes('\0') && fail('contains a NUL character, which no program can receive', `args[${i}]`));
+  const env = stringMap(d.env, 'env', fail, (k, v) => {
+    if (!ENV_NAME.test(k)) return `"${k}" is not a valid environment variable name`;
+    if (v.includes('\0')) return `value of "${k}" contains a NUL character, which an environment cannot hold`;
+    return undefined;
+  });
   let idleTimeoutMs: number | undefined;
   if (d.idleTimeout !== undefined) {
     if (typeof d.idleTimeout !== 'number' || !Number.isFinite(d.idleTimeout) || d.idleTimeout < 0 || d.idleTimeout > MAX_IDLE_SECONDS) {
@@ -131,6 +153,7 @@ function parseOne(name: string, def: unknown, report: Report): AppSpec | undefin
     const headers = stringMap(d.headers, 'headers', fail, (k, v) => {
       if (!HEADER_NAME.test(k)) return `"${k}" is not a valid header name`;
       if (/[\r\n]/.test(v)) return `value of "${k}" contains a line break`;
+      if (CONTROL_BUT_TAB.test(v)) return `value of "${k}" contains a control character`;
       return undefined;
     });
     if (!ok || url === undefined) return undefined;
@@ -140,10 +163,12 @@ function parseOne(name: string, def: unknown, report: Report): AppSpec | undefin
 
   let command: string | undefined;
   if (typeof d.command !== 'string' || !d.command.trim()) fail('must be a non-empty string (the program to run, without arguments)', 'command');
+  else if (CONTROL.test(d.command)) fail('contains a control character', 'command');
   else command = d.command.trim();
   let cwd: string | undefined;
   if (d.cwd !== undefined) {
     if (typeof d.cwd !== 'string' || !d.cwd.trim()) fail('must be a non-empty path', 'cwd');
+    else if (CONTROL.test(d.cwd)) fail('contains a control character', 'cwd');
     else cwd = d.cwd;
   }
   if (!ok || command === undefined) return undefined;
@@ -160,6 +185,15 @@ function parseUrl(value: unknown, allowHttp: boolean, fail: (m: string, f: strin
     url = new URL(value.trim());
   } catch {
     fail(`"${value}" is not a valid URL`, 'url');
+    return undefined;
+  }
+  if (url.username || url.password) {
+    // they would be shown in the tree, logged, and passed on mcp-remote's command line
+    fail('must not contain credentials (user:password@): put them in a header, e.g. "headers": { "Authorization": "Basic ${secret:NAME}" } with the value stored by MCP Pool: Store Secret…', 'url');
+    return undefined;
+  }
+  if (CONTROL.test(value)) {
+    fail('contains a control character', 'url');
     return undefined;
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
@@ -207,6 +241,13 @@ function stringMap(
 }
 
 /** Whether two specs would run the same process (so a settings change need not restart it). */
+/** Same definition, whatever the order of the keys of env and headers (reordering must not restart an app). */
 export function sameSpec(a: AppSpec, b: AppSpec): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return canonical(a) === canonical(b);
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) : v,
+  );
 }

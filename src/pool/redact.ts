@@ -11,6 +11,10 @@ const PATTERNS: RegExp[] = [
   // well-known token shapes: GitHub, Slack, OpenAI/Anthropic-style keys, JWTs
   /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|sk-[A-Za-z0-9_-]{16,})\b/g,
   /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g,
+  // credentials inside a URL: scheme://user:password@host (also percent-encoded)
+  /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi,
+  // secret-looking query or fragment parameters: ?token=…, &api_key=…, #access_token=…, &sig=…
+  /([?&#;](?:[\w.-]*(?:token|key|secret|passw(?:or)?d|pwd|auth|sig|signature|code|credential|session)[\w.-]*)=)[^&#\s"'<>]+/gi,
 ];
 
 export class Redactor {
@@ -28,6 +32,8 @@ export class Redactor {
     out = out.replace(PATTERNS[1], (_m, prefix: string) => `${prefix}${MASK}`);
     out = out.replace(PATTERNS[2], (_m, key: string, sep: string) => `${key}${sep}${MASK}`);
     out = out.replace(PATTERNS[3], MASK).replace(PATTERNS[4], MASK);
+    out = out.replace(PATTERNS[5], (_m, scheme: string) => `${scheme}${MASK}@`);
+    out = out.replace(PATTERNS[6], (_m, key: string) => `${key}${MASK}`);
     return out;
   }
 }
