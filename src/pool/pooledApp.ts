@@ -29,6 +29,11 @@ export class PooledApp {
   private stopping?: Promise<void>;
   /** The connection being started, so a stop can end it instead of waiting for its timeout. */
   private startingConn?: Connection;
+  /** Who asked for the current (or last) start, and whether anyone else has used the app since. */
+  private startOwner?: object;
+  private usedByOthers = false;
+  private readonly waitedForStart = new WeakSet<object>();
+  private lastStartMs?: number;
   /** Replaced or removed by a configuration change: never starts a process again. */
   private retired = false;
   private status: AppStatus = 'stopped';
@@ -101,13 +106,21 @@ export class PooledApp {
     };
   }
 
-  /** The live connection, started if needed (concurrent callers share one start). */
-  async acquire(): Promise<{ connection: Connection; cold: boolean }> {
+  /**
+   * The live connection, started if needed (concurrent callers share one start). `token`
+   * identifies a caller across several operations (an interactive invocation): the pool then
+   * knows whether that caller waited for a start, and whether it alone has used what it started.
+   */
+  async acquire(token?: object, observe = false): Promise<{ connection: Connection; cold: boolean }> {
+    // An observer (a view re-reading the tool list of a running app) is no use of the app.
+    if (!(observe && this.connection) && (token === undefined || token !== this.startOwner)) this.usedByOthers = true;
     if (this.stopping) await this.stopping;
     // a process started now would belong to no app of the pool: nothing would ever stop it
     if (this.retired) throw new PoolError('stopped', this.name, `app "${this.name}" was stopped: its definition changed or was removed`);
     if (this.connection && !this.connection.isDead) return { connection: this.connection, cold: false };
     if (!this.starting) {
+      this.startOwner = token;
+      this.usedByOthers = false;
       const start = this.start();
       this.starting = start;
       const clear = () => {
@@ -115,7 +128,24 @@ export class PooledApp {
       };
       start.then(clear, clear);
     }
+    if (token) this.waitedForStart.add(token);
     return { connection: await this.starting, cold: true };
+  }
+
+  /** Whether the caller with `token` waited for a start, and how long the last start took. */
+  startInfo(token: object): { waited: boolean; startMs?: number } {
+    return { waited: this.waitedForStart.has(token), startMs: this.lastStartMs };
+  }
+
+  /**
+   * Stops the app if the caller with `token` started it and nobody else has used it since
+   * (no other call, listing or start joined; nothing in flight). Returns whether it stopped it.
+   */
+  async stopIfUnused(token: object): Promise<boolean> {
+    if (this.startOwner !== token || this.usedByOthers || this.inFlight > 0) return false;
+    if (this.status !== 'idle' && this.status !== 'starting') return false;
+    await this.stop('unused');
+    return true;
   }
 
   private async start(): Promise<Connection> {
@@ -200,7 +230,8 @@ export class PooledApp {
     this.okSinceStart = false;
     this.backoffUntil = undefined;
     this.setStatus('idle');
-    this.host.events.fire({ type: 'started', app: this.name, pid: conn.pid ?? -1, durationMs: Date.now() - t0 });
+    this.lastStartMs = Date.now() - t0;
+    this.host.events.fire({ type: 'started', app: this.name, pid: conn.pid ?? -1, durationMs: this.lastStartMs });
     return conn;
   }
 
@@ -231,9 +262,9 @@ export class PooledApp {
     this.host.events.fire({ type: 'crashed', app: this.name, exit, stderrTail: tail });
   }
 
-  async listTools(): Promise<ToolInfo[]> {
+  async listTools(token?: object, observe = false): Promise<ToolInfo[]> {
     for (let attempt = 0; ; attempt++) {
-      const { connection } = await this.acquire();
+      const { connection } = await this.acquire(token, observe);
       try {
         const tools = await connection.listTools();
         this.toolCount = tools.length;
