@@ -72,11 +72,11 @@ class ToolInvoker {
   }
 
   async invoke(target: unknown, toolArg?: unknown, argsArg?: unknown): Promise<CallOutcome | undefined> {
-    if (argsArg !== undefined && !isArgs(argsArg)) throw new TypeError('mcpPool.invokeTool: the arguments must be an object');
+    if (argsArg !== undefined && !isArgs(argsArg)) throw new TypeError(`${Commands.invokeTool}: the arguments must be an object`);
     const programmatic = argsArg !== undefined;
     const app = appNameOf(target) ?? (programmatic ? undefined : await pickApp(this.pool, { title: 'MCP Pool: Invoke Tool', placeHolder: 'Which app?', noneMessage: 'no apps are configured', autoSelectSingle: true }));
     if (!app) {
-      if (programmatic) throw new TypeError('mcpPool.invokeTool: an app is needed when arguments are given');
+      if (programmatic) throw new TypeError(`${Commands.invokeTool}: an app is needed when arguments are given`);
       return undefined;
     }
     const toolName = toolNameOf(target, toolArg);
@@ -91,7 +91,7 @@ class ToolInvoker {
 
   /** Arguments given: no prompts, no focus; invalid arguments and pool errors reject. */
   private async invokeProgrammatic(app: string, toolName: string | undefined, args: Record<string, unknown>, startWatch: StartWatch): Promise<CallOutcome | undefined> {
-    if (!toolName) throw new TypeError('mcpPool.invokeTool: a tool name is needed when arguments are given');
+    if (!toolName) throw new TypeError(`${Commands.invokeTool}: a tool name is needed when arguments are given`);
     const tool = await this.findTool(app, toolName, false, startWatch);
     const problems = tool ? validateArguments(tool.inputSchema, args) : [];
     if (problems.length) throw new PoolError('invalid-arguments', app, `the arguments for ${app} › ${toolName} do not match its schema: ${problems.map((p) => p.message).join('; ')}`);

@@ -211,7 +211,7 @@ export class PooledApp {
       const reason = this.host.redactor.redact(err.message);
       if (err.exit) this.exit = err.exit;
       this.recordFailure(`start failed: ${reason}`);
-      this.host.events.fire({ type: 'startFailed', app: this.name, error: reason });
+      this.host.events.fire({ type: 'startFailed', app: this.name, error: reason, stderrTail: err.stderrTail ?? [] });
       this.setStatus(err.exit ? 'crashed' : 'stopped');
       throw new PoolError('start-failed', this.name, `app "${this.name}" could not start: ${reason}`, err.stderrTail ?? []);
     } finally {
