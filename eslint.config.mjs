@@ -1,16 +1,28 @@
 // ESLint (flat config) with typescript-eslint's type-aware rules. Part of `npm test`.
 // Besides the usual correctness rules it enforces the layering the code is built on:
 //   - the vscode-free rooms (pool core, import parsers, common helpers, manifest, reaper) never
-//     import `vscode` — they run and are tested in plain Node;
-//   - the pool core never imports the editor layer or the import parsers;
-//   - views never import commands (commands use views, not the other way round).
+//     import `vscode`, directly, dynamically, or through the editor layer — they run and are
+//     tested in plain Node;
+//   - the pool core never imports the editor layer, the import parsers or the manifest;
+//   - views never import commands or the composition root (commands use views, not the other way round);
+//   - nothing decides on the English text of an error message.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const vscodeFree = {
   paths: [{ name: 'vscode', message: 'This folder is vscode-free: it runs (and is tested) in plain Node. Put editor code in the editor layer.' }],
 };
-const editorLayer = ['commands', 'views', 'invoke', 'config', 'output', 'services', 'import'].map((d) => `**/${d}/**`);
+/** Relative imports that climb out of a folder of src/ into one of `names` (as itself, its index, or a file inside). */
+const into = (...names) => `^(\\.\\./)+(${names.join('|')})(/.*)?$`;
+const EDITOR_LAYER = ['commands', 'views', 'invoke', 'config', 'output', 'extension'];
+/** The vscode-free rooms may not reach vscode through the editor layer either. */
+const vscodeFreeRoom = { ...vscodeFree, patterns: [{ regex: into(...EDITOR_LAYER), message: 'A vscode-free folder cannot import the editor layer (it imports vscode).' }] };
+const dynamicVscode = { selector: "ImportExpression[source.value='vscode']", message: 'This folder is vscode-free: no import of vscode, dynamic ones included.' };
+// Decide on error codes, never on the English text of a message.
+const messageText = [
+  { selector: "CallExpression[callee.object.property.name='message'][callee.property.name=/^(replace|includes|match|matchAll|startsWith|endsWith|search|indexOf|split)$/]", message: 'Decide on error codes, not on the English text of a message.' },
+  { selector: "CallExpression[callee.property.name=/^(test|exec)$/] > MemberExpression.arguments[property.name='message']", message: 'Decide on error codes, not on the English text of a message.' },
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'coverage/**', '**/*.mjs', '**/*.js', '**/*.d.ts'] },
@@ -28,23 +40,28 @@ export default tseslint.config(
       '@typescript-eslint/no-import-type-side-effects': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
-      'no-restricted-syntax': ['error', { selector: "CallExpression[callee.property.name='replace'][callee.object.property.name='message']", message: 'Decide on error codes, not on the English text of a message.' }],
     },
   },
   {
-    files: ['src/pool/**', 'src/import/**', 'src/common/**', 'src/manifest/**', 'src/reaper/**'],
-    rules: { 'no-restricted-imports': ['error', vscodeFree] },
+    files: ['src/**'],
+    rules: { 'no-restricted-syntax': ['error', ...messageText] },
   },
   {
+    files: ['src/import/**', 'src/common/**', 'src/manifest/**', 'src/reaper/**'],
+    rules: { 'no-restricted-imports': ['error', vscodeFreeRoom], 'no-restricted-syntax': ['error', ...messageText, dynamicVscode] },
+  },
+  {
+    // The pool core knows nothing above it: not the editor layer, not the import parsers, not the manifest.
     files: ['src/pool/**'],
     rules: {
-      'no-restricted-imports': ['error', { ...vscodeFree, patterns: [{ group: editorLayer, message: 'The pool core does not know the editor layer or the import parsers.' }] }],
+      'no-restricted-imports': ['error', { ...vscodeFree, patterns: [{ regex: into(...EDITOR_LAYER, 'import', 'manifest'), message: 'The pool core does not know the editor layer, the import parsers or the manifest.' }] }],
+      'no-restricted-syntax': ['error', ...messageText, dynamicVscode],
     },
   },
   {
     files: ['src/views/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/commands/**'], message: 'Views never import commands: commands use views, not the other way round.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ regex: into('commands', 'extension'), message: 'Views never import commands (or the composition root): commands use views, not the other way round.' }] }],
     },
   },
   {

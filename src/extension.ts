@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { appCommands } from './commands/appCommands';
 import { importCommands } from './commands/importCommand';
 import { invokeCommands } from './commands/invokeCommands';
-import { registerCommands } from './commands/registry';
+import { commandTable, registerCommands } from './commands/registry';
 import { setupCommands } from './commands/setupCommands';
 import { PoolConfigurator } from './config/poolConfigurator';
 import { Prewarmer } from './config/prewarmer';
@@ -48,13 +48,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<McpPoo
   // The pool core and its outputs.
   const redactor = new Redactor();
   const outputs = own(new Outputs(redactor));
-  const thePool = own(new Pool({ launcher: bundledLauncher(dist('mcp-remote', 'proxy.mjs')), redactor, reaperScript: dist('reaper.js') }));
+  const bundled = bundledLauncher(dist('mcp-remote', 'proxy.mjs'));
+  const thePool = own(new Pool({ launcher: bundled, redactor, reaperScript: dist('reaper.js') }));
   pool = thePool;
   own(logPoolEvents(thePool, outputs));
   const reporter = new ErrorReporter(outputs, redactor);
 
   // Configuration: settings + trust + secrets → pool; problems shown; prewarm.
-  const config = own(new PoolConfigurator(thePool, context.secrets, redactor, outputs.pool, bundledLauncher(dist('mcp-remote', 'proxy.mjs'))));
+  const config = own(new PoolConfigurator(thePool, context.secrets, redactor, outputs.pool, bundled));
   own(new SettingsProblemNotifier(config, outputs.pool));
   own(new Prewarmer(thePool, config, outputs.pool));
 
@@ -66,22 +67,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<McpPoo
   // Commands.
   const jsonEditor = own(new JsonArgumentsEditor(vscode.Uri.joinPath(storage, 'arguments')));
   const reload = () => config.reload();
-  context.subscriptions.push(
-    ...registerCommands(reporter, {
-      ...appCommands({ pool: thePool, config, outputs, reporter, tree }),
-      ...invokeCommands({
-        pool: thePool,
-        outputs,
-        reporter,
-        redactor,
-        media: new MediaStore(vscode.Uri.joinPath(storage, 'images').fsPath),
-        memory: new ArgumentMemory(context.globalState),
-        jsonEditor,
-      }),
-      ...setupCommands({ pool: thePool, reload, log: outputs.pool, secrets: context.secrets, extensionId: context.extension.id }),
-      ...importCommands({ pool: thePool, reload, log: outputs.pool, globalStoragePath: storage.scheme === 'file' ? storage.fsPath : undefined }),
+  const commands = commandTable(
+    appCommands({ pool: thePool, config, outputs, reporter, tree }),
+    invokeCommands({
+      pool: thePool,
+      outputs,
+      reporter,
+      redactor,
+      media: new MediaStore(vscode.Uri.joinPath(storage, 'images').fsPath),
+      memory: new ArgumentMemory(context.globalState),
+      jsonEditor,
     }),
+    setupCommands({ pool: thePool, reload, log: outputs.pool, secrets: context.secrets, extensionId: context.extension.id }),
+    importCommands({ pool: thePool, reload, log: outputs.pool, globalStoragePath: storage.scheme === 'file' ? storage.fsPath : undefined }),
   );
+  context.subscriptions.push(...registerCommands(reporter, commands));
 
   await config.reload();
   void vscode.commands.executeCommand('setContext', ContextKeys.ready, true);

@@ -20,7 +20,8 @@ import { showStatusBarMenu, type StatusBarMenuResult } from './statusBarMenu';
 import { showOutputPicker } from './outputPicker';
 
 const STATUS_MESSAGE_MS = 5000;
-export const KILL_ALL = 'Kill All';
+const KILL_ALL = 'Kill All';
+const RESTART_ALL = 'Restart All';
 
 export interface AppCommandDeps {
   readonly pool: Pool;
@@ -30,7 +31,7 @@ export interface AppCommandDeps {
   readonly tree: PoolTreeProvider;
 }
 
-/** Options of `mcpPool.killAll`: `{ confirm: false }` skips the question (tests, other extensions). */
+/** Options of `mcpPool.killAll` / `restartAll`: `{ confirm: false }` skips the question (tests, other extensions). */
 export interface KillAllOptions {
   readonly confirm?: boolean;
 }
@@ -42,7 +43,7 @@ export function appCommands(deps: AppCommandDeps): CommandTable {
     [Commands.restartApp]: (arg?: AppArg) => c.restartApp(arg),
     [Commands.killApp]: (arg?: AppArg) => c.killApp(arg),
     [Commands.killAll]: (options?: KillAllOptions) => c.killAll(options),
-    [Commands.restartAll]: () => c.restartAll(),
+    [Commands.restartAll]: (options?: KillAllOptions) => c.restartAll(options),
     [Commands.showOutput]: (arg?: AppArg) => c.showOutput(arg),
     [Commands.copyPid]: (arg?: AppArg) => c.copyPid(arg),
     [Commands.refresh]: () => c.refresh(),
@@ -118,11 +119,22 @@ class AppCommands {
    * Restarts the apps that are running, starting or crashed; stopped apps stay stopped (they were
    * never wanted, or were evicted, and start on next use anyway). Returns the apps restarted.
    */
-  async restartAll(): Promise<string[]> {
-    const targets = this.pool.snapshots().filter((s) => isAlive(s) || s.status === 'crashed').map((s) => s.name);
+  async restartAll(options?: KillAllOptions): Promise<string[]> {
+    const snapshots = this.pool.snapshots().filter((s) => isAlive(s) || s.status === 'crashed');
+    const targets = snapshots.map((s) => s.name);
     if (!targets.length) {
       void vscode.window.showInformationMessage('MCP Pool: no app is running or crashed, so none was restarted (apps start on first use).');
       return [];
+    }
+    // Like Kill All, a restart fails the calls in flight: ask first when there are any.
+    const busy = snapshots.reduce((n, s) => n + s.inFlight, 0);
+    if (busy && options?.confirm !== false) {
+      const pick = await vscode.window.showWarningMessage(
+        `Restart ${plural(targets.length, 'app')}? ${plural(busy, 'call')} in flight will fail.`,
+        { modal: true, detail: listNames(targets, 10) },
+        RESTART_ALL,
+      );
+      if (pick !== RESTART_ALL) return [];
     }
     const results = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: `MCP Pool: restarting ${plural(targets.length, 'app')}` },

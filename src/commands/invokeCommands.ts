@@ -65,38 +65,34 @@ class ToolInvoker {
   }
 
   /** The tool's description from the (possibly just started) app; undefined if it has no such tool. */
-  private async findTool(app: string, name: string, interactive: boolean): Promise<ToolInfo | undefined> {
-    const list = () => this.pool.listTools(app);
+  private async findTool(app: string, name: string, interactive: boolean, watch: StartWatch): Promise<ToolInfo | undefined> {
+    const list = () => this.pool.listTools(app, { startToken: watch.token });
     const tools = interactive && !isAppRunning(this.pool, app) ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `MCP Pool: starting ${app}…` }, list) : await list();
     return tools.find((t) => t.name === name);
   }
 
   async invoke(target: unknown, toolArg?: unknown, argsArg?: unknown): Promise<CallOutcome | undefined> {
-    if (argsArg !== undefined && !isArgs(argsArg)) throw new TypeError('mcpPool.invokeTool: the arguments must be an object');
+    if (argsArg !== undefined && !isArgs(argsArg)) throw new TypeError(`${Commands.invokeTool}: the arguments must be an object`);
     const programmatic = argsArg !== undefined;
     const app = appNameOf(target) ?? (programmatic ? undefined : await pickApp(this.pool, { title: 'MCP Pool: Invoke Tool', placeHolder: 'Which app?', noneMessage: 'no apps are configured', autoSelectSingle: true }));
     if (!app) {
-      if (programmatic) throw new TypeError('mcpPool.invokeTool: an app is needed when arguments are given');
+      if (programmatic) throw new TypeError(`${Commands.invokeTool}: an app is needed when arguments are given`);
       return undefined;
     }
     const toolName = toolNameOf(target, toolArg);
     // Listing the tools (to pick one, or to check the arguments) may be what starts the app: that
     // start belongs to this invocation, so its result is reported as a cold start.
     const watch = new StartWatch(this.pool, app);
-    try {
-      if (programmatic) return await this.invokeProgrammatic(app, toolName, argsArg, watch);
-      const outcome = await this.invokeInteractive(app, target, toolName, watch);
-      if (!outcome) await watch.undo();
-      return outcome;
-    } finally {
-      watch.dispose();
-    }
+    if (programmatic) return this.invokeProgrammatic(app, toolName, argsArg, watch);
+    const outcome = await this.invokeInteractive(app, target, toolName, watch);
+    if (!outcome) await watch.undo();
+    return outcome;
   }
 
   /** Arguments given: no prompts, no focus; invalid arguments and pool errors reject. */
   private async invokeProgrammatic(app: string, toolName: string | undefined, args: Record<string, unknown>, startWatch: StartWatch): Promise<CallOutcome | undefined> {
-    if (!toolName) throw new TypeError('mcpPool.invokeTool: a tool name is needed when arguments are given');
-    const tool = await this.findTool(app, toolName, false);
+    if (!toolName) throw new TypeError(`${Commands.invokeTool}: a tool name is needed when arguments are given`);
+    const tool = await this.findTool(app, toolName, false, startWatch);
     const problems = tool ? validateArguments(tool.inputSchema, args) : [];
     if (problems.length) throw new PoolError('invalid-arguments', app, `the arguments for ${app} › ${toolName} do not match its schema: ${problems.map((p) => p.message).join('; ')}`);
     const outcome = await runToolCall(this.call, { app, tool: toolName, args, interactive: false, startWatch });
@@ -107,9 +103,9 @@ class ToolInvoker {
   /** Asks for what is missing (tool, arguments), checks the arguments, calls; offers to edit rejected arguments. */
   private async invokeInteractive(app: string, target: unknown, toolName: string | undefined, startWatch: StartWatch): Promise<CallOutcome | undefined> {
     let tool: ToolInfo | undefined = isToolNode(target) && target.app === app ? target.info : undefined;
-    if (!tool && toolName) tool = await this.findTool(app, toolName, true);
+    if (!tool && toolName) tool = await this.findTool(app, toolName, true, startWatch);
     if (toolName && !tool) void vscode.window.showWarningMessage(`MCP Pool: ${app} has no tool "${toolName}"; pick one of its tools.`);
-    tool ??= await pickTool(this.pool, this.deps.reporter, app);
+    tool ??= await pickTool(this.pool, this.deps.reporter, app, startWatch.token);
     if (!tool) return undefined;
 
     let initial: Record<string, unknown> | undefined;

@@ -40,7 +40,7 @@ export function statusBarMenuItems(pool: Pool, now = Date.now()): StatusBarMenuI
     if (holdsProcess(s)) items.push({ label: `$(debug-stop) Kill ${s.name}`, description: `${state}${pid}`, command: Commands.killApp, app: s.name });
     // The same words as the tree: an app with a process is restarted, one without is started.
     if (holdsProcess(s)) items.push({ label: `$(debug-restart) Restart ${s.name}`, description: `${state}${pid}`, command: Commands.restartApp, app: s.name });
-    else items.push({ label: `$(play) Start ${s.name}`, description: `${state}${pid}`, command: Commands.startApp, app: s.name });
+    else items.push({ label: `$(debug-start) Start ${s.name}`, description: `${state}${pid}`, command: Commands.startApp, app: s.name });
   }
   return items;
 }

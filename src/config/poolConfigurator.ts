@@ -8,6 +8,7 @@ import { Emitter, type Event } from '../common/emitter';
 import { affectsPool, readConfig } from './configuration';
 import { resolveSecrets } from './secrets';
 import { Settings, settingId } from '../manifest/settings';
+import { SECRET_PREFIX } from '../manifest/storage';
 import type { Channel } from '../output/outputs';
 import { commandLauncher, type DefinitionProblem, type McpRemoteLauncher, type Pool, type Redactor } from '../pool';
 
@@ -44,7 +45,7 @@ export class PoolConfigurator extends Disposable implements ConfigStateSource {
     super();
     this._register(vscode.workspace.onDidChangeConfiguration((e) => affectsPool(e) && void this.reload()));
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reload()));
-    this._register(secrets.onDidChange((e) => e.key.startsWith('mcpPool.') && void this.reload()));
+    this._register(secrets.onDidChange((e) => e.key.startsWith(SECRET_PREFIX) && void this.reload()));
   }
 
   get state(): ConfigState {

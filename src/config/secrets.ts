@@ -2,9 +2,9 @@
 // keychain in the desktop editor), never in settings files. They are resolved just before an
 // app starts and registered with the redactor so they never reach a log.
 import type * as vscode from 'vscode';
+import { SECRET_PREFIX as PREFIX } from '../manifest/storage';
 import type { AppSpec, DefinitionProblem, Redactor } from '../pool';
 
-const PREFIX = 'mcpPool.secret.';
 const REF = /\$\{secret:([A-Za-z0-9_.-]+)\}/g;
 
 export function secretKey(name: string): string {

@@ -1,6 +1,7 @@
 // The last arguments used per app and tool, offered as defaults next time. Kept in the
 // extension's global state; values of secret-looking arguments are never stored. vscode-free:
 // it takes any Memento-like store.
+import { ARGUMENT_MEMORY_KEY } from '../manifest/storage';
 import { withoutSecrets } from './secretArgs';
 
 export interface MementoLike {
@@ -13,7 +14,6 @@ interface Entry {
   readonly at: number;
 }
 
-export const ARGUMENT_MEMORY_KEY = 'mcpPool.lastArguments';
 /** Most app/tool pairs remembered; the least recently used go first. */
 const MAX_ENTRIES = 200;
 /** Arguments larger than this (as JSON) are not remembered. */

@@ -1,5 +1,6 @@
 // What people type into one argument field: parsed into the value to send, or told why it is
 // not acceptable, as they type. vscode-free.
+import { parse as parseJsonc, printParseErrorCode, type ParseError, type ParseErrorCode } from 'jsonc-parser/lib/esm/main.js';
 import type { ArgField } from './schemaArgs';
 import { validateArguments, type ArgumentProblem } from './schemaValidation';
 
@@ -39,20 +40,31 @@ function checkString(field: ArgField, s: string): string | undefined {
   return undefined;
 }
 
-/** JSON.parse with the error position as line and column. */
+/**
+ * JSON.parse, with the first error's line, column and reason when it fails. The position comes
+ * from jsonc-parser's scanner (error codes and offsets), not from the wording of V8's message,
+ * which changes between Node versions.
+ */
 export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
   try {
     return { ok: true, value: JSON.parse(text) };
-  } catch (e) {
-    const raw = (e as Error).message;
-    const pos = /position (\d+)/.exec(raw);
-    const reason = raw.replace(/\s*in JSON at position \d+.*$/s, '').replace(/^JSON\.parse: /, '').replace(/^Unexpected end of JSON input$/, 'unexpected end of input');
-    if (!pos) return { ok: false, message: `not valid JSON: ${reason}` };
-    const before = text.slice(0, Number(pos[1]));
+  } catch {
+    const errors: ParseError[] = [];
+    parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    const first = errors[0];
+    if (!first) return { ok: false, message: 'not valid JSON' };
+    const before = text.slice(0, first.offset);
     const line = before.split('\n').length;
     const column = before.length - before.lastIndexOf('\n');
-    return { ok: false, message: `not valid JSON at line ${line}, column ${column}: ${reason}` };
+    return { ok: false, message: `not valid JSON at line ${line}, column ${column}: ${describeParseError(first.error)}` };
   }
+}
+
+function describeParseError(code: ParseErrorCode): string {
+  // printParseErrorCode gives e.g. "CommaExpected": make it read as words.
+  return printParseErrorCode(code)
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
 }
 
 /** First problem the schema finds with this one field's value (nested objects, formats, items). */

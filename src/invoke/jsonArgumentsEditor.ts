@@ -13,10 +13,9 @@
 import * as vscode from 'vscode';
 import { Disposable, toDisposable } from '../common/lifecycle';
 import { InternalCommands } from '../manifest/commands';
+import { JSON_ARGUMENTS_STATUS_PREFIX } from '../manifest/storage';
 import type { ToolInfo } from '../pool';
 import { argumentSkeleton, parseJson, validateArguments, type ArgField } from './schemaArgs';
-
-/** Internal command (not in package.json): runs the pending arguments of a scratch file. */
 
 export interface JsonEditOptions {
   readonly app: string;
@@ -86,7 +85,7 @@ export class JsonArgumentsEditor extends Disposable {
     await vscode.workspace.fs.writeFile(uri, Buffer.from(`${JSON.stringify(argumentSkeleton(opts.fields, opts.initial), null, 2)}\n`, 'utf8'));
     const doc = await vscode.workspace.openTextDocument(uri);
     const key = uri.toString();
-    const status = vscode.window.createStatusBarItem(`mcpPool.jsonArguments.${this.counter}`, vscode.StatusBarAlignment.Left, 1000);
+    const status = vscode.window.createStatusBarItem(`${JSON_ARGUMENTS_STATUS_PREFIX}${this.counter}`, vscode.StatusBarAlignment.Left, 1000);
     status.name = 'MCP Pool: arguments as JSON';
     const result = new Promise<JsonEditResult | undefined>((resolve) => this.pending.set(key, { opts, doc, status, resolve, shown: false }));
     this.update(key);
@@ -133,12 +132,12 @@ export class JsonArgumentsEditor extends Disposable {
     }
   }
 
-  /** Runs if the JSON is a valid arguments object; otherwise says why (and offers Run Anyway for schema problems). */
-  /** The "Run" command: runs the arguments of `key` (default: the active editor's). */
+  /** The "Run" command (InternalCommands.runArgumentsJson): runs the arguments of `key` (default: the active editor's). */
   run(key?: string): void {
     this.tryRun(key ?? vscode.window.activeTextEditor?.document.uri.toString() ?? '');
   }
 
+  /** Runs if the JSON is a valid arguments object; otherwise says why (and offers Run Anyway for schema problems). */
   private tryRun(key: string, force = false): void {
     const p = this.pending.get(key);
     if (!p) return;

@@ -17,7 +17,7 @@ function firstLine(text: string | undefined, max = 200): string | undefined {
  * Asks which tool of `app`. The picker shows at once; while the tools load (which may start
  * the app) it is busy. Resolves undefined when cancelled; a failure to list is reported.
  */
-export async function pickTool(pool: Pool, reporter: ErrorReporter, app: string): Promise<ToolInfo | undefined> {
+export async function pickTool(pool: Pool, reporter: ErrorReporter, app: string, startToken?: object): Promise<ToolInfo | undefined> {
   const pick = vscode.window.createQuickPick<ToolItem>();
   pick.title = `${app}: invoke a tool`;
   pick.placeholder = isAppRunning(pool, app) ? `loading the tools of ${app}…` : `starting ${app}…`;
@@ -38,7 +38,7 @@ export async function pickTool(pool: Pool, reporter: ErrorReporter, app: string)
     });
     pick.onDidHide(() => done(undefined)); // Escape, even while the tools still load
     pick.show();
-    pool.listTools(app).then(
+    pool.listTools(app, { startToken }).then(
       (tools) => {
         if (settled) return;
         pick.busy = false;

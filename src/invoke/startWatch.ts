@@ -1,8 +1,8 @@
 // Whether an interactive invocation is what started its app, so the result reports the truth
 // ("cold start", and how long the start took) even though the start happened while the user was
 // still picking the tool or typing arguments; and so a cancelled invocation can stop again the
-// process it started for nothing.
-import type { IDisposable } from '../common/lifecycle';
+// process it started for nothing. The pool keeps the facts (who started it, who used it since);
+// this invocation holds the token it listed the tools with.
 import type { CallOutcome, Pool } from '../pool';
 
 const RUNNING = new Set(['idle', 'busy']);
@@ -13,48 +13,24 @@ export function isAppRunning(pool: Pool, app: string): boolean {
   return status !== undefined && RUNNING.has(status);
 }
 
-export class StartWatch implements IDisposable {
-  private readonly startsBefore: number;
-  private readonly callsBefore: number;
-  private startMs?: number;
-  private readonly listener: IDisposable;
+export class StartWatch {
+  /** Pass to pool.listTools({ startToken }) for every listing this invocation makes. */
+  readonly token: object = {};
 
   constructor(
     private readonly pool: Pool,
     private readonly app: string,
-  ) {
-    const s = pool.snapshot(app);
-    this.startsBefore = s?.starts ?? 0;
-    this.callsBefore = s?.calls ?? 0;
-    this.listener = pool.onEvent((e) => {
-      if (e.type === 'started' && e.app === app) this.startMs = e.durationMs;
-    });
-  }
+  ) {}
 
-  /** A process of the app was started since this watch began. */
-  get startedHere(): boolean {
-    return (this.pool.snapshot(this.app)?.starts ?? 0) > this.startsBefore;
-  }
-
-  /** The outcome, marked as a cold start (with the start's duration) when this invocation started the app. */
+  /** The outcome, marked as a cold start (with the start's duration) when this invocation waited for the app to start. */
   apply(outcome: CallOutcome): CallOutcome {
-    if (!this.startedHere || outcome.coldStart) return outcome;
-    return { ...outcome, coldStart: true, startMs: this.startMs };
+    if (outcome.coldStart) return outcome;
+    const info = this.pool.startInfo(this.app, this.token);
+    return info.waited ? { ...outcome, coldStart: true, startMs: info.startMs } : outcome;
   }
 
-  /**
-   * The invocation was cancelled: stops the app again if this invocation started it and nothing
-   * has used it since (no call made or in flight). Returns whether it stopped it.
-   */
-  async undo(): Promise<boolean> {
-    const s = this.pool.snapshot(this.app);
-    if (!s || !this.startedHere || s.inFlight > 0 || s.calls > this.callsBefore) return false;
-    if (s.status !== 'idle' && s.status !== 'starting') return false;
-    await this.pool.stop(this.app, 'unused');
-    return true;
-  }
-
-  dispose(): void {
-    this.listener.dispose();
+  /** The invocation was cancelled: stops the app again if it started it and nobody else has used it since. */
+  undo(): Promise<boolean> {
+    return this.pool.stopIfUnused(this.app, this.token).catch(() => false);
   }
 }

@@ -1,7 +1,8 @@
 // Turns pool events into log lines: lifecycle in the pool log, a server's stderr in its app's
-// channel. stderr is logged at debug level: mcp-remote alone prints ~15 lines per start and more
-// per call, which would bury the results; a start failure or crash repeats the last stderr lines
-// at error level, and "Set Log Level… → Debug" on the channel shows every line.
+// channel. A remote app's stderr is mcp-remote's own chatter (~15 lines per start, more per
+// call) and would bury the results, so it is logged at debug level ("Set Log Level… → Debug"
+// shows it); a stdio server's stderr is the server's own log, at info. Whatever the level, a
+// start failure or crash writes the last stderr lines to the app's channel at error level.
 import type { IDisposable } from '../common/lifecycle';
 import type { Pool, PoolEvent, StopReason } from '../pool';
 import type { Outputs } from './outputs';
@@ -19,10 +20,12 @@ const STOP_REASONS: Record<StopReason, string> = {
 };
 
 export function logPoolEvents(pool: Pool, outputs: Outputs): IDisposable {
-  return pool.onEvent((e) => logEvent(outputs, e));
+  return pool.onEvent((e) => logEvent(outputs, e, pool.spec(e.app)?.kind === 'remote'));
 }
 
-function logEvent(outputs: Outputs, e: PoolEvent): void {
+const TAIL_LINES = 10;
+
+function logEvent(outputs: Outputs, e: PoolEvent, remote: boolean): void {
   const log = outputs.pool;
   switch (e.type) {
     case 'started':
@@ -31,14 +34,18 @@ function logEvent(outputs: Outputs, e: PoolEvent): void {
     case 'stopped':
       log.info(`${e.app}: stopped (${STOP_REASONS[e.reason]})`);
       break;
-    case 'crashed':
-      log.error(`${e.app}: crashed (${e.exit.signal ?? `exit code ${e.exit.code}`})${e.stderrTail.length ? `; last stderr: ${e.stderrTail.slice(-3).join(' | ')}` : ''}`);
+    case 'crashed': {
+      const how = e.exit.signal ?? `exit code ${e.exit.code}`;
+      log.error(`${e.app}: crashed (${how})${e.stderrTail.length ? `; last stderr: ${e.stderrTail.slice(-3).join(' | ')}` : ''}`);
+      outputs.app(e.app).error(withTail(`crashed (${how})`, e.stderrTail));
       break;
+    }
     case 'startFailed':
       log.error(`${e.app}: start failed: ${e.error}`);
+      outputs.app(e.app).error(withTail(`start failed: ${e.error}`, e.stderrTail));
       break;
     case 'stderr':
-      outputs.app(e.app).debug(`[stderr] ${e.line}`);
+      outputs.app(e.app)[remote ? 'debug' : 'info'](`[stderr] ${e.line}`);
       break;
     case 'authRequired':
       log.warn(`${e.app}: authorization required: ${e.url}`);
@@ -50,4 +57,9 @@ function logEvent(outputs: Outputs, e: PoolEvent): void {
     case 'state':
       break;
   }
+}
+
+function withTail(what: string, tail: readonly string[]): string {
+  const last = tail.slice(-TAIL_LINES);
+  return last.length ? `${what}\nLast stderr lines:\n  ${last.join('\n  ')}` : what;
 }

@@ -141,8 +141,22 @@ export class Pool extends Disposable implements AppHost {
     await this.app(name).acquire();
   }
 
-  async listTools(name: string): Promise<ToolInfo[]> {
-    return this.app(name).listTools();
+  /**
+   * The app's tools (starting it if needed). `startToken`: see startInfo / stopIfUnused.
+   * `observe`: a view refreshing what it shows; on a running app that is no use of it.
+   */
+  async listTools(name: string, opts: { startToken?: object; observe?: boolean } = {}): Promise<ToolInfo[]> {
+    return this.app(name).listTools(opts.startToken, opts.observe);
+  }
+
+  /** Whether the caller holding `token` (given to listTools) waited for the app to start, and how long that start took. */
+  startInfo(name: string, token: object): { waited: boolean; startMs?: number } {
+    return this.app(name).startInfo(token);
+  }
+
+  /** Stops the app if the caller holding `token` started it and nobody else has used it since. */
+  async stopIfUnused(name: string, token: object): Promise<boolean> {
+    return this.app(name).stopIfUnused(token);
   }
 
   async callTool(name: string, tool: string, args: Record<string, unknown> = {}, opts?: CallOptions): Promise<CallOutcome> {

@@ -38,6 +38,11 @@ export class PooledApp {
   private slotGranted = false;
   /** The stop in progress is ending a process (not just a start that waited in line). */
   private stoppingProcess = false;
+  /** Who asked for the current (or last) start, and whether anyone else has used the app since. */
+  private startOwner?: object;
+  private usedByOthers = false;
+  private readonly waitedForStart = new WeakSet<object>();
+  private lastStartMs?: number;
   /** Replaced or removed by a configuration change: never starts a process again. */
   private retired = false;
   private status: AppStatus = 'stopped';
@@ -129,13 +134,21 @@ export class PooledApp {
     };
   }
 
-  /** The live connection, started if needed (concurrent callers share one start). */
-  async acquire(): Promise<{ connection: Connection; cold: boolean }> {
+  /**
+   * The live connection, started if needed (concurrent callers share one start). `token`
+   * identifies a caller across several operations (an interactive invocation): the pool then
+   * knows whether that caller waited for a start, and whether it alone has used what it started.
+   */
+  async acquire(token?: object, observe = false): Promise<{ connection: Connection; cold: boolean }> {
+    // An observer (a view re-reading the tool list of a running app) is no use of the app.
+    if (!(observe && this.connection) && (token === undefined || token !== this.startOwner)) this.usedByOthers = true;
     if (this.stopping) await this.stopping;
     // a process started now would belong to no app of the pool: nothing would ever stop it
     if (this.retired) throw new PoolError('stopped', this.name, `app "${this.name}" was stopped: its definition changed or was removed`);
     if (this.connection && !this.connection.isDead) return { connection: this.connection, cold: false };
     if (!this.starting) {
+      this.startOwner = token;
+      this.usedByOthers = false;
       const start = this.start();
       this.starting = start;
       const clear = () => {
@@ -143,7 +156,24 @@ export class PooledApp {
       };
       start.then(clear, clear);
     }
+    if (token) this.waitedForStart.add(token);
     return { connection: await this.starting, cold: true };
+  }
+
+  /** Whether the caller with `token` waited for a start, and how long the last start took. */
+  startInfo(token: object): { waited: boolean; startMs?: number } {
+    return { waited: this.waitedForStart.has(token), startMs: this.lastStartMs };
+  }
+
+  /**
+   * Stops the app if the caller with `token` started it and nobody else has used it since
+   * (no other call, listing or start joined; nothing in flight). Returns whether it stopped it.
+   */
+  async stopIfUnused(token: object): Promise<boolean> {
+    if (this.startOwner !== token || this.usedByOthers || this.inFlight > 0) return false;
+    if (this.status !== 'idle' && this.status !== 'starting') return false;
+    await this.stop('unused');
+    return true;
   }
 
   private async start(): Promise<Connection> {
@@ -221,7 +251,7 @@ export class PooledApp {
       const reason = this.host.redactor.redact(err.message);
       if (err.exit) this.exit = err.exit;
       this.recordFailure(`start failed: ${reason}`);
-      this.host.events.fire({ type: 'startFailed', app: this.name, error: reason });
+      this.host.events.fire({ type: 'startFailed', app: this.name, error: reason, stderrTail: err.stderrTail ?? [] });
       this.setStatus(err.exit ? 'crashed' : 'stopped');
       throw new PoolError('start-failed', this.name, `app "${this.name}" could not start: ${reason}`, err.stderrTail ?? []);
     } finally {
@@ -240,7 +270,8 @@ export class PooledApp {
     this.okSinceStart = false;
     this.backoffUntil = undefined;
     this.setStatus('idle');
-    this.host.events.fire({ type: 'started', app: this.name, pid: conn.pid ?? -1, durationMs: Date.now() - t0 });
+    this.lastStartMs = Date.now() - t0;
+    this.host.events.fire({ type: 'started', app: this.name, pid: conn.pid ?? -1, durationMs: this.lastStartMs });
     return conn;
   }
 
@@ -271,9 +302,9 @@ export class PooledApp {
     this.host.events.fire({ type: 'crashed', app: this.name, exit, stderrTail: tail });
   }
 
-  async listTools(): Promise<ToolInfo[]> {
+  async listTools(token?: object, observe = false): Promise<ToolInfo[]> {
     for (let attempt = 0; ; attempt++) {
-      const { connection } = await this.acquire();
+      const { connection } = await this.acquire(token, observe);
       try {
         const tools = await connection.listTools();
         this.toolCount = tools.length;

@@ -113,7 +113,7 @@ export type PoolEvent =
   | { readonly type: 'started'; readonly app: string; readonly pid: number; readonly durationMs: number }
   | { readonly type: 'stopped'; readonly app: string; readonly reason: StopReason }
   | { readonly type: 'crashed'; readonly app: string; readonly exit: ExitInfo; readonly stderrTail: readonly string[] }
-  | { readonly type: 'startFailed'; readonly app: string; readonly error: string }
+  | { readonly type: 'startFailed'; readonly app: string; readonly error: string; readonly stderrTail: readonly string[] }
   | { readonly type: 'stderr'; readonly app: string; readonly line: string }
   | { readonly type: 'authRequired'; readonly app: string; readonly url: string }
   | { readonly type: 'toolsChanged'; readonly app: string };

@@ -1,7 +1,11 @@
 // The hover of an app's row, as Markdown text. Pure and vscode-free; the tree wraps it in a
 // MarkdownString when the hover is resolved (that is also when the process memory is read).
+// VS Code keeps a resolved hover until the row is refreshed, and rows are refreshed only when
+// the app changes (so hovers can open at all), so the hover says nothing that ages by itself:
+// clock times instead of "3 min ago", and the moment it was read.
+import { Settings, settingId } from '../manifest/settings';
 import type { AppSnapshot } from '../pool';
-import { describeApp, formatAgo, formatBytes, formatClock, formatDuration, formatExit, formatRemaining, isBackingOff, pendingAuthUrl, plural, truncate } from './format';
+import { formatBytes, formatClock, formatExit, isBackingOff, pendingAuthUrl, plural, stateWord, truncate } from './format';
 
 const STDERR_LINES = 5;
 const MAX_ERROR_CHARS = 600;
@@ -30,22 +34,19 @@ export function appTooltipMarkdown(s: AppSnapshot, now: number, extras: TooltipE
   const lines: string[] = [];
   const field = (name: string, value: string) => lines.push(`**${name}:** ${value}`);
 
-  lines.push(`**${escapeMarkdown(s.name)}** — ${s.kind === 'remote' ? 'remote (mcp-remote)' : 'stdio'} · ${escapeMarkdown(describeApp(s, now, extras.crashedAt))}`);
+  lines.push(`**${escapeMarkdown(s.name)}** — ${s.kind === 'remote' ? 'remote (mcp-remote)' : 'stdio'} · ${escapeMarkdown(stateWord(s, now))}`);
   field(s.kind === 'remote' ? 'URL' : 'Command', `\`${s.target.replace(/`/g, "'")}\``);
   if (s.pid !== undefined) field('PID', `${s.pid}${extras.rss !== undefined ? ` · memory ${formatBytes(extras.rss)}` : ''}`);
-  if (s.createdAt !== undefined) {
-    const running = s.status === 'idle' || s.status === 'busy';
-    field('Started', `${formatClock(s.createdAt)} (${formatAgo(s.createdAt, now)})${running ? ` · up ${formatDuration(now - s.createdAt)}` : ''}`);
-  }
-  if (s.lastUsedAt !== undefined) field('Last used', `${formatClock(s.lastUsedAt)} (${formatAgo(s.lastUsedAt, now)})`);
+  if (s.createdAt !== undefined) field('Started', formatClock(s.createdAt));
+  if (s.lastUsedAt !== undefined) field('Last used', formatClock(s.lastUsedAt));
   field('Calls', `${s.calls} · errors ${s.errors} · in flight ${s.inFlight} · starts ${s.starts}`);
   if (s.serverName || s.toolCount !== undefined) {
     const server = s.serverName ? escapeMarkdown(`${s.serverName}${s.serverVersion ? ` ${s.serverVersion}` : ''}`) : 'unknown server';
     field('Server', `${server}${s.toolCount !== undefined ? ` · ${plural(s.toolCount, 'tool')}` : ''}`);
   }
-  if (s.exit && s.status === 'crashed') field('Exit', formatExit(s.exit));
+  if (s.exit && s.status === 'crashed') field('Exit', `${formatExit(s.exit)}${extras.crashedAt !== undefined ? ` at ${formatClock(extras.crashedAt)}` : ''}`);
   if (isBackingOff(s, now)) {
-    field('Crash-loop guard', `next start held back for ${formatRemaining(s.backoffUntil!, now)} after ${plural(s.consecutiveFailures, 'failure')} in a row; Restart tries now`);
+    field('Crash-loop guard', `next start held back until ${formatClock(s.backoffUntil!)} after ${plural(s.consecutiveFailures, 'failure')} in a row; Start tries now`);
   }
   // No link to the URL here: hover links are re-encoded on the way to the browser, which can
   // break OAuth query strings; the row's "Open Authorization Page" opens it unchanged.
@@ -55,7 +56,7 @@ export function appTooltipMarkdown(s: AppSnapshot, now: number, extras: TooltipE
   let text = lines.join('  \n');
   const tail = s.stderrTail.slice(-STDERR_LINES);
   if (tail.length) text += `\n\n**stderr** (last ${plural(tail.length, 'line')}):\n\n${codeBlock(tail)}`;
-  return text;
+  return `${text}\n\n_As of ${formatClock(now)}._`;
 }
 
 /** The hover of a row for an app the pool does not run, with why. */
@@ -64,5 +65,5 @@ export function notRunTooltipMarkdown(name: string, reason: 'blocked' | 'invalid
     return `**${escapeMarkdown(name)}** — not started\n\nThis app is defined in the workspace settings, and this workspace is not trusted. Apps from workspace settings do not run until you trust the workspace (apps in your user settings still run).`;
   }
   const list = problems.map((p) => `- ${escapeMarkdown(p)}`).join('\n');
-  return `**${escapeMarkdown(name)}** — invalid definition, not started\n\n${list}\n\nFix it in the \`mcpPool.apps\` setting.`;
+  return `**${escapeMarkdown(name)}** — invalid definition, not started\n\n${list}\n\nFix it in the \`${settingId(Settings.apps.key)}\` setting.`;
 }

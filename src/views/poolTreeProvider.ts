@@ -1,9 +1,10 @@
 // The Apps view: one row per configured app (plus rows for apps the pool does not run: blocked
 // by workspace trust, or invalid), its tools (sorted) when expanded. It owns its TreeView,
-// listens to the pool and the configuration, and refreshes only the rows whose text changed
-// (debounced on events, at once on request): refreshing a row closes its hover, so a whole-tree
-// refresh every second would keep every tooltip from ever showing. Relative times tick only
-// while the view is visible.
+// listens to the pool and the configuration, and refreshes only the rows that changed (debounced
+// on events, at once on request): refreshing a row closes its hover, so a whole-tree refresh
+// every second would keep every tooltip from ever showing. A row is refreshed when its app had
+// an event (its hover is then resolved afresh), or when the clock changed its text (`1 min ago`
+// → `2 min ago`, at most once a minute); relative times tick only while the view is visible.
 import * as vscode from 'vscode';
 import { Disposable, toDisposable } from '../common/lifecycle';
 import type { ConfigStateSource } from '../config/poolConfigurator';
@@ -14,7 +15,6 @@ import { pendingAuthUrl, plural, sortTools } from './format';
 import { ToolCache } from './toolCache';
 import type { AppNode, PoolTreeNode } from './treeNodes';
 
-export { VIEW_ID };
 const REFRESH_DEBOUNCE_MS = 150;
 const TICK_MS = 1000;
 
@@ -28,8 +28,10 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
   private readonly lastStatus = new Map<string, string>();
   private debounce?: NodeJS.Timeout;
   private tick?: NodeJS.Timeout;
-  /** Apps whose rows may have changed since the last refresh; `all` after a change of the app set. */
+  /** Apps that had an event since the last refresh (their rows are refreshed); `all`: every row. */
   private dirty: Set<string> | 'all' = new Set();
+  /** Apps whose row text the clock may have changed (refreshed only if it did). */
+  private readonly ticked = new Set<string>();
   /** Apps whose tool list must be fetched again (their children are refreshed with the row). */
   private readonly childrenDirty = new Set<string>();
   /** Each row's text at the last refresh, by app, and the order of the rows. */
@@ -91,38 +93,48 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
     if (this.isDisposed) return;
     if (app === undefined) this.dirty = 'all';
     else if (this.dirty !== 'all') this.dirty.add(app);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
     this.debounce ??= setTimeout(() => {
       this.debounce = undefined;
       this.flush();
     }, REFRESH_DEBOUNCE_MS);
   }
 
-  /** Fires the change event for the dirty rows that read differently now (all rows if the set of rows changed). */
+  /**
+   * Fires the change event for the rows that had events, and for the ticked rows whose text
+   * changed; for every row when the set of rows changed. Remembers the text of the rows it fired.
+   */
   private flush(): void {
     if (this.isDisposed) return;
     const dirty = this.dirty;
+    const ticked = new Set(this.ticked);
     this.dirty = new Set();
+    this.ticked.clear();
     const nodes = this.appNodes();
     const now = Date.now();
-    const rows = nodes.map((n) => this.summary(n, now));
     const order = nodes.map((n) => `${n.state}:${n.app}`).join('\n');
+    const all = dirty === 'all' || order !== this.renderedOrder;
     const changed: AppNode[] = [];
-    nodes.forEach((node, i) => {
-      const text = JSON.stringify(rows[i]);
-      const wanted = dirty === 'all' || dirty.has(node.app);
-      if (wanted && (text !== this.rendered.get(node.app) || this.childrenDirty.has(node.app))) changed.push(node);
-      this.rendered.set(node.app, text);
+    const rows = nodes.map((node) => {
+      const row = this.summary(node, now);
+      const text = JSON.stringify(row);
+      const fire = all || dirty.has(node.app) || this.childrenDirty.has(node.app) || (ticked.has(node.app) && text !== this.rendered.get(node.app));
+      if (fire) {
+        changed.push(node);
+        this.rendered.set(node.app, text);
+      }
+      return row;
     });
     for (const app of [...this.rendered.keys()]) if (!nodes.some((n) => n.app === app)) this.rendered.delete(app);
     this.updateViewState(rows);
-    if (dirty === 'all' || order !== this.renderedOrder) {
-      this.renderedOrder = order;
-      this.childrenDirty.clear();
-      this._onDidChangeTreeData.fire();
-      return;
-    }
     for (const node of changed) this.childrenDirty.delete(node.app);
-    if (changed.length) this._onDidChangeTreeData.fire(changed);
+    if (all) {
+      this.renderedOrder = order;
+      this._onDidChangeTreeData.fire();
+    } else if (changed.length) this._onDidChangeTreeData.fire(changed);
   }
 
   // ---- TreeDataProvider --------------------------------------------------------------------
@@ -199,11 +211,6 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
     return { label, description, contextValue, icon };
   }
 
-  /** When this view saw `app` crash, if it did. */
-  crashTime(app: string): number | undefined {
-    return this.crashedAt.get(app);
-  }
-
   private noteStatus(app: string, status: string): void {
     if (status === 'crashed' && this.lastStatus.get(app) !== 'crashed') this.crashedAt.set(app, Date.now());
     if (status !== 'crashed') this.crashedAt.delete(app);
@@ -243,10 +250,10 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
 
   /** Refreshes the rows that read differently now (e.g. `1 min ago` became `2 min ago`); usually none. */
   private onTick(): void {
-    if (this.debounce) return;
     const now = Date.now();
     for (const node of this.appNodes()) {
-      if (JSON.stringify(this.summary(node, now)) !== this.rendered.get(node.app)) this.scheduleRefresh(node.app);
+      if (JSON.stringify(this.summary(node, now)) !== this.rendered.get(node.app)) this.ticked.add(node.app);
     }
+    if (this.ticked.size) this.scheduleFlush();
   }
 }

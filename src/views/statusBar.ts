@@ -10,7 +10,6 @@ import { isAlive, stateIcon } from './appState';
 import { escapeMarkdown } from './appTooltip';
 import { isBackingOff, plural, stateWord } from './format';
 
-export { STATUS_BAR_ID };
 const UPDATE_DEBOUNCE_MS = 100;
 
 export class PoolStatusBar extends Disposable {

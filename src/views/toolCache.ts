@@ -7,7 +7,8 @@
 import type { AppSnapshot, ToolInfo } from '../pool';
 
 export interface ToolSource {
-  listTools(app: string): Promise<ToolInfo[]>;
+  /** `observe`: re-reading the list of a running app is no use of it (an invocation may still stop what it started). */
+  listTools(app: string, opts?: { observe?: boolean }): Promise<ToolInfo[]>;
   snapshot(app: string): AppSnapshot | undefined;
 }
 
@@ -68,7 +69,7 @@ export class ToolCache {
   private fetch(app: string, target: string | undefined): Promise<ToolListing> {
     const entry: Entry = { listing: this.entries.get(app)?.listing, stale: false, target };
     this.entries.set(app, entry);
-    const pending: Promise<ToolListing> = this.source.listTools(app).then(
+    const pending: Promise<ToolListing> = this.source.listTools(app, { observe: true }).then(
       (tools): ToolListing => ({ tools }),
       (e: unknown): ToolListing => ({ error: this.describeError(e) }),
     );

@@ -92,20 +92,23 @@ describe('Apps view (pure parts)', () => {
         NOW,
         { rss: 47_395_635 },
       );
-      assert.match(md, /\*\*github\*\* — remote \(mcp-remote\) · idle · used just now/);
+      assert.match(md, /^\*\*github\*\* — remote \(mcp-remote\) · idle {2}\n/);
       assert.match(md, /\*\*URL:\*\* `https:\/\/api\.example\.com\/mcp`/);
       assert.match(md, /\*\*PID:\*\* 4242 · memory 45\.2 MB/);
-      assert.match(md, /\*\*Started:\*\* \d\d:\d\d:\d\d \(3 min ago\) · up 3 min/);
-      assert.match(md, /\*\*Last used:\*\* \d\d:\d\d:\d\d \(12 s ago\)/);
+      assert.match(md, /\*\*Started:\*\* \d\d:\d\d:\d\d {2}\n/);
+      assert.match(md, /\*\*Last used:\*\* \d\d:\d\d:\d\d {2}\n/);
+      // A resolved hover stays until its row changes: nothing in it may age by itself.
+      assert.doesNotMatch(md, /ago|up \d|just now/);
+      assert.match(md, /_As of \d\d:\d\d:\d\d\._$/);
       assert.match(md, /\*\*Calls:\*\* 7 · errors 1 · in flight 0 · starts 2/);
       assert.match(md, /\*\*Server:\*\* example\\-server 1\\\.2\\\.3 · 3 tools/);
       assert.match(md, /\*\*Last error:\*\* call to "x" failed: \\\*boom\\\*/);
-      assert.match(md, /last 5 lines[\s\S]*```text\nl2\nl3\nl4\nl5\nl6\n```$/);
+      assert.match(md, /last 5 lines[\s\S]*```text\nl2\nl3\nl4\nl5\nl6\n```\n\n_As of/);
     });
 
     it('explains backoff and pending authorization without linking the URL', () => {
       const md = appTooltipMarkdown(snapshot({ status: 'crashed', backoffUntil: NOW + 4000, consecutiveFailures: 3 }), NOW);
-      assert.match(md, /next start held back for 4 s after 3 failures in a row/);
+      assert.match(md, /next start held back until \d\d:\d\d:\d\d after 3 failures in a row; Start tries now/);
       const auth = appTooltipMarkdown(snapshot({ status: 'starting', authUrl: 'https://auth.example.com/a?redirect_uri=http%3A%2F%2Flocalhost' }), NOW);
       assert.match(auth, /Open Authorization Page/);
       assert.doesNotMatch(auth, /auth\.example\.com/);

@@ -1,7 +1,8 @@
 // Secret-looking argument names (masked in logs, never remembered) and the memory of last-used
 // arguments per app and tool. The store is a small in-memory Memento (the real one needs the editor).
 import * as assert from 'node:assert/strict';
-import { ArgumentMemory, ARGUMENT_MEMORY_KEY, type MementoLike } from '../../src/invoke/argumentMemory';
+import { ArgumentMemory, type MementoLike } from '../../src/invoke/argumentMemory';
+import { ARGUMENT_MEMORY_KEY } from '../../src/manifest/storage';
 import { isSecretName, maskSecrets, SECRET_MASK, withoutSecrets } from '../../src/invoke/secretArgs';
 
 /** In-memory stand-in for vscode.Memento (named as such: a fake). */

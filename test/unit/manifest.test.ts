@@ -5,9 +5,14 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Commands, ContextKeys, InternalCommands, STATUS_BAR_ID, VIEW_ID } from '../../src/manifest/commands';
+import { Commands, ContextKeys, InternalCommands, VIEW_ID } from '../../src/manifest/commands';
 import { RESTRICTED_SETTINGS, SECTION, Settings } from '../../src/manifest/settings';
-import { DEFAULT_SETTINGS, REMOTE_KEYS, STDIO_KEYS } from '../../src/pool';
+import { type AppSnapshot, DEFAULT_SETTINGS, REMOTE_KEYS, STDIO_KEYS } from '../../src/pool';
+import { ContextValues, contextValueOf } from '../../src/views/appState';
+
+function snapshotFor(status: AppSnapshot['status'], authUrl?: string): AppSnapshot {
+  return { name: 'x', kind: 'remote', target: 'https://x', status, inFlight: 0, calls: 0, errors: 0, starts: 1, consecutiveFailures: 0, stderrTail: [], authUrl, pid: authUrl ? 1 : undefined };
+}
 import { REPO_ROOT } from '../fixtures/paths';
 
 interface Manifest {
@@ -80,6 +85,37 @@ describe('package.json agrees with the code', () => {
     assert.equal(props['mcpPool.maxSize'].default, DEFAULT_SETTINGS.maxSize);
   });
 
+  it('menus match only context values the tree really gives its rows, and every row kind has a menu', () => {
+    // Every contextValue a row can have: app states (with .auth), blocked/invalid apps, tools, messages.
+    const statuses = ['starting', 'idle', 'busy', 'stopping', 'stopped', 'crashed'] as const;
+    const values = new Set<string>([...Object.values(ContextValues)]);
+    for (const status of statuses) {
+      for (const authUrl of [undefined, 'https://auth.example.com/x']) values.add(contextValueOf(snapshotFor(status, authUrl)));
+    }
+    const patterns = contributes.menus['view/item/context'].map((e) => ({ command: e.command, when: e.when ?? '' }));
+    const matchers = patterns.map(({ command, when }) => {
+      const eq = /viewItem == ([\w.]+)/.exec(when);
+      const re = /viewItem =~ \/(.+?)\/(?:\s|$)/.exec(when);
+      assert.ok(eq || re, `${command}: no viewItem condition in "${when}"`);
+      return { command, test: (v: string) => (eq ? v === eq[1] : new RegExp(re![1].replace(/\\\\/g, '\\')).test(v)) };
+    });
+    for (const m of matchers) assert.ok([...values].some((v) => m.test(v)), `${m.command}: its viewItem condition matches no row the tree renders`);
+    for (const v of values) {
+      if (v === ContextValues.message) continue; // informational rows have no actions
+      assert.ok(matchers.some((m) => m.test(v)), `rows with contextValue ${v} have no menu`);
+    }
+  });
+
+  it('the list settings are arrays of strings, and the descriptions quote the pool\'s real limits', () => {
+    const props = contributes.configuration.properties as Record<string, { type: string; items?: { type: string }; markdownDescription?: string }>;
+    for (const key of [Settings.prewarm.key, Settings.mcpRemoteCommand.key]) {
+      assert.equal(props[`${SECTION}.${key}`].type, 'array', key);
+      assert.equal(props[`${SECTION}.${key}`].items?.type, 'string', key);
+    }
+    assert.match(props['mcpPool.maxSize'].markdownDescription ?? '', new RegExp(`waits up to ${DEFAULT_SETTINGS.acquireTimeoutMs / 1000} s`));
+    assert.match(props['mcpPool.startTimeout'].markdownDescription ?? '', new RegExp(`up to ${DEFAULT_SETTINGS.authTimeoutMs / 60_000} minutes`));
+  });
+
   it('restricts in untrusted workspaces exactly the settings the code treats as restricted', () => {
     const restricted = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
     assert.deepEqual([...restricted].sort(), RESTRICTED_SETTINGS.map((k) => `${SECTION}.${k}`).sort());
@@ -93,8 +129,7 @@ describe('package.json agrees with the code', () => {
     assert.deepEqual(Object.keys(stdio.properties).sort(), [...STDIO_KEYS].sort());
   });
 
-  it('the code names commands, settings, views and context keys only through the constants', () => {
-    const ids = new Set<string>([...commandIds, ...Object.values(InternalCommands), ...Object.values(ContextKeys), VIEW_ID, STATUS_BAR_ID, ...Object.values(Settings).map((s) => `${SECTION}.${s.key}`)]);
+  it('the code spells out no mcpPool.* id or key: commands, settings, views, context keys and storage keys come from src/manifest', () => {
     const offenders: string[] = [];
     const files = sourceFiles(join(REPO_ROOT, 'src')).filter((f) => !f.includes(`${join('src', 'manifest')}`));
     assert.ok(files.length > 30, 'the sources were found');
@@ -104,7 +139,8 @@ describe('package.json agrees with the code', () => {
         .split('\n')
         .filter((line) => !/^\s*(\/\/|\/?\*)/.test(line))
         .join('\n');
-      for (const m of text.matchAll(/['"`](mcpPool\.[\w.]+)['"`]/g)) if (ids.has(m[1])) offenders.push(`${file.slice(REPO_ROOT.length + 1)}: ${m[1]}`);
+      // any string that starts with the prefix: a misspelled id is as wrong as a duplicated one
+      for (const m of text.matchAll(/['"`](mcpPool\.[\w.${}]*)/g)) offenders.push(`${file.slice(REPO_ROOT.length + 1)}: ${m[1]}`);
     }
     assert.deepEqual(offenders, []);
   });

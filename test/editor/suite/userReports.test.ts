@@ -12,7 +12,7 @@ import type { CallOutcome } from '../../../src/pool';
 import type { PoolTreeNode } from '../../../src/views/treeNodes';
 import { startHttpFixture, type HttpFixture } from '../../fixtures/http-server';
 import { STDIO_FIXTURE } from '../../fixtures/paths';
-import { sleep, waitFor } from './ui';
+import { sleep, uiFactsOrSkip, waitFor } from './ui';
 
 const EXT_ID = `${pkg.publisher}.${pkg.name}`;
 const trustedRun = process.env.EDITOR_TEST_TRUST !== 'untrusted';
@@ -26,7 +26,7 @@ const cfg = () => vscode.workspace.getConfiguration('mcpPool');
   before(async () => {
     api = await vscode.extensions.getExtension<McpPoolApi>(EXT_ID)!.activate();
     http = await startHttpFixture();
-    await cfg().update('apps', { nu: { command: process.execPath, args: [STDIO_FIXTURE, '--name=nu'] }, nuremote: { url: http.url } }, vscode.ConfigurationTarget.Global);
+    await cfg().update('apps', { nu: { command: process.execPath, args: [STDIO_FIXTURE, '--name=nu', '--stderr-banner=nu says hello on stderr'] }, nuremote: { url: http.url } }, vscode.ConfigurationTarget.Global);
     await waitFor(() => api.pool.names().includes('nu') && api.pool.names().includes('nuremote'), 'apps configured');
   });
 
@@ -93,7 +93,9 @@ const cfg = () => vscode.workspace.getConfiguration('mcpPool');
     assert.match(api.outputs.pool.lines.join('\n'), /nu: stopped \(started for an invocation that was then cancelled\)/);
   });
 
-  it('a remote app\'s channel shows results at the default level; mcp-remote\'s chatter is at debug', async () => {
+  it('a remote app\'s channel shows results at the default level; mcp-remote\'s chatter is at debug, a stdio server\'s own stderr at info', async () => {
+    await vscode.commands.executeCommand<CallOutcome>(Commands.invokeTool, 'nu', 'echo', { text: 'x' });
+    assert.ok(api.outputs.app('nu').lines.includes('[info] [stderr] nu says hello on stderr'), JSON.stringify(api.outputs.app('nu').lines.slice(0, 5)));
     await vscode.commands.executeCommand<CallOutcome>(Commands.invokeTool, 'nuremote', 'echo', { text: 'result line' });
     const lines = api.outputs.app('nuremote').lines;
     const stderr = lines.filter((l) => l.includes('[stderr]'));
@@ -140,6 +142,17 @@ const cfg = () => vscode.workspace.getConfiguration('mcpPool');
     assert.ok(api.outputs.pool.lines.slice(before).some((l) => l.startsWith('[error]')), 'the failure is in the pool log');
     // A programmatic invocation still rejects, so its caller learns why.
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand(Commands.invokeTool, 'no-such-app', 'echo', { a: 1 })), /no app named "no-such-app"/);
+  });
+
+  it('a programmatic call that fails rejects to its caller and shows the user no notification', async function () {
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand(Commands.invokeTool, 'no-such-app-2', 'echo', { a: 1 })), /no app named "no-such-app-2"/);
+    assert.ok(api.outputs.pool.lines.some((l) => l.startsWith('[error]') && l.includes('no-such-app-2')), 'logged');
+    const facts = await uiFactsOrSkip(this, 'programmatic-failure', { notifications: true });
+    const shown = facts.notificationsDetailed.map((n) => n.message);
+    assert.ok(!shown.some((m) => m.includes('no-such-app-2')), `a notification for a programmatic call: ${JSON.stringify(shown)}`);
+    // the one from the palette-like failure above is there: the facts do see notifications
+    assert.ok(shown.some((m) => /secretName|trim|not a function|MCP Pool/.test(m)), `notifications seen: ${JSON.stringify(shown)}`);
+    await vscode.commands.executeCommand('notifications.clearAll');
   });
 
   it('an invalid number setting names the value it then uses (the default, not an earlier value)', async () => {

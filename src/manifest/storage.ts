@@ -1,0 +1,11 @@
+// Keys the extension stores under in VS Code (secret storage, global state) and ids of its
+// transient UI. Kept with the other ids so nothing spells `mcpPool.` out elsewhere.
+
+/** SecretStorage keys: `${SECRET_PREFIX}<name>` for `${secret:<name>}` references. */
+export const SECRET_PREFIX = 'mcpPool.secret.';
+
+/** globalState key of the last arguments per app and tool. */
+export const ARGUMENT_MEMORY_KEY = 'mcpPool.lastArguments';
+
+/** Status bar item ids of the JSON arguments editors: `${JSON_ARGUMENTS_STATUS_PREFIX}<n>`. */
+export const JSON_ARGUMENTS_STATUS_PREFIX = 'mcpPool.jsonArguments.';
