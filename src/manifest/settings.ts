@@ -1,7 +1,10 @@
 // The extension's settings: keys, defaults and bounds, in one place. package.json's
 // `contributes.configuration` must agree (test/unit/manifest.test.ts), and the defaults are the
 // pool's own (DEFAULT_SETTINGS), so what the settings UI shows is what the pool does.
-import { DEFAULT_SETTINGS } from '../pool/settings';
+import { DEFAULT_SETTINGS, MAX_TIMER_MS } from '../pool/settings';
+
+/** The longest duration a setting may ask for, in seconds (a longer timer would fire at once). */
+const MAX_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
 
 export const SECTION = 'mcpPool';
 
@@ -15,10 +18,10 @@ export interface NumberSetting {
 
 export const Settings = {
   apps: { key: 'apps', default: {} as Record<string, never> },
-  idleTimeout: { key: 'idleTimeout', default: DEFAULT_SETTINGS.idleTimeoutMs / 1000, minimum: 0 },
+  idleTimeout: { key: 'idleTimeout', default: DEFAULT_SETTINGS.idleTimeoutMs / 1000, minimum: 0, maximum: MAX_SECONDS },
   maxSize: { key: 'maxSize', default: DEFAULT_SETTINGS.maxSize, minimum: 1, maximum: 100, integer: true },
-  callTimeout: { key: 'callTimeout', default: DEFAULT_SETTINGS.callTimeoutMs / 1000, minimum: 1 },
-  startTimeout: { key: 'startTimeout', default: DEFAULT_SETTINGS.startTimeoutMs / 1000, minimum: 1 },
+  callTimeout: { key: 'callTimeout', default: DEFAULT_SETTINGS.callTimeoutMs / 1000, minimum: 1, maximum: MAX_SECONDS },
+  startTimeout: { key: 'startTimeout', default: DEFAULT_SETTINGS.startTimeoutMs / 1000, minimum: 1, maximum: MAX_SECONDS },
   prewarm: { key: 'prewarm', default: [] as string[] },
   mcpRemoteCommand: { key: 'mcpRemoteCommand', default: [] as string[] },
 } as const satisfies Record<string, NumberSetting | { readonly key: string; readonly default: unknown }>;

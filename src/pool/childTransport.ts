@@ -15,6 +15,14 @@ export class NotSentError extends Error {
   }
 }
 
+/** Whether `e` (or an error it was caused by) says the request was never written to the server. */
+export function isNotSent(e: unknown): boolean {
+  for (let cur = e as { cause?: unknown } | undefined, i = 0; cur && i < 5; cur = cur.cause as typeof cur, i++) {
+    if (cur instanceof NotSentError) return true;
+  }
+  return false;
+}
+
 export class ChildProcessTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;

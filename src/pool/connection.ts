@@ -22,7 +22,8 @@ export interface ConnectionOptions {
   readonly onStderr: (line: string) => void;
   /** Masks secrets in stderr lines, once per line, before they are kept or reported. */
   readonly redact?: (line: string) => string;
-  readonly onAuthUrl: (url: string) => void;
+  /** mcp-remote's sign-in prompt (remote apps only: any other server printing one is just printing). */
+  readonly onAuthUrl?: (url: string) => void;
   readonly onToolsChanged: () => void;
   /** Called once when the process or its stdio ends without stop() having been asked. */
   readonly onDeath: (exit: ExitInfo) => void;
@@ -61,13 +62,21 @@ export class Connection {
 
   constructor(private readonly opts: ConnectionOptions) {
     this.client = new Client(opts.clientInfo, { capabilities: {} });
-    this.stderr = new StderrTail(opts.stderrLines, opts.onStderr, (url) => {
-      if (!this.authDeadlineExtended) {
-        this.authDeadlineExtended = true;
-        this.extendDeadline?.(opts.authTimeoutMs);
-      }
-      opts.onAuthUrl(url);
-    }, opts.redact);
+    const onAuthUrl = opts.onAuthUrl;
+    this.stderr = new StderrTail(
+      opts.stderrLines,
+      opts.onStderr,
+      onAuthUrl &&
+        ((url) => {
+          // Only the first prompt of a start stretches its deadline (to authTimeoutMs), once.
+          if (!this.authDeadlineExtended) {
+            this.authDeadlineExtended = true;
+            this.extendDeadline?.(opts.authTimeoutMs);
+          }
+          onAuthUrl(url);
+        }),
+      opts.redact,
+    );
     this.exited = new Promise((r) => (this.resolveExited = r));
     this.client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
       this.toolsCache = undefined;

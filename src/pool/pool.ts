@@ -8,7 +8,7 @@ import type { McpRemoteLauncher } from './launch';
 import { type AppHost, PooledApp } from './pooledApp';
 import { Reaper } from './reaper';
 import { Redactor } from './redact';
-import { DEFAULT_SETTINGS, type PoolSettings } from './settings';
+import { clampSettings, DEFAULT_SETTINGS, type PoolSettings } from './settings';
 import type { AppSnapshot, AppSpec, CallOptions, CallOutcome, PoolEvent, StopReason, ToolInfo } from './types';
 
 export interface PoolOptions {
@@ -46,7 +46,7 @@ export class Pool extends Disposable implements AppHost {
   constructor(opts: PoolOptions) {
     super();
     this._launcher = opts.launcher;
-    this._settings = { ...DEFAULT_SETTINGS, ...opts.settings };
+    this._settings = clampSettings({ ...DEFAULT_SETTINGS, ...opts.settings });
     this.redactor = opts.redactor ?? new Redactor();
     if (opts.reaperScript) this.reaper = new Reaper(opts.reaperScript, this._settings.stopGraceMs);
     this.scheduleSweep();
@@ -64,7 +64,7 @@ export class Pool extends Disposable implements AppHost {
   /** New tunables apply at once; a smaller maxSize takes effect as apps are released. */
   updateSettings(patch: Partial<PoolSettings>): void {
     const before = this._settings.sweepIntervalMs;
-    this._settings = { ...this._settings, ...patch };
+    this._settings = clampSettings({ ...this._settings, ...patch });
     if (this._settings.sweepIntervalMs !== before) this.scheduleSweep();
     this.slotChanged.fire();
   }

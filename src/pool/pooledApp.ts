@@ -1,8 +1,10 @@
 // One pooled app: its definition, its current connection (if any), its state and its stats.
 // Starts are single-flight; deaths are noticed at once; repeated failures back off.
-import { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import type { Emitter } from '../common/emitter';
-import { NotSentError } from './childTransport';
+import { describeCallFailure } from './callFailure';
+import { CrashLoopGuard } from './crashLoopGuard';
+import { isNotSent } from './childTransport';
+import { StartLedger } from './startLedger';
 import { Connection, describeExit, formatSeconds, type StartError } from './connection';
 import { PoolError } from './errors';
 import { describeTarget, launchCommand, type McpRemoteLauncher, preflight } from './launch';
@@ -38,11 +40,7 @@ export class PooledApp {
   private slotGranted = false;
   /** The stop in progress is ending a process (not just a start that waited in line). */
   private stoppingProcess = false;
-  /** Who asked for the current (or last) start, and whether anyone else has used the app since. */
-  private startOwner?: object;
-  private usedByOthers = false;
-  private readonly waitedForStart = new WeakSet<object>();
-  private lastStartMs?: number;
+  private readonly ledger = new StartLedger();
   /** Replaced or removed by a configuration change: never starts a process again. */
   private retired = false;
   private status: AppStatus = 'stopped';
@@ -54,8 +52,7 @@ export class PooledApp {
   private starts = 0;
   private lastError?: string;
   private exit?: ExitInfo;
-  private consecutiveFailures = 0;
-  private backoffUntil?: number;
+  private readonly crashLoop = new CrashLoopGuard(() => this.host.settings);
   private authUrl?: string;
   private okSinceStart = false;
   private toolCount?: number;
@@ -127,8 +124,8 @@ export class PooledApp {
       serverName: server?.name,
       serverVersion: server?.version,
       toolCount: this.toolCount,
-      backoffUntil: this.backoffUntil && this.backoffUntil > Date.now() ? this.backoffUntil : undefined,
-      consecutiveFailures: this.consecutiveFailures,
+      backoffUntil: this.crashLoop.backoffUntil(),
+      consecutiveFailures: this.crashLoop.consecutiveFailures,
       authUrl: this.authUrl,
       stderrTail: this.connection?.stderrTail(20) ?? [], // redacted as each line arrived
     };
@@ -140,15 +137,13 @@ export class PooledApp {
    * knows whether that caller waited for a start, and whether it alone has used what it started.
    */
   async acquire(token?: object, observe = false): Promise<{ connection: Connection; cold: boolean }> {
-    // An observer (a view re-reading the tool list of a running app) is no use of the app.
-    if (!(observe && this.connection) && (token === undefined || token !== this.startOwner)) this.usedByOthers = true;
+    this.ledger.noteUse(token, observe, this.connection !== undefined);
     if (this.stopping) await this.stopping;
     // a process started now would belong to no app of the pool: nothing would ever stop it
     if (this.retired) throw new PoolError('stopped', this.name, `app "${this.name}" was stopped: its definition changed or was removed`);
     if (this.connection && !this.connection.isDead) return { connection: this.connection, cold: false };
     if (!this.starting) {
-      this.startOwner = token;
-      this.usedByOthers = false;
+      this.ledger.noteStart(token);
       const start = this.start();
       this.starting = start;
       const clear = () => {
@@ -156,13 +151,13 @@ export class PooledApp {
       };
       start.then(clear, clear);
     }
-    if (token) this.waitedForStart.add(token);
+    this.ledger.noteWait(token);
     return { connection: await this.starting, cold: true };
   }
 
   /** Whether the caller with `token` waited for a start, and how long the last start took. */
   startInfo(token: object): { waited: boolean; startMs?: number } {
-    return { waited: this.waitedForStart.has(token), startMs: this.lastStartMs };
+    return this.ledger.info(token);
   }
 
   /**
@@ -170,7 +165,7 @@ export class PooledApp {
    * (no other call, listing or start joined; nothing in flight). Returns whether it stopped it.
    */
   async stopIfUnused(token: object): Promise<boolean> {
-    if (this.startOwner !== token || this.usedByOthers || this.inFlight > 0) return false;
+    if (!this.ledger.ownsUnused(token) || this.inFlight > 0) return false;
     if (this.status !== 'idle' && this.status !== 'starting') return false;
     await this.stop('unused');
     return true;
@@ -178,14 +173,8 @@ export class PooledApp {
 
   private async start(): Promise<Connection> {
     const now = Date.now();
-    if (this.backoffUntil && this.backoffUntil > now) {
-      const secs = Math.ceil((this.backoffUntil - now) / 1000);
-      throw new PoolError(
-        'backoff',
-        this.name,
-        `app "${this.name}" failed ${this.consecutiveFailures} times in a row; the next start is held back for ${secs} s (crash-loop guard). Last error: ${this.lastError ?? 'unknown'}. Restart the app to try now.`,
-      );
-    }
+    const heldBack = this.crashLoop.heldBack(this.name, this.lastError, now);
+    if (heldBack) throw heldBack;
     const launch = launchCommand(this.spec, this.host.launcher);
     try {
       preflight(this.name, launch, this.spec.kind === 'remote' ? 'launcher' : 'command');
@@ -225,12 +214,16 @@ export class PooledApp {
       clientInfo: s.clientInfo,
       onStderr: (line) => this.host.events.fire({ type: 'stderr', app: this.name, line }),
       redact: (line) => this.host.redactor.redact(line),
-      onAuthUrl: (url) => {
-        if (this.authUrl === url) return;
-        this.authUrl = url;
-        this.host.events.fire({ type: 'authRequired', app: this.name, url });
-        this.host.changed(this);
-      },
+      // mcp-remote's sign-in prompt, the first of each start (a stdio server printing one is ignored)
+      onAuthUrl:
+        this.spec.kind === 'remote'
+          ? (url) => {
+              if (this.authUrl !== undefined) return;
+              this.authUrl = url;
+              this.host.events.fire({ type: 'authRequired', app: this.name, url });
+              this.host.changed(this);
+            }
+          : undefined,
       onToolsChanged: () => {
         this.toolCount = undefined;
         this.host.events.fire({ type: 'toolsChanged', app: this.name });
@@ -268,21 +261,17 @@ export class PooledApp {
     this.exit = undefined;
     this.authUrl = undefined;
     this.okSinceStart = false;
-    this.backoffUntil = undefined;
+    this.crashLoop.started();
     this.setStatus('idle');
-    this.lastStartMs = Date.now() - t0;
-    this.host.events.fire({ type: 'started', app: this.name, pid: conn.pid ?? -1, durationMs: this.lastStartMs });
+    this.ledger.lastStartMs = Date.now() - t0;
+    this.host.events.fire({ type: 'started', app: this.name, pid: conn.pid ?? -1, durationMs: this.ledger.lastStartMs });
     return conn;
   }
 
   private recordFailure(message: string): void {
     this.errors++;
     this.lastError = message;
-    this.consecutiveFailures++;
-    const { crashLoopBaseMs, crashLoopMaxMs } = this.host.settings;
-    if (this.consecutiveFailures >= 2) {
-      this.backoffUntil = Date.now() + Math.min(crashLoopBaseMs * 2 ** (this.consecutiveFailures - 2), crashLoopMaxMs);
-    }
+    this.crashLoop.failed();
   }
 
   private onDeath(conn: Connection, exit: ExitInfo): void {
@@ -292,7 +281,7 @@ export class PooledApp {
     this.exit = exit;
     const tail = conn.stderrTail(10);
     const uptime = Date.now() - (this.createdAt ?? Date.now());
-    if (this.okSinceStart || uptime >= this.host.settings.stableAfterMs) this.consecutiveFailures = 0;
+    if (this.okSinceStart || uptime >= this.host.settings.stableAfterMs) this.crashLoop.succeeded();
     const last = tail.length ? `: ${tail[tail.length - 1]}` : '';
     this.recordFailure(`crashed (${describeExit(exit)})${last}`);
     // A call may already have seen the dead connection and started a replacement: its status
@@ -338,7 +327,7 @@ export class PooledApp {
         try {
           const result = await acquired.connection.callTool(tool, args, timeoutMs, opts);
           this.okSinceStart = true;
-          this.consecutiveFailures = 0;
+          this.crashLoop.succeeded();
           return { result, durationMs: Date.now() - t0, coldStart: cold, pid: acquired.connection.pid };
         } catch (e) {
           // A tool call is retried only if it provably never reached the server. The process is
@@ -363,27 +352,13 @@ export class PooledApp {
     }
   }
 
-  private async wrapCallError(e: unknown, conn: Connection, what: string, timeoutMs: number, signal?: AbortSignal): Promise<PoolError> {
-    if (e instanceof PoolError) return e;
-    const tail = conn.stderrTail(10);
-    if (signal?.aborted) return new PoolError('cancelled', this.name, `${what} on app "${this.name}" was cancelled`);
-    if (e instanceof McpError && e.code === (ErrorCode.RequestTimeout as number) && !conn.isDead) {
-      void this.checkHung(conn, what, timeoutMs);
-      return new PoolError('timeout', this.name, `${what} on app "${this.name}" timed out after ${formatSeconds(timeoutMs)}`, tail);
-    }
-    if (conn.isDead) {
-      if (this.stopping || this.status === 'stopping' || this.status === 'stopped') {
-        return new PoolError('stopped', this.name, `${what} on app "${this.name}" ended: the app was stopped`);
-      }
-      const exit = await conn.waitExit(500);
-      const how = exit ? ` (${describeExit(exit)})` : '';
-      // read the tail again: a dying server's last words (why it died) often arrive with its exit
-      const last = conn.stderrTail(10);
-      return new PoolError('crashed', this.name, `app "${this.name}" died during ${what}${how}; the next call starts a fresh process`, last);
-    }
-    const message = this.host.redactor.redact((e as Error)?.message ?? String(e));
-    if (e instanceof McpError && e.code === (ErrorCode.InvalidParams as number)) return new PoolError('invalid-arguments', this.name, `the server rejected the arguments of ${what}: ${message}`, [], message);
-    return new PoolError('protocol', this.name, `${what} on app "${this.name}" failed: ${message}`, tail);
+  private wrapCallError(e: unknown, conn: Connection, what: string, timeoutMs: number, signal?: AbortSignal): Promise<PoolError> {
+    return describeCallFailure(e, conn, what, timeoutMs, {
+      app: this.name,
+      redact: (text) => this.host.redactor.redact(text),
+      stopped: !!this.stopping || this.status === 'stopping' || this.status === 'stopped',
+      onTimeout: () => void this.checkHung(conn, what, timeoutMs),
+    }, signal);
   }
 
   /** After a call timeout: a server that also ignores a ping is hung, and its tree is replaced. */
@@ -448,15 +423,7 @@ export class PooledApp {
   }
 
   private resetFailures(): void {
-    this.consecutiveFailures = 0;
-    this.backoffUntil = undefined;
+    this.crashLoop.reset();
     this.host.changed(this);
   }
-}
-
-function isNotSent(e: unknown): boolean {
-  for (let cur = e as { cause?: unknown } | undefined, i = 0; cur && i < 5; cur = cur.cause as typeof cur, i++) {
-    if (cur instanceof NotSentError) return true;
-  }
-  return false;
 }

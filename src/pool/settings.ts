@@ -44,3 +44,13 @@ export const DEFAULT_SETTINGS: PoolSettings = {
   stableAfterMs: 30_000,
   clientInfo: { name: 'mcp-remote-pool', version: '0.1.0' },
 };
+
+/** Node fires a timer at once when its delay exceeds 2^31-1 ms (~24.8 days): no timeout may be longer. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The settings with every duration clamped to what a timer can wait. */
+export function clampSettings(s: PoolSettings): PoolSettings {
+  const out: Record<string, unknown> = { ...s };
+  for (const [key, value] of Object.entries(s)) if (key.endsWith('Ms') && typeof value === 'number') out[key] = Math.min(Math.max(0, value), MAX_TIMER_MS);
+  return out as unknown as PoolSettings;
+}

@@ -19,7 +19,8 @@ export class StderrTail {
   constructor(
     private readonly maxLines: number,
     private readonly onLine: (line: string) => void,
-    private readonly onAuthUrl: (url: string) => void,
+    /** Undefined: prompts are not looked for (a server that is not mcp-remote). */
+    private readonly onAuthUrl: ((url: string) => void) | undefined,
     /** Applied once to every line before it is kept or reported (the pool masks secrets here). */
     private readonly transform: (line: string) => string = (l) => l,
   ) {}
@@ -59,6 +60,7 @@ export class StderrTail {
     this.lines.push(kept);
     if (this.lines.length > this.maxLines) this.lines.splice(0, this.lines.length - this.maxLines);
     this.onLine(kept);
+    if (!this.onAuthUrl) return;
     const m = AUTH_PROMPT.exec(line) ?? (this.urlNext ? URL_LINE.exec(line) : null);
     this.urlNext = AUTH_PROMPT_ALONE.test(line);
     if (m) this.onAuthUrl(m[1]);

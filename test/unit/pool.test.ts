@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Pool, PoolError } from '../../src/pool';
+import { commandLauncher, type Pool, PoolError } from '../../src/pool';
 import { STDIO_FIXTURE } from '../fixtures/paths';
 import { isAlive, waitUntil } from '../fixtures/processTable';
 import { collectEvents, expectNoProcesses, makePool, ourProcesses, RUN_MARK, stdioSpec, textOf } from './helpers';
@@ -242,14 +242,29 @@ describe('pool (real processes)', () => {
     for (const s of pool.snapshots()) assert.equal(s.status, 'stopped');
   });
 
-  it('detects the authorization prompt on stderr and reports its URL', async () => {
+  it('detects mcp-remote\'s authorization prompt on a remote app\'s stderr: the first URL of a start, once', async () => {
     pool = makePool();
     const events = collectEvents(pool);
     const url = 'http://127.0.0.1:33333/authorize?client_id=abc';
-    await pool.configure([stdioSpec('auth', { FIXTURE_STDERR_BANNER: `Please authorize this client by visiting: ${url}` })]);
+    const other = 'http://127.0.0.1:33333/authorize?client_id=forged';
+    // The fixture stands in for mcp-remote (the launcher) and prints the prompt twice, with two URLs.
+    await pool.setLauncher(commandLauncher([process.execPath, STDIO_FIXTURE, RUN_MARK]));
+    const banner = `Please authorize this client by visiting: ${url}\nPlease authorize this client by visiting: ${other}`;
+    await pool.configure([{ kind: 'remote', name: 'auth', url: 'https://example.com/mcp', args: [], headers: {}, env: { FIXTURE_STDERR_BANNER: banner } }]);
     await pool.warm('auth');
-    await waitUntil(() => events.find((e) => e.type === 'authRequired'), 3000, 'auth event');
-    assert.deepEqual(events.find((e) => e.type === 'authRequired'), { type: 'authRequired', app: 'auth', url });
+    await waitUntil(() => pool.snapshot('auth')!.stderrTail.some((l) => l.includes('forged')), 3000, 'both prompts printed');
+    assert.deepEqual(events.filter((e) => e.type === 'authRequired'), [{ type: 'authRequired', app: 'auth', url }]);
+  });
+
+  it('a stdio server that prints a sign-in prompt raises no authorization request', async () => {
+    pool = makePool();
+    const events = collectEvents(pool);
+    await pool.configure([stdioSpec('fake', { FIXTURE_STDERR_BANNER: 'Please authorize this client by visiting: https://evil.example/a' })]);
+    await pool.warm('fake');
+    // (the line itself is masked in the tail: an env value that long counts as a secret)
+    await waitUntil(() => pool.snapshot('fake')!.stderrTail.length > 0, 3000, 'prompt printed');
+    assert.equal(events.filter((e) => e.type === 'authRequired').length, 0);
+    assert.equal(pool.snapshot('fake')!.authUrl, undefined);
   });
 
   it('emits stderr lines as events and keeps a bounded tail (stderrLines; the snapshot shows at most 20)', async () => {

@@ -1,0 +1,36 @@
+// What a failed request (a tool call, a listing) turns into: one PoolError whose code says what
+// happened (cancelled, timeout, crashed, stopped, invalid-arguments, protocol) and whose message
+// says it in words, with the server's last stderr lines where they explain it.
+import { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+import { type Connection, describeExit, formatSeconds } from './connection';
+import { PoolError } from './errors';
+
+export interface FailureContext {
+  readonly app: string;
+  readonly redact: (text: string) => string;
+  /** The app is being (or was) stopped on purpose: a dead connection is no crash. */
+  readonly stopped: boolean;
+  /** The request timed out on a live connection (the app then checks whether it is hung). */
+  readonly onTimeout: () => void;
+}
+
+export async function describeCallFailure(e: unknown, conn: Connection, what: string, timeoutMs: number, ctx: FailureContext, signal?: AbortSignal): Promise<PoolError> {
+  if (e instanceof PoolError) return e;
+  const { app } = ctx;
+  const tail = conn.stderrTail(10);
+  if (signal?.aborted) return new PoolError('cancelled', app, `${what} on app "${app}" was cancelled`);
+  if (e instanceof McpError && e.code === (ErrorCode.RequestTimeout as number) && !conn.isDead) {
+    ctx.onTimeout();
+    return new PoolError('timeout', app, `${what} on app "${app}" timed out after ${formatSeconds(timeoutMs)}`, tail);
+  }
+  if (conn.isDead) {
+    if (ctx.stopped) return new PoolError('stopped', app, `${what} on app "${app}" ended: the app was stopped`);
+    const exit = await conn.waitExit(500);
+    const how = exit ? ` (${describeExit(exit)})` : '';
+    // read the tail again: a dying server's last words (why it died) often arrive with its exit
+    return new PoolError('crashed', app, `app "${app}" died during ${what}${how}; the next call starts a fresh process`, conn.stderrTail(10));
+  }
+  const message = ctx.redact((e as Error)?.message ?? String(e));
+  if (e instanceof McpError && e.code === (ErrorCode.InvalidParams as number)) return new PoolError('invalid-arguments', app, `the server rejected the arguments of ${what}: ${message}`, [], message);
+  return new PoolError('protocol', app, `${what} on app "${app}" failed: ${message}`, tail);
+}
