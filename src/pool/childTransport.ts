@@ -52,8 +52,12 @@ export class ChildProcessTransport implements Transport {
     });
     this.child.stdout.on('end', () => this.handleClose());
     this.child.on('exit', () => this.handleClose());
-    // EPIPE when the child is gone: reported through 'exit'; don't let it become an uncaught error.
-    this.child.stdin.on('error', (e) => this.onerror?.(e));
+    // EPIPE: the child is gone, or stopped reading its input. Either way no request can reach it
+    // any more: the connection is over now (requests in flight fail at once, not at their timeout).
+    this.child.stdin.on('error', (e) => {
+      this.onerror?.(e);
+      this.handleClose();
+    });
     this.child.stdout.on('error', (e) => this.onerror?.(e));
     return Promise.resolve();
   }

@@ -259,8 +259,8 @@ export class Connection {
    * Graceful stop of the whole tree: close stdin → wait → SIGTERM → wait → SIGKILL.
    * Resolves once every process of the tree is gone (or SIGKILL was sent and waited for).
    */
-  stop(): Promise<void> {
-    this.stopping ??= this.doStop();
+  stop(opts: { force?: boolean } = {}): Promise<void> {
+    this.stopping ??= opts.force ? this.kill() : this.doStop();
     return this.stopping;
   }
 

@@ -41,6 +41,8 @@ export class PooledApp {
   /** The stop in progress is ending a process (not just a start that waited in line). */
   private stoppingProcess = false;
   private readonly ledger = new StartLedger();
+  /** A hung tree being killed (outside a stop): stop() and shutdown wait for it too. */
+  private killing?: Promise<void>;
   /** Replaced or removed by a configuration change: never starts a process again. */
   private retired = false;
   private status: AppStatus = 'stopped';
@@ -321,7 +323,9 @@ export class PooledApp {
     try {
       for (let attempt = 0; ; attempt++) {
         if (opts.signal?.aborted) throw new PoolError('cancelled', this.name, `call to "${tool}" was cancelled`);
-        const acquired = await this.acquire();
+        // A cancel while the app is still starting (up to minutes during a sign-in) ends this call
+        // at once; the start goes on for whoever else waits for it.
+        const acquired = await untilAborted(this.acquire(), opts.signal, () => new PoolError('cancelled', this.name, `call to "${tool}" was cancelled while "${this.name}" was starting`));
         cold ||= acquired.cold;
         this.refreshBusy();
         try {
@@ -340,10 +344,11 @@ export class PooledApp {
         }
       }
     } catch (e) {
-      this.errors++;
       const err = e instanceof PoolError ? e : new PoolError('protocol', this.name, (e as Error).message);
-      // a backoff refusal quotes lastError: recording it would nest the message in itself
-      if (err.code !== 'backoff') this.lastError = err.message;
+      // A user's cancel is no error of the app; a backoff refusal quotes lastError (recording it
+      // would nest the message in itself).
+      if (err.code !== 'cancelled') this.errors++;
+      if (err.code !== 'backoff' && err.code !== 'cancelled') this.lastError = err.message;
       throw err;
     } finally {
       this.inFlight--;
@@ -371,7 +376,11 @@ export class PooledApp {
     this.errors++;
     this.connection = undefined;
     this.setStatus('stopping');
-    await conn.stop();
+    // It already ignored a call and a ping: no graceful steps (stdin close, SIGTERM), SIGKILL now.
+    const killing = conn.stop({ force: true });
+    this.killing = killing;
+    await killing;
+    if (this.killing === killing) this.killing = undefined;
     // A call made meanwhile may have started (or be starting) a fresh process: that one is not hung.
     if (!this.connection && !this.starting) this.setStatus('crashed');
     this.host.events.fire({ type: 'stopped', app: this.name, reason: 'hung' });
@@ -401,7 +410,7 @@ export class PooledApp {
     const conn = this.connection;
     if (!conn && !this.starting) {
       if (reason === 'user' || reason === 'restart') this.resetFailures();
-      return Promise.resolve();
+      return this.killing ?? Promise.resolve();
     }
     this.stoppingProcess = conn !== undefined || this.slotGranted;
     this.stopping = (async () => {
@@ -410,7 +419,7 @@ export class PooledApp {
       this.connection = undefined;
       this.authUrl = undefined;
       // a start in flight is ended now (not after its timeout) and discards its process
-      await Promise.all([conn?.stop(), this.startingConn?.stop()]);
+      await Promise.all([conn?.stop(), this.startingConn?.stop(), this.killing]);
       await this.starting?.catch(() => undefined);
       if (reason === 'user' || reason === 'restart') this.resetFailures();
       this.stoppingProcess = false; // the process is gone: its slot is free before anyone hears 'stopped'
@@ -426,4 +435,15 @@ export class PooledApp {
     this.crashLoop.reset();
     this.host.changed(this);
   }
+}
+
+/** `p`, or the error of `makeError()` as soon as `signal` aborts (`p` itself goes on). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined, makeError: () => Error): Promise<T> {
+  if (!signal) return p;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(makeError());
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

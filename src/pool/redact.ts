@@ -13,8 +13,9 @@ const PATTERNS: RegExp[] = [
   /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g,
   // credentials inside a URL: scheme://user:password@host (also percent-encoded)
   /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi,
-  // secret-looking query or fragment parameters: ?token=…, &api_key=…, #access_token=…, &sig=…
-  /([?&#;](?:[\w.-]*(?:token|key|secret|passw(?:or)?d|pwd|auth|sig|signature|code|credential|session)[\w.-]*)=)[^&#\s"'<>]+/gi,
+  // secret-looking query or fragment parameters: ?token=…, &api_key=…, #access_token=…, &sig=…,
+  // and an OAuth authorization code (?code=…; not code_challenge, which is public)
+  /([?&#;](?:code|[\w.-]*(?:token|key|secret|passw(?:or)?d|pwd|auth|sig|signature|credential|session)[\w.-]*)=)[^&#\s"'<>]+/gi,
 ];
 
 export class Redactor {

@@ -97,7 +97,8 @@ describe('redaction', () => {
     ['{"access_token":"abcdef123456"}', '{"access_token":"••••"}'],
     ['token ghp_0123456789abcdefghijABCDEFGHIJ012345 used', 'token •••• used'],
     ['value=my-stored-secret-value;', 'value=••••;'],
-    ['https://x.dev/cb?code=1&client_secret=shh', 'https://x.dev/cb?code=1&client_secret=••••'],
+    ['https://x.dev/cb?code=1&client_secret=shh', 'https://x.dev/cb?code=••••&client_secret=••••'],
+    ['https://auth.dev/authorize?code_challenge=abc&state=x', 'https://auth.dev/authorize?code_challenge=abc&state=x'],
     ['nothing to hide here', 'nothing to hide here'],
   ]) {
     it(`masks: ${input}`, () => assert.equal(r.redact(input), expected));

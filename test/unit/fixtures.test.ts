@@ -26,6 +26,7 @@ const ALL_STDIO_TOOLS = [
   'add',
   'add_tool',
   'big',
+  'close_stdin',
   'close_stdout',
   'crash',
   'echo',
@@ -36,9 +37,11 @@ const ALL_STDIO_TOOLS = [
   'image',
   'invalid_jsonrpc',
   'progress',
+  'say_stderr',
   'sleep',
   'spawn_child',
   'stderr_binary',
+  'stray_response',
 ];
 
 interface StdioConnection {
