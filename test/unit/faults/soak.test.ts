@@ -61,7 +61,7 @@ const ALLOWED: Record<OpKind, PoolErrorCode[]> = {
 /** What each code's message must say (a 'protocol' error, or any other text, is a finding). */
 const MESSAGES: Partial<Record<PoolErrorCode, RegExp>> = {
   crashed: /^app "\w+" died during (call to "\w+"|listing tools)( \((killed by SIG\w+|exit code \d+)\))?; the next call starts a fresh process$/,
-  stopped: /^(app "\w+" was stopped while starting|app "\w+" was stopped: its definition changed or was removed|(call to "\w+"|listing tools) on app "\w+" ended: the app was stopped)$/,
+  stopped: /^(app "\w+" was stopped while (?:starting|waiting for a free slot)|app "\w+" was stopped: its definition changed or was removed|(call to "\w+"|listing tools) on app "\w+" ended: the app was stopped)$/,
   backoff: /^app "\w+" failed \d+ times in a row; the next start is held back for \d+ s \(crash-loop guard\)\. Last error: .+\. Restart the app to try now\.$/,
   'unknown-app': /^no app named "\w+" is configured \(configured: [\w, ]+\)$/,
   timeout: /^call to "sleep" on app "s\d" timed out after 0\.2 s$/,
