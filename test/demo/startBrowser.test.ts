@@ -1,0 +1,249 @@
+// `npm start` (test/demo/start.mjs) end to end, in the browser editor (the default): the launcher refuses
+// bad options, prints a working URL, the demo apps it defines answer tool calls (straight through the pool,
+// and through the workbench in headless Chromium), and Ctrl+C / SIGTERM, or even SIGKILL of the launcher,
+// leaves no process behind. The desktop editor (--desktop) is in startDesktop.test.ts.
+//
+// Needs code-server (npm start installs it, or npm run test:editor:setup) and Chromium (/usr/bin/chromium
+// or CHROMIUM_BIN); without them the tests that need them skip, saying so. Run with: npm run test:start.
+// TEST_START_VIA_NPM=1: launch the demo with `npm start -- --json` (builds, and installs code-server when it
+// is missing) instead of `node test/demo/start.mjs --json`; TEST_START_EXPECT_INSTALL=1: the cache is
+// empty, so that npm start must install code-server itself (what .ci/run does first on a clean clone).
+// Screenshots: test/editor/shots/start-demo.png (the MCP Pool view) and start-demo-invoke.png.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { bundledLauncher, parseAppDefinitions, Pool, type AppSpec } from '../../src/pool';
+import { BUNDLED_MCP_REMOTE, REAPER_SCRIPT, REPO_ROOT } from '../fixtures/paths';
+import {
+  CODE_SERVER, describeProcs, EXPECT_INSTALL, expectAllGone, FLOOR, haveCodeServer, launch, type Launched, NO_CODE_SERVER,
+  processesOfLauncher, runStart, VIA_NPM,
+} from './startKit';
+import { CHROMIUM, haveChromium, invokeEchoFromPalette, openWorkbench, reportFailure, screenshot, showPoolView } from './startWorkbench';
+
+describe('npm start (test/demo/start.mjs)', function () {
+  this.timeout(120_000);
+
+  it('refuses a non-loopback --host unless --i-know-this-is-public', async () => {
+    const r = await runStart(['--host', '0.0.0.0']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /refusing to listen on 0\.0\.0\.0/);
+    assert.match(r.stderr, /--i-know-this-is-public/);
+    assert.equal(r.stdout, '');
+  });
+
+  it('with CODE_SERVER_BIN pointing nowhere, says so, installs nothing and exits 1', async () => {
+    const r = await runStart([], { ...process.env, CODE_SERVER_BIN: path.join(os.tmpdir(), 'no-such-code-server', 'entry.js') });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /CODE_SERVER_BIN=.*no-such-code-server.* does not exist/);
+    assert.doesNotMatch(r.stderr, /\[setup/);
+  });
+
+  it('refuses an unknown --editor', async () => {
+    const r = await runStart(['--editor', 'vim']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--editor must be browser or desktop, got vim/);
+  });
+
+  describe('a running demo, stopped with SIGTERM', function () {
+    let l: Launched | undefined;
+    let browser: Browser | undefined;
+    let page: Page | undefined;
+    let browserHome: string | undefined;
+    let invoked = false;
+    let stopped = false;
+
+    let installedBefore = false;
+    before(async function () {
+      if (!haveCodeServer()) {
+        console.log(`      [skip] ${NO_CODE_SERVER}`);
+        return this.skip();
+      }
+      installedBefore = fs.existsSync(CODE_SERVER);
+      this.timeout((EXPECT_INSTALL ? 22 : 5) * 60_000);
+      l = await launch();
+    });
+
+    afterEach(async function () {
+      if (this.currentTest?.state === 'failed' && page) await reportFailure(page);
+    });
+
+    after(async () => {
+      await browser?.close().catch(() => {});
+      if (browserHome) fs.rmSync(browserHome, { recursive: true, force: true });
+      if (l && !stopped) {
+        // a test failed before the SIGTERM test: end it all
+        try { process.kill(-l.child.pid!, 'SIGTERM'); } catch { /* gone */ }
+        await Promise.race([l.exited, new Promise((r) => setTimeout(r, 10_000))]);
+        for (const p of processesOfLauncher(l)) try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ }
+      }
+    });
+
+    it(EXPECT_INSTALL ? 'npm start installed code-server itself, saying what and how long' : 'used the installed code-server (the floor version)', () => {
+      const err = l!.stderr();
+      if (EXPECT_INSTALL) {
+        assert.ok(VIA_NPM, 'TEST_START_EXPECT_INSTALL needs TEST_START_VIA_NPM');
+        assert.equal(installedBefore, false, `TEST_START_EXPECT_INSTALL: ${CODE_SERVER} existed before npm start`);
+        assert.match(err, new RegExp(`code-server ${FLOOR.codeServer.replace(/\./g, '\\.')} \\(VS Code .*\\) is not installed yet: installing it once`));
+        assert.match(err, /\[setup \+\d+s\] (apt: |code-server )/);
+        assert.match(err, new RegExp(`installed code-server ${FLOOR.codeServer.replace(/\./g, '\\.')} \\(VS Code ${FLOOR.vscode.replace(/\./g, '\\.')}\\) in \\d+\\.\\ds`));
+        assert.doesNotMatch(err, /chromium/i, 'npm start must not install Chromium');
+      } else {
+        assert.doesNotMatch(err, /not installed yet/);
+      }
+      assert.ok(fs.existsSync(CODE_SERVER), `${CODE_SERVER} after npm start`);
+      assert.equal(l!.ready.editor, 'browser');
+      assert.equal(l!.ready.vscode, FLOOR.vscode);
+    });
+
+    it('prints a URL on 127.0.0.1 that serves code-server and the workbench, with this checkout as the extension', async () => {
+      const { ready } = l!;
+      const url = new URL(ready.url);
+      assert.equal(url.hostname, '127.0.0.1');
+      assert.equal(Number(url.port), ready.port);
+      assert.equal(url.searchParams.get('folder'), ready.workspace);
+      const payload = new Map(JSON.parse(url.searchParams.get('payload')!) as [string, string][]);
+      assert.equal(payload.get('extensionDevelopmentPath'), `vscode-remote://127.0.0.1:${ready.port}${REPO_ROOT}`);
+      const health = await fetch(`http://127.0.0.1:${ready.port}/healthz`);
+      assert.equal(health.status, 200);
+      const workbench = await fetch(ready.url);
+      assert.equal(workbench.status, 200);
+      assert.match(await workbench.text(), /workbench/i);
+      // the banner on stderr names what to try, the trust setting, and Ctrl+C
+      const banner = l!.stderr();
+      assert.ok(banner.includes(`Open:  ${ready.url}`), banner);
+      for (const s of ['--disable-workspace-trust', 'MCP Pool: Invoke Tool', 'demo-stdio', 'demo-remote', 'Ctrl+C']) assert.ok(banner.includes(s), `banner lacks ${s}`);
+      // the throw-away profile: a fresh temp copy of the demo workspace
+      assert.ok(ready.profile.startsWith(os.tmpdir()), ready.profile);
+      assert.ok(ready.workspace.startsWith(ready.profile));
+      assert.ok(fs.existsSync(path.join(ready.workspace, 'README.md')));
+    });
+
+    it('the generated workspace settings define demo-stdio and demo-remote, and both answer echo (no browser)', async () => {
+      const { ready } = l!;
+      const settings = JSON.parse(fs.readFileSync(ready.settingsFile, 'utf8')) as Record<string, unknown>;
+      const { specs, problems } = parseAppDefinitions(settings['mcpPool.apps']);
+      assert.deepEqual(problems, []);
+      assert.deepEqual(specs.map((s) => s.name).sort(), ['demo-remote', 'demo-stdio']);
+      const remote = specs.find((s) => s.kind === 'remote');
+      assert.equal(remote?.kind === 'remote' && remote.url, ready.mcpUrl);
+      // mcp-remote's token cache goes to the demo's temporary HOME, not ours
+      const home = path.join(ready.profile, 'home');
+      const pool = new Pool({
+        launcher: bundledLauncher(BUNDLED_MCP_REMOTE),
+        reaperScript: REAPER_SCRIPT,
+        settings: { stopGraceMs: 1000, startTimeoutMs: 20_000 },
+      });
+      try {
+        await pool.configure(specs.map((s): AppSpec => ({ ...s, env: { ...s.env, HOME: home } })));
+        for (const [app, name] of [['demo-stdio', 'demo-stdio'], ['demo-remote', 'fixture-http']]) {
+          const out = await pool.callTool(app, 'echo', { text: `hello ${app}` });
+          assert.equal(out.result.isError ?? false, false);
+          assert.equal(out.result.content[0]?.type === 'text' && out.result.content[0].text, `hello ${app}`);
+          assert.equal((out.result.structuredContent as { name?: string }).name, name);
+        }
+      } finally {
+        await pool.shutdown();
+        pool.dispose();
+      }
+    });
+
+    it('in the browser: the MCP Pool view lists both demo apps (screenshot start-demo)', async function () {
+      if (!haveChromium) {
+        console.log(`      [skip] no Chromium at ${CHROMIUM} (set CHROMIUM_BIN)`);
+        return this.skip();
+      }
+      browserHome = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-pool-demo-browser-'));
+      ({ browser, page } = await openWorkbench(l!.ready.url, browserHome));
+      const labels = await showPoolView(page);
+      console.log(`      [info] tree: ${JSON.stringify(labels)}`);
+      await screenshot(page, 'start-demo');
+      // the workspace README (what to try) opens as the start editor
+      assert.equal(await page.locator('.part.editor .tabs-container .tab', { hasText: 'README.md' }).count(), 1);
+      const status = await page.locator('.part.statusbar .statusbar-item[id$="mcpPool.status"]').innerText();
+      assert.match(status, /MCP \d\/2/);
+    });
+
+    it('in the browser: F1 → MCP Pool: Invoke Tool… → echo on demo-stdio, then demo-remote, shows the text in the output', async function () {
+      if (!page) return this.skip();
+      await invokeEchoFromPalette(page, 'demo-stdio', 'hello from the demo palette');
+      await invokeEchoFromPalette(page, 'demo-remote', 'hello through mcp-remote');
+      invoked = true;
+      await showPoolView(page);
+      await screenshot(page, 'start-demo-invoke');
+      const status = await page.locator('.part.statusbar .statusbar-item[id$="mcpPool.status"]').innerText();
+      assert.match(status, /MCP 2\/2/);
+    });
+
+    it('SIGTERM stops everything: code-server, its extension host, every pool process, the HTTP server; the profile is deleted', async () => {
+      const launched = l!;
+      const before = processesOfLauncher(launched);
+      const cmds = before.map((p) => p.cmdline);
+      console.log(`      [info] ${before.length} processes before SIGTERM`);
+      assert.ok(cmds.some((c) => c.includes('code-server/out/node/entry.js')), describeProcs(before));
+      assert.ok(cmds.some((c) => c.includes('out/test/fixtures/http-server.js')), describeProcs(before));
+      if (invoked) {
+        // started by the extension host for the browser session
+        assert.ok(cmds.some((c) => c.includes('out/test/fixtures/stdio-server.js') && c.includes('--name=demo-stdio')), describeProcs(before));
+        assert.ok(cmds.some((c) => c.includes('dist/mcp-remote/proxy.mjs') && c.includes(launched.ready.mcpUrl)), describeProcs(before));
+      }
+      const t = Date.now();
+      process.kill(launched.ready.pid, 'SIGTERM'); // the launcher (start.mjs) only, as `kill <pid>` would
+      const { code } = await launched.exited; // with npm start: npm exits with start.mjs's code
+      await launched.stderrClosed;
+      stopped = true;
+      console.log(`      [info] launcher exited ${code} ${Date.now() - t} ms after SIGTERM`);
+      assert.equal(code, 0, launched.stderr());
+      // the launcher waits for all of it before it exits: only a moment's slack for the last exit to land
+      await expectAllGone(before, launched.ready.profile, 1000);
+      assert.equal(fs.existsSync(launched.ready.profile), false, 'the temporary profile is deleted');
+      assert.match(launched.stderr(), /nothing left running/);
+    });
+  });
+
+  describe('a running demo whose launcher is SIGKILLed', function () {
+    let l: Launched | undefined;
+    let browser: Browser | undefined;
+    let page: Page | undefined;
+    let browserHome: string | undefined;
+
+    before(async function () {
+      if (!haveCodeServer()) {
+        console.log(`      [skip] ${NO_CODE_SERVER}`);
+        return this.skip();
+      }
+      this.timeout(5 * 60_000);
+      l = await launch(['--keep-profile']);
+    });
+
+    afterEach(async function () {
+      if (this.currentTest?.state === 'failed' && page) await reportFailure(page);
+    });
+
+    after(async () => {
+      await browser?.close().catch(() => {});
+      if (browserHome) fs.rmSync(browserHome, { recursive: true, force: true });
+      if (l) {
+        for (const p of processesOfLauncher(l)) try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ }
+        fs.rmSync(l.ready.profile, { recursive: true, force: true }); // nobody else can: the launcher was killed
+      }
+    });
+
+    it('the reapers end code-server, the extension host, the pool processes and the HTTP server within seconds', async function () {
+      const launched = l!;
+      if (haveChromium) {
+        browserHome = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-pool-demo-browser-'));
+        ({ browser, page } = await openWorkbench(launched.ready.url, browserHome));
+        await invokeEchoFromPalette(page, 'demo-remote', 'about to be killed');
+      }
+      const before = processesOfLauncher(launched);
+      if (haveChromium) assert.ok(before.some((p) => p.cmdline.includes('dist/mcp-remote/proxy.mjs')), describeProcs(before));
+      const t = Date.now();
+      process.kill(launched.ready.pid, 'SIGKILL'); // start.mjs (with npm start, npm then exits too)
+      await launched.exited;
+      await expectAllGone(before, launched.ready.profile, 15_000);
+      console.log(`      [info] ${before.length} processes, all gone ${Date.now() - t} ms after SIGKILL of the launcher`);
+    });
+  });
+});

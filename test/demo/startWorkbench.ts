@@ -1,0 +1,116 @@
+// Shared by the `npm start` tests (test/demo/start*.test.ts): the demo's workbench in headless Chromium
+// (playwright-core): open it and let it settle, run a command from the palette, invoke echo on a demo app,
+// show the MCP Pool view, screenshots (test/editor/shots) and what to print when a browser test fails.
+import type * as PlaywrightCore from 'playwright-core';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { REPO_ROOT } from '../fixtures/paths';
+import { waitUntil } from '../fixtures/processTable';
+
+export const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
+export const haveChromium = fs.existsSync(CHROMIUM);
+const SHOTS = path.join(REPO_ROOT, 'test/editor/shots');
+
+// playwright-core stays out of the esbuild bundle: loaded from node_modules at run time.
+const playwright = (): typeof PlaywrightCore => createRequire(__filename)('playwright-core') as typeof PlaywrightCore;
+
+export async function openWorkbench(url: string, browserHome: string): Promise<{ browser: Browser; page: Page }> {
+  const browser = await playwright().chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    env: { ...process.env, HOME: browserHome, XDG_CONFIG_HOME: path.join(browserHome, '.config'), XDG_CACHE_HOME: path.join(browserHome, '.cache') },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
+  await page.goto(url, { timeout: 60_000 });
+  await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
+  // Focus changes, for the failure report: a quick pick closes when it loses focus.
+  await page.evaluate(`(() => {
+    const log = (window.__focusLog = []);
+    window.__focusChangedAt = performance.now();
+    const d = (e) => (e ? e.tagName + '.' + [...(e.classList || [])].slice(0, 3).join('.') + (e.closest && e.closest('.quick-input-widget') ? '[quick-input]' : '') : 'none');
+    const add = (what) => { window.__focusChangedAt = performance.now(); log.push(Math.round(window.__focusChangedAt) + ' ' + what); };
+    document.addEventListener('focusin', (e) => add('focus ' + d(e.target)), true);
+    document.addEventListener('focusout', (e) => add('blur ' + d(e.target) + ' -> ' + d(e.relatedTarget)), true);
+    window.addEventListener('blur', () => add('window blur, active ' + d(document.activeElement)));
+  })()`);
+  // The extension is active (onStartupFinished) once its status bar item shows: "MCP 0/2".
+  await page.locator('.part.statusbar .statusbar-item[id$="mcpPool.status"]').filter({ hasText: /MCP \d+\/2/ }).waitFor({ timeout: 60_000 });
+  // The workspace README opens as the start editor, in the Markdown preview: a webview that takes the
+  // focus (several times) while it loads, which would close a quick pick opened meanwhile. Let it settle.
+  await page.locator('.part.editor .tabs-container .tab', { hasText: 'README.md' }).waitFor({ timeout: 20_000 });
+  await page.locator('iframe.webview.ready').first().waitFor({ state: 'attached', timeout: 20_000 });
+  await waitUntil(async () => Number(await page.evaluate('performance.now() - window.__focusChangedAt')) > 1500, 20_000, 'the focus to settle');
+  return { browser, page };
+}
+
+const quickInput = (page: Page) => page.locator('.quick-input-widget');
+const quickRow = (page: Page, label: string | RegExp) =>
+  quickInput(page).locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: label }) }).first();
+/** A label that is exactly `name`, after an optional $(icon) (rendered as an empty span). */
+const exactly = (name: string) => new RegExp(`^\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+
+/** F1, a command by its title, Enter. */
+async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = quickInput(page).locator('.quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`>${title}`);
+  await quickRow(page, title).waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** The rendered lines of the output panel's editor (Monaco renders only the visible ones, in any DOM order). */
+async function outputText(page: Page): Promise<string> {
+  const lines = await page.locator('.part.panel .monaco-editor .view-lines .view-line').allTextContents();
+  return lines.map((l) => l.replace(/\u00a0/g, ' ')).join('\n');
+}
+
+/** F1 → MCP Pool: Invoke Tool… → app → echo → text → Enter; waits for the text in the output panel. */
+export async function invokeEchoFromPalette(page: Page, app: string, text: string): Promise<void> {
+  await runCommand(page, 'MCP Pool: Invoke Tool…');
+  await quickInput(page).locator('.quick-input-title', { hasText: 'MCP Pool: Invoke Tool' }).waitFor({ timeout: 10_000 });
+  await quickRow(page, exactly(app)).click({ timeout: 10_000 });
+  // the tool picker shows at once ("starting demo-stdio…") and fills in when the app is up
+  await quickInput(page).locator('.quick-input-title', { hasText: `${app}: invoke a tool` }).waitFor({ timeout: 10_000 });
+  await quickRow(page, exactly('echo')).click({ timeout: 30_000 });
+  // one argument (text): an input box titled "<app> › echo (1/1)"
+  await quickInput(page).locator('.quick-input-title', { hasText: `${app} › echo` }).waitFor({ timeout: 10_000 });
+  await quickInput(page).locator('.quick-input-box input').fill(text);
+  await page.keyboard.press('Enter');
+  await waitUntil(async () => (await outputText(page)).includes(text), 30_000, `"${text}" in the output panel`);
+}
+
+async function treeLabels(page: Page): Promise<string[]> {
+  return page.locator('.part.sidebar .monaco-list-row .label-name').allInnerTexts();
+}
+
+/** Clicks the MCP Pool activity bar entry and waits for both demo apps in its tree. */
+export async function showPoolView(page: Page): Promise<string[]> {
+  const sidebarTitle = page.locator('.part.sidebar .title-label');
+  if (!/MCP POOL/i.test((await sidebarTitle.innerText().catch(() => '')) ?? '')) {
+    await page.locator('.part.activitybar .action-item .action-label[aria-label="MCP Pool"]').click({ timeout: 10_000 });
+  }
+  return waitUntil(async () => {
+    const labels = await treeLabels(page);
+    return labels.includes('demo-stdio') && labels.includes('demo-remote') && labels;
+  }, 20_000, 'demo-stdio and demo-remote in the MCP Pool view');
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const file = path.join(SHOTS, `${name}.png`);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: file });
+  console.log(`      [info] screenshot ${path.relative(process.cwd(), file)}`);
+  return file;
+}
+
+/** After a failed browser test: a screenshot and the last focus changes (see openWorkbench). */
+export async function reportFailure(page: Page): Promise<void> {
+  await screenshot(page, 'start-demo-failure').catch(() => {});
+  const focus = (await page.evaluate('window.__focusLog').catch(() => [])) as string[];
+  console.log(`      [info] last focus changes in the workbench:\n        ${focus.slice(-20).join('\n        ')}`);
+}
