@@ -54,6 +54,9 @@ function logEvent(outputs: Outputs, e: PoolEvent, remote: boolean): void {
     case 'toolsChanged':
       log.info(`${e.app}: tool list changed`);
       break;
+    case 'watchdog':
+      log.warn(e.message);
+      break;
     case 'state':
       break;
   }

@@ -48,7 +48,7 @@ export class Pool extends Disposable implements AppHost {
     this._launcher = opts.launcher;
     this._settings = clampSettings({ ...DEFAULT_SETTINGS, ...opts.settings });
     this.redactor = opts.redactor ?? new Redactor();
-    if (opts.reaperScript) this.reaper = new Reaper(opts.reaperScript, this._settings.stopGraceMs);
+    if (opts.reaperScript) this.reaper = new Reaper(opts.reaperScript, this._settings.stopGraceMs, process.execPath, (message) => this.events.fire({ type: 'watchdog', app: '', message }));
     this.scheduleSweep();
     this._register(toDisposable(() => clearInterval(this.sweepTimer)));
   }

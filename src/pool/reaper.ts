@@ -1,15 +1,24 @@
 // Client side of the watchdog (src/reaper/main.ts): one per pool, started with the first
 // server, told about every process group the pool owns. If the pool's host dies without
-// stopping them, the watchdog does.
+// stopping them, the watchdog does. The client remembers every group it was told about, so a
+// watchdog that dies (killed, crashed) is replaced at once and told everything again.
 import { spawn, type ChildProcess } from 'node:child_process';
+
+/** Restarts allowed per minute before giving up on a watchdog that keeps dying. */
+const MAX_RESTARTS_PER_MINUTE = 5;
 
 export class Reaper {
   private child?: ChildProcess;
+  private readonly tracked = new Set<number>();
+  private closed = false;
+  private readonly restarts: number[] = [];
 
   constructor(
     private readonly script: string,
     private readonly graceMs: number,
     private readonly execPath = process.execPath,
+    /** Told when a watchdog died and was replaced (or could not be): for the pool's log. */
+    private readonly onNotice: (message: string) => void = () => undefined,
   ) {}
 
   /** The watchdog's pid, once started. */
@@ -18,41 +27,66 @@ export class Reaper {
   }
 
   track(pgid: number): void {
+    this.tracked.add(pgid);
     this.send(`+${pgid}`);
   }
 
   untrack(pgid: number): void {
-    this.send(`-${pgid}`);
+    this.tracked.delete(pgid);
+    if (this.child) this.send(`-${pgid}`);
   }
 
   private send(line: string): void {
-    if (line.startsWith('-') && !this.child) return;
     const child = this.ensure();
     if (child?.stdin?.writable) child.stdin.write(`${line}\n`);
   }
 
   private ensure(): ChildProcess | undefined {
+    if (this.closed) return undefined;
     if (this.child && this.child.exitCode === null && this.child.signalCode === null) return this.child;
     try {
-      this.child = spawn(this.execPath, [this.script, String(this.graceMs)], {
+      const child = spawn(this.execPath, [this.script, String(this.graceMs)], {
         stdio: ['pipe', 'ignore', 'ignore'],
         env: { ELECTRON_RUN_AS_NODE: '1' },
         detached: true, // its own group: a signal to the editor's group must not take it down first
         shell: false,
         windowsHide: true,
       });
-      this.child.on('error', () => (this.child = undefined));
-      this.child.stdin?.on('error', () => undefined);
-      this.child.unref();
-      (this.child.stdin as { unref?: () => void } | null)?.unref?.();
+      this.child = child;
+      child.on('error', () => {
+        if (this.child === child) this.child = undefined;
+      });
+      child.on('exit', (code, signal) => this.onExit(child, code, signal));
+      child.stdin?.on('error', () => undefined);
+      child.unref();
+      (child.stdin as { unref?: () => void } | null)?.unref?.();
     } catch {
       this.child = undefined; // no watchdog: the pool still stops its processes itself
     }
     return this.child;
   }
 
+  /** A watchdog that exits while the pool still owns processes is replaced at once and told them all. */
+  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (child !== this.child || this.closed) return;
+    this.child = undefined;
+    if (!this.tracked.size) return;
+    const now = Date.now();
+    while (this.restarts.length && now - this.restarts[0] > 60_000) this.restarts.shift();
+    const how = signal ? `killed by ${signal}` : `exit code ${code}`;
+    if (this.restarts.length >= MAX_RESTARTS_PER_MINUTE) {
+      this.onNotice(`the watchdog (pid ${child.pid}) ended (${how}) for the ${MAX_RESTARTS_PER_MINUTE + 1}th time in a minute; not restarting it: servers are still stopped with the pool, but not if the editor crashes`);
+      return;
+    }
+    this.restarts.push(now);
+    const next = this.ensure();
+    if (next?.stdin?.writable) next.stdin.write([...this.tracked].map((g) => `+${g}\n`).join(''));
+    this.onNotice(`the watchdog (pid ${child.pid}) ended (${how}); restarted it (pid ${next?.pid ?? '?'}) with ${this.tracked.size} process group${this.tracked.size === 1 ? '' : 's'}`);
+  }
+
   /** Ends the watchdog (after the pool stopped everything itself). */
   close(): void {
+    this.closed = true;
     this.child?.stdin?.end();
     this.child = undefined;
   }

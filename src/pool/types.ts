@@ -116,7 +116,9 @@ export type PoolEvent =
   | { readonly type: 'startFailed'; readonly app: string; readonly error: string; readonly stderrTail: readonly string[] }
   | { readonly type: 'stderr'; readonly app: string; readonly line: string }
   | { readonly type: 'authRequired'; readonly app: string; readonly url: string }
-  | { readonly type: 'toolsChanged'; readonly app: string };
+  | { readonly type: 'toolsChanged'; readonly app: string }
+  /** The watchdog died and was replaced (or could not be); `app` is empty. */
+  | { readonly type: 'watchdog'; readonly app: ''; readonly message: string };
 
 /** Why an app was stopped. `unused`: started for an invocation the user then cancelled. */
 export type StopReason = 'idle' | 'lru' | 'user' | 'restart' | 'config' | 'shutdown' | 'removed' | 'hung' | 'unused';

@@ -49,8 +49,24 @@ process.stdin.on('data', (chunk: string) => {
 });
 process.stdin.on('end', end);
 process.stdin.on('error', end);
+function hostAlive(): boolean {
+  if (process.ppid !== parent) return false; // re-parented: the host is gone
+  try {
+    process.kill(parent, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 // Belt and braces: a parent that vanished without closing the pipe (its pid is re-parented).
 setInterval(() => {
-  if (process.ppid !== parent) end();
+  if (!hostAlive()) end();
 }, 1000).unref();
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, end);
+// A signal to the watchdog alone (a stray kill, a terminal hang-up) must not end the servers of a
+// host that is alive: keep watching. Once the host is gone, a signal ends them like a closed pipe.
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(sig, () => {
+    if (!hostAlive()) end();
+  });
+}

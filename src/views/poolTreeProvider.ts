@@ -54,6 +54,8 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
       switch (e.type) {
         case 'stderr':
           return; // shown in the hover, which is resolved when opened
+        case 'watchdog':
+          return; // not about an app
         case 'state':
           this.noteStatus(e.app, e.snapshot.status);
           break;
