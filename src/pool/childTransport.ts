@@ -38,6 +38,7 @@ export class ChildProcessTransport implements Transport {
     maxMessageBytes: number,
   ) {
     this.buffer = new ReadBuffer({ maxBufferSize: maxMessageBytes });
+    this.maxQueuedBytes = maxMessageBytes;
   }
 
   start(): Promise<void> {
@@ -61,6 +62,10 @@ export class ChildProcessTransport implements Transport {
     this.child.stdout.on('error', (e) => this.onerror?.(e));
     return Promise.resolve();
   }
+
+  /** Most bytes queued for a server that does not read them. */
+  private readonly maxQueuedBytes: number;
+  private room?: Promise<void>;
 
   private draining = false;
 
@@ -98,14 +103,40 @@ export class ChildProcessTransport implements Transport {
     if (this.closed || !stdin.writable || stdin.destroyed || this.child.exitCode !== null || this.child.signalCode !== null) {
       return Promise.reject(new NotSentError('the server process is not running'));
     }
-    return new Promise((resolve) => {
-      // Once write() is called the bytes may reach the child: from here on it counts as sent.
-      if (stdin.write(serializeMessage(message))) resolve();
-      else {
-        stdin.once('drain', resolve);
-        stdin.once('close', resolve); // the child died with a full pipe: its exit is reported as a close
-      }
+    const data = serializeMessage(message);
+    // A server that stopped reading its input: what is queued for it has a bound. Beyond it the
+    // connection is over (the tree is ended) and this message, never written, may go to a fresh process.
+    const queued = stdin.writableLength;
+    if (queued > 0 && queued + Buffer.byteLength(data) > this.maxQueuedBytes) {
+      const error = new NotSentError(`the server stopped reading its input (${formatMegabytes(queued)} queued for it); it is restarted`);
+      this.onerror?.(error);
+      // Closed after this rejection has reached its request (it was never sent: it may be retried);
+      // closing first would fail it as 'connection closed' like the requests that did reach the server.
+      setImmediate(() => this.handleClose());
+      return Promise.reject(error);
+    }
+    // Once write() is called the bytes may reach the child: from here on it counts as sent.
+    return stdin.write(data) ? Promise.resolve() : this.waitForRoom();
+  }
+
+  /**
+   * One wait for room shared by every back-pressured write (not a pair of listeners each): it
+   * ends with 'drain', or with the end of the pipe (the child died with it full: its exit is
+   * reported as a close), and takes its listeners with it.
+   */
+  private waitForRoom(): Promise<void> {
+    const stdin = this.child.stdin;
+    this.room ??= new Promise<void>((resolve) => {
+      const done = () => {
+        stdin.off('drain', done);
+        stdin.off('close', done);
+        this.room = undefined;
+        resolve();
+      };
+      stdin.on('drain', done);
+      stdin.on('close', done);
     });
+    return this.room;
   }
 
   /** Stops reading and tells the SDK the connection is over; the process is stopped by its owner. */
@@ -124,4 +155,8 @@ export class ChildProcessTransport implements Transport {
 
 function settleMicrotasks(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+function formatMegabytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
