@@ -3,7 +3,7 @@
 //   node esbuild.mjs --production  minified extension + mcp-remote, no tests
 //   node esbuild.mjs --watch       rebuild on change
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync, mkdirSync, copyFileSync, existsSync } from 'node:fs';
+import { readdirSync, statSync, mkdirSync, copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -70,6 +70,8 @@ if (!production) {
   });
 }
 
+// Test bundles of files that were moved or deleted must not linger (mocha would run them too).
+if (!production && !watch) rmSync('out/test', { recursive: true, force: true });
 mkdirSync('dist/mcp-remote', { recursive: true });
 copyFileSync('node_modules/mcp-remote/LICENSE', 'dist/mcp-remote/LICENSE');
 
