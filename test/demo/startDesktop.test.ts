@@ -82,6 +82,8 @@ describe('npm start (test/demo/start.mjs)', function () {
         const user = JSON.parse(fs.readFileSync(path.join(ready.userDataDir, 'User/settings.json'), 'utf8')) as Record<string, unknown>;
         assert.equal(user['telemetry.telemetryLevel'], 'off');
         assert.equal(fs.readFileSync(`${record}.mark`, 'utf8').trim(), ready.profile, 'the editor carries the run\'s mark');
+        // the banner goes to stderr, which may arrive after the ready line on stdout
+        await waitUntil(() => /Closing that window or Ctrl\+C here stops everything/.test(l.stderr()), 5000, 'the desktop banner');
         const banner = l.stderr();
         assert.match(banner, /opening a new window of your VS Code/);
         assert.match(banner, /Closing that window or Ctrl\+C here stops everything/);
