@@ -1,11 +1,12 @@
 // An MCP Transport over the stdio of a child process that the pool spawned and owns.
-// Framing and message validation are the SDK's (ReadBuffer / serializeMessage); this class
-// only moves bytes. The SDK's StdioClientTransport spawns its own child, which would hide the
+// Lines are framed in linear time by LineFramer; serialization and message validation are the
+// SDK's (serializeMessage / deserializeMessage); this class only moves bytes. The SDK's StdioClientTransport spawns its own child, which would hide the
 // process tree from us (it signals only the direct child on close) — hence this thin layer.
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+import { deserializeMessage, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { findMessageId, LineFramer, type OversizedLine } from './lineFramer';
 
 /** The message was provably never handed to the child: it is safe to send it elsewhere. */
 export class NotSentError extends Error {
@@ -28,7 +29,9 @@ export class ChildProcessTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
 
-  private readonly buffer: ReadBuffer;
+  private readonly framer: LineFramer;
+  /** Complete lines not yet handed to the SDK. */
+  private readonly lines: string[] = [];
   private closed = false;
   /** Lines on stdout that were not JSON-RPC (servers that print logs to stdout). */
   garbageLines = 0;
@@ -37,16 +40,19 @@ export class ChildProcessTransport implements Transport {
     private readonly child: ChildProcessWithoutNullStreams,
     maxMessageBytes: number,
   ) {
-    this.buffer = new ReadBuffer({ maxBufferSize: maxMessageBytes });
+    this.framer = new LineFramer(maxMessageBytes, (line) => this.lines.push(line), (line) => this.oversized(line, maxMessageBytes));
     this.maxQueuedBytes = maxMessageBytes;
   }
 
   start(): Promise<void> {
     this.child.stdout.on('data', (chunk: Buffer) => {
-      try {
-        this.buffer.append(chunk);
-      } catch (e) {
-        this.onerror?.(e as Error);
+      if (this.closed) return;
+      this.framer.push(chunk);
+      // A server that writes on and on without a line break is broken (and would keep the host
+      // busy): past four times the message limit its connection ends, with the reason.
+      if (this.framer.unfinishedBytes > 4 * this.maxQueuedBytes) {
+        this.onerror?.(new Error(`the server wrote ${megabytes(this.framer.unfinishedBytes)} without a line break; it is stopped`));
+        this.handleClose();
         return;
       }
       this.drain();
@@ -80,15 +86,16 @@ export class ChildProcessTransport implements Transport {
     void (async () => {
       try {
         for (;;) {
-          let message: JSONRPCMessage | null;
+          const line = this.lines.shift();
+          if (line === undefined) return;
+          let message: JSONRPCMessage;
           try {
-            message = this.buffer.readMessage();
+            message = deserializeMessage(line);
           } catch (e) {
             this.garbageLines++;
             this.onerror?.(new Error(`server printed a line that is not JSON-RPC: ${(e as Error).message.slice(0, 200)}`));
             continue;
           }
-          if (message === null) return;
           this.onmessage?.(message);
           if (!('id' in message)) await settleMicrotasks();
         }
@@ -96,6 +103,18 @@ export class ChildProcessTransport implements Transport {
         this.draining = false;
       }
     })();
+  }
+
+  /**
+   * A line over the limit: a response whose id shows is answered with an error of its own (the
+   * call fails now, with the reason, instead of at its timeout); the server keeps serving.
+   */
+  private oversized(line: OversizedLine, limit: number): void {
+    const what = `a message of ${megabytes(line.bytes)} from the server exceeds the limit of ${megabytes(limit)} (maxMessageBytes)`;
+    this.onerror?.(new Error(`${what}; dropped`));
+    const id = findMessageId(line);
+    if (id === undefined) return;
+    this.lines.push(JSON.stringify({ jsonrpc: '2.0', id, error: { code: -32603, message: `response of ${megabytes(line.bytes)} exceeds the limit of ${megabytes(limit)}` } }));
   }
 
   send(message: JSONRPCMessage): Promise<void> {
@@ -108,7 +127,7 @@ export class ChildProcessTransport implements Transport {
     // connection is over (the tree is ended) and this message, never written, may go to a fresh process.
     const queued = stdin.writableLength;
     if (queued > 0 && queued + Buffer.byteLength(data) > this.maxQueuedBytes) {
-      const error = new NotSentError(`the server stopped reading its input (${formatMegabytes(queued)} queued for it); it is restarted`);
+      const error = new NotSentError(`the server stopped reading its input (${megabytes(queued)} queued for it); it is restarted`);
       this.onerror?.(error);
       // Closed after this rejection has reached its request (it was never sent: it may be retried);
       // closing first would fail it as 'connection closed' like the requests that did reach the server.
@@ -148,7 +167,8 @@ export class ChildProcessTransport implements Transport {
   private handleClose(): void {
     if (this.closed) return;
     this.closed = true;
-    this.buffer.clear();
+    this.framer.clear();
+    this.lines.length = 0;
     this.onclose?.();
   }
 }
@@ -157,6 +177,6 @@ function settleMicrotasks(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-function formatMegabytes(bytes: number): string {
+function megabytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

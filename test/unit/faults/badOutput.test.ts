@@ -45,16 +45,18 @@ describe('faults: bad server output', function () {
     assert.equal((await pool.callTool('big', 'echo', { text: 'still' })).pid, r.pid);
   });
 
-  it('a result larger than maxMessageBytes is dropped and noted; the call times out; the process keeps serving', async () => {
+  it('a result larger than maxMessageBytes fails its call at once with its own error; the process keeps serving', async () => {
     pool = makePool({ maxMessageBytes: 1024 * 1024, callTimeoutMs: 3000 });
     const events = collectEvents(pool);
     await pool.configure([stdioSpec('huge')]);
     const first = await pool.callTool('huge', 'echo', { text: 'x' });
     const t = Date.now();
-    const err = await expectCode(pool.callTool('huge', 'big', { bytes: 2 * 1024 * 1024 }), 'timeout', /call to "big" on app "huge" timed out after 3 s/);
+    const err = await expectCode(pool.callTool('huge', 'big', { bytes: 2 * 1024 * 1024 }), 'protocol', /call to "big" on app "huge" failed: .*response of 2\.0 MB exceeds the limit of 1\.0 MB/);
     figures.over_limit_error = err.code;
-    figures.over_limit_ms = Date.now() - t;
-    assert.ok(events.some((e) => e.type === 'stderr' && /\[pool\] ReadBuffer exceeded maximum size of 1048576 bytes/.test(e.line)), 'the drop is reported');
+    const failedMs = Date.now() - t;
+    figures.over_limit_ms = failedMs;
+    assert.ok(failedMs < 2000, `the call failed after ${failedMs} ms (its timeout is 3 s)`);
+    assert.ok(events.some((e) => e.type === 'stderr' && /\[pool\] a message of 2\.0 MB from the server exceeds the limit of 1\.0 MB \(maxMessageBytes\); dropped/.test(e.line)), 'the drop is reported');
     // the stream finds the next message boundary again: the same process answers the next call
     const next = await pool.callTool('huge', 'echo', { text: 'after' });
     assert.equal(next.result.structuredContent?.text, 'after');
