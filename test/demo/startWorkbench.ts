@@ -56,9 +56,9 @@ const exactly = (name: string) => new RegExp(`^\\s*${name.replace(/[.*+?^${}()|[
 async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('F1');
   const input = quickInput(page).locator('.quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.waitFor({ state: 'visible', timeout: 30_000 });
   await input.fill(`>${title}`);
-  await quickRow(page, title).waitFor({ timeout: 10_000 });
+  await quickRow(page, title).waitFor({ timeout: 30_000 });
   await page.keyboard.press('Enter');
 }
 
@@ -71,13 +71,13 @@ async function outputText(page: Page): Promise<string> {
 /** F1 → MCP Pool: Invoke Tool… → app → echo → text → Enter; waits for the text in the output panel. */
 export async function invokeEchoFromPalette(page: Page, app: string, text: string): Promise<void> {
   await runCommand(page, 'MCP Pool: Invoke Tool…');
-  await quickInput(page).locator('.quick-input-title', { hasText: 'MCP Pool: Invoke Tool' }).waitFor({ timeout: 10_000 });
-  await quickRow(page, exactly(app)).click({ timeout: 10_000 });
+  await quickInput(page).locator('.quick-input-title', { hasText: 'MCP Pool: Invoke Tool' }).waitFor({ timeout: 30_000 });
+  await quickRow(page, exactly(app)).click({ timeout: 30_000 });
   // the tool picker shows at once ("starting demo-stdio…") and fills in when the app is up
-  await quickInput(page).locator('.quick-input-title', { hasText: `${app}: invoke a tool` }).waitFor({ timeout: 10_000 });
+  await quickInput(page).locator('.quick-input-title', { hasText: `${app}: invoke a tool` }).waitFor({ timeout: 30_000 });
   await quickRow(page, exactly('echo')).click({ timeout: 30_000 });
   // one argument (text): an input box titled "<app> › echo (1/1)"
-  await quickInput(page).locator('.quick-input-title', { hasText: `${app} › echo` }).waitFor({ timeout: 10_000 });
+  await quickInput(page).locator('.quick-input-title', { hasText: `${app} › echo` }).waitFor({ timeout: 30_000 });
   await quickInput(page).locator('.quick-input-box input').fill(text);
   await page.keyboard.press('Enter');
   await waitUntil(async () => (await outputText(page)).includes(text), 30_000, `"${text}" in the output panel`);
@@ -91,7 +91,7 @@ async function treeLabels(page: Page): Promise<string[]> {
 export async function showPoolView(page: Page): Promise<string[]> {
   const sidebarTitle = page.locator('.part.sidebar .title-label');
   if (!/MCP POOL/i.test((await sidebarTitle.innerText().catch(() => '')) ?? '')) {
-    await page.locator('.part.activitybar .action-item .action-label[aria-label="MCP Pool"]').click({ timeout: 10_000 });
+    await page.locator('.part.activitybar .action-item .action-label[aria-label="MCP Pool"]').click({ timeout: 30_000 });
   }
   return waitUntil(async () => {
     const labels = await treeLabels(page);
