@@ -17,6 +17,7 @@ const STOP_REASONS: Record<StopReason, string> = {
   removed: 'removed from the settings',
   hung: 'hung',
   unused: 'started for an invocation that was then cancelled',
+  unreachable: 'the remote server could not be reached through it; the next call starts a fresh one',
 };
 
 export function logPoolEvents(pool: Pool, outputs: Outputs): IDisposable {

@@ -12,6 +12,14 @@ export interface FailureContext {
   readonly stopped: boolean;
   /** The request timed out on a live connection (the app then checks whether it is hung). */
   readonly onTimeout: () => void;
+  /** The other side answered that it could not forward the request (mcp-remote: remote down, HTTP error, session gone). */
+  readonly onUnforwarded: () => void;
+}
+
+/** The SDK's own timeouts carry `data.timeout`; a -32001 without it came from the other side. */
+function isOwnTimeout(e: McpError): boolean {
+  const data = e.data as { timeout?: unknown } | undefined;
+  return typeof data?.timeout === 'number';
 }
 
 export async function describeCallFailure(e: unknown, conn: Connection, what: string, timeoutMs: number, ctx: FailureContext, signal?: AbortSignal): Promise<PoolError> {
@@ -20,8 +28,15 @@ export async function describeCallFailure(e: unknown, conn: Connection, what: st
   const tail = conn.stderrTail(10);
   if (signal?.aborted) return new PoolError('cancelled', app, `${what} on app "${app}" was cancelled`);
   if (e instanceof McpError && e.code === (ErrorCode.RequestTimeout as number) && !conn.isDead) {
-    ctx.onTimeout();
-    return new PoolError('timeout', app, `${what} on app "${app}" timed out after ${formatSeconds(timeoutMs)}`, tail);
+    if (isOwnTimeout(e)) {
+      ctx.onTimeout();
+      return new PoolError('timeout', app, `${what} on app "${app}" timed out after ${formatSeconds(timeoutMs)}`, tail);
+    }
+    // mcp-remote answers -32001 at once when it cannot forward a request: that is no timeout (and
+    // no reason to call the proxy hung). Say what it said; the next call starts a fresh proxy.
+    ctx.onUnforwarded();
+    const said = ctx.redact(e.message);
+    return new PoolError('unreachable', app, `${what} on app "${app}" could not reach the server: ${said}; the next call starts a fresh connection`, tail, said);
   }
   if (conn.isDead) {
     if (ctx.stopped) return new PoolError('stopped', app, `${what} on app "${app}" ended: the app was stopped`);

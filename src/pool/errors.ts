@@ -8,6 +8,8 @@ export type PoolErrorCode =
   | 'crashed'
   | 'stopped'
   | 'timeout'
+  /** The proxy could not forward the request (the remote server is down, answered an HTTP error, or lost the session). */
+  | 'unreachable'
   | 'cancelled'
   | 'invalid-arguments'
   | 'shutting-down'

@@ -363,7 +363,18 @@ export class PooledApp {
       redact: (text) => this.host.redactor.redact(text),
       stopped: !!this.stopping || this.status === 'stopping' || this.status === 'stopped',
       onTimeout: () => void this.checkHung(conn, what, timeoutMs),
+      onUnforwarded: () => void this.recycle(conn),
     }, signal);
+  }
+
+  /** The proxy could not forward a request: this connection is retired (gracefully); the next call starts a fresh one. */
+  private async recycle(conn: Connection): Promise<void> {
+    if (conn !== this.connection || this.stopping) return;
+    this.connection = undefined;
+    this.setStatus('stopping');
+    await conn.stop();
+    if (!this.connection && !this.starting) this.setStatus('stopped');
+    this.host.events.fire({ type: 'stopped', app: this.name, reason: 'unreachable' });
   }
 
   /** After a call timeout: a server that also ignores a ping is hung, and its tree is replaced. */

@@ -121,4 +121,4 @@ export type PoolEvent =
   | { readonly type: 'watchdog'; readonly app: ''; readonly message: string };
 
 /** Why an app was stopped. `unused`: started for an invocation the user then cancelled. */
-export type StopReason = 'idle' | 'lru' | 'user' | 'restart' | 'config' | 'shutdown' | 'removed' | 'hung' | 'unused';
+export type StopReason = 'idle' | 'lru' | 'user' | 'restart' | 'config' | 'shutdown' | 'removed' | 'hung' | 'unused' | 'unreachable';
