@@ -19,7 +19,7 @@ import { promptForArguments } from '../invoke/argumentPrompts';
 import type { JsonArgumentsEditor } from '../invoke/jsonArgumentsEditor';
 import type { MediaStore } from '../invoke/mediaStore';
 import { pickTool } from '../invoke/pickers';
-import { runToolCall, type ToolCallDeps } from '../invoke/runToolCall';
+import { runToolCall } from '../invoke/runToolCall';
 import { describeField, schemaFields, validateArguments } from '../invoke/schemaArgs';
 import { isAppRunning, StartWatch } from '../invoke/startWatch';
 import { sortTools } from '../views/format';
@@ -57,11 +57,9 @@ function isArgs(v: unknown): v is Record<string, unknown> {
 
 class ToolInvoker {
   private readonly pool: Pool;
-  private readonly call: ToolCallDeps;
 
   constructor(private readonly deps: InvokeCommandDeps) {
     this.pool = deps.pool;
-    this.call = deps;
   }
 
   /** The tool's description from the (possibly just started) app; undefined if it has no such tool. */
@@ -95,7 +93,7 @@ class ToolInvoker {
     const tool = await this.findTool(app, toolName, false, startWatch);
     const problems = tool ? validateArguments(tool.inputSchema, args) : [];
     if (problems.length) throw new PoolError('invalid-arguments', app, `the arguments for ${app} › ${toolName} do not match its schema: ${problems.map((p) => p.message).join('; ')}`);
-    const outcome = await runToolCall(this.call, { app, tool: toolName, args, interactive: false, startWatch });
+    const outcome = await runToolCall(this.deps, { app, tool: toolName, args, interactive: false, startWatch });
     if (outcome) void this.deps.memory.remember(app, toolName, args);
     return outcome;
   }
@@ -129,7 +127,7 @@ class ToolInvoker {
         }
       }
       try {
-        const outcome = await runToolCall(this.call, { app, tool: tool.name, args, interactive: true, startWatch });
+        const outcome = await runToolCall(this.deps, { app, tool: tool.name, args, interactive: true, startWatch });
         if (outcome) void this.deps.memory.remember(app, tool.name, args);
         return outcome;
       } catch (e) {

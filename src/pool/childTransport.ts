@@ -33,15 +33,22 @@ export class ChildProcessTransport implements Transport {
   /** Complete lines not yet handed to the SDK. */
   private readonly lines: string[] = [];
   private closed = false;
+  private draining = false;
+  /** The one wait for room of the back-pressured writes (see waitForRoom). */
+  private room?: Promise<void>;
   /** Lines on stdout that were not JSON-RPC (servers that print logs to stdout). */
   garbageLines = 0;
 
+  /**
+   * `maxMessageBytes` bounds a message in either direction: a line from the server (longer ones
+   * are dropped; four times that without a line break ends the connection) and what may be
+   * queued for a server that does not read.
+   */
   constructor(
     private readonly child: ChildProcessWithoutNullStreams,
-    maxMessageBytes: number,
+    private readonly maxMessageBytes: number,
   ) {
-    this.framer = new LineFramer(maxMessageBytes, (line) => this.lines.push(line), (line) => this.oversized(line, maxMessageBytes));
-    this.maxQueuedBytes = maxMessageBytes;
+    this.framer = new LineFramer(maxMessageBytes, (line) => this.lines.push(line), (line) => this.oversized(line));
   }
 
   start(): Promise<void> {
@@ -50,7 +57,7 @@ export class ChildProcessTransport implements Transport {
       this.framer.push(chunk);
       // A server that writes on and on without a line break is broken (and would keep the host
       // busy): past four times the message limit its connection ends, with the reason.
-      if (this.framer.unfinishedBytes > 4 * this.maxQueuedBytes) {
+      if (this.framer.unfinishedBytes > 4 * this.maxMessageBytes) {
         this.onerror?.(new Error(`the server wrote ${megabytes(this.framer.unfinishedBytes)} without a line break; it is stopped`));
         this.handleClose();
         return;
@@ -68,12 +75,6 @@ export class ChildProcessTransport implements Transport {
     this.child.stdout.on('error', (e) => this.onerror?.(e));
     return Promise.resolve();
   }
-
-  /** Most bytes queued for a server that does not read them. */
-  private readonly maxQueuedBytes: number;
-  private room?: Promise<void>;
-
-  private draining = false;
 
   /**
    * Hands messages to the SDK in order. The SDK runs notification handlers one microtask
@@ -109,12 +110,12 @@ export class ChildProcessTransport implements Transport {
    * A line over the limit: a response whose id shows is answered with an error of its own (the
    * call fails now, with the reason, instead of at its timeout); the server keeps serving.
    */
-  private oversized(line: OversizedLine, limit: number): void {
-    const what = `a message of ${megabytes(line.bytes)} from the server exceeds the limit of ${megabytes(limit)} (maxMessageBytes)`;
-    this.onerror?.(new Error(`${what}; dropped`));
+  private oversized(line: OversizedLine): void {
+    const [size, limit] = [megabytes(line.bytes), megabytes(this.maxMessageBytes)];
+    this.onerror?.(new Error(`a message of ${size} from the server exceeds the limit of ${limit} (maxMessageBytes); dropped`));
     const id = findMessageId(line);
     if (id === undefined) return;
-    this.lines.push(JSON.stringify({ jsonrpc: '2.0', id, error: { code: -32603, message: `response of ${megabytes(line.bytes)} exceeds the limit of ${megabytes(limit)}` } }));
+    this.lines.push(JSON.stringify({ jsonrpc: '2.0', id, error: { code: -32603, message: `response of ${size} exceeds the limit of ${limit}` } }));
   }
 
   send(message: JSONRPCMessage): Promise<void> {
@@ -126,7 +127,7 @@ export class ChildProcessTransport implements Transport {
     // A server that stopped reading its input: what is queued for it has a bound. Beyond it the
     // connection is over (the tree is ended) and this message, never written, may go to a fresh process.
     const queued = stdin.writableLength;
-    if (queued > 0 && queued + Buffer.byteLength(data) > this.maxQueuedBytes) {
+    if (queued > 0 && queued + Buffer.byteLength(data) > this.maxMessageBytes) {
       const error = new NotSentError(`the server stopped reading its input (${megabytes(queued)} queued for it); it is restarted`);
       this.onerror?.(error);
       // Closed after this rejection has reached its request (it was never sent: it may be retried);

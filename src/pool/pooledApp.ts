@@ -1,5 +1,6 @@
 // One pooled app: its definition, its current connection (if any), its state and its stats.
 // Starts are single-flight; deaths are noticed at once; repeated failures back off.
+import { untilAborted } from '../common/abort';
 import type { Emitter } from '../common/emitter';
 import { describeCallFailure } from './callFailure';
 import { CrashLoopGuard } from './crashLoopGuard';
@@ -41,8 +42,8 @@ export class PooledApp {
   /** The stop in progress is ending a process (not just a start that waited in line). */
   private stoppingProcess = false;
   private readonly ledger = new StartLedger();
-  /** A hung tree being killed (outside a stop): stop() and shutdown wait for it too. */
-  private killing?: Promise<void>;
+  /** A connection being ended outside a stop (endConnection): stop() and shutdown wait for it too. */
+  private ending?: Promise<void>;
   /** Replaced or removed by a configuration change: never starts a process again. */
   private retired = false;
   private status: AppStatus = 'stopped';
@@ -363,18 +364,8 @@ export class PooledApp {
       redact: (text) => this.host.redactor.redact(text),
       stopped: !!this.stopping || this.status === 'stopping' || this.status === 'stopped',
       onTimeout: () => void this.checkHung(conn, what, timeoutMs),
-      onUnforwarded: () => void this.recycle(conn),
+      onUnforwarded: () => void this.endConnection(conn, 'unreachable'),
     }, signal);
-  }
-
-  /** The proxy could not forward a request: this connection is retired (gracefully); the next call starts a fresh one. */
-  private async recycle(conn: Connection): Promise<void> {
-    if (conn !== this.connection || this.stopping) return;
-    this.connection = undefined;
-    this.setStatus('stopping');
-    await conn.stop();
-    if (!this.connection && !this.starting) this.setStatus('stopped');
-    this.host.events.fire({ type: 'stopped', app: this.name, reason: 'unreachable' });
   }
 
   /** After a call timeout: a server that also ignores a ping is hung, and its tree is replaced. */
@@ -385,16 +376,26 @@ export class PooledApp {
     if (conn !== this.connection || conn.isDead) return;
     this.lastError = `hung: no answer to ${what} within ${formatSeconds(timeoutMs)}, nor to a ping; process tree killed`;
     this.errors++;
+    // It already ignored a call and a ping: no graceful steps (stdin close, SIGTERM), SIGKILL now.
+    await this.endConnection(conn, 'hung');
+  }
+
+  /**
+   * Ends the live connection outside a stop: a hung tree (SIGKILL at once, the app is then
+   * 'crashed') or a proxy that could not forward a request (graceful; the next call starts a
+   * fresh one). stop() and shutdown wait for it. A call made meanwhile may have started a fresh
+   * process: that one keeps its status.
+   */
+  private async endConnection(conn: Connection, reason: 'hung' | 'unreachable'): Promise<void> {
+    if (conn !== this.connection || this.stopping) return;
     this.connection = undefined;
     this.setStatus('stopping');
-    // It already ignored a call and a ping: no graceful steps (stdin close, SIGTERM), SIGKILL now.
-    const killing = conn.stop({ force: true });
-    this.killing = killing;
-    await killing;
-    if (this.killing === killing) this.killing = undefined;
-    // A call made meanwhile may have started (or be starting) a fresh process: that one is not hung.
-    if (!this.connection && !this.starting) this.setStatus('crashed');
-    this.host.events.fire({ type: 'stopped', app: this.name, reason: 'hung' });
+    const ending = conn.stop({ force: reason === 'hung' });
+    this.ending = ending;
+    await ending;
+    if (this.ending === ending) this.ending = undefined;
+    if (!this.connection && !this.starting) this.setStatus(reason === 'hung' ? 'crashed' : 'stopped');
+    this.host.events.fire({ type: 'stopped', app: this.name, reason });
   }
 
   /** idle ⇄ busy as calls come and go; no event when the status stays the same (hot path). */
@@ -421,7 +422,7 @@ export class PooledApp {
     const conn = this.connection;
     if (!conn && !this.starting) {
       if (reason === 'user' || reason === 'restart') this.resetFailures();
-      return this.killing ?? Promise.resolve();
+      return this.ending ?? Promise.resolve();
     }
     this.stoppingProcess = conn !== undefined || this.slotGranted;
     this.stopping = (async () => {
@@ -430,7 +431,7 @@ export class PooledApp {
       this.connection = undefined;
       this.authUrl = undefined;
       // a start in flight is ended now (not after its timeout) and discards its process
-      await Promise.all([conn?.stop(), this.startingConn?.stop(), this.killing]);
+      await Promise.all([conn?.stop(), this.startingConn?.stop(), this.ending]);
       await this.starting?.catch(() => undefined);
       if (reason === 'user' || reason === 'restart') this.resetFailures();
       this.stoppingProcess = false; // the process is gone: its slot is free before anyone hears 'stopped'
@@ -448,13 +449,3 @@ export class PooledApp {
   }
 }
 
-/** `p`, or the error of `makeError()` as soon as `signal` aborts (`p` itself goes on). */
-function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined, makeError: () => Error): Promise<T> {
-  if (!signal) return p;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(makeError());
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
