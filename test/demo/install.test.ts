@@ -38,6 +38,8 @@ describe('npm start\'s installer (test/editor/setup.sh) where it cannot install 
   this.timeout(60_000);
   let tmp: string;
   let bin: string;
+  /** A copy of setup.sh (with the versions it reads) that `nobody` can read wherever this checkout is (e.g. in a 0700 mktemp -d). */
+  let nonRootSetup: string;
 
   /**
    * A PATH of its own: every program of the usual bin folders (and node's), less `without`, plus stand-ins.
@@ -70,7 +72,7 @@ describe('npm start\'s installer (test/editor/setup.sh) where it cannot install 
 
   /** Runs setup.sh as a user without root: `nobody` through setpriv when we are root, else as ourselves. */
   function runAsNonRoot(args: string[], env: NodeJS.ProcessEnv): Promise<Result> {
-    const cmd = ['bash', SETUP, ...args];
+    const cmd = ['bash', nonRootSetup, ...args];
     const clean = { PATH: env.PATH, HOME: tmp, LANG: 'C.UTF-8', EDITOR_TEST_CACHE: env.EDITOR_TEST_CACHE };
     if (!isRoot) return run(cmd[0], cmd.slice(1), clean);
     return run(setpriv!, ['--reuid=65534', '--regid=65534', '--clear-groups', '--', '/usr/bin/env', ...Object.entries(clean).map(([k, v]) => `${k}=${v}`), ...cmd], clean);
@@ -86,6 +88,11 @@ describe('npm start\'s installer (test/editor/setup.sh) where it cannot install 
     }
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-pool-install-test-'));
     fs.chmodSync(tmp, 0o755);
+    const editorDir = path.join(tmp, 'repo', 'test', 'editor');
+    fs.mkdirSync(editorDir, { recursive: true, mode: 0o755 });
+    for (const name of ['setup.sh', 'versions.json']) fs.copyFileSync(path.join(path.dirname(SETUP), name), path.join(editorDir, name));
+    for (const d of [path.join(tmp, 'repo'), path.join(tmp, 'repo', 'test'), editorDir]) fs.chmodSync(d, 0o755);
+    nonRootSetup = path.join(editorDir, 'setup.sh');
   });
   after(() => { if (tmp) fs.rmSync(tmp, { recursive: true, force: true }); });
 
