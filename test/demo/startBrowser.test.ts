@@ -155,12 +155,13 @@ describe('npm start (test/demo/start.mjs)', function () {
         return this.skip();
       }
       browserHome = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-pool-demo-browser-'));
-      ({ browser, page } = await openWorkbench(l!.ready.url, browserHome));
+      const opened = await openWorkbench(l!.ready.url, browserHome);
+      ({ browser, page } = opened);
+      // the workspace README (what to try) opened as the start editor
+      assert.deepEqual(opened.startTabs, ['[Preview] README.md']);
       const labels = await showPoolView(page);
       console.log(`      [info] tree: ${JSON.stringify(labels)}`);
       await screenshot(page, 'start-demo');
-      // the workspace README (what to try) opens as the start editor
-      assert.equal(await page.locator('.part.editor .tabs-container .tab', { hasText: 'README.md' }).count(), 1);
       const status = await page.locator('.part.statusbar .statusbar-item[id$="mcpPool.status"]').innerText();
       assert.match(status, /MCP \d\/2/);
     });
