@@ -303,8 +303,9 @@ export class PooledApp {
         this.host.changed(this);
         return tools;
       } catch (e) {
-        // Listing is idempotent: retried once on a connection that died under it.
-        if (attempt === 0 && (connection.isDead || isNotSent(e))) {
+        // Listing is idempotent: retried once on a connection that died under it. Not for an
+        // observer (a view refreshing): it would start a replacement, and the crash never shows.
+        if (attempt === 0 && !observe && (connection.isDead || isNotSent(e))) {
           connection.markDead();
           continue;
         }

@@ -67,18 +67,26 @@ export class ToolCache {
   }
 
   private fetch(app: string, target: string | undefined): Promise<ToolListing> {
-    const entry: Entry = { listing: this.entries.get(app)?.listing, stale: false, target };
+    const previous = this.entries.get(app);
+    const entry: Entry = { listing: previous?.target === target ? previous?.listing : undefined, stale: false, target };
     this.entries.set(app, entry);
     const pending: Promise<ToolListing> = this.source.listTools(app, { observe: true }).then(
       (tools): ToolListing => ({ tools }),
       (e: unknown): ToolListing => ({ error: this.describeError(e) }),
     );
-    entry.pending = pending;
-    void pending.then((listing) => {
-      if (this.entries.get(app) !== entry) return;
-      entry.listing = listing;
+    const settled = pending.then((listing): ToolListing => {
+      if (this.entries.get(app) !== entry) return listing;
       entry.pending = undefined;
+      // A re-read that failed (the app died under it): the last known tools stay, still stale,
+      // so the next get() while the app runs lists them again.
+      if (listing.error !== undefined && entry.listing?.tools) {
+        entry.stale = true;
+        return entry.listing;
+      }
+      entry.listing = listing;
+      return listing;
     });
-    return pending;
+    entry.pending = settled;
+    return settled;
   }
 }

@@ -200,6 +200,19 @@ describe('Apps view (pure parts)', () => {
       assert.equal(src.calls, 2);
     });
 
+    it('a re-read that fails (the app died under it) keeps the last known tools, and lists again once it runs', async () => {
+      const src = new FakeSource();
+      const cache = new ToolCache(src);
+      await cache.get('github');
+      cache.markStale('github');
+      src.fail = 'app "github" died during listing tools';
+      assert.deepEqual((await cache.get('github')).tools?.map((t) => t.name), ['echo']);
+      src.fail = undefined;
+      src.tools = [{ name: 'add', inputSchema: {} }];
+      assert.deepEqual((await cache.get('github')).tools?.map((t) => t.name), ['add'], 'still stale: listed again');
+      assert.equal(src.calls, 3);
+    });
+
     it('drops a list when the definition changed, and forgets removed apps', async () => {
       const src = new FakeSource();
       const cache = new ToolCache(src);

@@ -55,6 +55,22 @@ describe('start ownership (cancelled invocations stop only what they alone start
     assert.equal(await pool.stopIfUnused('a', mine), true);
   });
 
+  it('a view re-reading the tools of an app that dies under it: the crash shows, nothing is started in its place', async () => {
+    await pool.configure([stdioSpec('a', { FIXTURE_FAULT_TOOLS: '1' })]);
+    await pool.warm('a');
+    const pid = pool.snapshot('a')!.pid!;
+    const frozen = pool.callTool('a', 'freeze', {}).catch((e: unknown) => e);
+    const listing = pool.listTools('a', { observe: true }).then(() => 'listed', (e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 200)); // both requests are written; the server reads neither
+    process.kill(pid, 'SIGKILL');
+    assert.match(String(await listing), /died during listing tools/);
+    await frozen;
+    await waitUntil(() => pool.snapshot('a')!.status !== 'busy', 5000, 'the calls to end');
+    const snap = pool.snapshot('a')!;
+    assert.equal(snap.status, 'crashed');
+    assert.equal(snap.starts, 1, 'no replacement started by the view');
+  });
+
   it('an app someone else started (prewarm, Start): never stopped by the invocation; warm if it was already running', async () => {
     await pool.warm('a');
     const mine = {};
