@@ -1,11 +1,13 @@
 // One live server process and the MCP client speaking to it. A Connection is used once:
 // started, used, then stopped (or found dead); the pool makes a new one to restart.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { CallToolResultSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { ChildProcessTransport } from './childTransport';
 import { ProcessTree } from './processTree';
 import { StderrTail } from './stderrTail';
+import { TREE_COOKIE_VAR, type TreeIdentity } from './treeMembers';
 import type { CallOptions, ContentItem, ExitInfo, LaunchCommand, ToolInfo, ToolResult } from './types';
 
 export interface ConnectionOptions {
@@ -28,7 +30,7 @@ export interface ConnectionOptions {
   /** Called once when the process or its stdio ends without stop() having been asked. */
   readonly onDeath: (exit: ExitInfo) => void;
   /** Watchdog that ends the tree if the pool's host dies without stopping it. */
-  readonly reaper?: { track(pgid: number): void; untrack(pgid: number): void };
+  readonly reaper?: { track(root: number, identity?: TreeIdentity): void; untrack(root: number): void };
 }
 
 export class StartError extends Error {
@@ -113,11 +115,13 @@ export class Connection {
   /** Spawns the process and completes the MCP handshake, or kills the tree and throws. */
   async start(): Promise<void> {
     const { launch } = this.opts;
+    // Marks every process of the tree, descendants included, so none escapes by leaving the group.
+    const cookie = randomBytes(16).toString('hex');
     let child: ChildProcessWithoutNullStreams;
     try {
       child = spawn(launch.command, [...launch.args], {
         cwd: launch.cwd,
-        env: launch.env,
+        env: { ...launch.env, [TREE_COOKIE_VAR]: cookie },
         stdio: ['pipe', 'pipe', 'pipe'],
         shell: false,
         windowsHide: true,
@@ -138,8 +142,8 @@ export class Connection {
       this.resolveExited(this.exitInfo);
     });
     if (child.pid !== undefined) {
-      this.tree = new ProcessTree(child.pid);
-      this.opts.reaper?.track(child.pid);
+      this.tree = new ProcessTree(child.pid, cookie);
+      this.opts.reaper?.track(child.pid, this.tree.identity);
     }
 
     const transport = new ChildProcessTransport(child, this.opts.maxMessageBytes);
@@ -197,8 +201,7 @@ export class Connection {
   private async exitOrKill(): Promise<ExitInfo> {
     const soon = await Promise.race([this.exited, delay(200).then(() => undefined)]);
     if (soon) {
-      await this.tree?.signal('SIGKILL'); // grandchildren of a dead wrapper
-      await this.tree?.waitGone(2000);
+      await this.tree?.kill(2000); // grandchildren of a dead wrapper, descendants that left the group
       this.release();
       return soon;
     }
@@ -290,8 +293,7 @@ export class Connection {
   private async kill(): Promise<void> {
     this.dead = true;
     if (!this.tree) return;
-    await this.tree.signal('SIGKILL');
-    await this.tree.waitGone(2000);
+    await this.tree.kill(2000);
     this.release();
     await this.client.close().catch(() => undefined);
   }

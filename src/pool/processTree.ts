@@ -1,58 +1,15 @@
 // Owning a whole process tree. On POSIX every pooled process leads its own process group
 // (spawned detached), so a wrapper (npx, sh -c) and the real server below it are signalled
-// together; descendants that moved to another group are found in the process table and
-// signalled too. On Windows `taskkill /T` walks the tree.
+// together. On Linux, membership comes from the process table (treeMembers.ts): the tree's
+// environment cookie finds descendants that left the group or the session, and every signal
+// goes only to a process whose identity (pid + start time, or the cookie) was checked just
+// before, so a pid reused by another program is never signalled. Without /proc (macOS) the
+// group and the root are signalled. On Windows `taskkill /T` walks the tree.
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { hasProcTable, procTable, startTimeOf, TreeMembership, type TreeIdentity } from './treeMembers';
 
 const isWindows = process.platform === 'win32';
-
-interface ProcEntry {
-  readonly pid: number;
-  readonly ppid: number;
-  readonly pgid: number;
-}
-
-/** The live (non-zombie) processes from /proc (Linux); undefined where /proc is unavailable. */
-function procTable(): ProcEntry[] | undefined {
-  const out: ProcEntry[] = [];
-  let names: string[];
-  try {
-    names = readdirSync('/proc');
-  } catch {
-    return undefined;
-  }
-  for (const name of names) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      // pid (comm) state ppid ... — comm may contain spaces and parentheses
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (fields[0] === 'Z') continue;
-      out.push({ pid: Number(name), ppid: Number(fields[1]), pgid: Number(fields[2]) });
-    } catch {
-      // the process ended while we read the table
-    }
-  }
-  return out;
-}
-
-/** All descendants of `pid` (children, grandchildren, …) found in the process table. */
-export function descendants(pid: number): number[] {
-  const table = procTable() ?? [];
-  const found: number[] = [];
-  const queue = [pid];
-  while (queue.length) {
-    const parent = queue.shift()!;
-    for (const p of table) {
-      if (p.ppid === parent && !found.includes(p.pid)) {
-        found.push(p.pid);
-        queue.push(p.pid);
-      }
-    }
-  }
-  return found;
-}
 
 function signal(target: number, sig: NodeJS.Signals | 0): boolean {
   try {
@@ -63,51 +20,59 @@ function signal(target: number, sig: NodeJS.Signals | 0): boolean {
   }
 }
 
-export function isAlive(pid: number): boolean {
-  if (isWindows) return signal(pid, 0);
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return signal(pid, 0);
-  }
-}
-
-/** A process tree rooted at a child we spawned detached (so its pid is also its group id). */
+/** A process tree rooted at a child we spawned detached (so its pid is also its group id), marked with `cookie`. */
 export class ProcessTree {
-  /** Descendants seen so far; remembered so they are still signalled after their parent died. */
-  private readonly known = new Set<number>();
+  private readonly membership?: TreeMembership;
 
-  constructor(readonly pid: number) {}
-
-  /** Records the current descendants (call while the root is alive). */
-  refresh(): void {
-    for (const p of descendants(this.pid)) this.known.add(p);
+  constructor(readonly pid: number, cookie: string) {
+    // The child exists from spawn() on (its start time is its fork's, kept across exec). If it is
+    // already gone, start 0 matches no live process: only the cookie finds what it left behind.
+    if (hasProcTable) this.membership = new TreeMembership({ pid, start: startTimeOf(pid) ?? 0, cookie });
   }
 
-  /** Sends `sig` to every member: the group, the root, and every descendant seen. */
+  /** What the watchdog needs to find this tree's members on its own (Linux). */
+  get identity(): TreeIdentity | undefined {
+    return this.membership?.tree;
+  }
+
+  /** Records the current members, so they are still found after their parent died. */
+  refresh(): void {
+    this.membership?.scan();
+  }
+
+  /** Sends `sig` to every live member and to the process groups they are in, checked just before. */
   async signal(sig: 'SIGTERM' | 'SIGKILL'): Promise<void> {
     if (isWindows) {
       await taskkill(this.pid, sig === 'SIGKILL');
       return;
     }
-    this.refresh();
-    signal(-this.pid, sig);
-    signal(this.pid, sig);
-    for (const p of this.known) signal(p, sig);
+    if (!this.membership) {
+      signal(-this.pid, sig);
+      signal(this.pid, sig);
+      return;
+    }
+    const members = this.membership.scan();
+    for (const group of members.groups) signal(-group, sig);
+    for (const pid of members.pids.keys()) signal(pid, sig);
   }
 
   /** True while any member of the tree is still running (zombies are dead: they only wait to be reaped). */
   alive(): boolean {
     if (isWindows) return signal(this.pid, 0);
-    if (isAlive(this.pid)) return true;
-    for (const p of this.known) if (isAlive(p)) return true;
-    // The group answers signals while it has any member, zombies included. A grandchild that died
-    // while its parent could not reap it is re-parented to init and may stay a zombie for a while
-    // (for good in containers whose init never reaps): it must not hold up a stop.
-    if (!signal(-this.pid, 0)) return false;
-    const table = procTable();
-    return table === undefined || table.some((p) => p.pgid === this.pid);
+    if (!this.membership) return signal(-this.pid, 0) || signal(this.pid, 0);
+    // The whole table only once the members seen so far are gone: a scan reads every process
+    // (≈ 8 ms with 500), and a stop asks this every 25 ms.
+    return this.membership.knownAlive() || this.membership.scan().pids.size > 0;
+  }
+
+  /** SIGKILL to every member, again to any found later (forked between a scan and its signal), until none is left or `ms` passed. */
+  async kill(ms: number): Promise<boolean> {
+    const end = Date.now() + ms;
+    for (;;) {
+      await this.signal('SIGKILL');
+      if (await this.waitGone(Math.min(250, Math.max(0, end - Date.now())))) return true;
+      if (Date.now() >= end) return false;
+    }
   }
 
   /** Waits until no member is running, up to `ms`; resolves to whether the tree is gone. */
@@ -144,4 +109,21 @@ export function treeRss(pid: number): number | undefined {
     }
   }
   return any ? total : undefined;
+}
+
+/** All descendants of `pid` (children, grandchildren, …) found in the process table. */
+function descendants(pid: number): number[] {
+  const table = procTable() ?? [];
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length) {
+    const parent = queue.shift()!;
+    for (const p of table) {
+      if (p.ppid === parent && !found.includes(p.pid)) {
+        found.push(p.pid);
+        queue.push(p.pid);
+      }
+    }
+  }
+  return found;
 }

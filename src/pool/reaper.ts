@@ -1,15 +1,18 @@
 // Client side of the watchdog (src/reaper/main.ts): one per pool, started with the first
-// server, told about every process group the pool owns. If the pool's host dies without
-// stopping them, the watchdog does. The client remembers every group it was told about, so a
-// watchdog that dies (killed, crashed) is replaced at once and told everything again.
+// server, told about every process tree the pool owns (its root pid, and on Linux the root's
+// start time and the tree's environment cookie). If the pool's host dies without stopping
+// them, the watchdog does. The client remembers every tree it was told about, so a watchdog
+// that dies (killed, crashed) is replaced at once and told everything again.
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { TreeIdentity } from './treeMembers';
 
 /** Restarts allowed per minute before giving up on a watchdog that keeps dying. */
 const MAX_RESTARTS_PER_MINUTE = 5;
 
 export class Reaper {
   private child?: ChildProcess;
-  private readonly tracked = new Set<number>();
+  /** Root pid → the line that tells a watchdog about the tree. */
+  private readonly tracked = new Map<number, string>();
   private closed = false;
   private readonly restarts: number[] = [];
 
@@ -26,14 +29,15 @@ export class Reaper {
     return this.child?.pid;
   }
 
-  track(pgid: number): void {
-    this.tracked.add(pgid);
-    this.send(`+${pgid}`);
+  track(root: number, identity?: TreeIdentity): void {
+    const line = identity ? `+${root} ${identity.start} ${identity.cookie}` : `+${root}`;
+    this.tracked.set(root, line);
+    this.send(line);
   }
 
-  untrack(pgid: number): void {
-    this.tracked.delete(pgid);
-    if (this.child) this.send(`-${pgid}`);
+  untrack(root: number): void {
+    this.tracked.delete(root);
+    if (this.child) this.send(`-${root}`);
   }
 
   private send(line: string): void {
@@ -80,8 +84,8 @@ export class Reaper {
     }
     this.restarts.push(now);
     const next = this.ensure();
-    if (next?.stdin?.writable) next.stdin.write([...this.tracked].map((g) => `+${g}\n`).join(''));
-    this.onNotice(`the watchdog (pid ${child.pid}) ended (${how}); restarted it (pid ${next?.pid ?? '?'}) with ${this.tracked.size} process group${this.tracked.size === 1 ? '' : 's'}`);
+    if (next?.stdin?.writable) next.stdin.write([...this.tracked.values()].map((line) => `${line}\n`).join(''));
+    this.onNotice(`the watchdog (pid ${child.pid}) ended (${how}); restarted it (pid ${next?.pid ?? '?'}) with ${this.tracked.size} process tree${this.tracked.size === 1 ? '' : 's'}`);
   }
 
   /** Ends the watchdog (after the pool stopped everything itself). */

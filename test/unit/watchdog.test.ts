@@ -1,5 +1,5 @@
 // The watchdog watches itself: if it dies (killed, crashed) while the pool owns servers, the pool
-// notices at once, starts another and tells it every live process group, so a host crash right
+// notices at once, starts another and tells it every live process tree, so a host crash right
 // after still leaves nothing behind; a SIGTERM or SIGHUP to the watchdog alone does not end the
 // servers of a host that is alive. Real processes: a stand-in host (test/fixtures/pool-host.ts).
 import * as assert from 'node:assert/strict';
@@ -54,7 +54,7 @@ describe('watchdog watches itself', function () {
     const t0 = Date.now();
     const next = await waitUntil(() => watchdogOf(host, host.reaper), 5000, 'a new watchdog');
     const replacedMs = Date.now() - t0;
-    await waitUntil(() => host.stderr().includes(`the watchdog (pid ${host.reaper}) ended (killed by SIGKILL); restarted it (pid ${next}) with 2 process groups`), 3000, 'the restart is logged');
+    await waitUntil(() => host.stderr().includes(`the watchdog (pid ${host.reaper}) ended (killed by SIGKILL); restarted it (pid ${next}) with 2 process trees`), 3000, 'the restart is logged');
     host.kill();
     await waitUntil(() => host.pids.every((p) => !isAlive(p)), 5000, `servers gone after the host crash (alive: ${host.pids.filter(isAlive).join(', ')})`);
     console.log(`      [measure] watchdog replaced ${replacedMs} ms after its SIGKILL; a host crash then left 0 of ${host.pids.length} processes`);
