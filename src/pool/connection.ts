@@ -4,6 +4,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { CallToolResultSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { ChildProcessTransport } from './childTransport';
+import { Liveness, type LivenessOptions } from './liveness';
 import { ProcessTree } from './processTree';
 import { StderrTail } from './stderrTail';
 import type { CallOptions, ContentItem, ExitInfo, LaunchCommand, ToolInfo, ToolResult } from './types';
@@ -27,6 +28,8 @@ export interface ConnectionOptions {
   readonly onToolsChanged: () => void;
   /** Called once when the process or its stdio ends without stop() having been asked. */
   readonly onDeath: (exit: ExitInfo) => void;
+  /** Pings while tool calls are in flight (liveness.ts); the connection supplies the ping. */
+  readonly liveness: Omit<LivenessOptions, 'ping'>;
   /** Watchdog that ends the tree if the pool's host dies without stopping it. */
   readonly reaper?: { track(pgid: number): void; untrack(pgid: number): void };
 }
@@ -51,6 +54,7 @@ export class Connection {
   private tree?: ProcessTree;
   private readonly client: Client;
   private readonly stderr: StderrTail;
+  private readonly liveness: Liveness;
   private toolsCache?: Promise<ToolInfo[]>;
   private exitInfo?: ExitInfo;
   private readonly exited: Promise<ExitInfo>;
@@ -78,6 +82,7 @@ export class Connection {
       opts.redact,
     );
     this.exited = new Promise((r) => (this.resolveExited = r));
+    this.liveness = new Liveness({ ...opts.liveness, ping: (ms) => this.client.ping({ timeout: ms }) });
     this.client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
       this.toolsCache = undefined;
       opts.onToolsChanged();
@@ -189,6 +194,7 @@ export class Connection {
   markDead(): void {
     if (this.dead) return;
     this.dead = true;
+    this.liveness.dispose();
     if (this.stopping) return;
     // A closed stdout with a live process is a broken server too: end the tree so nothing leaks.
     void this.exitOrKill().then((exit) => this.opts.onDeath(exit));
@@ -231,13 +237,16 @@ export class Connection {
     return tools;
   }
 
+  /** Rejects with a ServerLost when the liveness check finds the server gone meanwhile. */
   async callTool(name: string, args: Record<string, unknown>, timeoutMs: number, opts: CallOptions): Promise<ToolResult> {
-    const raw = await this.client.callTool({ name, arguments: args }, CallToolResultSchema, {
-      signal: opts.signal,
-      timeout: timeoutMs,
-      resetTimeoutOnProgress: opts.onProgress !== undefined,
-      onprogress: opts.onProgress ? (p) => opts.onProgress!({ progress: p.progress, total: p.total, message: p.message }) : undefined,
-    });
+    const raw = await this.liveness.watch(opts.signal, (signal) =>
+      this.client.callTool({ name, arguments: args }, CallToolResultSchema, {
+        signal,
+        timeout: timeoutMs,
+        resetTimeoutOnProgress: opts.onProgress !== undefined,
+        onprogress: opts.onProgress ? (p) => opts.onProgress!({ progress: p.progress, total: p.total, message: p.message }) : undefined,
+      }),
+    );
     return {
       content: (raw.content ?? []) as ContentItem[],
       structuredContent: raw.structuredContent as Record<string, unknown> | undefined,
@@ -260,6 +269,7 @@ export class Connection {
    * Resolves once every process of the tree is gone (or SIGKILL was sent and waited for).
    */
   stop(opts: { force?: boolean } = {}): Promise<void> {
+    this.liveness.dispose();
     this.stopping ??= opts.force ? this.kill() : this.doStop();
     return this.stopping;
   }
@@ -289,6 +299,7 @@ export class Connection {
 
   private async kill(): Promise<void> {
     this.dead = true;
+    this.liveness.dispose();
     if (!this.tree) return;
     await this.tree.signal('SIGKILL');
     await this.tree.waitGone(2000);
