@@ -74,6 +74,7 @@ export function readConfig(trusted: boolean): PoolConfig {
     idleTimeoutMs: number(Settings.idleTimeout) * 1000,
     callTimeoutMs: number(Settings.callTimeout) * 1000,
     startTimeoutMs: number(Settings.startTimeout) * 1000,
+    livenessIntervalMs: number(Settings.livenessInterval) * 1000,
     maxSize: number(Settings.maxSize),
   };
 

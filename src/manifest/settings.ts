@@ -22,6 +22,7 @@ export const Settings = {
   maxSize: { key: 'maxSize', default: DEFAULT_SETTINGS.maxSize, minimum: 1, maximum: 100, integer: true },
   callTimeout: { key: 'callTimeout', default: DEFAULT_SETTINGS.callTimeoutMs / 1000, minimum: 1, maximum: MAX_SECONDS },
   startTimeout: { key: 'startTimeout', default: DEFAULT_SETTINGS.startTimeoutMs / 1000, minimum: 1, maximum: MAX_SECONDS },
+  livenessInterval: { key: 'livenessInterval', default: DEFAULT_SETTINGS.livenessIntervalMs / 1000, minimum: 0, maximum: MAX_SECONDS },
   prewarm: { key: 'prewarm', default: [] as string[] },
   mcpRemoteCommand: { key: 'mcpRemoteCommand', default: [] as string[] },
 } as const satisfies Record<string, NumberSetting | { readonly key: string; readonly default: unknown }>;

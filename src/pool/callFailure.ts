@@ -1,9 +1,11 @@
 // What a failed request (a tool call, a listing) turns into: one PoolError whose code says what
-// happened (cancelled, timeout, crashed, stopped, invalid-arguments, protocol) and whose message
-// says it in words, with the server's last stderr lines where they explain it.
+// happened (cancelled, timeout, unreachable, crashed, stopped, invalid-arguments, protocol) and
+// whose message says it in words, with the server's last stderr lines where they explain it.
 import { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { type Connection, describeExit, formatSeconds } from './connection';
 import { PoolError } from './errors';
+import { ServerLost } from './liveness';
+import { isOwnTimeout, isUnforwarded } from './mcpErrors';
 
 export interface FailureContext {
   readonly app: string;
@@ -16,22 +18,22 @@ export interface FailureContext {
   readonly onUnforwarded: () => void;
 }
 
-/** The SDK's own timeouts carry `data.timeout`; a -32001 without it came from the other side. */
-function isOwnTimeout(e: McpError): boolean {
-  const data = e.data as { timeout?: unknown } | undefined;
-  return typeof data?.timeout === 'number';
-}
-
 export async function describeCallFailure(e: unknown, conn: Connection, what: string, timeoutMs: number, ctx: FailureContext, signal?: AbortSignal): Promise<PoolError> {
   if (e instanceof PoolError) return e;
   const { app } = ctx;
   const tail = conn.stderrTail(10);
+  // The liveness check found the server gone while this call was in flight, and failed it (first
+  // verdict wins: a cancel that came after it changes nothing). The app retires the connection.
+  if (e instanceof ServerLost) {
+    const said = ctx.redact(e.reason);
+    return new PoolError('unreachable', app, `${what} on app "${app}" failed: the remote server became unreachable during the call: ${said}; the next call starts a fresh connection`, tail, said);
+  }
   if (signal?.aborted) return new PoolError('cancelled', app, `${what} on app "${app}" was cancelled`);
-  if (e instanceof McpError && e.code === (ErrorCode.RequestTimeout as number) && !conn.isDead) {
-    if (isOwnTimeout(e)) {
-      ctx.onTimeout();
-      return new PoolError('timeout', app, `${what} on app "${app}" timed out after ${formatSeconds(timeoutMs)}`, tail);
-    }
+  if (isOwnTimeout(e) && !conn.isDead) {
+    ctx.onTimeout();
+    return new PoolError('timeout', app, `${what} on app "${app}" timed out after ${formatSeconds(timeoutMs)}`, tail);
+  }
+  if (isUnforwarded(e) && !conn.isDead) {
     // mcp-remote answers -32001 at once when it cannot forward a request: that is no timeout (and
     // no reason to call the proxy hung). Say what it said; the next call starts a fresh proxy.
     ctx.onUnforwarded();

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { CallToolResultSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { ChildProcessTransport } from './childTransport';
+import { Liveness, type LivenessOptions } from './liveness';
 import { ProcessTree } from './processTree';
 import { StderrTail } from './stderrTail';
 import { TREE_COOKIE_VAR, type TreeIdentity } from './treeMembers';
@@ -29,6 +30,8 @@ export interface ConnectionOptions {
   readonly onToolsChanged: () => void;
   /** Called once when the process or its stdio ends without stop() having been asked. */
   readonly onDeath: (exit: ExitInfo) => void;
+  /** Pings while tool calls are in flight (liveness.ts); the connection supplies the ping. */
+  readonly liveness: Omit<LivenessOptions, 'ping'>;
   /** Watchdog that ends the tree if the pool's host dies without stopping it. */
   readonly reaper?: { track(root: number, identity?: TreeIdentity): void; untrack(root: number): void };
 }
@@ -53,6 +56,7 @@ export class Connection {
   private tree?: ProcessTree;
   private readonly client: Client;
   private readonly stderr: StderrTail;
+  private readonly liveness: Liveness;
   private toolsCache?: Promise<ToolInfo[]>;
   private exitInfo?: ExitInfo;
   private readonly exited: Promise<ExitInfo>;
@@ -80,6 +84,7 @@ export class Connection {
       opts.redact,
     );
     this.exited = new Promise((r) => (this.resolveExited = r));
+    this.liveness = new Liveness({ ...opts.liveness, ping: (ms) => this.client.ping({ timeout: ms }) });
     this.client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
       this.toolsCache = undefined;
       opts.onToolsChanged();
@@ -193,6 +198,7 @@ export class Connection {
   markDead(): void {
     if (this.dead) return;
     this.dead = true;
+    this.liveness.dispose();
     if (this.stopping) return;
     // A closed stdout with a live process is a broken server too: end the tree so nothing leaks.
     void this.exitOrKill().then((exit) => this.opts.onDeath(exit));
@@ -234,13 +240,16 @@ export class Connection {
     return tools;
   }
 
+  /** Rejects with a ServerLost when the liveness check finds the server gone meanwhile. */
   async callTool(name: string, args: Record<string, unknown>, timeoutMs: number, opts: CallOptions): Promise<ToolResult> {
-    const raw = await this.client.callTool({ name, arguments: args }, CallToolResultSchema, {
-      signal: opts.signal,
-      timeout: timeoutMs,
-      resetTimeoutOnProgress: opts.onProgress !== undefined,
-      onprogress: opts.onProgress ? (p) => opts.onProgress!({ progress: p.progress, total: p.total, message: p.message }) : undefined,
-    });
+    const raw = await this.liveness.watch(opts.signal, (signal) =>
+      this.client.callTool({ name, arguments: args }, CallToolResultSchema, {
+        signal,
+        timeout: timeoutMs,
+        resetTimeoutOnProgress: opts.onProgress !== undefined,
+        onprogress: opts.onProgress ? (p) => opts.onProgress!({ progress: p.progress, total: p.total, message: p.message }) : undefined,
+      }),
+    );
     return {
       content: (raw.content ?? []) as ContentItem[],
       structuredContent: raw.structuredContent as Record<string, unknown> | undefined,
@@ -263,6 +272,7 @@ export class Connection {
    * Resolves once every process of the tree is gone (or SIGKILL was sent and waited for).
    */
   stop(opts: { force?: boolean } = {}): Promise<void> {
+    this.liveness.dispose();
     this.stopping ??= opts.force ? this.kill() : this.doStop();
     return this.stopping;
   }
@@ -292,6 +302,7 @@ export class Connection {
 
   private async kill(): Promise<void> {
     this.dead = true;
+    this.liveness.dispose();
     if (!this.tree) return;
     await this.tree.kill(2000);
     this.release();

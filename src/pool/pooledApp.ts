@@ -232,6 +232,13 @@ export class PooledApp {
         this.host.events.fire({ type: 'toolsChanged', app: this.name });
       },
       onDeath: (exit) => this.onDeath(conn, exit),
+      // A remote app's pings go to the remote: two missed in a row mean it (or the proxy) hangs.
+      // A stdio server may legitimately be too busy to answer (see liveness.ts).
+      liveness: {
+        timing: () => this.host.settings,
+        missesToFail: this.spec.kind === 'remote' ? 2 : 0,
+        onLost: () => void this.endConnection(conn, 'unreachable'),
+      },
       reaper: this.host.reaper,
     });
     this.starts++;
@@ -383,9 +390,9 @@ export class PooledApp {
 
   /**
    * Ends the live connection outside a stop: a hung tree (SIGKILL at once, the app is then
-   * 'crashed') or a proxy that could not forward a request (graceful; the next call starts a
-   * fresh one). stop() and shutdown wait for it. A call made meanwhile may have started a fresh
-   * process: that one keeps its status.
+   * 'crashed') or a proxy that could not forward a request or was found unreachable by the
+   * liveness check mid-call (graceful; the next call starts a fresh one). stop() and shutdown
+   * wait for it. A call made meanwhile may have started a fresh process: that one keeps its status.
    */
   private async endConnection(conn: Connection, reason: 'hung' | 'unreachable'): Promise<void> {
     if (conn !== this.connection || this.stopping) return;

@@ -15,6 +15,8 @@ export interface PoolSettings {
   /** Each step of stop: stdin closed → wait → SIGTERM → wait → SIGKILL. */
   readonly stopGraceMs: number;
   readonly pingTimeoutMs: number;
+  /** While calls are in flight, a ping this often finds a server (or remote) gone mid-call (0 = off; liveness.ts). */
+  readonly livenessIntervalMs: number;
   readonly sweepIntervalMs: number;
   readonly stderrLines: number;
   /** Largest single message accepted from a server. */
@@ -36,6 +38,7 @@ export const DEFAULT_SETTINGS: PoolSettings = {
   authTimeoutMs: 300_000,
   stopGraceMs: 2_000,
   pingTimeoutMs: 5_000,
+  livenessIntervalMs: 5_000,
   sweepIntervalMs: 10_000,
   stderrLines: 200,
   maxMessageBytes: 64 * 1024 * 1024,

@@ -82,6 +82,7 @@ describe('package.json agrees with the code', () => {
     assert.equal(props['mcpPool.idleTimeout'].default, DEFAULT_SETTINGS.idleTimeoutMs / 1000);
     assert.equal(props['mcpPool.callTimeout'].default, DEFAULT_SETTINGS.callTimeoutMs / 1000);
     assert.equal(props['mcpPool.startTimeout'].default, DEFAULT_SETTINGS.startTimeoutMs / 1000);
+    assert.equal(props['mcpPool.livenessInterval'].default, DEFAULT_SETTINGS.livenessIntervalMs / 1000);
     assert.equal(props['mcpPool.maxSize'].default, DEFAULT_SETTINGS.maxSize);
   });
 
@@ -114,6 +115,7 @@ describe('package.json agrees with the code', () => {
     }
     assert.match(props['mcpPool.maxSize'].markdownDescription ?? '', new RegExp(`waits up to ${DEFAULT_SETTINGS.acquireTimeoutMs / 1000} s`));
     assert.match(props['mcpPool.startTimeout'].markdownDescription ?? '', new RegExp(`up to ${DEFAULT_SETTINGS.authTimeoutMs / 60_000} minutes`));
+    assert.match(props['mcpPool.livenessInterval'].markdownDescription ?? '', new RegExp(`two pings in a row \\(${DEFAULT_SETTINGS.pingTimeoutMs / 1000} s each\\)`));
   });
 
   it('restricts in untrusted workspaces exactly the settings the code treats as restricted', () => {

@@ -1,0 +1,150 @@
+// The liveness check of one connection. While tool calls are in flight on it, it pings the server
+// every `livenessIntervalMs`; for a remote app the ping goes through mcp-remote to the remote
+// server. Without it, a remote server that died or stopped answering mid-call left the call
+// waiting its whole timeout (120 s by default) while the app looked healthy.
+//
+// What each outcome of a ping means:
+//   - answered (a result, or any error the other side sent back, e.g. "method not found"):
+//     alive; the count of missed pings starts over.
+//   - mcp-remote's "could not forward" (-32001 without `data.timeout`, see mcpErrors.ts): the
+//     remote is unreachable. Every call in flight fails at once with the proxy's reason, and the
+//     app retires the connection (onLost); the next call starts a fresh proxy. Whatever launched
+//     the proxy, the answer is definite, so this holds for stdio apps too (`npx mcp-remote` as a
+//     command).
+//   - no answer within `pingTimeoutMs`: a miss. With `missesToFail` > 0 (remote apps: 2) the next
+//     ping goes out at once, and that many misses in a row mean the proxy or the remote hangs: the
+//     calls fail and the connection is retired as above. With 0 (stdio apps) a miss decides
+//     nothing: a single-threaded server doing long synchronous work is legitimate, and a stdio
+//     server that hangs for good is caught after its call timeout by the hung check (a call
+//     timeout, then a failed ping). Nor is it pinged again before its calls are over: more
+//     unanswered pings (and the SDK's cancellations of them) would only pile up in its input.
+//   - anything else (the ping could not be sent, the connection closed): decides nothing; the
+//     connection's own death handling reports a dead process.
+//
+// A call is failed at most once: it runs under an AbortSignal of its own, aborted either by the
+// caller's cancel or by a verdict of this check, whichever comes first; the first one is what the
+// call reports. A result that arrived first is kept. A failed call is never retried: it reached
+// the server. Timers exist only while calls are in flight, and dispose() clears them.
+import { isOwnTimeout, isUnforwarded } from './mcpErrors';
+
+/** Why a call was failed by the liveness check: the server went away while it was in flight. */
+export class ServerLost extends Error {
+  constructor(readonly reason: string) {
+    super(`the server became unreachable: ${reason}`);
+    this.name = 'ServerLost';
+  }
+}
+
+export interface LivenessOptions {
+  /** Read before each ping, so changed settings apply to the next one. An interval of 0 turns the check off. */
+  readonly timing: () => { readonly livenessIntervalMs: number; readonly pingTimeoutMs: number };
+  /** Unanswered pings in a row that mean the server is gone; 0: a missed ping never does. */
+  readonly missesToFail: number;
+  /** Sends one ping; resolves when it is answered, rejects with the SDK's error otherwise. */
+  readonly ping: (timeoutMs: number) => Promise<unknown>;
+  /** Called once, after every call in flight has been failed with `lost`. */
+  readonly onLost: (lost: ServerLost) => void;
+}
+
+export class Liveness {
+  /** One controller per call in flight; aborting it fails that call. */
+  private readonly calls = new Set<AbortController>();
+  private timer?: NodeJS.Timeout;
+  private pinging = false;
+  private misses = 0;
+  /** A missed ping of a server whose misses decide nothing: no more pings until its calls are over. */
+  private quiet = false;
+  private lost?: ServerLost;
+  private disposed = false;
+
+  constructor(private readonly opts: LivenessOptions) {}
+
+  /** Runs one call under watch. `run` must pass the signal it is given on to the request. */
+  async watch<T>(signal: AbortSignal | undefined, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const call = new AbortController();
+    const cancel = () => call.abort(signal?.reason);
+    if (signal?.aborted) cancel();
+    else signal?.addEventListener('abort', cancel, { once: true });
+    this.calls.add(call);
+    this.schedule();
+    try {
+      return await run(call.signal);
+    } catch (e) {
+      // The SDK rejects an aborted request with an McpError of its own making: say why it was aborted.
+      if (call.signal.reason instanceof ServerLost) throw call.signal.reason;
+      throw e;
+    } finally {
+      signal?.removeEventListener('abort', cancel);
+      this.calls.delete(call);
+      if (this.calls.size === 0) this.idle();
+    }
+  }
+
+  /** The connection ends: no more pings; its calls end with it. */
+  dispose(): void {
+    this.disposed = true;
+    this.clearTimer();
+  }
+
+  private schedule(): void {
+    if (this.timer || this.pinging || this.quiet || this.lost || this.disposed || this.calls.size === 0) return;
+    const { livenessIntervalMs } = this.opts.timing();
+    if (livenessIntervalMs <= 0) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.check();
+    }, livenessIntervalMs);
+  }
+
+  private async check(): Promise<void> {
+    if (this.disposed || this.lost || this.calls.size === 0) return;
+    const { pingTimeoutMs } = this.opts.timing();
+    this.pinging = true;
+    let failure: unknown;
+    let answered = false;
+    try {
+      await this.opts.ping(pingTimeoutMs);
+      answered = true;
+    } catch (e) {
+      failure = e;
+    } finally {
+      this.pinging = false;
+    }
+    // Ended meanwhile (stopped, dead), or every call is over: this answer decides nothing.
+    if (this.disposed || this.lost || this.calls.size === 0) return;
+    if (!answered && isUnforwarded(failure)) return this.fail(new ServerLost(failure.message));
+    if (!answered && isOwnTimeout(failure)) {
+      this.misses++;
+      if (this.opts.missesToFail <= 0) {
+        this.quiet = true;
+        return;
+      }
+      if (this.misses >= this.opts.missesToFail) {
+        return this.fail(new ServerLost(`no answer to ${this.misses} pings in a row (${Math.round(pingTimeoutMs / 100) / 10} s each)`));
+      }
+      return this.check(); // the miss already waited pingTimeoutMs: ask again at once
+    }
+    this.misses = 0;
+    this.schedule();
+  }
+
+  /** Fails every call in flight with `lost` (each once: an aborted controller stays aborted), then reports it. */
+  private fail(lost: ServerLost): void {
+    this.lost = lost;
+    this.clearTimer();
+    for (const call of this.calls) call.abort(lost);
+    this.opts.onLost(lost);
+  }
+
+  /** No call in flight: no timer, and the next busy period starts afresh. */
+  private idle(): void {
+    this.clearTimer();
+    this.misses = 0;
+    this.quiet = false;
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
