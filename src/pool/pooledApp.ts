@@ -7,6 +7,7 @@ import { CrashLoopGuard } from './crashLoopGuard';
 import { isNotSent } from './childTransport';
 import { StartLedger } from './startLedger';
 import { Connection, describeExit, formatSeconds, type StartError } from './connection';
+import { ProcessLink } from './processLink';
 import { PoolError } from './errors';
 import { describeTarget, launchCommand, type McpRemoteLauncher, preflight } from './launch';
 import type { Reaper } from './reaper';
@@ -27,6 +28,17 @@ export interface AppHost {
   reserveSlot(app: PooledApp, signal: AbortSignal): Promise<void>;
   /** Called whenever the app's state changes. */
   changed(app: PooledApp): void;
+}
+
+interface RequestOptions {
+  /** Safe to send twice (a listing, a read): retried once on a connection that died under it. */
+  readonly idempotent: boolean;
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+  /** The caller across an interactive invocation (startLedger.ts). */
+  readonly token?: object;
+  /** A view refreshing what it shows: no use of the app, never retried. */
+  readonly observe?: boolean;
 }
 
 export class PooledApp {
@@ -207,26 +219,30 @@ export class PooledApp {
   private async startGranted(launch: ReturnType<typeof launchCommand>, t0: number): Promise<Connection> {
     const s = this.host.settings;
     const conn: Connection = new Connection({
-      app: this.name,
-      launch,
       startTimeoutMs: s.startTimeoutMs,
       authTimeoutMs: s.authTimeoutMs,
-      stderrLines: s.stderrLines,
-      maxMessageBytes: s.maxMessageBytes,
-      stopGraceMs: s.stopGraceMs,
       clientInfo: s.clientInfo,
-      onStderr: (line) => this.host.events.fire({ type: 'stderr', app: this.name, line }),
-      redact: (line) => this.host.redactor.redact(line),
-      // mcp-remote's sign-in prompt, the first of each start (a stdio server printing one is ignored)
-      onAuthUrl:
-        this.spec.kind === 'remote'
-          ? (url) => {
-              if (this.authUrl !== undefined) return;
-              this.authUrl = url;
-              this.host.events.fire({ type: 'authRequired', app: this.name, url });
-              this.host.changed(this);
-            }
-          : undefined,
+      link: (onAuthUrl) =>
+        new ProcessLink({
+          launch,
+          stderrLines: s.stderrLines,
+          maxMessageBytes: s.maxMessageBytes,
+          stopGraceMs: s.stopGraceMs,
+          onStderr: (line) => this.host.events.fire({ type: 'stderr', app: this.name, line }),
+          redact: (line) => this.host.redactor.redact(line),
+          // mcp-remote's sign-in prompt (a stdio server printing one is just printing)
+          onAuthUrl: this.spec.kind === 'remote' ? onAuthUrl : undefined,
+          reaper: this.host.reaper,
+        }),
+      // the first prompt of each start
+      onAuthUrl: (url) => {
+        if (this.authUrl !== undefined) return;
+        this.authUrl = url;
+        this.host.events.fire({ type: 'authRequired', app: this.name, url });
+        this.host.changed(this);
+      },
+      // Redacted like every stderr line: a stray response from a server can carry anything.
+      onProtocolError: (message) => this.host.events.fire({ type: 'stderr', app: this.name, line: this.host.redactor.redact(`[pool] ${message}`) }),
       onToolsChanged: () => {
         this.toolCount = undefined;
         this.host.events.fire({ type: 'toolsChanged', app: this.name });
@@ -239,7 +255,6 @@ export class PooledApp {
         missesToFail: this.spec.kind === 'remote' ? 2 : 0,
         onLost: () => void this.endConnection(conn, 'unreachable'),
       },
-      reaper: this.host.reaper,
     });
     this.starts++;
     this.startingConn = conn;
@@ -301,24 +316,39 @@ export class PooledApp {
     this.host.events.fire({ type: 'crashed', app: this.name, exit, stderrTail: tail });
   }
 
-  async listTools(token?: object, observe = false): Promise<ToolInfo[]> {
+  /**
+   * One request on the live connection, started if needed. Retried once on a fresh connection
+   * when it provably never reached the server (the process was gone before it was written), and,
+   * if `idempotent` (listings, reads), when the connection died under it. Never retried for an
+   * observer (a view refreshing): that would start a replacement, and the crash would not show.
+   */
+  private async request<T>(what: string, op: (conn: Connection) => Promise<T>, o: RequestOptions): Promise<{ value: T; conn: Connection; cold: boolean }> {
+    let cold = false;
     for (let attempt = 0; ; attempt++) {
-      const { connection } = await this.acquire(token, observe);
+      if (o.signal?.aborted) throw new PoolError('cancelled', this.name, `${what} was cancelled`);
+      // A cancel while the app is still starting (up to minutes during a sign-in) ends this request
+      // at once; the start goes on for whoever else waits for it.
+      const acquired = await untilAborted(this.acquire(o.token, o.observe), o.signal, () => new PoolError('cancelled', this.name, `${what} was cancelled while "${this.name}" was starting`));
+      cold ||= acquired.cold;
+      this.refreshBusy();
+      const conn = acquired.connection;
       try {
-        const tools = await connection.listTools();
-        this.toolCount = tools.length;
-        this.host.changed(this);
-        return tools;
+        return { value: await op(conn), conn, cold };
       } catch (e) {
-        // Listing is idempotent: retried once on a connection that died under it. Not for an
-        // observer (a view refreshing): it would start a replacement, and the crash never shows.
-        if (attempt === 0 && !observe && (connection.isDead || isNotSent(e))) {
-          connection.markDead();
+        if (attempt === 0 && !o.observe && (isNotSent(e) || (o.idempotent && conn.isDead))) {
+          conn.markDead(); // gone even if its exit is not reported yet: the retry must not pick it again
           continue;
         }
-        throw await this.wrapCallError(e, connection, 'listing tools', this.host.settings.callTimeoutMs);
+        throw await this.wrapCallError(e, conn, what, o.timeoutMs, o.signal);
       }
     }
+  }
+
+  async listTools(token?: object, observe = false): Promise<ToolInfo[]> {
+    const { value: tools } = await this.request('listing tools', (c) => c.listTools(), { idempotent: true, token, observe, timeoutMs: this.host.settings.callTimeoutMs });
+    this.toolCount = tools.length;
+    this.host.changed(this);
+    return tools;
   }
 
   async callTool(tool: string, args: Record<string, unknown>, opts: CallOptions = {}): Promise<CallOutcome> {
@@ -327,31 +357,13 @@ export class PooledApp {
     this._lastUsedAt = t0;
     this.calls++;
     this.refreshBusy();
-    let cold = false;
     const timeoutMs = opts.timeoutMs ?? this.host.settings.callTimeoutMs;
     try {
-      for (let attempt = 0; ; attempt++) {
-        if (opts.signal?.aborted) throw new PoolError('cancelled', this.name, `call to "${tool}" was cancelled`);
-        // A cancel while the app is still starting (up to minutes during a sign-in) ends this call
-        // at once; the start goes on for whoever else waits for it.
-        const acquired = await untilAborted(this.acquire(), opts.signal, () => new PoolError('cancelled', this.name, `call to "${tool}" was cancelled while "${this.name}" was starting`));
-        cold ||= acquired.cold;
-        this.refreshBusy();
-        try {
-          const result = await acquired.connection.callTool(tool, args, timeoutMs, opts);
-          this.okSinceStart = true;
-          this.crashLoop.succeeded();
-          return { result, durationMs: Date.now() - t0, coldStart: cold, pid: acquired.connection.pid };
-        } catch (e) {
-          // A tool call is retried only if it provably never reached the server. The process is
-          // gone even if its exit is not reported yet: the retry must not pick it again.
-          if (attempt === 0 && isNotSent(e)) {
-            acquired.connection.markDead();
-            continue;
-          }
-          throw await this.wrapCallError(e, acquired.connection, `call to "${tool}"`, timeoutMs, opts.signal);
-        }
-      }
+      // A tool call is never idempotent: retried only if it provably never reached the server.
+      const { value: result, conn, cold } = await this.request(`call to "${tool}"`, (c) => c.callTool(tool, args, timeoutMs, opts), { idempotent: false, signal: opts.signal, timeoutMs });
+      this.okSinceStart = true;
+      this.crashLoop.succeeded();
+      return { result, durationMs: Date.now() - t0, coldStart: cold, pid: conn.pid };
     } catch (e) {
       const err = e instanceof PoolError ? e : new PoolError('protocol', this.name, (e as Error).message);
       // A user's cancel is no error of the app; a backoff refusal quotes lastError (recording it

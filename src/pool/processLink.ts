@@ -1,0 +1,178 @@
+// The process side of a connection: spawning a server's process tree, its stderr, its exit, and
+// ending the whole tree (stdin close → SIGTERM → SIGKILL). It hands the MCP session a Transport
+// over the process's stdio; it knows nothing of MCP. Where the reliability work lives.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { ChildProcessTransport } from './childTransport';
+import { ProcessTree } from './processTree';
+import { StderrTail } from './stderrTail';
+import { TREE_COOKIE_VAR, type TreeIdentity } from './treeMembers';
+import type { ExitInfo, LaunchCommand } from './types';
+
+export class StartError extends Error {
+  constructor(message: string, readonly stderrTail: readonly string[], readonly exit?: ExitInfo) {
+    super(message);
+    this.name = 'StartError';
+  }
+}
+
+export function formatSeconds(ms: number): string {
+  return ms < 10_000 ? `${Math.round(ms / 100) / 10} s` : `${Math.round(ms / 1000)} s`;
+}
+
+export function describeExit(exit: ExitInfo): string {
+  return exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
+}
+
+/**
+ * What carries an MCP session: a process (ProcessLink) or, later, a direct network connection.
+ * A Connection drives it; the session only sees the Transport.
+ */
+export interface Link {
+  /** Opens the link. `failed` rejects (with a StartError) if it breaks before the handshake is done. */
+  open(): { transport: Transport; failed: Promise<never> };
+  /** Called once the handshake succeeded: from now on `onDown` reports a break. */
+  established(onDown: () => void): void;
+  readonly pid?: number;
+  stderrTail(n?: number): string[];
+  /** Why the link went down, waiting up to `ms` for it (a process's exit); undefined if not (yet) known. */
+  waitExit(ms: number): Promise<ExitInfo | undefined>;
+  /** The link broke on its own: ends what is left of it and says why. */
+  endBroken(): Promise<ExitInfo>;
+  /** Ends it gracefully (`closeSession` first), or at once with `force`; resolves when nothing is left. */
+  close(closeSession: () => Promise<void>, force: boolean): Promise<void>;
+}
+
+export interface ProcessLinkOptions {
+  readonly launch: LaunchCommand;
+  readonly stderrLines: number;
+  readonly maxMessageBytes: number;
+  readonly stopGraceMs: number;
+  /** Receives every stderr line, already passed through `redact`. */
+  readonly onStderr: (line: string) => void;
+  /** Masks secrets in stderr lines, once per line, before they are kept or reported. */
+  readonly redact?: (line: string) => string;
+  /** mcp-remote's sign-in prompt, seen on stderr (remote apps only). */
+  readonly onAuthUrl?: (url: string) => void;
+  /** Watchdog that ends the tree if the pool's host dies without stopping it. */
+  readonly reaper?: { track(root: number, identity?: TreeIdentity): void; untrack(root: number): void };
+}
+
+/** A server process tree and its stdio, spawned once. */
+export class ProcessLink implements Link {
+  private child?: ChildProcessWithoutNullStreams;
+  private tree?: ProcessTree;
+  private readonly stderr: StderrTail;
+  private exitInfo?: ExitInfo;
+  private readonly exited: Promise<ExitInfo>;
+  private resolveExited!: (e: ExitInfo) => void;
+
+  constructor(private readonly opts: ProcessLinkOptions) {
+    this.stderr = new StderrTail(opts.stderrLines, opts.onStderr, opts.onAuthUrl, opts.redact);
+    this.exited = new Promise((r) => (this.resolveExited = r));
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  stderrTail(n?: number): string[] {
+    return this.stderr.tail(n);
+  }
+
+  waitExit(ms: number): Promise<ExitInfo | undefined> {
+    if (this.exitInfo) return Promise.resolve(this.exitInfo);
+    return Promise.race([this.exited, delay(ms).then(() => undefined)]);
+  }
+
+  open(): { transport: Transport; failed: Promise<never> } {
+    const { launch } = this.opts;
+    // Marks every process of the tree, descendants included, so none escapes by leaving the group.
+    const cookie = randomBytes(16).toString('hex');
+    let child: ChildProcessWithoutNullStreams;
+    try {
+      child = spawn(launch.command, [...launch.args], {
+        cwd: launch.cwd,
+        env: { ...launch.env, [TREE_COOKIE_VAR]: cookie },
+        stdio: ['pipe', 'pipe', 'pipe'],
+        shell: false,
+        windowsHide: true,
+        // own process group on POSIX, so the whole tree can be signalled at once
+        detached: process.platform !== 'win32',
+      });
+    } catch (e) {
+      throw new StartError(`could not start "${launch.command}": ${(e as Error).message}`, []);
+    }
+    this.child = child;
+    this.stderr.attach(child.stderr); // read before anything else: an unread pipe can stall the child
+    const spawnError = new Promise<never>((_, reject) =>
+      child.once('error', (e) => reject(new StartError(`could not start "${launch.command}": ${e.message}`, this.stderr.tail()))),
+    );
+    child.once('exit', (code, signal) => {
+      this.exitInfo = { code, signal };
+      this.resolveExited(this.exitInfo);
+    });
+    if (child.pid !== undefined) {
+      this.tree = new ProcessTree(child.pid, cookie);
+      this.opts.reaper?.track(child.pid, this.tree.identity);
+    }
+    const exitedEarly = this.exited.then((exit): never => {
+      throw new StartError(`server exited during start (${describeExit(exit)})`, this.stderr.tail(), exit);
+    });
+    const failed = Promise.race([spawnError, exitedEarly]);
+    failed.catch(() => undefined);
+    return { transport: new ChildProcessTransport(child, this.opts.maxMessageBytes), failed };
+  }
+
+  established(onDown: () => void): void {
+    this.tree?.refresh();
+    // From here on, an exit or a closed stdout is a break unless close() asked for it.
+    if (this.exitInfo || this.child?.stdout.readableEnded) onDown();
+  }
+
+  async endBroken(): Promise<ExitInfo> {
+    // A closed stdout with a live process is a broken server too: end the tree so nothing leaks.
+    const soon = await Promise.race([this.exited, delay(200).then(() => undefined)]);
+    await this.tree?.kill(2000); // grandchildren of a dead wrapper, descendants that left the group
+    this.release();
+    return soon ?? this.exitInfo ?? { code: null, signal: null };
+  }
+
+  async close(closeSession: () => Promise<void>, force: boolean): Promise<void> {
+    if (force) {
+      await this.kill();
+      await closeSession();
+      return;
+    }
+    const grace = this.opts.stopGraceMs;
+    this.tree?.refresh();
+    try {
+      this.child?.stdin.end();
+    } catch {
+      // already closed
+    }
+    await closeSession();
+    if (!this.tree) return;
+    if (!(await this.tree.waitGone(grace))) {
+      await this.tree.signal('SIGTERM');
+      if (!(await this.tree.waitGone(grace))) await this.kill();
+    }
+    this.release();
+  }
+
+  private async kill(): Promise<void> {
+    if (!this.tree) return;
+    await this.tree.kill(2000);
+    this.release();
+  }
+
+  /** The tree is gone: the watchdog need not look after it any more. */
+  private release(): void {
+    if (this.tree && !this.tree.alive()) this.opts.reaper?.untrack(this.tree.pid);
+  }
+}
+
+export function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
