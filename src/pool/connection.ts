@@ -53,6 +53,7 @@ export function describeExit(exit: ExitInfo): string {
 
 export class Connection {
   private child?: ChildProcessWithoutNullStreams;
+  private transport?: ChildProcessTransport;
   private tree?: ProcessTree;
   private readonly client: Client;
   private readonly stderr: StderrTail;
@@ -100,6 +101,11 @@ export class Connection {
 
   get isDead(): boolean {
     return this.dead;
+  }
+
+  /** Why the connection ended itself: the server sent more than it may (see ChildProcessTransport.violation). */
+  get violation(): string | undefined {
+    return this.transport?.violation;
   }
 
   get server(): { name?: string; version?: string } {
@@ -151,7 +157,7 @@ export class Connection {
       this.opts.reaper?.track(child.pid, this.tree.identity);
     }
 
-    const transport = new ChildProcessTransport(child, this.opts.maxMessageBytes);
+    const transport = (this.transport = new ChildProcessTransport(child, this.opts.maxMessageBytes));
     const exitedEarly = this.exited.then((exit) => {
       throw new StartError(`server exited during start (${describeExit(exit)})`, this.stderr.tail(), exit);
     });
@@ -175,6 +181,11 @@ export class Connection {
       if (e instanceof StartError) {
         await this.kill();
         throw e;
+      }
+      // A server that flooded the handshake: that is the reason (it would not exit on its own).
+      if (transport.violation) {
+        await this.kill();
+        throw new StartError(`the server ${transport.violation}`, this.stderr.tail());
       }
       // The handshake failed because the process ended? Then its exit is the real reason.
       const exit = await this.waitExit(500);
