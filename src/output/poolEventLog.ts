@@ -18,6 +18,7 @@ const STOP_REASONS: Record<StopReason, string> = {
   hung: 'hung',
   unused: 'started for an invocation that was then cancelled',
   unreachable: 'the remote server could not be reached through it; the next call starts a fresh one',
+  flooding: 'it sent more than the pool accepts',
 };
 
 export function logPoolEvents(pool: Pool, outputs: Outputs): IDisposable {
@@ -33,7 +34,13 @@ function logEvent(outputs: Outputs, e: PoolEvent, remote: boolean): void {
       log.info(`${e.app}: started (pid ${e.pid}) in ${e.durationMs} ms`);
       break;
     case 'stopped':
-      log.info(`${e.app}: stopped (${STOP_REASONS[e.reason]})`);
+      if (e.detail) {
+        // a server stopped for what it did: the pool log and its own channel say what and why
+        log.error(`${e.app}: ${e.detail}`);
+        outputs.app(e.app).error(e.detail);
+      } else {
+        log.info(`${e.app}: stopped (${STOP_REASONS[e.reason]})`);
+      }
       break;
     case 'crashed': {
       const how = e.exit.signal ?? `exit code ${e.exit.code}`;

@@ -1,6 +1,6 @@
 // What a failed request (a tool call, a listing) turns into: one PoolError whose code says what
-// happened (cancelled, timeout, unreachable, crashed, stopped, invalid-arguments, protocol) and
-// whose message says it in words, with the server's last stderr lines where they explain it.
+// happened (cancelled, timeout, unreachable, crashed, flooding, stopped, invalid-arguments,
+// protocol) and whose message says it in words, with the server's last stderr lines where they explain it.
 import { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { type Connection, describeExit, formatSeconds } from './connection';
 import { PoolError } from './errors';
@@ -40,6 +40,9 @@ export async function describeCallFailure(e: unknown, conn: Connection, what: st
     const said = ctx.redact(e.message);
     return new PoolError('unreachable', app, `${what} on app "${app}" could not reach the server: ${said}; the next call starts a fresh connection`, tail, said);
   }
+  // the connection ended itself because the server flooded it: that is why the request failed
+  const violation = conn.isDead ? conn.violation : undefined;
+  if (violation) return new PoolError('flooding', app, `${what} on app "${app}" failed: the server ${violation}`, tail);
   if (conn.isDead) {
     if (ctx.stopped) return new PoolError('stopped', app, `${what} on app "${app}" ended: the app was stopped`);
     const exit = await conn.waitExit(500);

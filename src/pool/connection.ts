@@ -59,6 +59,11 @@ export class Connection {
     return this.dead;
   }
 
+  /** Why the connection ended itself: the server sent more than it may (see ChildProcessTransport.violation). */
+  get violation(): string | undefined {
+    return this.link.violation;
+  }
+
   get server(): { name?: string; version?: string } {
     return this.session.server;
   }
@@ -91,6 +96,11 @@ export class Connection {
       if (e instanceof StartError) {
         await this.kill();
         throw e;
+      }
+      // A server that flooded the handshake: that is the reason (it would not exit on its own).
+      if (this.link.violation) {
+        await this.kill();
+        throw new StartError(`the server ${this.link.violation}`, this.link.stderrTail());
       }
       // The handshake failed because the process ended? Then its exit is the real reason.
       const exit = await this.link.waitExit(500);

@@ -10,6 +10,8 @@ export type PoolErrorCode =
   | 'timeout'
   /** The proxy could not forward the request (the remote server is down, answered an HTTP error, or lost the session). */
   | 'unreachable'
+  /** The server sent more than the pool accepts (a flood of unsolicited messages, bytes without a line break): it was stopped. */
+  | 'flooding'
   | 'cancelled'
   | 'invalid-arguments'
   | 'shutting-down'

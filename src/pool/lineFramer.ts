@@ -3,6 +3,8 @@
 // chunk is scanned once for line breaks; the pieces of a line are joined once, when it ends.
 // A line longer than the limit is not kept: its length and a little of its head and tail are
 // reported (enough to find a JSON-RPC id), so the caller can answer it with an error of its own.
+// Every line is handed on with its size, blank ones too: what a server may send is budgeted by
+// the caller (a flood of empty lines costs the host as much as any other).
 
 /** What is kept of a line that was over the limit. */
 export interface OversizedLine {
@@ -22,7 +24,7 @@ export class LineFramer {
 
   constructor(
     private readonly maxLineBytes: number,
-    private readonly onLine: (line: string) => void,
+    private readonly onLine: (line: string, bytes: number) => void,
     private readonly onOversized: (line: OversizedLine) => void,
   ) {}
 
@@ -35,8 +37,8 @@ export class LineFramer {
     let start = 0;
     for (;;) {
       const nl = chunk.indexOf(0x0a, start);
-      const piece = chunk.subarray(start, nl === -1 ? chunk.length : nl);
-      this.add(piece);
+      const end = nl === -1 ? chunk.length : nl;
+      if (end > start) this.add(chunk.subarray(start, end));
       if (nl === -1) return;
       this.endLine();
       start = nl + 1;
@@ -50,7 +52,6 @@ export class LineFramer {
   }
 
   private add(piece: Buffer): void {
-    if (!piece.length) return;
     if (this.skipping) {
       this.skipping.bytes += piece.length;
       this.skipping.tail = piece.length >= EDGE ? lastBytes(piece, EDGE) : lastBytes(Buffer.concat([this.skipping.tail, piece]), EDGE);
@@ -73,11 +74,11 @@ export class LineFramer {
       this.onOversized({ bytes, head, tail: tail.toString('utf8') });
       return;
     }
+    if (!this.pieces.length) return this.onLine('', 1); // an empty line: nothing to join or decode
     const line = this.pieces.length === 1 ? this.pieces[0] : Buffer.concat(this.pieces);
     this.pieces = [];
     this.pending = 0;
-    const text = line.toString('utf8').replace(/\r$/, '');
-    if (text.trim()) this.onLine(text);
+    this.onLine(line.toString('utf8').replace(/\r$/, ''), line.length + 1);
   }
 }
 

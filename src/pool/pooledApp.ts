@@ -308,12 +308,16 @@ export class PooledApp {
     const uptime = Date.now() - (this.createdAt ?? Date.now());
     if (this.okSinceStart || uptime >= this.host.settings.stableAfterMs) this.crashLoop.succeeded();
     const last = tail.length ? `: ${tail[tail.length - 1]}` : '';
-    this.recordFailure(`crashed (${describeExit(exit)})${last}`);
+    // A connection that ended itself because the server flooded it: its tree was killed for that
+    // reason, which is what the app says (and a crash-loop failure: a restart that floods again waits).
+    const violation = conn.violation;
+    this.recordFailure(violation ? `app "${this.name}" ${violation}` : `crashed (${describeExit(exit)})${last}`);
     // A call may already have seen the dead connection and started a replacement: its status
     // ('starting') stays, or start() would take it for a stop and discard the new process.
     if (this.starting) this.host.changed(this);
     else this.setStatus('crashed');
-    this.host.events.fire({ type: 'crashed', app: this.name, exit, stderrTail: tail });
+    if (violation) this.host.events.fire({ type: 'stopped', app: this.name, reason: 'flooding', detail: violation });
+    else this.host.events.fire({ type: 'crashed', app: this.name, exit, stderrTail: tail });
   }
 
   /**

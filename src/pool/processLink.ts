@@ -38,6 +38,8 @@ export interface Link {
   stderrTail(n?: number): string[];
   /** Why the link went down, waiting up to `ms` for it (a process's exit); undefined if not (yet) known. */
   waitExit(ms: number): Promise<ExitInfo | undefined>;
+  /** Why the link ended itself (a process link: the server sent more than it may); undefined otherwise. */
+  readonly violation?: string;
   /** The link broke on its own: ends what is left of it and says why. */
   endBroken(): Promise<ExitInfo>;
   /** Ends it gracefully (`closeSession` first), or at once with `force`; resolves when nothing is left. */
@@ -62,6 +64,7 @@ export interface ProcessLinkOptions {
 /** A server process tree and its stdio, spawned once. */
 export class ProcessLink implements Link {
   private child?: ChildProcessWithoutNullStreams;
+  private transport?: ChildProcessTransport;
   private tree?: ProcessTree;
   private readonly stderr: StderrTail;
   private exitInfo?: ExitInfo;
@@ -79,6 +82,11 @@ export class ProcessLink implements Link {
 
   stderrTail(n?: number): string[] {
     return this.stderr.tail(n);
+  }
+
+  /** See ChildProcessTransport.violation. */
+  get violation(): string | undefined {
+    return this.transport?.violation;
   }
 
   waitExit(ms: number): Promise<ExitInfo | undefined> {
@@ -122,7 +130,8 @@ export class ProcessLink implements Link {
     });
     const failed = Promise.race([spawnError, exitedEarly]);
     failed.catch(() => undefined);
-    return { transport: new ChildProcessTransport(child, this.opts.maxMessageBytes), failed };
+    this.transport = new ChildProcessTransport(child, this.opts.maxMessageBytes);
+    return { transport: this.transport, failed };
   }
 
   established(onDown: () => void): void {

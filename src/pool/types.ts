@@ -111,7 +111,8 @@ export interface CallOutcome {
 export type PoolEvent =
   | { readonly type: 'state'; readonly app: string; readonly snapshot: AppSnapshot }
   | { readonly type: 'started'; readonly app: string; readonly pid: number; readonly durationMs: number }
-  | { readonly type: 'stopped'; readonly app: string; readonly reason: StopReason }
+  /** `detail`: why, in words, when the reason alone does not say it (flooding: what the server sent, and the limit). */
+  | { readonly type: 'stopped'; readonly app: string; readonly reason: StopReason; readonly detail?: string }
   | { readonly type: 'crashed'; readonly app: string; readonly exit: ExitInfo; readonly stderrTail: readonly string[] }
   | { readonly type: 'startFailed'; readonly app: string; readonly error: string; readonly stderrTail: readonly string[] }
   | { readonly type: 'stderr'; readonly app: string; readonly line: string }
@@ -120,5 +121,9 @@ export type PoolEvent =
   /** The watchdog died and was replaced (or could not be); `app` is empty. */
   | { readonly type: 'watchdog'; readonly app: ''; readonly message: string };
 
-/** Why an app was stopped. `unused`: started for an invocation the user then cancelled. */
-export type StopReason = 'idle' | 'lru' | 'user' | 'restart' | 'config' | 'shutdown' | 'removed' | 'hung' | 'unused' | 'unreachable';
+/**
+ * Why an app was stopped. `unused`: started for an invocation the user then cancelled.
+ * `flooding`: the server sent more than the pool accepts (unsolicited messages past the budget,
+ * bytes without a line break); its tree was killed.
+ */
+export type StopReason = 'idle' | 'lru' | 'user' | 'restart' | 'config' | 'shutdown' | 'removed' | 'hung' | 'unused' | 'unreachable' | 'flooding';
