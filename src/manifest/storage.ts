@@ -9,3 +9,6 @@ export const ARGUMENT_MEMORY_KEY = 'mcpPool.lastArguments';
 
 /** Status bar item ids of the JSON arguments editors: `${JSON_ARGUMENTS_STATUS_PREFIX}<n>`. */
 export const JSON_ARGUMENTS_STATUS_PREFIX = 'mcpPool.jsonArguments.';
+
+/** globalState key of the apps the user allowed to sample through a language model. */
+export const SAMPLING_CONSENT_KEY = 'mcpPool.samplingConsent';

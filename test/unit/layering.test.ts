@@ -18,6 +18,7 @@ const PROBES: { what: string; file: string; text: string; rule: string }[] = [
   { what: 'the pool core imports the import parsers through their index', file: 'src/pool/errors.ts', text: "import { findImportSources } from '../import';\nexport const x = findImportSources;\n", rule: 'no-restricted-imports' },
   { what: 'the pool core imports the manifest (which imports the pool)', file: 'src/pool/errors.ts', text: "import { Commands } from '../manifest/commands';\nexport const x = Commands;\n", rule: 'no-restricted-imports' },
   { what: 'the pool core imports the composition root', file: 'src/pool/errors.ts', text: "import { activate } from '../extension';\nexport const x = activate;\n", rule: 'no-restricted-imports' },
+  { what: 'the pool core imports the client features (they use vscode)', file: 'src/pool/errors.ts', text: "import { WorkspaceRoots } from '../clientFeatures/roots';\nexport const x = WorkspaceRoots;\n", rule: 'no-restricted-imports' },
   { what: 'a view imports the commands folder itself', file: 'src/views/format.ts', text: "import * as c from '../commands/';\nexport const x = c;\n", rule: 'no-restricted-imports' },
   { what: 'a view imports the composition root', file: 'src/views/format.ts', text: "import { activate } from '../extension';\nexport const x = activate;\n", rule: 'no-restricted-imports' },
   { what: 'an import parser reaches vscode through the editor layer', file: 'src/import/formats/tasak.ts', text: "import { Outputs } from '../../output/outputs';\nexport const x = Outputs;\n", rule: 'no-restricted-imports' },
