@@ -3,7 +3,7 @@
 // dead); the pool makes a new one to restart. It owns the start (handshake deadline, stretched
 // once for a sign-in) and the death of the pair; the two halves know nothing of each other.
 import type { LivenessOptions } from './liveness';
-import { McpSession } from './mcpSession';
+import { McpSession, type ServerNotice } from './mcpSession';
 import { describeExit, formatSeconds, type Link, StartError } from './processLink';
 import type { CallOptions, ExitInfo, ToolInfo, ToolResult } from './types';
 
@@ -19,6 +19,8 @@ export interface ConnectionOptions {
   /** The user is asked to sign in (the first prompt of a start stretches its deadline, once). */
   readonly onAuthUrl?: (url: string) => void;
   readonly onToolsChanged: () => void;
+  /** Resource and prompt list changes, resource updates, log messages (mcpSession.ts). */
+  readonly onNotice: (notice: ServerNotice) => void;
   /** Protocol-level problems (garbage on stdout, unknown responses): not fatal, a note. */
   readonly onProtocolError: (message: string) => void;
   /** Called once when the link ends without stop() having been asked. */
@@ -46,6 +48,7 @@ export class Connection {
     this.session = new McpSession({
       clientInfo: opts.clientInfo,
       onToolsChanged: opts.onToolsChanged,
+      onNotice: opts.onNotice,
       onProtocolError: opts.onProtocolError,
       liveness: opts.liveness,
     });
@@ -66,6 +69,11 @@ export class Connection {
 
   get server(): { name?: string; version?: string } {
     return this.session.server;
+  }
+
+  /** The MCP session, for the features beyond tools (resources, prompts, completions, logging: appFeatures.ts). */
+  get mcp(): McpSession {
+    return this.session;
   }
 
   /** The exit of the process, waiting up to `ms` for it; undefined if it is still running. */

@@ -14,6 +14,8 @@ export type PoolErrorCode =
   | 'flooding'
   | 'cancelled'
   | 'invalid-arguments'
+  /** The app's server does not declare the capability (resources, prompts, completions, logging, resources.subscribe) the request needs. */
+  | 'unsupported'
   | 'shutting-down'
   | 'protocol';
 

@@ -9,7 +9,24 @@ import { type AppHost, PooledApp } from './pooledApp';
 import { Reaper } from './reaper';
 import { Redactor } from './redact';
 import { clampSettings, DEFAULT_SETTINGS, type PoolSettings } from './settings';
-import type { AppSnapshot, AppSpec, CallOptions, CallOutcome, PoolEvent, StopReason, ToolInfo } from './types';
+import type {
+  AppSnapshot,
+  AppSpec,
+  CallOptions,
+  CallOutcome,
+  CompletionRef,
+  CompletionResult,
+  FeatureOptions,
+  LogLevel,
+  PoolEvent,
+  PromptInfo,
+  PromptResult,
+  ResourceInfo,
+  ResourceReadResult,
+  ResourceTemplateInfo,
+  StopReason,
+  ToolInfo,
+} from './types';
 
 export interface PoolOptions {
   readonly launcher: McpRemoteLauncher;
@@ -112,6 +129,7 @@ export class Pool extends Disposable implements AppHost {
       if (!existing) result.added.push(spec.name);
       if (!existing || result.changed.includes(spec.name)) {
         const app = new PooledApp(spec, this);
+        if (existing) app.features.inherit(existing.features); // subscriptions and log level go with the name
         this.apps.set(spec.name, app);
         this.changed(app);
       }
@@ -161,6 +179,62 @@ export class Pool extends Disposable implements AppHost {
 
   async callTool(name: string, tool: string, args: Record<string, unknown> = {}, opts?: CallOptions): Promise<CallOutcome> {
     return this.app(name).callTool(tool, args, opts);
+  }
+
+  // ---- what servers offer beyond tools (appFeatures.ts) -----------------------------------
+  // Each starts the app if needed and fails with `unsupported` when its server does not declare
+  // the capability. Listings, reads, prompts and completions are retried once on a connection that
+  // died under them (never for an observer). Options: FeatureOptions.
+
+  /** Every resource of the app (all pages), cached per process until the server says the list changed. */
+  async listResources(name: string, opts?: FeatureOptions): Promise<ResourceInfo[]> {
+    return this.app(name).features.listResources(opts);
+  }
+
+  /** Every resource template of the app (all pages), cached like listResources. */
+  async listResourceTemplates(name: string, opts?: FeatureOptions): Promise<ResourceTemplateInfo[]> {
+    return this.app(name).features.listResourceTemplates(opts);
+  }
+
+  /** A resource's contents, whole (text and base64 blobs); never cached. */
+  async readResource(name: string, uri: string, opts?: FeatureOptions): Promise<ResourceReadResult> {
+    return this.app(name).features.readResource(uri, opts);
+  }
+
+  /** Subscribes to a resource (`resourceUpdated` events); remembered, and re-established on every later process of the app. */
+  async subscribeResource(name: string, uri: string, opts?: FeatureOptions): Promise<void> {
+    return this.app(name).features.subscribe(uri, opts);
+  }
+
+  /** Forgets a subscription; a running process is told at once, a stopped app is not started for it. */
+  async unsubscribeResource(name: string, uri: string, opts?: FeatureOptions): Promise<void> {
+    return this.app(name).features.unsubscribe(uri, opts);
+  }
+
+  /** Every prompt of the app (all pages), cached per process until the server says the list changed. */
+  async listPrompts(name: string, opts?: FeatureOptions): Promise<PromptInfo[]> {
+    return this.app(name).features.listPrompts(opts);
+  }
+
+  /** A prompt with its arguments: every message whole (text, image, audio, embedded resource, resource_link). */
+  async getPrompt(name: string, prompt: string, args: Readonly<Record<string, string>> = {}, opts?: FeatureOptions): Promise<PromptResult> {
+    return this.app(name).features.getPrompt(prompt, args, opts);
+  }
+
+  /**
+   * Completions for a prompt's argument (`{ type: 'ref/prompt', name }`) or a resource template's
+   * variable (`{ type: 'ref/resource', uri: template }`); `context`: the arguments already given.
+   */
+  async complete(name: string, ref: CompletionRef, argument: { name: string; value: string }, context?: Readonly<Record<string, string>>, opts?: FeatureOptions): Promise<CompletionResult> {
+    return this.app(name).features.complete(ref, argument, context, opts);
+  }
+
+  /**
+   * The least severe level of the log messages (`log` events) the app's server should send:
+   * remembered, sent after every start to a server that declares logging, and at once if running.
+   */
+  async setLogLevel(name: string, level: LogLevel, opts?: FeatureOptions): Promise<void> {
+    return this.app(name).features.setLogLevel(level, opts);
   }
 
   async stop(name: string, reason: StopReason = 'user'): Promise<void> {

@@ -2,6 +2,7 @@
 // Starts are single-flight; deaths are noticed at once; repeated failures back off.
 import { untilAborted } from '../common/abort';
 import type { Emitter } from '../common/emitter';
+import { AppFeatures } from './appFeatures';
 import { describeCallFailure } from './callFailure';
 import { CrashLoopGuard } from './crashLoopGuard';
 import { isNotSent } from './childTransport';
@@ -30,7 +31,7 @@ export interface AppHost {
   changed(app: PooledApp): void;
 }
 
-interface RequestOptions {
+export interface RequestOptions {
   /** Safe to send twice (a listing, a read): retried once on a connection that died under it. */
   readonly idempotent: boolean;
   readonly timeoutMs: number;
@@ -71,6 +72,8 @@ export class PooledApp {
   private authUrl?: string;
   private okSinceStart = false;
   private toolCount?: number;
+  /** Resources, prompts, completions, logging (appFeatures.ts). */
+  readonly features: AppFeatures;
 
   constructor(
     readonly spec: AppSpec,
@@ -78,6 +81,7 @@ export class PooledApp {
   ) {
     for (const v of Object.values(spec.kind === 'remote' ? spec.headers : {})) host.redactor.addSecret(v);
     for (const v of Object.values(spec.env)) if (v.length >= 12) host.redactor.addSecret(v);
+    this.features = new AppFeatures(this, host);
   }
 
   get name(): string {
@@ -139,6 +143,7 @@ export class PooledApp {
       serverName: server?.name,
       serverVersion: server?.version,
       toolCount: this.toolCount,
+      ...this.features.snapshot(),
       backoffUntil: this.crashLoop.backoffUntil(),
       consecutiveFailures: this.crashLoop.consecutiveFailures,
       authUrl: this.authUrl,
@@ -247,6 +252,7 @@ export class PooledApp {
         this.toolCount = undefined;
         this.host.events.fire({ type: 'toolsChanged', app: this.name });
       },
+      onNotice: (notice) => this.features.onNotice(notice),
       onDeath: (exit) => this.onDeath(conn, exit),
       // A remote app's pings go to the remote: two missed in a row mean it (or the proxy) hangs.
       // A stdio server may legitimately be too busy to answer (see liveness.ts).
@@ -290,6 +296,10 @@ export class PooledApp {
     this.setStatus('idle');
     this.ledger.lastStartMs = Date.now() - t0;
     this.host.events.fire({ type: 'started', app: this.name, pid: conn.pid ?? -1, durationMs: this.ledger.lastStartMs });
+    // the remembered subscriptions and log level, before the callers waiting for this start go on (appFeatures.ts)
+    await this.features.restore(conn);
+    // stopped meanwhile: the callers waiting hear it, as for a stop during the start (a death is theirs to find)
+    if (this.stopping && this.connection !== conn) throw new PoolError('stopped', this.name, `app "${this.name}" was stopped while starting`);
     return conn;
   }
 
@@ -345,6 +355,29 @@ export class PooledApp {
         }
         throw await this.wrapCallError(e, conn, what, o.timeoutMs, o.signal);
       }
+    }
+  }
+
+  /** The live connection, if a process is running; never starts one. */
+  get liveConnection(): Connection | undefined {
+    return this.connection && !this.connection.isDead ? this.connection : undefined;
+  }
+
+  /**
+   * One request for the features beyond tools (appFeatures.ts), through request() and its retry
+   * rules. Unless observing, it is a use of the app: in flight while it runs (no idle eviction
+   * meanwhile) and its last use.
+   */
+  async serve<T>(what: string, op: (conn: Connection) => Promise<T>, o: RequestOptions): Promise<T> {
+    if (o.observe) return (await this.request(what, op, o)).value;
+    this.inFlight++;
+    this._lastUsedAt = Date.now();
+    try {
+      return (await this.request(what, op, o)).value;
+    } finally {
+      this.inFlight--;
+      this._lastUsedAt = Date.now();
+      this.refreshBusy();
     }
   }
 

@@ -37,4 +37,21 @@ export class Redactor {
     out = out.replace(PATTERNS[6], (_m, key: string) => `${key}${MASK}`);
     return out;
   }
+
+  /**
+   * A JSON value (a server's log data) with its secrets masked: every string in it, then the JSON
+   * text as a whole, for secrets that show only next to their key (`"password": "…"`). Should the
+   * masked text no longer parse, the masked text itself is returned.
+   */
+  redactValue(value: unknown): unknown {
+    if (typeof value === 'string') return this.redact(value);
+    if (value === null || typeof value !== 'object') return value;
+    const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? this.redact(v) : v));
+    const masked = this.redact(text);
+    try {
+      return JSON.parse(masked);
+    } catch {
+      return masked;
+    }
+  }
 }

@@ -65,6 +65,21 @@ export interface AppSnapshot {
   readonly serverName?: string;
   readonly serverVersion?: string;
   readonly toolCount?: number;
+  /**
+   * What the server declared at its last start (undefined before the first one): views show only
+   * the groups it has. A feature it does not declare fails at once with `unsupported`.
+   */
+  readonly capabilities?: ServerFeatures;
+  /** The server's instructions (initialize result) at its last start, masked like stderr. */
+  readonly instructions?: string;
+  /** Counts from the last listing; undefined until listed, and again once the server says the list changed. */
+  readonly resourceCount?: number;
+  readonly resourceTemplateCount?: number;
+  readonly promptCount?: number;
+  /** Resources subscribed to, re-established after each start (appFeatures.ts); the pool always sets it. */
+  readonly subscriptions?: readonly string[];
+  /** The log level asked for with setLogLevel, sent after each start to a server that declares logging. */
+  readonly logLevel?: LogLevel;
   /** Set while the crash-loop guard holds back the next start. */
   readonly backoffUntil?: number;
   readonly consecutiveFailures: number;
@@ -79,6 +94,98 @@ export interface ToolInfo {
   readonly description?: string;
   readonly inputSchema: Readonly<Record<string, unknown>>;
 }
+
+/** What a server declared in its capabilities, as flags (`subscribe`: resources.subscribe). */
+export interface ServerFeatures {
+  readonly tools: boolean;
+  readonly resources: boolean;
+  readonly subscribe: boolean;
+  readonly prompts: boolean;
+  readonly completions: boolean;
+  readonly logging: boolean;
+}
+
+/**
+ * Listings, reads, prompts and completions: `observe` (a view refreshing what it shows: on a
+ * running app no use of it, never retried), `startToken` (see Pool.startInfo), `signal` (cancels
+ * the request), `timeoutMs` (defaults to the pool's call timeout).
+ */
+export interface FeatureOptions {
+  readonly observe?: boolean;
+  readonly startToken?: object;
+  readonly signal?: AbortSignal;
+  readonly timeoutMs?: number;
+}
+
+/** A resource as the server listed it (fields beyond these, such as `_meta` or `icons`, are kept). */
+export interface ResourceInfo {
+  readonly uri: string;
+  readonly name: string;
+  readonly title?: string;
+  readonly description?: string;
+  readonly mimeType?: string;
+  readonly size?: number;
+  readonly annotations?: Readonly<Record<string, unknown>>;
+}
+
+/** A resource template (RFC 6570 `uriTemplate`) as the server listed it. */
+export interface ResourceTemplateInfo {
+  readonly uriTemplate: string;
+  readonly name: string;
+  readonly title?: string;
+  readonly description?: string;
+  readonly mimeType?: string;
+  readonly annotations?: Readonly<Record<string, unknown>>;
+}
+
+/** One item of a resource's contents: text, or a base64 `blob`. */
+export type ResourceContents =
+  | { readonly uri: string; readonly mimeType?: string; readonly text: string }
+  | { readonly uri: string; readonly mimeType?: string; readonly blob: string };
+
+/** A resource read, whole: every item of its contents. */
+export interface ResourceReadResult {
+  readonly contents: readonly ResourceContents[];
+}
+
+export interface PromptArgumentInfo {
+  readonly name: string;
+  readonly description?: string;
+  readonly required?: boolean;
+}
+
+/** A prompt as the server listed it. */
+export interface PromptInfo {
+  readonly name: string;
+  readonly title?: string;
+  readonly description?: string;
+  readonly arguments: readonly PromptArgumentInfo[];
+}
+
+/** One message of a prompt: its content is text, image, audio, an embedded resource or a resource_link. */
+export interface PromptMessage {
+  readonly role: 'user' | 'assistant';
+  readonly content: ContentItem;
+}
+
+/** A prompt got with its arguments, whole: every message as the server sent it. */
+export interface PromptResult {
+  readonly description?: string;
+  readonly messages: readonly PromptMessage[];
+}
+
+/** What a completion is for: a prompt's argument, or a variable of a resource template. */
+export type CompletionRef = { readonly type: 'ref/prompt'; readonly name: string } | { readonly type: 'ref/resource'; readonly uri: string };
+
+export interface CompletionResult {
+  readonly values: readonly string[];
+  readonly total?: number;
+  readonly hasMore: boolean;
+}
+
+/** MCP log levels, least severe first (RFC 5424 severities). */
+export const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** One content item of a tool result, as the server sent it. */
 export type ContentItem = Readonly<Record<string, unknown>> & { readonly type: string };
@@ -118,6 +225,13 @@ export type PoolEvent =
   | { readonly type: 'stderr'; readonly app: string; readonly line: string }
   | { readonly type: 'authRequired'; readonly app: string; readonly url: string }
   | { readonly type: 'toolsChanged'; readonly app: string }
+  /** The server's resource list (or its templates) changed: the cached listing was dropped. */
+  | { readonly type: 'resourcesChanged'; readonly app: string }
+  /** A resource the app is subscribed to changed: read it again to see how. */
+  | { readonly type: 'resourceUpdated'; readonly app: string; readonly uri: string }
+  | { readonly type: 'promptsChanged'; readonly app: string }
+  /** A log message from the server (`notifications/message`); `logger` and `data` masked like stderr. */
+  | { readonly type: 'log'; readonly app: string; readonly level: LogLevel; readonly logger?: string; readonly data: unknown }
   /** The watchdog died and was replaced (or could not be); `app` is empty. */
   | { readonly type: 'watchdog'; readonly app: ''; readonly message: string };
 

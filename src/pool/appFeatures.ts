@@ -1,0 +1,218 @@
+// What an app's server offers beyond tools: resources (listed, read, subscribed to), resource
+// templates, prompts, completions, logging. Each request goes through the app's request helper
+// (pooledApp.ts: started if needed, listings and reads retried once on a connection that died
+// under them) and is sent only if the server declared the capability it needs; otherwise it fails
+// at once with `unsupported`. What the server notifies becomes pool events. The app remembers its
+// subscriptions and its log level and gives them to every new process of the app (restore).
+import { untilAborted } from '../common/abort';
+import type { Connection } from './connection';
+import { PoolError } from './errors';
+import type { McpSession, RequestLimits, ServerNotice } from './mcpSession';
+import type { AppHost, PooledApp } from './pooledApp';
+import {
+  type AppSnapshot,
+  type CompletionRef,
+  type CompletionResult,
+  type FeatureOptions,
+  LOG_LEVELS,
+  type LogLevel,
+  type PromptInfo,
+  type PromptResult,
+  type ResourceInfo,
+  type ResourceReadResult,
+  type ResourceTemplateInfo,
+  type ServerFeatures,
+} from './types';
+
+/** A capability a request needs (`subscribe`: resources.subscribe). */
+type Need = Exclude<keyof ServerFeatures, 'tools'>;
+
+const OFFERS: Record<Need, string> = {
+  resources: 'resources',
+  subscribe: 'resource subscriptions',
+  prompts: 'prompts',
+  completions: 'completions',
+  logging: 'logging',
+};
+
+/** The snapshot's parts that the features own. */
+type FeatureSnapshot = Pick<AppSnapshot, 'capabilities' | 'instructions' | 'resourceCount' | 'resourceTemplateCount' | 'promptCount' | 'subscriptions' | 'logLevel'>;
+
+export class AppFeatures {
+  /** As the server declared them at its last start. */
+  private declared?: ServerFeatures;
+  private instructions?: string;
+  private resourceCount?: number;
+  private templateCount?: number;
+  private promptCount?: number;
+  private readonly subscriptions = new Set<string>();
+  private logLevel?: LogLevel;
+
+  constructor(
+    private readonly app: PooledApp,
+    private readonly host: AppHost,
+  ) {}
+
+  snapshot(): FeatureSnapshot {
+    return {
+      capabilities: this.declared,
+      instructions: this.instructions,
+      resourceCount: this.resourceCount,
+      resourceTemplateCount: this.templateCount,
+      promptCount: this.promptCount,
+      subscriptions: [...this.subscriptions],
+      logLevel: this.logLevel,
+    };
+  }
+
+  /** The app's definition changed: what its user asked for (subscriptions, log level) carries over to the new one. */
+  inherit(from: AppFeatures): void {
+    for (const uri of from.subscriptions) this.subscriptions.add(uri);
+    this.logLevel = from.logLevel;
+  }
+
+  /**
+   * After each start, before the callers waiting for it go on: reads what the server declares, then
+   * sends it the remembered log level (if it declares logging) and subscriptions (if it declares
+   * resources.subscribe). Never throws: what fails is said in a `[pool]` stderr line, and a
+   * subscription the server refused is kept for the next start.
+   */
+  async restore(conn: Connection): Promise<void> {
+    const session = conn.mcp;
+    this.declared = session.features;
+    const instructions = session.instructions;
+    this.instructions = instructions === undefined ? undefined : this.host.redactor.redact(instructions);
+    this.host.changed(this.app);
+    const limits: RequestLimits = { timeoutMs: Math.min(this.host.settings.callTimeoutMs, this.host.settings.startTimeoutMs) };
+    // a process that is gone meanwhile is reported as such (crash, stop): no note for each request it took along
+    const failed = (what: string) => (e: unknown) => {
+      if (!conn.isDead) this.note(`${what} after the start: ${describe(e)}`);
+    };
+    const work: Promise<void>[] = [];
+    const level = this.logLevel;
+    if (level && this.declared.logging) work.push(session.setLogLevel(level, limits).catch(failed(`could not set the log level to "${level}"`)));
+    if (this.subscriptions.size > 0 && !this.declared.subscribe) {
+      this.note(`the server no longer offers resource subscriptions: ${this.subscriptions.size} kept for a later start`);
+    } else {
+      for (const uri of this.subscriptions) work.push(session.subscribe(uri, limits).catch(failed(`could not subscribe to ${uri} again`)));
+    }
+    await Promise.all(work);
+  }
+
+  /** What the server notified (mcpSession.ts), as pool events. */
+  onNotice(notice: ServerNotice): void {
+    const app = this.app.name;
+    switch (notice.kind) {
+      case 'resourcesChanged':
+        this.resourceCount = this.templateCount = undefined;
+        this.host.changed(this.app);
+        return this.host.events.fire({ type: 'resourcesChanged', app });
+      case 'resourceUpdated':
+        return this.host.events.fire({ type: 'resourceUpdated', app, uri: notice.uri });
+      case 'promptsChanged':
+        this.promptCount = undefined;
+        this.host.changed(this.app);
+        return this.host.events.fire({ type: 'promptsChanged', app });
+      case 'log': {
+        const r = this.host.redactor;
+        return this.host.events.fire({ type: 'log', app, level: notice.level, ...(notice.logger !== undefined ? { logger: r.redact(notice.logger) } : {}), data: r.redactValue(notice.data) });
+      }
+    }
+  }
+
+  async listResources(opts: FeatureOptions = {}): Promise<ResourceInfo[]> {
+    const list = await this.run('listing resources', 'resources', opts, (s, l) => this.shared(s.listResources(l.timeoutMs), opts.signal));
+    this.resourceCount = list.length;
+    this.host.changed(this.app);
+    return list;
+  }
+
+  async listResourceTemplates(opts: FeatureOptions = {}): Promise<ResourceTemplateInfo[]> {
+    const list = await this.run('listing resource templates', 'resources', opts, (s, l) => this.shared(s.listResourceTemplates(l.timeoutMs), opts.signal));
+    this.templateCount = list.length;
+    this.host.changed(this.app);
+    return list;
+  }
+
+  readResource(uri: string, opts: FeatureOptions = {}): Promise<ResourceReadResult> {
+    return this.run(`reading ${uri}`, 'resources', opts, (s, l) => s.readResource(uri, l));
+  }
+
+  /** Subscribes (starting the app if needed) and remembers it: every later process of the app is subscribed too. */
+  async subscribe(uri: string, opts: FeatureOptions = {}): Promise<void> {
+    await this.run(`subscribing to ${uri}`, 'subscribe', opts, (s, l) => s.subscribe(uri, l));
+    this.subscriptions.add(uri);
+    this.host.changed(this.app);
+  }
+
+  /** Forgets the subscription; a running process is told at once, a stopped app is not started for it. */
+  async unsubscribe(uri: string, opts: FeatureOptions = {}): Promise<void> {
+    if (this.subscriptions.delete(uri)) this.host.changed(this.app);
+    if (!this.app.liveConnection?.mcp.features.subscribe) return;
+    await this.run(`unsubscribing from ${uri}`, 'subscribe', { ...opts, observe: true }, (s, l) => s.unsubscribe(uri, l));
+  }
+
+  async listPrompts(opts: FeatureOptions = {}): Promise<PromptInfo[]> {
+    const list = await this.run('listing prompts', 'prompts', opts, (s, l) => this.shared(s.listPrompts(l.timeoutMs), opts.signal));
+    this.promptCount = list.length;
+    this.host.changed(this.app);
+    return list;
+  }
+
+  getPrompt(name: string, args: Readonly<Record<string, string>>, opts: FeatureOptions = {}): Promise<PromptResult> {
+    return this.run(`getting prompt "${name}"`, 'prompts', opts, (s, l) => s.getPrompt(name, args, l));
+  }
+
+  complete(ref: CompletionRef, argument: { name: string; value: string }, context: Readonly<Record<string, string>> | undefined, opts: FeatureOptions = {}): Promise<CompletionResult> {
+    const of = ref.type === 'ref/prompt' ? `prompt "${ref.name}"` : ref.uri;
+    return this.run(`completing "${argument.name}" of ${of}`, 'completions', opts, (s, l) => s.complete(ref, argument, context, l));
+  }
+
+  /**
+   * Remembers the level and sends it to every later process of the app that declares logging; a
+   * running one is told at once (and one that does not declare logging fails with `unsupported`,
+   * the level then not remembered). A stopped app is not started for it.
+   */
+  async setLogLevel(level: LogLevel, opts: FeatureOptions = {}): Promise<void> {
+    if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+      throw new PoolError('invalid-arguments', this.app.name, `"${String(level)}" is no log level (one of: ${LOG_LEVELS.join(', ')})`);
+    }
+    if (this.app.liveConnection) await this.run(`setting the log level to "${level}"`, 'logging', { ...opts, observe: true }, (s, l) => s.setLogLevel(level, l));
+    this.logLevel = level;
+    this.host.changed(this.app);
+  }
+
+  /** One request: the capability is checked on the connection it goes to, then `op` runs on its session. */
+  private run<T>(what: string, need: Need, opts: FeatureOptions, op: (session: McpSession, limits: RequestLimits) => Promise<T>): Promise<T> {
+    const timeoutMs = opts.timeoutMs ?? this.host.settings.callTimeoutMs;
+    return this.app.serve(
+      what,
+      (conn) => {
+        const declared = conn.mcp.features;
+        if (!declared[need]) return Promise.reject(this.unsupported(need, declared));
+        return op(conn.mcp, { timeoutMs, signal: opts.signal });
+      },
+      { idempotent: true, timeoutMs, signal: opts.signal, token: opts.startToken, observe: opts.observe },
+    );
+  }
+
+  /** A cached listing is shared: one caller's cancel ends its own wait, not the listing. */
+  private shared<T>(listing: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    return untilAborted(listing, signal, () => new PoolError('cancelled', this.app.name, `listing on app "${this.app.name}" was cancelled`));
+  }
+
+  private unsupported(need: Need, declared: ServerFeatures): PoolError {
+    const d = declared;
+    const names = [d.tools && 'tools', d.resources && 'resources', d.subscribe && 'resources.subscribe', d.prompts && 'prompts', d.completions && 'completions', d.logging && 'logging'].filter((n) => typeof n === 'string');
+    const says = names.length ? `its server declares: ${names.join(', ')}` : 'its server declares none of tools, resources, prompts, completions, logging';
+    return new PoolError('unsupported', this.app.name, `app "${this.app.name}" does not offer ${OFFERS[need]} (${says})`);
+  }
+
+  private note(text: string): void {
+    this.host.events.fire({ type: 'stderr', app: this.app.name, line: this.host.redactor.redact(`[pool] ${text}`) });
+  }
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,41 @@
+// Listings of a session: every page of a paginated list, and one listing per session kept until
+// the server says the list changed.
+
+/** More pages than this, or a cursor seen before, is a server that never ends its list. */
+export const MAX_PAGES = 1000;
+
+/** Every page of a paginated list, in order. */
+export async function allPages<P extends { nextCursor?: string }, T>(fetch: (cursor: string | undefined) => Promise<P>, items: (page: P) => readonly T[]): Promise<T[]> {
+  const out: T[] = [];
+  const seen = new Set<string>();
+  let cursor: string | undefined;
+  for (let pages = 1; ; pages++) {
+    const page = await fetch(cursor);
+    out.push(...items(page));
+    cursor = page.nextCursor;
+    if (!cursor) return out; // absent (an empty one too: nothing could follow it)
+    if (seen.has(cursor) || pages >= MAX_PAGES) throw new Error(`the server's list did not end (${pages} pages, ${out.length} items; the cursor ${seen.has(cursor) ? 'repeats' : 'goes on'})`);
+    seen.add(cursor);
+  }
+}
+
+/** One listing at a time, shared by concurrent callers, kept until dropped; a failed one is not kept. */
+export class ListingCache<T> {
+  private listing?: Promise<T[]>;
+
+  get(fetch: () => Promise<T[]>): Promise<T[]> {
+    if (!this.listing) {
+      const listing = fetch();
+      this.listing = listing;
+      listing.catch(() => {
+        if (this.listing === listing) this.listing = undefined;
+      });
+    }
+    return this.listing;
+  }
+
+  /** The server said the list changed: the next get() lists again. */
+  drop(): void {
+    this.listing = undefined;
+  }
+}
