@@ -16,6 +16,7 @@ import { ContextKeys } from './manifest/commands';
 import { ErrorReporter } from './output/errorReporter';
 import { Outputs } from './output/outputs';
 import { logPoolEvents } from './output/poolEventLog';
+import { followChannelLevels } from './output/serverLogLevel';
 import { bundledLauncher, Pool, Redactor } from './pool';
 import { AuthNotifier } from './views/authNotifier';
 import { PoolStatusBar } from './views/statusBar';
@@ -52,6 +53,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<McpPoo
   const thePool = own(new Pool({ launcher: bundled, redactor, reaperScript: dist('reaper.js') }));
   pool = thePool;
   own(logPoolEvents(thePool, outputs));
+  own(followChannelLevels(thePool, outputs));
   const reporter = new ErrorReporter(outputs, redactor);
 
   // Configuration: settings + trust + secrets → pool; problems shown; prewarm.

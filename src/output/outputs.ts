@@ -50,6 +50,9 @@ export class Channel {
 export class Outputs extends Disposable {
   readonly pool: Channel;
   private readonly apps = new Map<string, Channel>();
+  private readonly levelChanged = this._register(new vscode.EventEmitter<{ app: string; level: vscode.LogLevel }>());
+  /** An app's channel was created, or the user changed its level ("Set Log Level…"). */
+  readonly onDidChangeAppLevel = this.levelChanged.event;
 
   constructor(private readonly redactor: Redactor) {
     super();
@@ -60,8 +63,11 @@ export class Outputs extends Disposable {
   app(name: string): Channel {
     let ch = this.apps.get(name);
     if (!ch) {
-      ch = new Channel(this._register(vscode.window.createOutputChannel(`MCP Pool: ${name}`, { log: true })), this.redactor);
+      const channel = this._register(vscode.window.createOutputChannel(`MCP Pool: ${name}`, { log: true }));
+      ch = new Channel(channel, this.redactor);
       this.apps.set(name, ch);
+      this._register(channel.onDidChangeLogLevel((level) => this.levelChanged.fire({ app: name, level })));
+      this.levelChanged.fire({ app: name, level: channel.logLevel });
     }
     return ch;
   }

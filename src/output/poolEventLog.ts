@@ -3,9 +3,10 @@
 // call) and would bury the results, so it is logged at debug level ("Set Log Level… → Debug"
 // shows it); a stdio server's stderr is the server's own log, at info. Whatever the level, a
 // start failure or crash writes the last stderr lines to the app's channel at error level.
+// A server's own log messages (`notifications/message`) go to its channel at the mapped level.
 import type { IDisposable } from '../common/lifecycle';
-import type { Pool, PoolEvent, StopReason } from '../pool';
-import type { Outputs } from './outputs';
+import type { LogLevel, Pool, PoolEvent, StopReason } from '../pool';
+import type { Channel, Outputs } from './outputs';
 
 const STOP_REASONS: Record<StopReason, string> = {
   idle: 'evicted: idle',
@@ -62,6 +63,18 @@ function logEvent(outputs: Outputs, e: PoolEvent, remote: boolean): void {
     case 'toolsChanged':
       log.info(`${e.app}: tool list changed`);
       break;
+    case 'resourcesChanged':
+      log.debug(`${e.app}: resource list changed`);
+      break;
+    case 'promptsChanged':
+      log.debug(`${e.app}: prompt list changed`);
+      break;
+    case 'resourceUpdated':
+      log.debug(`${e.app}: resource updated: ${e.uri}`);
+      break;
+    case 'log':
+      outputs.app(e.app)[channelLevel(e.level)](serverLogLine(e.logger, e.data, e.level));
+      break;
     case 'watchdog':
       log.warn(e.message);
       break;
@@ -73,4 +86,26 @@ function logEvent(outputs: Outputs, e: PoolEvent, remote: boolean): void {
 function withTail(what: string, tail: readonly string[]): string {
   const last = tail.slice(-TAIL_LINES);
   return last.length ? `${what}\nLast stderr lines:\n  ${last.join('\n  ')}` : what;
+}
+
+/** The channel method for a server's log level (the channel has no notice/critical/alert/emergency). */
+export function channelLevel(level: LogLevel): keyof Pick<Channel, 'debug' | 'info' | 'warn' | 'error'> {
+  switch (level) {
+    case 'debug':
+      return 'debug';
+    case 'info':
+    case 'notice':
+      return 'info';
+    case 'warning':
+      return 'warn';
+    default:
+      return 'error';
+  }
+}
+
+/** `[log] logger: data`, with levels the channel cannot show named (e.g. `[log critical]`). */
+export function serverLogLine(logger: string | undefined, data: unknown, level: LogLevel): string {
+  const text = typeof data === 'string' ? data : JSON.stringify(data);
+  const tag = ['notice', 'critical', 'alert', 'emergency'].includes(level) ? `[log ${level}]` : '[log]';
+  return `${tag} ${logger ? `${logger}: ` : ''}${text}`;
 }
