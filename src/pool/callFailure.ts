@@ -5,7 +5,7 @@ import { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { type Connection, describeExit, formatSeconds } from './connection';
 import { PoolError } from './errors';
 import { ServerLost } from './liveness';
-import { isOwnTimeout, isUnforwarded } from './mcpErrors';
+import { isOwnTimeout, isUnforwarded, OutputSchemaMismatch } from './mcpErrors';
 
 export interface FailureContext {
   readonly app: string;
@@ -49,6 +49,10 @@ export async function describeCallFailure(e: unknown, conn: Connection, what: st
     const how = exit ? ` (${describeExit(exit)})` : '';
     // read the tail again: a dying server's last words (why it died) often arrive with its exit
     return new PoolError('crashed', app, `app "${app}" died during ${what}${how}; the next call starts a fresh process`, conn.stderrTail(10));
+  }
+  if (e instanceof OutputSchemaMismatch) {
+    const said = ctx.redact(e.detail);
+    return new PoolError('protocol', app, `${what} on app "${app}" returned a result that does not match the tool's output schema: ${said}`, [], said);
   }
   const message = ctx.redact((e as Error)?.message ?? String(e));
   if (e instanceof McpError && e.code === (ErrorCode.InvalidParams as number)) return new PoolError('invalid-arguments', app, `the server rejected the arguments of ${what}: ${message}`, [], message);

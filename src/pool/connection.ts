@@ -2,6 +2,7 @@
 // MCP session (mcpSession.ts). A Connection is used once: started, used, then stopped (or found
 // dead); the pool makes a new one to restart. It owns the start (handshake deadline, stretched
 // once for a sign-in) and the death of the pair; the two halves know nothing of each other.
+import type { ClientHooks } from './clientHooks';
 import type { LivenessOptions } from './liveness';
 import { McpSession, type ServerNotice } from './mcpSession';
 import { describeExit, formatSeconds, type Link, StartError } from './processLink';
@@ -14,6 +15,10 @@ export interface ConnectionOptions {
   /** How long a start may wait for the user once mcp-remote asks for authorization. */
   readonly authTimeoutMs: number;
   readonly clientInfo: { name: string; version: string };
+  /** The app, named in every hook call; the host's answers to what servers ask (clientHooks.ts), and how long each may take. */
+  readonly app: string;
+  readonly hooks?: ClientHooks;
+  readonly hookTimeoutMs: number;
   /** Makes the link; `onAuthUrl` is for the link to call when the user is asked to sign in. */
   readonly link: (onAuthUrl: (url: string) => void) => Link;
   /** The user is asked to sign in (the first prompt of a start stretches its deadline, once). */
@@ -46,7 +51,10 @@ export class Connection {
       opts.onAuthUrl?.(url);
     });
     this.session = new McpSession({
+      app: opts.app,
       clientInfo: opts.clientInfo,
+      hooks: opts.hooks,
+      hookTimeoutMs: opts.hookTimeoutMs,
       onToolsChanged: opts.onToolsChanged,
       onNotice: opts.onNotice,
       onProtocolError: opts.onProtocolError,
@@ -152,6 +160,11 @@ export class Connection {
   /** Whether the server answers a ping within `ms`. */
   ping(ms: number): Promise<boolean> {
     return this.session.ping(ms);
+  }
+
+  /** The host's roots changed: the server is told (notifications/roots/list_changed). */
+  rootsChanged(): void {
+    if (!this.dead) this.session.rootsChanged();
   }
 
   /**

@@ -5,5 +5,6 @@ export { parseAppDefinitions, isLocalHost, REMOTE_KEYS, STDIO_KEYS, type AppDefi
 export { bundledLauncher, commandLauncher, describeTarget, type McpRemoteLauncher } from './launch';
 export { DEFAULT_SETTINGS, type PoolSettings } from './settings';
 export { Redactor } from './redact';
+export type { ClientHooks, RootsHook, Root, ElicitRequestParams, ElicitResult, CreateMessageRequestParams, CreateMessageResult } from './clientHooks';
 export { treeRss } from './processTree';
 export * from './types';

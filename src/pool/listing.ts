@@ -22,20 +22,32 @@ export async function allPages<P extends { nextCursor?: string }, T>(fetch: (cur
 /** One listing at a time, shared by concurrent callers, kept until dropped; a failed one is not kept. */
 export class ListingCache<T> {
   private listing?: Promise<T[]>;
+  private value?: T[];
 
   get(fetch: () => Promise<T[]>): Promise<T[]> {
     if (!this.listing) {
       const listing = fetch();
       this.listing = listing;
-      listing.catch(() => {
-        if (this.listing === listing) this.listing = undefined;
-      });
+      listing.then(
+        (items) => {
+          if (this.listing === listing) this.value = items;
+        },
+        () => {
+          if (this.listing === listing) this.listing = undefined;
+        },
+      );
     }
     return this.listing;
+  }
+
+  /** The listing once it arrived (read without waiting); undefined before, or after a drop. */
+  peek(): T[] | undefined {
+    return this.value;
   }
 
   /** The server said the list changed: the next get() lists again. */
   drop(): void {
     this.listing = undefined;
+    this.value = undefined;
   }
 }

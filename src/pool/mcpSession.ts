@@ -1,25 +1,35 @@
 // The MCP side of a connection: an SDK Client over any Transport (a process's stdio today). It
 // lists and calls, reads resources and gets prompts, keeps everything the server sent (tool
-// metadata, result _meta), relays what the server notifies, and watches the server's liveness
-// while calls are in flight. It knows nothing of processes. Capability checks are the app's
-// (appFeatures.ts): the session sends what it is asked to.
+// metadata, result _meta), relays what the server notifies, answers what the server asks of the
+// host through its hooks (clientHooks.ts), runs task-required tools as tasks (taskCall.ts), and
+// watches the server's liveness while calls are in flight. It knows nothing of processes.
+// Capability checks are the app's (appFeatures.ts): the session sends what it is asked to.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
+  type CallToolResult,
   CallToolResultSchema,
+  ErrorCode,
   LoggingMessageNotificationSchema,
+  McpError,
+  type Progress,
   PromptListChangedNotificationSchema,
   ResourceListChangedNotificationSchema,
   ResourceUpdatedNotificationSchema,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
+import { untilAborted } from '../common/abort';
+import { CallClocks } from './callClock';
+import { answerServerRequests, type ClientHooks, declaredCapabilities } from './clientHooks';
 import { ListingCache, allPages } from './listing';
 import { Liveness, type LivenessOptions } from './liveness';
+import { outputSchemaValidator } from './mcpErrors';
+import { MAX_TIMER_MS } from './settings';
+import { callToolAsTask } from './taskCall';
 import type {
   CallOptions,
   CompletionRef,
   CompletionResult,
-  ContentItem,
   LogLevel,
   PromptInfo,
   PromptResult,
@@ -39,7 +49,13 @@ export type ServerNotice =
   | { readonly kind: 'log'; readonly level: LogLevel; readonly logger?: string; readonly data: unknown };
 
 export interface McpSessionOptions {
+  /** The app this session belongs to: named in every hook call. */
+  readonly app: string;
   readonly clientInfo: { name: string; version: string };
+  /** What the host answers when the server asks (roots, elicitation, sampling); declared only where given. */
+  readonly hooks?: ClientHooks;
+  /** How long a hook may take before the server is told the host did not answer. */
+  readonly hookTimeoutMs: number;
   readonly onToolsChanged: () => void;
   /** Resource and prompt list changes, resource updates and log messages (after the session dropped its cached listings). */
   readonly onNotice: (notice: ServerNotice) => void;
@@ -58,14 +74,19 @@ export interface RequestLimits {
 export class McpSession {
   private readonly client: Client;
   private readonly liveness: Liveness;
+  private readonly clocks = new CallClocks();
   // Listings: once per session, kept until the server says they changed.
   private readonly tools = new ListingCache<ToolInfo>();
   private readonly resources = new ListingCache<ResourceInfo>();
   private readonly templates = new ListingCache<ResourceTemplateInfo>();
   private readonly prompts = new ListingCache<PromptInfo>();
+  /** The tools by name, for the listing `tools.peek()` holds. */
+  private toolIndex?: { readonly of: readonly ToolInfo[]; readonly byName: ReadonlyMap<string, ToolInfo> };
 
-  constructor(opts: McpSessionOptions) {
-    this.client = new Client(opts.clientInfo, { capabilities: {} });
+  constructor(private readonly opts: McpSessionOptions) {
+    // The output validator reports a mismatch as its own error (mcpErrors.ts), not as bad arguments.
+    this.client = new Client(opts.clientInfo, { capabilities: declaredCapabilities(opts.hooks), jsonSchemaValidator: outputSchemaValidator() });
+    answerServerRequests(this.client, { app: opts.app, hooks: opts.hooks ?? {}, timeoutMs: opts.hookTimeoutMs, hold: (answer) => this.clocks.hold(answer) });
     this.liveness = new Liveness({ ...opts.liveness, ping: (ms) => this.client.ping({ timeout: ms }) });
     this.client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
       this.tools.drop();
@@ -120,7 +141,7 @@ export class McpSession {
     return this.tools.get(() =>
       allPages(
         (cursor) => this.client.listTools(cursor ? { cursor } : undefined),
-        (page) => page.tools.map((t) => ({ name: t.name, title: t.title, description: t.description, inputSchema: t.inputSchema })),
+        (page) => page.tools.map((t) => ({ ...t })), // whole: title, icons, annotations, outputSchema, execution, _meta
       ),
     );
   }
@@ -179,21 +200,78 @@ export class McpSession {
     await this.client.setLoggingLevel(level, { signal: limits.signal, timeout: limits.timeoutMs });
   }
 
-  /** Rejects with a ServerLost when the liveness check finds the server gone meanwhile. */
+  /** The tools by name (listing them first if this session has not yet). */
+  private async toolsByName(): Promise<ReadonlyMap<string, ToolInfo>> {
+    const tools = this.tools.peek() ?? (await this.listTools());
+    if (this.toolIndex?.of !== tools) this.toolIndex = { of: tools, byName: new Map(tools.map((t) => [t.name, t])) };
+    return this.toolIndex.byName;
+  }
+
+  /**
+   * The listed tool, listing first when this session has not yet: the SDK then knows each tool's
+   * output schema (it checks results against it) and the pool which tools need a task. A listing
+   * that fails for another reason than the call ending leaves the call to go ahead unchecked.
+   */
+  private async toolFor(name: string, signal: AbortSignal): Promise<ToolInfo | undefined> {
+    const listed = this.tools.peek();
+    if (listed && this.toolIndex?.of === listed) return this.toolIndex.byName.get(name);
+    try {
+      return (await untilAborted(this.toolsByName(), signal, () => reasonOf(signal))).get(name);
+    } catch (e) {
+      if (signal.aborted) throw e;
+      // A connection that ended (or a request never sent) fails the call itself in a moment.
+      if (!(e instanceof McpError) || e.code === (ErrorCode.ConnectionClosed as number)) return undefined;
+      this.opts.onProtocolError(`listing tools before calling "${name}" failed (${(e as Error).message}); calling it without its output schema`);
+      return undefined;
+    }
+  }
+
+  /**
+   * Calls the tool (as a task when it requires one), under a timeout that progress restarts and that
+   * stands still while the host answers the server. Rejects with a ServerLost when the liveness check
+   * finds the server gone meanwhile.
+   */
   async callTool(name: string, args: Record<string, unknown>, timeoutMs: number, opts: CallOptions): Promise<ToolResult> {
-    const raw = await this.liveness.watch(opts.signal, (signal) =>
-      this.client.callTool({ name, arguments: args }, CallToolResultSchema, {
-        signal,
-        timeout: timeoutMs,
-        resetTimeoutOnProgress: opts.onProgress !== undefined,
-        onprogress: opts.onProgress ? (p) => opts.onProgress!({ progress: p.progress, total: p.total, message: p.message }) : undefined,
-      }),
-    );
+    const raw = await this.liveness.watch(opts.signal, async (signal): Promise<CallToolResult> => {
+      const clock = this.clocks.start(timeoutMs, signal);
+      try {
+        const tool = await this.toolFor(name, clock.signal);
+        const onProgress = opts.onProgress;
+        const onprogress = onProgress
+          ? (p: Progress) => {
+              clock.touch();
+              onProgress({ progress: p.progress, total: p.total, message: p.message });
+            }
+          : undefined;
+        // The clock decides when the call has taken too long; the SDK's own timeout never fires first.
+        const request = { signal: clock.signal, timeout: MAX_TIMER_MS, onprogress };
+        if (tool?.execution?.taskSupport === 'required') {
+          return await callToolAsTask(this.client, name, args, {
+            ...request,
+            requestTimeoutMs: MAX_TIMER_MS,
+            onStatus: opts.onStatus,
+            alive: clock.touch,
+            cancelTimeoutMs: this.opts.liveness.timing().pingTimeoutMs,
+            onCancelFailed: this.opts.onProtocolError,
+          });
+        }
+        return (await this.client.callTool({ name, arguments: args }, CallToolResultSchema, request)) as CallToolResult;
+      } finally {
+        clock.dispose();
+      }
+    });
     return {
-      content: (raw.content ?? []) as ContentItem[],
-      structuredContent: raw.structuredContent as Record<string, unknown> | undefined,
+      content: raw.content ?? [],
+      structuredContent: raw.structuredContent,
       isError: raw.isError === true,
+      ...(raw._meta !== undefined ? { _meta: raw._meta } : {}),
     };
+  }
+
+  /** Tells the server the host's roots changed (only declared when the host gave a roots hook). */
+  rootsChanged(): void {
+    if (!this.opts.hooks?.roots) return;
+    this.client.sendRootsListChanged().catch((e: unknown) => this.opts.onProtocolError(`notifications/roots/list_changed not sent: ${(e as Error).message}`));
   }
 
   /** Whether the server answers a ping within `ms`. */
@@ -215,4 +293,8 @@ export class McpSession {
     this.liveness.dispose();
     await this.client.close().catch(() => undefined);
   }
+}
+
+function reasonOf(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('aborted');
 }

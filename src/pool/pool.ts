@@ -5,6 +5,7 @@ import { Emitter } from '../common/emitter';
 import { sameSpec } from './definitions';
 import { PoolError } from './errors';
 import type { McpRemoteLauncher } from './launch';
+import type { ClientHooks } from './clientHooks';
 import { type AppHost, PooledApp } from './pooledApp';
 import { Reaper } from './reaper';
 import { Redactor } from './redact';
@@ -37,6 +38,12 @@ export interface PoolOptions {
    * process dies without stopping them; without it, only a normal stop ends them.
    */
   readonly reaperScript?: string;
+  /**
+   * What the host answers when a server asks for roots, elicitation or sampling (clientHooks.ts).
+   * Each is declared to servers only when its hook is here; without it, such a request gets an error
+   * at once.
+   */
+  readonly clientHooks?: ClientHooks;
 }
 
 export interface ConfigureResult {
@@ -56,6 +63,7 @@ export class Pool extends Disposable implements AppHost {
   private _launcher: McpRemoteLauncher;
   readonly redactor: Redactor;
   readonly reaper?: Reaper;
+  readonly clientHooks?: ClientHooks;
   private sweepTimer?: NodeJS.Timeout;
   private shuttingDown?: Promise<void>;
   private configuring: Promise<unknown> = Promise.resolve();
@@ -66,6 +74,9 @@ export class Pool extends Disposable implements AppHost {
     this._settings = clampSettings({ ...DEFAULT_SETTINGS, ...opts.settings });
     this.redactor = opts.redactor ?? new Redactor();
     if (opts.reaperScript) this.reaper = new Reaper(opts.reaperScript, this._settings.stopGraceMs, process.execPath, (message) => this.events.fire({ type: 'watchdog', app: '', message }));
+    this.clientHooks = opts.clientHooks;
+    const roots = opts.clientHooks?.roots;
+    if (roots) this._register(roots.onDidChange(() => this.apps.forEach((app) => app.rootsChanged())));
     this.scheduleSweep();
     this._register(toDisposable(() => clearInterval(this.sweepTimer)));
   }

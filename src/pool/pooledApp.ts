@@ -4,6 +4,7 @@ import { untilAborted } from '../common/abort';
 import type { Emitter } from '../common/emitter';
 import { AppFeatures } from './appFeatures';
 import { describeCallFailure } from './callFailure';
+import type { ClientHooks } from './clientHooks';
 import { CrashLoopGuard } from './crashLoopGuard';
 import { isNotSent } from './childTransport';
 import { StartLedger } from './startLedger';
@@ -22,6 +23,8 @@ export interface AppHost {
   readonly redactor: Redactor;
   readonly events: Emitter<PoolEvent>;
   readonly reaper?: Reaper;
+  /** The host's answers to what servers ask (roots, elicitation, sampling). */
+  readonly clientHooks?: ClientHooks;
   /**
    * Waits (in line, first come first served) for room in the pool before a new process starts;
    * may evict idle apps. Rejects at once when `signal` aborts (the app was stopped meanwhile).
@@ -227,6 +230,7 @@ export class PooledApp {
       startTimeoutMs: s.startTimeoutMs,
       authTimeoutMs: s.authTimeoutMs,
       clientInfo: s.clientInfo,
+      app: this.name, hooks: this.host.clientHooks, hookTimeoutMs: s.hookTimeoutMs,
       link: (onAuthUrl) =>
         new ProcessLink({
           launch,
@@ -453,6 +457,11 @@ export class PooledApp {
     if (this.ending === ending) this.ending = undefined;
     if (!this.connection && !this.starting) this.setStatus(reason === 'hung' ? 'crashed' : 'stopped');
     this.host.events.fire({ type: 'stopped', app: this.name, reason });
+  }
+
+  /** The host's roots changed: a running server is told. */
+  rootsChanged(): void {
+    this.connection?.rootsChanged();
   }
 
   /** idle ⇄ busy as calls come and go; no event when the status stays the same (hot path). */

@@ -26,6 +26,8 @@ export interface PoolSettings {
   readonly crashLoopMaxMs: number;
   /** A process that ran this long before dying is not counted as part of a crash loop. */
   readonly stableAfterMs: number;
+  /** How long the host's hook may take to answer a server's request (elicitation, sampling, roots); calls' timeouts stand still meanwhile. */
+  readonly hookTimeoutMs: number;
   readonly clientInfo: { name: string; version: string };
 }
 
@@ -45,6 +47,7 @@ export const DEFAULT_SETTINGS: PoolSettings = {
   crashLoopBaseMs: 1_000,
   crashLoopMaxMs: 60_000,
   stableAfterMs: 30_000,
+  hookTimeoutMs: 600_000,
   clientInfo: { name: 'mcp-remote-pool', version: '0.1.0' },
 };
 

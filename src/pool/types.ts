@@ -1,4 +1,5 @@
 // Shared vocabulary of the pool. Nothing in src/pool imports `vscode`.
+import type { Icon, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 
 /** A validated app definition: what to run for one pooled app. */
 export type AppSpec = RemoteAppSpec | StdioAppSpec;
@@ -88,11 +89,23 @@ export interface AppSnapshot {
   readonly stderrTail: readonly string[];
 }
 
+/**
+ * A tool as the server listed it, whole: every field the SDK's Tool schema knows is kept as it was
+ * sent (unknown keys are dropped by the SDK's validation, not by the pool).
+ */
 export interface ToolInfo {
   readonly name: string;
   readonly title?: string;
   readonly description?: string;
   readonly inputSchema: Readonly<Record<string, unknown>>;
+  /** JSON Schema of the result's structuredContent; the SDK checks every result of the tool against it. */
+  readonly outputSchema?: Readonly<Record<string, unknown>>;
+  /** Hints: title, readOnlyHint, destructiveHint, idempotentHint, openWorldHint (untrusted unless the server is). */
+  readonly annotations?: Readonly<ToolAnnotations>;
+  readonly icons?: readonly Readonly<Icon>[];
+  /** `taskSupport: 'required'`: the pool calls the tool as a task (see CallOptions.onStatus). */
+  readonly execution?: { readonly taskSupport?: 'forbidden' | 'optional' | 'required' };
+  readonly _meta?: Readonly<Record<string, unknown>>;
 }
 
 /** What a server declared in its capabilities, as flags (`subscribe`: resources.subscribe). */
@@ -190,11 +203,24 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 /** One content item of a tool result, as the server sent it. */
 export type ContentItem = Readonly<Record<string, unknown>> & { readonly type: string };
 
-/** A tool result, whole: every content item, structured content and the error flag. */
+/** A tool result, whole: every content item, structured content, the error flag and `_meta`. */
 export interface ToolResult {
   readonly content: readonly ContentItem[];
   readonly structuredContent?: Readonly<Record<string, unknown>>;
   readonly isError: boolean;
+  /** As the server sent it; a task's result also names its task (`io.modelcontextprotocol/related-task`). */
+  readonly _meta?: Readonly<Record<string, unknown>>;
+}
+
+/** Where a task stands (a tool called as a task), as the server reported it. */
+export interface TaskStatusUpdate {
+  readonly taskId: string;
+  readonly status: 'working' | 'input_required' | 'completed' | 'failed' | 'cancelled';
+  readonly statusMessage?: string;
+  readonly createdAt: string;
+  readonly lastUpdatedAt: string;
+  readonly pollInterval?: number;
+  readonly ttl: number | null;
 }
 
 export interface CallOptions {
@@ -203,6 +229,11 @@ export interface CallOptions {
   /** Per-call timeout in ms (defaults to the pool's call timeout). */
   readonly timeoutMs?: number;
   readonly onProgress?: (progress: { progress: number; total?: number; message?: string }) => void;
+  /**
+   * A tool called as a task: each new status (created, status message changed, ended). A new status
+   * counts as progress for the timeout; a cancelled or timed-out call cancels the task on the server.
+   */
+  readonly onStatus?: (task: TaskStatusUpdate) => void;
 }
 
 export interface CallOutcome {

@@ -1,7 +1,7 @@
 // Shared helpers for pool tests: a pool wired to the real bundled mcp-remote, fixture specs,
 // and a guard that checks the OS process table for leftovers.
 import { randomUUID } from 'node:crypto';
-import { bundledLauncher, Pool, type PoolSettings, type StdioAppSpec, type RemoteAppSpec, type PoolEvent } from '../../src/pool';
+import { bundledLauncher, Pool, type PoolOptions, type PoolSettings, type StdioAppSpec, type RemoteAppSpec, type PoolEvent } from '../../src/pool';
 import { BUNDLED_MCP_REMOTE, REAPER_SCRIPT, STDIO_FIXTURE } from '../fixtures/paths';
 import { processesMatching, waitUntil } from '../fixtures/processTable';
 import { tempDir } from './tempDirs';
@@ -19,11 +19,12 @@ export function remoteSpec(name: string, url: string, extra: Partial<RemoteAppSp
   return { kind: 'remote', name, url, args: [], headers: {}, env, ...rest };
 }
 
-export function makePool(settings: Partial<PoolSettings> = {}): Pool {
+export function makePool(settings: Partial<PoolSettings> = {}, options: Pick<PoolOptions, 'clientHooks'> = {}): Pool {
   return new Pool({
     launcher: bundledLauncher(BUNDLED_MCP_REMOTE),
     reaperScript: REAPER_SCRIPT,
     settings: { stopGraceMs: 1000, startTimeoutMs: 15000, sweepIntervalMs: 60_000, crashLoopBaseMs: 500, ...settings },
+    ...options,
   });
 }
 
