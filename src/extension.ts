@@ -2,7 +2,9 @@
 // each has an owner in context.subscriptions. deactivate() returns the promise that stops every
 // process.
 import * as vscode from 'vscode';
+import { editorClientFeatures } from './clientFeatures';
 import { appCommands } from './commands/appCommands';
+import { clientFeatureCommands } from './commands/clientFeatureCommands';
 import { importCommands } from './commands/importCommand';
 import { invokeCommands } from './commands/invokeCommands';
 import { commandTable, registerCommands } from './commands/registry';
@@ -50,7 +52,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<McpPoo
   const redactor = new Redactor();
   const outputs = own(new Outputs(redactor));
   const bundled = bundledLauncher(dist('mcp-remote', 'proxy.mjs'));
-  const thePool = own(new Pool({ launcher: bundled, redactor, reaperScript: dist('reaper.js') }));
+  // What servers may ask of the editor: roots, elicitation, sampling (each declared only with its answer).
+  const jsonEditor = own(new JsonArgumentsEditor(vscode.Uri.joinPath(storage, 'arguments')));
+  const clientFeatures = own(editorClientFeatures({ jsonEditor, state: context.globalState }));
+  const thePool = own(new Pool({ launcher: bundled, redactor, reaperScript: dist('reaper.js'), clientHooks: clientFeatures.hooks }));
   pool = thePool;
   own(logPoolEvents(thePool, outputs));
   own(followChannelLevels(thePool, outputs));
@@ -67,7 +72,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<McpPoo
   const authNotifier = own(new AuthNotifier(thePool, reporter));
 
   // Commands.
-  const jsonEditor = own(new JsonArgumentsEditor(vscode.Uri.joinPath(storage, 'arguments')));
   const reload = () => config.reload();
   const commands = commandTable(
     appCommands({ pool: thePool, config, outputs, reporter, tree }),
@@ -82,6 +86,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<McpPoo
     }),
     setupCommands({ pool: thePool, reload, log: outputs.pool, secrets: context.secrets, extensionId: context.extension.id }),
     importCommands({ pool: thePool, reload, log: outputs.pool, globalStoragePath: storage.scheme === 'file' ? storage.fsPath : undefined }),
+    clientFeatureCommands({ pool: thePool, consent: clientFeatures.consent }),
   );
   context.subscriptions.push(...registerCommands(reporter, commands));
 

@@ -4,7 +4,7 @@
 // context menu) — with the request's messages shown when asking. No API (an older editor), no
 // model, or no consent: a clear refusal, which the pool sends to the server as a JSON-RPC error.
 import * as vscode from 'vscode';
-import type { CreateMessageRequestParams, CreateMessageResult } from '@modelcontextprotocol/sdk/types.js';
+import { type CreateMessageRequestParams, type CreateMessageResult, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { SamplingConsent } from './samplingConsent';
 
 /** How much of the request the consent dialog shows. */
@@ -39,7 +39,8 @@ export class LanguageModelSampler {
   async sample(app: string, params: CreateMessageRequestParams, signal: AbortSignal): Promise<CreateMessageResult> {
     const lm = (vscode as { lm?: typeof vscode.lm }).lm;
     if (typeof lm?.selectChatModels !== 'function') throw new Error('this editor has no language model API, so MCP apps cannot sample');
-    if (!(await this.askConsent(app, params))) throw new Error(`the user did not allow MCP app "${app}" to use a language model`);
+    // -1: the code the spec's examples use for a request the user rejected
+    if (!(await this.askConsent(app, params))) throw new McpError(-1, `the user did not allow MCP app "${app}" to use a language model`);
     const hinted = (params.modelPreferences?.hints ?? []).map((h) => h.name).filter((n): n is string => !!n);
     const models = await lm.selectChatModels();
     if (!models.length) throw new Error('no language model is available in the editor (e.g. sign in to GitHub Copilot)');

@@ -22,7 +22,7 @@ import { pickTool } from '../invoke/pickers';
 import { runToolCall } from '../invoke/runToolCall';
 import { describeField, schemaFields, validateArguments } from '../invoke/schemaArgs';
 import { isAppRunning, StartWatch } from '../invoke/startWatch';
-import { sortTools } from '../views/format';
+import { isDestructive, sortTools } from '../views/format';
 import { appNameOf, toolNameOf, type ToolNode } from '../views/treeNodes';
 import { pickApp } from './appPicker';
 import type { CommandTable } from './registry';
@@ -57,6 +57,9 @@ function isArgs(v: unknown): v is Record<string, unknown> {
 
 class ToolInvoker {
   private readonly pool: Pool;
+
+  /** Destructive tools the user chose to always run, this session. */
+  private readonly confirmed = new Set<string>();
 
   constructor(private readonly deps: InvokeCommandDeps) {
     this.pool = deps.pool;
@@ -126,6 +129,7 @@ class ToolInvoker {
           continue;
         }
       }
+      if (!(await this.confirmDestructive(app, tool))) return undefined;
       try {
         const outcome = await runToolCall(this.deps, { app, tool: tool.name, args, interactive: true, startWatch });
         if (outcome) void this.deps.memory.remember(app, tool.name, args);
@@ -142,6 +146,24 @@ class ToolInvoker {
         [initial, mode] = [args, 'json'];
       }
     }
+  }
+
+  /**
+   * A tool its server marks destructive runs only after a yes (or "Always Run" earlier in this
+   * session). Programmatic invocations (other extensions, tests) are not asked.
+   */
+  private async confirmDestructive(app: string, tool: ToolInfo): Promise<boolean> {
+    const key = `${app}\u0000${tool.name}`;
+    if (!isDestructive(tool) || this.confirmed.has(key)) return true;
+    const always = 'Always Run in This Session';
+    const pick = await vscode.window.showWarningMessage(
+      `${app} › ${tool.name} is marked destructive by its server: it may delete or overwrite data. Run it?`,
+      { modal: true, detail: tool.description },
+      'Run',
+      always,
+    );
+    if (pick === always) this.confirmed.add(key);
+    return pick !== undefined;
   }
 
   /** Writes the tools of an app (name, description, arguments) to its channel and shows it. */

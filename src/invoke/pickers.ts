@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { ErrorReporter } from '../output/errorReporter';
 import { PoolError, type Pool, type ToolInfo } from '../pool';
-import { sortTools } from '../views/format';
+import { sortTools, toolHints } from '../views/format';
 import { isAppRunning } from './startWatch';
 
 type ToolItem = vscode.QuickPickItem & { readonly tool: ToolInfo };
@@ -43,7 +43,11 @@ export async function pickTool(pool: Pool, reporter: ErrorReporter, app: string,
         if (settled) return;
         pick.busy = false;
         pick.placeholder = tools.length ? 'Which tool?' : `${app} has no tools`;
-        pick.items = sortTools(tools).map((tool) => ({ tool, label: tool.name, description: tool.title && tool.title !== tool.name ? tool.title : undefined, detail: firstLine(tool.description) }));
+        pick.items = sortTools(tools).map((tool) => {
+          const hints = toolHints(tool);
+          const title = tool.title && tool.title !== tool.name ? tool.title : undefined;
+          return { tool, label: tool.name, description: [title, hints.length ? `[${hints.join(', ')}]` : undefined].filter(Boolean).join(' ') || undefined, detail: firstLine(tool.description) };
+        });
       },
       (e: unknown) => {
         const closed = settled;

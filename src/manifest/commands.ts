@@ -18,6 +18,7 @@ export const Commands = {
   copyPid: 'mcpPool.copyPid',
   authorize: 'mcpPool.authorize',
   statusBarMenu: 'mcpPool.statusBarMenu',
+  revokeSampling: 'mcpPool.revokeSampling',
 } as const;
 
 /** Commands the extension registers for its own UI only (not in package.json, not in the palette). */

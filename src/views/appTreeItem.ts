@@ -5,7 +5,7 @@ import { Commands } from '../manifest/commands';
 import type { AppSnapshot } from '../pool';
 import { BLOCKED_ICON, ContextValues, contextValueOf, INVALID_ICON, type StateIcon, stateIcon } from './appState';
 import { appTooltipMarkdown, escapeMarkdown, notRunTooltipMarkdown } from './appTooltip';
-import { describeApp, truncate } from './format';
+import { describeApp, toolHints, truncate } from './format';
 import { type AppNode, type MessageNode, nodeId, type PoolTreeNode, type ToolNode } from './treeNodes';
 
 
@@ -62,12 +62,15 @@ export function appTooltip(snapshot: AppSnapshot, now: number, rss: number | und
 export function toolTreeItem(node: ToolNode): vscode.TreeItem {
   const item = new vscode.TreeItem(node.tool, vscode.TreeItemCollapsibleState.None);
   item.id = nodeId(node);
-  const description = node.info.description ?? node.info.title ?? '';
+  const hints = toolHints(node.info);
+  const title = node.info.title ?? node.info.annotations?.title;
+  const description = [hints.length ? `[${hints.join(', ')}]` : '', title && title !== node.tool ? title : (node.info.description ?? '')].filter(Boolean).join(' ');
   item.description = truncate(description, 100);
-  item.iconPath = new vscode.ThemeIcon('tools');
+  item.iconPath = new vscode.ThemeIcon(hints.includes('destructive') ? 'warning' : 'tools');
   item.contextValue = ContextValues.tool;
-  const title = node.info.title && node.info.title !== node.tool ? ` — ${escapeMarkdown(node.info.title)}` : '';
-  const md = new vscode.MarkdownString(`**${escapeMarkdown(node.tool)}**${title}\n\n${escapeMarkdown(node.info.description ?? 'No description.')}\n\n_Click to invoke on ${escapeMarkdown(node.app)}._`);
+  const heading = title && title !== node.tool ? ` — ${escapeMarkdown(title)}` : '';
+  const marked = hints.length ? `\n\n_The server marks it ${hints.join(', ')}._` : '';
+  const md = new vscode.MarkdownString(`**${escapeMarkdown(node.tool)}**${heading}\n\n${escapeMarkdown(node.info.description ?? 'No description.')}${marked}\n\n_Click to invoke on ${escapeMarkdown(node.app)}._`);
   item.tooltip = md;
   item.command = { command: Commands.invokeTool, title: 'Invoke Tool', arguments: [node.app, node.tool] };
   return item;

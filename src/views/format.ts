@@ -142,3 +142,23 @@ export function describeApp(s: AppSnapshot, now: number, crashedAt?: number): st
 function join(...parts: (string | false | undefined)[]): string {
   return parts.filter(Boolean).join(' · ');
 }
+
+/**
+ * What a tool's annotations tell a user, in words: read-only, destructive, open world. Only what
+ * the server said: a tool without annotations gets none (the spec's defaults would call every
+ * such tool destructive, which says nothing).
+ */
+export function toolHints(tool: Pick<ToolInfo, 'annotations'>): string[] {
+  const a = tool.annotations;
+  if (!a) return [];
+  const hints: string[] = [];
+  if (a.readOnlyHint === true) hints.push('read-only');
+  else if (a.destructiveHint === true) hints.push('destructive');
+  if (a.openWorldHint === true) hints.push('open world');
+  return hints;
+}
+
+/** Whether Invoke Tool asks before running it: the server marked it destructive (and not read-only). */
+export function isDestructive(tool: Pick<ToolInfo, 'annotations'>): boolean {
+  return toolHints(tool).includes('destructive');
+}

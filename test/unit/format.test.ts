@@ -1,6 +1,6 @@
 // The words the views use for times, sizes and app states (pure functions, no editor).
 import * as assert from 'node:assert/strict';
-import { describeApp, formatAgo, formatBytes, formatClock, formatDuration, formatExit, formatRemaining, pendingAuthUrl, plural, stateWord, truncate } from '../../src/views/format';
+import { describeApp, formatAgo, formatBytes, formatClock, formatDuration, formatExit, formatRemaining, isDestructive, pendingAuthUrl, plural, stateWord, toolHints, truncate } from '../../src/views/format';
 import { snapshot } from './appSnapshot';
 
 const NOW = 1_700_000_000_000;
@@ -128,6 +128,18 @@ describe('format', () => {
       assert.equal(pendingAuthUrl(snapshot({ status: 'busy', authUrl: url })), url);
       for (const status of ['stopping', 'stopped', 'crashed'] as const) assert.equal(pendingAuthUrl(snapshot({ status, authUrl: url })), undefined, status);
       assert.equal(describeApp(snapshot({ status: 'stopped', authUrl: url }), NOW), 'stopped');
+    });
+  });
+
+  describe('tool annotations', () => {
+    it('says only what the server said: read-only, destructive, open world', () => {
+      assert.deepEqual(toolHints({}), [], 'no annotations: no hints (the spec default "destructive" says nothing)');
+      assert.deepEqual(toolHints({ annotations: { readOnlyHint: true, destructiveHint: true } }), ['read-only'], 'read-only wins: destructive is meaningless then');
+      assert.deepEqual(toolHints({ annotations: { destructiveHint: true, openWorldHint: true } }), ['destructive', 'open world']);
+      assert.deepEqual(toolHints({ annotations: { destructiveHint: false, idempotentHint: true } }), []);
+      assert.equal(isDestructive({ annotations: { destructiveHint: true } }), true);
+      assert.equal(isDestructive({ annotations: { readOnlyHint: true, destructiveHint: true } }), false);
+      assert.equal(isDestructive({}), false);
     });
   });
 });
