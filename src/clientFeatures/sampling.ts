@@ -69,12 +69,10 @@ export class LanguageModelSampler {
     if (this.consent.allowed(app)) return true;
     const once = 'Allow Once';
     const always = `Always Allow "${app}"`;
-    const choice = await vscode.window.showWarningMessage(
-      `MCP app "${app}" wants to send this to a language model on your behalf`,
-      { modal: true, detail: preview(params) },
-      once,
-      always,
-    );
+    // A dialog that could not be shown (e.g. an extension test host refuses modals) is no consent.
+    const choice = await Promise.resolve(
+      vscode.window.showWarningMessage(`MCP app "${app}" wants to send this to a language model on your behalf`, { modal: true, detail: preview(params) }, once, always),
+    ).catch(() => undefined);
     if (choice === always) await this.consent.allow(app);
     return choice === once || choice === always;
   }

@@ -352,6 +352,9 @@ try {
       const name = String(req.name).replace(/[^\w.-]/g, '_');
       shotChain = shotChain.then(async () => {
         const png = path.join(shotsDir, `${name}.png`);
+        // What a user types first (keys.type), then the keys pressed (keys.press), then the screenshot.
+        if (req.keys?.type) await page.keyboard.type(String(req.keys.type), { delay: 10 });
+        for (const key of req.keys?.press ?? []) await page.keyboard.press(String(key));
         await page.waitForTimeout(req.settleMs ?? 300); // let the UI paint
         const facts = await uiFacts(page);
         await page.screenshot({ path: `${png}.tmp.png` });

@@ -82,6 +82,8 @@ export interface ScreenshotOptions {
   /** Open the Notifications Center first (notifications.showList), so every notification is in the DOM,
    *  whether or not the workbench renders toasts (it does not under the smoke-test driver, VS Code 1.133+). */
   notifications?: boolean;
+  /** Keyboard input first, as a user would give it in the browser: text typed, then keys pressed (e.g. ['Enter']). */
+  keys?: { type?: string; press?: string[] };
 }
 
 /** True when running under test/editor/run.mjs (screenshots and UI facts available). */
