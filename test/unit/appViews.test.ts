@@ -61,11 +61,11 @@ describe('Apps view (pure parts)', () => {
     });
 
     it('package.json menus offer the right actions for each contextValue', () => {
-      assert.deepEqual(commandsFor('app.running'), ['mcpPool.copyPid', 'mcpPool.invokeTool', 'mcpPool.killApp', 'mcpPool.listTools', 'mcpPool.restartApp', 'mcpPool.showOutput']);
-      assert.deepEqual(commandsFor('app.starting.auth'), ['mcpPool.authorize', 'mcpPool.invokeTool', 'mcpPool.killApp', 'mcpPool.listTools', 'mcpPool.restartApp', 'mcpPool.showOutput']);
-      assert.deepEqual(commandsFor('app.running.auth'), ['mcpPool.authorize', 'mcpPool.copyPid', 'mcpPool.invokeTool', 'mcpPool.killApp', 'mcpPool.listTools', 'mcpPool.restartApp', 'mcpPool.showOutput']);
-      assert.deepEqual(commandsFor('app.stopped'), ['mcpPool.invokeTool', 'mcpPool.listTools', 'mcpPool.showOutput', 'mcpPool.startApp']);
-      assert.deepEqual(commandsFor('app.crashed'), ['mcpPool.invokeTool', 'mcpPool.listTools', 'mcpPool.showOutput', 'mcpPool.startApp']);
+      assert.deepEqual(commandsFor('app.running'), ['mcpPool.copyPid', 'mcpPool.invokeTool', 'mcpPool.killApp', 'mcpPool.listTools', 'mcpPool.restartApp', 'mcpPool.revokeSampling', 'mcpPool.showOutput']);
+      assert.deepEqual(commandsFor('app.starting.auth'), ['mcpPool.authorize', 'mcpPool.invokeTool', 'mcpPool.killApp', 'mcpPool.listTools', 'mcpPool.restartApp', 'mcpPool.revokeSampling', 'mcpPool.showOutput']);
+      assert.deepEqual(commandsFor('app.running.auth'), ['mcpPool.authorize', 'mcpPool.copyPid', 'mcpPool.invokeTool', 'mcpPool.killApp', 'mcpPool.listTools', 'mcpPool.restartApp', 'mcpPool.revokeSampling', 'mcpPool.showOutput']);
+      assert.deepEqual(commandsFor('app.stopped'), ['mcpPool.invokeTool', 'mcpPool.listTools', 'mcpPool.revokeSampling', 'mcpPool.showOutput', 'mcpPool.startApp']);
+      assert.deepEqual(commandsFor('app.crashed'), ['mcpPool.invokeTool', 'mcpPool.listTools', 'mcpPool.revokeSampling', 'mcpPool.showOutput', 'mcpPool.startApp']);
       assert.deepEqual(commandsFor('app.stopping'), ['mcpPool.showOutput']);
       assert.deepEqual(commandsFor('app.blocked'), ['mcpPool.showOutput']);
       assert.deepEqual(commandsFor('app.invalid'), ['mcpPool.showOutput']);
