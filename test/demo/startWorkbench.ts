@@ -95,6 +95,8 @@ export async function invokeEchoFromPalette(page: Page, app: string, text: strin
   await quickRow(page, exactly(app)).click({ timeout: 30_000 });
   // the tool picker shows at once ("starting demo-stdio…") and fills in when the app is up
   await quickInput(page).locator('.quick-input-title', { hasText: `${app}: invoke a tool` }).waitFor({ timeout: 30_000 });
+  // as a user would with a long list (only the rows in view are rendered): type to filter
+  await quickInput(page).locator('.quick-input-box input').fill('echo');
   await quickRow(page, exactly('echo')).click({ timeout: 30_000 });
   // one argument (text): an input box titled "<app> › echo (1/1)"
   await quickInput(page).locator('.quick-input-title', { hasText: `${app} › echo` }).waitFor({ timeout: 30_000 });
