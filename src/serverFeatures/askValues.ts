@@ -62,6 +62,7 @@ function valueStep(o: StepOptions): Promise<StepResult<string | typeof OMIT>> {
   let completions: readonly string[] = [];
   let asked = 0;
   let timer: NodeJS.Timeout | undefined;
+  let settled = false;
   const render = () => {
     pick.items = valueItems(o.field, pick.value, completions);
   };
@@ -71,18 +72,17 @@ function valueStep(o: StepOptions): Promise<StepResult<string | typeof OMIT>> {
     pick.busy = true;
     o.complete(value).then(
       (values) => {
-        if (n !== asked) return;
+        if (n !== asked || settled) return;
         completions = values;
         pick.busy = false;
         render();
       },
       () => {
-        if (n === asked) pick.busy = false; // no completions: free text only
+        if (n === asked && !settled) pick.busy = false; // no completions: free text only
       },
     );
   };
   return new Promise((resolve) => {
-    let settled = false;
     const subscriptions: vscode.Disposable[] = [];
     const done = (r: StepResult<string | typeof OMIT>) => {
       if (settled) return;

@@ -18,6 +18,8 @@ import { ServerListings } from './serverListings';
 import type { AppNode, GroupNode, PoolTreeNode } from './treeNodes';
 
 const REFRESH_DEBOUNCE_MS = 150;
+/** The longest a row's refresh waits for listings under it (a start waiting for sign-in can take minutes). */
+const MAX_DEFER_MS = 2000;
 const TICK_MS = 1000;
 
 export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvider<PoolTreeNode> {
@@ -47,10 +49,14 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
    * refresh waits for them. VS Code forgets an element's children when it asks for them and
    * registers what comes back; a second ask while the first is still out (a refresh of the row)
    * registers the same ids twice ("Element with id … is already registered"). So a row's refresh
-   * waits until the listings under it are done.
+   * waits until the listings under it are done, MAX_DEFER_MS at most: a row must not hide for long
+   * that its app now waits for authorization.
    */
   private readonly fetching = new Map<string, number>();
-  private readonly deferred = new Set<string>();
+  /** Rows waiting for their listings, each with the timer that ends the wait. */
+  private readonly deferred = new Map<string, NodeJS.Timeout>();
+  /** Rows whose wait ran out: refreshed at the next flush even if listings are still under way. */
+  private readonly overdue = new Set<string>();
 
   constructor(
     private readonly pool: Pool,
@@ -85,6 +91,7 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
     this._register(toDisposable(() => {
       clearTimeout(this.debounce);
       clearInterval(this.tick);
+      for (const timer of this.deferred.values()) clearTimeout(timer);
     }));
     this.updateTicking();
     this.updateViewState(this.rows());
@@ -134,10 +141,11 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
       const row = this.summary(node, now);
       const text = JSON.stringify(row);
       let fire = all || dirty.has(node.app) || this.childrenDirty.has(node.app) || (ticked.has(node.app) && text !== this.rendered.get(node.app));
-      if (fire && !all && this.fetching.has(node.app)) {
-        this.deferred.add(node.app); // refreshed when its listings are done (see `fetching`)
+      if (fire && !all && this.fetching.has(node.app) && !this.overdue.has(node.app)) {
+        this.defer(node.app); // refreshed when its listings are done (see `fetching`)
         fire = false;
       }
+      this.overdue.delete(node.app);
       if (fire) {
         changed.push(node);
         this.rendered.set(node.app, text);
@@ -172,9 +180,23 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
       else {
         this.fetching.delete(app);
         // after the debounce: VS Code has registered what was just returned by then
-        if (this.deferred.delete(app)) this.scheduleRefresh(app);
+        this.endDeferral(app, false);
       }
     }
+  }
+
+  private defer(app: string): void {
+    if (!this.deferred.has(app)) this.deferred.set(app, setTimeout(() => this.endDeferral(app, true), MAX_DEFER_MS));
+  }
+
+  /** A deferred row is refreshed: its listings are done, or (`overdue`) it waited long enough. */
+  private endDeferral(app: string, overdue: boolean): void {
+    const timer = this.deferred.get(app);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.deferred.delete(app);
+    if (overdue) this.overdue.add(app);
+    this.scheduleRefresh(app);
   }
 
   getParent(node: PoolTreeNode): PoolTreeNode | undefined {
