@@ -14,7 +14,7 @@ const vscodeFree = {
 };
 /** Relative imports that climb out of a folder of src/ into one of `names` (as itself, its index, or a file inside). */
 const into = (...names) => `^(\\.\\./)+(${names.join('|')})(/.*)?$`;
-const EDITOR_LAYER = ['commands', 'views', 'invoke', 'config', 'output', 'clientFeatures', 'extension'];
+const EDITOR_LAYER = ['commands', 'views', 'invoke', 'config', 'output', 'clientFeatures', 'serverFeatures', 'extension'];
 /** The vscode-free rooms may not reach vscode through the editor layer either. */
 const vscodeFreeRoom = { ...vscodeFree, patterns: [{ regex: into(...EDITOR_LAYER), message: 'A vscode-free folder cannot import the editor layer (it imports vscode).' }] };
 const dynamicVscode = { selector: "ImportExpression[source.value='vscode']", message: 'This folder is vscode-free: no import of vscode, dynamic ones included.' };

@@ -7,7 +7,9 @@ import { appCommands } from './commands/appCommands';
 import { clientFeatureCommands } from './commands/clientFeatureCommands';
 import { importCommands } from './commands/importCommand';
 import { invokeCommands } from './commands/invokeCommands';
+import { promptCommands } from './commands/promptCommands';
 import { commandTable, registerCommands } from './commands/registry';
+import { resourceCommands } from './commands/resourceCommands';
 import { setupCommands } from './commands/setupCommands';
 import { PoolConfigurator } from './config/poolConfigurator';
 import { Prewarmer } from './config/prewarmer';
@@ -20,9 +22,14 @@ import { Outputs } from './output/outputs';
 import { logPoolEvents } from './output/poolEventLog';
 import { followChannelLevels } from './output/serverLogLevel';
 import { bundledLauncher, Pool, Redactor } from './pool';
+import { ResourceOpener } from './serverFeatures/resourceOpener';
+import { ResultLinks } from './serverFeatures/resultLinks';
+import { trackResultLinks } from './serverFeatures/resultLinksContext';
 import { AuthNotifier } from './views/authNotifier';
 import { PoolStatusBar } from './views/statusBar';
+import { poolResourceSource } from './views/poolResourceSource';
 import { PoolTreeProvider } from './views/poolTreeProvider';
+import { ResourceDocuments } from './views/resourceDocuments';
 import { SettingsProblemNotifier } from './views/settingsProblems';
 
 /** What the extension exports: used by its editor tests and by other extensions. */
@@ -71,19 +78,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<McpPoo
   const statusBar = own(new PoolStatusBar(thePool, config));
   const authNotifier = own(new AuthNotifier(thePool, reporter));
 
+  // Resources as documents; the links of recent results and prompts.
+  const media = new MediaStore(vscode.Uri.joinPath(storage, 'images').fsPath);
+  const documents = own(new ResourceDocuments(poolResourceSource(thePool), media));
+  const links = own(new ResultLinks());
+  own(trackResultLinks(links, thePool, config));
+
   // Commands.
   const reload = () => config.reload();
   const commands = commandTable(
     appCommands({ pool: thePool, config, outputs, reporter, tree }),
-    invokeCommands({
-      pool: thePool,
-      outputs,
-      reporter,
-      redactor,
-      media: new MediaStore(vscode.Uri.joinPath(storage, 'images').fsPath),
-      memory: new ArgumentMemory(context.globalState),
-      jsonEditor,
-    }),
+    invokeCommands({ pool: thePool, outputs, reporter, redactor, media, memory: new ArgumentMemory(context.globalState), jsonEditor, links }),
+    resourceCommands({ pool: thePool, reporter, opener: new ResourceOpener(thePool, documents), links }),
+    promptCommands({ pool: thePool, outputs, reporter, media, links }),
     setupCommands({ pool: thePool, reload, log: outputs.pool, secrets: context.secrets, extensionId: context.extension.id }),
     importCommands({ pool: thePool, reload, log: outputs.pool, globalStoragePath: storage.scheme === 'file' ? storage.fsPath : undefined }),
     clientFeatureCommands({ pool: thePool, consent: clientFeatures.consent }),

@@ -46,3 +46,14 @@ export async function pickApp(pool: Pool, options: PickAppOptions): Promise<stri
   const pick = await vscode.window.showQuickPick(items, { title: options.title, placeHolder: options.placeHolder, matchOnDescription: true, matchOnDetail: true });
   return pick?.app;
 }
+
+/** Asks for an app whose server offers `what` (or whose offer is not known yet: it never started). */
+export function pickAppOffering(pool: Pool, what: 'resources' | 'prompts', title: string): Promise<string | undefined> {
+  return pickApp(pool, {
+    title,
+    placeHolder: 'Which app?',
+    filter: (s) => s.capabilities === undefined || s.capabilities[what],
+    noneMessage: `no configured app offers ${what}`,
+    autoSelectSingle: true,
+  });
+}

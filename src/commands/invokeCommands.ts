@@ -18,6 +18,7 @@ import type { ArgumentMemory } from '../invoke/argumentMemory';
 import { promptForArguments } from '../invoke/argumentPrompts';
 import type { JsonArgumentsEditor } from '../invoke/jsonArgumentsEditor';
 import type { MediaStore } from '../invoke/mediaStore';
+import type { ResultLinks } from '../serverFeatures/resultLinks';
 import { pickTool } from '../invoke/pickers';
 import { runToolCall } from '../invoke/runToolCall';
 import { describeField, schemaFields, validateArguments } from '../invoke/schemaArgs';
@@ -35,6 +36,8 @@ export interface InvokeCommandDeps {
   readonly media: MediaStore;
   readonly memory: ArgumentMemory;
   readonly jsonEditor: JsonArgumentsEditor;
+  /** Where the links of results are remembered (Open Resource from a Result…). */
+  readonly links: ResultLinks;
 }
 
 export function invokeCommands(deps: InvokeCommandDeps): CommandTable {

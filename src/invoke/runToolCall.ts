@@ -1,9 +1,11 @@
 // One tool call as people see it: a cancellable progress notification fed by the server's
-// progress messages, the call and its rendered result in the app's output channel, and a
+// progress messages, the call and its rendered result in the app's output channel (with a hint
+// when it links to resources, which are remembered for "Open Resource from a Result…"), and a
 // notification when the tool reports an error or the result was too big for the channel.
 import * as vscode from 'vscode';
 import type { Outputs } from '../output/outputs';
 import { PoolError, type CallOutcome, type Pool, type Redactor } from '../pool';
+import { linksHint, type ResultLinks } from '../serverFeatures/resultLinks';
 import type { MediaStore } from './mediaStore';
 import { isAppRunning, type StartWatch } from './startWatch';
 import { formatSize, MAX_CHANNEL_CHARS, renderResult } from './renderResult';
@@ -25,6 +27,8 @@ export interface ToolCallDeps {
   readonly outputs: Outputs;
   readonly redactor: Redactor;
   readonly media: MediaStore;
+  /** Remembers the resources results link to or embed. */
+  readonly links?: ResultLinks;
 }
 
 /** Runs the call under a cancellable notification; resolves undefined if the user cancelled it. */
@@ -80,6 +84,8 @@ export async function runToolCall(deps: ToolCallDeps, req: ToolCallRequest): Pro
   const rendered = renderResult(outcome, { tool: req.tool, saveImage: (data, mime) => deps.media.save(data, mime, [req.app, req.tool]) });
   channel[rendered.isError ? 'warn' : 'info'](rendered.lines[0]);
   if (rendered.lines.length > 1) channel.info(rendered.lines.slice(1).join('\n'));
+  const links = deps.links?.record(req.app, `tool ${req.tool}`, outcome.result.content) ?? [];
+  if (links.length) channel.info(linksHint(links.length));
   if (req.interactive) channel.show(true);
   if (rendered.isError) {
     const first = outcome.result.content.find((c) => c.type === 'text' && typeof c.text === 'string')?.text as string | undefined;

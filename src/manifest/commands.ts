@@ -19,6 +19,10 @@ export const Commands = {
   authorize: 'mcpPool.authorize',
   statusBarMenu: 'mcpPool.statusBarMenu',
   revokeSampling: 'mcpPool.revokeSampling',
+  openResource: 'mcpPool.openResource',
+  openResourceLink: 'mcpPool.openResourceLink',
+  copyResourceUri: 'mcpPool.copyResourceUri',
+  getPrompt: 'mcpPool.getPrompt',
 } as const;
 
 /** Commands the extension registers for its own UI only (not in package.json, not in the palette). */
@@ -35,6 +39,8 @@ export const ContextKeys = {
   ready: 'mcpPool.ready',
   hasApps: 'mcpPool.hasApps',
   authPending: 'mcpPool.authPending',
+  /** Some recent tool result or prompt had resource links (Open Resource from a Result… has something to offer). */
+  hasResultLinks: 'mcpPool.hasResultLinks',
 } as const;
 
 export const VIEW_ID = 'mcpPool.apps';

@@ -33,8 +33,15 @@ export const ContextValues = {
   blocked: 'app.blocked',
   invalid: 'app.invalid',
   tool: 'tool',
+  /** A listing that failed (tools, resources, templates or prompts): the row offers Refresh. */
   toolsError: 'toolsError',
   message: 'message',
+  toolsGroup: 'group.tools',
+  resourcesGroup: 'group.resources',
+  promptsGroup: 'group.prompts',
+  resource: 'resource',
+  template: 'template',
+  prompt: 'prompt',
 } as const;
 
 export function visibleState(s: AppSnapshot, now: number): VisibleState {

@@ -44,6 +44,8 @@ export function appTooltipMarkdown(s: AppSnapshot, now: number, extras: TooltipE
     const server = s.serverName ? escapeMarkdown(`${s.serverName}${s.serverVersion ? ` ${s.serverVersion}` : ''}`) : 'unknown server';
     field('Server', `${server}${s.toolCount !== undefined ? ` · ${plural(s.toolCount, 'tool')}` : ''}`);
   }
+  const offers = offersText(s);
+  if (offers) field('Offers', offers);
   if (s.exit && s.status === 'crashed') field('Exit', `${formatExit(s.exit)}${extras.crashedAt !== undefined ? ` at ${formatClock(extras.crashedAt)}` : ''}`);
   if (isBackingOff(s, now)) {
     field('Crash-loop guard', `next start held back until ${formatClock(s.backoffUntil!)} after ${plural(s.consecutiveFailures, 'failure')} in a row; Start tries now`);
@@ -57,6 +59,26 @@ export function appTooltipMarkdown(s: AppSnapshot, now: number, extras: TooltipE
   const tail = s.stderrTail.slice(-STDERR_LINES);
   if (tail.length) text += `\n\n**stderr** (last ${plural(tail.length, 'line')}):\n\n${codeBlock(tail)}`;
   return `${text}\n\n_As of ${formatClock(now)}._`;
+}
+
+/**
+ * What the server declared at its last start, with the counts listed so far: `3 tools · 8
+ * resources + 4 templates · 2 prompts · completions · logging`; undefined before the first start.
+ */
+export function offersText(s: AppSnapshot): string | undefined {
+  const caps = s.capabilities;
+  if (!caps) return undefined;
+  const counted = (n: number | undefined, word: string, many?: string) => (n === undefined ? many ?? `${word}s` : plural(n, word, many));
+  const parts: string[] = [];
+  if (caps.tools) parts.push(counted(s.toolCount, 'tool'));
+  if (caps.resources) {
+    const templates = s.resourceTemplateCount ? ` + ${plural(s.resourceTemplateCount, 'template')}` : '';
+    parts.push(`${counted(s.resourceCount, 'resource')}${templates}${caps.subscribe ? ' (subscribable)' : ''}`);
+  }
+  if (caps.prompts) parts.push(counted(s.promptCount, 'prompt'));
+  if (caps.completions) parts.push('completions');
+  if (caps.logging) parts.push('logging');
+  return parts.length ? parts.join(' · ') : 'nothing (no tools, resources or prompts)';
 }
 
 /** The hover of a row for an app the pool does not run, with why. */

@@ -5,6 +5,7 @@ import { Commands } from '../manifest/commands';
 import type { AppSnapshot } from '../pool';
 import { BLOCKED_ICON, ContextValues, contextValueOf, INVALID_ICON, type StateIcon, stateIcon } from './appState';
 import { appTooltipMarkdown, escapeMarkdown, notRunTooltipMarkdown } from './appTooltip';
+import { groupTreeItem, promptTreeItem, resourceTreeItem, templateTreeItem } from './featureTreeItems';
 import { describeApp, toolHints, truncate } from './format';
 import { type AppNode, type MessageNode, nodeId, type PoolTreeNode, type ToolNode } from './treeNodes';
 
@@ -89,8 +90,16 @@ export function treeItemOf(node: PoolTreeNode, now: number, crashedAt?: number):
   switch (node.kind) {
     case 'app':
       return appTreeItem(node, now, crashedAt);
+    case 'group':
+      return groupTreeItem(node);
     case 'tool':
       return toolTreeItem(node);
+    case 'resource':
+      return resourceTreeItem(node);
+    case 'template':
+      return templateTreeItem(node);
+    case 'prompt':
+      return promptTreeItem(node);
     case 'message':
       return messageTreeItem(node);
   }

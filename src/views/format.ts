@@ -32,7 +32,12 @@ export function formatDurationCoarse(ms: number): string {
 
 /** Tools in the order every list shows them: by name. */
 export function sortTools<T extends Pick<ToolInfo, 'name'>>(tools: readonly T[]): T[] {
-  return [...tools].sort((a, b) => a.name.localeCompare(b.name));
+  return sortByName(tools);
+}
+
+/** Tools, resources, templates and prompts in the order every list shows them: by name (then title). */
+export function sortByName<T extends { readonly name: string; readonly title?: string }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => a.name.localeCompare(b.name) || (a.title ?? '').localeCompare(b.title ?? ''));
 }
 
 /** A length of time, at most two units, rounded down: `0 s`, `45 s`, `3 min`, `2 h 5 min`, `3 d 4 h`. */

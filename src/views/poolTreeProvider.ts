@@ -1,5 +1,6 @@
 // The Apps view: one row per configured app (plus rows for apps the pool does not run: blocked
-// by workspace trust, or invalid), its tools (sorted) when expanded. It owns its TreeView,
+// by workspace trust, or invalid); expanded, what its server offers (appChildren.ts: the groups it
+// declares, or its tools). It owns its TreeView,
 // listens to the pool and the configuration, and refreshes only the rows that changed (debounced
 // on events, at once on request): refreshing a row closes its hover, so a whole-tree refresh
 // every second would keep every tooltip from ever showing. A row is refreshed when its app had
@@ -11,18 +12,21 @@ import type { ConfigStateSource } from '../config/poolConfigurator';
 import { ContextKeys, VIEW_ID } from '../manifest/commands';
 import { treeRss, type AppSnapshot, type Pool, type Redactor } from '../pool';
 import { appTooltip, type RowSummary, summarizeApp, treeItemOf } from './appTreeItem';
-import { pendingAuthUrl, plural, sortTools } from './format';
-import { ToolCache } from './toolCache';
-import type { AppNode, PoolTreeNode } from './treeNodes';
+import { appChildren, groupChildren } from './appChildren';
+import { pendingAuthUrl, plural } from './format';
+import { ServerListings } from './serverListings';
+import type { AppNode, GroupNode, PoolTreeNode } from './treeNodes';
 
 const REFRESH_DEBOUNCE_MS = 150;
+/** The longest a row's refresh waits for listings under it (a start waiting for sign-in can take minutes). */
+const MAX_DEFER_MS = 2000;
 const TICK_MS = 1000;
 
 export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvider<PoolTreeNode> {
   private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<PoolTreeNode | PoolTreeNode[] | undefined | void>());
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
   readonly view: vscode.TreeView<PoolTreeNode>;
-  private readonly tools: ToolCache;
+  private readonly listings: ServerListings;
   /** When this view saw each app enter `crashed` (snapshots do not carry it). */
   private readonly crashedAt = new Map<string, number>();
   private readonly lastStatus = new Map<string, string>();
@@ -32,7 +36,7 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
   private dirty: Set<string> | 'all' = new Set();
   /** Apps whose row text the clock may have changed (refreshed only if it did). */
   private readonly ticked = new Set<string>();
-  /** Apps whose tool list must be fetched again (their children are refreshed with the row). */
+  /** Apps whose children must be shown afresh (refreshed with the row): new process, list changed, groups known. */
   private readonly childrenDirty = new Set<string>();
   /** Each row's text at the last refresh, by app, and the order of the rows. */
   private readonly rendered = new Map<string, string>();
@@ -40,6 +44,19 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
   /** One node object per row: VS Code refreshes single rows by element identity. */
   private readonly nodes = new Map<string, AppNode>();
   private readonly contextKeys = new Map<string, unknown>();
+  /**
+   * Listings under way for each app (its row's children or a group's), and the apps whose row
+   * refresh waits for them. VS Code forgets an element's children when it asks for them and
+   * registers what comes back; a second ask while the first is still out (a refresh of the row)
+   * registers the same ids twice ("Element with id … is already registered"). So a row's refresh
+   * waits until the listings under it are done, MAX_DEFER_MS at most: a row must not hide for long
+   * that its app now waits for authorization.
+   */
+  private readonly fetching = new Map<string, number>();
+  /** Rows waiting for their listings, each with the timer that ends the wait. */
+  private readonly deferred = new Map<string, NodeJS.Timeout>();
+  /** Rows whose wait ran out: refreshed at the next flush even if listings are still under way. */
+  private readonly overdue = new Set<string>();
 
   constructor(
     private readonly pool: Pool,
@@ -47,45 +64,45 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
     redactor: Redactor,
   ) {
     super();
-    this.tools = new ToolCache(pool, (e) => redactor.redact(e instanceof Error ? e.message : String(e)));
+    this.listings = new ServerListings(pool, (e) => redactor.redact(e instanceof Error ? e.message : String(e)));
     for (const s of pool.snapshots()) this.lastStatus.set(s.name, s.status);
     this.view = this._register(vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: false }));
     this._register(pool.onEvent((e) => {
       switch (e.type) {
         case 'stderr':
-          return; // shown in the hover, which is resolved when opened
+        case 'log':
+          return; // shown in the hover (stderr) or the app's output (log)
         case 'watchdog':
           return; // not about an app
+        case 'resourceUpdated':
+          return; // a resource's contents: open documents refresh themselves
         case 'state':
           this.noteStatus(e.app, e.snapshot.status);
           break;
-        case 'started':
-        case 'toolsChanged':
-          this.tools.markStale(e.app);
-          this.childrenDirty.add(e.app);
-          break;
       }
+      if (this.listings.noteEvent(e)) this.childrenDirty.add(e.app);
       this.scheduleRefresh(e.app);
     }));
     this._register(config.onDidApply(() => {
-      this.tools.retain(new Set(pool.names()));
+      this.listings.retain(new Set(pool.names()));
       this.scheduleRefresh();
     }));
     this._register(this.view.onDidChangeVisibility(() => this.updateTicking()));
     this._register(toDisposable(() => {
       clearTimeout(this.debounce);
       clearInterval(this.tick);
+      for (const timer of this.deferred.values()) clearTimeout(timer);
     }));
     this.updateTicking();
     this.updateViewState(this.rows());
   }
 
-  /** Manual refresh: the whole tree at once, and retries tool listings that failed. */
+  /** Manual refresh: the whole tree at once, and retries listings that failed. */
   refresh(): void {
     clearTimeout(this.debounce);
     this.debounce = undefined;
-    this.tools.retryErrors();
-    this.tools.markStale();
+    this.listings.retryErrors();
+    this.listings.markStale();
     this.dirty = 'all';
     this.flush();
   }
@@ -123,7 +140,12 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
     const rows = nodes.map((node) => {
       const row = this.summary(node, now);
       const text = JSON.stringify(row);
-      const fire = all || dirty.has(node.app) || this.childrenDirty.has(node.app) || (ticked.has(node.app) && text !== this.rendered.get(node.app));
+      let fire = all || dirty.has(node.app) || this.childrenDirty.has(node.app) || (ticked.has(node.app) && text !== this.rendered.get(node.app));
+      if (fire && !all && this.fetching.has(node.app) && !this.overdue.has(node.app)) {
+        this.defer(node.app); // refreshed when its listings are done (see `fetching`)
+        fire = false;
+      }
+      this.overdue.delete(node.app);
       if (fire) {
         changed.push(node);
         this.rendered.set(node.app, text);
@@ -147,16 +169,40 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
 
   async getChildren(node?: PoolTreeNode): Promise<PoolTreeNode[]> {
     if (!node) return this.appNodes();
-    if (node.kind !== 'app' || node.state !== 'pooled') return [];
-    const listing = await this.tools.get(node.app);
-    if (listing.error !== undefined) return [{ kind: 'message', app: node.app, text: `Could not list tools: ${listing.error}`, detail: listing.error, error: true }];
-    if (!listing.tools.length) return [{ kind: 'message', app: node.app, text: 'No tools', error: false }];
-    return sortTools(listing.tools).map((info) => ({ kind: 'tool', app: node.app, tool: info.name, info }));
+    if (node.kind !== 'group' && (node.kind !== 'app' || node.state !== 'pooled')) return [];
+    const app = node.app;
+    this.fetching.set(app, (this.fetching.get(app) ?? 0) + 1);
+    try {
+      return node.kind === 'group' ? await groupChildren(node, this.listings) : await appChildren(app, this.pool, this.listings);
+    } finally {
+      const left = (this.fetching.get(app) ?? 1) - 1;
+      if (left > 0) this.fetching.set(app, left);
+      else {
+        this.fetching.delete(app);
+        // after the debounce: VS Code has registered what was just returned by then
+        this.endDeferral(app, false);
+      }
+    }
+  }
+
+  private defer(app: string): void {
+    if (!this.deferred.has(app)) this.deferred.set(app, setTimeout(() => this.endDeferral(app, true), MAX_DEFER_MS));
+  }
+
+  /** A deferred row is refreshed: its listings are done, or (`overdue`) it waited long enough. */
+  private endDeferral(app: string, overdue: boolean): void {
+    const timer = this.deferred.get(app);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.deferred.delete(app);
+    if (overdue) this.overdue.add(app);
+    this.scheduleRefresh(app);
   }
 
   getParent(node: PoolTreeNode): PoolTreeNode | undefined {
     if (node.kind === 'app') return undefined;
-    return this.appNodes().find((n) => n.app === node.app);
+    if (node.kind !== 'group' && node.group) return { kind: 'group', app: node.app, group: node.group, count: '' } satisfies GroupNode;
+    return this.appNodes().find((n) => n.app === node.app && n.state === 'pooled');
   }
 
   /** Fills in an app's hover when it is shown: that is the only time process memory is read. */

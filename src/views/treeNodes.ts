@@ -1,7 +1,7 @@
 // The elements of the Apps tree. Commands receive them as their first argument when run from a
 // row's menu, so they are shared (vscode-free) and every command reads them through
 // appNameOf() / toolNameOf(), which also accept a plain app name.
-import type { AppSnapshot, ToolInfo } from '../pool';
+import type { AppSnapshot, PromptInfo, ResourceInfo, ResourceTemplateInfo, ToolInfo } from '../pool';
 
 /** A row for one app: pooled (with its snapshot at render time), blocked by trust, or invalid. */
 export interface AppNode {
@@ -14,24 +14,67 @@ export interface AppNode {
   readonly problems?: readonly string[];
 }
 
-/** A tool of an app, listed when the app is expanded. */
+/**
+ * What an app's server offers, as groups under its row (only those it declares). A server that
+ * offers tools only has no group: its tools are the app's children, as before servers offered more.
+ */
+export type GroupKind = 'tools' | 'resources' | 'prompts';
+
+/** A group under an app: its tools, its resources (and templates), or its prompts. */
+export interface GroupNode {
+  readonly kind: 'group';
+  readonly app: string;
+  readonly group: GroupKind;
+  /** How many, as the row's description (e.g. `3`, `8 + 4 templates`); empty while unknown. */
+  readonly count: string;
+}
+
+/** A tool of an app, listed when the app (or its Tools group) is expanded. */
 export interface ToolNode {
   readonly kind: 'tool';
   readonly app: string;
   readonly tool: string;
   readonly info: ToolInfo;
+  /** Set when the tool is listed under a Tools group. */
+  readonly group?: 'tools';
 }
 
-/** An informational row under an app (e.g. `Could not list tools: …`, `No tools`). */
+/** A resource of an app, under its Resources group. */
+export interface ResourceNode {
+  readonly kind: 'resource';
+  readonly app: string;
+  readonly info: ResourceInfo;
+  readonly group: 'resources';
+}
+
+/** A resource template (RFC 6570 `uriTemplate`), under the Resources group after the resources. */
+export interface TemplateNode {
+  readonly kind: 'template';
+  readonly app: string;
+  readonly info: ResourceTemplateInfo;
+  readonly group: 'resources';
+}
+
+/** A prompt of an app, under its Prompts group. */
+export interface PromptNode {
+  readonly kind: 'prompt';
+  readonly app: string;
+  readonly info: PromptInfo;
+  readonly group: 'prompts';
+}
+
+/** An informational row under an app or a group (e.g. `Could not list tools: …`, `No tools`). */
 export interface MessageNode {
   readonly kind: 'message';
   readonly app: string;
   readonly text: string;
   readonly error: boolean;
   readonly detail?: string;
+  /** The group it is under, if any. */
+  readonly group?: GroupKind;
 }
 
-export type PoolTreeNode = AppNode | ToolNode | MessageNode;
+export type PoolTreeNode = AppNode | GroupNode | ToolNode | ResourceNode | TemplateNode | PromptNode | MessageNode;
 
 
 /** What a command accepts to name an app: a name, any tree node, or nothing (then it asks). */
@@ -62,9 +105,17 @@ export function nodeId(node: PoolTreeNode): string {
   switch (node.kind) {
     case 'app':
       return `app/${node.app}`;
+    case 'group':
+      return `app/${node.app}/group/${node.group}`;
     case 'tool':
       return `app/${node.app}/tool/${node.tool}`;
+    case 'resource':
+      return `app/${node.app}/resource/${node.info.uri}`;
+    case 'template':
+      return `app/${node.app}/template/${node.info.uriTemplate}`;
+    case 'prompt':
+      return `app/${node.app}/prompt/${node.info.name}`;
     case 'message':
-      return `app/${node.app}/message/${node.error ? 'error' : 'info'}`;
+      return `app/${node.app}/${node.group ? `group/${node.group}/` : ''}message/${node.error ? 'error' : 'info'}`;
   }
 }

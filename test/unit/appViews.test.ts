@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppSnapshot, ToolInfo } from '../../src/pool';
 import { contextValueOf, holdsProcess, isAlive, stateIcon } from '../../src/views/appState';
-import { appTooltipMarkdown, codeBlock, escapeMarkdown, notRunTooltipMarkdown } from '../../src/views/appTooltip';
+import { appTooltipMarkdown, codeBlock, escapeMarkdown, notRunTooltipMarkdown, offersText } from '../../src/views/appTooltip';
 import { ToolCache, type ToolSource } from '../../src/views/toolCache';
 import { appNameOf, nodeId, toolNameOf, type ToolNode } from '../../src/views/treeNodes';
 import { snapshot } from './appSnapshot';
@@ -73,6 +73,15 @@ describe('Apps view (pure parts)', () => {
       assert.deepEqual(commandsFor('toolsError'), ['mcpPool.refresh']);
     });
 
+    it('package.json menus offer the right actions for groups, resources, templates and prompts', () => {
+      assert.deepEqual(commandsFor('group.tools'), ['mcpPool.invokeTool', 'mcpPool.listTools']);
+      assert.deepEqual(commandsFor('group.resources'), ['mcpPool.openResource']);
+      assert.deepEqual(commandsFor('group.prompts'), ['mcpPool.getPrompt']);
+      assert.deepEqual(commandsFor('resource'), ['mcpPool.copyResourceUri', 'mcpPool.openResource']);
+      assert.deepEqual(commandsFor('template'), ['mcpPool.copyResourceUri', 'mcpPool.openResource']);
+      assert.deepEqual(commandsFor('prompt'), ['mcpPool.getPrompt']);
+    });
+
     it('alive = idle, busy or starting; a stopping app still holds a process', () => {
       assert.deepEqual(
         (['starting', 'idle', 'busy', 'stopping', 'stopped', 'crashed'] as const).map((status) => [status, isAlive(snapshot({ status })), holdsProcess(snapshot({ status }))]),
@@ -104,6 +113,16 @@ describe('Apps view (pure parts)', () => {
       assert.match(md, /\*\*Server:\*\* example\\-server 1\\\.2\\\.3 · 3 tools/);
       assert.match(md, /\*\*Last error:\*\* call to "x" failed: \\\*boom\\\*/);
       assert.match(md, /last 5 lines[\s\S]*```text\nl2\nl3\nl4\nl5\nl6\n```\n\n_As of/);
+    });
+
+    it('says what the server offers once it is known, with the counts listed so far', () => {
+      const caps = { tools: true, resources: true, subscribe: true, prompts: true, completions: true, logging: false };
+      const md = appTooltipMarkdown(snapshot({ status: 'idle', capabilities: caps, toolCount: 3, resourceCount: 8, resourceTemplateCount: 4, promptCount: 1 }), NOW);
+      assert.match(md, /\*\*Offers:\*\* 3 tools · 8 resources \+ 4 templates \(subscribable\) · 1 prompt · completions\n/);
+      assert.equal(offersText(snapshot({ capabilities: { ...caps, subscribe: false, completions: false } })), 'tools · resources · prompts', 'not listed yet: no counts');
+      assert.equal(offersText(snapshot({ capabilities: { tools: false, resources: false, subscribe: false, prompts: false, completions: false, logging: true } })), 'logging');
+      assert.equal(offersText(snapshot({})), undefined, 'unknown before the first start');
+      assert.doesNotMatch(appTooltipMarkdown(snapshot({}), NOW), /Offers/);
     });
 
     it('explains backoff and pending authorization without linking the URL', () => {
@@ -144,6 +163,12 @@ describe('Apps view (pure parts)', () => {
       assert.equal(nodeId({ kind: 'app', app: 'gh', state: 'pooled' }), 'app/gh');
       assert.equal(nodeId(tool), 'app/gh/tool/search');
       assert.equal(nodeId({ kind: 'message', app: 'gh', text: 'x', error: true }), 'app/gh/message/error');
+      assert.equal(nodeId({ kind: 'message', app: 'gh', text: 'x', error: true, group: 'resources' }), 'app/gh/group/resources/message/error');
+      assert.equal(nodeId({ kind: 'group', app: 'gh', group: 'prompts', count: '2' }), 'app/gh/group/prompts');
+      assert.equal(nodeId({ kind: 'resource', app: 'gh', group: 'resources', info: { uri: 'fixture://a', name: 'a' } }), 'app/gh/resource/fixture://a');
+      assert.equal(nodeId({ kind: 'template', app: 'gh', group: 'resources', info: { uriTemplate: 'fixture://{x}', name: 'x' } }), 'app/gh/template/fixture://{x}');
+      assert.equal(nodeId({ kind: 'prompt', app: 'gh', group: 'prompts', info: { name: 'greet', arguments: [] } }), 'app/gh/prompt/greet');
+      assert.equal(appNameOf({ kind: 'prompt', app: 'gh', group: 'prompts', info: { name: 'greet', arguments: [] } }), 'gh');
     });
   });
 
