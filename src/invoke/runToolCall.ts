@@ -48,6 +48,8 @@ async function callWithProgress(pool: Pool, req: ToolCallRequest): Promise<CallO
             if (pct !== undefined) reported = Math.max(reported, pct);
             progress.report({ message: p.message ?? (p.total ? `${p.progress}/${p.total}` : String(p.progress)), increment });
           },
+          // a tool run as a task: its status (e.g. "working: step 2/5", "input_required") in the notification
+          onStatus: (t) => progress.report({ message: t.statusMessage ? `${t.status.replace('_', ' ')}: ${t.statusMessage}` : t.status.replace('_', ' ') }),
         });
       } finally {
         cancel.dispose();

@@ -97,6 +97,12 @@ const cfg = () => vscode.workspace.getConfiguration('mcpPool');
     assert.strictEqual(await vscode.commands.executeCommand<boolean>(Commands.revokeSampling, 'asks'), false, 'no consent was stored');
   });
 
+  it('a tool that must run as a task runs from the editor, its status reported as progress', async () => {
+    const out = await vscode.commands.executeCommand<CallOutcome>(Commands.invokeTool, 'asks', 'slow_task', { steps: 3, delayMs: 100 });
+    assert.strictEqual(text(out), 'done 3');
+    assert.deepStrictEqual(out.result._meta, { 'example.com/steps': 3 }, 'the result\'s _meta kept');
+  });
+
   it('roots: the server sees the workspace folders', async () => {
     const out = await vscode.commands.executeCommand<CallOutcome>(Commands.invokeTool, 'asks', 'list_roots', {});
     const { roots } = JSON.parse(text(out)) as { roots: { uri: string }[] };
