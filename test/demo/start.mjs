@@ -247,7 +247,7 @@ try {
     'mcpPool.apps': {
       'demo-stdio': {
         command: process.execPath,
-        args: [STDIO_FIXTURE, '--name=demo-stdio'],
+        args: [STDIO_FIXTURE, '--name=demo-stdio', '--features'], // resources, prompts, logging too
         description: 'stdio MCP server shipped with the project (test/fixtures/stdio-server.ts)',
       },
       'demo-remote': {
@@ -268,6 +268,8 @@ try {
     '    - F1 > "MCP Pool: Invoke Tool..." > demo-stdio > echo > type some text > Enter: the result shows in the Output panel',
     '    - the "MCP n/2" status bar item: hover for the apps\' state, click to kill / restart them',
     '    - the same with demo-remote (mcp-remote > HTTP); tools progress, sleep, fail, crash',
+    '    - expand an app: Resources (click one to open it) and Prompts; F1 > "MCP Pool: Get Prompt..."',
+    '    - tools that ask you: ask_form (a form), summarize (a language model, after your consent), list_roots',
     '',
     `  Workspace:   ${workspace}  (temp copy of test/demo/workspace; the apps are in .vscode/settings.json)`,
     `  Demo server: ${mcpUrl}  (Streamable HTTP, run by this launcher)`,
