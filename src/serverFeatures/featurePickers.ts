@@ -1,59 +1,10 @@
-// Picking one of an app's resources (or templates) or prompts. Listing may have to start the app first, so the picker opens at once with a busy
-// indicator ("starting notes…") and fills in when ready, like the tool picker (invoke/pickers.ts).
+// Picking one of an app's resources (or templates) or prompts: loading pickers like the tool picker
+// (invoke/pickers.ts), since listing may have to start the app first.
 import * as vscode from 'vscode';
+import { firstLine, type LoadedItem, pickLoaded } from '../invoke/pickers';
 import type { ErrorReporter } from '../output/errorReporter';
 import { PoolError, type Pool, type PromptInfo, type ResourceInfo, type ResourceTemplateInfo } from '../pool';
-import { isAppRunning } from '../invoke/startWatch';
 import { sortByName } from '../views/format';
-
-function firstLine(text: string | undefined, max = 200): string | undefined {
-  const line = text?.trim().split('\n')[0];
-  return line && line.length > max ? `${line.slice(0, max - 1)}…` : line || undefined;
-}
-
-/**
- * A quick pick that shows at once (busy while `load` runs, which may start the app) and resolves the
- * chosen item's payload. Undefined when cancelled, or when loading failed (reported).
- */
-async function pickLoaded<T>(o: { app: string; title: string; loaded: string; empty: string; load: () => Promise<(vscode.QuickPickItem & { readonly payload?: T })[]>; pool: Pool; reporter: ErrorReporter }): Promise<T | undefined> {
-  type Item = vscode.QuickPickItem & { readonly payload?: T };
-  const pick = vscode.window.createQuickPick<Item>();
-  pick.title = o.title;
-  pick.placeholder = isAppRunning(o.pool, o.app) ? `loading from ${o.app}…` : `starting ${o.app}…`;
-  pick.busy = true;
-  pick.matchOnDescription = true;
-  pick.matchOnDetail = true;
-  let settled = false;
-  return new Promise<T | undefined>((resolve) => {
-    const done = (value: T | undefined) => {
-      if (settled) return;
-      settled = true;
-      resolve(value);
-      pick.dispose();
-    };
-    pick.onDidAccept(() => {
-      const item = pick.selectedItems[0] ?? pick.activeItems[0];
-      if (item?.payload !== undefined) done(item.payload); // Enter while loading does nothing
-    });
-    pick.onDidHide(() => done(undefined));
-    pick.show();
-    o.load().then(
-      (items) => {
-        if (settled) return;
-        pick.busy = false;
-        pick.placeholder = items.some((i) => i.payload !== undefined) ? o.loaded : o.empty;
-        pick.items = items;
-      },
-      (e: unknown) => {
-        const closed = settled;
-        done(undefined);
-        // After Escape the command stops the app it started; that is no failure to report.
-        if (closed && e instanceof PoolError && e.code === 'stopped') return;
-        o.reporter.report(o.app, e);
-      },
-    );
-  });
-}
 
 export type PickedResource = { readonly kind: 'resource'; readonly info: ResourceInfo } | { readonly kind: 'template'; readonly info: ResourceTemplateInfo };
 
@@ -64,6 +15,7 @@ export function pickResource(pool: Pool, reporter: ErrorReporter, app: string, s
     pool,
     reporter,
     title: `${app}: open a resource`,
+    loading: `loading from ${app}…`,
     loaded: 'Which resource? (a template asks for its variables)',
     empty: `${app} lists no resources or templates`,
     load: async () => {
@@ -75,7 +27,7 @@ export function pickResource(pool: Pool, reporter: ErrorReporter, app: string, s
           return [];
         }),
       ]);
-      const items: (vscode.QuickPickItem & { payload?: PickedResource })[] = sortByName(resources).map((info) => ({
+      const items: LoadedItem<PickedResource>[] = sortByName(resources).map((info) => ({
         label: `$(file) ${info.title || info.name}`,
         description: info.uri,
         detail: [info.mimeType, firstLine(info.description)].filter(Boolean).join(' · ') || undefined,
@@ -99,6 +51,7 @@ export function pickPrompt(pool: Pool, reporter: ErrorReporter, app: string, sta
     pool,
     reporter,
     title: `${app}: get a prompt`,
+    loading: `loading from ${app}…`,
     loaded: 'Which prompt?',
     empty: `${app} lists no prompts`,
     load: async () =>
