@@ -53,6 +53,13 @@ export class ClientSession {
   private readonly subscribed = new Set<string>();
   private closed = false;
   lastActive = Date.now();
+  /** Counts requests (of any kind, event streams included): tells a client that came back from one that did not. */
+  activity = 0;
+
+  touch(): void {
+    this.activity++;
+    this.lastActive = Date.now();
+  }
 
   constructor(
     private readonly pool: Pool,

@@ -30,6 +30,12 @@ export interface GatewayOptions {
   readonly token?: string;
   /** A session without requests this long is ended (its client re-initializes if it comes back). */
   readonly sessionIdleMs?: number;
+  /**
+   * A client whose event stream (GET) closed and that sent nothing for this long is gone (it closed
+   * without ending its session): its session ends, its subscriptions are let go. Default 30 s (a
+   * client reconnecting its stream comes back well within it).
+   */
+  readonly sessionGoneMs?: number;
   readonly maxBodyBytes?: number;
 }
 
@@ -167,6 +173,8 @@ export class Gateway extends Disposable {
     // the requests this HTTP request carries are cancelled if it goes away before their answers
     const ids = requestIds(body);
     if (ids.length) res.on('close', () => { if (!res.writableFinished) session.abandon(ids); });
+    session.touch();
+    if (req.method === 'GET') res.on('close', () => this.streamClosed(session));
     await session.transport.handleRequest(req, res, body);
     // a first request that was no initialize: nothing was opened
     if (this.pending.has(session) && !session.sessionId) await session.close();
@@ -205,6 +213,14 @@ export class Gateway extends Disposable {
       this.sessions.delete(id);
       this.clientsChanged.fire(session.app);
     }
+  }
+
+  /** The client's event stream closed: unless it comes back (any request) soon, the client is gone. */
+  private streamClosed(session: ClientSession): void {
+    const seen = session.activity;
+    setTimeout(() => {
+      if (session.activity === seen && session.callsInFlight === 0) void session.close();
+    }, this.opts.sessionGoneMs ?? 30_000).unref();
   }
 
   private sweep(idleMs: number): void {
