@@ -82,7 +82,7 @@ export class ClientSession {
       onsessionclosed: () => void this.close(),
     });
     this.transport.onclose = () => void this.close();
-    this.handle();
+    this.handle(capabilities);
   }
 
   get sessionId(): string | undefined {
@@ -159,7 +159,33 @@ export class ClientSession {
     await this.server.close().catch(() => undefined);
   }
 
-  private handle(): void {
+  /** A handler for each request of what the session declares (the SDK refuses others). */
+  private handle(caps: ServerCapabilities): void {
+    const { pool, app } = this;
+    const s = this.server;
+    if (caps.tools) this.handleTools();
+    if (caps.resources) {
+      s.setRequestHandler(ListResourcesRequestSchema, (_r, x) => this.run(x, false, async (signal) => ({ resources: await pool.listResources(app, { signal }) })));
+      s.setRequestHandler(ListResourceTemplatesRequestSchema, (_r, x) => this.run(x, false, async (signal) => ({ resourceTemplates: await pool.listResourceTemplates(app, { signal }) })));
+      s.setRequestHandler(ReadResourceRequestSchema, (r, x) => this.run(x, false, async (signal) => ({ contents: (await pool.readResource(app, r.params.uri, { signal })).contents })));
+    }
+    if (caps.resources?.subscribe) this.handleSubscriptions();
+    if (caps.prompts) {
+      s.setRequestHandler(ListPromptsRequestSchema, (_r, x) => this.run(x, false, async (signal) => ({ prompts: await pool.listPrompts(app, { signal }) })));
+      s.setRequestHandler(GetPromptRequestSchema, (r, x) => this.run(x, false, async (signal) => ({ ...(await pool.getPrompt(app, r.params.name, r.params.arguments ?? {}, { signal })) })));
+    }
+    if (caps.completions) {
+      s.setRequestHandler(CompleteRequestSchema, (r, x) =>
+        this.run(x, false, async (signal) => {
+          const ref = r.params.ref.type === 'ref/prompt' ? { type: 'ref/prompt' as const, name: r.params.ref.name } : { type: 'ref/resource' as const, uri: r.params.ref.uri };
+          const c = await pool.complete(app, ref, r.params.argument, r.params.context?.arguments, { signal });
+          return { completion: { values: c.values, ...(c.total !== undefined ? { total: c.total } : {}), hasMore: c.hasMore } };
+        }),
+      );
+    }
+  }
+
+  private handleTools(): void {
     const { pool, app } = this;
     const s = this.server;
     s.setRequestHandler(ListToolsRequestSchema, (_r, x) => this.run(x, false, async () => ({ tools: (await pool.listTools(app)).map(forClient) })));
@@ -178,9 +204,11 @@ export class ClientSession {
         return out;
       }),
     );
-    s.setRequestHandler(ListResourcesRequestSchema, (_r, x) => this.run(x, false, async (signal) => ({ resources: await pool.listResources(app, { signal }) })));
-    s.setRequestHandler(ListResourceTemplatesRequestSchema, (_r, x) => this.run(x, false, async (signal) => ({ resourceTemplates: await pool.listResourceTemplates(app, { signal }) })));
-    s.setRequestHandler(ReadResourceRequestSchema, (r, x) => this.run(x, false, async (signal) => ({ contents: (await pool.readResource(app, r.params.uri, { signal })).contents })));
+  }
+
+  private handleSubscriptions(): void {
+    const { pool, app } = this;
+    const s = this.server;
     s.setRequestHandler(SubscribeRequestSchema, (r, x) =>
       this.run(x, false, async (signal) => {
         await pool.subscribeResource(app, r.params.uri, { signal, subscriber: this });
@@ -193,15 +221,6 @@ export class ClientSession {
         this.subscribed.delete(r.params.uri);
         await pool.unsubscribeResource(app, r.params.uri, { signal, subscriber: this });
         return {};
-      }),
-    );
-    s.setRequestHandler(ListPromptsRequestSchema, (_r, x) => this.run(x, false, async (signal) => ({ prompts: await pool.listPrompts(app, { signal }) })));
-    s.setRequestHandler(GetPromptRequestSchema, (r, x) => this.run(x, false, async (signal) => ({ ...(await pool.getPrompt(app, r.params.name, r.params.arguments ?? {}, { signal })) })));
-    s.setRequestHandler(CompleteRequestSchema, (r, x) =>
-      this.run(x, false, async (signal) => {
-        const ref = r.params.ref.type === 'ref/prompt' ? { type: 'ref/prompt' as const, name: r.params.ref.name } : { type: 'ref/resource' as const, uri: r.params.ref.uri };
-        const c = await pool.complete(app, ref, r.params.argument, r.params.context?.arguments, { signal });
-        return { completion: { values: c.values, ...(c.total !== undefined ? { total: c.total } : {}), hasMore: c.hasMore } };
       }),
     );
   }
