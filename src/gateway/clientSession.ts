@@ -53,6 +53,8 @@ export class ClientSession {
   private readonly subscribed = new Set<string>();
   private closed = false;
   lastActive = Date.now();
+  /** Event streams (GET) the client holds open: while it holds one, it is there. */
+  streams = 0;
   /** Counts requests (of any kind, event streams included): tells a client that came back from one that did not. */
   activity = 0;
 
