@@ -1,7 +1,7 @@
 // The gateway's plain-HTTP API (protocol.ts, /v1/…) over node:http: one request per command, no
 // MCP handshake, nothing loaded but Node's own http. A failure of any kind becomes an ApiFailure
 // carrying a code and one line of text.
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { API_PREFIX, type ApiError } from '../gateway/protocol';
 import type { PoolTarget } from './poolLookup';
 
@@ -21,6 +21,12 @@ export interface CallOptions {
   /** NDJSON lines other than the final one (`{ progress }`). */
   readonly onLine?: (line: Readonly<Record<string, unknown>>) => void;
 }
+
+/**
+ * A command's requests share one connection (a call that lists the tools first saves a connect).
+ * Node unrefs an idle keep-alive socket, so it never keeps the process alive.
+ */
+const agent = new Agent({ keepAlive: true, maxSockets: 4 });
 
 /** `/v1/apps/<app>/<what>` */
 export function appPath(app: string, what: string): string {
@@ -60,7 +66,7 @@ export function callApi(target: PoolTarget, method: 'GET' | 'POST', path: string
     };
     const req = httpRequest(url, {
       method,
-      agent: false,
+      agent,
       headers: {
         authorization: `Bearer ${target.token}`,
         accept: 'application/json, application/x-ndjson',

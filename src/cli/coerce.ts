@@ -98,9 +98,23 @@ export function coerceValue(key: string, text: string, schema: unknown, root: Sc
   throw new CoercionError(`${key} must be ${how.join(' or ') || 'null'} (got ${JSON.stringify(text)})`);
 }
 
-/** Whether the words need the tool's schema: any plain `key=value` does; `key:=json` never. */
+/**
+ * Whether a value typed as `key=value` could mean something other than its text under some
+ * schema: a number, true/false, null, or JSON (array, object, string). Any other value is that
+ * text under every schema, or fits none (and the server says so).
+ */
+export function couldBeTyped(text: string): boolean {
+  const t = text.trim();
+  return NUMBER.test(t) || /^(true|false|null)$/i.test(t) || /^[[{"]/.test(t);
+}
+
+/**
+ * Whether the words need the tool's schema (one more request): only when some `key=value` value
+ * could be typed (`count=3`, `flag=true`, `tags=["a"]`); plain text (`text=hello`) and `key:=JSON`
+ * never do.
+ */
 export function needsSchema(pairs: readonly KeyValue[]): boolean {
-  return pairs.some((p) => !p.json);
+  return pairs.some((p) => !p.json && couldBeTyped(p.value));
 }
 
 /** The arguments object: `base` (from --json or stdin), then each word in order. Throws CoercionError. */

@@ -7,10 +7,10 @@ import { EXIT, type PoolStatus } from '../gateway/protocol';
 import { ApiFailure, appPath, callApi } from './api';
 import { type Invocation, parseArgs, UsageError, usageLine } from './args';
 import { buildArguments, CoercionError, needsSchema } from './coerce';
-import { runFallback } from './fallback';
 import { formatProgress, formatPromptResult, formatReadResult, formatResources, formatStatus, formatToolResult, formatTools, formatPrompts } from './format';
 import { helpText } from './help';
 import { findPool, type PoolTarget } from './poolLookup';
+import type * as Fallback from './fallback';
 import type * as Relay from './stdioRelay';
 
 declare const MCP_POOL_VERSION: string | undefined;
@@ -92,11 +92,12 @@ async function callTool(inv: Invocation): Promise<number> {
     const result = await onPool(inv, async (target) => {
       let args = base;
       if (inv.pairs.length) {
-        let schema: unknown = {};
+        // Plain text needs no schema: it stays text under any (and the server checks the rest).
+        let schema: unknown;
         if (needsSchema(inv.pairs)) {
           const listed = (await callApi(target, 'GET', appPath(app, 'tools'), undefined, { signal: controller.signal })) as { tools?: { name: string; inputSchema?: unknown }[] };
           const found = listed.tools?.find((t) => t.name === tool);
-          if (!found) throw new Exit(`app "${app}" has no tool "${tool}" (tools: ${(listed.tools ?? []).map((t) => t.name).join(', ') || 'none'})`, EXIT.pool);
+          if (!found) throw new UsageError(`app "${app}" has no tool "${tool}" (tools: ${(listed.tools ?? []).map((t) => t.name).join(', ') || 'none'})`, 'call');
           schema = found.inputSchema;
         }
         try {
@@ -134,6 +135,9 @@ async function stdio(inv: Invocation): Promise<number> {
   const fallback = (why: string): Promise<number> => {
     if (!inv.fallback) throw new Exit(why, EXIT.pool);
     err(`mcp-pool: ${why}; running the fallback: ${inv.fallback.join(' ')}`);
+    // Loaded here, not at start: node:child_process costs every other command a few ms.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { runFallback } = require('./fallback') as typeof Fallback;
     return runFallback(inv.fallback);
   };
   const choice = findPool(inv.pool);

@@ -51,10 +51,15 @@ describe('mcp-pool argument coercion', () => {
     assert.throws(() => buildArguments(pairs('x:=not json'), {}), CoercionError);
   });
 
-  it('needs the schema only for plain key=value words', () => {
-    assert.equal(needsSchema(pairs('a:=1', 'b:="x"')), false);
-    assert.equal(needsSchema(pairs('a:=1', 'b=x')), true);
+  it('needs the schema only for key=value words whose value could be typed', () => {
+    assert.equal(needsSchema(pairs('a:=1', 'b:="x"')), false, 'JSON words');
+    assert.equal(needsSchema(pairs('text=hello world', 'q=is:open label:bug', 'empty=', 'id=cli-0', 'v=1.2.3')), false, 'text under every schema');
+    for (const typed of ['n=3', 'n=-1.5e3', 'b=TRUE', 'b=false', 'x=null', 'a=["x"]', 'o={"k":1}', 's="quoted"', 'n= 7 ']) assert.equal(needsSchema(pairs(typed)), true, typed);
     assert.equal(needsSchema([]), false);
+  });
+
+  it('without a schema, plain values are text', () => {
+    assert.deepEqual(buildArguments(pairs('text=hi', 'n:=2'), undefined), { text: 'hi', n: 2 });
   });
 
   it('passes unknown keys as text when the schema allows more properties', () => {
