@@ -45,7 +45,8 @@ export class AppFeatures {
   private resourceCount?: number;
   private templateCount?: number;
   private promptCount?: number;
-  private readonly subscriptions = new Set<string>();
+  /** Each subscribed resource with who asked for it (FeatureOptions.subscriber): the server is unsubscribed when the last one lets go. */
+  private readonly subscriptions = new Map<string, Set<object>>();
   private logLevel?: LogLevel;
 
   constructor(
@@ -60,14 +61,14 @@ export class AppFeatures {
       resourceCount: this.resourceCount,
       resourceTemplateCount: this.templateCount,
       promptCount: this.promptCount,
-      subscriptions: [...this.subscriptions],
+      subscriptions: [...this.subscriptions.keys()],
       logLevel: this.logLevel,
     };
   }
 
   /** The app's definition changed: what its user asked for (subscriptions, log level) carries over to the new one. */
   inherit(from: AppFeatures): void {
-    for (const uri of from.subscriptions) this.subscriptions.add(uri);
+    for (const [uri, owners] of from.subscriptions) this.subscriptions.set(uri, new Set(owners));
     this.logLevel = from.logLevel;
   }
 
@@ -94,7 +95,7 @@ export class AppFeatures {
     if (this.subscriptions.size > 0 && !this.declared.subscribe) {
       this.note(`the server no longer offers resource subscriptions: ${this.subscriptions.size} kept for a later start`);
     } else {
-      for (const uri of this.subscriptions) work.push(session.subscribe(uri, limits).catch(failed(`could not subscribe to ${uri} again`)));
+      for (const uri of this.subscriptions.keys()) work.push(session.subscribe(uri, limits).catch(failed(`could not subscribe to ${uri} again`)));
     }
     await Promise.all(work);
   }
@@ -138,16 +139,32 @@ export class AppFeatures {
     return this.run(`reading ${uri}`, 'resources', opts, (s, l) => s.readResource(uri, l));
   }
 
-  /** Subscribes (starting the app if needed) and remembers it: every later process of the app is subscribed too. */
+  /**
+   * Subscribes (starting the app if needed) and remembers it: every later process of the app is
+   * subscribed too. Counted per subscriber (the editor, each gateway client): the server hears one
+   * subscribe, and one unsubscribe when the last subscriber lets go.
+   */
   async subscribe(uri: string, opts: FeatureOptions = {}): Promise<void> {
+    const owner = opts.subscriber ?? HOST;
+    const owners = this.subscriptions.get(uri);
+    if (owners && this.app.liveConnection) {
+      owners.add(owner);
+      return;
+    }
     await this.run(`subscribing to ${uri}`, 'subscribe', opts, (s, l) => s.subscribe(uri, l));
-    this.subscriptions.add(uri);
+    const now = this.subscriptions.get(uri) ?? new Set<object>();
+    now.add(owner);
+    this.subscriptions.set(uri, now);
     this.host.changed(this.app);
   }
 
-  /** Forgets the subscription; a running process is told at once, a stopped app is not started for it. */
+  /** Forgets the subscriber's subscription; when none is left, a running process is told at once (a stopped app is not started for it). */
   async unsubscribe(uri: string, opts: FeatureOptions = {}): Promise<void> {
-    if (this.subscriptions.delete(uri)) this.host.changed(this.app);
+    const owners = this.subscriptions.get(uri);
+    if (!owners?.delete(opts.subscriber ?? HOST)) return;
+    if (owners.size > 0) return;
+    this.subscriptions.delete(uri);
+    this.host.changed(this.app);
     if (!this.app.liveConnection?.mcp.features.subscribe) return;
     await this.run(`unsubscribing from ${uri}`, 'subscribe', { ...opts, observe: true }, (s, l) => s.unsubscribe(uri, l));
   }
@@ -212,6 +229,9 @@ export class AppFeatures {
     this.host.events.fire({ type: 'stderr', app: this.app.name, line: this.host.redactor.redact(`[pool] ${text}`) });
   }
 }
+
+/** The subscriber when none is named: the host itself (the editor). */
+const HOST = {};
 
 function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);

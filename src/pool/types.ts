@@ -125,6 +125,8 @@ export interface ServerFeatures {
  */
 export interface FeatureOptions {
   readonly observe?: boolean;
+  /** Who subscribes or unsubscribes (subscriptions are counted per subscriber); default: the host. */
+  readonly subscriber?: object;
   readonly startToken?: object;
   readonly signal?: AbortSignal;
   readonly timeoutMs?: number;

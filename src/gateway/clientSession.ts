@@ -1,0 +1,259 @@
+// One MCP client of one pooled app, through the gateway: its own SDK Server (its own initialize,
+// capabilities and log level) over its own Streamable HTTP session, answering every request from
+// the shared pooled process. Request ids, progress tokens and cancellations stay per client: the
+// pool's SDK Client sends each forwarded request with its own id, this Server answers the client's
+// id, progress is relayed with the client's token, and the client's notifications/cancelled (or a
+// dropped connection, or the session ending) aborts the forwarded request. Nothing is retried here:
+// the pool's rule (a tool call is resent only if it provably never reached the server) holds across the hop.
+import { randomUUID } from 'node:crypto';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import {
+  CallToolRequestSchema,
+  type CallToolResult,
+  CompleteRequestSchema,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  ListToolsRequestSchema,
+  type LoggingLevel,
+  ReadResourceRequestSchema,
+  type RequestId,
+  type ServerCapabilities,
+  type ServerNotification,
+  type ServerRequest,
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { ElicitRequestParams } from '../pool/clientHooks';
+import type { Pool } from '../pool/pool';
+import type { AppSnapshot, ToolInfo } from '../pool/types';
+import type { HookTarget, RoutedFeature } from './hookRouter';
+import { toMcpError } from './poolErrors';
+
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+export interface SessionEvents {
+  /** The transport gave the client its session id (during the initialize, before the answer is sent). */
+  readonly opened: (session: ClientSession, id: string) => void;
+  /** The client finished its initialize (its name is known) or the session ended. */
+  readonly changed: () => void;
+  readonly closed: (session: ClientSession) => void;
+}
+
+export class ClientSession {
+  readonly server: Server;
+  readonly transport: StreamableHTTPServerTransport;
+  /** Every forwarded request of this client still running, by the client's request id. */
+  private readonly running = new Map<RequestId, AbortController>();
+  /** Of those, the tool calls (what server→client requests belong to). */
+  private readonly calls = new Set<RequestId>();
+  private readonly subscribed = new Set<string>();
+  private closed = false;
+  lastActive = Date.now();
+  /** Counts requests (of any kind, event streams included): tells a client that came back from one that did not. */
+  activity = 0;
+
+  touch(): void {
+    this.activity++;
+    this.lastActive = Date.now();
+  }
+
+  constructor(
+    private readonly pool: Pool,
+    readonly app: string,
+    upstream: AppSnapshot,
+    private readonly events: SessionEvents,
+  ) {
+    const caps = upstream.capabilities;
+    const capabilities: ServerCapabilities = {};
+    if (caps?.tools !== false) capabilities.tools = { listChanged: true };
+    if (caps?.resources) capabilities.resources = { listChanged: true, ...(caps.subscribe ? { subscribe: true } : {}) };
+    if (caps?.prompts) capabilities.prompts = { listChanged: true };
+    if (caps?.completions) capabilities.completions = {};
+    if (caps?.logging) capabilities.logging = {};
+    this.server = new Server({ name: upstream.serverName ?? app, version: upstream.serverVersion ?? '0.0.0' }, { capabilities, ...(upstream.instructions ? { instructions: upstream.instructions } : {}) });
+    this.server.oninitialized = () => events.changed();
+    this.transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: randomUUID,
+      onsessioninitialized: (id) => events.opened(this, id),
+      onsessionclosed: () => void this.close(),
+    });
+    this.transport.onclose = () => void this.close();
+    this.handle(capabilities);
+  }
+
+  get sessionId(): string | undefined {
+    return this.transport.sessionId;
+  }
+
+  /** The name and version the client gave at initialize. */
+  get client(): { name: string; version?: string } | undefined {
+    const v = this.server.getClientVersion();
+    return v && { name: v.name, version: v.version };
+  }
+
+  get callsInFlight(): number {
+    return this.calls.size;
+  }
+
+  isSubscribed(uri: string): boolean {
+    return this.subscribed.has(uri);
+  }
+
+  /** The HTTP request carrying these request ids went away before its answer: those requests are cancelled. */
+  abandon(ids: readonly RequestId[]): void {
+    for (const id of ids) this.running.get(id)?.abort(new Error('the client disconnected'));
+  }
+
+  /** A server→client request of the pooled process, if this client can answer it (it declared the capability). */
+  target(feature: RoutedFeature, params?: ElicitRequestParams): HookTarget | undefined {
+    const caps = this.server.getClientCapabilities();
+    const related = [...this.calls].pop();
+    if (!caps || related === undefined) return undefined;
+    if (feature === 'roots' && !caps.roots) return undefined;
+    if (feature === 'sampling' && !caps.sampling) return undefined;
+    if (feature === 'elicitation') {
+      const e = caps.elicitation;
+      if (!e) return undefined;
+      const mode = params?.mode ?? 'form';
+      // `elicitation: {}` means form only (the spec's backwards-compatible reading)
+      const modes = Object.keys(e).length ? Object.keys(e) : ['form'];
+      if (!modes.includes(mode)) return undefined;
+    }
+    const options = (signal: AbortSignal) => ({ signal, relatedRequestId: related, timeout: 2 ** 31 - 1 });
+    return {
+      roots: async (signal) => (await this.server.listRoots(undefined, options(signal))).roots,
+      elicit: (p, signal) => this.server.elicitInput(p, options(signal)),
+      sample: (p, signal) => this.server.createMessage(p, options(signal)),
+    };
+  }
+
+  /** A log message of the app, if this client's level (logging/setLevel, kept by the SDK per session) lets it through. */
+  log(level: LoggingLevel, logger: string | undefined, data: unknown): void {
+    if (this.closed) return;
+    this.server.sendLoggingMessage({ level, data, ...(logger !== undefined ? { logger } : {}) }, this.sessionId).catch(() => undefined);
+  }
+
+  notify(what: 'tools' | 'resources' | 'prompts'): void {
+    if (this.closed) return;
+    const send = what === 'tools' ? this.server.sendToolListChanged() : what === 'resources' ? this.server.sendResourceListChanged() : this.server.sendPromptListChanged();
+    send.catch(() => undefined);
+  }
+
+  resourceUpdated(uri: string): void {
+    if (this.closed || !this.subscribed.has(uri)) return;
+    this.server.sendResourceUpdated({ uri }).catch(() => undefined);
+  }
+
+  /** Ends the session: its running requests are cancelled, its subscriptions let go. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const ctl of this.running.values()) ctl.abort(new Error('the client session ended'));
+    for (const uri of this.subscribed) void this.pool.unsubscribeResource(this.app, uri, { subscriber: this }).catch(() => undefined);
+    this.subscribed.clear();
+    this.events.closed(this);
+    await this.server.close().catch(() => undefined);
+  }
+
+  /** A handler for each request of what the session declares (the SDK refuses others). */
+  private handle(caps: ServerCapabilities): void {
+    const { pool, app } = this;
+    const s = this.server;
+    if (caps.tools) this.handleTools();
+    if (caps.resources) {
+      s.setRequestHandler(ListResourcesRequestSchema, (_r, x) => this.run(x, false, async (signal) => ({ resources: await pool.listResources(app, { signal }) })));
+      s.setRequestHandler(ListResourceTemplatesRequestSchema, (_r, x) => this.run(x, false, async (signal) => ({ resourceTemplates: await pool.listResourceTemplates(app, { signal }) })));
+      s.setRequestHandler(ReadResourceRequestSchema, (r, x) => this.run(x, false, async (signal) => ({ contents: (await pool.readResource(app, r.params.uri, { signal })).contents })));
+    }
+    if (caps.resources?.subscribe) this.handleSubscriptions();
+    if (caps.prompts) {
+      s.setRequestHandler(ListPromptsRequestSchema, (_r, x) => this.run(x, false, async (signal) => ({ prompts: await pool.listPrompts(app, { signal }) })));
+      s.setRequestHandler(GetPromptRequestSchema, (r, x) => this.run(x, false, async (signal) => ({ ...(await pool.getPrompt(app, r.params.name, r.params.arguments ?? {}, { signal })) })));
+    }
+    if (caps.completions) {
+      s.setRequestHandler(CompleteRequestSchema, (r, x) =>
+        this.run(x, false, async (signal) => {
+          const ref = r.params.ref.type === 'ref/prompt' ? { type: 'ref/prompt' as const, name: r.params.ref.name } : { type: 'ref/resource' as const, uri: r.params.ref.uri };
+          const c = await pool.complete(app, ref, r.params.argument, r.params.context?.arguments, { signal });
+          return { completion: { values: c.values, ...(c.total !== undefined ? { total: c.total } : {}), hasMore: c.hasMore } };
+        }),
+      );
+    }
+  }
+
+  private handleTools(): void {
+    const { pool, app } = this;
+    const s = this.server;
+    s.setRequestHandler(ListToolsRequestSchema, (_r, x) => this.run(x, false, async () => ({ tools: (await pool.listTools(app)).map(forClient) })));
+    s.setRequestHandler(CallToolRequestSchema, (r, x) =>
+      this.run(x, true, async (signal) => {
+        const token = r.params._meta?.progressToken;
+        const onProgress =
+          token === undefined
+            ? undefined
+            : (p: { progress: number; total?: number; message?: string }) => void x.sendNotification({ method: 'notifications/progress', params: { progressToken: token, ...p } }).catch(() => undefined);
+        const { result } = await pool.callTool(app, r.params.name, r.params.arguments ?? {}, { signal, onProgress });
+        const out: CallToolResult = { content: result.content as CallToolResult['content'] };
+        if (result.structuredContent !== undefined) out.structuredContent = result.structuredContent;
+        if (result.isError) out.isError = true;
+        if (result._meta !== undefined) out._meta = result._meta;
+        return out;
+      }),
+    );
+  }
+
+  private handleSubscriptions(): void {
+    const { pool, app } = this;
+    const s = this.server;
+    s.setRequestHandler(SubscribeRequestSchema, (r, x) =>
+      this.run(x, false, async (signal) => {
+        await pool.subscribeResource(app, r.params.uri, { signal, subscriber: this });
+        this.subscribed.add(r.params.uri);
+        return {};
+      }),
+    );
+    s.setRequestHandler(UnsubscribeRequestSchema, (r, x) =>
+      this.run(x, false, async (signal) => {
+        this.subscribed.delete(r.params.uri);
+        await pool.unsubscribeResource(app, r.params.uri, { signal, subscriber: this });
+        return {};
+      }),
+    );
+  }
+
+  /** One forwarded request: cancellable by the client, by its connection dropping and by the session ending; failures as MCP errors. */
+  private async run<T>(x: Extra, isCall: boolean, op: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    this.lastActive = Date.now();
+    const ctl = new AbortController();
+    const onAbort = () => ctl.abort(x.signal.reason);
+    if (x.signal.aborted) onAbort();
+    else x.signal.addEventListener('abort', onAbort, { once: true });
+    this.running.set(x.requestId, ctl);
+    if (isCall) this.calls.add(x.requestId);
+    try {
+      return await op(ctl.signal);
+    } catch (e) {
+      throw toMcpError(e);
+    } finally {
+      x.signal.removeEventListener('abort', onAbort);
+      this.running.delete(x.requestId);
+      this.calls.delete(x.requestId);
+      this.lastActive = Date.now();
+    }
+  }
+}
+
+/**
+ * A tool as a gateway client sees it: whole, except that a tool the server runs only as a task is
+ * offered as a plain tool (the pool runs the task and answers with its result).
+ */
+function forClient(tool: ToolInfo): ToolInfo {
+  if (tool.execution?.taskSupport !== 'required') return tool;
+  const { execution: _execution, ...rest } = tool;
+  return rest;
+}
+

@@ -1,0 +1,309 @@
+// The gateway: the pool's apps served to every MCP client of the editor session on 127.0.0.1 —
+// each app its own MCP endpoint (Streamable HTTP, the SDK's server transport; one ClientSession
+// per client) and the CLI's plain-HTTP API beside them. Every request passes the Guard first
+// (Host, Origin, bearer token). Started and stopped with the pool by the editor layer; vscode-free.
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isJSONRPCRequest, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { Emitter } from '../common/emitter';
+import { Disposable, toDisposable } from '../common/lifecycle';
+import { PoolError } from '../pool/errors';
+import type { Pool } from '../pool/pool';
+import type { PoolEvent } from '../pool/types';
+import { serveCliApi, fail } from './cliApi';
+import { ClientSession } from './clientSession';
+import { Guard, newToken } from './guard';
+import type { HookRouter, HookTarget, RoutedFeature } from './hookRouter';
+import type { ElicitRequestParams } from '../pool/clientHooks';
+import { API_PREFIX, type DiscoveryEntry, MCP_ROUTE, type PoolStatus } from './protocol';
+import { toMcpError } from './poolErrors';
+
+export interface GatewayOptions {
+  readonly pool: Pool;
+  /** Routes the pooled processes' requests (sampling, elicitation, roots) to the gateway client they belong to. */
+  readonly router?: HookRouter;
+  readonly window: DiscoveryEntry['window'];
+  /** Apps the editor does not serve (e.g. workspace-defined ones in an untrusted workspace), with why: named in the status. */
+  readonly blocked?: () => readonly { name: string; reason: string }[];
+  /** 0 (default): any free port. */
+  readonly port?: number;
+  readonly token?: string;
+  /** A session without requests this long is ended (its client re-initializes if it comes back). */
+  readonly sessionIdleMs?: number;
+  /**
+   * A client whose event stream (GET) closed and that sent nothing for this long is gone (it closed
+   * without ending its session): its session ends, its subscriptions are let go. Default 30 s (a
+   * client reconnecting its stream comes back well within it).
+   */
+  readonly sessionGoneMs?: number;
+  readonly maxBodyBytes?: number;
+}
+
+/** Who uses an app through the gateway. */
+export interface GatewayClient {
+  readonly name: string;
+  readonly version?: string;
+}
+
+export class Gateway extends Disposable {
+  readonly token: string;
+  private readonly guard: Guard;
+  private readonly http: HttpServer;
+  private readonly sessions = new Map<string, ClientSession>();
+  /** Sessions created for an initialize that has not finished yet. */
+  private readonly pending = new Set<ClientSession>();
+  private readonly clientsChanged = this._register(new Emitter<string>());
+  /** The clients of an app changed (its name). */
+  readonly onDidChangeClients = this.clientsChanged.event;
+  private port?: number;
+  private sweepTimer?: NodeJS.Timeout;
+  private closing?: Promise<void>;
+
+  constructor(private readonly opts: GatewayOptions) {
+    super();
+    this.token = opts.token ?? newToken();
+    this.guard = new Guard(this.token);
+    this.http = createServer((req, res) => void this.serve(req, res));
+    // SSE streams stay open as long as their clients want
+    this.http.requestTimeout = 0;
+    this._register(opts.pool.onEvent((e) => this.onPoolEvent(e)));
+    if (opts.router) this._register(opts.router.route((app, feature, params) => this.targetFor(app, feature, params)));
+  }
+
+  get url(): string {
+    if (this.port === undefined) throw new Error('the gateway is not listening');
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(this.opts.port ?? 0, '127.0.0.1', () => {
+        this.http.off('error', reject);
+        resolve();
+      });
+    });
+    this.port = (this.http.address() as AddressInfo).port;
+    this.guard.listening(this.port);
+    const idle = this.opts.sessionIdleMs ?? 3_600_000;
+    this.sweepTimer = setInterval(() => this.sweep(idle), Math.min(60_000, idle)).unref();
+    this._register(toDisposable(() => clearInterval(this.sweepTimer)));
+  }
+
+  /** The clients of `app` (initialized sessions), by the names they gave. */
+  clients(app: string): GatewayClient[] {
+    const out: GatewayClient[] = [];
+    for (const s of this.sessions.values()) if (s.app === app && s.client) out.push(s.client);
+    return out;
+  }
+
+  status(): PoolStatus {
+    const { pool } = this.opts;
+    return {
+      window: this.opts.window,
+      apps: pool.snapshots().map((s) => ({
+        name: s.name,
+        kind: s.kind,
+        target: s.target,
+        status: s.status,
+        pid: s.pid,
+        createdAt: s.createdAt,
+        lastUsedAt: s.lastUsedAt,
+        calls: s.calls,
+        errors: s.errors,
+        lastError: s.lastError,
+        clients: this.clients(s.name),
+      })),
+      blocked: this.opts.blocked?.() ?? [],
+    };
+  }
+
+  /** Stops listening and ends every session (their running requests are cancelled). */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      clearInterval(this.sweepTimer);
+      const ending = [...this.sessions.values(), ...this.pending].map((s) => s.close());
+      await Promise.all(ending);
+      await new Promise<void>((resolve) => {
+        this.http.close(() => resolve());
+        this.http.closeAllConnections();
+      });
+    })();
+    return this.closing;
+  }
+
+  override dispose(): void {
+    void this.close();
+    super.dispose();
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const refusal = this.guard.check(req);
+      if (refusal) return fail(res, refusal.status, { code: refusal.code, message: refusal.message });
+      const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+      const m = MCP_ROUTE.exec(path);
+      if (m) return await this.mcp(decodeURIComponent(m[1]), req, res);
+      if (path.startsWith(API_PREFIX)) return await serveCliApi({ pool: this.opts.pool, status: () => this.status(), readBody: (r) => this.readJson(r) }, req, res, path);
+      return fail(res, 404, { code: 'not-found', message: `no such route: ${path} (apps are served at /apps/<name>/mcp)` });
+    } catch (e) {
+      if (!res.headersSent) fail(res, e instanceof BodyError ? e.status : 500, { code: 'bad-request', message: (e as Error).message });
+      else res.end();
+    }
+  }
+
+  private async mcp(app: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!this.opts.pool.names().includes(app)) {
+      const known = this.opts.pool.names();
+      return rpcError(res, 404, -32600, `no app named "${app}" is served here${known.length ? ` (apps: ${known.join(', ')})` : ''}`);
+    }
+    const body = req.method === 'POST' ? await this.readJson(req) : undefined;
+    const sid = req.headers['mcp-session-id'];
+    let session: ClientSession | undefined;
+    if (typeof sid === 'string') {
+      session = this.sessions.get(sid);
+      // the spec's answer to an unknown (e.g. ended) session: 404, and the client initializes again
+      if (!session || session.app !== app) return rpcError(res, 404, -32001, 'Session not found');
+    } else if (req.method === 'POST') {
+      session = await this.open(app, res);
+      if (!session) return;
+    } else {
+      return rpcError(res, 400, -32000, 'Bad Request: Mcp-Session-Id header is required');
+    }
+    // the requests this HTTP request carries are cancelled if it goes away before their answers
+    const ids = requestIds(body);
+    if (ids.length) res.on('close', () => { if (!res.writableFinished) session.abandon(ids); });
+    session.touch();
+    if (req.method === 'GET') res.on('close', () => this.streamClosed(session));
+    await session.transport.handleRequest(req, res, body);
+    // a first request that was no initialize: nothing was opened
+    if (this.pending.has(session) && !session.sessionId) await session.close();
+  }
+
+  /** A new client of `app`: the app is started (the first client warms it) so the session can declare what its server offers. */
+  private async open(app: string, res: ServerResponse): Promise<ClientSession | undefined> {
+    const { pool } = this.opts;
+    try {
+      await pool.warm(app);
+    } catch (e) {
+      const err = toMcpError(e);
+      rpcError(res, e instanceof PoolError && e.code === 'unknown-app' ? 404 : 502, err.code, err.message);
+      return undefined;
+    }
+    const snapshot = pool.snapshot(app);
+    if (!snapshot) return void rpcError(res, 404, -32600, `app "${app}" was removed`);
+    const session = new ClientSession(pool, app, snapshot, {
+      opened: (s, id) => {
+        this.pending.delete(s);
+        this.sessions.set(id, s);
+        this.clientsChanged.fire(app);
+      },
+      changed: () => this.clientsChanged.fire(app),
+      closed: (s) => this.forget(s),
+    });
+    this.pending.add(session);
+    await session.server.connect(session.transport);
+    return session;
+  }
+
+  private forget(session: ClientSession): void {
+    this.pending.delete(session);
+    const id = session.sessionId;
+    if (id && this.sessions.get(id) === session) {
+      this.sessions.delete(id);
+      this.clientsChanged.fire(session.app);
+    }
+  }
+
+  /** The client's event stream closed: unless it comes back (any request) soon, the client is gone. */
+  private streamClosed(session: ClientSession): void {
+    const seen = session.activity;
+    setTimeout(() => {
+      if (session.activity === seen && session.callsInFlight === 0) void session.close();
+    }, this.opts.sessionGoneMs ?? 30_000).unref();
+  }
+
+  private sweep(idleMs: number): void {
+    const now = Date.now();
+    for (const s of this.sessions.values()) if (s.callsInFlight === 0 && now - s.lastActive > idleMs) void s.close();
+  }
+
+  private onPoolEvent(e: PoolEvent): void {
+    if (this.sessions.size === 0) return;
+    const of = (app: string) => [...this.sessions.values()].filter((s) => s.app === app);
+    switch (e.type) {
+      case 'toolsChanged':
+        return of(e.app).forEach((s) => s.notify('tools'));
+      case 'resourcesChanged':
+        return of(e.app).forEach((s) => s.notify('resources'));
+      case 'promptsChanged':
+        return of(e.app).forEach((s) => s.notify('prompts'));
+      case 'resourceUpdated':
+        return of(e.app).forEach((s) => s.resourceUpdated(e.uri));
+      case 'log':
+        return of(e.app).forEach((s) => s.log(e.level, e.logger, e.data));
+      case 'stopped':
+        if (e.reason === 'removed') of(e.app).forEach((s) => void s.close());
+        return;
+    }
+  }
+
+  /**
+   * Who answers a server→client request of `app`: the one gateway client whose calls are the only
+   * ones in flight on the app, if it declared the capability; otherwise nobody here (the editor does).
+   */
+  private targetFor(app: string, feature: RoutedFeature, params?: ElicitRequestParams): HookTarget | undefined {
+    const calling = [...this.sessions.values()].filter((s) => s.app === app && s.callsInFlight > 0);
+    if (calling.length !== 1) return undefined;
+    const inFlight = this.opts.pool.snapshot(app)?.inFlight ?? 0;
+    if (inFlight > calling[0].callsInFlight) return undefined;
+    return calling[0].target(feature, params);
+  }
+
+  private readJson(req: IncomingMessage): Promise<unknown> {
+    const max = this.opts.maxBodyBytes ?? 4 * 1024 * 1024;
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > max) {
+          reject(new BodyError(413, `the request body is larger than ${max} bytes`));
+          req.destroy();
+          return;
+        }
+        chunks.push(c);
+      });
+      req.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (!text) return resolve(undefined);
+        try {
+          resolve(JSON.parse(text));
+        } catch {
+          reject(new BodyError(400, 'the request body is not valid JSON'));
+        }
+      });
+      req.on('error', reject);
+    });
+  }
+}
+
+class BodyError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function requestIds(body: unknown): RequestId[] {
+  const messages = (Array.isArray(body) ? body : [body]) as JSONRPCMessage[];
+  return messages.filter((m) => m && typeof m === 'object' && isJSONRPCRequest(m)).map((m) => (m as { id: RequestId }).id);
+}
+
+function rpcError(res: ServerResponse, status: number, code: number, message: string): void {
+  const body = JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}

@@ -1,0 +1,35 @@
+// A pool failure as the gateway's clients see it: an MCP error (code + the pool's message, which
+// is already masked) for MCP clients, an HTTP status + ApiError for the CLI's API.
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { PoolError, type PoolErrorCode } from '../pool/errors';
+import type { ApiError } from './protocol';
+
+const MCP_CODE: Partial<Record<PoolErrorCode, number>> = {
+  'invalid-arguments': ErrorCode.InvalidParams,
+  'unknown-app': ErrorCode.InvalidParams,
+  unsupported: ErrorCode.MethodNotFound,
+  timeout: ErrorCode.RequestTimeout,
+};
+
+export function toMcpError(e: unknown): McpError {
+  if (e instanceof McpError) return e;
+  if (e instanceof PoolError) return new McpError(MCP_CODE[e.code] ?? ErrorCode.InternalError, e.code === 'invalid-arguments' && e.reason ? e.reason : e.message, { pool: e.code });
+  return new McpError(ErrorCode.InternalError, e instanceof Error ? e.message : String(e));
+}
+
+const HTTP_STATUS: Partial<Record<PoolErrorCode, number>> = {
+  'unknown-app': 404,
+  'invalid-arguments': 400,
+  unsupported: 400,
+  timeout: 504,
+  'pool-full': 503,
+  backoff: 503,
+  'shutting-down': 503,
+  cancelled: 499,
+};
+
+export function toApiError(e: unknown): { status: number; error: ApiError } {
+  if (e instanceof PoolError) return { status: HTTP_STATUS[e.code] ?? 502, error: { code: e.code, message: e.message } };
+  if (e instanceof McpError) return { status: 502, error: { code: 'protocol', message: e.message } };
+  return { status: 500, error: { code: 'internal', message: e instanceof Error ? e.message : String(e) } };
+}

@@ -1,0 +1,82 @@
+// The gateway against real parts: the pool with the real stdio fixture, SDK clients over real
+// HTTP on 127.0.0.1, every protocol feature passed through, many clients on one process.
+import * as assert from 'node:assert/strict';
+import { CallToolResultSchema, LoggingMessageNotificationSchema, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { processesMatching, waitUntil } from '../../fixtures/processTable';
+import { expectNoProcesses, RUN_MARK, stdioSpec, textOf } from '../helpers';
+import { type Served, serve } from './helpers';
+
+describe('gateway: every protocol feature through the pool (real stdio server, SDK clients over HTTP)', function () {
+  this.timeout(60_000);
+  let s: Served;
+  beforeEach(async () => {
+    s = await serve([stdioSpec('f', { FIXTURE_FEATURES: '1' })]);
+  });
+  afterEach(async () => {
+    await s.close();
+    await expectNoProcesses();
+  });
+
+  it('initializes with the server\'s own name, capabilities and instructions, and lists and calls its tools', async () => {
+    const c = await s.connect('f');
+    assert.equal(c.getServerVersion()?.name, 'fixture-stdio');
+    const caps = c.getServerCapabilities()!;
+    assert.ok(caps.tools && caps.resources?.subscribe && caps.prompts && caps.completions && caps.logging, JSON.stringify(caps));
+    const { tools } = await c.listTools();
+    assert.ok(tools.some((t) => t.name === 'echo'));
+    const rich = tools.find((t) => t.name === 'rich')!;
+    assert.equal(rich.title, 'Rich metadata');
+    assert.equal(rich.annotations?.readOnlyHint, true);
+    const r = await c.callTool({ name: 'echo', arguments: { text: 'hi' } });
+    assert.equal(textOf(r.content as never).split('\n')[0], 'hi');
+    assert.equal((r.structuredContent as { pid: number }).pid, s.pool.snapshot('f')!.pid);
+  });
+
+  it('relays progress with the client\'s own token, and results with their _meta', async () => {
+    const c = await s.connect('f');
+    const seen: number[] = [];
+    const r = await c.callTool({ name: 'progress', arguments: { steps: 3, delayMs: 5 } }, CallToolResultSchema, { onprogress: (p) => seen.push(p.progress) });
+    assert.deepEqual(seen, [1, 2, 3]);
+    assert.match(textOf(r.content as never), /done/);
+  });
+
+  it('passes resources (list, templates, read text and blob, subscribe → updated), prompts, completions and logging', async () => {
+    const c = await s.connect('f');
+    const { resources } = await c.listResources();
+    assert.ok(resources.some((r) => r.uri === 'fixture://text/hello'));
+    const { resourceTemplates } = await c.listResourceTemplates();
+    assert.ok(resourceTemplates.length >= 4);
+    const text = await c.readResource({ uri: 'fixture://text/hello' });
+    assert.ok('text' in text.contents[0]);
+    const blob = await c.readResource({ uri: 'fixture://blob/pixel.png' });
+    assert.ok('blob' in blob.contents[0]);
+    const updated: string[] = [];
+    c.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void updated.push(n.params.uri));
+    await c.subscribeResource({ uri: 'fixture://counter' });
+    await c.callTool({ name: 'touch_resource', arguments: { uri: 'fixture://counter' } });
+    await waitUntil(() => updated.length > 0, 5000, 'resources/updated reached the client');
+    const { prompts } = await c.listPrompts();
+    assert.ok(prompts.some((p) => p.name === 'greet'));
+    const p = await c.getPrompt({ name: 'greet', arguments: { name: 'Ada' } });
+    assert.ok(p.messages.length > 0);
+    const done = await c.complete({ ref: { type: 'ref/prompt', name: 'review' }, argument: { name: 'language', value: 'ty' } });
+    assert.ok(Array.isArray(done.completion.values));
+    const logs: string[] = [];
+    c.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void logs.push(n.params.level));
+    await c.setLoggingLevel('debug');
+    await c.callTool({ name: 'log', arguments: { message: 'hello' } });
+    await waitUntil(() => logs.length > 0, 5000, 'log messages reached the client');
+  });
+
+  it('serves many clients on one process: 10 clients × 100 concurrent calls, every answer to its own client', async () => {
+    const clients = await Promise.all(Array.from({ length: 10 }, (_, i) => s.connect('f', { name: `client-${i}` })));
+    assert.equal(s.gateway.clients('f').length, 10);
+    const results = await Promise.all(
+      clients.flatMap((c, i) => Array.from({ length: 100 }, (_, j) => c.callTool({ name: 'echo', arguments: { text: `${i}:${j}` } }).then((r) => ({ want: `${i}:${j}`, got: textOf(r.content as never).split('\n')[0] })))),
+    );
+    assert.equal(results.length, 1000);
+    assert.deepEqual(results.filter((r) => r.want !== r.got), []);
+    assert.equal(processesMatching(RUN_MARK).length, 1);
+    assert.equal(s.pool.snapshot('f')!.starts, 1);
+  });
+});
