@@ -11,6 +11,8 @@ export interface BenchOptions {
   readonly stdioIterations: number;
   /** Repetitions of the prewarm experiment (each: two fresh pools, two cold starts). */
   readonly prewarmReps: number;
+  /** Extra interleaved rounds of a whole `mcp-pool call` vs a bare `node -e 0`. */
+  readonly cliIterations: number;
   /** Rounds of 100 parallel calls. */
   readonly parallelRounds: number;
   /** Skip the npx variant (e.g. offline machines). */
@@ -22,7 +24,7 @@ export interface BenchOptions {
 }
 
 const USAGE = `usage: npm run bench -- [--n 20] [--latency MS] [--pairs 1000] [--stdio-n 500] [--prewarm-reps 5]
-                       [--parallel-rounds 5] [--no-npx] [--json FILE] [--chart]`;
+                       [--cli-n 100] [--parallel-rounds 5] [--no-npx] [--json FILE] [--chart]`;
 
 export function parseArgs(argv: readonly string[]): BenchOptions {
   const opts = {
@@ -31,6 +33,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     pairs: 1000,
     stdioIterations: 500,
     prewarmReps: 5,
+    cliIterations: 100,
     parallelRounds: 5,
     skipNpx: false,
     json: undefined as string | undefined,
@@ -44,6 +47,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     '--pairs': 'pairs',
     '--stdio-n': 'stdioIterations',
     '--prewarm-reps': 'prewarmReps',
+    '--cli-n': 'cliIterations',
     '--parallel-rounds': 'parallelRounds',
   };
   for (let i = 0; i < argv.length; i++) {

@@ -345,6 +345,31 @@ describe('mcp-pool CLI as a process (real pool, real gateway)', function () {
       await waitUntil(() => !isAlive(relayPid), 5000, 'the relay exited');
     });
 
+    it('the pool goes away mid-session: a call in flight gets an error, the relay exits', async () => {
+      const gone = new Gateway({ pool, window: { name: 'closing window', startedAt: Date.now() } });
+      await gone.start();
+      const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'stdio', 'f'], env: { ...env, MCP_POOL_URL: gone.url, MCP_POOL_TOKEN: gone.token }, stderr: 'pipe' });
+      let stderr = '';
+      transport.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+      const closed = new Promise<void>((r) => (transport.onclose = () => r()));
+      client = new Client({ name: 'cli-gone-test', version: '1.0.0' });
+      await client.connect(transport);
+      await client.listTools();
+      const relayPid = transport.pid!;
+      const inFlight = client.callTool({ name: 'sleep', arguments: { ms: 20_000 } }).then(
+        () => 'answered',
+        (e: Error) => e.message,
+      );
+      await waitUntil(() => readFileSync(callLog, 'utf8').includes('"ms":20000'), 10_000, 'the sleep reached the server');
+      await gone.close();
+      gone.dispose();
+      assert.match(await inFlight, /mcp-pool/);
+      await waitUntil(() => !isAlive(relayPid), 10_000, 'the relay exited');
+      await closed;
+      assert.match(stderr, /mcp-pool stdio f: /);
+      client = undefined;
+    });
+
     it('no pool and no fallback: exit 3 with one line', async () => {
       const r = await run(['stdio', 'f'], { env: bareEnv(emptyDiscovery) });
       assert.equal(r.code, EXIT.pool);
