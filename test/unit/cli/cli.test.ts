@@ -329,7 +329,8 @@ describe('mcp-pool CLI as a process (real pool, real gateway)', function () {
       const tools = await client.listTools();
       assert.ok(tools.tools.some((t) => t.name === 'echo'), stderr);
       const progress: { progress: number; total?: number; message?: string }[] = [];
-      const result = await client.callTool({ name: 'progress', arguments: { steps: 3, delayMs: 5 } }, undefined, { onprogress: (p) => progress.push(p) });
+      // steps 100 ms apart, so at least the first arrives in a read of its own (see below)
+      const result = await client.callTool({ name: 'progress', arguments: { steps: 3, delayMs: 100 } }, undefined, { onprogress: (p) => progress.push(p) });
       assert.deepEqual(result.content, [{ type: 'text', text: 'done' }]);
       // The SDK client handles a notification a microtask later than a response: when the last
       // progress and the result arrive in one read, it drops those progress notifications (the raw test below
