@@ -3,13 +3,14 @@
 //   node esbuild.mjs --production  minified extension + mcp-remote, no tests
 //   node esbuild.mjs --watch       rebuild on change
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync, mkdirSync, copyFileSync, existsSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, mkdirSync, copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
 const node = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning' };
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 /** Every *.ts under dir whose name passes keep(). */
 function files(dir, keep) {
@@ -38,6 +39,24 @@ const builds = [
     ...node,
     entryPoints: ['src/reaper/main.ts'],
     outfile: 'dist/reaper.js',
+    format: 'cjs',
+    minify: production,
+  },
+  // The `mcp-pool` CLI: Node built-ins and src/cli only, so it starts about as fast as a bare
+  // Node. The MCP SDK is in cli-stdio.js, which only `mcp-pool stdio` loads.
+  {
+    ...node,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    format: 'cjs',
+    minify: production,
+    define: { MCP_POOL_VERSION: JSON.stringify(version) },
+    banner: { js: `// mcp-pool ${version}: the MCP Remote Pool CLI (dist/cli.js; run with node, see README "From the terminal")` },
+  },
+  {
+    ...node,
+    entryPoints: ['src/cli/stdioRelay.ts'],
+    outfile: 'dist/cli-stdio.js',
     format: 'cjs',
     minify: production,
   },

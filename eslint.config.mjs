@@ -4,6 +4,8 @@
 //     import `vscode`, directly, dynamically, or through the editor layer — they run and are
 //     tested in plain Node;
 //   - the pool core never imports the editor layer, the import parsers or the manifest;
+//   - the `mcp-pool` CLI (src/cli) imports neither vscode, the editor layer nor the pool core, and
+//     only its stdio relay may load the MCP SDK or zod (the other commands must start fast);
 //   - views never import commands or the composition root (commands use views, not the other way round);
 //   - nothing decides on the English text of an error message.
 import js from '@eslint/js';
@@ -18,6 +20,9 @@ const EDITOR_LAYER = ['commands', 'views', 'invoke', 'config', 'output', 'client
 /** The vscode-free rooms may not reach vscode through the editor layer either. */
 const vscodeFreeRoom = { ...vscodeFree, patterns: [{ regex: into(...EDITOR_LAYER), message: 'A vscode-free folder cannot import the editor layer (it imports vscode).' }] };
 const dynamicVscode = { selector: "ImportExpression[source.value='vscode']", message: 'This folder is vscode-free: no import of vscode, dynamic ones included.' };
+/** The CLI's neighbours it must not bundle: the editor layer (vscode) and the pool core (the SDK, processes). */
+const cliRooms = { regex: into(...EDITOR_LAYER, 'pool'), message: 'The mcp-pool CLI reaches the pool through the gateway (HTTP): it imports neither the editor layer nor the pool core.' };
+const cliSdk = { group: ['@modelcontextprotocol/*', 'zod', 'zod/*', 'ajv', 'ajv/*'], message: 'Only src/cli/stdioRelay.ts loads the SDK (its own bundle): every other command must start about as fast as a bare Node.' };
 // Decide on error codes, never on the English text of a message.
 const messageText = [
   { selector: "CallExpression[callee.object.property.name='message'][callee.property.name=/^(replace|includes|match|matchAll|startsWith|endsWith|search|indexOf|split)$/]", message: 'Decide on error codes, not on the English text of a message.' },
@@ -55,6 +60,24 @@ export default tseslint.config(
     files: ['src/pool/**'],
     rules: {
       'no-restricted-imports': ['error', { ...vscodeFree, patterns: [{ regex: into(...EDITOR_LAYER, 'import', 'manifest'), message: 'The pool core does not know the editor layer, the import parsers or the manifest.' }] }],
+      'no-restricted-syntax': ['error', ...messageText, dynamicVscode],
+    },
+  },
+  {
+    // The CLI talks to the gateway over HTTP; it bundles only Node built-ins, the gateway's contract
+    // (protocol.ts, discovery.ts) and vscode-free helpers, so it starts about as fast as a bare Node.
+    files: ['src/cli/**'],
+    ignores: ['src/cli/stdioRelay.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { ...vscodeFree, patterns: [cliRooms, cliSdk] }],
+      'no-restricted-syntax': ['error', ...messageText, dynamicVscode],
+    },
+  },
+  {
+    // The stdio relay is the one CLI file that loads the SDK (in its own bundle, dist/cli-stdio.js).
+    files: ['src/cli/stdioRelay.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { ...vscodeFree, patterns: [cliRooms] }],
       'no-restricted-syntax': ['error', ...messageText, dynamicVscode],
     },
   },

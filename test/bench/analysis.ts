@@ -43,6 +43,13 @@ export function buildRows(raw: RawResults): Row[] {
     add({ id: `warm.${v}`, section: 'HTTP', label: `${WARM_LABELS[v]}${v === 'pooled' ? ` (${warmRounds} interleaved rounds)` : ''}`, unit: 'ms', chart }, raw.httpWarm.samples[v] ?? none);
   }
 
+  // At the terminal: a whole `mcp-pool call` process beside the one-shot commands and a bare Node start.
+  if (loop.cli) add({ id: 'cli', section: 'CLI', label: `${VARIANT_LABELS.cli} (main loop)`, unit: 'ms', chart: { label: 'mcp-pool call (whole process)', kind: 'pool' } }, loop.cli);
+  if (loop.nodeStart) add({ id: 'nodeStart', section: 'CLI', label: `${VARIANT_LABELS.nodeStart} (main loop)`, unit: 'ms' }, loop.nodeStart);
+  const cs = raw.cliStart;
+  if (cs.cli) add({ id: 'cliStart.cli', section: 'CLI', label: `${VARIANT_LABELS.cli} (${cs.cli.length} interleaved rounds)`, unit: 'ms' }, cs.cli);
+  if (cs.nodeStart) add({ id: 'cliStart.nodeStart', section: 'CLI', label: `${VARIANT_LABELS.nodeStart} (same rounds)`, unit: 'ms' }, cs.nodeStart);
+
   const par = raw.parallel.rounds;
   add({ id: 'parallel.single', section: 'Concurrency', label: 'one pooled call (before each batch)', unit: 'ms' }, par.map((r) => r.singleMs));
   add(
@@ -131,6 +138,11 @@ export function buildRatios(raw: RawResults): Ratio[] {
     paired('coldStart.bundledVsNpx', 'bundled cold start ÷ npx cold start (spawn + initialize)', connect('bundled'), connect('npx'));
     paired('command.bundledVsNpx', 'bundled one-shot command ÷ npx one-shot command (whole command)', loop.bundled, loop.npx);
   }
+  if (loop.cli && loop.npx) paired('cli.vsNpx', 'mcp-pool call (whole process) ÷ npx -y mcp-remote one-shot command', loop.cli, loop.npx);
+  // The best any Node CLI could do against the same one-shots: a bare Node start.
+  if (loop.nodeStart && loop.npx) paired('nodeStart.vsNpx', 'bare node -e 0 ÷ npx -y mcp-remote one-shot command (the floor of cli.vsNpx)', loop.nodeStart, loop.npx);
+  if (loop.cli && loop.bundled) paired('cli.vsBundled', 'mcp-pool call (whole process) ÷ bundled mcp-remote one-shot command', loop.cli, loop.bundled);
+  if (raw.cliStart.cli && raw.cliStart.nodeStart) paired('cli.vsNodeStart', 'mcp-pool call (whole process) ÷ bare node -e 0', raw.cliStart.cli, raw.cliStart.nodeStart);
   if (loop.npxOffline) paired('coldStart.bundledVsNpxOffline', 'bundled cold start ÷ npx --prefer-offline cold start', connect('bundled'), connect('npxOffline'));
   paired('pooledCold.vsBundled', 'pool command #1 (cold) ÷ bundled one-shot command', [loop.pooled[0]], [loop.bundled?.[0] ?? NaN], 'single pair (iteration 1)');
   paired(

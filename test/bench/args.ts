@@ -13,6 +13,8 @@ export interface BenchOptions {
   readonly prewarmReps: number;
   /** Interleaved warm rounds (pool, through the gateway) for the gateway's hop. */
   readonly gatewayRounds: number;
+  /** Extra interleaved rounds of a whole `mcp-pool call` vs a bare `node -e 0`. */
+  readonly cliIterations: number;
   /** Rounds of 100 parallel calls. */
   readonly parallelRounds: number;
   /** Skip the npx variant (e.g. offline machines). */
@@ -24,7 +26,7 @@ export interface BenchOptions {
 }
 
 const USAGE = `usage: npm run bench -- [--n 20] [--latency MS] [--pairs 1000] [--stdio-n 500] [--gateway-n 300] [--prewarm-reps 5]
-                       [--parallel-rounds 5] [--no-npx] [--json FILE] [--chart]`;
+                       [--cli-n 100] [--parallel-rounds 5] [--no-npx] [--json FILE] [--chart]`;
 
 export function parseArgs(argv: readonly string[]): BenchOptions {
   const opts = {
@@ -34,6 +36,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     stdioIterations: 500,
     gatewayRounds: 300,
     prewarmReps: 5,
+    cliIterations: 100,
     parallelRounds: 5,
     skipNpx: false,
     json: undefined as string | undefined,
@@ -48,6 +51,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     '--stdio-n': 'stdioIterations',
     '--gateway-n': 'gatewayRounds',
     '--prewarm-reps': 'prewarmReps',
+    '--cli-n': 'cliIterations',
     '--parallel-rounds': 'parallelRounds',
   };
   for (let i = 0; i < argv.length; i++) {

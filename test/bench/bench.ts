@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { Gateway } from '../../src/gateway/gateway';
 import { treeRss, type Pool } from '../../src/pool';
 import { BUNDLED_MCP_REMOTE, HTTP_FIXTURE, STDIO_FIXTURE } from '../fixtures/paths';
 import { descendantsOf, listProcesses } from '../fixtures/processTable';
@@ -15,6 +16,7 @@ import { buildRatios, buildRows, oneShotPhaseSummaries } from './analysis';
 import { parseArgs } from './args';
 import { renderChart } from './chart';
 import { parallelOnOneApp, roundRobinOverApps } from './concurrency';
+import { cliCallStep, CLI_SCRIPT, nodeStartStep, terminalEnv } from './cliStart';
 import { autogroupEnabled, inOwnSession, silenceStateEvents } from './diagnostics';
 import { type HeldClient, openHeldClient } from './heldClient';
 import { type HttpServer, startHttpServer } from './httpServer';
@@ -43,6 +45,7 @@ async function main(): Promise<number> {
     ['bundled mcp-remote', BUNDLED_MCP_REMOTE],
     ['HTTP fixture', HTTP_FIXTURE],
     ['stdio fixture', STDIO_FIXTURE],
+    ['mcp-pool CLI', CLI_SCRIPT],
   ]) {
     if (!existsSync(file)) throw new Error(`${what} not built: ${file} (run node esbuild.mjs)`);
   }
@@ -99,7 +102,18 @@ async function main(): Promise<number> {
       pool.dispose();
     });
     const poolMarker = `${runId}-pool`;
-    await pool.configure([remoteApp('bench', server.marked(poolMarker), home)]);
+    // `mcp-pool call` runs against its own app of the same pool (so the pool's command #1 stays
+    // the cold one), warm before the loop, through a gateway as the editor runs it.
+    await pool.configure([remoteApp('bench', server.marked(poolMarker), home), remoteApp('cli', server.marked(`${runId}-cli`), home)]);
+    const cliGateway = new Gateway({ pool, window: { name: 'bench', startedAt: Date.now() } });
+    await cliGateway.start();
+    cleanups.push(async () => {
+      await cliGateway.close();
+      cliGateway.dispose();
+    });
+    await pool.warm('cli');
+    await pool.listTools('cli');
+    const cliEnv = terminalEnv(cliGateway.url, cliGateway.token);
 
     // ---- 1–3: interleaved loop --------------------------------------------------------------
     const phases: Record<string, OneShotTiming[]> = {};
@@ -116,7 +130,7 @@ async function main(): Promise<number> {
     }
     oneShot('bundled', bundledOneShotLauncher(BUNDLED_MCP_REMOTE, home));
     const pooledPids = new Set<number>();
-    steps.push(pooledStep(pool, 'bench', pooledPids), heldStep(held));
+    steps.push(pooledStep(pool, 'bench', pooledPids), heldStep(held), cliCallStep(cliEnv, 'cli'), nodeStartStep());
     progress(`interleaved loop: ${opts.n} iterations × ${steps.map((s) => s.id).join(', ')}`);
     const loop = await interleave(opts.n, steps, async (i) => {
       // After the cold first command, list tools once (untimed), as the held client did, so both
@@ -125,6 +139,12 @@ async function main(): Promise<number> {
       if ((i + 1) % 5 === 0 || i === opts.n - 1) progress(`  iteration ${i + 1}/${opts.n} (${Math.round((Date.now() - t0) / 1000)} s)`);
     });
     errors.push(...loop.errors);
+
+    // At the terminal: many more rounds of a whole `mcp-pool call` vs a bare `node -e 0` (cheap
+    // enough to repeat), for the ≤ 1.5 × target.
+    progress(`CLI: ${opts.cliIterations} interleaved rounds of mcp-pool call vs node -e 0`);
+    const cliStart = await interleave(opts.cliIterations, [cliCallStep(cliEnv, 'cli'), nodeStartStep()]);
+    errors.push(...cliStart.errors.map((e) => `cli start: ${e}`));
 
     // Warm calls, many interleaved rounds: pool vs held client, plus two diagnostic variants that
     // take one difference away each (state events off; held client's server in its own session).
@@ -201,6 +221,7 @@ async function main(): Promise<number> {
 
     const raw: RawResults = {
       loop: loop.samples,
+      cliStart: cliStart.samples,
       oneShotPhases: phases,
       heldConnectMs: held.connectMs,
       httpWarm,

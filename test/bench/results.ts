@@ -29,6 +29,8 @@ export interface RunMeta {
 /** Everything measured, before interpretation. Arrays are per iteration; NaN = that iteration failed. */
 export interface RawResults {
   readonly loop: Record<string, number[]>;
+  /** Extra interleaved rounds at the terminal (ms): `cli` (a whole mcp-pool call) and `nodeStart` (node -e 0). */
+  readonly cliStart: Record<string, number[]>;
   readonly oneShotPhases: Record<string, OneShotTiming[]>;
   readonly heldConnectMs: number;
   /** Warm HTTP calls, interleaved rounds (ms): pooled, held and the diagnostic variants. */
@@ -50,7 +52,7 @@ export interface RawResults {
 
 export interface Row {
   readonly id: string;
-  readonly section: 'HTTP' | 'Concurrency' | 'Prewarm' | 'Stdio' | 'Gateway';
+  readonly section: 'HTTP' | 'CLI' | 'Concurrency' | 'Prewarm' | 'Stdio' | 'Gateway';
   readonly label: string;
   readonly unit: 'ms' | 'µs';
   readonly summary: Summary;

@@ -43,6 +43,28 @@ export function checkTargets(raw: RawResults, ratios: readonly Ratio[], resource
     status: cold && Number.isFinite(cold.value) ? status(cold.value <= 1 / 1.5) : 'N/A',
   });
 
+  const cliNpx = get('cli.vsNpx');
+  const nodeNpx = get('nodeStart.vsNpx');
+  targets.push({
+    id: 'cli.vsNpx',
+    label: 'a whole `mcp-pool call` process vs a whole `npx -y mcp-remote` one-shot command',
+    goal: '≥ 93 % faster (ratio ≤ 0.07)',
+    actual: cliNpx
+      ? `${fmt((1 - cliNpx.value) * 100, 2)} % faster (ratio ${fmt(cliNpx.value, 4)})${ci(cliNpx)}${nodeNpx ? `; a bare node -e 0: ${fmt((1 - nodeNpx.value) * 100, 2)} % faster` : ''}`
+      : npxUsable
+        ? 'n/a'
+        : 'npx not usable',
+    status: cliNpx && Number.isFinite(cliNpx.value) ? status(cliNpx.value <= 0.07) : 'N/A',
+  });
+  const cliNode = get('cli.vsNodeStart');
+  targets.push({
+    id: 'cli.vsNodeStart',
+    label: 'a whole `mcp-pool call` process vs a bare `node -e 0`',
+    goal: '≤ 1.5× (ratio ≤ 1.5)',
+    actual: cliNode ? `${fmt(cliNode.value)}×${ci(cliNode)}` : 'n/a',
+    status: cliNode && Number.isFinite(cliNode.value) ? status(cliNode.value <= 1.5) : 'N/A',
+  });
+
   const rounds = raw.parallel.rounds;
   const errors = rounds.reduce((s, r) => s + r.errors, 0);
   const pids = new Set(rounds.flatMap((r) => r.pids));

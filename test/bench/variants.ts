@@ -1,5 +1,6 @@
 // The variants of the interleaved HTTP loop, as Steps: three ways of running one process per
-// command, the pool, and the held client (the floor).
+// command, the pool, the held client (the floor), and at the terminal a whole `mcp-pool call`
+// process and a bare `node -e 0` (cliStart.ts).
 import type { Pool } from '../../src/pool';
 import type { HeldClient } from './heldClient';
 import type { HttpServer } from './httpServer';
@@ -7,7 +8,7 @@ import type { Step } from './interleave';
 import { type OneShotLauncher, type OneShotTiming, runOneShot } from './oneShot';
 import { pooledEcho } from './pooled';
 
-export type VariantId = 'npx' | 'npxOffline' | 'bundled' | 'pooled' | 'held';
+export type VariantId = 'npx' | 'npxOffline' | 'bundled' | 'pooled' | 'held' | 'cli' | 'nodeStart';
 
 export const VARIANT_LABELS: Record<VariantId, string> = {
   npx: 'one process per command: npx -y mcp-remote@0.15.1',
@@ -15,6 +16,8 @@ export const VARIANT_LABELS: Record<VariantId, string> = {
   bundled: 'one process per command: bundled mcp-remote on Node',
   pooled: 'pool: pool.callTool (#1 cold, #2..N warm)',
   held: 'floor: SDK Client held open over one mcp-remote',
+  cli: 'mcp-pool call (a whole process, warm pooled app through the gateway)',
+  nodeStart: 'bare node -e 0 (the floor of any Node CLI)',
 };
 
 /** A one-shot variant: each iteration is a whole command in a new process; phases are kept. */

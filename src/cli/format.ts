@@ -1,0 +1,179 @@
+// What `mcp-pool` prints: results, listings and the pool's status as text people read. Pure
+// functions of the gateway's JSON (protocol.ts), so every shape is unit-tested.
+import type { PoolStatus } from '../gateway/protocol';
+
+type Json = Readonly<Record<string, unknown>>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** Decoded size of base64 text, without decoding it. */
+export function base64Bytes(b64: string): number {
+  const clean = b64.replace(/\s/g, '');
+  const pad = clean.endsWith('==') ? 2 : clean.endsWith('=') ? 1 : 0;
+  return Math.max(0, Math.floor((clean.length * 3) / 4) - pad);
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** One item of a resource's contents (a read, or an embedded resource). */
+function resourceContents(r: Json): string {
+  const text = str(r.text);
+  if (text !== undefined) return text;
+  const blob = str(r.blob);
+  return `[blob ${str(r.uri) ?? ''}${str(r.mimeType) ? ` ${str(r.mimeType)}` : ''}, ${formatBytes(blob ? base64Bytes(blob) : 0)}]`;
+}
+
+/** One content item of a tool result or a prompt message. */
+export function formatContent(item: unknown): string {
+  if (!isObject(item)) return JSON.stringify(item);
+  switch (item.type) {
+    case 'text':
+      return str(item.text) ?? JSON.stringify(item.text ?? '');
+    case 'image':
+    case 'audio': {
+      const data = str(item.data) ?? '';
+      return `[${String(item.type)} ${str(item.mimeType) ?? 'unknown type'}, ${formatBytes(base64Bytes(data))}]`;
+    }
+    case 'resource_link': {
+      const extra = [str(item.name), str(item.mimeType)].filter(Boolean).join(', ');
+      return `[link ${String(item.uri)}${extra ? ` (${extra})` : ''}]`;
+    }
+    case 'resource':
+      return isObject(item.resource) ? resourceContents(item.resource) : JSON.stringify(item);
+    default:
+      return JSON.stringify(item);
+  }
+}
+
+/** A tool result as text: its content items in order; structured content as JSON when no item is text. */
+export function formatToolResult(result: unknown): string {
+  if (!isObject(result)) return JSON.stringify(result, null, 2);
+  const content = Array.isArray(result.content) ? result.content : [];
+  const lines = content.map(formatContent);
+  const hasText = content.some((c) => isObject(c) && c.type === 'text');
+  if (!hasText && result.structuredContent !== undefined) lines.push(JSON.stringify(result.structuredContent, null, 2));
+  if (!lines.length && result.toolResult !== undefined) lines.push(JSON.stringify(result.toolResult, null, 2));
+  return lines.join('\n');
+}
+
+/** The contents of a resource read. */
+export function formatReadResult(result: unknown): string {
+  const contents = isObject(result) && Array.isArray(result.contents) ? result.contents : [];
+  return contents.map((c) => (isObject(c) ? resourceContents(c) : JSON.stringify(c))).join('\n');
+}
+
+/** A prompt's messages: `role: text`, one block per message. */
+export function formatPromptResult(result: unknown): string {
+  if (!isObject(result)) return JSON.stringify(result, null, 2);
+  const out: string[] = [];
+  if (str(result.description)) out.push(`# ${String(result.description)}`, '');
+  const messages = Array.isArray(result.messages) ? result.messages : [];
+  for (const m of messages) {
+    if (!isObject(m)) continue;
+    out.push(`${String(m.role)}: ${formatContent(m.content)}`);
+  }
+  return out.join('\n');
+}
+
+function firstLine(text: unknown): string {
+  return typeof text === 'string' ? (text.split('\n').find((l) => l.trim()) ?? '').trim() : '';
+}
+
+/** Aligned rows: the first column padded to the widest. */
+function table(rows: readonly (readonly string[])[]): string {
+  if (!rows.length) return '';
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd()).join('\n');
+}
+
+/** `name(required, optional?)`, from a tool's inputSchema. */
+export function signature(name: string, inputSchema: unknown): string {
+  const props = isObject(inputSchema) && isObject(inputSchema.properties) ? Object.keys(inputSchema.properties) : [];
+  const required = new Set(isObject(inputSchema) && Array.isArray(inputSchema.required) ? inputSchema.required.map(String) : []);
+  return `${name}(${props.map((p) => (required.has(p) ? p : `${p}?`)).join(', ')})`;
+}
+
+export function formatTools(body: unknown): string {
+  const tools = isObject(body) && Array.isArray(body.tools) ? body.tools.filter(isObject) : [];
+  if (!tools.length) return '(no tools)';
+  const sorted = [...tools].sort((a, b) => String(a.name).localeCompare(String(b.name)));
+  return table(sorted.map((t) => [signature(String(t.name), t.inputSchema), firstLine(t.description ?? t.title)]));
+}
+
+export function formatResources(body: unknown): string {
+  const b = isObject(body) ? body : {};
+  const resources = Array.isArray(b.resources) ? b.resources.filter(isObject) : [];
+  const templates = Array.isArray(b.resourceTemplates) ? b.resourceTemplates.filter(isObject) : [];
+  if (!resources.length && !templates.length) return '(no resources)';
+  const rows = [
+    ...resources.map((r) => [String(r.uri), [str(r.name), str(r.mimeType)].filter(Boolean).join(' · ')]),
+    ...templates.map((t) => [String(t.uriTemplate), ['template', str(t.name), str(t.mimeType)].filter(Boolean).join(' · ')]),
+  ];
+  return table(rows);
+}
+
+export function formatPrompts(body: unknown): string {
+  const prompts = isObject(body) && Array.isArray(body.prompts) ? body.prompts.filter(isObject) : [];
+  if (!prompts.length) return '(no prompts)';
+  return table(
+    prompts.map((p) => {
+      const args = Array.isArray(p.arguments) ? p.arguments.filter(isObject) : [];
+      return [`${String(p.name)}(${args.map((a) => (a.required ? String(a.name) : `${String(a.name)}?`)).join(', ')})`, firstLine(p.description ?? p.title)];
+    }),
+  );
+}
+
+/** `3 s`, `5 min`, `2 h 10 min`, `3 d`: how long ago or how long, coarse. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h} h${m % 60 ? ` ${m % 60} min` : ''}`;
+  return `${Math.floor(h / 24)} d`;
+}
+
+export function formatStatus(status: PoolStatus, now = Date.now()): string {
+  const out = [`${status.window.name} (window started ${formatDuration(now - status.window.startedAt)} ago)`];
+  if (!status.apps.length && !status.blocked.length) {
+    out.push('no apps configured (add some in the editor: MCP Pool: Add App…)');
+    return out.join('\n');
+  }
+  const rows: string[][] = [['APP', 'STATE', 'PID', 'UPTIME', 'LAST USED', 'CALLS', 'CLIENTS']];
+  for (const a of status.apps) {
+    const clients = a.clients.map((c) => c.name);
+    const counted = [...new Set(clients)].map((n) => (clients.filter((c) => c === n).length > 1 ? `${n} ×${clients.filter((c) => c === n).length}` : n));
+    rows.push([
+      a.name,
+      a.status,
+      a.pid ? String(a.pid) : '-',
+      a.createdAt && a.pid ? formatDuration(now - a.createdAt) : '-',
+      a.lastUsedAt ? `${formatDuration(now - a.lastUsedAt)} ago` : '-',
+      a.errors ? `${a.calls} (${a.errors} errors)` : String(a.calls),
+      counted.join(', ') || '-',
+    ]);
+  }
+  out.push(table(rows));
+  for (const a of status.apps) if (a.lastError && (a.status === 'crashed' || a.status === 'error')) out.push(`${a.name}: ${a.lastError}`);
+  for (const b of status.blocked) out.push(`${b.name}: blocked — ${b.reason}`);
+  return out.join('\n');
+}
+
+/** One progress notification as a line: `step 1/3 (1/3)`. */
+export function formatProgress(p: unknown): string {
+  if (!isObject(p)) return String(p);
+  const n = typeof p.progress === 'number' ? p.progress : undefined;
+  const total = typeof p.total === 'number' ? p.total : undefined;
+  const count = n === undefined ? '' : total === undefined ? String(n) : `${n}/${total}`;
+  const message = str(p.message);
+  return message ? (count ? `${message} (${count})` : message) : `progress ${count}`;
+}

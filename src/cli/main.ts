@@ -1,0 +1,241 @@
+// `mcp-pool`: the editor's warm MCP pool from any terminal. Built into dist/cli.js (esbuild.mjs)
+// and run with the editor's own Node. Every path but `stdio` loads nothing but Node's built-ins
+// and this folder, so a command starts about as fast as a bare `node`; `stdio` loads the MCP SDK
+// from dist/cli-stdio.js on demand.
+import { join } from 'node:path';
+import { EXIT, type PoolStatus } from '../gateway/protocol';
+import { ApiFailure, appPath, callApi } from './api';
+import { type Invocation, parseArgs, UsageError, usageLine } from './args';
+import { buildArguments, CoercionError, needsSchema } from './coerce';
+import { formatProgress, formatPromptResult, formatReadResult, formatResources, formatStatus, formatToolResult, formatTools, formatPrompts } from './format';
+import { helpText } from './help';
+import { findPool, type PoolTarget } from './poolLookup';
+import type * as Fallback from './fallback';
+import type * as Relay from './stdioRelay';
+
+declare const MCP_POOL_VERSION: string | undefined;
+const VERSION = typeof MCP_POOL_VERSION === 'string' ? MCP_POOL_VERSION : 'dev';
+const INTERRUPTED = 130;
+
+/** A failure that ends the command with one line on stderr and this exit code. */
+class Exit extends Error {
+  constructor(
+    message: string,
+    readonly code: number,
+  ) {
+    super(message);
+  }
+}
+
+const out = (text: string) => {
+  if (text) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+};
+const err = (text: string) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+const json = (value: unknown) => out(JSON.stringify(value, null, 2));
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The pool to use, or an Exit saying why there is none. */
+function pool(inv: Invocation, ignoreEnv = false): PoolTarget {
+  const choice = findPool(inv.pool, { ignoreEnv });
+  if (!choice.ok) throw new Exit(choice.message, EXIT.pool);
+  return choice.target;
+}
+
+/**
+ * Runs `fn` on the pool. A pool from the terminal's environment that refuses the connection (the
+ * window was reloaded: a new port) is replaced once by what the discovery folder says.
+ */
+async function onPool<T>(inv: Invocation, fn: (target: PoolTarget) => Promise<T>): Promise<T> {
+  const target = pool(inv);
+  try {
+    return await fn(target);
+  } catch (e) {
+    if (!(e instanceof ApiFailure) || e.code !== 'refused' || !target.fromEnv) throw e;
+    const other = findPool(inv.pool, { ignoreEnv: true });
+    if (!other.ok || other.target.url === target.url) throw e;
+    return fn(other.target);
+  }
+}
+
+async function readStdinJson(): Promise<Record<string, unknown>> {
+  let text = '';
+  process.stdin.setEncoding('utf8');
+  for await (const chunk of process.stdin) text += chunk as string;
+  return parseJsonObject(text, 'stdin');
+}
+
+function parseJsonObject(text: string, where: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new UsageError(`the arguments from ${where} are not valid JSON`, 'call');
+  }
+  if (!isObject(value)) throw new UsageError(`the arguments from ${where} must be a JSON object`, 'call');
+  return value;
+}
+
+async function callTool(inv: Invocation): Promise<number> {
+  const [app, tool] = inv.words;
+  let base: Record<string, unknown> = {};
+  if (inv.argsJson !== undefined) base = parseJsonObject(inv.argsJson, '--json');
+  if (inv.argsFromStdin) base = await readStdinJson();
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigint);
+  const showProgress = inv.progress || process.stderr.isTTY === true;
+  try {
+    const result = await onPool(inv, async (target) => {
+      let args = base;
+      if (inv.pairs.length) {
+        // Plain text needs no schema: it stays text under any (and the server checks the rest).
+        let schema: unknown;
+        if (needsSchema(inv.pairs)) {
+          const listed = (await callApi(target, 'GET', appPath(app, 'tools'), undefined, { signal: controller.signal })) as { tools?: { name: string; inputSchema?: unknown }[] };
+          const found = listed.tools?.find((t) => t.name === tool);
+          if (!found) throw new UsageError(`app "${app}" has no tool "${tool}" (tools: ${(listed.tools ?? []).map((t) => t.name).join(', ') || 'none'})`, 'call');
+          schema = found.inputSchema;
+        }
+        try {
+          args = buildArguments(inv.pairs, schema, base);
+        } catch (e) {
+          if (e instanceof CoercionError) throw new UsageError(`${tool}: ${e.message}`, 'call');
+          throw e;
+        }
+      }
+      return callApi(target, 'POST', appPath(app, 'call'), { tool, arguments: args }, {
+        signal: controller.signal,
+        onLine: (line) => {
+          if (showProgress && line.progress !== undefined) err(`… ${formatProgress(line.progress)}`);
+        },
+      });
+    });
+    if (inv.json) json(result);
+    const isError = isObject(result) && result.isError === true;
+    if (!inv.json) (isError ? err : out)(formatToolResult(result));
+    return isError ? EXIT.toolError : EXIT.ok;
+  } catch (e) {
+    if (e instanceof ApiFailure && e.code === 'cancelled') {
+      err('mcp-pool: cancelled');
+      return INTERRUPTED;
+    }
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
+
+async function stdio(inv: Invocation): Promise<number> {
+  const app = inv.words[0];
+  const fallback = (why: string): Promise<number> => {
+    if (!inv.fallback) throw new Exit(why, EXIT.pool);
+    err(`mcp-pool: ${why}; running the fallback: ${inv.fallback.join(' ')}`);
+    // Loaded here, not at start: node:child_process costs every other command a few ms.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { runFallback } = require('./fallback') as typeof Fallback;
+    return runFallback(inv.fallback);
+  };
+  const choice = findPool(inv.pool);
+  if (!choice.ok) return fallback(choice.message);
+  let target = choice.target;
+  let status: PoolStatus;
+  try {
+    status = (await callApi(target, 'GET', `/v1/pool`)) as PoolStatus;
+  } catch (e) {
+    if (!(e instanceof ApiFailure)) throw e;
+    const other = e.code === 'refused' && target.fromEnv ? findPool(inv.pool, { ignoreEnv: true }) : undefined;
+    if (!other?.ok) return fallback(e.message);
+    target = other.target;
+    try {
+      status = (await callApi(target, 'GET', `/v1/pool`)) as PoolStatus;
+    } catch (e2) {
+      if (!(e2 instanceof ApiFailure)) throw e2;
+      return fallback(e2.message);
+    }
+  }
+  if (!status.apps.some((a) => a.name === app)) {
+    const blocked = status.blocked.find((b) => b.name === app);
+    const names = status.apps.map((a) => a.name).join(', ') || 'none';
+    return fallback(blocked ? `app "${app}" is blocked in ${status.window.name}: ${blocked.reason}` : `${status.window.name} has no app "${app}" (apps: ${names})`);
+  }
+  // The SDK lives in its own bundle, loaded only here: the other commands never parse it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const relay = require(join(__dirname, 'cli-stdio.js')) as typeof Relay;
+  return relay.runRelay({ url: target.url, token: target.token, app, version: VERSION });
+}
+
+async function run(inv: Invocation): Promise<number> {
+  const [app, second] = inv.words;
+  const show = (body: unknown, text: (b: unknown) => string) => (inv.json ? json(body) : out(text(body)));
+  switch (inv.command) {
+    case 'help': {
+      const text = helpText(inv.words[0]);
+      if (text === undefined) throw new UsageError(`no help for "${inv.words[0]}": there is no such command`);
+      out(text);
+      return EXIT.ok;
+    }
+    case 'version':
+      out(VERSION);
+      return EXIT.ok;
+    case 'status':
+      show(await onPool(inv, (t) => callApi(t, 'GET', '/v1/pool')), (b) => formatStatus(b as PoolStatus));
+      return EXIT.ok;
+    case 'tools':
+      show(await onPool(inv, (t) => callApi(t, 'GET', appPath(app, 'tools'))), formatTools);
+      return EXIT.ok;
+    case 'call':
+      return callTool(inv);
+    case 'resources':
+      show(await onPool(inv, (t) => callApi(t, 'GET', appPath(app, 'resources'))), formatResources);
+      return EXIT.ok;
+    case 'read':
+      show(await onPool(inv, (t) => callApi(t, 'POST', appPath(app, 'read'), { uri: second })), formatReadResult);
+      return EXIT.ok;
+    case 'prompts':
+      show(await onPool(inv, (t) => callApi(t, 'GET', appPath(app, 'prompts'))), formatPrompts);
+      return EXIT.ok;
+    case 'prompt': {
+      const args = Object.fromEntries(inv.pairs.map((p) => [p.key, p.value]));
+      show(await onPool(inv, (t) => callApi(t, 'POST', appPath(app, 'prompt'), { name: second, arguments: args })), formatPromptResult);
+      return EXIT.ok;
+    }
+    case 'stdio':
+      return stdio(inv);
+  }
+}
+
+/** What the whole process does; resolves to its exit code. Never throws. */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    return await run(parseArgs(argv));
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`mcp-pool: ${e.message}`);
+      err(e.command && e.command !== 'help' ? `usage: ${usageLine(e.command)} (mcp-pool help ${e.command})` : 'see mcp-pool --help');
+      return EXIT.usage;
+    }
+    if (e instanceof Exit) {
+      err(`mcp-pool: ${e.message}`);
+      return e.code;
+    }
+    if (e instanceof ApiFailure) {
+      const hint = e.code === 'unauthorized' ? ' (the token is not this window\'s: a terminal from an earlier editor session? open a new one, or unset MCP_POOL_URL)' : '';
+      err(`mcp-pool: ${e.message}${hint}`);
+      return EXIT.pool;
+    }
+    err(`mcp-pool: unexpected failure: ${e instanceof Error ? e.message : String(e)}`);
+    if (process.env.MCP_POOL_DEBUG) err(e instanceof Error ? (e.stack ?? '') : '');
+    return EXIT.pool;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,74 @@
+// Which pool a command talks to: `--pool <pid|folder>`, else the editor's terminal environment
+// (MCP_POOL_URL + MCP_POOL_TOKEN), else the discovery folder, picked by the current folder.
+// choosePool is pure; findPool reads the environment and the discovery folder.
+import { resolve, sep } from 'node:path';
+import { discoveryDir, type FoundEntry, liveEntries, pickForFolder } from '../gateway/discovery';
+import { ENV_TOKEN, ENV_URL } from '../gateway/protocol';
+
+export interface PoolTarget {
+  readonly url: string;
+  readonly token: string;
+  /** Where it came from, for messages: `MCP_POOL_URL`, or the window's name and pid. */
+  readonly source: string;
+  readonly fromEnv: boolean;
+}
+
+export type PoolChoice = { readonly ok: true; readonly target: PoolTarget } | { readonly ok: false; readonly reason: 'none' | 'ambiguous' | 'no-match'; readonly message: string };
+
+export const NO_POOL_HINT = 'open VS Code with the MCP Remote Pool extension (or enable it), or give `mcp-pool stdio` a --fallback command';
+
+function contains(folder: string, path: string): boolean {
+  return path === folder || path.startsWith(folder.endsWith(sep) ? folder : folder + sep);
+}
+
+function describeEntry(e: FoundEntry): string {
+  return `  --pool ${e.pid}  ${e.window.name}${e.folders.length ? ` (${e.folders.join(', ')})` : ''}`;
+}
+
+function fromEntry(e: FoundEntry): PoolTarget {
+  return { url: e.url, token: e.token, source: `${e.window.name} (pid ${e.pid})`, fromEnv: false };
+}
+
+export interface PoolQuery {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly entries: () => readonly FoundEntry[];
+  readonly cwd: string;
+  /** `--pool`: a pid, or a folder of the window. */
+  readonly pool?: string;
+  /** Skip the environment (its pool did not answer). */
+  readonly ignoreEnv?: boolean;
+}
+
+export function choosePool(q: PoolQuery): PoolChoice {
+  if (q.pool === undefined && !q.ignoreEnv) {
+    const url = q.env[ENV_URL];
+    const token = q.env[ENV_TOKEN];
+    if (url && token) return { ok: true, target: { url: url.replace(/\/+$/, ''), token, source: ENV_URL, fromEnv: true } };
+  }
+  const entries = q.entries();
+  if (!entries.length) return { ok: false, reason: 'none', message: `no MCP pool is running: ${NO_POOL_HINT}` };
+  if (q.pool !== undefined) {
+    if (/^\d+$/.test(q.pool)) {
+      const byPid = entries.find((e) => e.pid === Number(q.pool));
+      if (byPid) return { ok: true, target: fromEntry(byPid) };
+    } else {
+      const folder = resolve(q.cwd, q.pool);
+      const holding = entries.filter((e) => e.folders.some((f) => contains(resolve(f), folder)));
+      const hit = pickForFolder(holding, folder).entry;
+      if (hit) return { ok: true, target: fromEntry(hit) };
+    }
+    return { ok: false, reason: 'no-match', message: `no editor window matches --pool ${q.pool}; the running ones:\n${entries.map(describeEntry).join('\n')}` };
+  }
+  const pick = pickForFolder(entries, q.cwd);
+  if (pick.entry) return { ok: true, target: fromEntry(pick.entry) };
+  return {
+    ok: false,
+    reason: 'ambiguous',
+    message: `${entries.length} editor windows run a pool and none has ${q.cwd} open; choose one with --pool:\n${entries.map(describeEntry).join('\n')}`,
+  };
+}
+
+/** The pool for this process. */
+export function findPool(pool: string | undefined, opts: { ignoreEnv?: boolean } = {}): PoolChoice {
+  return choosePool({ env: process.env, entries: () => liveEntries(discoveryDir()), cwd: process.cwd(), pool, ...opts });
+}

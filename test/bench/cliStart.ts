@@ -1,0 +1,61 @@
+// `mcp-pool` at the terminal: a whole `mcp-pool call <app> echo text=…` process (dist/cli.js on
+// this Node, pool found through MCP_POOL_URL / MCP_POOL_TOKEN as in the editor's terminals,
+// answered by the gateway from a warm pooled process) and a bare `node -e 0`, the floor of any
+// Node CLI. Each sample is wall time from spawn until the process has exited (hrtime).
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../fixtures/paths';
+import type { Step } from './interleave';
+import { msSince } from './stats';
+
+export const CLI_SCRIPT = join(REPO_ROOT, 'dist', 'cli.js');
+
+interface Exited {
+  readonly ms: number;
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function timed(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Exited> {
+  return new Promise((resolve, reject) => {
+    const t = process.hrtime.bigint();
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ ms: msSince(t), code, stdout, stderr }));
+  });
+}
+
+/** The environment of an editor terminal: the gateway's URL and token. */
+export function terminalEnv(url: string, token: string): NodeJS.ProcessEnv {
+  return { ...process.env, MCP_POOL_URL: url, MCP_POOL_TOKEN: token };
+}
+
+/** One whole `mcp-pool call <app> echo text=<marker>`; checks it printed the text and exited 0. */
+export function cliCallStep(env: NodeJS.ProcessEnv, app: string, id = 'cli'): Step {
+  return {
+    id,
+    async run(i) {
+      const text = `cli-${i}`;
+      const r = await timed([CLI_SCRIPT, 'call', app, 'echo', `text=${text}`], env);
+      if (r.code !== 0 || !r.stdout.startsWith(`${text}\n`)) throw new Error(`mcp-pool call exited ${r.code}: ${(r.stderr || r.stdout).trim().split('\n')[0]}`);
+      return r.ms;
+    },
+  };
+}
+
+/** A bare `node -e 0`. */
+export function nodeStartStep(id = 'nodeStart'): Step {
+  return {
+    id,
+    async run() {
+      const r = await timed(['-e', '0'], process.env);
+      if (r.code !== 0) throw new Error(`node -e 0 exited ${r.code}`);
+      return r.ms;
+    },
+  };
+}

@@ -1,0 +1,73 @@
+// What mcp-pool prints: tool results, reads, prompts, listings and the pool's status.
+import * as assert from 'node:assert/strict';
+import { base64Bytes, formatDuration, formatProgress, formatPromptResult, formatPrompts, formatReadResult, formatResources, formatStatus, formatToolResult, formatTools } from '../../../src/cli/format';
+import type { PoolStatus } from '../../../src/gateway/protocol';
+
+describe('mcp-pool output', () => {
+  it('prints a tool result: text as it is, images and links summarised, structured content only without text', () => {
+    const png = Buffer.alloc(70).toString('base64');
+    const text = formatToolResult({
+      content: [
+        { type: 'text', text: 'hello\nworld' },
+        { type: 'image', data: png, mimeType: 'image/png' },
+        { type: 'resource_link', uri: 'fixture://text/hello', name: 'hello', mimeType: 'text/plain' },
+        { type: 'resource', resource: { uri: 'x://a', text: 'embedded' } },
+        { type: 'resource', resource: { uri: 'x://b', mimeType: 'application/pdf', blob: png } },
+      ],
+      structuredContent: { hidden: true },
+    });
+    assert.equal(text, ['hello\nworld', '[image image/png, 70 B]', '[link fixture://text/hello (hello, text/plain)]', 'embedded', '[blob x://b application/pdf, 70 B]'].join('\n'));
+    assert.equal(formatToolResult({ content: [], structuredContent: { a: 1 } }), '{\n  "a": 1\n}');
+    assert.equal(base64Bytes(Buffer.from('ab').toString('base64')), 2);
+  });
+
+  it('prints reads and prompts', () => {
+    assert.equal(formatReadResult({ contents: [{ uri: 'u', text: 'Hello' }, { uri: 'p', mimeType: 'image/png', blob: Buffer.alloc(3).toString('base64') }] }), 'Hello\n[blob p image/png, 3 B]');
+    assert.equal(
+      formatPromptResult({ description: 'Greets', messages: [{ role: 'user', content: { type: 'text', text: 'Hi Ann' } }, { role: 'assistant', content: { type: 'audio', data: '', mimeType: 'audio/wav' } }] }),
+      '# Greets\n\nuser: Hi Ann\nassistant: [audio audio/wav, 0 B]',
+    );
+  });
+
+  it('lists tools, resources and prompts sorted and aligned, optional arguments with ?', () => {
+    const tools = formatTools({
+      tools: [
+        { name: 'echo', description: 'Echoes text back.\nMore.', inputSchema: { type: 'object', properties: { text: {} }, required: ['text'] } },
+        { name: 'add', description: 'Adds.', inputSchema: { type: 'object', properties: { a: {}, b: {} }, required: ['a'] } },
+      ],
+    });
+    assert.equal(tools, 'add(a, b?)  Adds.\necho(text)  Echoes text back.');
+    assert.equal(formatTools({ tools: [] }), '(no tools)');
+    assert.equal(formatResources({ resources: [{ uri: 'fixture://text/hello', name: 'hello', mimeType: 'text/plain' }], resourceTemplates: [{ uriTemplate: 'fixture://files/{name}', name: 'files' }] }), 'fixture://text/hello    hello · text/plain\nfixture://files/{name}  template · files');
+    assert.equal(formatPrompts({ prompts: [{ name: 'greet', description: 'Greets.', arguments: [{ name: 'name', required: true }, { name: 'tone' }] }] }), 'greet(name, tone?)  Greets.');
+  });
+
+  it('prints the status: one row per app, blocked apps with why', () => {
+    const now = 10_000_000;
+    const status: PoolStatus = {
+      window: { name: 'work — Visual Studio Code', startedAt: now - 3_600_000 },
+      apps: [
+        { name: 'notes', kind: 'stdio', target: 'node s.js', status: 'idle', pid: 42, createdAt: now - 125_000, lastUsedAt: now - 5_000, calls: 7, errors: 1, clients: [{ name: 'claude-code' }, { name: 'claude-code' }, { name: 'mcp-pool' }] },
+        { name: 'jira', kind: 'remote', target: 'https://x', status: 'crashed', calls: 0, errors: 0, lastError: 'exit 1', clients: [] },
+      ],
+      blocked: [{ name: 'ws', reason: 'workspace not trusted' }],
+    };
+    assert.equal(
+      formatStatus(status, now),
+      [
+        'work — Visual Studio Code (window started 1 h ago)',
+        'APP    STATE    PID  UPTIME  LAST USED  CALLS         CLIENTS',
+        'notes  idle     42   2 min   5 s ago    7 (1 errors)  claude-code ×2, mcp-pool',
+        'jira   crashed  -    -       -          0             -',
+        'jira: exit 1',
+        'ws: blocked — workspace not trusted',
+      ].join('\n'),
+    );
+  });
+
+  it('prints durations and progress coarsely', () => {
+    assert.deepEqual([formatDuration(999), formatDuration(61_000), formatDuration(3_720_000), formatDuration(90_000_000)], ['1 s', '1 min', '1 h 2 min', '1 d']);
+    assert.equal(formatProgress({ progress: 1, total: 3, message: 'step 1/3' }), 'step 1/3 (1/3)');
+    assert.equal(formatProgress({ progress: 2 }), 'progress 2');
+  });
+});
