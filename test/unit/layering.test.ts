@@ -22,6 +22,11 @@ const PROBES: { what: string; file: string; text: string; rule: string }[] = [
   { what: 'a view imports the commands folder itself', file: 'src/views/format.ts', text: "import * as c from '../commands/';\nexport const x = c;\n", rule: 'no-restricted-imports' },
   { what: 'a view imports the composition root', file: 'src/views/format.ts', text: "import { activate } from '../extension';\nexport const x = activate;\n", rule: 'no-restricted-imports' },
   { what: 'an import parser reaches vscode through the editor layer', file: 'src/import/formats/tasak.ts', text: "import { Outputs } from '../../output/outputs';\nexport const x = Outputs;\n", rule: 'no-restricted-imports' },
+  { what: 'the gateway imports vscode', file: 'src/gateway/guard.ts', text: "import * as vscode from 'vscode';\nexport const x = vscode;\n", rule: 'no-restricted-imports' },
+  { what: 'the gateway imports the editor layer', file: 'src/gateway/gateway.ts', text: "import { GatewayService } from '../gatewayHost/gatewayService';\nexport const x = GatewayService;\n", rule: 'no-restricted-imports' },
+  { what: 'the gateway imports the manifest', file: 'src/gateway/gateway.ts', text: "import { Settings } from '../manifest/settings';\nexport const x = Settings;\n", rule: 'no-restricted-imports' },
+  { what: 'the gateway imports the import parsers', file: 'src/gateway/gateway.ts', text: "import { findImportSources } from '../import';\nexport const x = findImportSources;\n", rule: 'no-restricted-imports' },
+  { what: 'the pool core imports the gateway', file: 'src/pool/errors.ts', text: "import { Gateway } from '../gateway/gateway';\nexport const x = Gateway;\n", rule: 'no-restricted-imports' },
   { what: 'a vscode-free folder imports vscode dynamically', file: 'src/common/emitter.ts', text: "export const x = import('vscode');\n", rule: 'no-restricted-syntax' },
   { what: 'code that decides on the text of an error message', file: 'src/commands/registry.ts', text: "export function f(e: Error): boolean {\n  return /timed out/.test(e.message) || e.message.includes('x');\n}\n", rule: 'no-restricted-syntax' },
 ];
@@ -42,6 +47,7 @@ describe('lint: layering and promise rules are live', function () {
     ['src/views/format.ts', "import { Commands } from '../manifest/commands';\nexport const x = Commands.refresh;\n"],
     ['src/import/naming.ts', "import { parseAppDefinitions } from '../pool';\nexport const x = parseAppDefinitions;\n"],
     ['src/manifest/settings.ts', "import { DEFAULT_SETTINGS } from '../pool/settings';\nexport const x = DEFAULT_SETTINGS;\n"],
+    ['src/gateway/launcher.ts', "import { Emitter } from '../common/emitter';\nimport { PoolError } from '../pool/errors';\nexport const x = [Emitter, PoolError];\n"],
   ] as const) {
     it(`accepts what ${file.split('/')[1]} may import`, async () => {
       const [result] = await eslint.lintText(text, { filePath: `${REPO_ROOT}/${file}` });
