@@ -53,6 +53,15 @@ export class ClientSession {
   private readonly subscribed = new Set<string>();
   private closed = false;
   lastActive = Date.now();
+  /** Event streams (GET) the client holds open: while it holds one, it is there. */
+  streams = 0;
+  /** Counts requests (of any kind, event streams included): tells a client that came back from one that did not. */
+  activity = 0;
+
+  touch(): void {
+    this.activity++;
+    this.lastActive = Date.now();
+  }
 
   constructor(
     private readonly pool: Pool,
@@ -152,8 +161,33 @@ export class ClientSession {
     await this.server.close().catch(() => undefined);
   }
 
-  /** Handlers for what this session declared only: the SDK refuses a handler for an undeclared capability (it throws). */
-  private handle(capabilities: ServerCapabilities): void {
+  /** A handler for each request of what the session declares (the SDK refuses others). */
+  private handle(caps: ServerCapabilities): void {
+    const { pool, app } = this;
+    const s = this.server;
+    if (caps.tools) this.handleTools();
+    if (caps.resources) {
+      s.setRequestHandler(ListResourcesRequestSchema, (_r, x) => this.run(x, false, async (signal) => ({ resources: await pool.listResources(app, { signal }) })));
+      s.setRequestHandler(ListResourceTemplatesRequestSchema, (_r, x) => this.run(x, false, async (signal) => ({ resourceTemplates: await pool.listResourceTemplates(app, { signal }) })));
+      s.setRequestHandler(ReadResourceRequestSchema, (r, x) => this.run(x, false, async (signal) => ({ contents: (await pool.readResource(app, r.params.uri, { signal })).contents })));
+    }
+    if (caps.resources?.subscribe) this.handleSubscriptions();
+    if (caps.prompts) {
+      s.setRequestHandler(ListPromptsRequestSchema, (_r, x) => this.run(x, false, async (signal) => ({ prompts: await pool.listPrompts(app, { signal }) })));
+      s.setRequestHandler(GetPromptRequestSchema, (r, x) => this.run(x, false, async (signal) => ({ ...(await pool.getPrompt(app, r.params.name, r.params.arguments ?? {}, { signal })) })));
+    }
+    if (caps.completions) {
+      s.setRequestHandler(CompleteRequestSchema, (r, x) =>
+        this.run(x, false, async (signal) => {
+          const ref = r.params.ref.type === 'ref/prompt' ? { type: 'ref/prompt' as const, name: r.params.ref.name } : { type: 'ref/resource' as const, uri: r.params.ref.uri };
+          const c = await pool.complete(app, ref, r.params.argument, r.params.context?.arguments, { signal });
+          return { completion: { values: c.values, ...(c.total !== undefined ? { total: c.total } : {}), hasMore: c.hasMore } };
+        }),
+      );
+    }
+  }
+
+  private handleTools(): void {
     const { pool, app } = this;
     const s = this.server;
     s.setRequestHandler(ListToolsRequestSchema, (_r, x) => this.run(x, false, async () => ({ tools: (await pool.listTools(app)).map(forClient) })));
@@ -172,40 +206,25 @@ export class ClientSession {
         return out;
       }),
     );
-    if (capabilities.resources) {
-      s.setRequestHandler(ListResourcesRequestSchema, (_r, x) => this.run(x, false, async (signal) => ({ resources: await pool.listResources(app, { signal }) })));
-      s.setRequestHandler(ListResourceTemplatesRequestSchema, (_r, x) => this.run(x, false, async (signal) => ({ resourceTemplates: await pool.listResourceTemplates(app, { signal }) })));
-      s.setRequestHandler(ReadResourceRequestSchema, (r, x) => this.run(x, false, async (signal) => ({ contents: (await pool.readResource(app, r.params.uri, { signal })).contents })));
-      if (capabilities.resources.subscribe) {
-        s.setRequestHandler(SubscribeRequestSchema, (r, x) =>
-          this.run(x, false, async (signal) => {
-            await pool.subscribeResource(app, r.params.uri, { signal, subscriber: this });
-            this.subscribed.add(r.params.uri);
-            return {};
-          }),
-        );
-        s.setRequestHandler(UnsubscribeRequestSchema, (r, x) =>
-          this.run(x, false, async (signal) => {
-            this.subscribed.delete(r.params.uri);
-            await pool.unsubscribeResource(app, r.params.uri, { signal, subscriber: this });
-            return {};
-          }),
-        );
-      }
-    }
-    if (capabilities.prompts) {
-      s.setRequestHandler(ListPromptsRequestSchema, (_r, x) => this.run(x, false, async (signal) => ({ prompts: await pool.listPrompts(app, { signal }) })));
-      s.setRequestHandler(GetPromptRequestSchema, (r, x) => this.run(x, false, async (signal) => ({ ...(await pool.getPrompt(app, r.params.name, r.params.arguments ?? {}, { signal })) })));
-    }
-    if (capabilities.completions) {
-      s.setRequestHandler(CompleteRequestSchema, (r, x) =>
-        this.run(x, false, async (signal) => {
-          const ref = r.params.ref.type === 'ref/prompt' ? { type: 'ref/prompt' as const, name: r.params.ref.name } : { type: 'ref/resource' as const, uri: r.params.ref.uri };
-          const c = await pool.complete(app, ref, r.params.argument, r.params.context?.arguments, { signal });
-          return { completion: { values: c.values, ...(c.total !== undefined ? { total: c.total } : {}), hasMore: c.hasMore } };
-        }),
-      );
-    }
+  }
+
+  private handleSubscriptions(): void {
+    const { pool, app } = this;
+    const s = this.server;
+    s.setRequestHandler(SubscribeRequestSchema, (r, x) =>
+      this.run(x, false, async (signal) => {
+        await pool.subscribeResource(app, r.params.uri, { signal, subscriber: this });
+        this.subscribed.add(r.params.uri);
+        return {};
+      }),
+    );
+    s.setRequestHandler(UnsubscribeRequestSchema, (r, x) =>
+      this.run(x, false, async (signal) => {
+        this.subscribed.delete(r.params.uri);
+        await pool.unsubscribeResource(app, r.params.uri, { signal, subscriber: this });
+        return {};
+      }),
+    );
   }
 
   /** One forwarded request: cancellable by the client, by its connection dropping and by the session ending; failures as MCP errors. */

@@ -28,8 +28,17 @@ export interface GatewayOptions {
   /** 0 (default): any free port. */
   readonly port?: number;
   readonly token?: string;
-  /** A session without requests this long is ended (its client re-initializes if it comes back). */
+  /**
+   * A session without requests and without an open event stream this long is ended (its client
+   * initializes again if it comes back). Default 10 minutes.
+   */
   readonly sessionIdleMs?: number;
+  /**
+   * A client whose event stream (GET) closed and that sent nothing for this long is gone (it closed
+   * without ending its session): its session ends, its subscriptions are let go. Default 30 s (a
+   * client reconnecting its stream comes back well within it).
+   */
+  readonly sessionGoneMs?: number;
   readonly maxBodyBytes?: number;
 }
 
@@ -79,7 +88,7 @@ export class Gateway extends Disposable {
     });
     this.port = (this.http.address() as AddressInfo).port;
     this.guard.listening(this.port);
-    const idle = this.opts.sessionIdleMs ?? 3_600_000;
+    const idle = this.opts.sessionIdleMs ?? 600_000;
     this.sweepTimer = setInterval(() => this.sweep(idle), Math.min(60_000, idle)).unref();
     this._register(toDisposable(() => clearInterval(this.sweepTimer)));
   }
@@ -167,6 +176,14 @@ export class Gateway extends Disposable {
     // the requests this HTTP request carries are cancelled if it goes away before their answers
     const ids = requestIds(body);
     if (ids.length) res.on('close', () => { if (!res.writableFinished) session.abandon(ids); });
+    session.touch();
+    if (req.method === 'GET') {
+      session.streams++;
+      res.on('close', () => {
+        session.streams--;
+        this.streamClosed(session);
+      });
+    }
     await session.transport.handleRequest(req, res, body);
     // a first request that was no initialize: nothing was opened
     if (this.pending.has(session) && !session.sessionId) await session.close();
@@ -207,9 +224,17 @@ export class Gateway extends Disposable {
     }
   }
 
+  /** The client's event stream closed: unless it comes back (any request) soon, the client is gone. */
+  private streamClosed(session: ClientSession): void {
+    const seen = session.activity;
+    setTimeout(() => {
+      if (session.activity === seen && session.streams === 0 && session.callsInFlight === 0) void session.close();
+    }, this.opts.sessionGoneMs ?? 30_000).unref();
+  }
+
   private sweep(idleMs: number): void {
     const now = Date.now();
-    for (const s of this.sessions.values()) if (s.callsInFlight === 0 && now - s.lastActive > idleMs) void s.close();
+    for (const s of this.sessions.values()) if (s.streams === 0 && s.callsInFlight === 0 && now - s.lastActive > idleMs) void s.close();
   }
 
   private onPoolEvent(e: PoolEvent): void {

@@ -68,6 +68,14 @@ export function buildRows(raw: RawResults): Row[] {
     add({ id: `stdio.${v}`, section: 'Stdio', label: `${WARM_LABELS[v]}${v === 'pooled' ? ` (${st.pooled?.length ?? 0} interleaved rounds)` : ''}`, unit: 'µs', chart }, st[v] ?? none);
   }
   add({ id: 'stdio.diff', section: 'Stdio', label: '  └ pooled − held, per round (the pool\'s own cost)', unit: 'µs' }, pairwiseDiffs(st.pooled ?? none, st.held ?? none));
+
+  const gw = raw.gateway;
+  if (gw) {
+    add({ id: 'gateway.direct', section: 'Gateway', label: `stdio app: warm call on the pool (${gw.samples.direct.length} interleaved rounds)`, unit: 'ms' }, gw.samples.direct);
+    add({ id: 'gateway.via', section: 'Gateway', label: 'stdio app: the same call through the gateway (SDK client over HTTP)', unit: 'ms' }, gw.samples.viaGateway);
+    add({ id: 'gateway.hop', section: 'Gateway', label: '  └ gateway − pool, per round (the hop)', unit: 'ms' }, pairwiseDiffs(gw.samples.viaGateway, gw.samples.direct));
+    add({ id: 'gateway.fanIn', section: 'Gateway', label: `${gw.fanIn.clients} clients × ${gw.fanIn.callsPerClient} concurrent calls, one app (wall)`, unit: 'ms' }, [gw.fanIn.wallMs]);
+  }
   return rows;
 }
 

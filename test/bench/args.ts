@@ -11,6 +11,8 @@ export interface BenchOptions {
   readonly stdioIterations: number;
   /** Repetitions of the prewarm experiment (each: two fresh pools, two cold starts). */
   readonly prewarmReps: number;
+  /** Interleaved warm rounds (pool, through the gateway) for the gateway's hop. */
+  readonly gatewayRounds: number;
   /** Rounds of 100 parallel calls. */
   readonly parallelRounds: number;
   /** Skip the npx variant (e.g. offline machines). */
@@ -21,7 +23,7 @@ export interface BenchOptions {
   readonly svg: string;
 }
 
-const USAGE = `usage: npm run bench -- [--n 20] [--latency MS] [--pairs 1000] [--stdio-n 500] [--prewarm-reps 5]
+const USAGE = `usage: npm run bench -- [--n 20] [--latency MS] [--pairs 1000] [--stdio-n 500] [--gateway-n 300] [--prewarm-reps 5]
                        [--parallel-rounds 5] [--no-npx] [--json FILE] [--chart]`;
 
 export function parseArgs(argv: readonly string[]): BenchOptions {
@@ -30,6 +32,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     latencyMs: 0,
     pairs: 1000,
     stdioIterations: 500,
+    gatewayRounds: 300,
     prewarmReps: 5,
     parallelRounds: 5,
     skipNpx: false,
@@ -43,6 +46,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     '--latency': 'latencyMs',
     '--pairs': 'pairs',
     '--stdio-n': 'stdioIterations',
+    '--gateway-n': 'gatewayRounds',
     '--prewarm-reps': 'prewarmReps',
     '--parallel-rounds': 'parallelRounds',
   };

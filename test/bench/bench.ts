@@ -26,6 +26,7 @@ import { measurePrewarm } from './prewarm';
 import { renderMarkdown, renderText } from './report';
 import type { BenchResults, RawResults, Resources, RunMeta } from './results';
 import { measureStdioFloor, STDIO_APP } from './stdioFloor';
+import { measureGateway } from './gateway';
 import { checkTargets } from './targets';
 import { heldStep, oneShotStep, pooledStep, type VariantId } from './variants';
 import { measureWarmCalls } from './warmCalls';
@@ -181,6 +182,17 @@ async function main(): Promise<number> {
     errors.push(...stdio.errors);
     const overheadStdio = await profileOverhead(stdioPool, STDIO_APP);
 
+    // ---- the gateway's hop and fan-in ----------------------------------------------------------
+    progress(`gateway: ${opts.gatewayRounds} interleaved rounds (pool vs through the gateway), then 10 clients × 100 calls`);
+    const gatewayPool = makeBenchPool();
+    cleanups.push(async () => {
+      await gatewayPool.shutdown();
+      gatewayPool.dispose();
+    });
+    const gateway = await measureGateway(gatewayPool, `--mark=${runId}-gateway`, opts.gatewayRounds);
+    errors.push(...gateway.errors);
+    await gatewayPool.shutdown();
+
     // ---- stop everything, then count what is left ---------------------------------------------
     await cleanup();
     const left = await childrenAfterStop();
@@ -198,6 +210,7 @@ async function main(): Promise<number> {
       stdio,
       overheadHttp,
       overheadStdio,
+      gateway,
       pooledPids: [...pooledPids],
       pooledProcessRss,
       oneShotLeftoversKilled: leftoversKilled,

@@ -1,6 +1,7 @@
 // The shape of one benchmark run: what was measured (raw samples) and what it means (rows of the
 // table, ratios, targets). This is what `--json FILE` writes.
 import type { RoundRobinResult, ParallelResult } from './concurrency';
+import type { GatewayResult } from './gateway';
 import type { OneShotTiming } from './oneShot';
 import type { OverheadProfile } from './overhead';
 import type { PrewarmResult } from './prewarm';
@@ -39,6 +40,8 @@ export interface RawResults {
   readonly stdio: WarmResult;
   readonly overheadHttp: OverheadProfile;
   readonly overheadStdio: OverheadProfile;
+  /** Warm calls on the pool vs through the gateway (ms), and the gateway's fan-in. */
+  readonly gateway?: GatewayResult;
   readonly pooledPids: number[];
   /** RSS of the pooled mcp-remote process (bytes), while warm. */
   readonly pooledProcessRss?: number;
@@ -47,7 +50,7 @@ export interface RawResults {
 
 export interface Row {
   readonly id: string;
-  readonly section: 'HTTP' | 'Concurrency' | 'Prewarm' | 'Stdio';
+  readonly section: 'HTTP' | 'Concurrency' | 'Prewarm' | 'Stdio' | 'Gateway';
   readonly label: string;
   readonly unit: 'ms' | 'µs';
   readonly summary: Summary;

@@ -1,5 +1,6 @@
 // The targets of the issue, checked against the ratios and counts of one run.
 import type { Ratio, RawResults, Resources, Target, TargetStatus } from './results';
+import { median, pairwiseDiffs } from './stats';
 
 const status = (ok: boolean): TargetStatus => (ok ? 'PASS' : 'MISS');
 const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
@@ -53,6 +54,26 @@ export function checkTargets(raw: RawResults, ratios: readonly Ratio[], resource
     actual: `${errors} errors, ${pids.size} pid(s) in results, ${maxProcs} process(es) in the OS table`,
     status: rounds.length ? status(errors === 0 && pids.size === 1 && maxProcs === 1) : 'N/A',
   });
+
+  const gw = raw.gateway;
+  if (gw) {
+    const hop = median(pairwiseDiffs(gw.samples.viaGateway, gw.samples.direct));
+    targets.push({
+      id: 'gateway.hop',
+      label: 'warm call through the gateway vs on the pool directly (stdio app)',
+      goal: 'median extra ≤ 1 ms',
+      actual: `${fmt(hop)} ms (median of ${gw.samples.direct.length} paired rounds; pool ${fmt(median(gw.samples.direct))} ms, gateway ${fmt(median(gw.samples.viaGateway))} ms)`,
+      status: Number.isFinite(hop) ? status(hop <= 1) : 'N/A',
+    });
+    const f = gw.fanIn;
+    targets.push({
+      id: 'gateway.fanIn',
+      label: `${f.clients} clients × ${f.callsPerClient} concurrent calls on one app through the gateway`,
+      goal: '0 errors, one process, every answer to its own client',
+      actual: `${f.errors} errors, ${f.misrouted} misrouted, ${f.pids} pid(s) in results, ${f.processes} process(es) in the OS table, ${Math.round(f.wallMs)} ms wall`,
+      status: status(f.errors === 0 && f.misrouted === 0 && f.pids === 1 && f.processes === 1),
+    });
+  }
 
   targets.push({
     id: 'noLeftovers',

@@ -8,6 +8,8 @@
 //                             or a code-server version (e.g. 4.100.3); see test/editor/versions.json.
 //                             Every line of a run names its VS Code version ("[VS Code 1.139.1] 2 failing").
 //   --ext DIR                 extension development folder (default: repo root) -> extensionDevelopmentPath
+//                             (test/editor/testModel, a deterministic language model for the sampling tests,
+//                             is always loaded beside it: see devExtensions below)
 //   --tests PATH              module exporting run() (default: out/test/editor/suite/index) -> extensionTestsPath
 //   --vsix FILE               install FILE into a fresh extensions dir and test the INSTALLED copy
 //                             (the development path becomes an empty stub extension)
@@ -133,6 +135,9 @@ function writeSummary(r) {
 }
 const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 const extDir = path.resolve(opts.ext ?? root);
+// A second development extension: language models through the finalized provider API (VS Code 1.104+),
+// which answer with what they were sent; on older versions it registers nothing. See testModel/extension.js.
+const testModelDir = path.join(here, 'testModel');
 const testsPath = path.resolve(opts.tests ?? path.join(root, 'out/test/editor/suite/index')).replace(/\.js$/, '');
 const vsix = opts.vsix && path.resolve(opts.vsix);
 const shotsDir = path.resolve(opts.shots ?? path.join(here, 'shots', `vscode-${VSCODE}`));
@@ -286,6 +291,20 @@ try {
     fs.writeFileSync(path.join(devPath, 'package.json'), JSON.stringify({ name: 'test-stub', publisher: 'harness', version: '0.0.0', engines: { vscode: '*' } }));
   }
 
+  /**
+   * One extensionDevelopmentPath carrying several extensions: the workbench keeps only the last value of
+   * each payload key (it reads the payload into a Map), but a development folder without a package.json
+   * is scanned as a folder of extensions. So: a folder of symlinks, the extension (or the .vsix stub) and
+   * the test model. (The extension's own paths stay real: extensionPath resolves through the link.)
+   */
+  function devExtensions(main) {
+    const dir = path.join(run, 'dev-extensions');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.symlinkSync(main, path.join(dir, 'under-test'), 'dir');
+    fs.symlinkSync(testModelDir, path.join(dir, 'test-model'), 'dir');
+    return dir;
+  }
+
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
   // code-server runs in its own process group led by a tiny sh "reaper": if this harness dies without
@@ -375,7 +394,7 @@ try {
   });
 
   const url = workbenchUrl({ port, folder: workspace, payload: [
-    ['extensionDevelopmentPath', devPath], // -> vscode-remote://<host><path>
+    ['extensionDevelopmentPath', devExtensions(devPath)], // -> vscode-remote://<host><path>
     ['extensionTestsPath', testsPath],
     ['skipWelcome', 'true'],
   ] });

@@ -61,7 +61,15 @@ export function uiFacts(page) {
         return sel && sel.selectedIndex >= 0 ? (sel.options[sel.selectedIndex]?.text || '') : '';
       })() : '',
       quickPick: visible(document.querySelector('.quick-input-widget'))
-        ? { title: txt(document.querySelector('.quick-input-widget .quick-input-title')), items: all('.quick-input-widget .monaco-list-row').filter(visible).map((r) => txt(r.querySelector('.label-name') || r)) }
+        ? (() => {
+          const rows = all('.quick-input-widget .monaco-list-row').filter(visible).map((r) => ({
+            label: txt(r.querySelector('.label-name') || r),
+            description: txt(r.querySelector('.label-description')),
+            detail: txt(r.querySelector('.quick-input-list-label-meta .label-name, .quick-input-list-detail')),
+            separator: txt(r.querySelector('.quick-input-list-separator')),
+          }));
+          return { title: txt(document.querySelector('.quick-input-widget .quick-input-title')), placeholder: document.querySelector('.quick-input-widget input')?.getAttribute('placeholder') || '', items: rows.map((r) => r.label), rows };
+        })()
         : undefined,
       dialog: dialog && visible(dialog)
         ? { message: txt(dialog.querySelector('.dialog-message-text')), detail: txt(dialog.querySelector('.dialog-message-detail')), buttons: all('.dialog-buttons .monaco-button', dialog).map(txt) }

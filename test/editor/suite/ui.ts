@@ -60,7 +60,9 @@ export interface UiFacts {
   outputLines: string[];
   /** The channel selected in the Output panel's picker ('' when the Output panel is not shown). */
   outputChannel: string;
-  quickPick?: { title: string; items: string[] };
+  /** items: each row's visible label; rows: label, description, detail (second line) and the separator
+   *  label shown on that row, for the whole picture. */
+  quickPick?: { title: string; placeholder: string; items: string[]; rows: { label: string; description: string; detail: string; separator: string }[] };
   /** A modal dialog (e.g. the workspace trust prompt). */
   dialog?: { message: string; detail: string; buttons: string[] };
   editorTabs: string[];
