@@ -3,7 +3,9 @@
 //   - the vscode-free rooms (pool core, import parsers, common helpers, manifest, reaper) never
 //     import `vscode`, directly, dynamically, or through the editor layer — they run and are
 //     tested in plain Node;
-//   - the pool core never imports the editor layer, the import parsers or the manifest;
+//   - the pool core never imports the editor layer, the import parsers, the manifest or the gateway;
+//   - the gateway (src/gateway) is a vscode-free room beside the pool: it may use the pool and the
+//     common helpers, nothing of the editor layer, the import parsers or the manifest;
 //   - the `mcp-pool` CLI (src/cli) imports neither vscode, the editor layer nor the pool core, and
 //     only its stdio relay may load the MCP SDK or zod (the other commands must start fast);
 //   - views never import commands or the composition root (commands use views, not the other way round);
@@ -16,7 +18,7 @@ const vscodeFree = {
 };
 /** Relative imports that climb out of a folder of src/ into one of `names` (as itself, its index, or a file inside). */
 const into = (...names) => `^(\\.\\./)+(${names.join('|')})(/.*)?$`;
-const EDITOR_LAYER = ['commands', 'views', 'invoke', 'config', 'output', 'clientFeatures', 'serverFeatures', 'extension'];
+const EDITOR_LAYER = ['commands', 'views', 'invoke', 'config', 'output', 'clientFeatures', 'serverFeatures', 'gatewayHost', 'extension'];
 /** The vscode-free rooms may not reach vscode through the editor layer either. */
 const vscodeFreeRoom = { ...vscodeFree, patterns: [{ regex: into(...EDITOR_LAYER), message: 'A vscode-free folder cannot import the editor layer (it imports vscode).' }] };
 const dynamicVscode = { selector: "ImportExpression[source.value='vscode']", message: 'This folder is vscode-free: no import of vscode, dynamic ones included.' };
@@ -56,10 +58,18 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', vscodeFreeRoom], 'no-restricted-syntax': ['error', ...messageText, dynamicVscode] },
   },
   {
-    // The pool core knows nothing above it: not the editor layer, not the import parsers, not the manifest.
+    // The pool core knows nothing above it: not the editor layer, not the import parsers, not the manifest, not the gateway.
     files: ['src/pool/**'],
     rules: {
-      'no-restricted-imports': ['error', { ...vscodeFree, patterns: [{ regex: into(...EDITOR_LAYER, 'import', 'manifest'), message: 'The pool core does not know the editor layer, the import parsers or the manifest.' }] }],
+      'no-restricted-imports': ['error', { ...vscodeFree, patterns: [{ regex: into(...EDITOR_LAYER, 'import', 'manifest', 'gateway'), message: 'The pool core does not know the editor layer, the import parsers, the manifest or the gateway.' }] }],
+      'no-restricted-syntax': ['error', ...messageText, dynamicVscode],
+    },
+  },
+  {
+    // The gateway: a vscode-free room beside the pool (the pool and common helpers, nothing above); the editor layer wires it up.
+    files: ['src/gateway/**'],
+    rules: {
+      'no-restricted-imports': ['error', { ...vscodeFree, patterns: [{ regex: into(...EDITOR_LAYER, 'import', 'manifest'), message: 'The gateway is vscode-free: it uses the pool and src/common, never the editor layer, the import parsers or the manifest.' }] }],
       'no-restricted-syntax': ['error', ...messageText, dynamicVscode],
     },
   },

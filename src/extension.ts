@@ -1,9 +1,11 @@
 // Composition root: the one place that builds services. Each gets exactly what it uses, and
 // each has an owner in context.subscriptions. deactivate() returns the promise that stops every
 // process.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { editorClientFeatures } from './clientFeatures';
 import { appCommands } from './commands/appCommands';
+import { clientConfigCommands } from './commands/clientConfigCommand';
 import { clientFeatureCommands } from './commands/clientFeatureCommands';
 import { importCommands } from './commands/importCommand';
 import { invokeCommands } from './commands/invokeCommands';
@@ -12,6 +14,12 @@ import { commandTable, registerCommands } from './commands/registry';
 import { resourceCommands } from './commands/resourceCommands';
 import { setupCommands } from './commands/setupCommands';
 import { PoolConfigurator } from './config/poolConfigurator';
+import { HookRouter } from './gateway/hookRouter';
+import { writeLauncher } from './gateway/launcher';
+import { GatewayService } from './gatewayHost/gatewayService';
+import { TerminalEnvironment } from './gatewayHost/terminalEnvironment';
+import { vscodeMcpApi } from './gatewayHost/vscodeMcpApi';
+import { VsCodeMcpProvider } from './gatewayHost/vscodeMcpProvider';
 import { Prewarmer } from './config/prewarmer';
 import { ArgumentMemory } from './invoke/argumentMemory';
 import { JsonArgumentsEditor } from './invoke/jsonArgumentsEditor';
@@ -40,11 +48,18 @@ export interface McpPoolApi {
   readonly tree: PoolTreeProvider;
   readonly statusBar: PoolStatusBar;
   readonly authNotifier: AuthNotifier;
+  /** The local gateway (its endpoint, its clients; started and stopped by the setting). */
+  readonly gateway: GatewayService;
+  /** The `mcp-pool` launcher (on the terminals' PATH), if one could be written. */
+  readonly launcher: string | undefined;
+  /** The provider of VS Code's own MCP servers, where VS Code has the API (1.100+). */
+  readonly vscodeMcp: VsCodeMcpProvider | undefined;
   /** How long activate() took, in ms. */
   readonly activationMs: number;
 }
 
 let pool: Pool | undefined;
+let gatewayService: GatewayService | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<McpPoolApi> {
   const t0 = performance.now();
@@ -62,7 +77,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<McpPoo
   // What servers may ask of the editor: roots, elicitation, sampling (each declared only with its answer).
   const jsonEditor = own(new JsonArgumentsEditor(vscode.Uri.joinPath(storage, 'arguments')));
   const clientFeatures = own(editorClientFeatures({ jsonEditor, state: context.globalState }));
-  const thePool = own(new Pool({ launcher: bundled, redactor, reaperScript: dist('reaper.js'), clientHooks: clientFeatures.hooks }));
+  // Server→client requests go to the gateway client they belong to, else to the editor's handlers.
+  const router = new HookRouter(clientFeatures.hooks);
+  const thePool = own(new Pool({ launcher: bundled, redactor, reaperScript: dist('reaper.js'), clientHooks: router.hooks }));
   pool = thePool;
   own(logPoolEvents(thePool, outputs));
   own(followChannelLevels(thePool, outputs));
@@ -73,9 +90,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<McpPoo
   own(new SettingsProblemNotifier(config, outputs.pool));
   own(new Prewarmer(thePool, config, outputs.pool));
 
+  // The gateway: the pool for terminals (mcp-pool), other MCP clients and VS Code's own MCP.
+  const gateway = own(
+    new GatewayService({
+      pool: thePool,
+      router,
+      window: { name: vscode.workspace.name ?? 'window', startedAt: Date.now() },
+      blocked: () => config.state.blocked.map((name) => ({ name, reason: 'defined in workspace settings, and the workspace is not trusted' })),
+      log: outputs.pool,
+    }),
+  );
+  gatewayService = gateway;
+  const launcher = installLauncher(storage, dist('cli.js'), outputs);
+  own(new TerminalEnvironment(context.environmentVariableCollection, gateway, launcher && path.dirname(launcher)));
+  const mcpApi = vscodeMcpApi();
+  const vscodeMcp = mcpApi && own(new VsCodeMcpProvider(mcpApi, thePool, gateway, config.onDidApply));
+
   // Views.
-  const tree = own(new PoolTreeProvider(thePool, config, redactor));
-  const statusBar = own(new PoolStatusBar(thePool, config));
+  const tree = own(new PoolTreeProvider(thePool, config, redactor, gateway));
+  const statusBar = own(new PoolStatusBar(thePool, config, gateway));
   const authNotifier = own(new AuthNotifier(thePool, reporter));
 
   // Resources as documents; the links of recent results and prompts.
@@ -87,24 +120,44 @@ export async function activate(context: vscode.ExtensionContext): Promise<McpPoo
   // Commands.
   const reload = () => config.reload();
   const commands = commandTable(
-    appCommands({ pool: thePool, config, outputs, reporter, tree }),
+    appCommands({ pool: thePool, config, outputs, reporter, tree, gateway }),
     invokeCommands({ pool: thePool, outputs, reporter, redactor, media, memory: new ArgumentMemory(context.globalState), jsonEditor, links }),
     resourceCommands({ pool: thePool, reporter, opener: new ResourceOpener(thePool, documents), links }),
     promptCommands({ pool: thePool, outputs, reporter, media, links }),
     setupCommands({ pool: thePool, reload, log: outputs.pool, secrets: context.secrets, extensionId: context.extension.id }),
     importCommands({ pool: thePool, reload, log: outputs.pool, globalStoragePath: storage.scheme === 'file' ? storage.fsPath : undefined }),
     clientFeatureCommands({ pool: thePool, consent: clientFeatures.consent }),
+    clientConfigCommands({ pool: thePool, launcher: () => launcher }),
   );
   context.subscriptions.push(...registerCommands(reporter, commands));
 
   await config.reload();
+  // listens after activate() returned: nothing waits for it
+  void gateway.apply();
   void vscode.commands.executeCommand('setContext', ContextKeys.ready, true);
   const activationMs = performance.now() - t0;
   outputs.pool.info(`activated in ${activationMs.toFixed(1)} ms`);
-  return { pool: thePool, config, outputs, tree, statusBar, authNotifier, activationMs };
+  return { pool: thePool, config, outputs, tree, statusBar, authNotifier, gateway, launcher, vscodeMcp, activationMs };
+}
+
+/**
+ * Writes the `mcp-pool` launcher into <global storage>/bin (a folder that survives extension
+ * updates) for the extension as installed now: the editor's own runtime on <extension>/dist/cli.js.
+ */
+function installLauncher(storage: vscode.Uri, cli: string, outputs: Outputs): string | undefined {
+  if (storage.scheme !== 'file') return undefined;
+  try {
+    return writeLauncher(path.join(storage.fsPath, 'bin'), { node: process.execPath, cli });
+  } catch (e) {
+    outputs.pool.warn(`could not write the mcp-pool launcher (${(e as Error).message}): terminals will not have mcp-pool on PATH`);
+    return undefined;
+  }
 }
 
 export async function deactivate(): Promise<void> {
+  // the gateway first: its clients' calls end before the processes under them do
+  await gatewayService?.stop();
+  gatewayService = undefined;
   await pool?.shutdown();
   pool = undefined;
 }

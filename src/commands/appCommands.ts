@@ -4,6 +4,7 @@
 // are thrown to the command registry, which reports them all the same way.
 import * as vscode from 'vscode';
 import type { ConfigStateSource } from '../config/poolConfigurator';
+import type { GatewayClients } from '../gatewayHost/gatewayService';
 import { Commands } from '../manifest/commands';
 import type { ErrorReporter } from '../output/errorReporter';
 import { POOL_LOG_NAME, type Outputs } from '../output/outputs';
@@ -29,6 +30,8 @@ export interface AppCommandDeps {
   readonly outputs: Outputs;
   readonly reporter: ErrorReporter;
   readonly tree: PoolTreeProvider;
+  /** Who uses each app through the gateway (named in the status bar menu). */
+  readonly gateway?: GatewayClients;
 }
 
 /** Options of `mcpPool.killAll` / `restartAll`: `{ confirm: false }` skips the question (tests, other extensions). */
@@ -209,7 +212,7 @@ class AppCommands {
 
   /** The status bar's quick pick of pool actions. Returns the action run, if any. */
   statusBarMenu(): Promise<StatusBarMenuResult | undefined> {
-    return showStatusBarMenu(this.pool);
+    return showStatusBarMenu(this.pool, this.deps.gateway);
   }
 
   /** Whether the pool runs `name`; if not, tells the user why (untrusted, invalid, unknown). */

@@ -4,7 +4,9 @@
 import * as vscode from 'vscode';
 import { Commands, type CommandId } from '../manifest/commands';
 import type { Pool } from '../pool';
+import type { GatewayClients } from '../gatewayHost/gatewayService';
 import { holdsProcess } from '../views/appState';
+import { clientsText } from '../views/appTooltip';
 import { describeApp, pendingAuthUrl } from '../views/format';
 
 export interface StatusBarMenuItem extends vscode.QuickPickItem {
@@ -21,7 +23,7 @@ export interface StatusBarMenuResult {
 }
 
 /** The menu's entries for the pool as it is now (exported for tests). */
-export function statusBarMenuItems(pool: Pool, now = Date.now()): StatusBarMenuItem[] {
+export function statusBarMenuItems(pool: Pool, now = Date.now(), gateway?: GatewayClients): StatusBarMenuItem[] {
   const apps = pool.snapshots();
   const separator = (label: string): StatusBarMenuItem => ({ label, kind: vscode.QuickPickItemKind.Separator });
   const items: StatusBarMenuItem[] = [
@@ -34,7 +36,8 @@ export function statusBarMenuItems(pool: Pool, now = Date.now()): StatusBarMenuI
   }
   for (const s of apps) {
     const state = describeApp(s, now);
-    const pid = s.pid !== undefined ? ` · pid ${s.pid}` : '';
+    const clients = gateway?.clients(s.name) ?? [];
+    const pid = (s.pid !== undefined ? ` · pid ${s.pid}` : '') + (clients.length ? ` · ${clientsText(clients)}` : '');
     items.push(separator(s.name));
     if (pendingAuthUrl(s)) items.push({ label: `$(key) Authorize ${s.name}`, description: 'open the authorization page', command: Commands.authorize, app: s.name });
     if (holdsProcess(s)) items.push({ label: `$(debug-stop) Kill ${s.name}`, description: `${state}${pid}`, command: Commands.killApp, app: s.name });
@@ -45,8 +48,8 @@ export function statusBarMenuItems(pool: Pool, now = Date.now()): StatusBarMenuI
   return items;
 }
 
-export async function showStatusBarMenu(pool: Pool): Promise<StatusBarMenuResult | undefined> {
-  const pick = await vscode.window.showQuickPick(statusBarMenuItems(pool), { title: 'MCP Pool', placeHolder: 'Pool action', matchOnDescription: true });
+export async function showStatusBarMenu(pool: Pool, gateway?: GatewayClients): Promise<StatusBarMenuResult | undefined> {
+  const pick = await vscode.window.showQuickPick(statusBarMenuItems(pool, Date.now(), gateway), { title: 'MCP Pool', placeHolder: 'Pool action', matchOnDescription: true });
   if (!pick?.command) return undefined;
   const result: unknown = await vscode.commands.executeCommand(pick.command, ...(pick.app ? [pick.app] : []));
   return { command: pick.command, app: pick.app, result };

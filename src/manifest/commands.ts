@@ -23,6 +23,7 @@ export const Commands = {
   openResourceLink: 'mcpPool.openResourceLink',
   copyResourceUri: 'mcpPool.copyResourceUri',
   getPrompt: 'mcpPool.getPrompt',
+  copyClientConfig: 'mcpPool.copyClientConfig',
 } as const;
 
 /** Commands the extension registers for its own UI only (not in package.json, not in the palette). */
@@ -45,3 +46,5 @@ export const ContextKeys = {
 
 export const VIEW_ID = 'mcpPool.apps';
 export const STATUS_BAR_ID = 'mcpPool.status';
+/** The id of the extension's MCP server definition provider (package.json `contributes.mcpServerDefinitionProviders`). */
+export const MCP_PROVIDER_ID = 'mcpPool.gateway';

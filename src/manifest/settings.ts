@@ -25,6 +25,10 @@ export const Settings = {
   livenessInterval: { key: 'livenessInterval', default: DEFAULT_SETTINGS.livenessIntervalMs / 1000, minimum: 0, maximum: MAX_SECONDS },
   prewarm: { key: 'prewarm', default: [] as string[] },
   mcpRemoteCommand: { key: 'mcpRemoteCommand', default: [] as string[] },
+  /** The local gateway: the pool's apps for terminals, `mcp-pool`, other MCP clients and VS Code's own MCP. */
+  gatewayEnabled: { key: 'gateway.enabled', default: true as boolean },
+  /** The pooled apps as VS Code's own MCP servers (through the gateway). */
+  gatewayVscodeMcp: { key: 'gateway.vscodeMcp', default: true as boolean },
 } as const satisfies Record<string, NumberSetting | { readonly key: string; readonly default: unknown }>;
 
 export type SettingKey = (typeof Settings)[keyof typeof Settings]['key'];
@@ -35,7 +39,7 @@ export function settingId(key: SettingKey): string {
 }
 
 /**
- * Settings that can make the editor run a program: ignored from workspace settings in an
- * untrusted workspace (package.json `restrictedConfigurations` lists the same).
+ * Settings that can make the editor run a program, or open the pool to other processes: ignored
+ * from workspace settings in an untrusted workspace (package.json `restrictedConfigurations` lists the same).
  */
-export const RESTRICTED_SETTINGS: readonly SettingKey[] = [Settings.apps.key, Settings.mcpRemoteCommand.key, Settings.prewarm.key];
+export const RESTRICTED_SETTINGS: readonly SettingKey[] = [Settings.apps.key, Settings.mcpRemoteCommand.key, Settings.prewarm.key, Settings.gatewayEnabled.key, Settings.gatewayVscodeMcp.key];

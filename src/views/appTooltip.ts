@@ -4,6 +4,7 @@
 // the app changes (so hovers can open at all), so the hover says nothing that ages by itself:
 // clock times instead of "3 min ago", and the moment it was read.
 import { Settings, settingId } from '../manifest/settings';
+import type { GatewayClient } from '../gateway/gateway';
 import type { AppSnapshot } from '../pool';
 import { formatBytes, formatClock, formatExit, isBackingOff, pendingAuthUrl, plural, stateWord, truncate } from './format';
 
@@ -28,6 +29,19 @@ export interface TooltipExtras {
   readonly rss?: number;
   /** When the view saw the app crash. */
   readonly crashedAt?: number;
+  /** Who uses the app through the gateway (terminals' mcp-pool, other MCP clients, VS Code's own MCP). */
+  readonly clients?: readonly GatewayClient[];
+}
+
+/** `2 clients: Claude Code 1.0, Visual Studio Code` (same names once, with a count). */
+export function clientsText(clients: readonly GatewayClient[]): string {
+  const counts = new Map<string, number>();
+  for (const c of clients) {
+    const name = c.version ? `${c.name} ${c.version}` : c.name;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  const names = [...counts].map(([name, n]) => (n > 1 ? `${name} ×${n}` : name));
+  return `${plural(clients.length, 'client')}: ${names.join(', ')}`;
 }
 
 export function appTooltipMarkdown(s: AppSnapshot, now: number, extras: TooltipExtras = {}): string {
@@ -46,6 +60,7 @@ export function appTooltipMarkdown(s: AppSnapshot, now: number, extras: TooltipE
   }
   const offers = offersText(s);
   if (offers) field('Offers', offers);
+  if (extras.clients?.length) field('Gateway', escapeMarkdown(clientsText(extras.clients)));
   if (s.exit && s.status === 'crashed') field('Exit', `${formatExit(s.exit)}${extras.crashedAt !== undefined ? ` at ${formatClock(extras.crashedAt)}` : ''}`);
   if (isBackingOff(s, now)) {
     field('Crash-loop guard', `next start held back until ${formatClock(s.backoffUntil!)} after ${plural(s.consecutiveFailures, 'failure')} in a row; Start tries now`);

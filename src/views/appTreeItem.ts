@@ -2,11 +2,12 @@
 // filled in by the provider's resolveTreeItem, so memory is only read when someone hovers.
 import * as vscode from 'vscode';
 import { Commands } from '../manifest/commands';
+import type { GatewayClient } from '../gateway/gateway';
 import type { AppSnapshot } from '../pool';
 import { BLOCKED_ICON, ContextValues, contextValueOf, INVALID_ICON, type StateIcon, stateIcon } from './appState';
 import { appTooltipMarkdown, escapeMarkdown, notRunTooltipMarkdown } from './appTooltip';
 import { groupTreeItem, promptTreeItem, resourceTreeItem, templateTreeItem } from './featureTreeItems';
-import { describeApp, toolHints, truncate } from './format';
+import { describeApp, plural, toolHints, truncate } from './format';
 import { type AppNode, type MessageNode, nodeId, type PoolTreeNode, type ToolNode } from './treeNodes';
 
 
@@ -22,8 +23,8 @@ export function themeIcon(icon: StateIcon): vscode.ThemeIcon {
   return new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
 }
 
-/** Description, icon and contextValue of an app row, without creating any vscode object. */
-export function summarizeApp(node: AppNode, now: number, crashedAt?: number): RowSummary & { iconColor?: string } {
+/** Description, icon and contextValue of an app row, without creating any vscode object; `clients`: how many use the app through the gateway. */
+export function summarizeApp(node: AppNode, now: number, crashedAt?: number, clients = 0): RowSummary & { iconColor?: string } {
   if (node.state === 'blocked') {
     return { label: node.app, description: 'blocked: workspace not trusted', contextValue: ContextValues.blocked, icon: BLOCKED_ICON.id, iconColor: BLOCKED_ICON.color };
   }
@@ -34,11 +35,12 @@ export function summarizeApp(node: AppNode, now: number, crashedAt?: number): Ro
   }
   const s = node.snapshot;
   const icon = stateIcon(s, now);
-  return { label: node.app, description: describeApp(s, now, crashedAt), contextValue: contextValueOf(s), icon: icon.id, iconColor: icon.color };
+  const description = describeApp(s, now, crashedAt) + (clients ? ` · ${plural(clients, 'client')}` : '');
+  return { label: node.app, description, contextValue: contextValueOf(s), icon: icon.id, iconColor: icon.color };
 }
 
-export function appTreeItem(node: AppNode, now: number, crashedAt?: number): vscode.TreeItem {
-  const row = summarizeApp(node, now, crashedAt);
+export function appTreeItem(node: AppNode, now: number, crashedAt?: number, clients = 0): vscode.TreeItem {
+  const row = summarizeApp(node, now, crashedAt, clients);
   const pooled = node.state === 'pooled';
   const item = new vscode.TreeItem(row.label, pooled ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = nodeId(node);
@@ -54,8 +56,8 @@ export function appTreeItem(node: AppNode, now: number, crashedAt?: number): vsc
 }
 
 /** The hover of a pooled app; `rss` is read by the caller at hover time. */
-export function appTooltip(snapshot: AppSnapshot, now: number, rss: number | undefined, crashedAt?: number): vscode.MarkdownString {
-  const md = new vscode.MarkdownString(appTooltipMarkdown(snapshot, now, { rss, crashedAt }));
+export function appTooltip(snapshot: AppSnapshot, now: number, rss: number | undefined, crashedAt?: number, clients?: readonly GatewayClient[]): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(appTooltipMarkdown(snapshot, now, { rss, crashedAt, clients }));
   md.supportThemeIcons = false;
   return md;
 }
@@ -86,10 +88,10 @@ export function messageTreeItem(node: MessageNode): vscode.TreeItem {
   return item;
 }
 
-export function treeItemOf(node: PoolTreeNode, now: number, crashedAt?: number): vscode.TreeItem {
+export function treeItemOf(node: PoolTreeNode, now: number, crashedAt?: number, clients = 0): vscode.TreeItem {
   switch (node.kind) {
     case 'app':
-      return appTreeItem(node, now, crashedAt);
+      return appTreeItem(node, now, crashedAt, clients);
     case 'group':
       return groupTreeItem(node);
     case 'tool':

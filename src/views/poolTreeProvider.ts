@@ -9,6 +9,7 @@
 import * as vscode from 'vscode';
 import { Disposable, toDisposable } from '../common/lifecycle';
 import type { ConfigStateSource } from '../config/poolConfigurator';
+import type { GatewayClients } from '../gatewayHost/gatewayService';
 import { ContextKeys, VIEW_ID } from '../manifest/commands';
 import { treeRss, type AppSnapshot, type Pool, type Redactor } from '../pool';
 import { appTooltip, type RowSummary, summarizeApp, treeItemOf } from './appTreeItem';
@@ -62,6 +63,8 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
     private readonly pool: Pool,
     private readonly config: ConfigStateSource,
     redactor: Redactor,
+    /** Who uses each app through the gateway (a count in the row, names in the hover). */
+    private readonly gateway?: GatewayClients,
   ) {
     super();
     this.listings = new ServerListings(pool, (e) => redactor.redact(e instanceof Error ? e.message : String(e)));
@@ -87,6 +90,7 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
       this.listings.retain(new Set(pool.names()));
       this.scheduleRefresh();
     }));
+    if (gateway) this._register(gateway.onDidChangeClients((app) => this.scheduleRefresh(app)));
     this._register(this.view.onDidChangeVisibility(() => this.updateTicking()));
     this._register(toDisposable(() => {
       clearTimeout(this.debounce);
@@ -164,7 +168,7 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
   // ---- TreeDataProvider --------------------------------------------------------------------
 
   getTreeItem(node: PoolTreeNode): vscode.TreeItem {
-    return treeItemOf(node, Date.now(), this.crashedAt.get(node.app));
+    return treeItemOf(node, Date.now(), this.crashedAt.get(node.app), this.clientCount(node));
   }
 
   async getChildren(node?: PoolTreeNode): Promise<PoolTreeNode[]> {
@@ -211,7 +215,7 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
     const snapshot = this.pool.snapshot(node.app) ?? node.snapshot;
     if (!snapshot) return item;
     const rss = snapshot.pid !== undefined ? treeRss(snapshot.pid) : undefined;
-    item.tooltip = appTooltip(snapshot, Date.now(), rss, this.crashedAt.get(node.app));
+    item.tooltip = appTooltip(snapshot, Date.now(), rss, this.crashedAt.get(node.app), this.gateway?.clients(node.app));
     return item;
   }
 
@@ -255,8 +259,12 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
   }
 
   private summary(n: AppNode, now: number): RowSummary {
-    const { label, description, contextValue, icon } = summarizeApp(n, now, this.crashedAt.get(n.app));
+    const { label, description, contextValue, icon } = summarizeApp(n, now, this.crashedAt.get(n.app), this.clientCount(n));
     return { label, description, contextValue, icon };
+  }
+
+  private clientCount(n: PoolTreeNode): number {
+    return n.kind === 'app' && n.state === 'pooled' ? (this.gateway?.clients(n.app).length ?? 0) : 0;
   }
 
   private noteStatus(app: string, status: string): void {

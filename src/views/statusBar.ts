@@ -4,10 +4,11 @@
 import * as vscode from 'vscode';
 import { Disposable, toDisposable } from '../common/lifecycle';
 import type { ConfigStateSource } from '../config/poolConfigurator';
+import type { GatewayClients } from '../gatewayHost/gatewayService';
 import { Commands, STATUS_BAR_ID } from '../manifest/commands';
 import type { AppSnapshot, Pool } from '../pool';
 import { isAlive, stateIcon } from './appState';
-import { escapeMarkdown } from './appTooltip';
+import { clientsText, escapeMarkdown } from './appTooltip';
 import { isBackingOff, plural, stateWord } from './format';
 
 const UPDATE_DEBOUNCE_MS = 100;
@@ -24,6 +25,7 @@ export class PoolStatusBar extends Disposable {
   constructor(
     private readonly pool: Pool,
     private readonly config: ConfigStateSource,
+    private readonly gateway?: GatewayClients,
   ) {
     super();
     this.item = this._register(vscode.window.createStatusBarItem(STATUS_BAR_ID, vscode.StatusBarAlignment.Left, 10));
@@ -31,6 +33,7 @@ export class PoolStatusBar extends Disposable {
     this.item.command = Commands.statusBarMenu;
     this._register(pool.onEvent((e) => e.type !== 'stderr' && this.scheduleUpdate()));
     this._register(config.onDidApply(() => this.scheduleUpdate()));
+    if (gateway) this._register(gateway.onDidChangeClients(() => this.scheduleUpdate()));
     this._register(toDisposable(() => {
       clearTimeout(this.debounce);
       clearTimeout(this.backoffTimer);
@@ -87,8 +90,10 @@ export class PoolStatusBar extends Disposable {
     const plain: string[] = [];
     md.appendMarkdown(`**MCP Pool** — ${alive} of ${plural(apps.length, 'app')} running\n\n`);
     for (const a of apps) {
-      md.appendMarkdown(`$(${stateIcon(a, now).id}) **${escapeMarkdown(a.name)}** — ${escapeMarkdown(appLine(a, now))}  \n`);
-      plain.push(`${a.name}: ${appLine(a, now)}`);
+      const clients = this.gateway?.clients(a.name) ?? [];
+      const line = appLine(a, now) + (clients.length ? ` · ${clientsText(clients)}` : '');
+      md.appendMarkdown(`$(${stateIcon(a, now).id}) **${escapeMarkdown(a.name)}** — ${escapeMarkdown(line)}  \n`);
+      plain.push(`${a.name}: ${line}`);
     }
     if (blocked.length) {
       const line = `${plural(blocked.length, 'app')} from workspace settings not started (workspace not trusted): ${blocked.join(', ')}`;

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppSnapshot, ToolInfo } from '../../src/pool';
 import { contextValueOf, holdsProcess, isAlive, stateIcon } from '../../src/views/appState';
-import { appTooltipMarkdown, codeBlock, escapeMarkdown, notRunTooltipMarkdown, offersText } from '../../src/views/appTooltip';
+import { appTooltipMarkdown, clientsText, codeBlock, escapeMarkdown, notRunTooltipMarkdown, offersText } from '../../src/views/appTooltip';
 import { ToolCache, type ToolSource } from '../../src/views/toolCache';
 import { appNameOf, nodeId, toolNameOf, type ToolNode } from '../../src/views/treeNodes';
 import { snapshot } from './appSnapshot';
@@ -61,11 +61,11 @@ describe('Apps view (pure parts)', () => {
     });
 
     it('package.json menus offer the right actions for each contextValue', () => {
-      assert.deepEqual(commandsFor('app.running'), ['mcpPool.copyPid', 'mcpPool.invokeTool', 'mcpPool.killApp', 'mcpPool.listTools', 'mcpPool.restartApp', 'mcpPool.revokeSampling', 'mcpPool.showOutput']);
-      assert.deepEqual(commandsFor('app.starting.auth'), ['mcpPool.authorize', 'mcpPool.invokeTool', 'mcpPool.killApp', 'mcpPool.listTools', 'mcpPool.restartApp', 'mcpPool.revokeSampling', 'mcpPool.showOutput']);
-      assert.deepEqual(commandsFor('app.running.auth'), ['mcpPool.authorize', 'mcpPool.copyPid', 'mcpPool.invokeTool', 'mcpPool.killApp', 'mcpPool.listTools', 'mcpPool.restartApp', 'mcpPool.revokeSampling', 'mcpPool.showOutput']);
-      assert.deepEqual(commandsFor('app.stopped'), ['mcpPool.invokeTool', 'mcpPool.listTools', 'mcpPool.revokeSampling', 'mcpPool.showOutput', 'mcpPool.startApp']);
-      assert.deepEqual(commandsFor('app.crashed'), ['mcpPool.invokeTool', 'mcpPool.listTools', 'mcpPool.revokeSampling', 'mcpPool.showOutput', 'mcpPool.startApp']);
+      assert.deepEqual(commandsFor('app.running'), ['mcpPool.copyClientConfig', 'mcpPool.copyPid', 'mcpPool.invokeTool', 'mcpPool.killApp', 'mcpPool.listTools', 'mcpPool.restartApp', 'mcpPool.revokeSampling', 'mcpPool.showOutput']);
+      assert.deepEqual(commandsFor('app.starting.auth'), ['mcpPool.authorize', 'mcpPool.copyClientConfig', 'mcpPool.invokeTool', 'mcpPool.killApp', 'mcpPool.listTools', 'mcpPool.restartApp', 'mcpPool.revokeSampling', 'mcpPool.showOutput']);
+      assert.deepEqual(commandsFor('app.running.auth'), ['mcpPool.authorize', 'mcpPool.copyClientConfig', 'mcpPool.copyPid', 'mcpPool.invokeTool', 'mcpPool.killApp', 'mcpPool.listTools', 'mcpPool.restartApp', 'mcpPool.revokeSampling', 'mcpPool.showOutput']);
+      assert.deepEqual(commandsFor('app.stopped'), ['mcpPool.copyClientConfig', 'mcpPool.invokeTool', 'mcpPool.listTools', 'mcpPool.revokeSampling', 'mcpPool.showOutput', 'mcpPool.startApp']);
+      assert.deepEqual(commandsFor('app.crashed'), ['mcpPool.copyClientConfig', 'mcpPool.invokeTool', 'mcpPool.listTools', 'mcpPool.revokeSampling', 'mcpPool.showOutput', 'mcpPool.startApp']);
       assert.deepEqual(commandsFor('app.stopping'), ['mcpPool.showOutput']);
       assert.deepEqual(commandsFor('app.blocked'), ['mcpPool.showOutput']);
       assert.deepEqual(commandsFor('app.invalid'), ['mcpPool.showOutput']);
@@ -91,6 +91,13 @@ describe('Apps view (pure parts)', () => {
   });
 
   describe('hover', () => {
+    it('names the clients that use the app through the gateway (same names counted once)', () => {
+      const clients = [{ name: 'Claude Code', version: '1.0.3' }, { name: 'mcp-pool' }, { name: 'Claude Code', version: '1.0.3' }];
+      assert.equal(clientsText(clients), '3 clients: Claude Code 1.0.3 ×2, mcp-pool');
+      assert.match(appTooltipMarkdown(snapshot({ status: 'idle', pid: 1 }), NOW, { clients }), /\*\*Gateway:\*\* 3 clients: Claude Code 1\\\.0\\\.3 ×2, mcp\\-pool/);
+      assert.doesNotMatch(appTooltipMarkdown(snapshot({ status: 'idle', pid: 1 }), NOW, { clients: [] }), /Gateway/);
+    });
+
     it('lists what a user wants to know about a running app', () => {
       const md = appTooltipMarkdown(
         snapshot({

@@ -22,6 +22,11 @@ const PROBES: { what: string; file: string; text: string; rule: string }[] = [
   { what: 'a view imports the commands folder itself', file: 'src/views/format.ts', text: "import * as c from '../commands/';\nexport const x = c;\n", rule: 'no-restricted-imports' },
   { what: 'a view imports the composition root', file: 'src/views/format.ts', text: "import { activate } from '../extension';\nexport const x = activate;\n", rule: 'no-restricted-imports' },
   { what: 'an import parser reaches vscode through the editor layer', file: 'src/import/formats/tasak.ts', text: "import { Outputs } from '../../output/outputs';\nexport const x = Outputs;\n", rule: 'no-restricted-imports' },
+  { what: 'the gateway imports vscode', file: 'src/gateway/guard.ts', text: "import * as vscode from 'vscode';\nexport const x = vscode;\n", rule: 'no-restricted-imports' },
+  { what: 'the gateway imports the editor layer', file: 'src/gateway/gateway.ts', text: "import { GatewayService } from '../gatewayHost/gatewayService';\nexport const x = GatewayService;\n", rule: 'no-restricted-imports' },
+  { what: 'the gateway imports the manifest', file: 'src/gateway/gateway.ts', text: "import { Settings } from '../manifest/settings';\nexport const x = Settings;\n", rule: 'no-restricted-imports' },
+  { what: 'the gateway imports the import parsers', file: 'src/gateway/gateway.ts', text: "import { findImportSources } from '../import';\nexport const x = findImportSources;\n", rule: 'no-restricted-imports' },
+  { what: 'the pool core imports the gateway', file: 'src/pool/errors.ts', text: "import { Gateway } from '../gateway/gateway';\nexport const x = Gateway;\n", rule: 'no-restricted-imports' },
   { what: 'a vscode-free folder imports vscode dynamically', file: 'src/common/emitter.ts', text: "export const x = import('vscode');\n", rule: 'no-restricted-syntax' },
   { what: 'the CLI imports vscode', file: 'src/cli/main.ts', text: "import * as vscode from 'vscode';\nexport const x = vscode;\n", rule: 'no-restricted-imports' },
   { what: 'the CLI imports the pool core', file: 'src/cli/main.ts', text: "import { Pool } from '../pool';\nexport const x = Pool;\n", rule: 'no-restricted-imports' },
@@ -49,6 +54,7 @@ describe('lint: layering and promise rules are live', function () {
     ['src/manifest/settings.ts', "import { DEFAULT_SETTINGS } from '../pool/settings';\nexport const x = DEFAULT_SETTINGS;\n"],
     ['src/cli/main.ts', "import { liveEntries } from '../gateway/discovery';\nexport const x = liveEntries;\n"],
     ['src/cli/stdioRelay.ts', "import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';\nexport const x = StdioServerTransport;\n"],
+    ['src/gateway/launcher.ts', "import { Emitter } from '../common/emitter';\nimport { PoolError } from '../pool/errors';\nexport const x = [Emitter, PoolError];\n"],
   ] as const) {
     it(`accepts what ${file.split('/').slice(1).join('/')} may import`, async () => {
       const [result] = await eslint.lintText(text, { filePath: `${REPO_ROOT}/${file}` });

@@ -80,3 +80,25 @@ describe('gateway: every protocol feature through the pool (real stdio server, S
     assert.equal(s.pool.snapshot('f')!.starts, 1);
   });
 });
+
+describe('gateway: a server that offers tools only', function () {
+  this.timeout(60_000);
+  let s: Served;
+  beforeEach(async () => {
+    s = await serve([stdioSpec('plain')]);
+  });
+  afterEach(async () => {
+    await s.close();
+    await expectNoProcesses();
+  });
+
+  it('serves it (the session declares and handles only what the server offers)', async () => {
+    const c = await s.connect('plain');
+    const caps = c.getServerCapabilities()!;
+    assert.ok(caps.tools, JSON.stringify(caps));
+    assert.equal(caps.resources, undefined);
+    assert.equal(caps.prompts, undefined);
+    const r = await c.callTool({ name: 'echo', arguments: { text: 'plain' } });
+    assert.equal((r.structuredContent as { pid: number }).pid, s.pool.snapshot('plain')!.pid);
+  });
+});
