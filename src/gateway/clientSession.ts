@@ -76,7 +76,10 @@ export class ClientSession {
     if (caps?.prompts) capabilities.prompts = { listChanged: true };
     if (caps?.completions) capabilities.completions = {};
     if (caps?.logging) capabilities.logging = {};
-    this.server = new Server({ name: upstream.serverName ?? app, version: upstream.serverVersion ?? '0.0.0' }, { capabilities, ...(upstream.instructions ? { instructions: upstream.instructions } : {}) });
+    // Named after the app (what the user configured, unique in the pool), not the pooled server's own
+    // name: VS Code names a server's tools after its title or name (mcp_<app>_<tool>), and two apps running
+    // the same server must not collide there. (No title for the same reason: VS Code prefers it.)
+    this.server = new Server({ name: app, version: upstream.serverVersion ?? '0.0.0' }, { capabilities, ...(upstream.instructions ? { instructions: upstream.instructions } : {}) });
     this.server.oninitialized = () => events.changed();
     this.transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,

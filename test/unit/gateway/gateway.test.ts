@@ -17,9 +17,9 @@ describe('gateway: every protocol feature through the pool (real stdio server, S
     await expectNoProcesses();
   });
 
-  it('initializes with the server\'s own name, capabilities and instructions, and lists and calls its tools', async () => {
+  it('initializes under the app\'s name with its capabilities and instructions, and lists and calls its tools', async () => {
     const c = await s.connect('f');
-    assert.equal(c.getServerVersion()?.name, 'fixture-stdio');
+    assert.deepEqual(c.getServerVersion(), { name: 'f', version: '1.0.0' }, 'named after the app, with the server\'s version');
     const caps = c.getServerCapabilities()!;
     assert.ok(caps.tools && caps.resources?.subscribe && caps.prompts && caps.completions && caps.logging, JSON.stringify(caps));
     const { tools } = await c.listTools();
