@@ -226,7 +226,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (e instanceof ApiFailure) {
       const hint = e.code === 'unauthorized' ? ' (the token is not this window\'s: a terminal from an earlier editor session? open a new one, or unset MCP_POOL_URL)' : '';
       err(`mcp-pool: ${e.message}${hint}`);
-      return EXIT.pool;
+      // the server rejected the arguments: the command line is what needs changing
+      return e.code === 'invalid-arguments' ? EXIT.usage : EXIT.pool;
     }
     err(`mcp-pool: unexpected failure: ${e instanceof Error ? e.message : String(e)}`);
     if (process.env.MCP_POOL_DEBUG) err(e instanceof Error ? (e.stack ?? '') : '');

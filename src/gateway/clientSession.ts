@@ -217,6 +217,11 @@ export class ClientSession {
     s.setRequestHandler(SubscribeRequestSchema, (r, x) =>
       this.run(x, false, async (signal) => {
         await pool.subscribeResource(app, r.params.uri, { signal, subscriber: this });
+        // the session ended while the server was being subscribed: let go at once
+        if (this.closed) {
+          await pool.unsubscribeResource(app, r.params.uri, { subscriber: this }).catch(() => undefined);
+          return {};
+        }
         this.subscribed.add(r.params.uri);
         return {};
       }),

@@ -40,6 +40,14 @@ export interface GatewayOptions {
    */
   readonly sessionGoneMs?: number;
   readonly maxBodyBytes?: number;
+  /** A request body must arrive within this (a client trickling one holds a socket and a promise). Default 30 s. */
+  readonly bodyTimeoutMs?: number;
+  /**
+   * An event stream whose client stopped reading it (the socket has not drained for this long) is
+   * closed: what the server notifies would otherwise pile up in memory for a client that is not
+   * there (the SDK's stream queues without limit). Default 30 s.
+   */
+  readonly stalledStreamMs?: number;
 }
 
 /** Who uses an app through the gateway. */
@@ -60,7 +68,12 @@ export class Gateway extends Disposable {
   readonly onDidChangeClients = this.clientsChanged.event;
   private port?: number;
   private sweepTimer?: NodeJS.Timeout;
+  private streamTimer?: NodeJS.Timeout;
   private closing?: Promise<void>;
+  /** The open event streams (GET), watched for a client that stopped reading: since when each waits for a drain. */
+  private readonly streams = new Map<ServerResponse, number | undefined>();
+  /** The "is this client gone?" checks after a stream closed. */
+  private readonly goneChecks = new Set<NodeJS.Timeout>();
 
   constructor(private readonly opts: GatewayOptions) {
     super();
@@ -90,7 +103,8 @@ export class Gateway extends Disposable {
     this.guard.listening(this.port);
     const idle = this.opts.sessionIdleMs ?? 600_000;
     this.sweepTimer = setInterval(() => this.sweep(idle), Math.min(60_000, idle)).unref();
-    this._register(toDisposable(() => clearInterval(this.sweepTimer)));
+    this.streamTimer = setInterval(() => this.checkStreams(), Math.min(2_000, (this.opts.stalledStreamMs ?? 30_000) / 4)).unref();
+    this._register(toDisposable(() => this.stopTimers()));
   }
 
   /** The clients of `app` (initialized sessions), by the names they gave. */
@@ -121,18 +135,24 @@ export class Gateway extends Disposable {
     };
   }
 
-  /** Stops listening and ends every session (their running requests are cancelled). */
+  /** Stops listening (new requests get 503 meanwhile), then ends every session (their running requests are cancelled). */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      clearInterval(this.sweepTimer);
+      this.stopTimers();
+      const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
       const ending = [...this.sessions.values(), ...this.pending].map((s) => s.close());
       await Promise.all(ending);
-      await new Promise<void>((resolve) => {
-        this.http.close(() => resolve());
-        this.http.closeAllConnections();
-      });
+      this.http.closeAllConnections();
+      await closed;
     })();
     return this.closing;
+  }
+
+  private stopTimers(): void {
+    clearInterval(this.sweepTimer);
+    clearInterval(this.streamTimer);
+    for (const t of this.goneChecks) clearTimeout(t);
+    this.goneChecks.clear();
   }
 
   override dispose(): void {
@@ -144,14 +164,24 @@ export class Gateway extends Disposable {
     try {
       const refusal = this.guard.check(req);
       if (refusal) return fail(res, refusal.status, { code: refusal.code, message: refusal.message });
+      if (this.closing) return fail(res, 503, { code: 'shutting-down', message: 'the gateway is shutting down (the editor window is closing or the gateway was turned off)' });
       const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
       const m = MCP_ROUTE.exec(path);
-      if (m) return await this.mcp(decodeURIComponent(m[1]), req, res);
+      if (m) {
+        const app = decodePart(m[1]);
+        if (app === undefined) return fail(res, 400, { code: 'bad-request', message: 'the app name in the path is not valid percent-encoding' });
+        return await this.mcp(app, req, res);
+      }
       if (path.startsWith(API_PREFIX)) return await serveCliApi({ pool: this.opts.pool, status: () => this.status(), readBody: (r) => this.readJson(r) }, req, res, path);
       return fail(res, 404, { code: 'not-found', message: `no such route: ${path} (apps are served at /apps/<name>/mcp)` });
     } catch (e) {
-      if (!res.headersSent) fail(res, e instanceof BodyError ? e.status : 500, { code: 'bad-request', message: (e as Error).message });
-      else res.end();
+      if (res.headersSent) return void res.end();
+      if (!(e instanceof BodyError)) return fail(res, 500, { code: 'internal', message: (e as Error).message });
+      // the answer closes the connection; the rest of a body that is too large is read and dropped
+      // meanwhile (so the client, still sending, gets to read the answer), one that trickles is cut off
+      res.setHeader('connection', 'close');
+      if (e.status === 408) res.on('finish', () => req.destroy());
+      fail(res, e.status, { code: 'bad-request', message: e.message });
     }
   }
 
@@ -179,8 +209,10 @@ export class Gateway extends Disposable {
     session.touch();
     if (req.method === 'GET') {
       session.streams++;
+      this.streams.set(res, undefined);
       res.on('close', () => {
         session.streams--;
+        this.streams.delete(res);
         this.streamClosed(session);
       });
     }
@@ -226,10 +258,24 @@ export class Gateway extends Disposable {
 
   /** The client's event stream closed: unless it comes back (any request) soon, the client is gone. */
   private streamClosed(session: ClientSession): void {
+    if (this.closing) return;
     const seen = session.activity;
-    setTimeout(() => {
+    const check = setTimeout(() => {
+      this.goneChecks.delete(check);
       if (session.activity === seen && session.streams === 0 && session.callsInFlight === 0) void session.close();
     }, this.opts.sessionGoneMs ?? 30_000).unref();
+    this.goneChecks.add(check);
+  }
+
+  /** Closes an event stream whose client stopped reading it; the client is then gone unless it comes back. */
+  private checkStreams(): void {
+    const now = Date.now();
+    const limit = this.opts.stalledStreamMs ?? 30_000;
+    for (const [res, since] of this.streams) {
+      if (!res.writableNeedDrain) this.streams.set(res, undefined);
+      else if (since === undefined) this.streams.set(res, now);
+      else if (now - since >= limit) res.destroy();
+    }
   }
 
   private sweep(idleMs: number): void {
@@ -264,26 +310,34 @@ export class Gateway extends Disposable {
   private targetFor(app: string, feature: RoutedFeature, params?: ElicitRequestParams): HookTarget | undefined {
     const calling = [...this.sessions.values()].filter((s) => s.app === app && s.callsInFlight > 0);
     if (calling.length !== 1) return undefined;
-    const inFlight = this.opts.pool.snapshot(app)?.inFlight ?? 0;
-    if (inFlight > calling[0].callsInFlight) return undefined;
+    // tool calls on both sides: a listing or a read meanwhile (the editor's views) asks nothing of anyone
+    const calls = this.opts.pool.snapshot(app)?.callsInFlight ?? 0;
+    if (calls > calling[0].callsInFlight) return undefined;
     return calling[0].target(feature, params);
   }
 
   private readJson(req: IncomingMessage): Promise<unknown> {
     const max = this.opts.maxBodyBytes ?? 4 * 1024 * 1024;
+    const ms = this.opts.bodyTimeoutMs ?? 30_000;
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
+      const timer = setTimeout(() => {
+        reject(new BodyError(408, `the request body did not arrive within ${ms / 1000} s`));
+        req.pause();
+      }, ms);
+      req.on('close', () => clearTimeout(timer));
       req.on('data', (c: Buffer) => {
+        if (size > max) return;
         size += c.length;
         if (size > max) {
           reject(new BodyError(413, `the request body is larger than ${max} bytes`));
-          req.destroy();
           return;
         }
         chunks.push(c);
       });
       req.on('end', () => {
+        clearTimeout(timer);
         const text = Buffer.concat(chunks).toString('utf8');
         if (!text) return resolve(undefined);
         try {
@@ -303,6 +357,14 @@ class BodyError extends Error {
     message: string,
   ) {
     super(message);
+  }
+}
+
+function decodePart(part: string): string | undefined {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return undefined;
   }
 }
 

@@ -11,10 +11,25 @@ const MCP_CODE: Partial<Record<PoolErrorCode, number>> = {
   timeout: ErrorCode.RequestTimeout,
 };
 
-export function toMcpError(e: unknown): McpError {
+/**
+ * The error a gateway client is answered with: the server's own JSON-RPC error (code, its message,
+ * its data) when it answered with one; otherwise the pool's code mapped (`data.pool` says which) and
+ * its message. A plain Error with `code`/`data`: the SDK answers with exactly these (an McpError
+ * would prefix its message once more).
+ */
+export function toMcpError(e: unknown): RpcError {
   if (e instanceof McpError) return e;
-  if (e instanceof PoolError) return new McpError(MCP_CODE[e.code] ?? ErrorCode.InternalError, e.code === 'invalid-arguments' && e.reason ? e.reason : e.message, { pool: e.code });
-  return new McpError(ErrorCode.InternalError, e instanceof Error ? e.message : String(e));
+  if (e instanceof PoolError) {
+    if (e.rpc) return rpcError(e.rpc.code, e.reason ?? e.message, e.rpc.data);
+    return rpcError(MCP_CODE[e.code] ?? ErrorCode.InternalError, e.message, { pool: e.code });
+  }
+  return rpcError(ErrorCode.InternalError, e instanceof Error ? e.message : String(e));
+}
+
+export type RpcError = Error & { readonly code: number; readonly data?: unknown };
+
+function rpcError(code: number, message: string, data?: unknown): RpcError {
+  return Object.assign(new Error(message), { code, ...(data !== undefined ? { data } : {}) });
 }
 
 const HTTP_STATUS: Partial<Record<PoolErrorCode, number>> = {

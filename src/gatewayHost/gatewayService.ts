@@ -102,6 +102,7 @@ export class GatewayService extends Disposable implements GatewayClients {
       return;
     }
     this.gateway = gateway;
+    // owned by the gateway (its emitter drops its listeners when it is disposed)
     gateway.onDidChangeClients((app) => this.clientsChanged.fire(app));
     try {
       this.unpublish = publish(this.entry(gateway), this.deps.discoveryDir);

@@ -15,6 +15,8 @@ export type McpHttpServerDefinitionCtor = new (label: string, uri: vscode.Uri, h
 export interface McpServerDefinitionProvider {
   readonly onDidChangeMcpServerDefinitions?: vscode.Event<void>;
   provideMcpServerDefinitions(token: vscode.CancellationToken): vscode.ProviderResult<McpHttpServerDefinition[]>;
+  /** Called when VS Code is about to start the server: what it returns is what VS Code connects with (not cached). */
+  resolveMcpServerDefinition?(server: McpHttpServerDefinition, token: vscode.CancellationToken): vscode.ProviderResult<McpHttpServerDefinition>;
 }
 
 export interface VsCodeMcpApi {

@@ -1,6 +1,7 @@
 // VS Code's own MCP client (agent mode, chat tools) on the warm pool: every pooled app is offered
-// as an HTTP server definition pointing at its endpoint on the gateway, with the session's token in
-// a header. The definitions change when apps are added or removed and when the gateway starts,
+// as an HTTP server definition pointing at its endpoint on the gateway. The session's token is added
+// (as a header) only when VS Code resolves a definition to start it: VS Code caches the definitions
+// it was given on disk, and the token must not land there. The definitions change when apps are added or removed and when the gateway starts,
 // stops or moves (new port and token). While the gateway is off there are none.
 // `mcpPool.gateway.vscodeMcp` turns the provider off (unregistered: VS Code forgets the servers).
 import { createHash } from 'node:crypto';
@@ -38,17 +39,24 @@ export class VsCodeMcpProvider extends Disposable {
     return this.registration !== undefined;
   }
 
-  /** The definitions as VS Code gets them now. */
+  /** The definitions as VS Code gets them now: no token in them (see resolve). */
   definitions(): McpHttpServerDefinition[] {
     const endpoint = this.gateway.endpoint;
     if (!endpoint) return [];
-    const headers = { Authorization: `Bearer ${endpoint.token}` };
     return this.pool.snapshots().map((s) => {
       const uri = vscode.Uri.parse(endpoint.url + mcpPath(s.name));
       // a new version when the endpoint or the app's definition changes: VS Code then drops the tools it cached
       const version = createHash('sha256').update(`${endpoint.url}\n${endpoint.token}\n${s.kind}\n${s.target}`).digest('hex').slice(0, 12);
-      return new this.api.McpHttpServerDefinition(s.name, uri, headers, version);
+      return new this.api.McpHttpServerDefinition(s.name, uri, {}, version);
     });
+  }
+
+  /** The definition VS Code starts: the current endpoint's token in its header (none while the gateway is off). */
+  resolve(server: McpHttpServerDefinition): McpHttpServerDefinition | undefined {
+    const endpoint = this.gateway.endpoint;
+    if (!endpoint || !this.pool.names().includes(server.label)) return undefined;
+    const uri = vscode.Uri.parse(endpoint.url + mcpPath(server.label));
+    return new this.api.McpHttpServerDefinition(server.label, uri, { Authorization: `Bearer ${endpoint.token}` }, server.version);
   }
 
   private applySetting(): void {
@@ -57,6 +65,7 @@ export class VsCodeMcpProvider extends Disposable {
       this.registration = this.api.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, {
         onDidChangeMcpServerDefinitions: this.changed.event,
         provideMcpServerDefinitions: () => this.definitions(),
+        resolveMcpServerDefinition: (server) => this.resolve(server),
       });
     } else if (!on && this.registration) {
       this.registration.dispose();

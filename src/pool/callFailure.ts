@@ -5,7 +5,7 @@ import { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { type Connection, describeExit, formatSeconds } from './connection';
 import { PoolError } from './errors';
 import { ServerLost } from './liveness';
-import { isOwnTimeout, isUnforwarded, OutputSchemaMismatch } from './mcpErrors';
+import { isOwnTimeout, isUnforwarded, OutputSchemaMismatch, serverWords } from './mcpErrors';
 
 export interface FailureContext {
   readonly app: string;
@@ -55,6 +55,9 @@ export async function describeCallFailure(e: unknown, conn: Connection, what: st
     return new PoolError('protocol', app, `${what} on app "${app}" returned a result that does not match the tool's output schema: ${said}`, [], said);
   }
   const message = ctx.redact((e as Error)?.message ?? String(e));
-  if (e instanceof McpError && e.code === (ErrorCode.InvalidParams as number)) return new PoolError('invalid-arguments', app, `the server rejected the arguments of ${what}: ${message}`, [], message);
-  return new PoolError('protocol', app, `${what} on app "${app}" failed: ${message}`, tail);
+  // the server's own error answer (code and data kept for whoever passes it on: the gateway)
+  const rpc = e instanceof McpError ? { code: e.code, ...(e.data !== undefined ? { data: e.data as unknown } : {}) } : undefined;
+  const said = e instanceof McpError ? ctx.redact(serverWords(e)) : undefined;
+  if (rpc?.code === (ErrorCode.InvalidParams as number)) return new PoolError('invalid-arguments', app, `the server rejected the arguments of ${what}: ${message}`, [], said, rpc);
+  return new PoolError('protocol', app, `${what} on app "${app}" failed: ${message}`, tail, said, rpc);
 }

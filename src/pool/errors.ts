@@ -27,6 +27,8 @@ export class PoolError extends Error {
     readonly stderrTail: readonly string[] = [],
     /** What the server itself said (e.g. why it rejected the arguments), without the pool's framing. */
     readonly reason?: string,
+    /** The server's own JSON-RPC error, when it answered with one: passed on as it is by the gateway. */
+    readonly rpc?: { readonly code: number; readonly data?: unknown },
   ) {
     super(message);
     this.name = 'PoolError';

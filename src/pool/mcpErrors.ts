@@ -48,3 +48,13 @@ export function outputSchemaValidator(): jsonSchemaValidator {
     },
   };
 }
+
+/**
+ * What the other side said in its error answer: the SDK's McpError puts "MCP error <code>: " before
+ * it, which a relay must not pass on (its client's SDK adds it again).
+ */
+export function serverWords(e: McpError): string {
+  const framed = e.message;
+  const frame = `MCP error ${e.code}: `;
+  return framed.startsWith(frame) ? framed.slice(frame.length) : framed;
+}

@@ -66,6 +66,8 @@ export class PooledApp {
   private createdAt?: number;
   private _lastUsedAt?: number;
   private inFlight = 0;
+  /** Of those, tool calls (what a server's own requests to the client usually belong to). */
+  private callsInFlight = 0;
   private calls = 0;
   private errors = 0;
   private starts = 0;
@@ -138,6 +140,7 @@ export class PooledApp {
       lastUsedAt: this._lastUsedAt,
       pid: this.connection?.pid,
       inFlight: this.inFlight,
+      callsInFlight: this.callsInFlight,
       calls: this.calls,
       errors: this.errors,
       starts: this.starts,
@@ -395,6 +398,7 @@ export class PooledApp {
   async callTool(tool: string, args: Record<string, unknown>, opts: CallOptions = {}): Promise<CallOutcome> {
     const t0 = Date.now();
     this.inFlight++;
+    this.callsInFlight++;
     this._lastUsedAt = t0;
     this.calls++;
     this.refreshBusy();
@@ -414,6 +418,7 @@ export class PooledApp {
       throw err;
     } finally {
       this.inFlight--;
+      this.callsInFlight--;
       this._lastUsedAt = Date.now();
       this.refreshBusy();
     }

@@ -57,7 +57,10 @@ export interface AppSnapshot {
   readonly createdAt?: number;
   readonly lastUsedAt?: number;
   readonly pid?: number;
+  /** Requests in flight: tool calls and the other uses of the app (reads, prompts; not a view's listings). */
   readonly inFlight: number;
+  /** Of those, tool calls. */
+  readonly callsInFlight?: number;
   readonly calls: number;
   readonly errors: number;
   readonly starts: number;

@@ -114,6 +114,26 @@ interface LmTools {
     }
   });
 
+  it('the terminal flow: mcp-pool status and mcp-pool call typed in an integrated terminal, on the warm process (screenshot readme-terminal)', async function () {
+    if (process.platform === 'win32') this.skip();
+    const marker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gw-flow-')), 'done');
+    const terminal = vscode.window.createTerminal({ name: 'mcp-pool', shellPath: '/bin/bash', shellArgs: ['--norc', '--noprofile', '-i'], env: { PS1: '$ ' } });
+    try {
+      terminal.show();
+      await sleep(800);
+      terminal.sendText(`clear; mcp-pool status; mcp-pool call ${APP} echo text="hello from the terminal" | tee '${marker}.out'; echo "exit=\${PIPESTATUS[0]}" > '${marker}'`);
+      const done = await waitFor(() => (fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8') : undefined), 'the commands ran in the terminal', 20_000);
+      assert.match(done, /exit=0/);
+      const out = fs.readFileSync(`${marker}.out`, 'utf8');
+      assert.match(out, /hello from the terminal/);
+      assert.match(out, new RegExp(`"pid":${api.pool.snapshot(APP)!.pid}\\b`), out);
+      await sleep(500);
+      await uiFactsOrSkip(this, 'readme-terminal');
+    } finally {
+      terminal.dispose();
+    }
+  });
+
   it('VS Code\'s own MCP lists the pooled tools and calls them on the warm process (VS Code ≥ 1.100)', async function () {
     if (!api.vscodeMcp) {
       console.log(`    [skip] "${this.test?.title}": VS Code ${vscode.version} has no lm.registerMcpServerDefinitionProvider (it came in 1.100)`);
@@ -166,7 +186,13 @@ interface LmTools {
     const status = await fetch(`${next.url}/v1/pool`, { headers: { Authorization: `Bearer ${next.token}` } });
     assert.strictEqual(status.status, 200);
     assert.ok(liveEntries(discoveryDir()).some((e) => e.pid === process.pid && e.url === next.url));
-    if (api.vscodeMcp) assert.deepStrictEqual(api.vscodeMcp.definitions().map((d) => [d.label, d.uri.toString(), d.headers.Authorization]), [[APP, `${next.url}${mcpPath(APP)}`, `Bearer ${next.token}`]]);
+    if (api.vscodeMcp) {
+      // the definitions VS Code keeps carry no token; the one it starts gets the current one
+      const defs = api.vscodeMcp.definitions();
+      assert.deepStrictEqual(defs.map((d) => [d.label, d.uri.toString(), d.headers.Authorization]), [[APP, `${next.url}${mcpPath(APP)}`, undefined]]);
+      const resolved = api.vscodeMcp.resolve(defs[0])!;
+      assert.deepStrictEqual([resolved.uri.toString(), resolved.headers.Authorization], [`${next.url}${mcpPath(APP)}`, `Bearer ${next.token}`]);
+    }
   });
 
   it('Copy Client Configuration puts `<launcher> stdio <app>` on the clipboard', async () => {

@@ -214,8 +214,9 @@ describe('mcp-pool CLI as a process (real pool, real gateway)', function () {
     assert.match(prompts.stdout, /^greet\(name\) +Greets someone$/m);
     assert.match(prompts.stdout, /^review\(language, code\?\)/m);
     assert.equal((await run(['prompt', 'f', 'greet', 'name=Ann'])).stdout, 'user: Hello, Ann!\n');
+    // a required argument left out: the server rejects the arguments, the command line needs changing
     const missing = await run(['prompt', 'f', 'greet']);
-    assert.equal(missing.code, EXIT.pool);
+    assert.equal(missing.code, EXIT.usage);
     oneLine(missing);
   });
 
@@ -234,6 +235,14 @@ describe('mcp-pool CLI as a process (real pool, real gateway)', function () {
     const r = await run(['call', 'f', 'echo', 'text=x'], { env: bareEnv(emptyDiscovery) });
     assert.equal(r.code, EXIT.pool);
     assert.equal(oneLine(r), 'mcp-pool: no MCP pool is running: open VS Code with the MCP Remote Pool extension (or enable it), or give `mcp-pool stdio` a --fallback command');
+  });
+
+  it('a fallback command run while a pool is up (the window has no such app) gets neither the pool\'s token nor the launcher\'s ELECTRON_RUN_AS_NODE', async () => {
+    const r = await run(['stdio', 'no-such-app', '--fallback', '/bin/sh', '-c', 'env'], { env: { ...env, ELECTRON_RUN_AS_NODE: '1', KEEP_ME: 'yes' } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^KEEP_ME=yes$/m, 'the rest of the environment is kept');
+    assert.doesNotMatch(r.stdout, /MCP_POOL_TOKEN|MCP_POOL_URL|ELECTRON_RUN_AS_NODE/);
+    assert.ok(!r.stdout.includes(gateway.token));
   });
 
   it('a wrong token: refused, one line, exit 3', async () => {

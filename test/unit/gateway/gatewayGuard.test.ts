@@ -3,6 +3,7 @@
 // would) and real SDK clients against a pool with the real stdio fixture.
 import * as assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { mcpPath } from '../../../src/gateway/protocol';
 import { waitUntil } from '../../fixtures/processTable';
@@ -64,6 +65,59 @@ describe('gateway: who may connect, and clients that cancel or go away', functio
     assert.match(JSON.parse(unknown.body).error.message, /no app named "nope".*apps: f/);
     const gone = await post(s.gateway.url + mcpPath('f'), { ...good, 'mcp-session-id': 'not-a-session' }, JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }));
     assert.equal(gone.status, 404);
+  });
+
+  it('answers a body over the limit with 413 (before reading the rest), and a bad app name encoding with 400', async () => {
+    const good = { authorization: `Bearer ${s.gateway.token}` };
+    const big = await post(s.gateway.url + mcpPath('f'), good, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { pad: 'x'.repeat(5 * 1024 * 1024) } })).catch((e: Error) => ({ status: -1, body: e.message }));
+    assert.equal(big.status, 413, big.body);
+    const bad = await post(s.gateway.url + '/apps/%E0/mcp', good);
+    assert.equal(bad.status, 400, bad.body);
+    const badApi = await post(s.gateway.url + '/v1/apps/%E0/call', good, '{}');
+    assert.equal(badApi.status, 400, badApi.body);
+  });
+
+  it('passes the server\'s own error answers on as they are (code, its words, data)', async () => {
+    const c = await s.connect('f');
+    const e = await c.readResource({ uri: 'fixture://no-such-resource' }).then(
+      () => undefined,
+      (err: unknown) => err as { code: number; message: string },
+    );
+    assert.ok(e, 'the read failed');
+    assert.equal(e.code, -32602, 'the server\'s code, not an internal error');
+    // the SDK server's own message (which the SDK frames as "MCP error -32602: …" on the wire), without the pool's framing
+    assert.match(e.message, /Resource fixture:\/\/no-such-resource not found$/);
+    assert.doesNotMatch(e.message, /app "f"|failed:|rejected the arguments/);
+  });
+
+  it('closes the event stream of a client that stopped reading it, instead of queueing without end', async () => {
+    await s.close();
+    s = await serve([stdioSpec('f', { FIXTURE_FEATURES: '1' })], { gateway: { sessionGoneMs: 300, stalledStreamMs: 1000 } });
+    const reader = await s.connect('f', { name: 'reader' });
+    // a raw session whose GET stream is never read
+    const init = await new Promise<{ sid: string }>((resolve, reject) => {
+      const req = request(s.gateway.url + mcpPath('f'), { method: 'POST', headers: { authorization: `Bearer ${s.gateway.token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ sid: String(res.headers['mcp-session-id']) }));
+      });
+      req.on('error', reject);
+      req.end(INIT);
+    });
+    await post(s.gateway.url + mcpPath('f'), { authorization: `Bearer ${s.gateway.token}`, 'mcp-session-id': init.sid, 'mcp-protocol-version': '2025-06-18' }, JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
+    // the stream opened on a raw socket that is never read (paused at once: the kernel's buffers fill, then the gateway's)
+    const port = Number(new URL(s.gateway.url).port);
+    const sock = connect(port, '127.0.0.1', () => {
+      sock.write(`GET ${mcpPath('f')} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${s.gateway.token}\r\nMcp-Session-Id: ${init.sid}\r\nMcp-Protocol-Version: 2025-06-18\r\nAccept: text/event-stream\r\n\r\n`);
+    });
+    sock.pause();
+    sock.on('error', () => undefined);
+    await waitUntil(() => s.gateway.clients('f').length === 2, 5000, 'both sessions open');
+    // log messages go to every session: the stalled one queues them
+    const payload = 'x'.repeat(60_000);
+    for (let i = 0; i < 60 && s.gateway.clients('f').length === 2; i++) await reader.callTool({ name: 'log', arguments: { message: payload, text: true } });
+    // (a socket that is not read does not notice its end either: the gateway's side is what counts)
+    await waitUntil(() => s.gateway.clients('f').length === 1, 10_000, 'the stalled stream was closed and its session ended');
+    sock.destroy();
   });
 
   it('a client\'s cancel reaches the server (the call ends early); other clients\' calls go on', async () => {
