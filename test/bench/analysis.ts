@@ -81,6 +81,7 @@ export function buildRows(raw: RawResults): Row[] {
     add({ id: 'gateway.direct', section: 'Gateway', label: `stdio app: warm call on the pool (${gw.samples.direct.length} interleaved rounds)`, unit: 'ms' }, gw.samples.direct);
     add({ id: 'gateway.via', section: 'Gateway', label: 'stdio app: the same call through the gateway (SDK client over HTTP)', unit: 'ms' }, gw.samples.viaGateway);
     add({ id: 'gateway.hop', section: 'Gateway', label: '  └ gateway − pool, per round (the hop)', unit: 'ms' }, pairwiseDiffs(gw.samples.viaGateway, gw.samples.direct));
+    add({ id: 'gateway.sdkHttp', section: 'Gateway', label: 'floor: SDK client → SDK McpServer over Streamable HTTP (echo, this process)', unit: 'ms' }, gw.samples.sdkHttp);
     add({ id: 'gateway.fanIn', section: 'Gateway', label: `${gw.fanIn.clients} clients × ${gw.fanIn.callsPerClient} concurrent calls, one app (wall)`, unit: 'ms' }, [gw.fanIn.wallMs]);
   }
   return rows;

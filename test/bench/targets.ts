@@ -84,7 +84,7 @@ export function checkTargets(raw: RawResults, ratios: readonly Ratio[], resource
       id: 'gateway.hop',
       label: 'warm call through the gateway vs on the pool directly (stdio app)',
       goal: 'median extra ≤ 1 ms',
-      actual: `${fmt(hop)} ms (median of ${gw.samples.direct.length} paired rounds; pool ${fmt(median(gw.samples.direct))} ms, gateway ${fmt(median(gw.samples.viaGateway))} ms)`,
+      actual: `${fmt(hop)} ms (median of ${gw.samples.direct.length} paired rounds; pool ${fmt(median(gw.samples.direct))} ms, gateway ${fmt(median(gw.samples.viaGateway))} ms; the SDK's own HTTP round trip, SDK client → SDK server: ${fmt(median(gw.samples.sdkHttp))} ms)`,
       status: Number.isFinite(hop) ? status(hop <= 1) : 'N/A',
     });
     const f = gw.fanIn;
