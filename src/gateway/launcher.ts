@@ -62,6 +62,11 @@ export function windowsLauncher(t: LauncherTarget): string {
     `rem ${LAUNCHER_NAME}: the MCP Remote Pool CLI, run by the editor's own Node runtime.`,
     'rem Written by the MCP Remote Pool extension each time it starts (edits are overwritten).',
     'setlocal',
+    // the version this names is gone (no --fallback here: cmd.exe cannot run one without a shell)
+    `if not exist ${cmdQuote(t.cli)} (`,
+    `  echo ${LAUNCHER_NAME}: the MCP Remote Pool extension it runs is gone: start the editor once to update this launcher 1>&2`,
+    `  exit /b ${EXIT.pool}`,
+    ')',
     'set ELECTRON_RUN_AS_NODE=1',
     `${cmdQuote(t.node)} ${cmdQuote(t.cli)} %*`,
     'exit /b %ERRORLEVEL%',

@@ -62,6 +62,10 @@ describe('the mcp-pool launcher scripts', () => {
     const cmd = windowsLauncher({ node: 'C:\\Program Files\\Code 100%\\Code.exe', cli: 'C:\\Users\\a\\.vscode\\extensions\\x\\dist\\cli.js' });
     assert.ok(cmd.includes('"C:\\Program Files\\Code 100%%\\Code.exe" "C:\\Users\\a\\.vscode\\extensions\\x\\dist\\cli.js" %*\r\n'), cmd);
     assert.match(cmd, /^set ELECTRON_RUN_AS_NODE=1\r$/m);
+    // a version that is gone says so and exits 3, before the runtime is started on a missing file
+    assert.ok(cmd.includes('if not exist "C:\\Users\\a\\.vscode\\extensions\\x\\dist\\cli.js" (\r\n'), cmd);
+    assert.match(cmd, /is gone: start the editor once to update this launcher 1>&2\r\n {2}exit \/b 3\r\n\)/);
+    assert.ok(cmd.indexOf('if not exist') < cmd.indexOf('%*'));
     assert.equal(launcherPath('C:\\bin', 'win32').endsWith('mcp-pool.cmd'), true);
   });
 });
