@@ -19,7 +19,9 @@ import {
   ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
   type LoggingLevel,
+  LoggingLevelSchema,
   ReadResourceRequestSchema,
+  SetLevelRequestSchema,
   type RequestId,
   type ServerCapabilities,
   type ServerNotification,
@@ -51,6 +53,8 @@ export class ClientSession {
   /** Of those, the tool calls (what server→client requests belong to). */
   private readonly calls = new Set<RequestId>();
   private readonly subscribed = new Set<string>();
+  /** The level this client asked for (logging/setLevel); until then it gets every message the server sends. */
+  private level?: LoggingLevel;
   private closed = false;
   lastActive = Date.now();
   /** Event streams (GET) the client holds open: while it holds one, it is there. */
@@ -136,9 +140,10 @@ export class ClientSession {
     };
   }
 
-  /** A log message of the app, if this client's level (logging/setLevel, kept by the SDK per session) lets it through. */
+  /** A log message of the app, if this client's level (logging/setLevel) lets it through. */
   log(level: LoggingLevel, logger: string | undefined, data: unknown): void {
     if (this.closed) return;
+    if (this.level && SEVERITY.indexOf(level) < SEVERITY.indexOf(this.level)) return;
     this.server.sendLoggingMessage({ level, data, ...(logger !== undefined ? { logger } : {}) }, this.sessionId).catch(() => undefined);
   }
 
@@ -159,6 +164,7 @@ export class ClientSession {
     this.closed = true;
     for (const ctl of this.running.values()) ctl.abort(new Error('the client session ended'));
     for (const uri of this.subscribed) void this.pool.unsubscribeResource(this.app, uri, { subscriber: this }).catch(() => undefined);
+    if (this.level) void this.pool.releaseLogLevel(this.app, this).catch(() => undefined);
     this.subscribed.clear();
     this.events.closed(this);
     await this.server.close().catch(() => undefined);
@@ -175,6 +181,19 @@ export class ClientSession {
       s.setRequestHandler(ReadResourceRequestSchema, (r, x) => this.run(x, false, async (signal) => ({ contents: (await pool.readResource(app, r.params.uri, { signal })).contents })));
     }
     if (caps.resources?.subscribe) this.handleSubscriptions();
+    // The client's level is its own filter, and counts towards what the shared server is asked to send
+    // (the most verbose level any of its clients, the editor included, asked for).
+    if (caps.logging) {
+      s.setRequestHandler(SetLevelRequestSchema, (r, x) =>
+        this.run(x, false, async (signal) => {
+          await pool.setLogLevel(app, r.params.level, { signal, subscriber: this });
+          this.level = r.params.level;
+          // the session ended meanwhile: its level no longer counts
+          if (this.closed) await pool.releaseLogLevel(app, this).catch(() => undefined);
+          return {};
+        }),
+      );
+    }
     if (caps.prompts) {
       s.setRequestHandler(ListPromptsRequestSchema, (_r, x) => this.run(x, false, async (signal) => ({ prompts: await pool.listPrompts(app, { signal }) })));
       s.setRequestHandler(GetPromptRequestSchema, (r, x) => this.run(x, false, async (signal) => ({ ...(await pool.getPrompt(app, r.params.name, r.params.arguments ?? {}, { signal })) })));
@@ -256,6 +275,8 @@ export class ClientSession {
     }
   }
 }
+
+const SEVERITY: readonly string[] = LoggingLevelSchema.options;
 
 /**
  * A tool as a gateway client sees it: whole, except that a tool the server runs only as a task is

@@ -47,7 +47,12 @@ export class AppFeatures {
   private promptCount?: number;
   /** Each subscribed resource with who asked for it (FeatureOptions.subscriber): the server is unsubscribed when the last one lets go. */
   private readonly subscriptions = new Map<string, Set<object>>();
+  /** The host's level (the editor: the app's output channel). */
   private logLevel?: LogLevel;
+  /** Levels other clients asked for (gateway sessions, FeatureOptions.subscriber): the server sends the most verbose of all. */
+  private readonly clientLevels = new Map<object, LogLevel>();
+  /** What the running server was last told. */
+  private sentLevel?: LogLevel;
 
   constructor(
     private readonly app: PooledApp,
@@ -70,6 +75,7 @@ export class AppFeatures {
   inherit(from: AppFeatures): void {
     for (const [uri, owners] of from.subscriptions) this.subscriptions.set(uri, new Set(owners));
     this.logLevel = from.logLevel;
+    for (const [owner, level] of from.clientLevels) this.clientLevels.set(owner, level);
   }
 
   /**
@@ -90,8 +96,12 @@ export class AppFeatures {
       if (!conn.isDead) this.note(`${what} after the start: ${describe(e)}`);
     };
     const work: Promise<void>[] = [];
-    const level = this.logLevel;
-    if (level && this.declared.logging) work.push(session.setLogLevel(level, limits).catch(failed(`could not set the log level to "${level}"`)));
+    const level = this.effectiveLevel();
+    this.sentLevel = undefined;
+    if (level && this.declared.logging) {
+      this.sentLevel = level;
+      work.push(session.setLogLevel(level, limits).catch(failed(`could not set the log level to "${level}"`)));
+    }
     if (this.subscriptions.size > 0 && !this.declared.subscribe) {
       this.note(`the server no longer offers resource subscriptions: ${this.subscriptions.size} kept for a later start`);
     } else {
@@ -188,15 +198,50 @@ export class AppFeatures {
   /**
    * Remembers the level and sends it to every later process of the app that declares logging; a
    * running one is told at once (and one that does not declare logging fails with `unsupported`,
-   * the level then not remembered). A stopped app is not started for it.
+   * the level then not remembered). A stopped app is not started for it. With a `subscriber` (a
+   * gateway client) the level is that client's: the server is sent the most verbose level anyone
+   * asked for, and each client filters what it gets to its own.
    */
   async setLogLevel(level: LogLevel, opts: FeatureOptions = {}): Promise<void> {
     if (!(LOG_LEVELS as readonly string[]).includes(level)) {
       throw new PoolError('invalid-arguments', this.app.name, `"${String(level)}" is no log level (one of: ${LOG_LEVELS.join(', ')})`);
     }
-    if (this.app.liveConnection) await this.run(`setting the log level to "${level}"`, 'logging', { ...opts, observe: true }, (s, l) => s.setLogLevel(level, l));
-    this.logLevel = level;
-    this.host.changed(this.app);
+    const owner = opts.subscriber;
+    const before = owner ? this.clientLevels.get(owner) : this.logLevel;
+    if (owner) this.clientLevels.set(owner, level);
+    else this.logLevel = level;
+    try {
+      await this.sendEffective(opts, owner === undefined);
+    } catch (e) {
+      if (owner) {
+        if (before === undefined) this.clientLevels.delete(owner);
+        else this.clientLevels.set(owner, before);
+      } else this.logLevel = before;
+      throw e;
+    }
+    if (!owner) this.host.changed(this.app);
+  }
+
+  /** A client's level no longer counts (its session ended); the server is told if the level it sends changes. */
+  async releaseLogLevel(subscriber: object): Promise<void> {
+    if (!this.clientLevels.delete(subscriber)) return;
+    await this.sendEffective({}, false).catch(() => undefined);
+  }
+
+  /** The most verbose level anyone asked for. */
+  private effectiveLevel(): LogLevel | undefined {
+    const levels = [...this.clientLevels.values(), ...(this.logLevel ? [this.logLevel] : [])];
+    if (!levels.length) return undefined;
+    return LOG_LEVELS[Math.min(...levels.map((l) => LOG_LEVELS.indexOf(l)))];
+  }
+
+  /** Tells a running server the effective level when it changed (`always`: even if not, as the host's own request). */
+  private async sendEffective(opts: FeatureOptions, always: boolean): Promise<void> {
+    const level = this.effectiveLevel();
+    if (!level || !this.app.liveConnection) return;
+    if (!always && level === this.sentLevel) return;
+    await this.run(`setting the log level to "${level}"`, 'logging', { ...opts, observe: true }, (s, l) => s.setLogLevel(level, l));
+    this.sentLevel = level;
   }
 
   /** One request: the capability is checked on the connection it goes to, then `op` runs on its session. */

@@ -248,6 +248,11 @@ export class Pool extends Disposable implements AppHost {
     return this.app(name).features.setLogLevel(level, opts);
   }
 
+  /** A client's level (set with `subscriber`) no longer counts: its session ended. */
+  async releaseLogLevel(name: string, subscriber: object): Promise<void> {
+    return this.app(name).features.releaseLogLevel(subscriber);
+  }
+
   async stop(name: string, reason: StopReason = 'user'): Promise<void> {
     return this.app(name).stop(reason);
   }

@@ -10,7 +10,7 @@ describe('gateway: every protocol feature through the pool (real stdio server, S
   this.timeout(60_000);
   let s: Served;
   beforeEach(async () => {
-    s = await serve([stdioSpec('f', { FIXTURE_FEATURES: '1' })]);
+    s = await serve([stdioSpec('f', { FIXTURE_FEATURES: '1' })], { gateway: { sessionGoneMs: 300 } });
   });
   afterEach(async () => {
     await s.close();
@@ -66,6 +66,27 @@ describe('gateway: every protocol feature through the pool (real stdio server, S
     await c.setLoggingLevel('debug');
     await c.callTool({ name: 'log', arguments: { message: 'hello' } });
     await waitUntil(() => logs.length > 0, 5000, 'log messages reached the client');
+  });
+
+  it('log levels per client: the server sends the most verbose level anyone asked for, each client gets its own; a client leaving lowers it again', async () => {
+    await s.pool.warm('f');
+    await s.pool.setLogLevel('f', 'warning'); // the editor's channel
+    const sent = async (c: Awaited<ReturnType<Served['connect']>>) => textOf((await c.callTool({ name: 'log', arguments: { message: 'm' } })).content as never);
+    const verbose = await s.connect('f', { name: 'verbose' });
+    const quiet = await s.connect('f', { name: 'quiet' });
+    const got: Record<string, string[]> = { verbose: [], quiet: [] };
+    verbose.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void got.verbose.push(n.params.level));
+    quiet.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void got.quiet.push(n.params.level));
+    assert.equal(await sent(quiet), 'warning,error,critical,alert,emergency', 'the editor\'s level');
+    await quiet.setLoggingLevel('error');
+    await verbose.setLoggingLevel('debug');
+    got.verbose.length = got.quiet.length = 0;
+    assert.equal(await sent(quiet), 'debug,info,notice,warning,error,critical,alert,emergency', 'a client asked for debug: the server sends it all');
+    await waitUntil(() => got.verbose.length === 8 && got.quiet.length === 4, 5000, `each client its own (${JSON.stringify(got)})`);
+    assert.deepEqual(got.quiet, ['error', 'critical', 'alert', 'emergency']);
+    assert.equal(s.pool.snapshot('f')!.logLevel, 'warning', 'the editor\'s own level is unchanged');
+    await verbose.close();
+    await waitUntil(async () => (await sent(quiet)) === 'warning,error,critical,alert,emergency', 5000, 'the verbose client gone: back to the editor\'s level');
   });
 
   it('serves many clients on one process: 10 clients × 100 concurrent calls, every answer to its own client', async () => {
