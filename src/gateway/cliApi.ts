@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PoolError } from '../pool/errors';
 import type { Pool } from '../pool/pool';
 import { toApiError } from './poolErrors';
-import type { ApiError, PoolStatus } from './protocol';
+import { type ApiError, appFromPath, type PoolStatus } from './protocol';
 
 export interface CliApiHost {
   readonly pool: Pool;
@@ -21,12 +21,8 @@ export async function serveCliApi(host: CliApiHost, req: IncomingMessage, res: S
     if (path === '/v1/pool' && req.method === 'GET') return json(res, 200, host.status());
     const m = ROUTE.exec(path);
     if (!m) return fail(res, 404, { code: 'not-found', message: `no such route: ${req.method ?? ''} ${path}` });
-    let app: string;
-    try {
-      app = decodeURIComponent(m[1]);
-    } catch {
-      return fail(res, 400, { code: 'bad-request', message: 'the app name in the path is not valid percent-encoding' });
-    }
+    const app = appFromPath(m[1]);
+    if (app === undefined) return fail(res, 400, { code: 'bad-request', message: 'the app name in the path is not valid percent-encoding' });
     const what = m[2];
     const post = what === 'call' || what === 'read' || what === 'prompt';
     if (req.method !== (post ? 'POST' : 'GET')) return fail(res, 405, { code: 'bad-request', message: `${path} takes ${post ? 'POST' : 'GET'}` });

@@ -15,7 +15,7 @@ import { ClientSession } from './clientSession';
 import { Guard, newToken } from './guard';
 import type { HookRouter, HookTarget, RoutedFeature } from './hookRouter';
 import type { ElicitRequestParams } from '../pool/clientHooks';
-import { API_PREFIX, type DiscoveryEntry, MCP_ROUTE, type PoolStatus } from './protocol';
+import { API_PREFIX, appFromPath, type DiscoveryEntry, MCP_ROUTE, type PoolStatus } from './protocol';
 import { toMcpError } from './poolErrors';
 
 export interface GatewayOptions {
@@ -168,7 +168,7 @@ export class Gateway extends Disposable {
       const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
       const m = MCP_ROUTE.exec(path);
       if (m) {
-        const app = decodePart(m[1]);
+        const app = appFromPath(m[1]);
         if (app === undefined) return fail(res, 400, { code: 'bad-request', message: 'the app name in the path is not valid percent-encoding' });
         return await this.mcp(app, req, res);
       }
@@ -186,7 +186,7 @@ export class Gateway extends Disposable {
   }
 
   private async mcp(app: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!this.opts.pool.names().includes(app)) {
+    if (!this.opts.pool.spec(app)) {
       const known = this.opts.pool.names();
       return rpcError(res, 404, -32600, `no app named "${app}" is served here${known.length ? ` (apps: ${known.join(', ')})` : ''}`);
     }
@@ -357,14 +357,6 @@ class BodyError extends Error {
     message: string,
   ) {
     super(message);
-  }
-}
-
-function decodePart(part: string): string | undefined {
-  try {
-    return decodeURIComponent(part);
-  } catch {
-    return undefined;
   }
 }
 

@@ -8,6 +8,15 @@ export function mcpPath(app: string): string {
   return `/apps/${encodeURIComponent(app)}/mcp`;
 }
 
+/** An app name from a route; undefined when it is not valid percent-encoding. */
+export function appFromPath(part: string): string | undefined {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The CLI's plain-HTTP API (JSON in, JSON or NDJSON out), served next to the MCP endpoints with the
  * same token. One round trip per command: no MCP handshake, so a `mcp-pool call` costs little more

@@ -54,7 +54,7 @@ export class VsCodeMcpProvider extends Disposable {
   /** The definition VS Code starts: the current endpoint's token in its header (none while the gateway is off). */
   resolve(server: McpHttpServerDefinition): McpHttpServerDefinition | undefined {
     const endpoint = this.gateway.endpoint;
-    if (!endpoint || !this.pool.names().includes(server.label)) return undefined;
+    if (!endpoint || !this.pool.spec(server.label)) return undefined;
     const uri = vscode.Uri.parse(endpoint.url + mcpPath(server.label));
     return new this.api.McpHttpServerDefinition(server.label, uri, { Authorization: `Bearer ${endpoint.token}` }, server.version);
   }
