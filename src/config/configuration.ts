@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseJsonc } from 'jsonc-parser/lib/esm/main.js';
 import * as vscode from 'vscode';
-import { parseAppDefinitions, type DefinitionProblem, type PoolSettings, type AppSpec } from '../pool';
+import { parseAppDefinitions, REMOTE_TRANSPORTS, type DefinitionProblem, type PoolSettings, type AppSpec, type RemoteTransport } from '../pool';
 import { type NumberSetting, SECTION, type SettingKey, Settings, settingId } from '../manifest/settings';
 
 export interface PoolConfig {
@@ -55,7 +55,13 @@ export function readConfig(trusted: boolean): PoolConfig {
     // not show them: read the workspace's own settings files to name what is being held back.
     for (const name of workspaceAppNames()) if (!blocked.includes(name)) blocked.push(name);
   }
-  const parsed = parseAppDefinitions(merged);
+  const transportSetting = cfg.get<unknown>(Settings.remoteTransport.key);
+  let remoteTransport: RemoteTransport = Settings.remoteTransport.default;
+  if (typeof transportSetting === 'string' && (REMOTE_TRANSPORTS as readonly string[]).includes(transportSetting)) remoteTransport = transportSetting as RemoteTransport;
+  else if (transportSetting !== undefined && transportSetting !== null) {
+    problems.push({ app: '(settings)', field: settingId(Settings.remoteTransport.key), message: `must be ${REMOTE_TRANSPORTS.map((t) => `"${t}"`).join(' or ')}; using "${remoteTransport}"`, severity: 'warning' });
+  }
+  const parsed = parseAppDefinitions(merged, { remoteTransport });
   problems.push(...parsed.problems);
 
   // An invalid value falls back to the default (not to an earlier valid value), so the warning's

@@ -2,6 +2,7 @@
 // `contributes.configuration` must agree (test/unit/manifest.test.ts), and the defaults are the
 // pool's own (DEFAULT_SETTINGS), so what the settings UI shows is what the pool does.
 import { DEFAULT_SETTINGS, MAX_TIMER_MS } from '../pool/settings';
+import type { RemoteTransport } from '../pool/types';
 
 /** The longest duration a setting may ask for, in seconds (a longer timer would fire at once). */
 const MAX_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
@@ -25,6 +26,8 @@ export const Settings = {
   livenessInterval: { key: 'livenessInterval', default: DEFAULT_SETTINGS.livenessIntervalMs / 1000, minimum: 0, maximum: MAX_SECONDS },
   prewarm: { key: 'prewarm', default: [] as string[] },
   mcpRemoteCommand: { key: 'mcpRemoteCommand', default: [] as string[] },
+  /** How remote apps without their own "transport" are reached: an mcp-remote process, or directly over HTTP. */
+  remoteTransport: { key: 'remoteTransport', default: 'mcp-remote' as RemoteTransport },
   /** The local gateway: the pool's apps for terminals, `mcp-pool`, other MCP clients and VS Code's own MCP. */
   gatewayEnabled: { key: 'gateway.enabled', default: true as boolean },
   /** The pooled apps as VS Code's own MCP servers (through the gateway). */

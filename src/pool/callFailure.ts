@@ -48,7 +48,7 @@ export async function describeCallFailure(e: unknown, conn: Connection, what: st
     const exit = await conn.waitExit(500);
     const how = exit ? ` (${describeExit(exit)})` : '';
     // read the tail again: a dying server's last words (why it died) often arrive with its exit
-    return new PoolError('crashed', app, `app "${app}" died during ${what}${how}; the next call starts a fresh process`, conn.stderrTail(10));
+    return new PoolError('crashed', app, `app "${app}" died during ${what}${how}; the next call starts a fresh ${conn.pid === undefined ? 'connection' : 'process'}`, conn.stderrTail(10));
   }
   if (e instanceof OutputSchemaMismatch) {
     const said = ctx.redact(e.detail);

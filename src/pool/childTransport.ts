@@ -11,6 +11,7 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { type JSONRPCMessage, JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
+import { NotSentError } from './link';
 import { findMessageId, LineFramer, type OversizedLine } from './lineFramer';
 import { type BudgetBreach, describeBreach, SendBudget, type UnsolicitedKind } from './sendBudget';
 
@@ -23,22 +24,6 @@ type Incoming = { readonly value: unknown } | { readonly unparsed: string };
 const MAX_PENDING = 10_000;
 /** The longest the transport hands messages to the SDK before it lets the event loop turn. */
 const SLICE_MS = 8;
-
-/** The message was provably never handed to the child: it is safe to send it elsewhere. */
-export class NotSentError extends Error {
-  constructor(reason: string) {
-    super(`message not sent: ${reason}`);
-    this.name = 'NotSentError';
-  }
-}
-
-/** Whether `e` (or an error it was caused by) says the request was never written to the server. */
-export function isNotSent(e: unknown): boolean {
-  for (let cur = e as { cause?: unknown } | undefined, i = 0; cur && i < 5; cur = cur.cause as typeof cur, i++) {
-    if (cur instanceof NotSentError) return true;
-  }
-  return false;
-}
 
 export class ChildProcessTransport implements Transport {
   onclose?: () => void;

@@ -1,7 +1,7 @@
 // Validation of app definitions as users write them (settings JSON), into AppSpecs.
 // Every problem names the app and the field, so a user can fix it without guessing.
 
-import type { AppSpec } from './types';
+import type { AppSpec, RemoteTransport } from './types';
 
 export interface DefinitionProblem {
   readonly app: string;
@@ -25,6 +25,8 @@ export interface RemoteAppDefinition {
   allowHttp?: boolean;
   idleTimeout?: number;
   description?: string;
+  /** Through an mcp-remote process, or directly over HTTP from the editor (default: the setting mcpPool.remoteTransport). */
+  transport?: RemoteTransport;
 }
 
 /** A stdio app as written in `mcpPool.apps`. */
@@ -40,7 +42,7 @@ export interface StdioAppDefinition {
 export type AppDefinition = RemoteAppDefinition | StdioAppDefinition;
 
 /** The fields of each kind, at run time (package.json's schema must list the same: test/unit/manifest.test.ts). */
-export const REMOTE_KEYS = ['url', 'args', 'headers', 'env', 'idleTimeout', 'allowHttp', 'description'] as const satisfies readonly (keyof RemoteAppDefinition)[];
+export const REMOTE_KEYS = ['url', 'args', 'headers', 'env', 'idleTimeout', 'allowHttp', 'description', 'transport'] as const satisfies readonly (keyof RemoteAppDefinition)[];
 export const STDIO_KEYS = ['command', 'args', 'env', 'cwd', 'idleTimeout', 'description'] as const satisfies readonly (keyof StdioAppDefinition)[];
 // Compile-time: every field of the interfaces is in the lists.
 const _allRemote: Exclude<keyof RemoteAppDefinition, (typeof REMOTE_KEYS)[number]> extends never ? true : never = true;
@@ -65,11 +67,18 @@ export function isLocalHost(hostname: string): boolean {
   return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
+export const REMOTE_TRANSPORTS: readonly RemoteTransport[] = ['mcp-remote', 'direct'];
+
+export interface ParseOptions {
+  /** How a remote app without its own "transport" is reached (the setting mcpPool.remoteTransport). */
+  readonly remoteTransport?: RemoteTransport;
+}
+
 /**
  * Turns a name → definition map into validated specs. Invalid apps are left out and reported;
  * the other apps are unaffected.
  */
-export function parseAppDefinitions(raw: unknown): ParsedDefinitions {
+export function parseAppDefinitions(raw: unknown, options: ParseOptions = {}): ParsedDefinitions {
   const specs: AppSpec[] = [];
   const problems: DefinitionProblem[] = [];
   if (raw === undefined || raw === null) return { specs, problems };
@@ -101,7 +110,7 @@ export function parseAppDefinitions(raw: unknown): ParsedDefinitions {
       continue;
     }
     seen.set(name.toLowerCase(), rawName);
-    const spec = parseOne(name, def, report);
+    const spec = parseOne(name, def, report, options.remoteTransport ?? 'mcp-remote');
     if (spec) specs.push(spec);
   }
   return { specs, problems };
@@ -109,7 +118,7 @@ export function parseAppDefinitions(raw: unknown): ParsedDefinitions {
 
 type Report = (message: string, field?: string, severity?: 'error' | 'warning') => void;
 
-function parseOne(name: string, def: unknown, report: Report): AppSpec | undefined {
+function parseOne(name: string, def: unknown, report: Report, defaultTransport: RemoteTransport): AppSpec | undefined {
   if (typeof def !== 'object' || def === null || Array.isArray(def)) {
     report('definition must be an object with either "url" (remote) or "command" (stdio)');
     return undefined;
@@ -156,9 +165,20 @@ function parseOne(name: string, def: unknown, report: Report): AppSpec | undefin
       if (CONTROL_BUT_TAB.test(v)) return `value of "${k}" contains a control character`;
       return undefined;
     });
+    let transport = defaultTransport;
+    if (d.transport !== undefined) {
+      if (typeof d.transport !== 'string' || !(REMOTE_TRANSPORTS as readonly string[]).includes(d.transport)) fail(`must be ${REMOTE_TRANSPORTS.map((t) => `"${t}"`).join(' or ')}`, 'transport');
+      else transport = d.transport as RemoteTransport;
+    }
     if (!ok || url === undefined) return undefined;
+    if (transport === 'direct') {
+      // no mcp-remote process: its arguments and environment have nothing to apply to
+      const unused = args.filter((a) => a !== '--allow-http');
+      if (unused.length) report(`mcp-remote arguments are not used by a direct app (${unused.join(' ')}); they are ignored`, 'args', 'warning');
+      if (Object.keys(env).length) report('a direct app runs no process, so "env" is not used; it is ignored', 'env', 'warning');
+    }
     const extra = d.allowHttp === true && !args.includes('--allow-http') ? [...args, '--allow-http'] : args;
-    return { kind: 'remote', name, url, args: extra, headers, env, idleTimeoutMs };
+    return { kind: 'remote', name, url, args: extra, headers, env, idleTimeoutMs, transport };
   }
 
   let command: string | undefined;

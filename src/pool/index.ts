@@ -1,7 +1,8 @@
 // Public surface of the pool core (vscode-free).
 export { Pool, type PoolOptions, type ConfigureResult } from './pool';
 export { PoolError, type PoolErrorCode } from './errors';
-export { parseAppDefinitions, isLocalHost, REMOTE_KEYS, STDIO_KEYS, type AppDefinition, type RemoteAppDefinition, type StdioAppDefinition, type DefinitionProblem, type ParsedDefinitions } from './definitions';
+export { parseAppDefinitions, isLocalHost, REMOTE_KEYS, REMOTE_TRANSPORTS, STDIO_KEYS, type ParseOptions, type AppDefinition, type RemoteAppDefinition, type StdioAppDefinition, type DefinitionProblem, type ParsedDefinitions } from './definitions';
+export type { FetchLike } from './directTransport';
 export { bundledLauncher, commandLauncher, describeTarget, type McpRemoteLauncher } from './launch';
 export { DEFAULT_SETTINGS, type PoolSettings } from './settings';
 export { Redactor } from './redact';

@@ -4,6 +4,7 @@ import { Disposable, toDisposable } from '../common/lifecycle';
 import { Emitter } from '../common/emitter';
 import { sameSpec } from './definitions';
 import { PoolError } from './errors';
+import type { FetchLike } from './directTransport';
 import type { McpRemoteLauncher } from './launch';
 import type { ClientHooks } from './clientHooks';
 import { type AppHost, PooledApp } from './pooledApp';
@@ -44,6 +45,11 @@ export interface PoolOptions {
    * at once.
    */
   readonly clientHooks?: ClientHooks;
+  /**
+   * The fetch of apps reached directly over HTTP. Default: the global fetch at the time of each
+   * request (in the editor, its own, which honours the proxy and certificate settings).
+   */
+  readonly fetch?: FetchLike;
 }
 
 export interface ConfigureResult {
@@ -64,6 +70,7 @@ export class Pool extends Disposable implements AppHost {
   readonly redactor: Redactor;
   readonly reaper?: Reaper;
   readonly clientHooks?: ClientHooks;
+  readonly fetch: FetchLike;
   private sweepTimer?: NodeJS.Timeout;
   private shuttingDown?: Promise<void>;
   private configuring: Promise<unknown> = Promise.resolve();
@@ -75,6 +82,7 @@ export class Pool extends Disposable implements AppHost {
     this.redactor = opts.redactor ?? new Redactor();
     if (opts.reaperScript) this.reaper = new Reaper(opts.reaperScript, this._settings.stopGraceMs, process.execPath, (message) => this.events.fire({ type: 'watchdog', app: '', message }));
     this.clientHooks = opts.clientHooks;
+    this.fetch = opts.fetch ?? ((url, init) => globalThis.fetch(url, init));
     const roots = opts.clientHooks?.roots;
     if (roots) this._register(roots.onDidChange(() => this.apps.forEach((app) => app.rootsChanged())));
     this.scheduleSweep();

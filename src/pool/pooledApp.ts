@@ -6,20 +6,25 @@ import { AppFeatures } from './appFeatures';
 import { describeCallFailure } from './callFailure';
 import type { ClientHooks } from './clientHooks';
 import { CrashLoopGuard } from './crashLoopGuard';
-import { isNotSent } from './childTransport';
+import { isNotSent } from './link';
 import { StartLedger } from './startLedger';
 import { Connection, describeExit, formatSeconds, type StartError } from './connection';
 import { ProcessLink } from './processLink';
+import { HttpLink } from './httpLink';
+import type { FetchLike } from './directTransport';
+import type { Link } from './link';
 import { PoolError } from './errors';
 import { describeTarget, launchCommand, type McpRemoteLauncher, preflight } from './launch';
 import type { Reaper } from './reaper';
 import type { Redactor } from './redact';
 import type { PoolSettings } from './settings';
-import type { AppSnapshot, AppSpec, AppStatus, CallOptions, CallOutcome, ExitInfo, PoolEvent, StopReason, ToolInfo } from './types';
+import type { AppSnapshot, AppSpec, LaunchCommand, RemoteAppSpec, AppStatus, CallOptions, CallOutcome, ExitInfo, PoolEvent, StopReason, ToolInfo } from './types';
 
 export interface AppHost {
   readonly settings: PoolSettings;
   readonly launcher: McpRemoteLauncher;
+  /** The fetch of direct remote apps (the editor's, with its proxy settings). */
+  readonly fetch: FetchLike;
   readonly redactor: Redactor;
   readonly events: Emitter<PoolEvent>;
   readonly reaper?: Reaper;
@@ -129,11 +134,17 @@ export class PooledApp {
     return this.spec.idleTimeoutMs ?? this.host.settings.idleTimeoutMs;
   }
 
+  /** How the app is reached (AppSnapshot.transport). */
+  get transport(): AppSnapshot['transport'] {
+    return this.spec.kind === 'stdio' ? 'stdio' : (this.spec.transport ?? 'mcp-remote');
+  }
+
   snapshot(): AppSnapshot {
     const server = this.connection?.server;
     return {
       name: this.name,
       kind: this.spec.kind,
+      transport: this.transport,
       target: this.host.redactor.redact(describeTarget(this.spec)),
       status: this.status,
       createdAt: this.createdAt,
@@ -201,9 +212,10 @@ export class PooledApp {
     const now = Date.now();
     const heldBack = this.crashLoop.heldBack(this.name, this.lastError, now);
     if (heldBack) throw heldBack;
-    const launch = launchCommand(this.spec, this.host.launcher);
+    const direct = this.transport === 'direct';
+    const launch = direct ? undefined : launchCommand(this.spec, this.host.launcher);
     try {
-      preflight(this.name, launch, this.spec.kind === 'remote' ? 'launcher' : 'command');
+      if (launch) preflight(this.name, launch, this.spec.kind === 'remote' ? 'launcher' : 'command');
     } catch (e) {
       this.recordFailure((e as Error).message);
       throw new PoolError('start-failed', this.name, (e as Error).message);
@@ -227,25 +239,36 @@ export class PooledApp {
     }
   }
 
-  private async startGranted(launch: ReturnType<typeof launchCommand>, t0: number): Promise<Connection> {
+  /** What carries the app's session: its process (stdio, or mcp-remote), or a direct HTTP connection. */
+  private makeLink(launch: LaunchCommand | undefined, onAuthUrl: (url: string) => void): Link {
+    const s = this.host.settings;
+    const onLog = (line: string) => this.host.events.fire({ type: 'stderr', app: this.name, line });
+    const redact = (line: string) => this.host.redactor.redact(line);
+    if (!launch) {
+      const spec = this.spec as RemoteAppSpec;
+      return new HttpLink({ url: spec.url, headers: spec.headers, fetch: this.host.fetch, logLines: s.stderrLines, maxMessageBytes: s.maxMessageBytes, stopGraceMs: s.stopGraceMs, onLog, redact });
+    }
+    return new ProcessLink({
+      launch,
+      stderrLines: s.stderrLines,
+      maxMessageBytes: s.maxMessageBytes,
+      stopGraceMs: s.stopGraceMs,
+      onStderr: onLog,
+      redact,
+      // mcp-remote's sign-in prompt (a stdio server printing one is just printing)
+      onAuthUrl: this.spec.kind === 'remote' ? onAuthUrl : undefined,
+      reaper: this.host.reaper,
+    });
+  }
+
+  private async startGranted(launch: LaunchCommand | undefined, t0: number): Promise<Connection> {
     const s = this.host.settings;
     const conn: Connection = new Connection({
       startTimeoutMs: s.startTimeoutMs,
       authTimeoutMs: s.authTimeoutMs,
       clientInfo: s.clientInfo,
       app: this.name, hooks: this.host.clientHooks, hookTimeoutMs: s.hookTimeoutMs,
-      link: (onAuthUrl) =>
-        new ProcessLink({
-          launch,
-          stderrLines: s.stderrLines,
-          maxMessageBytes: s.maxMessageBytes,
-          stopGraceMs: s.stopGraceMs,
-          onStderr: (line) => this.host.events.fire({ type: 'stderr', app: this.name, line }),
-          redact: (line) => this.host.redactor.redact(line),
-          // mcp-remote's sign-in prompt (a stdio server printing one is just printing)
-          onAuthUrl: this.spec.kind === 'remote' ? onAuthUrl : undefined,
-          reaper: this.host.reaper,
-        }),
+      link: (onAuthUrl) => this.makeLink(launch, onAuthUrl),
       // the first prompt of each start
       onAuthUrl: (url) => {
         if (this.authUrl !== undefined) return;

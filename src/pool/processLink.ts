@@ -8,43 +8,8 @@ import { ChildProcessTransport } from './childTransport';
 import { ProcessTree } from './processTree';
 import { StderrTail } from './stderrTail';
 import { TREE_COOKIE_VAR, type TreeIdentity } from './treeMembers';
+import { delay, describeExit, type Link, StartError } from './link';
 import type { ExitInfo, LaunchCommand } from './types';
-
-export class StartError extends Error {
-  constructor(message: string, readonly stderrTail: readonly string[], readonly exit?: ExitInfo) {
-    super(message);
-    this.name = 'StartError';
-  }
-}
-
-export function formatSeconds(ms: number): string {
-  return ms < 10_000 ? `${Math.round(ms / 100) / 10} s` : `${Math.round(ms / 1000)} s`;
-}
-
-export function describeExit(exit: ExitInfo): string {
-  return exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
-}
-
-/**
- * What carries an MCP session: a process (ProcessLink) or, later, a direct network connection.
- * A Connection drives it; the session only sees the Transport.
- */
-export interface Link {
-  /** Opens the link. `failed` rejects (with a StartError) if it breaks before the handshake is done. */
-  open(): { transport: Transport; failed: Promise<never> };
-  /** Called once the handshake succeeded: from now on `onDown` reports a break. */
-  established(onDown: () => void): void;
-  readonly pid?: number;
-  stderrTail(n?: number): string[];
-  /** Why the link went down, waiting up to `ms` for it (a process's exit); undefined if not (yet) known. */
-  waitExit(ms: number): Promise<ExitInfo | undefined>;
-  /** Why the link ended itself (a process link: the server sent more than it may); undefined otherwise. */
-  readonly violation?: string;
-  /** The link broke on its own: ends what is left of it and says why. */
-  endBroken(): Promise<ExitInfo>;
-  /** Ends it gracefully (`closeSession` first), or at once with `force`; resolves when nothing is left. */
-  close(closeSession: () => Promise<void>, force: boolean): Promise<void>;
-}
 
 export interface ProcessLinkOptions {
   readonly launch: LaunchCommand;
@@ -180,8 +145,4 @@ export class ProcessLink implements Link {
   private release(): void {
     if (this.tree && !this.tree.alive()) this.opts.reaper?.untrack(this.tree.pid);
   }
-}
-
-export function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -37,6 +37,11 @@ export class StderrTail {
     return all.slice(-n);
   }
 
+  /** A whole line from the link itself (a direct connection has no stream behind its log). */
+  line(text: string): void {
+    for (const l of text.split(/\r?\n/)) this.add(l);
+  }
+
   private push(text: string): void {
     const parts = (this.partial + text).split(/\r?\n/);
     this.partial = parts.pop() ?? '';

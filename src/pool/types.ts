@@ -13,14 +13,22 @@ interface AppSpecBase {
   readonly env: Readonly<Record<string, string>>;
 }
 
-/** A remote MCP server reached through mcp-remote (stdio ↔ HTTP, OAuth). */
+/**
+ * How a remote app is reached: through an mcp-remote process (stdio ↔ HTTP, its own OAuth), or
+ * directly from the pool's host over HTTP (Streamable HTTP, or legacy SSE; httpLink.ts).
+ */
+export type RemoteTransport = 'mcp-remote' | 'direct';
+
+/** A remote MCP server reached through mcp-remote or directly over HTTP. */
 export interface RemoteAppSpec extends AppSpecBase {
   readonly kind: 'remote';
   readonly url: string;
-  /** Extra mcp-remote arguments, e.g. `--transport http-only`, `--allow-http`. */
+  /** Extra mcp-remote arguments, e.g. `--transport http-only`, `--allow-http` (not used by a direct app). */
   readonly args: readonly string[];
-  /** Headers passed as `--header Name:Value`; values may hold secrets and are never logged. */
+  /** Headers sent to the server (mcp-remote: `--header Name:Value`); values may hold secrets and are never logged. */
   readonly headers: Readonly<Record<string, string>>;
+  /** Undefined: through mcp-remote. */
+  readonly transport?: RemoteTransport;
 }
 
 /** A local MCP server spoken to over stdio. */
@@ -44,6 +52,8 @@ export type AppStatus = 'starting' | 'idle' | 'busy' | 'stopping' | 'stopped' | 
 export interface ExitInfo {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
+  /** Why a link that is no process ended (a direct connection: "the server ended the session"). */
+  readonly reason?: string;
 }
 
 /** A point-in-time view of one app, safe to render (holds no secrets). */
@@ -57,6 +67,8 @@ export interface AppSnapshot {
   readonly createdAt?: number;
   readonly lastUsedAt?: number;
   readonly pid?: number;
+  /** How the app is reached: its own process over stdio, through an mcp-remote process, or directly over HTTP from the host (no process). */
+  readonly transport: 'stdio' | RemoteTransport;
   /** Requests in flight: tool calls and the other uses of the app (reads, prompts; not a view's listings). */
   readonly inFlight: number;
   /** Of those, tool calls. */

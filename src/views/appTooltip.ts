@@ -48,9 +48,11 @@ export function appTooltipMarkdown(s: AppSnapshot, now: number, extras: TooltipE
   const lines: string[] = [];
   const field = (name: string, value: string) => lines.push(`**${name}:** ${value}`);
 
-  lines.push(`**${escapeMarkdown(s.name)}** — ${s.kind === 'remote' ? 'remote (mcp-remote)' : 'stdio'} · ${escapeMarkdown(stateWord(s, now))}`);
+  const how = s.kind === 'stdio' ? 'stdio' : s.transport === 'direct' ? 'remote (direct HTTP)' : 'remote (mcp-remote)';
+  lines.push(`**${escapeMarkdown(s.name)}** — ${how} · ${escapeMarkdown(stateWord(s, now))}`);
   field(s.kind === 'remote' ? 'URL' : 'Command', `\`${s.target.replace(/`/g, "'")}\``);
   if (s.pid !== undefined) field('PID', `${s.pid}${extras.rss !== undefined ? ` · memory ${formatBytes(extras.rss)}` : ''}`);
+  else if (s.transport === 'direct' && s.createdAt !== undefined && s.status !== 'stopped' && s.status !== 'crashed') field('Process', 'none: the session runs in the editor');
   if (s.createdAt !== undefined) field('Started', formatClock(s.createdAt));
   if (s.lastUsedAt !== undefined) field('Last used', formatClock(s.lastUsedAt));
   field('Calls', `${s.calls} · errors ${s.errors} · in flight ${s.inFlight} · starts ${s.starts}`);
@@ -61,7 +63,11 @@ export function appTooltipMarkdown(s: AppSnapshot, now: number, extras: TooltipE
   const offers = offersText(s);
   if (offers) field('Offers', offers);
   if (extras.clients?.length) field('Gateway', escapeMarkdown(clientsText(extras.clients)));
-  if (s.exit && s.status === 'crashed') field('Exit', `${formatExit(s.exit)}${extras.crashedAt !== undefined ? ` at ${formatClock(extras.crashedAt)}` : ''}`);
+  if (s.exit && s.status === 'crashed') {
+    const when = extras.crashedAt !== undefined ? ` at ${formatClock(extras.crashedAt)}` : '';
+    if (s.exit.reason) field('Disconnected', `${escapeMarkdown(truncate(s.exit.reason, MAX_ERROR_CHARS))}${when}`);
+    else field('Exit', `${formatExit(s.exit)}${when}`);
+  }
   if (isBackingOff(s, now)) {
     field('Crash-loop guard', `next start held back until ${formatClock(s.backoffUntil!)} after ${plural(s.consecutiveFailures, 'failure')} in a row; Start tries now`);
   }

@@ -76,6 +76,7 @@ export function formatBytes(bytes: number): string {
 
 /** How a process ended: the signal name (`SIGKILL`) or `exit 1`. */
 export function formatExit(exit: ExitInfo): string {
+  if (exit.reason) return 'connection lost';
   if (exit.signal) return exit.signal;
   return exit.code === null ? 'exited' : `exit ${exit.code}`;
 }

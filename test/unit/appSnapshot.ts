@@ -5,6 +5,7 @@ export function snapshot(patch: Partial<AppSnapshot> = {}): AppSnapshot {
   return {
     name: 'github',
     kind: 'remote',
+    transport: 'mcp-remote',
     target: 'https://api.example.com/mcp',
     status: 'stopped',
     inFlight: 0,

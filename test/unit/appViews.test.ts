@@ -10,6 +10,7 @@ import { appTooltipMarkdown, clientsText, codeBlock, escapeMarkdown, notRunToolt
 import { ToolCache, type ToolSource } from '../../src/views/toolCache';
 import { appNameOf, nodeId, toolNameOf, type ToolNode } from '../../src/views/treeNodes';
 import { snapshot } from './appSnapshot';
+import { describeApp } from '../../src/views/format';
 
 const NOW = 1_700_000_000_000;
 
@@ -91,6 +92,17 @@ describe('Apps view (pure parts)', () => {
   });
 
   describe('hover', () => {
+    it('a direct app: says how it is reached, that no process runs, and why its connection was lost', () => {
+      const running = appTooltipMarkdown(snapshot({ status: 'idle', transport: 'direct', createdAt: NOW - 1000 }), NOW);
+      assert.match(running, /remote \(direct HTTP\)/);
+      assert.match(running, /\*\*Process:\*\* none: the session runs in the editor/);
+      assert.doesNotMatch(running, /PID/);
+      const lost = snapshot({ status: 'crashed', transport: 'direct', exit: { code: null, signal: null, reason: 'connection lost: the server no longer knows the session (HTTP 404)' } });
+      assert.match(appTooltipMarkdown(lost, NOW), /\*\*Disconnected:\*\* connection lost: the server no longer knows the session \\\(HTTP 404\\\)/);
+      assert.match(describeApp(lost, NOW), /^crashed · connection lost/);
+      assert.match(appTooltipMarkdown(snapshot({ status: 'idle', pid: 7 }), NOW), /remote \(mcp-remote\)/);
+    });
+
     it('names the clients that use the app through the gateway (same names counted once)', () => {
       const clients = [{ name: 'Claude Code', version: '1.0.3' }, { name: 'mcp-pool' }, { name: 'Claude Code', version: '1.0.3' }];
       assert.equal(clientsText(clients), '3 clients: Claude Code 1.0.3 ×2, mcp-pool');

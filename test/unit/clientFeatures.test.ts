@@ -8,7 +8,7 @@ import type { AppSpec, ClientHooks, Pool, PoolError, Root, TaskStatusUpdate } fr
 import { RICH_ICONS, RICH_META, RICH_RESULT_META } from '../fixtures/clientFeatureTools';
 import { type HttpFixture, startHttpFixture } from '../fixtures/http-server';
 import { processesMatching, waitUntil } from '../fixtures/processTable';
-import { expectNoProcesses, makePool, remoteSpec, stdioSpec, textOf } from './helpers';
+import { directSpec, expectNoProcesses, makePool, remoteSpec, stdioSpec, textOf } from './helpers';
 
 // What a fixture tool reports (structured content): its shape differs per tool.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -47,13 +47,14 @@ function rootsHook(initial: Root[]) {
   };
 }
 
-for (const via of ['stdio', 'mcp-remote'] as const) {
-  describe(`client features over ${via === 'stdio' ? 'stdio' : 'the bundled mcp-remote (HTTP fixture)'}`, function () {
+const TITLES = { stdio: 'stdio', 'mcp-remote': 'the bundled mcp-remote (HTTP fixture)', direct: 'direct HTTP from the pool (HTTP fixture)' } as const;
+for (const via of ['stdio', 'mcp-remote', 'direct'] as const) {
+  describe(`client features over ${TITLES[via]}`, function () {
     this.timeout(60_000);
     let http: HttpFixture | undefined;
     let pool: Pool | undefined;
 
-    const spec = (name: string): AppSpec => (via === 'stdio' ? stdioSpec(name) : remoteSpec(name, http!.url));
+    const spec = (name: string): AppSpec => (via === 'stdio' ? stdioSpec(name) : via === 'direct' ? directSpec(name, http!.url) : remoteSpec(name, http!.url));
     async function poolWith(hooks: ClientHooks | undefined, settings: Parameters<typeof makePool>[0] = {}, names = ['a']): Promise<Pool> {
       await pool?.shutdown();
       pool?.dispose();
@@ -67,7 +68,7 @@ for (const via of ['stdio', 'mcp-remote'] as const) {
     }
 
     beforeEach(async () => {
-      if (via === 'mcp-remote') http = await startHttpFixture();
+      if (via !== 'stdio') http = await startHttpFixture();
     });
     afterEach(async () => {
       await pool?.shutdown();

@@ -13,7 +13,7 @@ describe('app definitions', () => {
     });
     assert.deepEqual(problems, []);
     assert.deepEqual(specs, [
-      { kind: 'remote', name: 'jira', url: 'https://mcp.atlassian.com/v1/sse', args: ['--transport', 'sse-only'], headers: { 'X-Team': 'a' }, env: {}, idleTimeoutMs: 60_000 },
+      { kind: 'remote', name: 'jira', url: 'https://mcp.atlassian.com/v1/sse', args: ['--transport', 'sse-only'], headers: { 'X-Team': 'a' }, env: {}, idleTimeoutMs: 60_000, transport: 'mcp-remote' },
       { kind: 'stdio', name: 'local', command: 'node', args: ['server.js'], env: { DEBUG: '1' }, cwd: '/tmp', idleTimeoutMs: undefined },
     ]);
   });
@@ -59,6 +59,24 @@ describe('app definitions', () => {
     });
     assert.deepEqual(problems, []);
     assert.deepEqual(specs.map((s) => s.kind === 'remote' && s.args), [[], ['--allow-http']]);
+  });
+
+  it('a remote app is reached through mcp-remote or directly: its own "transport" wins over the setting\'s default', () => {
+    const raw = { a: { url: 'https://a.dev/mcp' }, b: { url: 'https://b.dev/mcp', transport: 'direct' }, c: { url: 'https://c.dev/mcp', transport: 'mcp-remote' } };
+    const transports = (o?: { remoteTransport?: 'mcp-remote' | 'direct' }) => parseAppDefinitions(raw, o).specs.map((s) => s.kind === 'remote' && s.transport);
+    assert.deepEqual(transports(), ['mcp-remote', 'direct', 'mcp-remote']);
+    assert.deepEqual(transports({ remoteTransport: 'direct' }), ['direct', 'direct', 'mcp-remote']);
+    const bad = parseAppDefinitions({ x: { url: 'https://x.dev/mcp', transport: 'websocket' } });
+    assert.deepEqual(bad.specs, []);
+    assert.deepEqual(bad.problems.map((p) => [p.field, p.message]), [['transport', 'must be "mcp-remote" or "direct"']]);
+  });
+
+  it('a direct app says that mcp-remote arguments and env do nothing for it (warnings: the app is kept)', () => {
+    const { specs, problems } = parseAppDefinitions({ d: { url: 'https://d.dev/mcp', transport: 'direct', args: ['--transport', 'sse-only', '--allow-http'], env: { X: '1' } } });
+    assert.equal(specs.length, 1);
+    assert.deepEqual(problems.map((p) => [p.field, p.severity]), [['args', 'warning'], ['env', 'warning']]);
+    assert.match(problems[0].message, /--transport sse-only/);
+    assert.doesNotMatch(problems[0].message, /allow-http/);
   });
 });
 

@@ -19,6 +19,11 @@ export function remoteSpec(name: string, url: string, extra: Partial<RemoteAppSp
   return { kind: 'remote', name, url, args: [], headers: {}, env, ...rest };
 }
 
+/** A remote app reached directly over HTTP from the pool's process (no mcp-remote). */
+export function directSpec(name: string, url: string, extra: Partial<RemoteAppSpec> = {}): RemoteAppSpec {
+  return { kind: 'remote', name, url, args: [], headers: {}, env: {}, transport: 'direct', ...extra };
+}
+
 export function makePool(settings: Partial<PoolSettings> = {}, options: Pick<PoolOptions, 'clientHooks'> = {}): Pool {
   return new Pool({
     launcher: bundledLauncher(BUNDLED_MCP_REMOTE),

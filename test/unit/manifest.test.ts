@@ -11,7 +11,7 @@ import { type AppSnapshot, DEFAULT_SETTINGS, REMOTE_KEYS, STDIO_KEYS } from '../
 import { ContextValues, contextValueOf } from '../../src/views/appState';
 
 function snapshotFor(status: AppSnapshot['status'], authUrl?: string): AppSnapshot {
-  return { name: 'x', kind: 'remote', target: 'https://x', status, inFlight: 0, calls: 0, errors: 0, starts: 1, consecutiveFailures: 0, stderrTail: [], authUrl, pid: authUrl ? 1 : undefined };
+  return { name: 'x', kind: 'remote', transport: 'mcp-remote', target: 'https://x', status, inFlight: 0, calls: 0, errors: 0, starts: 1, consecutiveFailures: 0, stderrTail: [], authUrl, pid: authUrl ? 1 : undefined };
 }
 import { REPO_ROOT } from '../fixtures/paths';
 

@@ -10,7 +10,7 @@ import { PLAIN_FIXTURE } from '../fixtures/paths';
 import { PLAIN_INSTRUCTIONS } from '../fixtures/plain-server';
 import { processesMatching, waitUntil } from '../fixtures/processTable';
 import { tinyPng } from '../fixtures/tinyPng';
-import { collectEvents, expectNoProcesses, makePool, remoteSpec, RUN_MARK, stdioSpec, textOf } from './helpers';
+import { collectEvents, directSpec, expectNoProcesses, makePool, remoteSpec, RUN_MARK, stdioSpec, textOf } from './helpers';
 
 const RESOURCES = ['fixture://text/hello', 'fixture://blob/pixel.png', 'fixture://counter', ...[1, 2, 3, 4, 5].map((n) => `fixture://notes/${n}`)];
 const TEMPLATES = ['fixture://files/{name}', 'fixture://repos/{owner}/{repo}', 'fixture://days/{day}', 'fixture://users/{id}'];
@@ -47,6 +47,7 @@ let http: HttpFixture | undefined;
 const TRANSPORTS: Transport[] = [
   { title: 'stdio', spec: (name) => stdioSpec(name, { FIXTURE_FEATURES: '1' }), mark: () => RUN_MARK },
   { title: 'mcp-remote → Streamable HTTP', spec: (name) => remoteSpec(name, http!.url), mark: () => http!.url },
+  { title: 'direct Streamable HTTP (no process)', spec: (name) => directSpec(name, http!.url), mark: () => http!.url },
 ];
 
 for (const transport of TRANSPORTS) {
@@ -234,12 +235,13 @@ for (const transport of TRANSPORTS) {
       assert.equal(plain.data, masked, 'text data is masked too');
     });
 
-    it('a restart (a new process) keeps the subscriptions and the log level', async () => {
+    it('a restart (a new process or session) keeps the subscriptions and the log level', async () => {
       await pool.subscribeResource('f', COUNTER);
       await pool.setLogLevel('f', 'error');
-      const first = pool.snapshot('f')!.pid;
+      const first = pool.snapshot('f')!;
       await pool.restart('f');
-      assert.notEqual(pool.snapshot('f')!.pid, first, 'a new process');
+      assert.equal(pool.snapshot('f')!.starts, first.starts + 1, 'started again');
+      if (first.pid !== undefined) assert.notEqual(pool.snapshot('f')!.pid, first.pid, 'a new process');
       assert.equal(textOf((await pool.callTool('f', 'resource_subscriptions', {})).result.content), JSON.stringify([COUNTER]), 'subscribed again');
       const from = events.length;
       assert.equal(textOf((await pool.callTool('f', 'touch_resource', { uri: COUNTER })).result.content), `touched ${COUNTER} (notified)`);

@@ -1,0 +1,318 @@
+// A Transport to a remote MCP server over HTTP with no process in between: the SDK's Streamable
+// HTTP client transport, or its legacy SSE transport for servers that only speak that (chosen as
+// mcp-remote's default `http-first` does: a 404 or 405 to the first POST, once, before a session
+// exists). Around the SDK's transports, what the pool needs to keep its promises:
+//  - which failures provably sent nothing (NotSentError: no connection was made, or the server
+//    answered that it does not know the session), so a tool call is retried only then;
+//  - when the link is down (the session is gone, a request's stream broke before its answer, the
+//    event stream could not be re-opened): reported once through `down`;
+//  - the app's headers go only to the MCP server's origin (never to an authorization server);
+//  - a bound on a request's response stream.
+import { STATUS_CODES } from 'node:http';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { isInitializeRequest, isJSONRPCErrorResponse, isJSONRPCResultResponse, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { NotSentError } from './link';
+
+/** The fetch the transport uses: the host's (the editor's, with its proxy settings), or Node's. */
+export type FetchLike = (url: string | URL, init?: RequestInit) => Promise<Response>;
+
+export interface DirectTransportOptions {
+  readonly url: URL;
+  /** Sent with every request to the server's origin (values may be secrets: never logged). */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly fetch: FetchLike;
+  readonly authProvider?: OAuthClientProvider;
+  /** Largest response stream of one request, in bytes. */
+  readonly maxResponseBytes: number;
+  /** A line for the app's log (the link masks it). */
+  readonly note: (line: string) => void;
+  /** The link is down: called once, with the reason in words. */
+  readonly down: (reason: string, violation?: string) => void;
+}
+
+/** Connection errors that happen before any byte of the request could reach the server. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_TLS_CERT_ALTNAME_INVALID', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED']);
+
+function errorCode(e: unknown): string | undefined {
+  for (let cur = e as { code?: unknown; cause?: unknown } | undefined, i = 0; cur && i < 5; cur = cur.cause as typeof cur, i++) {
+    if (typeof cur.code === 'string') return cur.code;
+  }
+  return undefined;
+}
+
+/** A network failure in words, naming the host (never the path or query, which may carry secrets). */
+export function describeNetworkError(e: unknown, url: URL): string {
+  const code = errorCode(e);
+  const host = url.host;
+  switch (code) {
+    case 'ECONNREFUSED': return `connection refused by ${host} (nothing listening)`;
+    case 'ENOTFOUND': case 'EAI_NONAME': return `the host name ${url.hostname} could not be resolved`;
+    case 'EAI_AGAIN': return `the host name ${url.hostname} could not be resolved (DNS not answering)`;
+    case 'ENETUNREACH': case 'EHOSTUNREACH': return `${host} is unreachable from this machine`;
+    case 'UND_ERR_CONNECT_TIMEOUT': return `connecting to ${host} timed out`;
+    case 'ECONNRESET': case 'UND_ERR_SOCKET': return `the connection to ${host} was closed by the other side`;
+    default:
+      if (code && (NOT_CONNECTED.has(code) || code.startsWith('CERT_') || code.includes('CERT'))) {
+        return `the TLS certificate of ${host} is not trusted (${code}); add its CA with NODE_EXTRA_CA_CERTS or the editor's system certificates`;
+      }
+  }
+  const inner = (e as { cause?: { message?: string } })?.cause?.message;
+  return `${(e as Error)?.message ?? String(e)}${inner ? ` (${inner})` : ''}`;
+}
+
+/** An HTTP status in words, with what the server said (its body's first characters). */
+function describeStatus(status: number, said = ''): string {
+  const words = STATUS_CODES[status];
+  const text = said.replace(/\s+/g, ' ').trim().slice(0, 300);
+  return `the server answered HTTP ${status}${words ? ` ${words}` : ''}${text && text.toLowerCase() !== words?.toLowerCase() ? `: ${text}` : ''}`;
+}
+
+/** What the server said with an error status (a JSON-RPC error's message, or the body's text). */
+function errorBody(text: string): string {
+  try {
+    const parsed = JSON.parse(text) as { error?: { message?: unknown } | string; error_description?: unknown };
+    if (typeof parsed.error === 'object' && typeof parsed.error?.message === 'string') return parsed.error.message;
+    if (typeof parsed.error_description === 'string') return parsed.error_description;
+    if (typeof parsed.error === 'string') return parsed.error;
+  } catch {
+    // not JSON: the text itself
+  }
+  return text;
+}
+
+function requestIds(body: unknown): (string | number)[] {
+  if (typeof body !== 'string' || !body.includes('"method"')) return [];
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    const messages: unknown[] = Array.isArray(parsed) ? parsed : [parsed];
+    const ids: (string | number)[] = [];
+    for (const m of messages) {
+      const { id, method } = (m ?? {}) as { id?: unknown; method?: unknown };
+      if (typeof method === 'string' && (typeof id === 'string' || typeof id === 'number')) ids.push(id);
+    }
+    return ids;
+  } catch {
+    return [];
+  }
+}
+
+export class DirectTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+
+  private inner: StreamableHTTPClientTransport | SSEClientTransport;
+  private fellBack = false;
+  /** Messages are handed on one per microtask turn (see wire()). */
+  private delivery: Promise<void> = Promise.resolve();
+  private initialized = false;
+  private closed = false;
+  /** Requests sent and not answered yet. */
+  private readonly unanswered = new Set<string | number>();
+  private readonly fetch: FetchLike;
+  /** The last error status from the server's origin, and what it said (for the start's error). */
+  private lastStatus?: { status: number; said: string };
+  /** Failed attempts in a row to re-open the event stream (GET). */
+  private streamFailures = 0;
+
+  constructor(private readonly opts: DirectTransportOptions) {
+    this.fetch = (url, init) => this.send0(url, init);
+    this.inner = new StreamableHTTPClientTransport(opts.url, { fetch: this.fetch, authProvider: opts.authProvider });
+  }
+
+  /** Which of the SDK's transports carries the session. */
+  get kind(): 'streamable-http' | 'sse' {
+    return this.fellBack ? 'sse' : 'streamable-http';
+  }
+
+  get sessionId(): string | undefined {
+    return this.inner instanceof StreamableHTTPClientTransport ? this.inner.sessionId : undefined;
+  }
+
+  setProtocolVersion(version: string): void {
+    this.inner.setProtocolVersion?.(version);
+  }
+
+  async start(): Promise<void> {
+    this.wire(this.inner);
+    await this.inner.start();
+  }
+
+  async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    if (this.closed) throw new NotSentError('the connection is closed');
+    const id = 'method' in message && 'id' in message ? message.id : undefined;
+    if (id !== undefined) this.unanswered.add(id);
+    try {
+      if (!this.initialized && isInitializeRequest(message)) {
+        await this.sendInitialize(message, options);
+        this.initialized = true;
+        return;
+      }
+      await (this.inner as Transport).send(message, options);
+    } catch (e) {
+      if (id !== undefined) this.unanswered.delete(id);
+      throw e;
+    }
+  }
+
+  /** Ends the session on the server (HTTP DELETE; a server may refuse with 405). SSE sessions end with their stream. */
+  async terminateSession(): Promise<void> {
+    if (this.inner instanceof StreamableHTTPClientTransport) await this.inner.terminateSession();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.inner.close();
+  }
+
+  private wire(t: Transport): void {
+    // The SDK's Protocol handles a notification (progress) a microtask after it arrives and a
+    // response at once: messages that arrive in one burst (legacy SSE delivers a whole chunk of
+    // events synchronously) would have the answer end the request before its progress is seen.
+    // Handing them on one per turn keeps the server's order.
+    t.onmessage = (m) => {
+      if (isJSONRPCResultResponse(m) || isJSONRPCErrorResponse(m)) {
+        if (m.id !== undefined) this.unanswered.delete(m.id);
+      }
+      this.delivery = this.delivery.then(() => this.onmessage?.(m)).catch((e: unknown) => this.onerror?.(e instanceof Error ? e : new Error(String(e))));
+    };
+    t.onerror = (e) => this.innerError(e);
+    t.onclose = () => this.onclose?.();
+  }
+
+  private innerError(e: Error): void {
+    this.onerror?.(e);
+    // SSE (legacy): the event stream carries every answer; once it breaks, the session is gone.
+    if (this.initialized && !this.closed && this.fellBack && typeof (e as { code?: unknown }).code === 'number') this.opts.down('the server\'s event stream ended');
+  }
+
+  /** The first request: on Streamable HTTP, or, if the server answers it 404/405, once on legacy SSE. */
+  private async sendInitialize(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    try {
+      await (this.inner as Transport).send(message, options);
+      return;
+    } catch (e) {
+      if (!(e instanceof StreamableHTTPError) || (e.code !== 404 && e.code !== 405)) throw this.startFailure(e);
+      const first = this.startFailure(e).message;
+      this.opts.note(`[http] the server answered ${e.code} to a Streamable HTTP initialize; trying the legacy SSE transport`);
+      const http = this.inner;
+      http.onclose = http.onerror = http.onmessage = undefined;
+      await http.close().catch(() => undefined);
+      const sse = new SSEClientTransport(this.opts.url, { fetch: this.fetch, authProvider: this.opts.authProvider });
+      this.inner = sse;
+      this.fellBack = true;
+      this.wire(sse);
+      try {
+        await sse.start();
+        await (sse as Transport).send(message, options);
+      } catch (e2) {
+        const again = this.startFailure(e2);
+        throw new Error(`neither Streamable HTTP (${first}) nor legacy SSE (${again.message}) works at this URL; is it the server's MCP endpoint?`, { cause: e2 });
+      }
+    }
+  }
+
+  private startFailure(e: unknown): Error {
+    // at the start nothing else was sent either: the reason is all there is to say
+    if (e instanceof NotSentError) return new Error(e.reason);
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'number' && code > 0) {
+      const said = this.lastStatus?.status === code ? this.lastStatus.said : '';
+      if (code === 401 && !this.opts.authProvider) {
+        return new Error(`${describeStatus(code, said)}. Give the app an Authorization header (its value stored with "MCP Pool: Store Secret…"), or use "transport": "mcp-remote" to sign in in the browser`);
+      }
+      return new Error(describeStatus(code, said));
+    }
+    return e instanceof Error ? e : new Error(String(e));
+  }
+
+  /** Every HTTP request of the session passes here (the SDK's transports call it as their fetch). */
+  private async send0(url: string | URL, init: RequestInit = {}): Promise<Response> {
+    const target = new URL(url);
+    const sameOrigin = target.origin === this.opts.url.origin;
+    const headers = new Headers(init.headers);
+    if (sameOrigin) for (const [k, v] of Object.entries(this.opts.headers)) if (!headers.has(k)) headers.set(k, v);
+    const method = (init.method ?? 'GET').toUpperCase();
+    let response: Response;
+    try {
+      response = await this.opts.fetch(url, { ...init, headers });
+    } catch (e) {
+      if ((e as Error)?.name === 'AbortError') throw e;
+      const code = errorCode(e);
+      const words = describeNetworkError(e, target);
+      if (code && NOT_CONNECTED.has(code)) {
+        if (sameOrigin && this.initialized) this.opts.down(words);
+        throw new NotSentError(words);
+      }
+      if (sameOrigin && this.initialized && method === 'POST') this.opts.down(words);
+      if (sameOrigin && method === 'GET' && this.initialized && !this.fellBack) this.streamOpened(false);
+      throw new Error(words, { cause: e });
+    }
+    if (!sameOrigin) return response;
+    if (!response.ok && !(method === 'GET' && response.status === 405)) {
+      this.lastStatus = { status: response.status, said: errorBody(await response.clone().text().catch(() => '')) };
+    }
+    if (method === 'GET' && this.initialized && !this.fellBack) this.streamOpened(response.ok || response.status === 405);
+    const hadSession = headers.has('mcp-session-id');
+    if (response.status === 404 && hadSession && method !== 'DELETE') {
+      // The server does not know the session (it restarted, or expired it): nothing was processed.
+      await response.body?.cancel().catch(() => undefined);
+      const words = 'the server no longer knows the session (HTTP 404): it restarted or ended it';
+      this.opts.down(words);
+      throw new NotSentError(words);
+    }
+    if (method === 'POST' && response.ok && response.body && /^text\/event-stream/i.test(response.headers.get('content-type') ?? '')) {
+      const ids = requestIds(init.body);
+      if (ids.length) return this.watched(response, ids);
+    }
+    return response;
+  }
+
+  /**
+   * The event stream (GET) was (re-)opened, or not. The SDK tries twice more after a break, then
+   * gives up silently: the server's notifications would be lost from then on, so two failures in a
+   * row mean the link is down (a fresh session gets a fresh stream).
+   */
+  private streamOpened(ok: boolean): void {
+    this.streamFailures = ok ? 0 : this.streamFailures + 1;
+    if (this.streamFailures >= 2) this.opts.down('the server\'s event stream was lost and could not be re-opened');
+  }
+
+  /**
+   * A request's response stream, watched: if it breaks or ends before the request was answered
+   * and the server gave no event ids (so the SDK cannot resume it), the request would wait
+   * forever; the link is down instead, which fails it at once. Past `maxResponseBytes`, the same.
+   */
+  private watched(response: Response, ids: (string | number)[]): Response {
+    let bytes = 0;
+    let resumable = false;
+    const max = this.opts.maxResponseBytes;
+    const check = (how: string) =>
+      setTimeout(() => {
+        if (this.closed || resumable || !ids.some((id) => this.unanswered.has(id))) return;
+        this.opts.down(how);
+      }, 20);
+    const decoder = new TextDecoder();
+    const watch = new TransformStream<Uint8Array, Uint8Array>({
+      transform: (chunk, controller) => {
+        bytes += chunk.byteLength;
+        if (bytes > max) {
+          const mb = Math.round(max / 1048576);
+          this.opts.down(`the server sent more than ${mb} MB in answer to one request`, `sent more than ${mb} MB in answer to one request; the connection was closed`);
+          controller.error(new Error(`response larger than ${mb} MB`));
+          return;
+        }
+        if (!resumable && /(^|\n)id:/.test(decoder.decode(chunk, { stream: true }))) resumable = true;
+        controller.enqueue(chunk);
+      },
+      flush: () => void check('the server ended a request\'s stream without answering it'),
+    });
+    // a broken source (the connection reset) errors the SDK's reader through the pipe; we hear it here
+    response.body!.pipeTo(watch.writable).catch((e: unknown) => void check(`the connection broke during a request: ${describeNetworkError(e, this.opts.url)}`));
+    return new Response(watch.readable, { status: response.status, statusText: response.statusText, headers: response.headers });
+  }
+}

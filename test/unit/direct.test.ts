@@ -1,0 +1,227 @@
+// Remote apps reached directly: the pool's own process speaks Streamable HTTP (or legacy SSE) to a
+// real SDK server on 127.0.0.1 — no mcp-remote, no process. The pool's promises hold as for a process:
+// single-flight start, reuse, the session ended on stop (DELETE), a server restart or a dropped
+// connection noticed and recovered, no double execution, clear errors.
+import * as assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import type { Pool, PoolError, PoolEvent } from '../../src/pool';
+import { type HttpFixture, startHttpFixture } from '../fixtures/http-server';
+import { waitUntil } from '../fixtures/processTable';
+import { collectEvents, directSpec, makePool, ourProcesses, textOf } from './helpers';
+
+function childPids(): number[] {
+  return ourProcesses().map((p) => p.pid);
+}
+
+async function rejectsWith(p: Promise<unknown>, code: string, message?: RegExp): Promise<PoolError> {
+  try {
+    await p;
+  } catch (e) {
+    const err = e as PoolError;
+    assert.equal(err.code, code, err.message);
+    if (message) assert.match(err.message, message);
+    return err;
+  }
+  assert.fail(`expected ${code}`);
+}
+
+/** A port on 127.0.0.1 with nothing listening on it. */
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+describe('direct remote apps (HTTP from the pool, no process)', function () {
+  this.timeout(30_000);
+  let server: HttpFixture | undefined;
+  let pool: Pool | undefined;
+  let events: PoolEvent[];
+  const before = new Set<number>();
+
+  beforeEach(() => {
+    before.clear();
+    childPids().forEach((p) => before.add(p));
+  });
+  afterEach(async () => {
+    await pool?.shutdown();
+    pool?.dispose();
+    pool = undefined;
+    await server?.close();
+    server = undefined;
+  });
+
+  function start(settings: Parameters<typeof makePool>[0] = {}): Pool {
+    pool = makePool({ livenessIntervalMs: 500, pingTimeoutMs: 1000, ...settings });
+    events = collectEvents(pool);
+    return pool;
+  }
+
+  it('starts once (one initialize), reuses the session, spawns no process, and ends the session on stop', async () => {
+    server = await startHttpFixture();
+    const p = start();
+    await p.configure([directSpec('d', server.url)]);
+    const [a, b] = await Promise.all([p.callTool('d', 'echo', { text: 'one' }), p.callTool('d', 'echo', { text: 'two' })]);
+    const c = await p.callTool('d', 'add', { a: 2, b: 3 });
+    assert.equal(textOf(a.result.content).split('\n')[0], 'one');
+    assert.equal(textOf(b.result.content).split('\n')[0], 'two');
+    assert.equal(textOf(c.result.content), '5');
+    assert.equal([a, b].filter((r) => r.coldStart).length, 2, 'both waited for the one start');
+    assert.equal(c.coldStart, false);
+    assert.equal(server.stats().sessionsCreated, 1);
+    assert.equal(server.stats().sessions, 1);
+    assert.equal(a.pid, undefined);
+    assert.deepEqual(childPids().filter((x) => !before.has(x)), [], 'no process started');
+    const snap = p.snapshot('d')!;
+    assert.equal(snap.transport, 'direct');
+    assert.equal(snap.pid, undefined);
+    assert.equal(snap.status, 'idle');
+    assert.equal(snap.serverName, 'fixture-http');
+    await p.stop('d');
+    assert.equal(server.stats().sessions, 0, 'the session was ended on the server (DELETE)');
+    assert.equal(p.snapshot('d')!.status, 'stopped');
+  });
+
+  it('sends the headers to the server and never shows them in events or snapshots', async () => {
+    server = await startHttpFixture();
+    const p = start();
+    const token = 'sk-direct-0123456789abcdefghijklmnop';
+    await p.configure([directSpec('h', server.url, { headers: { Authorization: `Bearer ${token}` } })]);
+    await p.callTool('h', 'echo', { text: 'x' });
+    assert.equal(server.stats().lastAuthorization, `Bearer ${token}`);
+    assert.equal((JSON.stringify(events) + JSON.stringify(p.snapshots())).includes(token), false);
+  });
+
+  it('progress reaches the caller; a cancel ends the call at once and keeps the session', async () => {
+    server = await startHttpFixture();
+    const p = start();
+    await p.configure([directSpec('d', server.url)]);
+    const steps: number[] = [];
+    const r = await p.callTool('d', 'progress', { steps: 3, delayMs: 10 }, { onProgress: (e) => steps.push(e.progress) });
+    assert.equal(textOf(r.result.content), 'done');
+    assert.deepEqual(steps, [1, 2, 3]);
+    const ac = new AbortController();
+    const t0 = Date.now();
+    const call = p.callTool('d', 'sleep', { ms: 10_000 }, { signal: ac.signal });
+    setTimeout(() => ac.abort(), 200);
+    await rejectsWith(call, 'cancelled');
+    assert.ok(Date.now() - t0 < 2000, `cancelled in ${Date.now() - t0} ms`);
+    assert.equal(p.snapshot('d')!.status, 'idle', 'the session stays');
+  });
+
+  it('a server that only speaks legacy SSE: the first POST answers 405, the app falls back once and works', async () => {
+    server = await startHttpFixture({ mode: 'sse' });
+    const p = start();
+    await p.configure([directSpec('old', server.url)]);
+    const r = await p.callTool('old', 'echo', { text: 'over sse' });
+    assert.equal(textOf(r.result.content).split('\n')[0], 'over sse');
+    const steps: number[] = [];
+    await p.callTool('old', 'progress', { steps: 2 }, { onProgress: (e) => steps.push(e.progress) });
+    assert.deepEqual(steps, [1, 2]);
+    assert.equal(server.stats().sessionsCreated, 1);
+    const log = events.filter((e) => e.type === 'stderr').map((e) => (e as { line: string }).line).join('\n');
+    assert.match(log, /answered 405 .*legacy SSE/);
+    await p.stop('old');
+    await waitUntil(() => server!.stats().sessions === 0, 3000, 'the SSE session ends with its stream');
+  });
+
+  it('nothing listening: start-failed naming the refused connection, one start per call, then backoff', async () => {
+    const port = await freePort();
+    const p = start({ crashLoopBaseMs: 5000 });
+    await p.configure([directSpec('down', `http://127.0.0.1:${port}/mcp`)]);
+    const refused = new RegExp(`could not start: MCP handshake failed: connection refused by 127\\.0\\.0\\.1:${port} \\(nothing listening\\)$`);
+    await rejectsWith(p.callTool('down', 'echo', { text: 'x' }), 'start-failed', refused);
+    await rejectsWith(p.callTool('down', 'echo', { text: 'x' }), 'start-failed', refused);
+    await rejectsWith(p.callTool('down', 'echo', { text: 'x' }), 'backoff', /held back/);
+    assert.equal(p.snapshot('down')!.starts, 2);
+  });
+
+  it('HTTP errors at the start say the status; 401 says how to give a token', async () => {
+    server = await startHttpFixture({ mode: '500' });
+    const p = start();
+    await p.configure([directSpec('e500', server.url)]);
+    await rejectsWith(p.callTool('e500', 'echo', { text: 'x' }), 'start-failed', /HTTP 500 Internal Server Error/);
+    await server.close();
+    server = await startHttpFixture({ mode: '401' });
+    await p.configure([directSpec('e401', server.url)]);
+    await rejectsWith(p.callTool('e401', 'echo', { text: 'x' }), 'start-failed', /HTTP 401 Unauthorized.*Authorization/);
+    await server.close();
+    server = await startHttpFixture({ mode: '404' });
+    await p.configure([directSpec('e404', server.url)]);
+    await rejectsWith(p.callTool('e404', 'echo', { text: 'x' }), 'start-failed', /neither Streamable HTTP \(.*HTTP 404.*\) nor legacy SSE .* MCP endpoint/);
+  });
+
+  it('the server restarts between calls: the next call is refused as an unknown session (404), re-initializes and runs once', async () => {
+    server = await startHttpFixture();
+    const port = server.port;
+    const p = start();
+    await p.configure([directSpec('r', server.url)]);
+    await p.callTool('r', 'echo', { text: 'before' });
+    await server.crash();
+    await new Promise((r) => setTimeout(r, 200)); // a restart takes a moment (the old sockets are seen closed)
+    server = await startHttpFixture({ port });
+    const r = await p.callTool('r', 'echo', { text: 'after' });
+    assert.equal(textOf(r.result.content).split('\n')[0], 'after');
+    assert.equal(server.stats().toolCalls, 1, 'executed once on the new server');
+    assert.equal(server.stats().sessionsCreated, 1);
+    assert.equal(p.snapshot('r')!.starts, 2);
+  });
+
+  it('the connection drops mid-call: the call fails at once with the reason (not resent), the next call reconnects', async () => {
+    server = await startHttpFixture();
+    const port = server.port;
+    const p = start();
+    await p.configure([directSpec('m', server.url)]);
+    await p.callTool('m', 'echo', { text: 'warm' });
+    const t0 = Date.now();
+    const call = p.callTool('m', 'sleep', { ms: 20_000 });
+    await waitUntil(() => server!.stats().toolCalls === 2, 3000, 'the call reached the server');
+    await server.crash();
+    const err = await rejectsWith(call, 'crashed', /connection lost: the connection broke during a request.*fresh connection/);
+    assert.ok(Date.now() - t0 < 3000, `failed after ${Date.now() - t0} ms`);
+    assert.ok(err);
+    server = await startHttpFixture({ port });
+    const r = await p.callTool('m', 'echo', { text: 'again' });
+    assert.equal(textOf(r.result.content).split('\n')[0], 'again');
+    assert.equal(server.stats().toolCalls, 1);
+  });
+
+  it('a frozen server mid-call: the liveness pings fail the call as unreachable; the next call gets a fresh session', async () => {
+    server = await startHttpFixture();
+    const p = start();
+    await p.configure([directSpec('f', server.url)]);
+    await p.callTool('f', 'echo', { text: 'warm' });
+    const call = p.callTool('f', 'sleep', { ms: 1000 });
+    await waitUntil(() => server!.stats().toolCalls === 2, 3000, 'the call reached the server');
+    server.freeze();
+    const t0 = Date.now();
+    await rejectsWith(call, 'unreachable', /became unreachable/);
+    assert.ok(Date.now() - t0 < 5000, `${Date.now() - t0} ms`);
+  });
+
+  it('a slow server: the call timeout fails the call clearly and keeps the session', async () => {
+    server = await startHttpFixture();
+    const p = start({ callTimeoutMs: 300 });
+    await p.configure([directSpec('s', server.url)]);
+    await rejectsWith(p.callTool('s', 'sleep', { ms: 2000 }), 'timeout', /timed out after 0\.3 s/);
+    await waitUntil(() => p.snapshot('s')!.inFlight === 0, 2000, 'call ended');
+    const r = await p.callTool('s', 'add', { a: 1, b: 1 });
+    assert.equal(textOf(r.result.content), '2');
+    assert.equal(server.stats().sessionsCreated, 1);
+  });
+
+  it('idle eviction ends the session on the server; maxSize counts direct apps', async () => {
+    server = await startHttpFixture();
+    const p = start({ idleTimeoutMs: 300, sweepIntervalMs: 100, maxSize: 1 });
+    await p.configure([directSpec('a', server.url), directSpec('b', server.url)]);
+    await p.callTool('a', 'echo', { text: 'x' });
+    assert.equal(server.stats().sessions, 1);
+    await p.callTool('b', 'echo', { text: 'y' }); // the one slot: a (idle) makes room
+    assert.equal(p.snapshot('a')!.status, 'stopped');
+    assert.equal(server.stats().sessions, 1);
+    await waitUntil(() => p.snapshot('b')!.status === 'stopped', 3000, 'b evicted when idle');
+    await waitUntil(() => server!.stats().sessions === 0, 2000, 'its session ended');
+  });
+});
