@@ -11,9 +11,10 @@
 import { STATUS_CODES } from 'node:http';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { isInitializeRequest, isJSONRPCErrorResponse, isJSONRPCResultResponse, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { DirectAuth } from './directAuth';
 import { NotSentError } from './link';
 
 /** The fetch the transport uses: the host's (the editor's, with its proxy settings), or Node's. */
@@ -24,7 +25,8 @@ export interface DirectTransportOptions {
   /** Sent with every request to the server's origin (values may be secrets: never logged). */
   readonly headers: Readonly<Record<string, string>>;
   readonly fetch: FetchLike;
-  readonly authProvider?: OAuthClientProvider;
+  /** OAuth (the SDK's client auth asks it); without it, a 401 is an error naming what to do. */
+  readonly auth?: DirectAuth;
   /** Largest response stream of one request, in bytes. */
   readonly maxResponseBytes: number;
   /** A line for the app's log (the link masks it). */
@@ -120,7 +122,7 @@ export class DirectTransport implements Transport {
 
   constructor(private readonly opts: DirectTransportOptions) {
     this.fetch = (url, init) => this.send0(url, init);
-    this.inner = new StreamableHTTPClientTransport(opts.url, { fetch: this.fetch, authProvider: opts.authProvider });
+    this.inner = new StreamableHTTPClientTransport(opts.url, { fetch: this.fetch, authProvider: opts.auth });
   }
 
   /** Which of the SDK's transports carries the session. */
@@ -151,10 +153,31 @@ export class DirectTransport implements Transport {
         this.initialized = true;
         return;
       }
-      await (this.inner as Transport).send(message, options);
+      await this.sendAuthorized(message, options);
     } catch (e) {
       if (id !== undefined) this.unanswered.delete(id);
+      if (e instanceof UnauthorizedError || this.opts.auth?.needsSignIn) {
+        // the sign-in stopped working (revoked, refresh refused): nothing was processed; a fresh
+        // session starts, and that start asks the user
+        const words = 'the server no longer accepts the sign-in (HTTP 401): the next start signs in again';
+        this.opts.down(words);
+        throw new NotSentError(words);
+      }
       throw e;
+    }
+  }
+
+  /**
+   * A request of the session. The SDK refreshes the token on a 401 and sends again, but a request
+   * that meets a 401 while another one is refreshing is failed by it ("401 after successful
+   * authentication"): a 401 was never processed, so it is sent once more, with the new token.
+   */
+  private async sendAuthorized(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    try {
+      await (this.inner as Transport).send(message, options);
+    } catch (e) {
+      if (!this.opts.auth || !(e instanceof StreamableHTTPError) || e.code !== 401) throw e;
+      await (this.inner as Transport).send(message, options);
     }
   }
 
@@ -166,6 +189,7 @@ export class DirectTransport implements Transport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.opts.auth?.settle();
     await this.inner.close();
   }
 
@@ -192,8 +216,10 @@ export class DirectTransport implements Transport {
 
   /** The first request: on Streamable HTTP, or, if the server answers it 404/405, once on legacy SSE. */
   private async sendInitialize(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    const auth = this.opts.auth;
+    if (auth) auth.interactive = true;
     try {
-      await (this.inner as Transport).send(message, options);
+      await this.signingIn(() => (this.inner as Transport).send(message, options));
       return;
     } catch (e) {
       if (!(e instanceof StreamableHTTPError) || (e.code !== 404 && e.code !== 405)) throw this.startFailure(e);
@@ -202,17 +228,37 @@ export class DirectTransport implements Transport {
       const http = this.inner;
       http.onclose = http.onerror = http.onmessage = undefined;
       await http.close().catch(() => undefined);
-      const sse = new SSEClientTransport(this.opts.url, { fetch: this.fetch, authProvider: this.opts.authProvider });
+      const sse = new SSEClientTransport(this.opts.url, { fetch: this.fetch, authProvider: auth });
       this.inner = sse;
       this.fellBack = true;
       this.wire(sse);
       try {
-        await sse.start();
-        await (sse as Transport).send(message, options);
+        await this.signingIn(() => sse.start());
+        await this.signingIn(() => (sse as Transport).send(message, options));
       } catch (e2) {
         const again = this.startFailure(e2);
         throw new Error(`neither Streamable HTTP (${first}) nor legacy SSE (${again.message}) works at this URL; is it the server's MCP endpoint?`, { cause: e2 });
       }
+    } finally {
+      auth?.settle();
+    }
+  }
+
+  /**
+   * Runs `step`; if the server wants a sign-in the SDK has sent the user to the browser (the
+   * provider reported the URL): waits for the code on the loopback, lets the SDK exchange it, and
+   * runs `step` again, once.
+   */
+  private async signingIn(step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+    } catch (e) {
+      const auth = this.opts.auth;
+      if (!(e instanceof UnauthorizedError) || !auth) throw e;
+      const code = await auth.nextCode();
+      await this.inner.finishAuth(code);
+      this.opts.note('[auth] signed in');
+      await step();
     }
   }
 
@@ -222,12 +268,17 @@ export class DirectTransport implements Transport {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'number' && code > 0) {
       const said = this.lastStatus?.status === code ? this.lastStatus.said : '';
-      if (code === 401 && !this.opts.authProvider) {
+      if (code === 401 && !this.opts.auth) {
         return new Error(`${describeStatus(code, said)}. Give the app an Authorization header (its value stored with "MCP Pool: Store Secret…"), or use "transport": "mcp-remote" to sign in in the browser`);
       }
       return new Error(describeStatus(code, said));
     }
-    return e instanceof Error ? e : new Error(String(e));
+    const message = e instanceof Error ? e.message : String(e);
+    if (this.lastStatus?.status === 401 && this.opts.auth && !(e instanceof UnauthorizedError)) {
+      // the server wants a sign-in and the SDK's OAuth (discovery, registration, token) failed
+      return new Error(`${describeStatus(401, this.lastStatus.said)}, and signing in with OAuth failed (${message}). If the server takes a token instead, give the app an Authorization header (its value stored with "MCP Pool: Store Secret…")`, { cause: e });
+    }
+    return e instanceof Error ? e : new Error(message);
   }
 
   /** Every HTTP request of the session passes here (the SDK's transports call it as their fetch). */
@@ -238,8 +289,9 @@ export class DirectTransport implements Transport {
     if (sameOrigin) for (const [k, v] of Object.entries(this.opts.headers)) if (!headers.has(k)) headers.set(k, v);
     const method = (init.method ?? 'GET').toUpperCase();
     let response: Response;
+    const refresh = this.opts.auth && init.body instanceof URLSearchParams && init.body.get('grant_type') === 'refresh_token' ? init.body.get('refresh_token') : null;
     try {
-      response = await this.opts.fetch(url, { ...init, headers });
+      response = refresh ? await this.opts.auth!.refreshOnce(refresh, () => this.opts.fetch(url, { ...init, headers })) : await this.opts.fetch(url, { ...init, headers });
     } catch (e) {
       if ((e as Error)?.name === 'AbortError') throw e;
       const code = errorCode(e);
@@ -253,6 +305,19 @@ export class DirectTransport implements Transport {
       throw new Error(words, { cause: e });
     }
     if (!sameOrigin) return response;
+    if (response.status === 401 && this.opts.auth) {
+      // Sent with a token that another request has meanwhile refreshed: not processed, so sent
+      // again with the new one (the SDK would refresh once more, spending the new refresh token).
+      const sent = headers.get('authorization');
+      const current = await this.opts.auth.accessToken();
+      if (current && sent && sent !== `Bearer ${current}` && typeof init.body !== 'object') {
+        await response.body?.cancel().catch(() => undefined);
+        headers.set('authorization', `Bearer ${current}`);
+        response = await this.opts.fetch(url, { ...init, headers });
+      }
+      // the SDK's auth runs next: the loopback must listen before it builds the redirect
+      if (response.status === 401) await this.opts.auth.prepare();
+    }
     if (!response.ok && !(method === 'GET' && response.status === 405)) {
       this.lastStatus = { status: response.status, said: errorBody(await response.clone().text().catch(() => '')) };
     }

@@ -3,9 +3,10 @@
 // request's stream broke: reported once), and close (the session ended on the server with an HTTP
 // DELETE, bounded by the stop grace, then the transport closed). Its log is the app's log lines
 // ("[http] …"), masked like a process's stderr.
-import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { DirectAuth, type SignIns } from './directAuth';
 import { DirectTransport, type FetchLike } from './directTransport';
+import { signInKey } from './signIn';
 import { delay, type Link, StartError } from './link';
 import { StderrTail } from './stderrTail';
 import type { ExitInfo } from './types';
@@ -14,7 +15,10 @@ export interface HttpLinkOptions {
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly fetch: FetchLike;
-  readonly authProvider?: OAuthClientProvider;
+  /** OAuth sign-ins (the server may ask for one); without it, a 401 fails the start with what to do. */
+  readonly signIn?: { readonly app: string; readonly signIns: SignIns; readonly clientName: string };
+  /** The user is asked to sign in (the first prompt of a start stretches its deadline). */
+  readonly onAuthUrl?: (url: string) => void;
   readonly logLines: number;
   readonly maxMessageBytes: number;
   readonly stopGraceMs: number;
@@ -61,12 +65,25 @@ export class HttpLink implements Link {
       url: new URL(this.opts.url),
       headers: this.opts.headers,
       fetch: this.opts.fetch,
-      authProvider: this.opts.authProvider,
+      auth: this.auth(),
       maxResponseBytes: this.opts.maxMessageBytes,
       note: (line) => this.log.line(line),
       down: (reason, violation) => this.down(reason, violation),
     });
     return { transport: this.transport, failed };
+  }
+
+  private auth(): DirectAuth | undefined {
+    const s = this.opts.signIn;
+    if (!s) return undefined;
+    return new DirectAuth({
+      app: s.app,
+      key: signInKey(this.opts.url, this.opts.headers),
+      signIns: s.signIns,
+      clientName: s.clientName,
+      onAuthUrl: (url) => this.opts.onAuthUrl?.(url),
+      note: (line) => this.log.line(line),
+    });
   }
 
   established(onDown: () => void): void {

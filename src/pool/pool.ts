@@ -5,6 +5,8 @@ import { Emitter } from '../common/emitter';
 import { sameSpec } from './definitions';
 import { PoolError } from './errors';
 import type { FetchLike } from './directTransport';
+import { SignIns } from './directAuth';
+import { MemorySignInStore, type SignInStore } from './signIn';
 import type { McpRemoteLauncher } from './launch';
 import type { ClientHooks } from './clientHooks';
 import { type AppHost, PooledApp } from './pooledApp';
@@ -50,6 +52,12 @@ export interface PoolOptions {
    * request (in the editor, its own, which honours the proxy and certificate settings).
    */
   readonly fetch?: FetchLike;
+  /**
+   * Where direct apps keep their OAuth sign-ins (the editor: its secret storage; default: memory
+   * only), and the environment in which to look for mcp-remote's saved logins (HOME,
+   * MCP_REMOTE_CONFIG_DIR; default: this process's).
+   */
+  readonly signIns?: { readonly store?: SignInStore; readonly mcpRemoteEnv?: NodeJS.ProcessEnv };
 }
 
 export interface ConfigureResult {
@@ -71,6 +79,7 @@ export class Pool extends Disposable implements AppHost {
   readonly reaper?: Reaper;
   readonly clientHooks?: ClientHooks;
   readonly fetch: FetchLike;
+  readonly signIns: SignIns;
   private sweepTimer?: NodeJS.Timeout;
   private shuttingDown?: Promise<void>;
   private configuring: Promise<unknown> = Promise.resolve();
@@ -83,6 +92,7 @@ export class Pool extends Disposable implements AppHost {
     if (opts.reaperScript) this.reaper = new Reaper(opts.reaperScript, this._settings.stopGraceMs, process.execPath, (message) => this.events.fire({ type: 'watchdog', app: '', message }));
     this.clientHooks = opts.clientHooks;
     this.fetch = opts.fetch ?? ((url, init) => globalThis.fetch(url, init));
+    this.signIns = new SignIns(opts.signIns?.store ?? new MemorySignInStore(), opts.signIns?.mcpRemoteEnv, (secret) => this.redactor.addSecret(secret));
     const roots = opts.clientHooks?.roots;
     if (roots) this._register(roots.onDidChange(() => this.apps.forEach((app) => app.rootsChanged())));
     this.scheduleSweep();

@@ -12,6 +12,7 @@ import { Connection, describeExit, formatSeconds, type StartError } from './conn
 import { ProcessLink } from './processLink';
 import { HttpLink } from './httpLink';
 import type { FetchLike } from './directTransport';
+import type { SignIns } from './directAuth';
 import type { Link } from './link';
 import { PoolError } from './errors';
 import { describeTarget, launchCommand, type McpRemoteLauncher, preflight } from './launch';
@@ -25,6 +26,8 @@ export interface AppHost {
   readonly launcher: McpRemoteLauncher;
   /** The fetch of direct remote apps (the editor's, with its proxy settings). */
   readonly fetch: FetchLike;
+  /** Direct apps' OAuth sign-ins. */
+  readonly signIns: SignIns;
   readonly redactor: Redactor;
   readonly events: Emitter<PoolEvent>;
   readonly reaper?: Reaper;
@@ -246,7 +249,18 @@ export class PooledApp {
     const redact = (line: string) => this.host.redactor.redact(line);
     if (!launch) {
       const spec = this.spec as RemoteAppSpec;
-      return new HttpLink({ url: spec.url, headers: spec.headers, fetch: this.host.fetch, logLines: s.stderrLines, maxMessageBytes: s.maxMessageBytes, stopGraceMs: s.stopGraceMs, onLog, redact });
+      return new HttpLink({
+        url: spec.url,
+        headers: spec.headers,
+        fetch: this.host.fetch,
+        signIn: { app: this.name, signIns: this.host.signIns, clientName: `${s.clientInfo.name} (${this.name})` },
+        onAuthUrl,
+        logLines: s.stderrLines,
+        maxMessageBytes: s.maxMessageBytes,
+        stopGraceMs: s.stopGraceMs,
+        onLog,
+        redact,
+      });
     }
     return new ProcessLink({
       launch,

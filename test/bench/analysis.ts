@@ -84,6 +84,14 @@ export function buildRows(raw: RawResults): Row[] {
     add({ id: 'gateway.sdkHttp', section: 'Gateway', label: 'floor: SDK client → SDK McpServer over Streamable HTTP (echo, this process)', unit: 'ms' }, gw.samples.sdkHttp);
     add({ id: 'gateway.fanIn', section: 'Gateway', label: `${gw.fanIn.clients} clients × ${gw.fanIn.callsPerClient} concurrent calls, one app (wall)`, unit: 'ms' }, [gw.fanIn.wallMs]);
   }
+  const dr = raw.direct;
+  if (dr) {
+    add({ id: 'direct.warm', section: 'Direct', label: `direct app: warm call on the pool, no process (${dr.warm.direct.length} interleaved rounds)`, unit: 'ms', chart: { label: 'pool: direct HTTP app, warm call', kind: 'pool' } }, dr.warm.direct);
+    add({ id: 'direct.held', section: 'Direct', label: 'floor: SDK client held in this process on the same server', unit: 'ms' }, dr.warm.heldInProcess);
+    add({ id: 'direct.viaMcpRemote', section: 'Direct', label: 'the same app through mcp-remote (pool, warm)', unit: 'ms' }, dr.warm.viaMcpRemote);
+    add({ id: 'direct.cold', section: 'Direct', label: `direct app: first call of a fresh app (connect + initialize + call, ${dr.cold.direct.length} reps)`, unit: 'ms' }, dr.cold.direct);
+    add({ id: 'direct.coldViaMcpRemote', section: 'Direct', label: 'through mcp-remote: first call of a fresh app (spawn + initialize + call)', unit: 'ms' }, dr.cold.viaMcpRemote);
+  }
   return rows;
 }
 
@@ -168,6 +176,13 @@ export function buildRatios(raw: RawResults): Ratio[] {
     'median over rounds of wall / the single call measured just before it',
   );
   paired('prewarm', 'first command with prewarm ÷ without', raw.prewarm.withPrewarm, raw.prewarm.withoutPrewarm, 'median of pairwise ratios per repetition');
+
+  const dr = raw.direct;
+  if (dr) {
+    paired('direct.vsHeld', 'direct app warm call ÷ SDK client held in this process (same server)', dr.warm.direct, dr.warm.heldInProcess);
+    paired('direct.vsMcpRemote', 'direct app warm call ÷ the same app through mcp-remote', dr.warm.direct, dr.warm.viaMcpRemote);
+    paired('direct.coldVsMcpRemote', 'direct first call ÷ first call through mcp-remote (fresh apps)', dr.cold.direct, dr.cold.viaMcpRemote, 'median of pairwise ratios per repetition (order alternated)');
+  }
 
   const st = raw.stdio.samples;
   paired('stdio.pooledVsHeld', 'stdio: warm pooled ÷ held client', st.pooled ?? none, st.held ?? none);

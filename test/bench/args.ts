@@ -13,6 +13,10 @@ export interface BenchOptions {
   readonly prewarmReps: number;
   /** Interleaved warm rounds (pool, through the gateway) for the gateway's hop. */
   readonly gatewayRounds: number;
+  /** Interleaved warm rounds of a direct app (vs held in-process client, vs through mcp-remote). */
+  readonly directRounds: number;
+  /** Cold starts of fresh apps, direct and through mcp-remote (each). */
+  readonly directColdReps: number;
   /** Extra interleaved rounds of a whole `mcp-pool call` vs a bare `node -e 0`. */
   readonly cliIterations: number;
   /** Rounds of 100 parallel calls. */
@@ -25,8 +29,8 @@ export interface BenchOptions {
   readonly svg: string;
 }
 
-const USAGE = `usage: npm run bench -- [--n 20] [--latency MS] [--pairs 1000] [--stdio-n 500] [--gateway-n 300] [--prewarm-reps 5]
-                       [--cli-n 100] [--parallel-rounds 5] [--no-npx] [--json FILE] [--chart]`;
+const USAGE = `usage: npm run bench -- [--n 20] [--latency MS] [--pairs 1000] [--stdio-n 500] [--gateway-n 300] [--direct-n 500] [--direct-cold 10]
+                       [--prewarm-reps 5] [--cli-n 100] [--parallel-rounds 5] [--no-npx] [--json FILE] [--chart]`;
 
 export function parseArgs(argv: readonly string[]): BenchOptions {
   const opts = {
@@ -35,6 +39,8 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     pairs: 1000,
     stdioIterations: 500,
     gatewayRounds: 300,
+    directRounds: 500,
+    directColdReps: 10,
     prewarmReps: 5,
     cliIterations: 100,
     parallelRounds: 5,
@@ -50,6 +56,8 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     '--pairs': 'pairs',
     '--stdio-n': 'stdioIterations',
     '--gateway-n': 'gatewayRounds',
+    '--direct-n': 'directRounds',
+    '--direct-cold': 'directColdReps',
     '--prewarm-reps': 'prewarmReps',
     '--cli-n': 'cliIterations',
     '--parallel-rounds': 'parallelRounds',

@@ -28,6 +28,7 @@ import { measurePrewarm } from './prewarm';
 import { renderMarkdown, renderText } from './report';
 import type { BenchResults, RawResults, Resources, RunMeta } from './results';
 import { measureStdioFloor, STDIO_APP } from './stdioFloor';
+import { measureDirect } from './direct';
 import { measureGateway } from './gateway';
 import { checkTargets } from './targets';
 import { heldStep, oneShotStep, pooledStep, type VariantId } from './variants';
@@ -213,6 +214,11 @@ async function main(): Promise<number> {
     errors.push(...gateway.errors);
     await gatewayPool.shutdown();
 
+    // ---- direct remote apps (no mcp-remote) ------------------------------------------------------
+    progress(`direct: ${opts.directRounds} interleaved warm rounds (direct, held in-process, through mcp-remote), ${opts.directColdReps} cold starts each, memory of 10 apps`);
+    const direct = await measureDirect((marker) => server.marked(marker), runId, home, opts.directRounds, opts.directColdReps);
+    errors.push(...direct.errors);
+
     // ---- stop everything, then count what is left ---------------------------------------------
     await cleanup();
     const left = await childrenAfterStop();
@@ -232,6 +238,7 @@ async function main(): Promise<number> {
       overheadHttp,
       overheadStdio,
       gateway,
+      direct,
       pooledPids: [...pooledPids],
       pooledProcessRss,
       oneShotLeftoversKilled: leftoversKilled,

@@ -1,6 +1,7 @@
 // The shape of one benchmark run: what was measured (raw samples) and what it means (rows of the
 // table, ratios, targets). This is what `--json FILE` writes.
 import type { RoundRobinResult, ParallelResult } from './concurrency';
+import type { DirectResult } from './direct';
 import type { GatewayResult } from './gateway';
 import type { OneShotTiming } from './oneShot';
 import type { OverheadProfile } from './overhead';
@@ -44,6 +45,8 @@ export interface RawResults {
   readonly overheadStdio: OverheadProfile;
   /** Warm calls on the pool vs through the gateway (ms), and the gateway's fan-in. */
   readonly gateway?: GatewayResult;
+  /** Direct remote apps (no mcp-remote): warm calls against a held in-process client and through mcp-remote, cold starts, memory. */
+  readonly direct?: DirectResult;
   readonly pooledPids: number[];
   /** RSS of the pooled mcp-remote process (bytes), while warm. */
   readonly pooledProcessRss?: number;
@@ -52,7 +55,7 @@ export interface RawResults {
 
 export interface Row {
   readonly id: string;
-  readonly section: 'HTTP' | 'CLI' | 'Concurrency' | 'Prewarm' | 'Stdio' | 'Gateway';
+  readonly section: 'HTTP' | 'Direct' | 'CLI' | 'Concurrency' | 'Prewarm' | 'Stdio' | 'Gateway';
   readonly label: string;
   readonly unit: 'ms' | 'µs';
   readonly summary: Summary;

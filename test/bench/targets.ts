@@ -97,6 +97,30 @@ export function checkTargets(raw: RawResults, ratios: readonly Ratio[], resource
     });
   }
 
+  const dr = raw.direct;
+  if (dr) {
+    const vsHeld = get('direct.vsHeld');
+    const vsProxy = get('direct.vsMcpRemote');
+    const cold = get('direct.coldVsMcpRemote');
+    targets.push({
+      id: 'direct.warmVsHeld',
+      label: 'warm call on a direct app vs an SDK client held in this process on the same server',
+      goal: 'direct ÷ held ≤ 1.05',
+      actual: vsHeld
+        ? `${fmt(vsHeld.value)}${ci(vsHeld)}; direct ${fmt(median(dr.warm.direct))} ms, held ${fmt(median(dr.warm.heldInProcess))} ms, through mcp-remote ${fmt(median(dr.warm.viaMcpRemote))} ms (direct ÷ mcp-remote ${vsProxy ? fmt(vsProxy.value) : 'n/a'}); cold start direct ${fmt(median(dr.cold.direct), 1)} ms vs mcp-remote ${fmt(median(dr.cold.viaMcpRemote), 1)} ms (ratio ${cold ? fmt(cold.value) : 'n/a'})`
+        : 'n/a',
+      status: vsHeld && Number.isFinite(vsHeld.value) ? status(vsHeld.value <= 1.05) : 'N/A',
+    });
+    const mb = (b?: number) => (b === undefined ? 'n/a' : `${(b / 1048576).toFixed(2)} MB`);
+    targets.push({
+      id: 'direct.memoryPerApp',
+      label: `RSS growth of the pool's process per warm direct app (${dr.memory.apps} apps, after a GC)`,
+      goal: '≤ 5 MB per app',
+      actual: `${mb(dr.memory.perAppBytes)} per app (${mb(dr.memory.hostGrowthBytes)} for ${dr.memory.apps}); one mcp-remote process: ${mb(dr.memory.mcpRemoteProcessRssBytes)}`,
+      status: Number.isFinite(dr.memory.perAppBytes) ? status(dr.memory.perAppBytes <= 5 * 1048576) : 'N/A',
+    });
+  }
+
   targets.push({
     id: 'noLeftovers',
     label: 'child processes of the benchmark left at the end',

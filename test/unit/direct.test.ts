@@ -146,7 +146,7 @@ describe('direct remote apps (HTTP from the pool, no process)', function () {
     await server.close();
     server = await startHttpFixture({ mode: '401' });
     await p.configure([directSpec('e401', server.url)]);
-    await rejectsWith(p.callTool('e401', 'echo', { text: 'x' }), 'start-failed', /HTTP 401 Unauthorized.*Authorization/);
+    await rejectsWith(p.callTool('e401', 'echo', { text: 'x' }), 'start-failed', /HTTP 401 Unauthorized: fixture requires authorization, and signing in with OAuth failed .*give the app an Authorization header/);
     await server.close();
     server = await startHttpFixture({ mode: '404' });
     await p.configure([directSpec('e404', server.url)]);

@@ -1,9 +1,11 @@
-// A minimal OAuth 2.1 protected MCP server for the mcp-remote fault tests, on 127.0.0.1:
-// protected-resource and authorization-server metadata, dynamic client registration, an
-// /authorize endpoint that approves at once (302 back to the client's redirect_uri with a code),
-// a token endpoint, and /mcp, which answers 401 without a valid bearer token and otherwise is
-// proxied to a plain HTTP fixture (test/fixtures/http-server.ts). Counts everything it does.
-import { randomBytes } from 'node:crypto';
+// A minimal OAuth 2.1 protected MCP server for the remote-app tests (mcp-remote and direct), on
+// 127.0.0.1: protected-resource and authorization-server metadata, dynamic client registration, an
+// /authorize endpoint that approves at once (302 back to the client's redirect_uri with a code and
+// the state), a token endpoint that checks PKCE (S256) and single-use codes, refresh grants (with
+// rotation: a refresh token works once, on option), short-lived tokens on option, revocation of
+// everything issued, and /mcp, which answers 401 without a valid, unexpired bearer token and
+// otherwise is proxied to a plain HTTP fixture (test/fixtures/http-server.ts). Counts what it does.
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startHttpFixture, type HttpFixture } from '../../fixtures/http-server';
@@ -12,6 +14,10 @@ export interface OAuthStats {
   registrations: number;
   authorizations: number;
   tokensIssued: number;
+  /** refresh_token grants received (accepted or not). */
+  refreshes: number;
+  /** Token requests refused (bad code, PKCE mismatch, unknown or used refresh token). */
+  refused: number;
   mcpUnauthorized: number;
   mcpAuthorized: number;
 }
@@ -21,7 +27,20 @@ export interface OAuthServer {
   readonly stats: OAuthStats;
   /** access token → client_id, for every token issued */
   readonly tokens: Map<string, string>;
+  /** What the MCP server behind it saw (tool calls executed, sessions). */
+  upstream(): ReturnType<HttpFixture['stats']>;
+  /** Every token and refresh token issued so far stops working (the user revoked the app). */
+  revoke(): void;
+  /** Every access token issued so far expires now (refresh tokens keep working). */
+  expireAccessTokens(): void;
   close(): Promise<void>;
+}
+
+export interface OAuthServerOptions {
+  /** Seconds an access token lives (default 3600). */
+  readonly expiresIn?: number;
+  /** A refresh token works once; each refresh issues a new one (default false). */
+  readonly rotateRefreshTokens?: boolean;
 }
 
 function body(req: IncomingMessage): Promise<string> {
@@ -38,22 +57,29 @@ function json(res: ServerResponse, status: number, value: unknown, headers: Reco
   res.end(JSON.stringify(value));
 }
 
-export async function startOAuthServer(): Promise<OAuthServer> {
+export async function startOAuthServer(opts: OAuthServerOptions = {}): Promise<OAuthServer> {
   const inner: HttpFixture = await startHttpFixture();
-  const stats: OAuthStats = { registrations: 0, authorizations: 0, tokensIssued: 0, mcpUnauthorized: 0, mcpAuthorized: 0 };
+  const stats: OAuthStats = { registrations: 0, authorizations: 0, tokensIssued: 0, refreshes: 0, refused: 0, mcpUnauthorized: 0, mcpAuthorized: 0 };
   const clients = new Set<string>();
-  const codes = new Map<string, { clientId: string; redirectUri: string }>();
+  const codes = new Map<string, { clientId: string; redirectUri: string; challenge: string }>();
   const tokens = new Map<string, string>();
+  const expiry = new Map<string, number>();
   const refresh = new Map<string, string>();
+  const expiresIn = opts.expiresIn ?? 3600;
   let origin = '';
 
   const issue = (res: ServerResponse, clientId: string) => {
     const access = `at_${randomBytes(16).toString('hex')}`;
     const rt = `rt_${randomBytes(16).toString('hex')}`;
     tokens.set(access, clientId);
+    expiry.set(access, Date.now() + expiresIn * 1000);
     refresh.set(rt, clientId);
     stats.tokensIssued++;
-    json(res, 200, { access_token: access, token_type: 'Bearer', expires_in: 3600, refresh_token: rt });
+    json(res, 200, { access_token: access, token_type: 'Bearer', expires_in: expiresIn, refresh_token: rt });
+  };
+  const refuse = (res: ServerResponse, error: string) => {
+    stats.refused++;
+    json(res, 400, { error });
   };
 
   const server = createServer((req, res) => {
@@ -87,9 +113,11 @@ export async function startOAuthServer(): Promise<OAuthServer> {
         const clientId = u.searchParams.get('client_id') ?? '';
         const redirectUri = u.searchParams.get('redirect_uri') ?? '';
         if (!clients.has(clientId) || !redirectUri) return json(res, 400, { error: 'invalid_request' });
+        const challenge = u.searchParams.get('code_challenge') ?? '';
+        if (!challenge || u.searchParams.get('code_challenge_method') !== 'S256') return json(res, 400, { error: 'invalid_request', error_description: 'PKCE S256 required' });
         stats.authorizations++;
         const code = `code_${randomBytes(8).toString('hex')}`;
-        codes.set(code, { clientId, redirectUri });
+        codes.set(code, { clientId, redirectUri, challenge });
         const back = new URL(redirectUri);
         back.searchParams.set('code', code);
         const state = u.searchParams.get('state');
@@ -101,13 +129,19 @@ export async function startOAuthServer(): Promise<OAuthServer> {
         const form = new URLSearchParams(await body(req));
         if (form.get('grant_type') === 'authorization_code') {
           const grant = codes.get(form.get('code') ?? '');
-          if (!grant) return json(res, 400, { error: 'invalid_grant' });
+          if (!grant) return refuse(res, 'invalid_grant');
           codes.delete(form.get('code')!);
+          const verifier = form.get('code_verifier') ?? '';
+          if (createHash('sha256').update(verifier).digest('base64url') !== grant.challenge) return refuse(res, 'invalid_grant');
+          if (form.get('redirect_uri') !== grant.redirectUri) return refuse(res, 'invalid_grant');
           return issue(res, grant.clientId);
         }
         if (form.get('grant_type') === 'refresh_token') {
-          const clientId = refresh.get(form.get('refresh_token') ?? '');
-          if (!clientId) return json(res, 400, { error: 'invalid_grant' });
+          stats.refreshes++;
+          const rt = form.get('refresh_token') ?? '';
+          const clientId = refresh.get(rt);
+          if (!clientId) return refuse(res, 'invalid_grant');
+          if (opts.rotateRefreshTokens) refresh.delete(rt);
           return issue(res, clientId);
         }
         return json(res, 400, { error: 'unsupported_grant_type' });
@@ -115,7 +149,7 @@ export async function startOAuthServer(): Promise<OAuthServer> {
       if (path === '/mcp') {
         const auth = req.headers.authorization ?? '';
         const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
-        if (!tokens.has(token)) {
+        if (!tokens.has(token) || (expiry.get(token) ?? 0) <= Date.now()) {
           stats.mcpUnauthorized++;
           req.resume();
           return json(res, 401, { error: 'invalid_token' }, {
@@ -149,6 +183,14 @@ export async function startOAuthServer(): Promise<OAuthServer> {
     url: `${origin}/mcp`,
     stats,
     tokens,
+    upstream: () => inner.stats(),
+    revoke: () => {
+      tokens.clear();
+      refresh.clear();
+    },
+    expireAccessTokens: () => {
+      for (const t of expiry.keys()) expiry.set(t, 0);
+    },
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

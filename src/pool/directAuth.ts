@@ -1,0 +1,255 @@
+// OAuth for a direct app, through the SDK's client auth (discovery, dynamic registration, PKCE,
+// refresh: `auth()` in the SDK's transports); this is the OAuthClientProvider it asks. It keeps the
+// sign-in in the pool's SignIns (the editor's secret storage), picks up a login mcp-remote made for
+// the same server, sends the user to the browser only while the app is starting (a request in the
+// middle of a session is refused instead, and the pool starts a fresh session that asks), and
+// receives the redirect on a loopback listener that accepts only the states it handed out.
+import { randomBytes } from 'node:crypto';
+import type { OAuthClientProvider, OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
+import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { CALLBACK_PATH, LoopbackRedirect } from './loopback';
+import { readMcpRemoteSignIn, type SignInStore, type StoredSignIn } from './signIn';
+
+/** How long the answer to a refresh is handed to late askers with the same refresh token. */
+const REFRESH_MEMORY_MS = 30_000;
+
+/**
+ * The pool's sign-ins: a store (secret storage) with a memory in front of it (tokens are read on
+ * every request), and, for a key the store does not have, mcp-remote's login for the same server,
+ * copied once.
+ */
+export class SignIns {
+  private readonly memory = new Map<string, StoredSignIn | undefined>();
+  private readonly loading = new Map<string, Promise<StoredSignIn | undefined>>();
+  private readonly refreshes = new Map<string, Promise<{ status: number; statusText: string; headers: [string, string][]; body: ArrayBuffer }>>();
+
+  constructor(
+    private readonly store: SignInStore,
+    /** Where mcp-remote's cache is looked for (its environment: MCP_REMOTE_CONFIG_DIR, HOME). */
+    private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly onSecret: (value: string | undefined) => void = () => undefined,
+  ) {}
+
+  async get(key: string): Promise<StoredSignIn | undefined> {
+    if (this.memory.has(key)) return this.memory.get(key);
+    let loading = this.loading.get(key);
+    if (!loading) {
+      loading = (async () => {
+        let value = await this.store.get(key).catch(() => undefined);
+        if (!value) {
+          const imported = readMcpRemoteSignIn(key, this.env);
+          if (imported) {
+            value = imported;
+            await this.store.set(key, { ...imported, importedFrom: undefined }).catch(() => undefined);
+          }
+        }
+        this.remember(key, value);
+        return value;
+      })();
+      this.loading.set(key, loading);
+    }
+    try {
+      return await loading;
+    } finally {
+      this.loading.delete(key);
+    }
+  }
+
+  async update(key: string, change: (old: StoredSignIn) => StoredSignIn): Promise<void> {
+    const { importedFrom: _from, ...old } = (await this.get(key)) ?? {};
+    const value = change(old);
+    this.remember(key, value);
+    await this.store.set(key, value);
+  }
+
+  async delete(key: string): Promise<void> {
+    this.memory.set(key, undefined);
+    await this.store.delete(key);
+  }
+
+  /**
+   * One refresh per refresh token: the SDK refreshes on every 401, so N requests that meet an
+   * expired token at once would each spend it (and with rotating refresh tokens all but one would
+   * fail and ask the user to sign in again). The first runs; the others get a copy of its answer.
+   */
+  async refreshOnce(refreshToken: string, run: () => Promise<Response>): Promise<Response> {
+    let answer = this.refreshes.get(refreshToken);
+    if (!answer) {
+      answer = run().then(async (r) => ({ status: r.status, statusText: r.statusText, headers: [...r.headers], body: await r.arrayBuffer() }));
+      this.refreshes.set(refreshToken, answer);
+      const forget = () => setTimeout(() => this.refreshes.delete(refreshToken), REFRESH_MEMORY_MS).unref();
+      answer.then(forget, () => this.refreshes.delete(refreshToken));
+    }
+    const a = await answer;
+    return new Response(a.body.slice(0), { status: a.status, statusText: a.statusText, headers: a.headers });
+  }
+
+  private remember(key: string, value: StoredSignIn | undefined): void {
+    this.memory.set(key, value);
+    this.onSecret(value?.tokens?.access_token);
+    this.onSecret(value?.tokens?.refresh_token);
+    const secret = value?.client && 'client_secret' in value.client ? value.client.client_secret : undefined;
+    this.onSecret(secret);
+  }
+}
+
+export interface DirectAuthOptions {
+  readonly app: string;
+  readonly key: string;
+  readonly signIns: SignIns;
+  readonly clientName: string;
+  /** The user is asked to sign in: open this URL (the pool reports it as for mcp-remote). */
+  readonly onAuthUrl: (url: string) => void;
+  /** A line for the app's log. */
+  readonly note: (line: string) => void;
+}
+
+export class DirectAuth implements OAuthClientProvider {
+  private readonly loopback: LoopbackRedirect;
+  private readonly verifiers = new Map<string, string>();
+  private lastState?: string;
+  private callbackState?: string;
+  private noted = false;
+  /** Only while the app starts may the user be sent to the browser. */
+  interactive = false;
+  /** A request outside the start needed a new sign-in (the tokens no longer work). */
+  needsSignIn = false;
+
+  constructor(private readonly opts: DirectAuthOptions) {
+    this.loopback = new LoopbackRedirect(opts.app);
+  }
+
+  get redirectUrl(): string {
+    const bound = this.loopback.url;
+    return bound ?? `http://127.0.0.1${CALLBACK_PATH}`;
+  }
+
+  get clientMetadata(): OAuthClientMetadata {
+    return {
+      client_name: this.opts.clientName,
+      redirect_uris: [this.redirectUrl],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+    };
+  }
+
+  /**
+   * Before the SDK runs its auth (the server answered 401): the loopback listens, on the port of
+   * the stored registration if it is free; on another port the registration no longer matches its
+   * redirect, so it is dropped and the SDK registers again.
+   */
+  async prepare(): Promise<void> {
+    const stored = await this.load();
+    const registered = stored?.client && 'redirect_uris' in stored.client ? stored.client.redirect_uris?.[0] : undefined;
+    let preferred: number | undefined;
+    try {
+      preferred = registered ? Number(new URL(registered).port) || undefined : undefined;
+    } catch {
+      preferred = undefined;
+    }
+    const port = await this.loopback.listen(preferred);
+    if (stored?.client && preferred !== port) {
+      this.opts.note(`[auth] the registered redirect (port ${preferred ?? 'unknown'}) is not available; registering again`);
+      await this.opts.signIns.update(this.opts.key, (old) => ({ ...old, client: undefined }));
+    }
+  }
+
+  state(): string {
+    const state = randomBytes(16).toString('hex');
+    this.lastState = state;
+    this.loopback.expect(state);
+    return state;
+  }
+
+  async clientInformation(): Promise<OAuthClientInformationMixed | undefined> {
+    return (await this.load())?.client;
+  }
+
+  async saveClientInformation(client: OAuthClientInformationMixed): Promise<void> {
+    await this.opts.signIns.update(this.opts.key, (old) => ({ ...old, client }));
+  }
+
+  async tokens(): Promise<OAuthTokens | undefined> {
+    return (await this.load())?.tokens;
+  }
+
+  /** The access token requests are sent with now. */
+  async accessToken(): Promise<string | undefined> {
+    return (await this.load())?.tokens?.access_token;
+  }
+
+  async saveTokens(tokens: OAuthTokens): Promise<void> {
+    const expires_at = typeof tokens.expires_in === 'number' ? Date.now() + tokens.expires_in * 1000 : undefined;
+    await this.opts.signIns.update(this.opts.key, (old) => ({ ...old, tokens: { ...tokens, ...(expires_at ? { expires_at } : {}) } }));
+  }
+
+  redirectToAuthorization(url: URL): void {
+    if (!this.interactive) {
+      this.needsSignIn = true;
+      return;
+    }
+    this.opts.note('[auth] the server asks for a sign-in: waiting for the browser');
+    this.opts.onAuthUrl(url.toString());
+  }
+
+  saveCodeVerifier(verifier: string): void {
+    if (this.lastState) this.verifiers.set(this.lastState, verifier);
+  }
+
+  codeVerifier(): string {
+    const v = this.callbackState ? this.verifiers.get(this.callbackState) : undefined;
+    if (!v) throw new Error('no sign-in is waiting for this answer');
+    return v;
+  }
+
+  async invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery'): Promise<void> {
+    if (scope === 'verifier') {
+      this.verifiers.clear();
+      return;
+    }
+    if (scope === 'all') {
+      this.opts.note('[auth] the authorization server no longer knows this client: signing in again');
+      await this.opts.signIns.delete(this.opts.key);
+      return;
+    }
+    if (scope === 'tokens') this.opts.note('[auth] the saved sign-in was refused: signing in again');
+    const field = scope === 'client' ? 'client' : scope === 'tokens' ? 'tokens' : 'discovery';
+    await this.opts.signIns.update(this.opts.key, (old) => ({ ...old, [field]: undefined }));
+  }
+
+  async saveDiscoveryState(discovery: OAuthDiscoveryState): Promise<void> {
+    await this.opts.signIns.update(this.opts.key, (old) => ({ ...old, discovery }));
+  }
+
+  async discoveryState(): Promise<OAuthDiscoveryState | undefined> {
+    return (await this.load())?.discovery;
+  }
+
+  /** See SignIns.refreshOnce. */
+  refreshOnce(refreshToken: string, run: () => Promise<Response>): Promise<Response> {
+    return this.opts.signIns.refreshOnce(refreshToken, run);
+  }
+
+  /** The code of the user's sign-in, once the browser comes back (rejects if abandoned or refused). */
+  async nextCode(signal?: AbortSignal): Promise<string> {
+    const { code, state } = await this.loopback.next(signal);
+    this.callbackState = state;
+    return code;
+  }
+
+  /** The start is over: no more callbacks are accepted. */
+  settle(): void {
+    this.interactive = false;
+    this.loopback.close();
+  }
+
+  private async load(): Promise<StoredSignIn | undefined> {
+    const value = await this.opts.signIns.get(this.opts.key);
+    if (value?.importedFrom && !this.noted) {
+      this.noted = true;
+      this.opts.note(`[auth] using the sign-in mcp-remote saved for this server (copied from ${value.importedFrom})`);
+    }
+    return value;
+  }
+}

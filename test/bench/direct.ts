@@ -1,0 +1,102 @@
+// Direct remote apps (HTTP from the pool's process, no mcp-remote) against the same HTTP fixture,
+// side by side in one run:
+//  - warm calls, interleaved: a direct app on the pool, an SDK client held in this process on the
+//    same server (the floor: the same HTTP stack, nothing of ours), and the same app through the
+//    pool's mcp-remote;
+//  - cold starts (first call of a fresh app): direct vs through mcp-remote, alternating;
+//  - memory: the RSS growth of a fresh process per additional warm direct app (10 apps, after a
+//    GC; directMemory.ts), next to one mcp-remote process's RSS.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { treeRss, type Pool, type RemoteAppSpec } from '../../src/pool';
+import { interleave } from './interleave';
+import { makeBenchPool, pooledEcho, remoteApp } from './pooled';
+import { msSince } from './stats';
+
+export interface DirectResult {
+  /** Warm call per round (ms): direct app, held in-process SDK client, the app through mcp-remote. */
+  readonly warm: { readonly direct: number[]; readonly heldInProcess: number[]; readonly viaMcpRemote: number[] };
+  /** First call of a fresh app, spawn/connect + initialize + call (ms). */
+  readonly cold: { readonly direct: number[]; readonly viaMcpRemote: number[] };
+  readonly memory: { readonly apps: number; readonly hostGrowthBytes: number; readonly perAppBytes: number; readonly mcpRemoteProcessRssBytes?: number };
+  readonly errors: string[];
+}
+
+function directApp(name: string, url: string): RemoteAppSpec {
+  return { kind: 'remote', name, url, args: [], headers: {}, env: {}, transport: 'direct' };
+}
+
+/** The memory probe (directMemory.ts) in a fresh process: nothing measured before it skews its heap. */
+function directMemory(url: string, apps: number): { baseRss: number; afterRss: number; apps: number; warm: number } {
+  const out = execFileSync(process.execPath, [join(__dirname, 'directMemory.js'), url, String(apps)], { encoding: 'utf8', timeout: 120_000 });
+  return JSON.parse(out.trim().split('\n').pop()!) as { baseRss: number; afterRss: number; apps: number; warm: number };
+}
+
+export async function measureDirect(url: (marker: string) => string, runId: string, home: string, rounds: number, coldReps: number): Promise<DirectResult> {
+  const errors: string[] = [];
+  const pool: Pool = makeBenchPool();
+  const held = new Client({ name: 'bench-held-in-process', version: '1' });
+  try {
+    // ---- warm: direct vs held in this process vs through mcp-remote ----
+    await pool.configure([directApp('direct', url(`${runId}-direct`)), remoteApp('proxied', url(`${runId}-proxied`), home)]);
+    await held.connect(new StreamableHTTPClientTransport(new URL(url(`${runId}-heldip`))));
+    await held.listTools();
+    await pool.listTools('direct');
+    await pool.listTools('proxied');
+    const heldEcho = async (text: string) => {
+      const t = process.hrtime.bigint();
+      const r = await held.callTool({ name: 'echo', arguments: { text } });
+      const ms = msSince(t);
+      if ((r.content as { text?: string }[])[0]?.text !== text) throw new Error('held echo returned something else');
+      return ms;
+    };
+    for (let i = 0; i < 30; i++) {
+      await pooledEcho(pool, 'direct', `w${i}`);
+      await heldEcho(`w${i}`);
+      await pooledEcho(pool, 'proxied', `w${i}`);
+    }
+    const warm = await interleave(rounds, [
+      { id: 'direct', run: async (i: number) => (await pooledEcho(pool, 'direct', `d${i}`)).ms },
+      { id: 'heldInProcess', run: (i: number) => heldEcho(`h${i}`) },
+      { id: 'viaMcpRemote', run: async (i: number) => (await pooledEcho(pool, 'proxied', `p${i}`)).ms },
+    ]);
+    errors.push(...warm.errors.map((e) => `direct warm: ${e}`));
+    const proxiedPid = pool.snapshot('proxied')?.pid;
+    const mcpRemoteProcessRssBytes = proxiedPid ? treeRss(proxiedPid) : undefined;
+
+    // ---- cold: a fresh app each time, alternating which goes first ----
+    const cold = { direct: [] as number[], viaMcpRemote: [] as number[] };
+    for (let i = 0; i < coldReps; i++) {
+      const d = directApp(`cold-d${i}`, url(`${runId}-cold-d${i}`));
+      const m = remoteApp(`cold-m${i}`, url(`${runId}-cold-m${i}`), home);
+      await pool.configure([d, m]);
+      const order = i % 2 === 0 ? [d, m] : [m, d];
+      for (const spec of order) {
+        try {
+          const r = await pooledEcho(pool, spec.name, 'cold');
+          if (!r.cold) throw new Error(`${spec.name}: first call was not cold`);
+          (spec.transport === 'direct' ? cold.direct : cold.viaMcpRemote).push(r.ms);
+        } catch (e) {
+          errors.push(`cold ${spec.name}: ${(e as Error).message}`);
+        }
+      }
+      await Promise.all([pool.stop(d.name), pool.stop(m.name)]);
+    }
+
+    // ---- memory: a child process's RSS growth per additional warm direct app ----
+    const mem = directMemory(url(`${runId}-mem`), 10);
+    if (mem.warm !== mem.apps + 1) errors.push(`memory: expected ${mem.apps + 1} warm direct apps, saw ${mem.warm}`);
+    return {
+      warm: { direct: warm.samples.direct ?? [], heldInProcess: warm.samples.heldInProcess ?? [], viaMcpRemote: warm.samples.viaMcpRemote ?? [] },
+      cold,
+      memory: { apps: mem.apps, hostGrowthBytes: mem.afterRss - mem.baseRss, perAppBytes: (mem.afterRss - mem.baseRss) / mem.apps, mcpRemoteProcessRssBytes },
+      errors,
+    };
+  } finally {
+    await held.close().catch(() => undefined);
+    await pool.shutdown();
+    pool.dispose();
+  }
+}

@@ -1,0 +1,57 @@
+// Run in a child process by direct.ts (a clean heap, nothing else measured before it):
+//   node out/test/bench/directMemory.js <url> <apps>
+// Starts one warm direct app (code loaded, JIT warm), takes the RSS after a full GC, then warms
+// `apps` more direct apps on the same server and takes it again. Prints {baseRss, afterRss, apps, warm}.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { RemoteAppSpec } from '../../src/pool';
+import { makeBenchPool, pooledEcho } from './pooled';
+
+function directApp(name: string, url: string): RemoteAppSpec {
+  return { kind: 'remote', name, url, args: [], headers: {}, env: {}, transport: 'direct' };
+}
+
+async function settledRss(): Promise<number> {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  let last = Infinity;
+  // until two readings agree within 256 KB (freed pages go back to the OS lazily)
+  for (let i = 0; i < 10; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 150));
+    const rss = process.memoryUsage().rss;
+    if (Math.abs(rss - last) < 256 * 1024) return rss;
+    last = rss;
+  }
+  return last;
+}
+
+async function main(): Promise<void> {
+  const [url, n] = [process.argv[2], Number(process.argv[3] ?? 10)];
+  const pool = makeBenchPool({ maxSize: n + 5, livenessIntervalMs: 5000 });
+  const specs = [directApp('base', url), ...Array.from({ length: n }, (_, i) => directApp(`app${i}`, url))];
+  try {
+    await pool.configure(specs.slice(0, 1));
+    for (let i = 0; i < 50; i++) await pooledEcho(pool, 'base', `w${i}`);
+    const baseRss = await settledRss();
+    await pool.configure(specs);
+    for (const s of specs.slice(1)) {
+      await pool.listTools(s.name);
+      for (let i = 0; i < 5; i++) await pooledEcho(pool, s.name, `w${i}`);
+    }
+    const afterRss = await settledRss();
+    const warm = pool.snapshots().filter((s) => s.status === 'idle').length;
+    process.stdout.write(JSON.stringify({ baseRss, afterRss, apps: n, warm }) + '\n');
+  } finally {
+    await pool.shutdown();
+    pool.dispose();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`directMemory: ${(e as Error)?.stack ?? String(e)}\n`);
+    process.exit(1);
+  },
+);
