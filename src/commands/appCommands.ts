@@ -1,5 +1,5 @@
 // Commands that act on pooled apps' processes: start, restart, kill, kill all, restart all,
-// show output, copy pid, refresh, authorize and the status bar menu. Each accepts an app name
+// show output, copy pid, refresh, authorize, sign out and the status bar menu. Each accepts an app name
 // or a tree node (or nothing, then it asks) and returns what it affected (for tests). Failures
 // are thrown to the command registry, which reports them all the same way.
 import * as vscode from 'vscode';
@@ -51,6 +51,7 @@ export function appCommands(deps: AppCommandDeps): CommandTable {
     [Commands.copyPid]: (arg?: AppArg) => c.copyPid(arg),
     [Commands.refresh]: () => c.refresh(),
     [Commands.authorize]: (arg?: AppArg) => c.authorize(arg),
+    [Commands.signOut]: (arg?: AppArg) => c.signOut(arg),
     [Commands.statusBarMenu]: () => c.statusBarMenu(),
   };
 }
@@ -208,6 +209,17 @@ class AppCommands {
     }
     await openAuthorizationUrl(url);
     return url;
+  }
+
+  /** Forgets a direct app's OAuth sign-in and stops it (its next use signs in again). Returns the app signed out of. */
+  async signOut(arg?: AppArg): Promise<string | undefined> {
+    const name =
+      appNameOf(arg) ??
+      (await pickApp(this.pool, { title: 'MCP Pool: Sign Out', placeHolder: 'App to sign out of (its next use signs in again)', filter: (s) => s.transport === 'direct', noneMessage: 'no app is reached directly over HTTP (apps through mcp-remote keep their sign-in in ~/.mcp-auth)' }));
+    if (!name) return undefined;
+    const had = await this.pool.signOut(name);
+    void vscode.window.setStatusBarMessage(had ? `MCP Pool: signed out of ${name}; its next use signs in again` : `MCP Pool: ${name} had no sign-in to forget`, STATUS_MESSAGE_MS);
+    return name;
   }
 
   /** The status bar's quick pick of pool actions. Returns the action run, if any. */

@@ -17,6 +17,7 @@ export const Commands = {
   refresh: 'mcpPool.refresh',
   copyPid: 'mcpPool.copyPid',
   authorize: 'mcpPool.authorize',
+  signOut: 'mcpPool.signOut',
   statusBarMenu: 'mcpPool.statusBarMenu',
   revokeSampling: 'mcpPool.revokeSampling',
   openResource: 'mcpPool.openResource',

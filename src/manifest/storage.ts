@@ -4,6 +4,9 @@
 /** SecretStorage keys: `${SECRET_PREFIX}<name>` for `${secret:<name>}` references. */
 export const SECRET_PREFIX = 'mcpPool.secret.';
 
+/** SecretStorage keys of direct apps' OAuth sign-ins: `${SIGN_IN_PREFIX}<key>` (key: see pool/signIn.ts). */
+export const SIGN_IN_PREFIX = 'mcpPool.signIn.';
+
 /** globalState key of the last arguments per app and tool. */
 export const ARGUMENT_MEMORY_KEY = 'mcpPool.lastArguments';
 

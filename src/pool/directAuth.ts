@@ -62,9 +62,16 @@ export class SignIns {
     await this.store.set(key, value);
   }
 
+  /** Drops the sign-in (the authorization server no longer knows the client). */
   async delete(key: string): Promise<void> {
     this.memory.set(key, undefined);
     await this.store.delete(key);
+  }
+
+  /** Signs out: an empty entry stays, so mcp-remote's saved login is not copied in again. */
+  async forget(key: string): Promise<void> {
+    this.memory.set(key, {});
+    await this.store.set(key, {});
   }
 
   /**

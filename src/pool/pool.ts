@@ -6,7 +6,7 @@ import { sameSpec } from './definitions';
 import { PoolError } from './errors';
 import type { FetchLike } from './directTransport';
 import { SignIns } from './directAuth';
-import { MemorySignInStore, type SignInStore } from './signIn';
+import { MemorySignInStore, signInKey, type SignInStore } from './signIn';
 import type { McpRemoteLauncher } from './launch';
 import type { ClientHooks } from './clientHooks';
 import { type AppHost, PooledApp } from './pooledApp';
@@ -273,6 +273,24 @@ export class Pool extends Disposable implements AppHost {
 
   async stop(name: string, reason: StopReason = 'user'): Promise<void> {
     return this.app(name).stop(reason);
+  }
+
+  /**
+   * Forgets a direct app's OAuth sign-in (tokens and client registration; mcp-remote's saved
+   * login is not copied again) and stops the app: its next use signs in again. Returns whether
+   * there was a sign-in. An app through mcp-remote keeps its sign-in in mcp-remote's cache.
+   */
+  async signOut(name: string): Promise<boolean> {
+    const app = this.app(name);
+    const spec = app.spec;
+    if (spec.kind !== 'remote' || spec.transport !== 'direct') {
+      throw new PoolError('unsupported', name, `app "${name}" is not a direct HTTP app: ${spec.kind === 'remote' ? "mcp-remote keeps its sign-in in its own cache (~/.mcp-auth)" : 'it runs a local process'}`);
+    }
+    const key = signInKey(spec.url, spec.headers);
+    const had = !!(await this.signIns.get(key))?.tokens;
+    await this.signIns.forget(key);
+    await app.stop('user');
+    return had;
   }
 
   async restart(name: string): Promise<void> {

@@ -55,13 +55,14 @@ export function stateIcon(s: AppSnapshot, now: number): StateIcon {
 }
 
 /**
- * `app.running` (idle or busy), `app.starting`, `app.stopping`, `app.stopped`, `app.crashed`,
- * each with `.auth` appended while an authorization URL is pending (`app.starting.auth`; only
- * while the process lives, see pendingAuthUrl).
+ * `app.running` (idle or busy), `app.starting`, `app.stopping`, `app.stopped`, `app.crashed`;
+ * then `.direct` for an app reached over HTTP without a process (no PID; Sign Out), and `.auth`
+ * while an authorization URL is pending (`app.starting.direct.auth`; see pendingAuthUrl).
  */
 export function contextValueOf(s: AppSnapshot): string {
   const base = s.status === 'idle' || s.status === 'busy' ? 'app.running' : `app.${s.status}`;
-  return pendingAuthUrl(s) ? `${base}.auth` : base;
+  const how = s.transport === 'direct' ? `${base}.direct` : base;
+  return pendingAuthUrl(s) ? `${how}.auth` : how;
 }
 
 /** Counts as alive in the status bar: running or on its way up. */

@@ -53,6 +53,8 @@ describe('Apps view (pure parts)', () => {
       assert.equal(contextValueOf(snapshot({ status: 'idle' })), 'app.running');
       assert.equal(contextValueOf(snapshot({ status: 'busy' })), 'app.running');
       assert.equal(contextValueOf(snapshot({ status: 'starting' })), 'app.starting');
+      assert.equal(contextValueOf(snapshot({ status: 'idle', transport: 'direct' })), 'app.running.direct', 'a direct app: no PID to copy, Sign Out');
+      assert.equal(contextValueOf(snapshot({ status: 'starting', transport: 'direct', authUrl: 'https://as/authorize' })), 'app.starting.direct.auth');
       assert.equal(contextValueOf(snapshot({ status: 'stopping' })), 'app.stopping');
       assert.equal(contextValueOf(snapshot({ status: 'stopped' })), 'app.stopped');
       assert.equal(contextValueOf(snapshot({ status: 'crashed' })), 'app.crashed');

@@ -10,8 +10,8 @@ import { RESTRICTED_SETTINGS, SECTION, Settings } from '../../src/manifest/setti
 import { type AppSnapshot, DEFAULT_SETTINGS, REMOTE_KEYS, STDIO_KEYS } from '../../src/pool';
 import { ContextValues, contextValueOf } from '../../src/views/appState';
 
-function snapshotFor(status: AppSnapshot['status'], authUrl?: string): AppSnapshot {
-  return { name: 'x', kind: 'remote', transport: 'mcp-remote', target: 'https://x', status, inFlight: 0, calls: 0, errors: 0, starts: 1, consecutiveFailures: 0, stderrTail: [], authUrl, pid: authUrl ? 1 : undefined };
+function snapshotFor(status: AppSnapshot['status'], authUrl?: string, transport: AppSnapshot['transport'] = 'mcp-remote'): AppSnapshot {
+  return { name: 'x', kind: 'remote', transport, target: 'https://x', status, inFlight: 0, calls: 0, errors: 0, starts: 1, consecutiveFailures: 0, stderrTail: [], authUrl, pid: authUrl ? 1 : undefined };
 }
 import { REPO_ROOT } from '../fixtures/paths';
 
@@ -87,11 +87,13 @@ describe('package.json agrees with the code', () => {
   });
 
   it('menus match only context values the tree really gives its rows, and every row kind has a menu', () => {
-    // Every contextValue a row can have: app states (with .auth), blocked/invalid apps, tools, messages.
+    // Every contextValue a row can have: app states (direct or not, with .auth), blocked/invalid apps, tools, messages.
     const statuses = ['starting', 'idle', 'busy', 'stopping', 'stopped', 'crashed'] as const;
     const values = new Set<string>([...Object.values(ContextValues)]);
     for (const status of statuses) {
-      for (const authUrl of [undefined, 'https://auth.example.com/x']) values.add(contextValueOf(snapshotFor(status, authUrl)));
+      for (const authUrl of [undefined, 'https://auth.example.com/x']) {
+        for (const transport of ['mcp-remote', 'direct'] as const) values.add(contextValueOf(snapshotFor(status, authUrl, transport)));
+      }
     }
     const patterns = contributes.menus['view/item/context'].map((e) => ({ command: e.command, when: e.when ?? '' }));
     const matchers = patterns.map(({ command, when }) => {
