@@ -13,7 +13,7 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { isInitializeRequest, isJSONRPCErrorResponse, isJSONRPCResultResponse, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { isInitializeRequest, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { DirectAuth } from './directAuth';
 import { NotSentError } from './link';
 
@@ -85,8 +85,16 @@ function errorBody(text: string): string {
   return text;
 }
 
+/** The id the SDK puts last in a request it serializes (`{"method":…,"jsonrpc":"2.0","id":7}`). */
+const TRAILING_ID = /"id":(\d+|"(?:[^"\\]|\\.)*")\}$/;
+
+/** The ids of the requests in a POST body (read from its end when it is one request, the common case). */
 function requestIds(body: unknown): (string | number)[] {
   if (typeof body !== 'string' || !body.includes('"method"')) return [];
+  if (body.startsWith('{"method"')) {
+    const m = TRAILING_ID.exec(body);
+    if (m) return [m[1].startsWith('"') ? (JSON.parse(m[1]) as string) : Number(m[1])];
+  }
   try {
     const parsed = JSON.parse(body) as unknown;
     const messages: unknown[] = Array.isArray(parsed) ? parsed : [parsed];
@@ -99,6 +107,15 @@ function requestIds(body: unknown): (string | number)[] {
   } catch {
     return [];
   }
+}
+
+const NEWLINE_ID = Buffer.from('\nid:');
+const ID = Buffer.from('id:');
+
+/** Whether an SSE chunk carries an event id (a line starting with `id:`): the stream can then be resumed. */
+function hasEventId(chunk: Uint8Array): boolean {
+  const b = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  return b.indexOf(NEWLINE_ID) !== -1 || (b.length >= 3 && b.subarray(0, 3).equals(ID));
 }
 
 export class DirectTransport implements Transport {
@@ -148,7 +165,8 @@ export class DirectTransport implements Transport {
     const id = 'method' in message && 'id' in message ? message.id : undefined;
     if (id !== undefined) this.unanswered.add(id);
     try {
-      if (!this.initialized && isInitializeRequest(message)) {
+      // (the SDK's type guards validate with zod: a cheap look at the method first)
+      if (!this.initialized && 'method' in message && message.method === 'initialize' && isInitializeRequest(message)) {
         await this.sendInitialize(message, options);
         this.initialized = true;
         return;
@@ -199,9 +217,8 @@ export class DirectTransport implements Transport {
     // events synchronously) would have the answer end the request before its progress is seen.
     // Handing them on one per turn keeps the server's order.
     t.onmessage = (m) => {
-      if (isJSONRPCResultResponse(m) || isJSONRPCErrorResponse(m)) {
-        if (m.id !== undefined) this.unanswered.delete(m.id);
-      }
+      // an answer (the SDK has validated the message): a cheap structural look, not its zod guards
+      if (!('method' in m) && 'id' in m && m.id !== undefined && m.id !== null) this.unanswered.delete(m.id);
       this.delivery = this.delivery.then(() => this.onmessage?.(m)).catch((e: unknown) => this.onerror?.(e instanceof Error ? e : new Error(String(e))));
     };
     t.onerror = (e) => this.innerError(e);
@@ -283,9 +300,10 @@ export class DirectTransport implements Transport {
 
   /** Every HTTP request of the session passes here (the SDK's transports call it as their fetch). */
   private async send0(url: string | URL, init: RequestInit = {}): Promise<Response> {
-    const target = new URL(url);
+    const target = url instanceof URL ? url : new URL(url);
     const sameOrigin = target.origin === this.opts.url.origin;
-    const headers = new Headers(init.headers);
+    // the SDK builds a fresh Headers for each request: added to in place
+    const headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
     if (sameOrigin) for (const [k, v] of Object.entries(this.opts.headers)) if (!headers.has(k)) headers.set(k, v);
     const method = (init.method ?? 'GET').toUpperCase();
     let response: Response;
@@ -356,28 +374,44 @@ export class DirectTransport implements Transport {
     let bytes = 0;
     let resumable = false;
     const max = this.opts.maxResponseBytes;
-    const check = (how: string) =>
-      setTimeout(() => {
-        if (this.closed || resumable || !ids.some((id) => this.unanswered.has(id))) return;
-        this.opts.down(how);
-      }, 20);
-    const decoder = new TextDecoder();
-    const watch = new TransformStream<Uint8Array, Uint8Array>({
-      transform: (chunk, controller) => {
-        bytes += chunk.byteLength;
-        if (bytes > max) {
-          const mb = Math.round(max / 1048576);
-          this.opts.down(`the server sent more than ${mb} MB in answer to one request`, `sent more than ${mb} MB in answer to one request; the connection was closed`);
-          controller.error(new Error(`response larger than ${mb} MB`));
-          return;
-        }
-        if (!resumable && /(^|\n)id:/.test(decoder.decode(chunk, { stream: true }))) resumable = true;
-        controller.enqueue(chunk);
+    const unanswered = () => !this.closed && !resumable && ids.some((id) => this.unanswered.has(id));
+    // the SDK parses what it read a few microtasks later: look again once they have run
+    const check = (how: string) => unanswered() && setImmediate(() => unanswered() && this.opts.down(how));
+    // One pull-through layer over the body (cheaper than a TransformStream and its pipe).
+    const source = response.body!.getReader();
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull: async (controller) => {
+          let chunk: { done: boolean; value?: Uint8Array };
+          try {
+            chunk = (await source.read()) as { done: boolean; value?: Uint8Array };
+          } catch (e) {
+            // a broken source (the connection reset): the SDK's reader sees the error, we act on it
+            controller.error(e);
+            check(`the connection broke during a request: ${describeNetworkError(e, this.opts.url)}`);
+            return;
+          }
+          const value = chunk.value;
+          if (chunk.done || !value) {
+            controller.close();
+            check("the server ended a request's stream without answering it");
+            return;
+          }
+          bytes += value.byteLength;
+          if (bytes > max) {
+            const mb = Math.round(max / 1048576);
+            this.opts.down(`the server sent more than ${mb} MB in answer to one request`, `sent more than ${mb} MB in answer to one request; the connection was closed`);
+            controller.error(new Error(`response larger than ${mb} MB`));
+            void source.cancel().catch(() => undefined);
+            return;
+          }
+          if (!resumable && hasEventId(value)) resumable = true;
+          controller.enqueue(value);
+        },
+        cancel: (reason) => source.cancel(reason),
       },
-      flush: () => void check('the server ended a request\'s stream without answering it'),
-    });
-    // a broken source (the connection reset) errors the SDK's reader through the pipe; we hear it here
-    response.body!.pipeTo(watch.writable).catch((e: unknown) => void check(`the connection broke during a request: ${describeNetworkError(e, this.opts.url)}`));
-    return new Response(watch.readable, { status: response.status, statusText: response.statusText, headers: response.headers });
+      { highWaterMark: 0 },
+    );
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   }
 }

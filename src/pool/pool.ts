@@ -333,7 +333,15 @@ export class Pool extends Disposable implements AppHost {
 
   changed(app: PooledApp): void {
     if (this.apps.get(app.name) !== app) return;
-    this.events.fire({ type: 'state', app: app.name, snapshot: app.snapshot() });
+    // built only if a listener looks (a state change comes with every call)
+    let snapshot: AppSnapshot | undefined;
+    this.events.fire({
+      type: 'state',
+      app: app.name,
+      get snapshot() {
+        return (snapshot ??= app.snapshot());
+      },
+    });
     this.slotChanged.fire();
   }
 

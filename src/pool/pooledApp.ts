@@ -137,6 +137,15 @@ export class PooledApp {
     return this.spec.idleTimeoutMs ?? this.host.settings.idleTimeoutMs;
   }
 
+  private masked?: { readonly version: number; readonly text: string };
+
+  /** The target for display, masked (once per set of known secrets: snapshots are taken on every state change). */
+  private maskedTarget(): string {
+    const r = this.host.redactor;
+    if (this.masked?.version !== r.version) this.masked = { version: r.version, text: r.redact(describeTarget(this.spec)) };
+    return this.masked.text;
+  }
+
   /** How the app is reached (AppSnapshot.transport). */
   get transport(): AppSnapshot['transport'] {
     return this.spec.kind === 'stdio' ? 'stdio' : (this.spec.transport ?? 'mcp-remote');
@@ -148,7 +157,7 @@ export class PooledApp {
       name: this.name,
       kind: this.spec.kind,
       transport: this.transport,
-      target: this.host.redactor.redact(describeTarget(this.spec)),
+      target: this.maskedTarget(),
       status: this.status,
       createdAt: this.createdAt,
       lastUsedAt: this._lastUsedAt,

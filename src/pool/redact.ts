@@ -20,10 +20,19 @@ const PATTERNS: RegExp[] = [
 
 export class Redactor {
   private readonly secrets = new Set<string>();
+  private _version = 0;
+
+  /** Changes whenever a secret is added: text masked before may need masking again. */
+  get version(): number {
+    return this._version;
+  }
 
   /** Values that must never appear in output (e.g. header values from settings or SecretStorage). */
   addSecret(value: string | undefined): void {
-    if (value && value.length >= 4) this.secrets.add(value);
+    if (value && value.length >= 4 && !this.secrets.has(value)) {
+      this.secrets.add(value);
+      this._version++;
+    }
   }
 
   redact(text: string): string {
