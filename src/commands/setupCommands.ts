@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { splitCommandLine } from '../common/commandLine';
 import { currentApps, pickTarget, type SettingsTarget, writeApps } from '../config/appsWriter';
-import { Settings, settingId } from '../manifest/settings';
+import { SECTION, Settings, settingId } from '../manifest/settings';
 import { isValidSecretName, secretKey } from '../config/secrets';
 import { Commands } from '../manifest/commands';
 import type { Channel } from '../output/outputs';
@@ -66,10 +66,15 @@ async function askForApp(pool: Pool): Promise<AddAppRequest | undefined> {
   // The last step (where to save) is only asked when a workspace is open.
   const steps = vscode.workspace.workspaceFolders?.length ? 4 : 3;
   const title = (step: number) => `Add MCP App (${step}/${steps})`;
+  const setting = vscode.workspace.getConfiguration(SECTION).get<string>(Settings.remoteTransport.key) === 'direct' ? 'direct' : 'mcp-remote';
+  const remoteKinds = [
+    { label: '$(globe) Remote server (URL) through mcp-remote', detail: 'A bundled mcp-remote process per app; it signs in with OAuth when the server asks', appKind: 'remote' as const, transport: 'mcp-remote' as const },
+    { label: '$(globe) Remote server (URL), direct', detail: 'Reached over HTTP from the editor itself: no process; signs in with OAuth when the server asks', appKind: 'remote' as const, transport: 'direct' as const },
+  ].map((k) => (k.transport === setting ? { ...k, description: 'default' } : k));
   const kind = await vscode.window.showQuickPick(
     [
-      { label: '$(globe) Remote server (URL)', detail: 'Reached through the bundled mcp-remote, which also handles OAuth', appKind: 'remote' as const },
-      { label: '$(terminal) Local command (stdio)', detail: 'A program that speaks MCP on stdin/stdout, e.g. node server.js', appKind: 'stdio' as const },
+      ...(setting === 'direct' ? remoteKinds.reverse() : remoteKinds),
+      { label: '$(terminal) Local command (stdio)', detail: 'A program that speaks MCP on stdin/stdout, e.g. node server.js', appKind: 'stdio' as const, transport: undefined },
     ],
     { title: title(1), placeHolder: 'What kind of MCP server?' },
   );
@@ -85,7 +90,8 @@ async function askForApp(pool: Pool): Promise<AddAppRequest | undefined> {
       validateInput: (v) => checkDefinition('new', { url: v.trim() }),
     });
     if (!url) return undefined;
-    definition = { url: url.trim() };
+    // the transport is written only when it is not what the setting gives anyway
+    definition = kind.transport && kind.transport !== setting ? { url: url.trim(), transport: kind.transport } : { url: url.trim() };
   } else {
     const line = await vscode.window.showInputBox({
       title: title(2),

@@ -20,7 +20,8 @@ export interface DirectResult {
   readonly warm: { readonly direct: number[]; readonly heldInProcess: number[]; readonly viaMcpRemote: number[] };
   /** First call of a fresh app, spawn/connect + initialize + call (ms). */
   readonly cold: { readonly direct: number[]; readonly viaMcpRemote: number[] };
-  readonly memory: { readonly apps: number; readonly hostGrowthBytes: number; readonly perAppBytes: number; readonly mcpRemoteProcessRssBytes?: number };
+  /** RSS growth of a fresh process per warm direct app (freed pages are reused, so it can be ≈ 0), and its live JS memory (heap in use + external) per app. */
+  readonly memory: { readonly apps: number; readonly hostGrowthBytes: number; readonly perAppBytes: number; readonly livePerAppBytes: number; readonly mcpRemoteProcessRssBytes?: number };
   readonly errors: string[];
 }
 
@@ -29,9 +30,18 @@ function directApp(name: string, url: string): RemoteAppSpec {
 }
 
 /** The memory probe (directMemory.ts) in a fresh process: nothing measured before it skews its heap. */
-function directMemory(url: string, apps: number): { baseRss: number; afterRss: number; apps: number; warm: number } {
+interface MemoryProbe {
+  baseRss: number;
+  afterRss: number;
+  baseLive: number;
+  afterLive: number;
+  apps: number;
+  warm: number;
+}
+
+function directMemory(url: string, apps: number): MemoryProbe {
   const out = execFileSync(process.execPath, [join(__dirname, 'directMemory.js'), url, String(apps)], { encoding: 'utf8', timeout: 120_000 });
-  return JSON.parse(out.trim().split('\n').pop()!) as { baseRss: number; afterRss: number; apps: number; warm: number };
+  return JSON.parse(out.trim().split('\n').pop()!) as MemoryProbe;
 }
 
 export async function measureDirect(url: (marker: string) => string, runId: string, home: string, rounds: number, coldReps: number): Promise<DirectResult> {
@@ -91,7 +101,7 @@ export async function measureDirect(url: (marker: string) => string, runId: stri
     return {
       warm: { direct: warm.samples.direct ?? [], heldInProcess: warm.samples.heldInProcess ?? [], viaMcpRemote: warm.samples.viaMcpRemote ?? [] },
       cold,
-      memory: { apps: mem.apps, hostGrowthBytes: mem.afterRss - mem.baseRss, perAppBytes: (mem.afterRss - mem.baseRss) / mem.apps, mcpRemoteProcessRssBytes },
+      memory: { apps: mem.apps, hostGrowthBytes: mem.afterRss - mem.baseRss, perAppBytes: (mem.afterRss - mem.baseRss) / mem.apps, livePerAppBytes: (mem.afterLive - mem.baseLive) / mem.apps, mcpRemoteProcessRssBytes },
       errors,
     };
   } finally {

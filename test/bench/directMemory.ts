@@ -1,7 +1,8 @@
 // Run in a child process by direct.ts (a clean heap, nothing else measured before it):
 //   node out/test/bench/directMemory.js <url> <apps>
 // Starts one warm direct app (code loaded, JIT warm), takes the RSS after a full GC, then warms
-// `apps` more direct apps on the same server and takes it again. Prints {baseRss, afterRss, apps, warm}.
+// `apps` more direct apps on the same server and takes it again. Prints {baseRss, afterRss,
+// baseLive, afterLive (heap in use + external, after the same GC), apps, warm}.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { RemoteAppSpec } from '../../src/pool';
@@ -9,6 +10,12 @@ import { makeBenchPool, pooledEcho } from './pooled';
 
 function directApp(name: string, url: string): RemoteAppSpec {
   return { kind: 'remote', name, url, args: [], headers: {}, env: {}, transport: 'direct' };
+}
+
+/** Live JS memory: the heap in use and what it holds outside the heap (buffers). */
+function liveBytes(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
 }
 
 async function settledRss(): Promise<number> {
@@ -34,14 +41,16 @@ async function main(): Promise<void> {
     await pool.configure(specs.slice(0, 1));
     for (let i = 0; i < 50; i++) await pooledEcho(pool, 'base', `w${i}`);
     const baseRss = await settledRss();
+    const baseLive = liveBytes();
     await pool.configure(specs);
     for (const s of specs.slice(1)) {
       await pool.listTools(s.name);
       for (let i = 0; i < 5; i++) await pooledEcho(pool, s.name, `w${i}`);
     }
     const afterRss = await settledRss();
+    const afterLive = liveBytes();
     const warm = pool.snapshots().filter((s) => s.status === 'idle').length;
-    process.stdout.write(JSON.stringify({ baseRss, afterRss, apps: n, warm }) + '\n');
+    process.stdout.write(JSON.stringify({ baseRss, afterRss, baseLive, afterLive, apps: n, warm }) + '\n');
   } finally {
     await pool.shutdown();
     pool.dispose();

@@ -116,7 +116,7 @@ export function checkTargets(raw: RawResults, ratios: readonly Ratio[], resource
       id: 'direct.memoryPerApp',
       label: `RSS growth of the pool's process per warm direct app (${dr.memory.apps} apps, after a GC)`,
       goal: '≤ 5 MB per app',
-      actual: `${mb(dr.memory.perAppBytes)} per app (${mb(dr.memory.hostGrowthBytes)} for ${dr.memory.apps}); one mcp-remote process: ${mb(dr.memory.mcpRemoteProcessRssBytes)}`,
+      actual: `${mb(dr.memory.perAppBytes)} RSS per app (${mb(dr.memory.hostGrowthBytes)} for ${dr.memory.apps}; pages freed earlier are reused, so it can be ≈ 0); live JS memory ${mb(dr.memory.livePerAppBytes)} per app; one mcp-remote process: ${mb(dr.memory.mcpRemoteProcessRssBytes)} RSS`,
       status: Number.isFinite(dr.memory.perAppBytes) ? status(dr.memory.perAppBytes <= 5 * 1048576) : 'N/A',
     });
   }
