@@ -24,4 +24,9 @@ export class SecretSignInStore implements SignInStore {
   async delete(key: string): Promise<void> {
     await this.secrets.delete(SIGN_IN_PREFIX + key);
   }
+
+  /** Secret storage is shared by the editor's windows: each window's pool hears the others' changes. */
+  onDidChange(listener: (key: string) => void): vscode.Disposable {
+    return this.secrets.onDidChange((e) => e.key.startsWith(SIGN_IN_PREFIX) && listener(e.key.slice(SIGN_IN_PREFIX.length)));
+  }
 }

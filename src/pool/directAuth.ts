@@ -10,6 +10,23 @@ import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } fr
 import { CALLBACK_PATH, LoopbackRedirect } from './loopback';
 import { readMcpRemoteSignIn, type SignInStore, type StoredSignIn } from './signIn';
 
+/** Thrown from state(): the client must be registered again for this redirect; the sign-in is retried. */
+export class RegisterAgain extends Error {
+  constructor() {
+    super('the client is registered again for a new redirect');
+    this.name = 'RegisterAgain';
+  }
+}
+
+function portOf(url: string): number | undefined {
+  try {
+    const u = new URL(url);
+    return Number(u.port) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** How long the answer to a refresh is handed to late askers with the same refresh token. */
 const REFRESH_MEMORY_MS = 30_000;
 
@@ -23,12 +40,21 @@ export class SignIns {
   private readonly loading = new Map<string, Promise<StoredSignIn | undefined>>();
   private readonly refreshes = new Map<string, Promise<{ status: number; statusText: string; headers: [string, string][]; body: ArrayBuffer }>>();
 
+  private readonly watching?: { dispose(): void };
+
   constructor(
     private readonly store: SignInStore,
     /** Where mcp-remote's cache is looked for (its environment: MCP_REMOTE_CONFIG_DIR, HOME). */
     private readonly env: NodeJS.ProcessEnv = process.env,
     private readonly onSecret: (value: string | undefined) => void = () => undefined,
-  ) {}
+  ) {
+    // another window (its own pool, the same secret storage) refreshed, signed in or out: read again
+    this.watching = store.onDidChange?.((key) => this.memory.delete(key));
+  }
+
+  dispose(): void {
+    this.watching?.dispose();
+  }
 
   async get(key: string): Promise<StoredSignIn | undefined> {
     if (this.memory.has(key)) return this.memory.get(key);
@@ -84,8 +110,13 @@ export class SignIns {
     if (!answer) {
       answer = run().then(async (r) => ({ status: r.status, statusText: r.statusText, headers: [...r.headers], body: await r.arrayBuffer() }));
       this.refreshes.set(refreshToken, answer);
-      const forget = () => setTimeout(() => this.refreshes.delete(refreshToken), REFRESH_MEMORY_MS).unref();
-      answer.then(forget, () => this.refreshes.delete(refreshToken));
+      // a definitive answer (new tokens, or the refresh token refused) is kept for late askers;
+      // a passing failure (5xx, 429, network) is not: the next ask tries again
+      const settle = (a: { status: number }) => {
+        if ((a.status >= 200 && a.status < 300) || a.status === 400) setTimeout(() => this.refreshes.delete(refreshToken), REFRESH_MEMORY_MS).unref();
+        else this.refreshes.delete(refreshToken);
+      };
+      answer.then(settle, () => this.refreshes.delete(refreshToken));
     }
     const a = await answer;
     return new Response(a.body.slice(0), { status: a.status, statusText: a.statusText, headers: a.headers });
@@ -119,8 +150,8 @@ export class DirectAuth implements OAuthClientProvider {
   private noted = false;
   /** Only while the app starts may the user be sent to the browser. */
   interactive = false;
-  /** A request outside the start needed a new sign-in (the tokens no longer work). */
-  needsSignIn = false;
+  /** The redirect of the stored client registration, as it was registered. */
+  private registeredRedirect?: string;
 
   constructor(private readonly opts: DirectAuthOptions) {
     this.loopback = new LoopbackRedirect(opts.app);
@@ -128,7 +159,10 @@ export class DirectAuth implements OAuthClientProvider {
 
   get redirectUrl(): string {
     const bound = this.loopback.url;
-    return bound ?? `http://127.0.0.1${CALLBACK_PATH}`;
+    if (!bound) return this.registeredRedirect ?? `http://127.0.0.1${CALLBACK_PATH}`;
+    // the registration's own redirect (mcp-remote registers http://localhost:PORT/…) when its port is ours
+    const registered = this.registeredRedirect;
+    return registered && portOf(registered) === this.loopback.port ? registered : bound;
   }
 
   get clientMetadata(): OAuthClientMetadata {
@@ -142,27 +176,27 @@ export class DirectAuth implements OAuthClientProvider {
   }
 
   /**
-   * Before the SDK runs its auth (the server answered 401): the loopback listens, on the port of
-   * the stored registration if it is free; on another port the registration no longer matches its
-   * redirect, so it is dropped and the SDK registers again.
+   * Before the SDK's auth while the app starts (the server answered 401; a browser sign-in may
+   * follow): the loopback listens, on the port of the stored registration's redirect if it is free.
+   * Nothing is dropped here: a refresh needs the registered client as it is.
    */
   async prepare(): Promise<void> {
     const stored = await this.load();
-    const registered = stored?.client && 'redirect_uris' in stored.client ? stored.client.redirect_uris?.[0] : undefined;
-    let preferred: number | undefined;
-    try {
-      preferred = registered ? Number(new URL(registered).port) || undefined : undefined;
-    } catch {
-      preferred = undefined;
-    }
-    const port = await this.loopback.listen(preferred);
-    if (stored?.client && preferred !== port) {
-      this.opts.note(`[auth] the registered redirect (port ${preferred ?? 'unknown'}) is not available; registering again`);
-      await this.opts.signIns.update(this.opts.key, (old) => ({ ...old, client: undefined }));
-    }
+    this.registeredRedirect = stored?.client && 'redirect_uris' in stored.client ? stored.client.redirect_uris?.[0] : undefined;
+    await this.loopback.listen(this.registeredRedirect ? portOf(this.registeredRedirect) : undefined);
   }
 
-  state(): string {
+  /**
+   * Called by the SDK only on the way to the browser. If the stored registration names a redirect
+   * this listener cannot be (its port is taken), the client is registered again first.
+   */
+  async state(): Promise<string> {
+    if (this.registeredRedirect && this.registeredRedirect !== this.redirectUrl) {
+      this.opts.note(`[auth] the registered redirect (port ${portOf(this.registeredRedirect) ?? '?'}) is not available; registering again`);
+      this.registeredRedirect = undefined;
+      await this.opts.signIns.update(this.opts.key, (old) => ({ ...old, client: undefined }));
+      throw new RegisterAgain();
+    }
     const state = randomBytes(16).toString('hex');
     this.lastState = state;
     this.loopback.expect(state);
@@ -192,10 +226,8 @@ export class DirectAuth implements OAuthClientProvider {
   }
 
   redirectToAuthorization(url: URL): void {
-    if (!this.interactive) {
-      this.needsSignIn = true;
-      return;
-    }
+    // outside a start the SDK's request fails as unauthorized, and a fresh start asks the user
+    if (!this.interactive) return;
     this.opts.note('[auth] the server asks for a sign-in: waiting for the browser');
     this.opts.onAuthUrl(url.toString());
   }

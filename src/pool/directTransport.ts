@@ -9,12 +9,12 @@
 //  - the app's headers go only to the MCP server's origin (never to an authorization server);
 //  - a bound on a request's response stream.
 import { STATUS_CODES } from 'node:http';
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { SSEClientTransport, SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { isInitializeRequest, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import type { DirectAuth } from './directAuth';
+import { type DirectAuth, RegisterAgain } from './directAuth';
 import { NotSentError } from './link';
 
 /** The fetch the transport uses: the host's (the editor's, with its proxy settings), or Node's. */
@@ -34,6 +34,9 @@ export interface DirectTransportOptions {
   /** The link is down: called once, with the reason in words. */
   readonly down: (reason: string, violation?: string) => void;
 }
+
+/** The longest a request to an authorization server may take. */
+const AUTH_REQUEST_MS = 30_000;
 
 /** Connection errors that happen before any byte of the request could reach the server. */
 const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_TLS_CERT_ALTNAME_INVALID', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED']);
@@ -164,6 +167,11 @@ export class DirectTransport implements Transport {
     if (this.closed) throw new NotSentError('the connection is closed');
     const id = 'method' in message && 'id' in message ? message.id : undefined;
     if (id !== undefined) this.unanswered.add(id);
+    // a cancelled request (the caller gave up, or its timeout) gets no answer, and its stream may end without one
+    else if ('method' in message && message.method === 'notifications/cancelled') {
+      const cancelled = (message.params as { requestId?: unknown } | undefined)?.requestId;
+      if (typeof cancelled === 'string' || typeof cancelled === 'number') this.unanswered.delete(cancelled);
+    }
     try {
       // (the SDK's type guards validate with zod: a cheap look at the method first)
       if (!this.initialized && 'method' in message && message.method === 'initialize' && isInitializeRequest(message)) {
@@ -174,7 +182,8 @@ export class DirectTransport implements Transport {
       await this.sendAuthorized(message, options);
     } catch (e) {
       if (id !== undefined) this.unanswered.delete(id);
-      if (e instanceof UnauthorizedError || this.opts.auth?.needsSignIn) {
+      // only this request's own 401 proves it was not processed
+      if (e instanceof UnauthorizedError || (e instanceof StreamableHTTPError && e.code === 401 && this.opts.auth)) {
         // the sign-in stopped working (revoked, refresh refused): nothing was processed; a fresh
         // session starts, and that start asks the user
         const words = 'the server no longer accepts the sign-in (HTTP 401): the next start signs in again';
@@ -228,7 +237,8 @@ export class DirectTransport implements Transport {
   private innerError(e: Error): void {
     this.onerror?.(e);
     // SSE (legacy): the event stream carries every answer; once it breaks, the session is gone.
-    if (this.initialized && !this.closed && this.fellBack && typeof (e as { code?: unknown }).code === 'number') this.opts.down('the server\'s event stream ended');
+    // (the EventSource would reconnect by itself, into a new session the server never initialized)
+    if (this.initialized && !this.closed && this.fellBack && e instanceof SseError) this.opts.down("the server's event stream ended");
   }
 
   /** The first request: on Streamable HTTP, or, if the server answers it 404/405, once on legacy SSE. */
@@ -245,13 +255,11 @@ export class DirectTransport implements Transport {
       const http = this.inner;
       http.onclose = http.onerror = http.onmessage = undefined;
       await http.close().catch(() => undefined);
-      const sse = new SSEClientTransport(this.opts.url, { fetch: this.fetch, authProvider: auth });
-      this.inner = sse;
       this.fellBack = true;
-      this.wire(sse);
       try {
-        await this.signingIn(() => sse.start());
-        await this.signingIn(() => (sse as Transport).send(message, options));
+        // a started SSE transport cannot start again (after a sign-in): a fresh one each time
+        await this.signingIn(() => this.startSse());
+        await this.signingIn(() => (this.inner as Transport).send(message, options));
       } catch (e2) {
         const again = this.startFailure(e2);
         throw new Error(`neither Streamable HTTP (${first}) nor legacy SSE (${again.message}) works at this URL; is it the server's MCP endpoint?`, { cause: e2 });
@@ -261,20 +269,33 @@ export class DirectTransport implements Transport {
     }
   }
 
+  private async startSse(): Promise<void> {
+    const old = this.inner;
+    old.onclose = old.onerror = old.onmessage = undefined;
+    if (old instanceof SSEClientTransport) await old.close().catch(() => undefined);
+    const sse = new SSEClientTransport(this.opts.url, { fetch: this.fetch, authProvider: this.opts.auth });
+    this.inner = sse;
+    this.wire(sse);
+    await sse.start();
+  }
+
   /**
    * Runs `step`; if the server wants a sign-in the SDK has sent the user to the browser (the
    * provider reported the URL): waits for the code on the loopback, lets the SDK exchange it, and
    * runs `step` again, once.
    */
   private async signingIn(step: () => Promise<void>): Promise<void> {
+    this.lastStatus = undefined;
     try {
       await step();
     } catch (e) {
       const auth = this.opts.auth;
+      if (e instanceof RegisterAgain) return this.signingIn(step);
       if (!(e instanceof UnauthorizedError) || !auth) throw e;
       const code = await auth.nextCode();
       await this.inner.finishAuth(code);
       this.opts.note('[auth] signed in');
+      this.lastStatus = undefined;
       await step();
     }
   }
@@ -306,6 +327,9 @@ export class DirectTransport implements Transport {
     const headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
     if (sameOrigin) for (const [k, v] of Object.entries(this.opts.headers)) if (!headers.has(k)) headers.set(k, v);
     const method = (init.method ?? 'GET').toUpperCase();
+    // requests to an authorization server (discovery, registration, tokens) get no signal of the
+    // session's: bounded here, so a stalled one cannot hold a start (or a shared refresh) for minutes
+    if (!sameOrigin) init = { ...init, signal: init.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(AUTH_REQUEST_MS)]) : AbortSignal.timeout(AUTH_REQUEST_MS) };
     let response: Response;
     const refresh = this.opts.auth && init.body instanceof URLSearchParams && init.body.get('grant_type') === 'refresh_token' ? init.body.get('refresh_token') : null;
     try {
@@ -333,8 +357,9 @@ export class DirectTransport implements Transport {
         headers.set('authorization', `Bearer ${current}`);
         response = await this.opts.fetch(url, { ...init, headers });
       }
-      // the SDK's auth runs next: the loopback must listen before it builds the redirect
-      if (response.status === 401) await this.opts.auth.prepare();
+      // the SDK's auth runs next and may send the user to the browser (only while starting):
+      // the loopback must listen before it builds the redirect
+      if (response.status === 401 && this.opts.auth.interactive) await this.opts.auth.prepare();
     }
     if (!response.ok && !(method === 'GET' && response.status === 405)) {
       this.lastStatus = { status: response.status, said: errorBody(await response.clone().text().catch(() => '')) };
@@ -348,9 +373,14 @@ export class DirectTransport implements Transport {
       this.opts.down(words);
       throw new NotSentError(words);
     }
-    if (method === 'POST' && response.ok && response.body && /^text\/event-stream/i.test(response.headers.get('content-type') ?? '')) {
-      const ids = requestIds(init.body);
-      if (ids.length) return this.watched(response, ids);
+    if (method === 'POST' && response.ok && response.body && response.status !== 202) {
+      const type = response.headers.get('content-type') ?? '';
+      if (/^text\/event-stream/i.test(type)) {
+        const ids = requestIds(init.body);
+        if (ids.length) return this.watched(response, ids);
+      }
+      // a plain JSON answer: bounded in size too (nothing to resume, nothing else to watch)
+      if (/^application\/json/i.test(type)) return this.watched(response, []);
     }
     return response;
   }

@@ -21,6 +21,9 @@ function page(title: string, text: string): string {
 
 export class LoopbackRedirect {
   private server?: Server;
+  private listening?: Promise<number>;
+  /** Bumped by close(): a bind that finishes after it is closed at once. */
+  private generation = 0;
   private readonly states = new Set<string>();
   private waiter?: { resolve: (r: { code: string; state: string }) => void; reject: (e: Error) => void };
 
@@ -35,9 +38,13 @@ export class LoopbackRedirect {
     return port === undefined ? undefined : `http://127.0.0.1:${port}${CALLBACK_PATH}`;
   }
 
-  /** Listens on `preferred` if it is free, else on any free port. Resolves to the port. */
-  async listen(preferred?: number): Promise<number> {
-    if (this.server) return this.port!;
+  /** Listens on `preferred` if it is free, else on any free port. Resolves to the port; concurrent calls share one bind. */
+  listen(preferred?: number): Promise<number> {
+    this.listening ??= this.bind(preferred, this.generation);
+    return this.listening;
+  }
+
+  private async bind(preferred: number | undefined, generation: number): Promise<number> {
     const server = createServer((req, res) => {
       const u = new URL(req.url ?? '/', 'http://127.0.0.1');
       const send = (status: number, title: string, text: string) => {
@@ -73,6 +80,11 @@ export class LoopbackRedirect {
     } catch {
       await bind(0);
     }
+    if (generation !== this.generation) {
+      // closed while binding: nobody will wait on this listener
+      server.close();
+      throw new SignInCancelled(`the sign-in for "${this.app}" was abandoned`);
+    }
     this.server = server;
     return this.port!;
   }
@@ -104,6 +116,9 @@ export class LoopbackRedirect {
   }
 
   close(): void {
+    this.generation++;
+    this.listening?.catch(() => undefined);
+    this.listening = undefined;
     this.waiter?.reject(new SignInCancelled(`the sign-in for "${this.app}" was abandoned`));
     this.states.clear();
     this.server?.closeAllConnections();

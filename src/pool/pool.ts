@@ -92,7 +92,7 @@ export class Pool extends Disposable implements AppHost {
     if (opts.reaperScript) this.reaper = new Reaper(opts.reaperScript, this._settings.stopGraceMs, process.execPath, (message) => this.events.fire({ type: 'watchdog', app: '', message }));
     this.clientHooks = opts.clientHooks;
     this.fetch = opts.fetch ?? ((url, init) => globalThis.fetch(url, init));
-    this.signIns = new SignIns(opts.signIns?.store ?? new MemorySignInStore(), opts.signIns?.mcpRemoteEnv, (secret) => this.redactor.addSecret(secret));
+    this.signIns = this._register(new SignIns(opts.signIns?.store ?? new MemorySignInStore(), opts.signIns?.mcpRemoteEnv, (secret) => this.redactor.addSecret(secret)));
     const roots = opts.clientHooks?.roots;
     if (roots) this._register(roots.onDidChange(() => this.apps.forEach((app) => app.rootsChanged())));
     this.scheduleSweep();

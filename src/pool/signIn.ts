@@ -24,6 +24,8 @@ export interface SignInStore {
   get(key: string): Promise<StoredSignIn | undefined>;
   set(key: string, value: StoredSignIn): Promise<void>;
   delete(key: string): Promise<void>;
+  /** A key changed (maybe by another editor window sharing the store). */
+  onDidChange?(listener: (key: string) => void): { dispose(): void };
 }
 
 export class MemorySignInStore implements SignInStore {

@@ -108,7 +108,11 @@ describe('direct remote apps (HTTP from the pool, no process)', function () {
     setTimeout(() => ac.abort(), 200);
     await rejectsWith(call, 'cancelled');
     assert.ok(Date.now() - t0 < 2000, `cancelled in ${Date.now() - t0} ms`);
+    // a cancelled request gets no answer (the spec): its stream is no longer watched for one
+    await new Promise((r) => setTimeout(r, 300));
     assert.equal(p.snapshot('d')!.status, 'idle', 'the session stays');
+    assert.equal(textOf((await p.callTool('d', 'add', { a: 1, b: 2 })).result.content), '3');
+    assert.equal(server.stats().sessionsCreated, 1, 'the same session');
   });
 
   it('a server that only speaks legacy SSE: the first POST answers 405, the app falls back once and works', async () => {

@@ -97,6 +97,19 @@ describe('direct apps: OAuth without mcp-remote', function () {
     assert.equal(p.snapshot('o')!.starts, 1, 'the same session');
   });
 
+  it('a server that only speaks legacy SSE and requires OAuth: the sign-in works on the fallback transport', async () => {
+    oauth = await startOAuthServer({ mcp: 'sse' });
+    const p = start();
+    await p.configure([directSpec('old', oauth.url)]);
+    const call = p.callTool('old', 'echo', { text: 'sse after sign-in' });
+    await approve((await waitForAuth(events, 'old')).url);
+    const r = await call;
+    assert.equal(textOf(r.result.content).split('\n')[0], 'sse after sign-in');
+    assert.equal(oauth.stats.authorizations, 1);
+    const log = events.filter((e): e is Extract<PoolEvent, { type: 'stderr' }> => e.type === 'stderr').map((e) => e.line).join('\n');
+    assert.match(log, /legacy SSE/);
+  });
+
   it('a revoked sign-in: the next call is refused unprocessed, a fresh session asks the user again, and the call then runs once', async () => {
     oauth = await startOAuthServer();
     const p = start();

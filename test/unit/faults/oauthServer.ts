@@ -37,6 +37,8 @@ export interface OAuthServer {
 }
 
 export interface OAuthServerOptions {
+  /** The MCP server behind it: Streamable HTTP (default) or legacy SSE only (GET /mcp, POST /messages). */
+  readonly mcp?: 'streamable' | 'sse';
   /** Seconds an access token lives (default 3600). */
   readonly expiresIn?: number;
   /** A refresh token works once; each refresh issues a new one (default false). */
@@ -58,7 +60,7 @@ function json(res: ServerResponse, status: number, value: unknown, headers: Reco
 }
 
 export async function startOAuthServer(opts: OAuthServerOptions = {}): Promise<OAuthServer> {
-  const inner: HttpFixture = await startHttpFixture();
+  const inner: HttpFixture = await startHttpFixture({ mode: opts.mcp === 'sse' ? 'sse' : 'ok' });
   const stats: OAuthStats = { registrations: 0, authorizations: 0, tokensIssued: 0, refreshes: 0, refused: 0, mcpUnauthorized: 0, mcpAuthorized: 0 };
   const clients = new Set<string>();
   const codes = new Map<string, { clientId: string; redirectUri: string; challenge: string }>();
@@ -146,7 +148,7 @@ export async function startOAuthServer(opts: OAuthServerOptions = {}): Promise<O
         }
         return json(res, 400, { error: 'unsupported_grant_type' });
       }
-      if (path === '/mcp') {
+      if (path === '/mcp' || (opts.mcp === 'sse' && path === '/messages')) {
         const auth = req.headers.authorization ?? '';
         const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
         if (!tokens.has(token) || (expiry.get(token) ?? 0) <= Date.now()) {
@@ -160,7 +162,7 @@ export async function startOAuthServer(opts: OAuthServerOptions = {}): Promise<O
         const headers = { ...req.headers };
         delete headers.host;
         delete headers.authorization;
-        const upstream = request(inner.url, { method: req.method, headers }, (up) => {
+        const upstream = request(new URL(req.url ?? '/', inner.url), { method: req.method, headers }, (up) => {
           res.writeHead(up.statusCode ?? 502, up.headers);
           up.pipe(res);
         });
