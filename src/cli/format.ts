@@ -142,6 +142,8 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(h / 24)} d`;
 }
 
+const running = (a: PoolStatus['apps'][number]) => a.status === 'idle' || a.status === 'busy';
+
 export function formatStatus(status: PoolStatus, now = Date.now()): string {
   const out = [`${status.window.name} (window started ${formatDuration(now - status.window.startedAt)} ago)`];
   if (!status.apps.length && !status.blocked.length) {
@@ -155,8 +157,8 @@ export function formatStatus(status: PoolStatus, now = Date.now()): string {
     rows.push([
       a.name,
       a.status,
-      a.pid ? String(a.pid) : '-',
-      a.createdAt && a.pid ? formatDuration(now - a.createdAt) : '-',
+      a.pid ? String(a.pid) : running(a) && a.transport === 'direct' ? 'in editor' : '-',
+      a.createdAt && (a.pid || running(a)) ? formatDuration(now - a.createdAt) : '-',
       a.lastUsedAt ? `${formatDuration(now - a.lastUsedAt)} ago` : '-',
       a.errors ? `${a.calls} (${a.errors} errors)` : String(a.calls),
       counted.join(', ') || '-',

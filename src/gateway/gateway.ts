@@ -121,6 +121,7 @@ export class Gateway extends Disposable {
       apps: pool.snapshots().map((s) => ({
         name: s.name,
         kind: s.kind,
+        transport: s.transport,
         target: s.target,
         status: s.status,
         pid: s.pid,

@@ -44,6 +44,8 @@ export interface ApiError {
 export interface PoolStatusApp {
   readonly name: string;
   readonly kind: 'stdio' | 'remote';
+  /** How it is reached: its own process, an mcp-remote process, or HTTP from the editor (no pid). Absent from older editors. */
+  readonly transport?: 'stdio' | 'mcp-remote' | 'direct';
   readonly target: string;
   readonly status: string;
   readonly pid?: number;

@@ -42,13 +42,14 @@ describe('mcp-pool output', () => {
     assert.equal(formatPrompts({ prompts: [{ name: 'greet', description: 'Greets.', arguments: [{ name: 'name', required: true }, { name: 'tone' }] }] }), 'greet(name, tone?)  Greets.');
   });
 
-  it('prints the status: one row per app, blocked apps with why', () => {
+  it('prints the status: one row per app (a direct app runs in the editor), blocked apps with why', () => {
     const now = 10_000_000;
     const status: PoolStatus = {
       window: { name: 'work — Visual Studio Code', startedAt: now - 3_600_000 },
       apps: [
         { name: 'notes', kind: 'stdio', target: 'node s.js', status: 'idle', pid: 42, createdAt: now - 125_000, lastUsedAt: now - 5_000, calls: 7, errors: 1, clients: [{ name: 'claude-code' }, { name: 'claude-code' }, { name: 'mcp-pool' }] },
         { name: 'jira', kind: 'remote', target: 'https://x', status: 'crashed', calls: 0, errors: 0, lastError: 'exit 1', clients: [] },
+        { name: 'gh', kind: 'remote', transport: 'direct', target: 'https://y', status: 'idle', createdAt: now - 60_000, lastUsedAt: now - 1_000, calls: 2, errors: 0, clients: [] },
       ],
       blocked: [{ name: 'ws', reason: 'workspace not trusted' }],
     };
@@ -56,9 +57,10 @@ describe('mcp-pool output', () => {
       formatStatus(status, now),
       [
         'work — Visual Studio Code (window started 1 h ago)',
-        'APP    STATE    PID  UPTIME  LAST USED  CALLS         CLIENTS',
-        'notes  idle     42   2 min   5 s ago    7 (1 errors)  claude-code ×2, mcp-pool',
-        'jira   crashed  -    -       -          0             -',
+        'APP    STATE    PID        UPTIME  LAST USED  CALLS         CLIENTS',
+        'notes  idle     42         2 min   5 s ago    7 (1 errors)  claude-code ×2, mcp-pool',
+        'jira   crashed  -          -       -          0             -',
+        'gh     idle     in editor  1 min   1 s ago    2             -',
         'jira: exit 1',
         'ws: blocked — workspace not trusted',
       ].join('\n'),
