@@ -56,6 +56,20 @@ export class SignIns {
     this.watching?.dispose();
   }
 
+  private readonly browsing = new Map<string, Promise<void>>();
+
+  /**
+   * One browser sign-in per key at a time: two apps with the same server and headers share a
+   * sign-in. Returns the one in progress, or undefined after registering `mine` as it.
+   */
+  joinSignIn(key: string, mine: Promise<void>): Promise<void> | undefined {
+    const other = this.browsing.get(key);
+    if (other) return other;
+    this.browsing.set(key, mine);
+    void mine.finally(() => this.browsing.get(key) === mine && this.browsing.delete(key)).catch(() => undefined);
+    return undefined;
+  }
+
   async get(key: string): Promise<StoredSignIn | undefined> {
     if (this.memory.has(key)) return this.memory.get(key);
     let loading = this.loading.get(key);
@@ -152,6 +166,10 @@ export class DirectAuth implements OAuthClientProvider {
   interactive = false;
   /** The redirect of the stored client registration, as it was registered. */
   private registeredRedirect?: string;
+  /** Ends this app's browser sign-in for the apps that joined it. */
+  private browsing?: () => void;
+  /** Another app's browser sign-in this start joined. */
+  private joined?: Promise<void>;
 
   constructor(private readonly opts: DirectAuthOptions) {
     this.loopback = new LoopbackRedirect(opts.app);
@@ -228,8 +246,25 @@ export class DirectAuth implements OAuthClientProvider {
   redirectToAuthorization(url: URL): void {
     // outside a start the SDK's request fails as unauthorized, and a fresh start asks the user
     if (!this.interactive) return;
+    let done!: () => void;
+    const mine = new Promise<void>((resolve) => (done = resolve));
+    const other = this.opts.signIns.joinSignIn(this.opts.key, mine);
+    if (other) {
+      // another app with the same server is already in the browser: its sign-in is this one's too
+      this.opts.note('[auth] another app with this server is signing in: waiting for it');
+      this.joined = other;
+      return;
+    }
+    this.browsing = done;
     this.opts.note('[auth] the server asks for a sign-in: waiting for the browser');
     this.opts.onAuthUrl(url.toString());
+  }
+
+  /** The sign-in of another app with the same server that this start waits for (then it sends again). */
+  takeJoined(): Promise<void> | undefined {
+    const joined = this.joined;
+    this.joined = undefined;
+    return joined;
   }
 
   saveCodeVerifier(verifier: string): void {
@@ -277,9 +312,16 @@ export class DirectAuth implements OAuthClientProvider {
     return code;
   }
 
+  /** This app's browser sign-in is over (done or not): apps that joined it go on. */
+  signedIn(): void {
+    this.browsing?.();
+    this.browsing = undefined;
+  }
+
   /** The start is over: no more callbacks are accepted. */
   settle(): void {
     this.interactive = false;
+    this.signedIn();
     this.loopback.close();
   }
 

@@ -292,9 +292,19 @@ export class DirectTransport implements Transport {
       const auth = this.opts.auth;
       if (e instanceof RegisterAgain) return this.signingIn(step);
       if (!(e instanceof UnauthorizedError) || !auth) throw e;
-      const code = await auth.nextCode();
-      await this.inner.finishAuth(code);
-      this.opts.note('[auth] signed in');
+      const joined = auth.takeJoined();
+      if (joined) {
+        // another app with the same server signed in meanwhile: the stored tokens are ours too
+        await joined;
+      } else {
+        try {
+          const code = await auth.nextCode();
+          await this.inner.finishAuth(code);
+        } finally {
+          auth.signedIn();
+        }
+        this.opts.note('[auth] signed in');
+      }
       this.lastStatus = undefined;
       await step();
     }

@@ -79,6 +79,21 @@ describe('direct apps: OAuth without mcp-remote', function () {
     assert.equal(events.filter((e) => e.type === 'authRequired').length, 1);
   });
 
+  it('two apps with the same server starting at once share one browser sign-in', async () => {
+    oauth = await startOAuthServer();
+    const p = start();
+    await p.configure([directSpec('a', oauth.url), directSpec('b', oauth.url)]);
+    const calls = [p.callTool('a', 'echo', { text: 'one' }), p.callTool('b', 'echo', { text: 'two' })];
+    const ask = await Promise.race([waitForAuth(events, 'a'), waitForAuth(events, 'b')]);
+    await sleep(300); // the other has met its 401 by now, and waits
+    assert.equal(events.filter((e) => e.type === 'authRequired').length, 1, 'one app asks');
+    await approve(ask.url);
+    const [ra, rb] = await Promise.all(calls);
+    assert.deepEqual([textOf(ra.result.content).split('\n')[0], textOf(rb.result.content).split('\n')[0]], ['one', 'two']);
+    assert.equal(oauth.stats.authorizations, 1);
+    assert.equal(events.filter((e) => e.type === 'authRequired').length, 1);
+  });
+
   it('an expired token is refreshed without the user; 10 calls meeting it at once make one refresh (rotating refresh tokens) and each runs once', async () => {
     oauth = await startOAuthServer({ rotateRefreshTokens: true });
     const p = start();
