@@ -68,6 +68,8 @@ export function isLocalHost(hostname: string): boolean {
 }
 
 export const REMOTE_TRANSPORTS: readonly RemoteTransport[] = ['mcp-remote', 'direct'];
+/** mcp-remote's `--transport` modes, which a direct app follows too. */
+const TRANSPORT_MODES: readonly (string | undefined)[] = ['http-first', 'http-only', 'sse-only', 'sse-first'];
 
 export interface ParseOptions {
   /** How a remote app without its own "transport" is reached (the setting mcpPool.remoteTransport). */
@@ -173,7 +175,10 @@ function parseOne(name: string, def: unknown, report: Report, defaultTransport: 
     if (!ok || url === undefined) return undefined;
     if (transport === 'direct') {
       // no mcp-remote process: its arguments and environment have nothing to apply to
-      const unused = args.filter((a) => a !== '--allow-http');
+      // --transport <mode> and --allow-http mean the same for a direct app; the rest is mcp-remote's alone
+      const unused = args.filter((a, i) => a !== '--allow-http' && a !== '--transport' && args[i - 1] !== '--transport');
+      const mode = args[args.indexOf('--transport') + 1];
+      if (args.includes('--transport') && !TRANSPORT_MODES.includes(mode)) report(`"--transport ${mode ?? ''}" is not one of ${TRANSPORT_MODES.join(', ')}; a direct app tries Streamable HTTP, then legacy SSE`, 'args', 'warning');
       if (unused.length) report(`mcp-remote arguments are not used by a direct app (${unused.join(' ')}); they are ignored`, 'args', 'warning');
       if (Object.keys(env).length) report('a direct app runs no process, so "env" is not used; it is ignored', 'env', 'warning');
     }

@@ -17,6 +17,15 @@ import { isInitializeRequest, type JSONRPCMessage } from '@modelcontextprotocol/
 import { type DirectAuth, RegisterAgain } from './directAuth';
 import { NotSentError } from './link';
 
+export type TransportStrategy = 'http-first' | 'http-only' | 'sse-only' | 'sse-first';
+
+/** The strategy named by mcp-remote arguments (`--transport sse-only`), if any. */
+export function strategyOf(args: readonly string[]): TransportStrategy | undefined {
+  const i = args.indexOf('--transport');
+  const value = i >= 0 ? args[i + 1] : undefined;
+  return value === 'http-first' || value === 'http-only' || value === 'sse-only' || value === 'sse-first' ? value : undefined;
+}
+
 /** The fetch the transport uses: the host's (the editor's, with its proxy settings), or Node's. */
 export type FetchLike = (url: string | URL, init?: RequestInit) => Promise<Response>;
 
@@ -29,6 +38,12 @@ export interface DirectTransportOptions {
   readonly auth?: DirectAuth;
   /** Largest response stream of one request, in bytes. */
   readonly maxResponseBytes: number;
+  /**
+   * Which transport, as mcp-remote's `--transport` says it: `http-first` (default: Streamable HTTP,
+   * legacy SSE on a 404/405 to the first POST), `http-only`, `sse-only`, `sse-first` (SSE, then
+   * Streamable HTTP if the event stream answers 404/405).
+   */
+  readonly strategy?: TransportStrategy;
   /** A line for the app's log (the link masks it). */
   readonly note: (line: string) => void;
   /** The link is down: called once, with the reason in words. */
@@ -241,38 +256,66 @@ export class DirectTransport implements Transport {
     if (this.initialized && !this.closed && this.fellBack && e instanceof SseError) this.opts.down("the server's event stream ended");
   }
 
-  /** The first request: on Streamable HTTP, or, if the server answers it 404/405, once on legacy SSE. */
+  /** The first request: on Streamable HTTP and/or legacy SSE, as the strategy says (default: HTTP, then SSE on a 404/405, once). */
   private async sendInitialize(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     const auth = this.opts.auth;
     if (auth) auth.interactive = true;
-    try {
-      await this.signingIn(() => (this.inner as Transport).send(message, options));
-      return;
-    } catch (e) {
-      if (!(e instanceof StreamableHTTPError) || (e.code !== 404 && e.code !== 405)) throw this.startFailure(e);
-      const first = this.startFailure(e).message;
-      this.opts.note(`[http] the server answered ${e.code} to a Streamable HTTP initialize; trying the legacy SSE transport`);
-      const http = this.inner;
-      http.onclose = http.onerror = http.onmessage = undefined;
-      await http.close().catch(() => undefined);
+    const strategy = this.opts.strategy ?? 'http-first';
+    const viaHttp = () => this.signingIn(() => (this.inner as Transport).send(message, options));
+    const viaSse = async () => {
       this.fellBack = true;
+      // a started SSE transport cannot start again (after a sign-in): a fresh one each time
+      await this.signingIn(() => this.startSse());
+      await this.signingIn(() => (this.inner as Transport).send(message, options));
+    };
+    const wrongEnd = (e: unknown) => (e instanceof StreamableHTTPError || e instanceof SseError) && (e.code === 404 || e.code === 405);
+    try {
+      if (strategy === 'sse-only') return await viaSse().catch((e: unknown) => Promise.reject(this.startFailure(e)));
+      if (strategy === 'sse-first') {
+        try {
+          return await viaSse();
+        } catch (e) {
+          if (!wrongEnd(e)) throw this.startFailure(e);
+          this.opts.note(`[http] the server answered ${(e as SseError).code} to the legacy SSE stream; trying Streamable HTTP`);
+          await this.useHttp();
+          this.fellBack = false;
+          return await viaHttp().catch((e2: unknown) => Promise.reject(this.startFailure(e2)));
+        }
+      }
       try {
-        // a started SSE transport cannot start again (after a sign-in): a fresh one each time
-        await this.signingIn(() => this.startSse());
-        await this.signingIn(() => (this.inner as Transport).send(message, options));
-      } catch (e2) {
-        const again = this.startFailure(e2);
-        throw new Error(`neither Streamable HTTP (${first}) nor legacy SSE (${again.message}) works at this URL; is it the server's MCP endpoint?`, { cause: e2 });
+        await viaHttp();
+        return;
+      } catch (e) {
+        if (strategy === 'http-only' || !wrongEnd(e)) throw this.startFailure(e);
+        const first = this.startFailure(e).message;
+        this.opts.note(`[http] the server answered ${(e as StreamableHTTPError).code} to a Streamable HTTP initialize; trying the legacy SSE transport`);
+        try {
+          await viaSse();
+        } catch (e2) {
+          const again = this.startFailure(e2);
+          throw new Error(`neither Streamable HTTP (${first}) nor legacy SSE (${again.message}) works at this URL; is it the server's MCP endpoint?`, { cause: e2 });
+        }
       }
     } finally {
       auth?.settle();
     }
   }
 
+  /** Back to a fresh Streamable HTTP transport (after SSE was tried first). */
+  private async useHttp(): Promise<void> {
+    const old = this.inner;
+    old.onclose = old.onerror = old.onmessage = undefined;
+    await old.close().catch(() => undefined);
+    const http = new StreamableHTTPClientTransport(this.opts.url, { fetch: this.fetch, authProvider: this.opts.auth });
+    this.inner = http;
+    this.wire(http);
+    await http.start();
+  }
+
   private async startSse(): Promise<void> {
     const old = this.inner;
     old.onclose = old.onerror = old.onmessage = undefined;
-    if (old instanceof SSEClientTransport) await old.close().catch(() => undefined);
+    await old.close().catch(() => undefined);
     const sse = new SSEClientTransport(this.opts.url, { fetch: this.fetch, authProvider: this.opts.auth });
     this.inner = sse;
     this.wire(sse);

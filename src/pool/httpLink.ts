@@ -5,7 +5,7 @@
 // ("[http] …"), masked like a process's stderr.
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { DirectAuth, type SignIns } from './directAuth';
-import { DirectTransport, type FetchLike } from './directTransport';
+import { DirectTransport, type FetchLike, type TransportStrategy } from './directTransport';
 import { signInKey } from './signIn';
 import { delay, type Link, StartError } from './link';
 import { StderrTail } from './stderrTail';
@@ -15,6 +15,8 @@ export interface HttpLinkOptions {
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly fetch: FetchLike;
+  /** Streamable HTTP and/or legacy SSE (directTransport.ts). */
+  readonly strategy?: TransportStrategy;
   /** OAuth sign-ins (the server may ask for one); without it, a 401 fails the start with what to do. */
   readonly signIn?: { readonly app: string; readonly signIns: SignIns; readonly clientName: string };
   /** The user is asked to sign in (the first prompt of a start stretches its deadline). */
@@ -65,6 +67,7 @@ export class HttpLink implements Link {
       url: new URL(this.opts.url),
       headers: this.opts.headers,
       fetch: this.opts.fetch,
+      strategy: this.opts.strategy,
       auth: this.auth(),
       maxResponseBytes: this.opts.maxMessageBytes,
       note: (line) => this.log.line(line),

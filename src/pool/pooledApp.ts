@@ -11,7 +11,7 @@ import { StartLedger } from './startLedger';
 import { Connection, describeExit, formatSeconds, type StartError } from './connection';
 import { ProcessLink } from './processLink';
 import { HttpLink } from './httpLink';
-import type { FetchLike } from './directTransport';
+import { type FetchLike, strategyOf } from './directTransport';
 import type { SignIns } from './directAuth';
 import type { Link } from './link';
 import { PoolError } from './errors';
@@ -262,6 +262,8 @@ export class PooledApp {
         url: spec.url,
         headers: spec.headers,
         fetch: this.host.fetch,
+        // mcp-remote's --transport, when the app has it (imported definitions do), means the same here
+        strategy: strategyOf(spec.args),
         signIn: { app: this.name, signIns: this.host.signIns, clientName: `${s.clientInfo.name} (${this.name})` },
         onAuthUrl,
         logLines: s.stderrLines,

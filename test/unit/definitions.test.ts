@@ -72,11 +72,12 @@ describe('app definitions', () => {
   });
 
   it('a direct app says that mcp-remote arguments and env do nothing for it (warnings: the app is kept)', () => {
-    const { specs, problems } = parseAppDefinitions({ d: { url: 'https://d.dev/mcp', transport: 'direct', args: ['--transport', 'sse-only', '--allow-http'], env: { X: '1' } } });
+    const { specs, problems } = parseAppDefinitions({ d: { url: 'https://d.dev/mcp', transport: 'direct', args: ['--transport', 'sse-only', '--allow-http', '--debug'], env: { X: '1' } } });
     assert.equal(specs.length, 1);
     assert.deepEqual(problems.map((p) => [p.field, p.severity]), [['args', 'warning'], ['env', 'warning']]);
-    assert.match(problems[0].message, /--transport sse-only/);
-    assert.doesNotMatch(problems[0].message, /allow-http/);
+    assert.match(problems[0].message, /\(--debug\)/, '--transport and --allow-http mean the same for a direct app');
+    const bad = parseAppDefinitions({ d: { url: 'https://d.dev/mcp', transport: 'direct', args: ['--transport', 'websocket'] } });
+    assert.match(bad.problems[0].message, /"--transport websocket" is not one of http-first, http-only, sse-only, sse-first/);
   });
 });
 

@@ -131,6 +131,17 @@ describe('direct remote apps (HTTP from the pool, no process)', function () {
     await waitUntil(() => server!.stats().sessions === 0, 3000, 'the SSE session ends with its stream');
   });
 
+  it('mcp-remote\'s --transport (as imported definitions carry it) chooses the transport of a direct app too', async () => {
+    server = await startHttpFixture({ mode: 'sse' });
+    const p = start();
+    await p.configure([directSpec('sse', server.url, { args: ['--transport', 'sse-only'] }), directSpec('http', server.url, { args: ['--transport', 'http-only'] })]);
+    const r = await p.callTool('sse', 'echo', { text: 'straight to sse' });
+    assert.equal(textOf(r.result.content).split('\n')[0], 'straight to sse');
+    const log = events.filter((e) => e.type === 'stderr').map((e) => (e as { line: string }).line).join('\n');
+    assert.doesNotMatch(log, /answered 405/, 'no Streamable HTTP attempt first');
+    await rejectsWith(p.callTool('http', 'echo', { text: 'x' }), 'start-failed', /HTTP 405 Method Not Allowed/);
+  });
+
   it('nothing listening: start-failed naming the refused connection, one start per call, then backoff', async () => {
     const port = await freePort();
     const p = start({ crashLoopBaseMs: 5000 });
