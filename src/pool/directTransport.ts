@@ -155,7 +155,11 @@ export class DirectTransport implements Transport {
   /** Failed attempts in a row to re-open the event stream (GET). */
   private streamFailures = 0;
 
+  /** The app sets its own Authorization header (it wins over OAuth tokens). */
+  private readonly ownAuthorization: boolean;
+
   constructor(private readonly opts: DirectTransportOptions) {
+    this.ownAuthorization = Object.keys(opts.headers).some((k) => k.toLowerCase() === 'authorization');
     this.fetch = (url, init) => this.send0(url, init);
     this.inner = new StreamableHTTPClientTransport(opts.url, { fetch: this.fetch, authProvider: opts.auth });
   }
@@ -378,7 +382,8 @@ export class DirectTransport implements Transport {
     const sameOrigin = target.origin === this.opts.url.origin;
     // the SDK builds a fresh Headers for each request: added to in place
     const headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
-    if (sameOrigin) for (const [k, v] of Object.entries(this.opts.headers)) if (!headers.has(k)) headers.set(k, v);
+    // the app's headers win over what the SDK set (a configured Authorization over an OAuth token), as with mcp-remote
+    if (sameOrigin) for (const [k, v] of Object.entries(this.opts.headers)) headers.set(k, v);
     const method = (init.method ?? 'GET').toUpperCase();
     // requests to an authorization server (discovery, registration, tokens) get no signal of the
     // session's: bounded here, so a stalled one cannot hold a start (or a shared refresh) for minutes
@@ -405,7 +410,7 @@ export class DirectTransport implements Transport {
       // again with the new one (the SDK would refresh once more, spending the new refresh token).
       const sent = headers.get('authorization');
       const current = await this.opts.auth.accessToken();
-      if (current && sent && sent !== `Bearer ${current}` && typeof init.body !== 'object') {
+      if (current && sent && sent !== `Bearer ${current}` && typeof init.body !== 'object' && !this.ownAuthorization) {
         await response.body?.cancel().catch(() => undefined);
         headers.set('authorization', `Bearer ${current}`);
         response = await this.opts.fetch(url, { ...init, headers });

@@ -3,7 +3,7 @@
 // header), its calls landing on the first pool's one warm process.
 import * as assert from 'node:assert/strict';
 import { mcpPath } from '../../../src/gateway/protocol';
-import type { Pool } from '../../../src/pool';
+import { MemorySignInStore, type Pool, signInKey } from '../../../src/pool';
 import { startHttpFixture, type HttpFixture } from '../../fixtures/http-server';
 import { directSpec, makePool, stdioSpec, textOf } from '../helpers';
 import { type Served, serve } from './helpers';
@@ -37,10 +37,14 @@ describe('gateway: direct apps', function () {
     assert.equal(s.pool.snapshot('d')!.pid, undefined);
   });
 
-  it('a direct app whose server is the gateway: calls cross two pools to the first pool\'s one process', async () => {
+  it('a direct app whose server is the gateway: calls cross two pools to the first pool\'s one process; its own Authorization header wins over a stored OAuth token', async () => {
     s = await serve([stdioSpec('f')]);
-    outer = makePool();
-    await outer.configure([directSpec('via', s.gateway.url + mcpPath('f'), { headers: { Authorization: `Bearer ${s.gateway.token}` } })]);
+    const url = s.gateway.url + mcpPath('f');
+    const headers = { Authorization: `Bearer ${s.gateway.token}` };
+    const store = new MemorySignInStore();
+    await store.set(signInKey(url, headers), { tokens: { access_token: 'a-stale-oauth-token', token_type: 'Bearer' } });
+    outer = makePool({}, { signIns: { store, mcpRemoteEnv: {} } });
+    await outer.configure([directSpec('via', url, { headers })]);
     const first = await outer.callTool('via', 'echo', { text: 'direct through the gateway' });
     assert.equal(textOf(first.result.content).split('\n')[0], 'direct through the gateway');
     assert.equal((first.result.structuredContent as { pid: number }).pid, s.pool.snapshot('f')!.pid);
