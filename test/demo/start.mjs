@@ -35,6 +35,7 @@
 //   demo-stdio   the stdio MCP fixture: node out/test/fixtures/stdio-server.js
 //   demo-remote  { url: http://127.0.0.1:<port>/mcp }: the fixture Streamable HTTP server
 //                (out/test/fixtures/http-server.js, run by this launcher), reached through the bundled mcp-remote
+//   demo-direct  the same server, reached directly over HTTP from the editor (no process)
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -256,6 +257,11 @@ try {
         env: { MCP_REMOTE_CONFIG_DIR: path.join(run, 'mcp-auth') },
         description: 'local Streamable HTTP MCP server started by npm start (test/fixtures/http-server.ts), through the bundled mcp-remote',
       },
+      'demo-direct': {
+        url: mcpUrl,
+        transport: 'direct',
+        description: 'the same server, reached directly over HTTP from the editor: no process',
+      },
     },
   }, null, 2)}\n`);
 
@@ -264,10 +270,10 @@ try {
   writeUserSettings(dirs.userData, { ...baseUserSettings({ trustEnabled: false }), 'workbench.startupEditor': 'readme', 'remote.autoForwardPorts': false });
   const tryLines = [
     '  Try:',
-    '    - the MCP Pool icon in the activity bar: the Apps view lists demo-stdio and demo-remote',
+    '    - the MCP Pool icon in the activity bar: the Apps view lists demo-stdio, demo-remote and demo-direct',
     '    - F1 > "MCP Pool: Invoke Tool..." > demo-stdio > echo > type some text > Enter: the result shows in the Output panel',
-    '    - the "MCP n/2" status bar item: hover for the apps\' state, click to kill / restart them',
-    '    - the same with demo-remote (mcp-remote > HTTP); tools progress, sleep, fail, crash',
+    '    - the "MCP n/3" status bar item: hover for the apps\' state, click to kill / restart them',
+    '    - the same with demo-remote (mcp-remote > HTTP) and demo-direct (HTTP from the editor, no process); tools progress, sleep, fail, crash',
     '    - expand an app: Resources (click one to open it) and Prompts; F1 > "MCP Pool: Get Prompt..."',
     '    - tools that ask you: ask_form (a form), summarize (a language model, after your consent), list_roots',
     '',

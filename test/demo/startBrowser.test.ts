@@ -120,13 +120,14 @@ describe('npm start (test/demo/start.mjs)', function () {
       assert.ok(fs.existsSync(path.join(ready.workspace, 'README.md')));
     });
 
-    it('the generated workspace settings define demo-stdio and demo-remote, and both answer echo (no browser)', async () => {
+    it('the generated workspace settings define demo-stdio, demo-remote and demo-direct, and each answers echo (no browser)', async () => {
       const { ready } = l!;
       const settings = JSON.parse(fs.readFileSync(ready.settingsFile, 'utf8')) as Record<string, unknown>;
       const { specs, problems } = parseAppDefinitions(settings['mcpPool.apps']);
       assert.deepEqual(problems, []);
-      assert.deepEqual(specs.map((s) => s.name).sort(), ['demo-remote', 'demo-stdio']);
-      const remote = specs.find((s) => s.kind === 'remote');
+      assert.deepEqual(specs.map((s) => s.name).sort(), ['demo-direct', 'demo-remote', 'demo-stdio']);
+      assert.equal(specs.find((s) => s.name === 'demo-direct')?.kind === 'remote' && (specs.find((s) => s.name === 'demo-direct') as { transport?: string }).transport, 'direct');
+      const remote = specs.find((s) => s.name === 'demo-remote');
       assert.equal(remote?.kind === 'remote' && remote.url, ready.mcpUrl);
       // mcp-remote's token cache goes to the demo's temporary HOME, not ours
       const home = path.join(ready.profile, 'home');
@@ -137,7 +138,7 @@ describe('npm start (test/demo/start.mjs)', function () {
       });
       try {
         await pool.configure(specs.map((s): AppSpec => ({ ...s, env: { ...s.env, HOME: home } })));
-        for (const [app, name] of [['demo-stdio', 'demo-stdio'], ['demo-remote', 'fixture-http']]) {
+        for (const [app, name] of [['demo-stdio', 'demo-stdio'], ['demo-remote', 'fixture-http'], ['demo-direct', 'fixture-http']]) {
           const out = await pool.callTool(app, 'echo', { text: `hello ${app}` });
           assert.equal(out.result.isError ?? false, false);
           assert.equal(out.result.content[0]?.type === 'text' && out.result.content[0].text, `hello ${app}`);
@@ -163,18 +164,19 @@ describe('npm start (test/demo/start.mjs)', function () {
       console.log(`      [info] tree: ${JSON.stringify(labels)}`);
       await screenshot(page, 'start-demo');
       const status = await page.locator('.part.statusbar .statusbar-item[id$="mcpPool.status"]').innerText();
-      assert.match(status, /MCP \d\/2/);
+      assert.match(status, /MCP \d\/3/);
     });
 
-    it('in the browser: F1 → MCP Pool: Invoke Tool… → echo on demo-stdio, then demo-remote, shows the text in the output', async function () {
+    it('in the browser: F1 → MCP Pool: Invoke Tool… → echo on demo-stdio, demo-remote and demo-direct, shows the text in the output', async function () {
       if (!page) return this.skip();
       await invokeEchoFromPalette(page, 'demo-stdio', 'hello from the demo palette');
       await invokeEchoFromPalette(page, 'demo-remote', 'hello through mcp-remote');
+      await invokeEchoFromPalette(page, 'demo-direct', 'hello with no process between');
       invoked = true;
       await showPoolView(page);
       await screenshot(page, 'start-demo-invoke');
       const status = await page.locator('.part.statusbar .statusbar-item[id$="mcpPool.status"]').innerText();
-      assert.match(status, /MCP 2\/2/);
+      assert.match(status, /MCP 3\/3/);
     });
 
     it('SIGTERM stops everything: code-server, its extension host, every pool process, the HTTP server; the profile is deleted', async () => {

@@ -37,8 +37,8 @@ export async function openWorkbench(url: string, browserHome: string): Promise<{
     document.addEventListener('focusout', (e) => add('blur ' + d(e.target) + ' -> ' + d(e.relatedTarget)), true);
     window.addEventListener('blur', () => add('window blur, active ' + d(document.activeElement)));
   })()`);
-  // The extension is active (onStartupFinished) once its status bar item shows: "MCP 0/2".
-  await page.locator('.part.statusbar .statusbar-item[id$="mcpPool.status"]').filter({ hasText: /MCP \d+\/2/ }).waitFor({ timeout: 60_000 });
+  // The extension is active (onStartupFinished) once its status bar item shows: "MCP 0/3".
+  await page.locator('.part.statusbar .statusbar-item[id$="mcpPool.status"]').filter({ hasText: /MCP \d+\/3/ }).waitFor({ timeout: 60_000 });
   // The workspace README opens as the start editor, in the Markdown preview: a webview that takes the
   // focus (several times) while it loads, which would close a quick pick opened meanwhile. Let it settle.
   await page.locator('.part.editor .tabs-container .tab', { hasText: 'README.md' }).waitFor({ timeout: 20_000 });
@@ -117,8 +117,8 @@ export async function showPoolView(page: Page): Promise<string[]> {
   }
   return waitUntil(async () => {
     const labels = await treeLabels(page);
-    return labels.includes('demo-stdio') && labels.includes('demo-remote') && labels;
-  }, 20_000, 'demo-stdio and demo-remote in the MCP Pool view');
+    return labels.includes('demo-stdio') && labels.includes('demo-remote') && labels.includes('demo-direct') && labels;
+  }, 20_000, 'demo-stdio, demo-remote and demo-direct in the MCP Pool view');
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {
