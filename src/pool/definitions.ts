@@ -1,7 +1,7 @@
 // Validation of app definitions as users write them (settings JSON), into AppSpecs.
 // Every problem names the app and the field, so a user can fix it without guessing.
 
-import type { AppSpec, RemoteTransport } from './types';
+import { type AppSpec, type RemoteTransport, TRANSPORT_STRATEGIES } from './types';
 
 export interface DefinitionProblem {
   readonly app: string;
@@ -68,8 +68,7 @@ export function isLocalHost(hostname: string): boolean {
 }
 
 export const REMOTE_TRANSPORTS: readonly RemoteTransport[] = ['mcp-remote', 'direct'];
-/** mcp-remote's `--transport` modes, which a direct app follows too. */
-const TRANSPORT_MODES: readonly (string | undefined)[] = ['http-first', 'http-only', 'sse-only', 'sse-first'];
+const TRANSPORT_MODES: readonly (string | undefined)[] = TRANSPORT_STRATEGIES;
 
 export interface ParseOptions {
   /** How a remote app without its own "transport" is reached (the setting mcpPool.remoteTransport). */

@@ -8,22 +8,22 @@
 //    event stream could not be re-opened): reported once through `down`;
 //  - the app's headers go only to the MCP server's origin (never to an authorization server);
 //  - a bound on a request's response stream.
-import { STATUS_CODES } from 'node:http';
 import { SSEClientTransport, SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { isInitializeRequest, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { type DirectAuth, RegisterAgain } from './directAuth';
+import { TRANSPORT_STRATEGIES, type TransportStrategy } from './types';
+import { describeNetworkError, describeStatus, errorBody, isNotConnected } from './httpFailure';
 import { NotSentError } from './link';
-
-export type TransportStrategy = 'http-first' | 'http-only' | 'sse-only' | 'sse-first';
+import { requestIds, watchResponse } from './responseWatch';
 
 /** The strategy named by mcp-remote arguments (`--transport sse-only`), if any. */
 export function strategyOf(args: readonly string[]): TransportStrategy | undefined {
   const i = args.indexOf('--transport');
   const value = i >= 0 ? args[i + 1] : undefined;
-  return value === 'http-first' || value === 'http-only' || value === 'sse-only' || value === 'sse-first' ? value : undefined;
+  return (TRANSPORT_STRATEGIES as readonly (string | undefined)[]).includes(value) ? (value as TransportStrategy) : undefined;
 }
 
 /** The fetch the transport uses: the host's (the editor's, with its proxy settings), or Node's. */
@@ -53,96 +53,12 @@ export interface DirectTransportOptions {
 /** The longest a request to an authorization server may take. */
 const AUTH_REQUEST_MS = 30_000;
 
-/** Connection errors that happen before any byte of the request could reach the server. */
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_TLS_CERT_ALTNAME_INVALID', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED']);
-
-function errorCode(e: unknown): string | undefined {
-  for (let cur = e as { code?: unknown; cause?: unknown } | undefined, i = 0; cur && i < 5; cur = cur.cause as typeof cur, i++) {
-    if (typeof cur.code === 'string') return cur.code;
-  }
-  return undefined;
-}
-
-/** A network failure in words, naming the host (never the path or query, which may carry secrets). */
-export function describeNetworkError(e: unknown, url: URL): string {
-  const code = errorCode(e);
-  const host = url.host;
-  switch (code) {
-    case 'ECONNREFUSED': return `connection refused by ${host} (nothing listening)`;
-    case 'ENOTFOUND': case 'EAI_NONAME': return `the host name ${url.hostname} could not be resolved`;
-    case 'EAI_AGAIN': return `the host name ${url.hostname} could not be resolved (DNS not answering)`;
-    case 'ENETUNREACH': case 'EHOSTUNREACH': return `${host} is unreachable from this machine`;
-    case 'UND_ERR_CONNECT_TIMEOUT': return `connecting to ${host} timed out`;
-    case 'ECONNRESET': case 'UND_ERR_SOCKET': return `the connection to ${host} was closed by the other side`;
-    default:
-      if (code && (NOT_CONNECTED.has(code) || code.startsWith('CERT_') || code.includes('CERT'))) {
-        return `the TLS certificate of ${host} is not trusted (${code}); add its CA with NODE_EXTRA_CA_CERTS or the editor's system certificates`;
-      }
-  }
-  const inner = (e as { cause?: { message?: string } })?.cause?.message;
-  return `${(e as Error)?.message ?? String(e)}${inner ? ` (${inner})` : ''}`;
-}
-
-/** An HTTP status in words, with what the server said (its body's first characters). */
-function describeStatus(status: number, said = ''): string {
-  const words = STATUS_CODES[status];
-  const text = said.replace(/\s+/g, ' ').trim().slice(0, 300);
-  return `the server answered HTTP ${status}${words ? ` ${words}` : ''}${text && text.toLowerCase() !== words?.toLowerCase() ? `: ${text}` : ''}`;
-}
-
-/** What the server said with an error status (a JSON-RPC error's message, or the body's text). */
-function errorBody(text: string): string {
-  try {
-    const parsed = JSON.parse(text) as { error?: { message?: unknown } | string; error_description?: unknown };
-    if (typeof parsed.error === 'object' && typeof parsed.error?.message === 'string') return parsed.error.message;
-    if (typeof parsed.error_description === 'string') return parsed.error_description;
-    if (typeof parsed.error === 'string') return parsed.error;
-  } catch {
-    // not JSON: the text itself
-  }
-  return text;
-}
-
-/** The id the SDK puts last in a request it serializes (`{"method":…,"jsonrpc":"2.0","id":7}`). */
-const TRAILING_ID = /"id":(\d+|"(?:[^"\\]|\\.)*")\}$/;
-
-/** The ids of the requests in a POST body (read from its end when it is one request, the common case). */
-function requestIds(body: unknown): (string | number)[] {
-  if (typeof body !== 'string' || !body.includes('"method"')) return [];
-  if (body.startsWith('{"method"')) {
-    const m = TRAILING_ID.exec(body);
-    if (m) return [m[1].startsWith('"') ? (JSON.parse(m[1]) as string) : Number(m[1])];
-  }
-  try {
-    const parsed = JSON.parse(body) as unknown;
-    const messages: unknown[] = Array.isArray(parsed) ? parsed : [parsed];
-    const ids: (string | number)[] = [];
-    for (const m of messages) {
-      const { id, method } = (m ?? {}) as { id?: unknown; method?: unknown };
-      if (typeof method === 'string' && (typeof id === 'string' || typeof id === 'number')) ids.push(id);
-    }
-    return ids;
-  } catch {
-    return [];
-  }
-}
-
-const NEWLINE_ID = Buffer.from('\nid:');
-const ID = Buffer.from('id:');
-
-/** Whether an SSE chunk carries an event id (a line starting with `id:`): the stream can then be resumed. */
-function hasEventId(chunk: Uint8Array): boolean {
-  const b = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  return b.indexOf(NEWLINE_ID) !== -1 || (b.length >= 3 && b.subarray(0, 3).equals(ID));
-}
-
 export class DirectTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
 
   private inner: StreamableHTTPClientTransport | SSEClientTransport;
-  private fellBack = false;
   /** Messages are handed on one per microtask turn (see wire()). */
   private delivery: Promise<void> = Promise.resolve();
   private initialized = false;
@@ -166,7 +82,7 @@ export class DirectTransport implements Transport {
 
   /** Which of the SDK's transports carries the session. */
   get kind(): 'streamable-http' | 'sse' {
-    return this.fellBack ? 'sse' : 'streamable-http';
+    return this.inner instanceof SSEClientTransport ? 'sse' : 'streamable-http';
   }
 
   get sessionId(): string | undefined {
@@ -257,7 +173,7 @@ export class DirectTransport implements Transport {
     this.onerror?.(e);
     // SSE (legacy): the event stream carries every answer; once it breaks, the session is gone.
     // (the EventSource would reconnect by itself, into a new session the server never initialized)
-    if (this.initialized && !this.closed && this.fellBack && e instanceof SseError) this.opts.down("the server's event stream ended");
+    if (this.initialized && !this.closed && this.kind === 'sse' && e instanceof SseError) this.opts.down("the server's event stream ended");
   }
 
   /** The first request: on Streamable HTTP and/or legacy SSE, as the strategy says (default: HTTP, then SSE on a 404/405, once). */
@@ -267,9 +183,8 @@ export class DirectTransport implements Transport {
     const strategy = this.opts.strategy ?? 'http-first';
     const viaHttp = () => this.signingIn(() => (this.inner as Transport).send(message, options));
     const viaSse = async () => {
-      this.fellBack = true;
       // a started SSE transport cannot start again (after a sign-in): a fresh one each time
-      await this.signingIn(() => this.startSse());
+      await this.signingIn(() => this.replaceInner(() => new SSEClientTransport(this.opts.url, { fetch: this.fetch, authProvider: this.opts.auth })));
       await this.signingIn(() => (this.inner as Transport).send(message, options));
     };
     const wrongEnd = (e: unknown) => (e instanceof StreamableHTTPError || e instanceof SseError) && (e.code === 404 || e.code === 405);
@@ -281,8 +196,7 @@ export class DirectTransport implements Transport {
         } catch (e) {
           if (!wrongEnd(e)) throw this.startFailure(e);
           this.opts.note(`[http] the server answered ${(e as SseError).code} to the legacy SSE stream; trying Streamable HTTP`);
-          await this.useHttp();
-          this.fellBack = false;
+          await this.replaceInner(() => new StreamableHTTPClientTransport(this.opts.url, { fetch: this.fetch, authProvider: this.opts.auth }));
           return await viaHttp().catch((e2: unknown) => Promise.reject(this.startFailure(e2)));
         }
       }
@@ -305,25 +219,15 @@ export class DirectTransport implements Transport {
     }
   }
 
-  /** Back to a fresh Streamable HTTP transport (after SSE was tried first). */
-  private async useHttp(): Promise<void> {
+  /** The SDK transport that carries the session from now on, started (the one before is closed quietly). */
+  private async replaceInner(make: () => StreamableHTTPClientTransport | SSEClientTransport): Promise<void> {
     const old = this.inner;
     old.onclose = old.onerror = old.onmessage = undefined;
     await old.close().catch(() => undefined);
-    const http = new StreamableHTTPClientTransport(this.opts.url, { fetch: this.fetch, authProvider: this.opts.auth });
-    this.inner = http;
-    this.wire(http);
-    await http.start();
-  }
-
-  private async startSse(): Promise<void> {
-    const old = this.inner;
-    old.onclose = old.onerror = old.onmessage = undefined;
-    await old.close().catch(() => undefined);
-    const sse = new SSEClientTransport(this.opts.url, { fetch: this.fetch, authProvider: this.opts.auth });
-    this.inner = sse;
-    this.wire(sse);
-    await sse.start();
+    const next = make();
+    this.inner = next;
+    this.wire(next);
+    await next.start();
   }
 
   /**
@@ -394,14 +298,13 @@ export class DirectTransport implements Transport {
       response = refresh ? await this.opts.auth!.refreshOnce(refresh, () => this.opts.fetch(url, { ...init, headers })) : await this.opts.fetch(url, { ...init, headers });
     } catch (e) {
       if ((e as Error)?.name === 'AbortError') throw e;
-      const code = errorCode(e);
       const words = describeNetworkError(e, target);
-      if (code && NOT_CONNECTED.has(code)) {
+      if (isNotConnected(e)) {
         if (sameOrigin && this.initialized) this.opts.down(words);
         throw new NotSentError(words);
       }
       if (sameOrigin && this.initialized && method === 'POST') this.opts.down(words);
-      if (sameOrigin && method === 'GET' && this.initialized && !this.fellBack) this.streamOpened(false);
+      if (sameOrigin && method === 'GET' && this.initialized && this.kind !== 'sse') this.streamOpened(false);
       throw new Error(words, { cause: e });
     }
     if (!sameOrigin) return response;
@@ -422,7 +325,7 @@ export class DirectTransport implements Transport {
     if (!response.ok && !(method === 'GET' && response.status === 405)) {
       this.lastStatus = { status: response.status, said: errorBody(await response.clone().text().catch(() => '')) };
     }
-    if (method === 'GET' && this.initialized && !this.fellBack) this.streamOpened(response.ok || response.status === 405);
+    if (method === 'GET' && this.initialized && this.kind !== 'sse') this.streamOpened(response.ok || response.status === 405);
     const hadSession = headers.has('mcp-session-id');
     if (response.status === 404 && hadSession && method !== 'DELETE') {
       // The server does not know the session (it restarted, or expired it): nothing was processed.
@@ -453,53 +356,14 @@ export class DirectTransport implements Transport {
     if (this.streamFailures >= 2) this.opts.down('the server\'s event stream was lost and could not be re-opened');
   }
 
-  /**
-   * A request's response stream, watched: if it breaks or ends before the request was answered
-   * and the server gave no event ids (so the SDK cannot resume it), the request would wait
-   * forever; the link is down instead, which fails it at once. Past `maxResponseBytes`, the same.
-   */
+  /** A request's response (or a JSON answer, with no `ids`) under the response watch: a break while a request waits, or too much, takes the link down. */
   private watched(response: Response, ids: (string | number)[]): Response {
-    let bytes = 0;
-    let resumable = false;
-    const max = this.opts.maxResponseBytes;
-    const unanswered = () => !this.closed && !resumable && ids.some((id) => this.unanswered.has(id));
-    // the SDK parses what it read a few microtasks later: look again once they have run
-    const check = (how: string) => unanswered() && setImmediate(() => unanswered() && this.opts.down(how));
-    // One pull-through layer over the body (cheaper than a TransformStream and its pipe).
-    const source = response.body!.getReader();
-    const body = new ReadableStream<Uint8Array>(
-      {
-        pull: async (controller) => {
-          let chunk: { done: boolean; value?: Uint8Array };
-          try {
-            chunk = (await source.read()) as { done: boolean; value?: Uint8Array };
-          } catch (e) {
-            // a broken source (the connection reset): the SDK's reader sees the error, we act on it
-            controller.error(e);
-            check(`the connection broke during a request: ${describeNetworkError(e, this.opts.url)}`);
-            return;
-          }
-          const value = chunk.value;
-          if (chunk.done || !value) {
-            controller.close();
-            check("the server ended a request's stream without answering it");
-            return;
-          }
-          bytes += value.byteLength;
-          if (bytes > max) {
-            const mb = Math.round(max / 1048576);
-            this.opts.down(`the server sent more than ${mb} MB in answer to one request`, `sent more than ${mb} MB in answer to one request; the connection was closed`);
-            controller.error(new Error(`response larger than ${mb} MB`));
-            void source.cancel().catch(() => undefined);
-            return;
-          }
-          if (!resumable && hasEventId(value)) resumable = true;
-          controller.enqueue(value);
-        },
-        cancel: (reason) => source.cancel(reason),
-      },
-      { highWaterMark: 0 },
-    );
-    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    return watchResponse(response, {
+      maxBytes: this.opts.maxResponseBytes,
+      awaited: () => !this.closed && ids.some((id) => this.unanswered.has(id)),
+      onBroken: (how) => this.opts.down(how),
+      onTooLarge: (mb) => this.opts.down(`the server sent more than ${mb} MB in answer to one request`, `sent more than ${mb} MB in answer to one request; the connection was closed`),
+      describe: (e) => describeNetworkError(e, this.opts.url),
+    });
   }
 }

@@ -4,12 +4,12 @@
 // DELETE, bounded by the stop grace, then the transport closed). Its log is the app's log lines
 // ("[http] …"), masked like a process's stderr.
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { DirectAuth, type SignIns } from './directAuth';
-import { DirectTransport, type FetchLike, type TransportStrategy } from './directTransport';
-import { signInKey } from './signIn';
+import { DirectAuth } from './directAuth';
+import { DirectTransport, type FetchLike } from './directTransport';
+import { type SignIns, signInKey } from './signIn';
 import { delay, type Link, StartError } from './link';
 import { StderrTail } from './stderrTail';
-import type { ExitInfo } from './types';
+import type { ExitInfo, TransportStrategy } from './types';
 
 export interface HttpLinkOptions {
   readonly url: string;

@@ -12,7 +12,7 @@ import { Connection, describeExit, formatSeconds, type StartError } from './conn
 import { ProcessLink } from './processLink';
 import { HttpLink } from './httpLink';
 import { type FetchLike, strategyOf } from './directTransport';
-import type { SignIns } from './directAuth';
+import type { SignIns } from './signIn';
 import type { Link } from './link';
 import { PoolError } from './errors';
 import { describeTarget, launchCommand, type McpRemoteLauncher, preflight } from './launch';

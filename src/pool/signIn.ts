@@ -1,5 +1,6 @@
 // What a direct app keeps of an OAuth sign-in (tokens, the client registration, what discovery
-// found), where it keeps it (a SignInStore: the editor's secret storage; memory in tests), under
+// found), where it keeps it (a SignInStore: the editor's secret storage; memory in tests; SignIns:
+// the pool's cache in front of it, with one refresh and one browser sign-in per key at a time), under
 // which key (the one mcp-remote uses for the same server, so a login made through mcp-remote maps
 // 1:1), and reading such a login from mcp-remote's own cache so the user does not sign in twice.
 import { createHash } from 'node:crypto';
@@ -93,4 +94,122 @@ export function readMcpRemoteSignIn(key: string, env: NodeJS.ProcessEnv = proces
     return { tokens: rest, client, importedFrom: dir };
   }
   return undefined;
+}
+
+/** How long the answer to a refresh is handed to late askers with the same refresh token. */
+const REFRESH_MEMORY_MS = 30_000;
+
+/**
+ * The pool's sign-ins: a store (secret storage) with a memory in front of it (tokens are read on
+ * every request), and, for a key the store does not have, mcp-remote's login for the same server,
+ * copied once.
+ */
+export class SignIns {
+  private readonly memory = new Map<string, StoredSignIn | undefined>();
+  private readonly loading = new Map<string, Promise<StoredSignIn | undefined>>();
+  private readonly refreshes = new Map<string, Promise<{ status: number; statusText: string; headers: [string, string][]; body: ArrayBuffer }>>();
+
+  private readonly watching?: { dispose(): void };
+
+  constructor(
+    private readonly store: SignInStore,
+    /** Where mcp-remote's cache is looked for (its environment: MCP_REMOTE_CONFIG_DIR, HOME). */
+    private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly onSecret: (value: string | undefined) => void = () => undefined,
+  ) {
+    // another window (its own pool, the same secret storage) refreshed, signed in or out: read again
+    this.watching = store.onDidChange?.((key) => this.memory.delete(key));
+  }
+
+  dispose(): void {
+    this.watching?.dispose();
+  }
+
+  private readonly browsing = new Map<string, Promise<void>>();
+
+  /**
+   * One browser sign-in per key at a time: two apps with the same server and headers share a
+   * sign-in. Returns the one in progress, or undefined after registering `mine` as it.
+   */
+  joinSignIn(key: string, mine: Promise<void>): Promise<void> | undefined {
+    const other = this.browsing.get(key);
+    if (other) return other;
+    this.browsing.set(key, mine);
+    void mine.finally(() => this.browsing.get(key) === mine && this.browsing.delete(key)).catch(() => undefined);
+    return undefined;
+  }
+
+  async get(key: string): Promise<StoredSignIn | undefined> {
+    if (this.memory.has(key)) return this.memory.get(key);
+    let loading = this.loading.get(key);
+    if (!loading) {
+      loading = (async () => {
+        let value = await this.store.get(key).catch(() => undefined);
+        if (!value) {
+          const imported = readMcpRemoteSignIn(key, this.env);
+          if (imported) {
+            value = imported;
+            await this.store.set(key, { ...imported, importedFrom: undefined }).catch(() => undefined);
+          }
+        }
+        this.remember(key, value);
+        return value;
+      })();
+      this.loading.set(key, loading);
+    }
+    try {
+      return await loading;
+    } finally {
+      this.loading.delete(key);
+    }
+  }
+
+  async update(key: string, change: (old: StoredSignIn) => StoredSignIn): Promise<void> {
+    const { importedFrom: _from, ...old } = (await this.get(key)) ?? {};
+    const value = change(old);
+    this.remember(key, value);
+    await this.store.set(key, value);
+  }
+
+  /** Drops the sign-in (the authorization server no longer knows the client). */
+  async delete(key: string): Promise<void> {
+    this.memory.set(key, undefined);
+    await this.store.delete(key);
+  }
+
+  /** Signs out: an empty entry stays, so mcp-remote's saved login is not copied in again. */
+  async forget(key: string): Promise<void> {
+    this.memory.set(key, {});
+    await this.store.set(key, {});
+  }
+
+  /**
+   * One refresh per refresh token: the SDK refreshes on every 401, so N requests that meet an
+   * expired token at once would each spend it (and with rotating refresh tokens all but one would
+   * fail and ask the user to sign in again). The first runs; the others get a copy of its answer.
+   */
+  async refreshOnce(refreshToken: string, run: () => Promise<Response>): Promise<Response> {
+    let answer = this.refreshes.get(refreshToken);
+    if (!answer) {
+      answer = run().then(async (r) => ({ status: r.status, statusText: r.statusText, headers: [...r.headers], body: await r.arrayBuffer() }));
+      this.refreshes.set(refreshToken, answer);
+      // a definitive answer (new tokens, or the refresh token refused) is kept for late askers;
+      // a passing failure (5xx, 429, network) is not: the next ask tries again
+      const settle = (a: { status: number }) => {
+        if ((a.status >= 200 && a.status < 300) || a.status === 400) setTimeout(() => this.refreshes.delete(refreshToken), REFRESH_MEMORY_MS).unref();
+        else this.refreshes.delete(refreshToken);
+      };
+      answer.then(settle, () => this.refreshes.delete(refreshToken));
+    }
+    const a = await answer;
+    return new Response(a.body.slice(0), { status: a.status, statusText: a.statusText, headers: a.headers });
+  }
+
+  private remember(key: string, value: StoredSignIn | undefined): void {
+    this.memory.set(key, value);
+    this.onSecret(value?.tokens?.access_token);
+    this.onSecret(value?.tokens?.refresh_token);
+    const secret = value?.client && 'client_secret' in value.client ? value.client.client_secret : undefined;
+    this.onSecret(secret);
+  }
 }

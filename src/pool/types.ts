@@ -19,6 +19,10 @@ interface AppSpecBase {
  */
 export type RemoteTransport = 'mcp-remote' | 'direct';
 
+/** mcp-remote's `--transport` modes, which a direct app follows too (directTransport.ts). */
+export const TRANSPORT_STRATEGIES = ['http-first', 'http-only', 'sse-only', 'sse-first'] as const;
+export type TransportStrategy = (typeof TRANSPORT_STRATEGIES)[number];
+
 /** A remote MCP server reached through mcp-remote or directly over HTTP. */
 export interface RemoteAppSpec extends AppSpecBase {
   readonly kind: 'remote';

@@ -10,9 +10,9 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { treeRss, type Pool, type RemoteAppSpec } from '../../src/pool';
+import { treeRss, type Pool } from '../../src/pool';
 import { interleave } from './interleave';
-import { makeBenchPool, pooledEcho, remoteApp } from './pooled';
+import { directApp, makeBenchPool, pooledEcho, remoteApp } from './pooled';
 import { msSince } from './stats';
 
 export interface DirectResult {
@@ -23,10 +23,6 @@ export interface DirectResult {
   /** RSS growth of a fresh process per warm direct app (freed pages are reused, so it can be ≈ 0), and its live JS memory (heap in use + external) per app. */
   readonly memory: { readonly apps: number; readonly hostGrowthBytes: number; readonly perAppBytes: number; readonly livePerAppBytes: number; readonly mcpRemoteProcessRssBytes?: number };
   readonly errors: string[];
-}
-
-function directApp(name: string, url: string): RemoteAppSpec {
-  return { kind: 'remote', name, url, args: [], headers: {}, env: {}, transport: 'direct' };
 }
 
 /** The memory probe (directMemory.ts) in a fresh process: nothing measured before it skews its heap. */

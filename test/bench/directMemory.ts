@@ -5,12 +5,7 @@
 // baseLive, afterLive (heap in use + external, after the same GC), apps, warm}.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { RemoteAppSpec } from '../../src/pool';
-import { makeBenchPool, pooledEcho } from './pooled';
-
-function directApp(name: string, url: string): RemoteAppSpec {
-  return { kind: 'remote', name, url, args: [], headers: {}, env: {}, transport: 'direct' };
-}
+import { directApp, makeBenchPool, pooledEcho } from './pooled';
 
 /** Live JS memory: the heap in use and what it holds outside the heap (buffers). */
 function liveBytes(): number {

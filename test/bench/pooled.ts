@@ -20,6 +20,11 @@ export function remoteApp(name: string, url: string, home: string): RemoteAppSpe
   return { kind: 'remote', name, url, args: [], headers: {}, env: { HOME: home } };
 }
 
+/** A remote app the pool reaches directly over HTTP (no mcp-remote). */
+export function directApp(name: string, url: string): RemoteAppSpec {
+  return { kind: 'remote', name, url, args: [], headers: {}, env: {}, transport: 'direct' };
+}
+
 export function stdioApp(name: string, marker: string): StdioAppSpec {
   return { kind: 'stdio', name, command: process.execPath, args: [STDIO_FIXTURE, marker, `--name=${name}`], env: {} };
 }

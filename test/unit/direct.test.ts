@@ -3,35 +3,14 @@
 // single-flight start, reuse, the session ended on stop (DELETE), a server restart or a dropped
 // connection noticed and recovered, no double execution, clear errors.
 import * as assert from 'node:assert/strict';
-import { createServer } from 'node:net';
-import type { Pool, PoolError, PoolEvent } from '../../src/pool';
+import type { Pool, PoolEvent } from '../../src/pool';
 import { type HttpFixture, startHttpFixture } from '../fixtures/http-server';
 import { waitUntil } from '../fixtures/processTable';
+import { closedPort, expectCode } from './faults/faultKit';
 import { collectEvents, directSpec, makePool, ourProcesses, textOf } from './helpers';
 
 function childPids(): number[] {
   return ourProcesses().map((p) => p.pid);
-}
-
-async function rejectsWith(p: Promise<unknown>, code: string, message?: RegExp): Promise<PoolError> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as PoolError;
-    assert.equal(err.code, code, err.message);
-    if (message) assert.match(err.message, message);
-    return err;
-  }
-  assert.fail(`expected ${code}`);
-}
-
-/** A port on 127.0.0.1 with nothing listening on it. */
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
 }
 
 describe('direct remote apps (HTTP from the pool, no process)', function () {
@@ -106,7 +85,7 @@ describe('direct remote apps (HTTP from the pool, no process)', function () {
     const t0 = Date.now();
     const call = p.callTool('d', 'sleep', { ms: 10_000 }, { signal: ac.signal });
     setTimeout(() => ac.abort(), 200);
-    await rejectsWith(call, 'cancelled');
+    await expectCode(call, 'cancelled');
     assert.ok(Date.now() - t0 < 2000, `cancelled in ${Date.now() - t0} ms`);
     // a cancelled request gets no answer (the spec): its stream is no longer watched for one
     await new Promise((r) => setTimeout(r, 300));
@@ -139,17 +118,17 @@ describe('direct remote apps (HTTP from the pool, no process)', function () {
     assert.equal(textOf(r.result.content).split('\n')[0], 'straight to sse');
     const log = events.filter((e) => e.type === 'stderr').map((e) => (e as { line: string }).line).join('\n');
     assert.doesNotMatch(log, /answered 405/, 'no Streamable HTTP attempt first');
-    await rejectsWith(p.callTool('http', 'echo', { text: 'x' }), 'start-failed', /HTTP 405 Method Not Allowed/);
+    await expectCode(p.callTool('http', 'echo', { text: 'x' }), 'start-failed', /HTTP 405 Method Not Allowed/);
   });
 
   it('nothing listening: start-failed naming the refused connection, one start per call, then backoff', async () => {
-    const port = await freePort();
+    const port = await closedPort();
     const p = start({ crashLoopBaseMs: 5000 });
     await p.configure([directSpec('down', `http://127.0.0.1:${port}/mcp`)]);
     const refused = new RegExp(`could not start: MCP handshake failed: connection refused by 127\\.0\\.0\\.1:${port} \\(nothing listening\\)$`);
-    await rejectsWith(p.callTool('down', 'echo', { text: 'x' }), 'start-failed', refused);
-    await rejectsWith(p.callTool('down', 'echo', { text: 'x' }), 'start-failed', refused);
-    await rejectsWith(p.callTool('down', 'echo', { text: 'x' }), 'backoff', /held back/);
+    await expectCode(p.callTool('down', 'echo', { text: 'x' }), 'start-failed', refused);
+    await expectCode(p.callTool('down', 'echo', { text: 'x' }), 'start-failed', refused);
+    await expectCode(p.callTool('down', 'echo', { text: 'x' }), 'backoff', /held back/);
     assert.equal(p.snapshot('down')!.starts, 2);
   });
 
@@ -157,15 +136,15 @@ describe('direct remote apps (HTTP from the pool, no process)', function () {
     server = await startHttpFixture({ mode: '500' });
     const p = start();
     await p.configure([directSpec('e500', server.url)]);
-    await rejectsWith(p.callTool('e500', 'echo', { text: 'x' }), 'start-failed', /HTTP 500 Internal Server Error/);
+    await expectCode(p.callTool('e500', 'echo', { text: 'x' }), 'start-failed', /HTTP 500 Internal Server Error/);
     await server.close();
     server = await startHttpFixture({ mode: '401' });
     await p.configure([directSpec('e401', server.url)]);
-    await rejectsWith(p.callTool('e401', 'echo', { text: 'x' }), 'start-failed', /HTTP 401 Unauthorized: fixture requires authorization, and signing in with OAuth failed .*give the app an Authorization header/);
+    await expectCode(p.callTool('e401', 'echo', { text: 'x' }), 'start-failed', /HTTP 401 Unauthorized: fixture requires authorization, and signing in with OAuth failed .*give the app an Authorization header/);
     await server.close();
     server = await startHttpFixture({ mode: '404' });
     await p.configure([directSpec('e404', server.url)]);
-    await rejectsWith(p.callTool('e404', 'echo', { text: 'x' }), 'start-failed', /neither Streamable HTTP \(.*HTTP 404.*\) nor legacy SSE .* MCP endpoint/);
+    await expectCode(p.callTool('e404', 'echo', { text: 'x' }), 'start-failed', /neither Streamable HTTP \(.*HTTP 404.*\) nor legacy SSE .* MCP endpoint/);
   });
 
   it('the server restarts between calls: the next call is refused as an unknown session (404), re-initializes and runs once', async () => {
@@ -194,7 +173,7 @@ describe('direct remote apps (HTTP from the pool, no process)', function () {
     const call = p.callTool('m', 'sleep', { ms: 20_000 });
     await waitUntil(() => server!.stats().toolCalls === 2, 3000, 'the call reached the server');
     await server.crash();
-    const err = await rejectsWith(call, 'crashed', /connection lost: the connection broke during a request.*fresh connection/);
+    const err = await expectCode(call, 'crashed', /connection lost: the connection broke during a request.*fresh connection/);
     assert.ok(Date.now() - t0 < 3000, `failed after ${Date.now() - t0} ms`);
     assert.ok(err);
     server = await startHttpFixture({ port });
@@ -212,7 +191,7 @@ describe('direct remote apps (HTTP from the pool, no process)', function () {
     await waitUntil(() => server!.stats().toolCalls === 2, 3000, 'the call reached the server');
     server.freeze();
     const t0 = Date.now();
-    await rejectsWith(call, 'unreachable', /became unreachable/);
+    await expectCode(call, 'unreachable', /became unreachable/);
     assert.ok(Date.now() - t0 < 5000, `${Date.now() - t0} ms`);
   });
 
@@ -220,7 +199,7 @@ describe('direct remote apps (HTTP from the pool, no process)', function () {
     server = await startHttpFixture();
     const p = start({ callTimeoutMs: 300 });
     await p.configure([directSpec('s', server.url)]);
-    await rejectsWith(p.callTool('s', 'sleep', { ms: 2000 }), 'timeout', /timed out after 0\.3 s/);
+    await expectCode(p.callTool('s', 'sleep', { ms: 2000 }), 'timeout', /timed out after 0\.3 s/);
     await waitUntil(() => p.snapshot('s')!.inFlight === 0, 2000, 'call ended');
     const r = await p.callTool('s', 'add', { a: 1, b: 1 });
     assert.equal(textOf(r.result.content), '2');
