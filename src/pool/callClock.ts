@@ -11,9 +11,13 @@ export class CallClocks {
   /** Host answers in progress: while there is one, no clock runs. */
   private held = 0;
 
-  /** A clock of `ms` for one call; its signal also aborts with `outer` (the caller's cancel, the liveness check). */
-  start(ms: number, outer: AbortSignal): CallClock {
-    const clock: CallClock = new CallClock(ms, outer, () => this.running.delete(clock));
+  /**
+   * A clock of `ms` for one call, aborting `call`: the call's own controller, which the caller's
+   * cancel and the liveness check abort too (liveness.ts), so whichever comes first is what the
+   * call reports — and a call costs one controller, not one per watcher.
+   */
+  start(ms: number, call: AbortController): CallClock {
+    const clock: CallClock = new CallClock(ms, call, () => this.running.delete(clock));
     this.running.add(clock);
     if (this.held === 0) clock.resume();
     return clock;
@@ -31,23 +35,18 @@ export class CallClocks {
 }
 
 export class CallClock {
-  private readonly ctl = new AbortController();
   private timer?: NodeJS.Timeout;
   private paused = true;
-  private readonly forward = () => this.ctl.abort(this.outer.reason);
 
   constructor(
     private readonly ms: number,
-    private readonly outer: AbortSignal,
+    private readonly call: AbortController,
     private readonly done: () => void,
-  ) {
-    if (outer.aborted) this.forward();
-    else outer.addEventListener('abort', this.forward, { once: true });
-  }
+  ) {}
 
   /** Aborts when the caller cancels, the liveness check fails the call, or the time is up. */
   get signal(): AbortSignal {
-    return this.ctl.signal;
+    return this.call.signal;
   }
 
   /** A sign of life: the whole timeout again (nothing while the clock stands still). */
@@ -67,13 +66,12 @@ export class CallClock {
 
   dispose(): void {
     this.pause();
-    this.outer.removeEventListener('abort', this.forward);
     this.done();
   }
 
   private arm(): void {
     clearTimeout(this.timer);
-    if (this.ctl.signal.aborted) return;
-    this.timer = setTimeout(() => this.ctl.abort(new McpError(ErrorCode.RequestTimeout, 'Request timed out', { timeout: this.ms })), this.ms);
+    if (this.call.signal.aborted) return;
+    this.timer = setTimeout(() => this.call.abort(new McpError(ErrorCode.RequestTimeout, 'Request timed out', { timeout: this.ms })), this.ms);
   }
 }

@@ -8,6 +8,7 @@
 //    event stream could not be re-opened): reported once through `down`;
 //  - the app's headers go only to the MCP server's origin (never to an authorization server);
 //  - a bound on a request's response stream.
+import { setMaxListeners } from 'node:events';
 import { SSEClientTransport, SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
@@ -17,7 +18,7 @@ import { type DirectAuth, RegisterAgain } from './directAuth';
 import { TRANSPORT_STRATEGIES, type TransportStrategy } from './types';
 import { describeNetworkError, describeStatus, errorBody, isNotConnected } from './httpFailure';
 import { NotSentError } from './link';
-import { requestIds, watchResponse } from './responseWatch';
+import { requestIds, type ResponseWatch, watchEventStream, watchJsonResponse } from './responseWatch';
 
 /** The strategy named by mcp-remote arguments (`--transport sse-only`), if any. */
 export function strategyOf(args: readonly string[]): TransportStrategy | undefined {
@@ -52,6 +53,23 @@ export interface DirectTransportOptions {
 
 /** The longest a request to an authorization server may take. */
 const AUTH_REQUEST_MS = 30_000;
+
+/**
+ * A signal for one request that aborts with `session` (the SDK's, which it hands to every request
+ * and aborts on close) until `release`. Given the SDK's own, each request would leave a listener
+ * on it until a garbage collection (undici removes them only then): thousands on a busy session, a
+ * MaxListenersExceededWarning in the host's log, and every request paying to count them.
+ */
+function ownSignal(session: AbortSignal): { signal: AbortSignal; release: () => void } {
+  const ctl = new AbortController();
+  const forward = () => ctl.abort(session.reason);
+  if (session.aborted) forward();
+  else {
+    setMaxListeners(0, session); // one per request in flight, as many as the callers make
+    session.addEventListener('abort', forward, { once: true });
+  }
+  return { signal: ctl.signal, release: () => session.removeEventListener('abort', forward) };
+}
 
 export class DirectTransport implements Transport {
   onclose?: () => void;
@@ -292,11 +310,15 @@ export class DirectTransport implements Transport {
     // requests to an authorization server (discovery, registration, tokens) get no signal of the
     // session's: bounded here, so a stalled one cannot hold a start (or a shared refresh) for minutes
     if (!sameOrigin) init = { ...init, signal: init.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(AUTH_REQUEST_MS)]) : AbortSignal.timeout(AUTH_REQUEST_MS) };
+    // the session's requests get a signal each, following the SDK's until the request is over
+    const own = sameOrigin && init.signal ? ownSignal(init.signal) : undefined;
+    if (own) init = { ...init, signal: own.signal };
     let response: Response;
     const refresh = this.opts.auth && init.body instanceof URLSearchParams && init.body.get('grant_type') === 'refresh_token' ? init.body.get('refresh_token') : null;
     try {
       response = refresh ? await this.opts.auth!.refreshOnce(refresh, () => this.opts.fetch(url, { ...init, headers })) : await this.opts.fetch(url, { ...init, headers });
     } catch (e) {
+      own?.release();
       if ((e as Error)?.name === 'AbortError') throw e;
       const words = describeNetworkError(e, target);
       if (isNotConnected(e)) {
@@ -330,6 +352,7 @@ export class DirectTransport implements Transport {
     if (response.status === 404 && hadSession && method !== 'DELETE') {
       // The server does not know the session (it restarted, or expired it): nothing was processed.
       await response.body?.cancel().catch(() => undefined);
+      own?.release();
       const words = 'the server no longer knows the session (HTTP 404): it restarted or ended it';
       this.opts.down(words);
       throw new NotSentError(words);
@@ -338,11 +361,14 @@ export class DirectTransport implements Transport {
       const type = response.headers.get('content-type') ?? '';
       if (/^text\/event-stream/i.test(type)) {
         const ids = requestIds(init.body);
-        if (ids.length) return this.watched(response, ids);
+        if (ids.length) return watchEventStream(response, this.watch(ids, own?.release));
       }
       // a plain JSON answer: bounded in size too (nothing to resume, nothing else to watch)
-      if (/^application\/json/i.test(type)) return this.watched(response, []);
+      if (/^application\/json/i.test(type)) return watchJsonResponse(response, this.watch([], own?.release));
     }
+    // nothing more to come (202 Accepted: the SDK drops the empty body); an event stream (GET) or
+    // an error's body stays tied to the session's signal: few, and the session ends with them
+    if (response.status === 202 || response.status === 204) own?.release();
     return response;
   }
 
@@ -356,14 +382,15 @@ export class DirectTransport implements Transport {
     if (this.streamFailures >= 2) this.opts.down('the server\'s event stream was lost and could not be re-opened');
   }
 
-  /** A request's response (or a JSON answer, with no `ids`) under the response watch: a break while a request waits, or too much, takes the link down. */
-  private watched(response: Response, ids: (string | number)[]): Response {
-    return watchResponse(response, {
+  /** The watch on a request's response (or a JSON answer, with no `ids`): a break while a request waits, or too much, takes the link down. */
+  private watch(ids: (string | number)[], onEnd?: () => void): ResponseWatch {
+    return {
+      onEnd,
       maxBytes: this.opts.maxResponseBytes,
       awaited: () => !this.closed && ids.some((id) => this.unanswered.has(id)),
       onBroken: (how) => this.opts.down(how),
       onTooLarge: (mb) => this.opts.down(`the server sent more than ${mb} MB in answer to one request`, `sent more than ${mb} MB in answer to one request; the connection was closed`),
       describe: (e) => describeNetworkError(e, this.opts.url),
-    });
+    };
   }
 }

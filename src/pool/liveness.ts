@@ -59,8 +59,11 @@ export class Liveness {
 
   constructor(private readonly opts: LivenessOptions) {}
 
-  /** Runs one call under watch. `run` must pass the signal it is given on to the request. */
-  async watch<T>(signal: AbortSignal | undefined, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  /**
+   * Runs one call under watch. `run` must pass the signal it is given on to the request; it gets
+   * the call's controller too, for a watcher of its own to abort (callClock.ts).
+   */
+  async watch<T>(signal: AbortSignal | undefined, run: (signal: AbortSignal, call: AbortController) => Promise<T>): Promise<T> {
     const call = new AbortController();
     const cancel = () => call.abort(signal?.reason);
     if (signal?.aborted) cancel();
@@ -68,7 +71,7 @@ export class Liveness {
     this.calls.add(call);
     this.schedule();
     try {
-      return await run(call.signal);
+      return await run(call.signal, call);
     } catch (e) {
       // The SDK rejects an aborted request with an McpError of its own making: say why it was aborted.
       if (call.signal.reason instanceof ServerLost) throw call.signal.reason;

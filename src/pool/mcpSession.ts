@@ -232,8 +232,8 @@ export class McpSession {
    * finds the server gone meanwhile.
    */
   async callTool(name: string, args: Record<string, unknown>, timeoutMs: number, opts: CallOptions): Promise<ToolResult> {
-    const raw = await this.liveness.watch(opts.signal, async (signal): Promise<CallToolResult> => {
-      const clock = this.clocks.start(timeoutMs, signal);
+    const raw = await this.liveness.watch(opts.signal, async (_signal, call): Promise<CallToolResult> => {
+      const clock = this.clocks.start(timeoutMs, call);
       try {
         const tool = await this.toolFor(name, clock.signal);
         const onProgress = opts.onProgress;

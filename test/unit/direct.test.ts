@@ -3,6 +3,7 @@
 // single-flight start, reuse, the session ended on stop (DELETE), a server restart or a dropped
 // connection noticed and recovered, no double execution, clear errors.
 import * as assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import type { Pool, PoolEvent } from '../../src/pool';
 import { type HttpFixture, startHttpFixture } from '../fixtures/http-server';
 import { waitUntil } from '../fixtures/processTable';
@@ -180,6 +181,62 @@ describe('direct remote apps (HTTP from the pool, no process)', function () {
     const r = await p.callTool('m', 'echo', { text: 'again' });
     assert.equal(textOf(r.result.content).split('\n')[0], 'again');
     assert.equal(server.stats().toolCalls, 1);
+  });
+
+  it("a request's event stream ends without its answer (a proxy cutting it): the call fails at once, not after its timeout; the next call gets a fresh session", async () => {
+    server = await startHttpFixture();
+    const p = start({ callTimeoutMs: 20_000, livenessIntervalMs: 10_000 });
+    await p.configure([directSpec('h', server.url)]);
+    await p.callTool('h', 'echo', { text: 'warm' });
+    const t0 = Date.now();
+    await expectCode(p.callTool('h', 'hangup', {}), 'crashed', /connection lost: the server ended a request's stream without answering it.*fresh connection/);
+    assert.ok(Date.now() - t0 < 3000, `failed after ${Date.now() - t0} ms`);
+    assert.equal(server.stats().toolCalls, 2, 'not sent again');
+    const r = await p.callTool('h', 'echo', { text: 'again' });
+    assert.equal(textOf(r.result.content).split('\n')[0], 'again');
+    assert.equal(server.stats().sessionsCreated, 2);
+  });
+
+  it('an answer larger than maxMessageBytes ends the session with the reason; smaller answers pass; the next call gets a fresh session', async () => {
+    server = await startHttpFixture();
+    const p = start({ maxMessageBytes: 1024 * 1024 });
+    await p.configure([directSpec('big', server.url)]);
+    const fits = 'x'.repeat(200_000); // echoed twice (text and structured): 400 kB
+    assert.equal(textOf((await p.callTool('big', 'echo', { text: fits })).result.content).split('\n')[0], fits);
+    await expectCode(p.callTool('big', 'echo', { text: 'y'.repeat(700_000) }), 'flooding', /more than 1 MB in answer to one request/);
+    assert.ok(events.some((e) => e.type === 'stopped' && e.app === 'big' && /more than 1 MB/.test(JSON.stringify(e))), JSON.stringify(events.filter((e) => e.type !== 'state')));
+    const r = await p.callTool('big', 'echo', { text: 'small' });
+    assert.equal(textOf(r.result.content).split('\n')[0], 'small');
+    assert.equal(server.stats().sessionsCreated, 2);
+  });
+
+  it("a busy session leaves no listeners behind: 10 × 30 calls, each request's signal its own and bare, no MaxListenersExceededWarning", async () => {
+    // The SDK hands every request of a session the same AbortSignal and undici leaves a listener
+    // on it per request until a garbage collection: on a busy session, thousands and a warning.
+    server = await startHttpFixture();
+    const seen: { signal: AbortSignal; listeners: number }[] = [];
+    const fetch = (url: string | URL, init?: RequestInit) => {
+      if (init?.method === 'POST' && init.signal) seen.push({ signal: init.signal, listeners: getEventListeners(init.signal, 'abort').length });
+      return globalThis.fetch(url, init);
+    };
+    pool = makePool({ livenessIntervalMs: 0 }, { fetch });
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      await pool.configure([directSpec('busy', server.url)]);
+      for (let round = 0; round < 30; round++) {
+        await Promise.all(Array.from({ length: 10 }, (_, i) => pool!.callTool('busy', 'echo', { text: `${round}.${i}` })));
+      }
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    assert.deepEqual(warnings.filter((w) => w.startsWith('MaxListeners')), []);
+    assert.ok(seen.length >= 300, `${seen.length} POSTs`);
+    assert.equal(new Set(seen.map((s) => s.signal)).size, seen.length, 'one signal per request');
+    assert.equal(Math.max(...seen.map((s) => s.listeners)), 0, 'no listener on a request\'s signal before it is sent');
+    assert.equal(server.stats().sessionsCreated, 1);
   });
 
   it('a frozen server mid-call: the liveness pings fail the call as unreachable; the next call gets a fresh session', async () => {

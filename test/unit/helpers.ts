@@ -24,7 +24,7 @@ export function directSpec(name: string, url: string, extra: Partial<RemoteAppSp
   return { kind: 'remote', name, url, args: [], headers: {}, env: {}, transport: 'direct', ...extra };
 }
 
-export function makePool(settings: Partial<PoolSettings> = {}, options: Pick<PoolOptions, 'clientHooks' | 'signIns'> = {}): Pool {
+export function makePool(settings: Partial<PoolSettings> = {}, options: Pick<PoolOptions, 'clientHooks' | 'signIns' | 'fetch'> = {}): Pool {
   return new Pool({
     launcher: bundledLauncher(BUNDLED_MCP_REMOTE),
     reaperScript: REAPER_SCRIPT,
