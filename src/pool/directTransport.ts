@@ -60,12 +60,17 @@ const AUTH_REQUEST_MS = 30_000;
  * on it until a garbage collection (undici removes them only then): thousands on a busy session, a
  * MaxListenersExceededWarning in the host's log, and every request paying to count them.
  */
+const unbounded = new WeakSet<AbortSignal>();
+
 function ownSignal(session: AbortSignal): { signal: AbortSignal; release: () => void } {
   const ctl = new AbortController();
   const forward = () => ctl.abort(session.reason);
   if (session.aborted) forward();
   else {
-    setMaxListeners(0, session); // one per request in flight, as many as the callers make
+    if (!unbounded.has(session)) {
+      setMaxListeners(0, session); // one per request in flight, as many as the callers make
+      unbounded.add(session);
+    }
     session.addEventListener('abort', forward, { once: true });
   }
   return { signal: ctl.signal, release: () => session.removeEventListener('abort', forward) };
@@ -301,7 +306,8 @@ export class DirectTransport implements Transport {
   /** Every HTTP request of the session passes here (the SDK's transports call it as their fetch). */
   private async send0(url: string | URL, init: RequestInit = {}): Promise<Response> {
     const target = url instanceof URL ? url : new URL(url);
-    const sameOrigin = target.origin === this.opts.url.origin;
+    // (the SDK's transports request the very URL they were given: no origin to work out then)
+    const sameOrigin = target === this.opts.url || target.origin === this.opts.url.origin;
     // the SDK builds a fresh Headers for each request: added to in place
     const headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
     // the app's headers win over what the SDK set (a configured Authorization over an OAuth token), as with mcp-remote
