@@ -17,6 +17,12 @@ export interface BenchOptions {
   readonly directRounds: number;
   /** Cold starts of fresh apps, direct and through mcp-remote (each). */
   readonly directColdReps: number;
+  /**
+   * Calls per variant before each warm-call comparison is measured (HTTP, stdio, gateway, direct):
+   * V8 optimizes a function after some hundreds of calls, and until then a longer path (the pool's)
+   * pays more for being interpreted than a shorter one (a bare SDK client).
+   */
+  readonly warmup: number;
   /** Extra interleaved rounds of a whole `mcp-pool call` vs a bare `node -e 0`. */
   readonly cliIterations: number;
   /** Rounds of 100 parallel calls. */
@@ -29,7 +35,7 @@ export interface BenchOptions {
   readonly svg: string;
 }
 
-const USAGE = `usage: npm run bench -- [--n 20] [--latency MS] [--pairs 1000] [--stdio-n 500] [--gateway-n 300] [--direct-n 500] [--direct-cold 10]
+const USAGE = `usage: npm run bench -- [--n 20] [--latency MS] [--pairs 1000] [--stdio-n 500] [--gateway-n 300] [--direct-n 500] [--direct-cold 10] [--warmup 300]
                        [--prewarm-reps 5] [--cli-n 100] [--parallel-rounds 5] [--no-npx] [--json FILE] [--chart]`;
 
 export function parseArgs(argv: readonly string[]): BenchOptions {
@@ -41,6 +47,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     gatewayRounds: 300,
     directRounds: 500,
     directColdReps: 10,
+    warmup: 300,
     prewarmReps: 5,
     cliIterations: 100,
     parallelRounds: 5,
@@ -58,6 +65,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     '--gateway-n': 'gatewayRounds',
     '--direct-n': 'directRounds',
     '--direct-cold': 'directColdReps',
+    '--warmup': 'warmup',
     '--prewarm-reps': 'prewarmReps',
     '--cli-n': 'cliIterations',
     '--parallel-rounds': 'parallelRounds',

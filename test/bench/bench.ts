@@ -160,7 +160,7 @@ async function main(): Promise<number> {
     const heldOwnSession = ownSession ? await openHeldClient(ownSession[0], ownSession[1], { HOME: home }) : undefined;
     if (heldOwnSession) cleanups.push(() => heldOwnSession.close());
     progress(`HTTP: ${opts.pairs} interleaved rounds of warm calls (pooled, held, diagnostics)`);
-    const httpWarm = await measureWarmCalls({ pool, app: 'bench', held, quietPool, heldOwnSession }, opts.pairs, 1, 20);
+    const httpWarm = await measureWarmCalls({ pool, app: 'bench', held, quietPool, heldOwnSession }, opts.pairs, 1, opts.warmup);
     errors.push(...httpWarm.errors);
     await heldOwnSession?.close();
     await quietPool.shutdown();
@@ -199,7 +199,7 @@ async function main(): Promise<number> {
       stdioPool.dispose();
       stdioQuietPool.dispose();
     });
-    const stdio = await measureStdioFloor(stdioPool, stdioQuietPool, `--mark=${runId}-stdio`, opts.stdioIterations);
+    const stdio = await measureStdioFloor(stdioPool, stdioQuietPool, `--mark=${runId}-stdio`, opts.stdioIterations, opts.warmup);
     errors.push(...stdio.errors);
     const overheadStdio = await profileOverhead(stdioPool, STDIO_APP);
 
@@ -210,13 +210,13 @@ async function main(): Promise<number> {
       await gatewayPool.shutdown();
       gatewayPool.dispose();
     });
-    const gateway = await measureGateway(gatewayPool, `--mark=${runId}-gateway`, opts.gatewayRounds);
+    const gateway = await measureGateway(gatewayPool, `--mark=${runId}-gateway`, opts.gatewayRounds, opts.warmup);
     errors.push(...gateway.errors);
     await gatewayPool.shutdown();
 
     // ---- direct remote apps (no mcp-remote) ------------------------------------------------------
     progress(`direct: ${opts.directRounds} interleaved warm rounds (direct, held in-process, through mcp-remote), ${opts.directColdReps} cold starts each, memory of 10 apps`);
-    const direct = await measureDirect((marker) => server.marked(marker), runId, home, opts.directRounds, opts.directColdReps);
+    const direct = await measureDirect((marker) => server.marked(marker), runId, home, opts.directRounds, opts.directColdReps, opts.warmup);
     errors.push(...direct.errors);
 
     // ---- stop everything, then count what is left ---------------------------------------------

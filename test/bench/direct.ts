@@ -40,7 +40,7 @@ function directMemory(url: string, apps: number): MemoryProbe {
   return JSON.parse(out.trim().split('\n').pop()!) as MemoryProbe;
 }
 
-export async function measureDirect(url: (marker: string) => string, runId: string, home: string, rounds: number, coldReps: number): Promise<DirectResult> {
+export async function measureDirect(url: (marker: string) => string, runId: string, home: string, rounds: number, coldReps: number, warmup: number): Promise<DirectResult> {
   const errors: string[] = [];
   const pool: Pool = makeBenchPool();
   const held = new Client({ name: 'bench-held-in-process', version: '1' });
@@ -58,7 +58,7 @@ export async function measureDirect(url: (marker: string) => string, runId: stri
       if ((r.content as { text?: string }[])[0]?.text !== text) throw new Error('held echo returned something else');
       return ms;
     };
-    for (let i = 0; i < 30; i++) {
+    for (let i = 0; i < warmup; i++) {
       await pooledEcho(pool, 'direct', `w${i}`);
       await heldEcho(`w${i}`);
       await pooledEcho(pool, 'proxied', `w${i}`);

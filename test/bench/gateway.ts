@@ -68,7 +68,7 @@ async function echoVia(client: Client, text: string): Promise<{ ms: number; text
   return { ms, text: first?.text?.split('\n')[0], pid: (r.structuredContent as { pid?: number } | undefined)?.pid };
 }
 
-export async function measureGateway(pool: Pool, marker: string, rounds: number, warmup = 50): Promise<GatewayResult> {
+export async function measureGateway(pool: Pool, marker: string, rounds: number, warmup: number): Promise<GatewayResult> {
   await pool.configure([stdioApp(GATEWAY_APP, marker)]);
   const gateway = new Gateway({ pool, window: { name: 'bench', startedAt: Date.now() } });
   await gateway.start();

@@ -134,7 +134,7 @@ function header(r: BenchResults): string[] {
   const m = r.meta;
   return [
     `MCP Remote Pool benchmark — ${m.startedAt}`,
-    `Node ${m.node} on ${m.platform}, ${m.cpus} × ${m.cpuModel}; server latency ${m.serverLatencyMs} ms; N = ${String(m.options.n)}; runtime ${m.runtimeS.toFixed(0)} s`,
+    `Node ${m.node} on ${m.platform}, ${m.cpus} × ${m.cpuModel}; server latency ${m.serverLatencyMs} ms; N = ${String(m.options.n)}; ${String(m.options.warmup)} warm-up calls per variant before each warm-call comparison; runtime ${m.runtimeS.toFixed(0)} s`,
     `npx: ${m.npx.note}`,
     `pool built from ${m.srcCommit ?? 'unknown commit'}; sched_autogroup ${m.schedAutogroup === undefined ? 'n/a' : m.schedAutogroup ? 'on' : 'off'}; load average ${m.loadAverage.start.toFixed(1)} at the start, ${m.loadAverage.end.toFixed(1)} at the end`,
   ];

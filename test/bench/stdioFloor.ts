@@ -13,7 +13,7 @@ export const STDIO_APP = 'stdio';
  * Configures the stdio app in the fresh `pool` (and, silenced, in `quietPool`), opens the held
  * clients, warms everything up, then runs `rounds` interleaved rounds (µs).
  */
-export async function measureStdioFloor(pool: Pool, quietPool: Pool, marker: string, rounds: number, warmup = 100): Promise<WarmResult> {
+export async function measureStdioFloor(pool: Pool, quietPool: Pool, marker: string, rounds: number, warmup: number): Promise<WarmResult> {
   await pool.configure([stdioApp(STDIO_APP, marker)]);
   await quietPool.configure([stdioApp(STDIO_APP, marker)]);
   silenceStateEvents(quietPool);
