@@ -21,7 +21,7 @@ import { TerminalEnvironment } from './gatewayHost/terminalEnvironment';
 import { vscodeMcpApi } from './gatewayHost/vscodeMcpApi';
 import { VsCodeMcpProvider } from './gatewayHost/vscodeMcpProvider';
 import { Prewarmer } from './config/prewarmer';
-import { SecretSignInStore } from './config/signInStore';
+import { browserRedirect, SecretSignInStore } from './config/signInStore';
 import { ArgumentMemory } from './invoke/argumentMemory';
 import { JsonArgumentsEditor } from './invoke/jsonArgumentsEditor';
 import { MediaStore } from './invoke/mediaStore';
@@ -80,7 +80,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<McpPoo
   const clientFeatures = own(editorClientFeatures({ jsonEditor, state: context.globalState }));
   // Server→client requests go to the gateway client they belong to, else to the editor's handlers.
   const router = new HookRouter(clientFeatures.hooks);
-  const thePool = own(new Pool({ launcher: bundled, redactor, reaperScript: dist('reaper.js'), clientHooks: router.hooks, signIns: { store: new SecretSignInStore(context.secrets) } }));
+  const thePool = own(new Pool({ launcher: bundled, redactor, reaperScript: dist('reaper.js'), clientHooks: router.hooks, signIns: { store: new SecretSignInStore(context.secrets), externalRedirect: browserRedirect } }));
   pool = thePool;
   own(logPoolEvents(thePool, outputs));
   own(followChannelLevels(thePool, outputs));

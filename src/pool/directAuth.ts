@@ -26,6 +26,13 @@ function portOf(url: string): number | undefined {
   }
 }
 
+/**
+ * The address the user's browser reaches a loopback redirect at: in a remote window (SSH,
+ * Codespaces, a code-server elsewhere) the editor forwards the port (`env.asExternalUri`); locally
+ * it is the same address.
+ */
+export type ExternalRedirect = (local: string) => Promise<string>;
+
 export interface DirectAuthOptions {
   readonly app: string;
   readonly key: string;
@@ -35,6 +42,7 @@ export interface DirectAuthOptions {
   readonly onAuthUrl: (url: string) => void;
   /** A line for the app's log. */
   readonly note: (line: string) => void;
+  readonly externalRedirect?: ExternalRedirect;
 }
 
 export class DirectAuth implements OAuthClientProvider {
@@ -47,6 +55,8 @@ export class DirectAuth implements OAuthClientProvider {
   interactive = false;
   /** The redirect of the stored client registration, as it was registered. */
   private registeredRedirect?: string;
+  /** The loopback's redirect as the browser reaches it, when that is another address (a forwarded port). */
+  private forwarded?: string;
   /** Ends this app's browser sign-in for the apps that joined it. */
   private browsing?: () => void;
   /** Another app's browser sign-in this start joined. */
@@ -59,8 +69,10 @@ export class DirectAuth implements OAuthClientProvider {
   get redirectUrl(): string {
     const bound = this.loopback.url;
     if (!bound) return this.registeredRedirect ?? `http://127.0.0.1${CALLBACK_PATH}`;
-    // the registration's own redirect (mcp-remote registers http://localhost:PORT/…) when its port is ours
     const registered = this.registeredRedirect;
+    // a forwarded port: the browser comes back through the forward, whatever was registered
+    if (this.forwarded) return this.forwarded;
+    // the registration's own redirect (mcp-remote registers http://localhost:PORT/…) when its port is ours
     return registered && portOf(registered) === this.loopback.port ? registered : bound;
   }
 
@@ -83,6 +95,28 @@ export class DirectAuth implements OAuthClientProvider {
     const stored = await this.load();
     this.registeredRedirect = stored?.client && 'redirect_uris' in stored.client ? stored.client.redirect_uris?.[0] : undefined;
     await this.loopback.listen(this.registeredRedirect ? portOf(this.registeredRedirect) : undefined);
+    this.forwarded = await this.forward();
+  }
+
+  /**
+   * The loopback's address as the browser reaches it, if that is another one; the loopback itself
+   * if asking fails. Asked for the loopback's root, the callback's path then put under what comes
+   * back: a forwarder may answer with a base of its own (code-server: http://host/proxy/PORT/) and
+   * drop the rest of the path.
+   */
+  private async forward(): Promise<string | undefined> {
+    const bound = this.loopback.url;
+    if (!bound || !this.opts.externalRedirect) return undefined;
+    try {
+      const base = await this.opts.externalRedirect(new URL('/', bound).href);
+      const external = new URL(CALLBACK_PATH.slice(1), base.endsWith('/') ? base : `${base}/`).href;
+      if (external === new URL(bound).href) return undefined;
+      this.opts.note(`[auth] the browser comes back through a forwarded port: ${external}`);
+      return external;
+    } catch (e) {
+      this.opts.note(`[auth] the redirect could not be forwarded (${(e as Error).message}); the browser must reach ${bound}`);
+      return undefined;
+    }
   }
 
   /**

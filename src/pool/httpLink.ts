@@ -4,7 +4,7 @@
 // DELETE, bounded by the stop grace, then the transport closed). Its log is the app's log lines
 // ("[http] …"), masked like a process's stderr.
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { DirectAuth } from './directAuth';
+import { DirectAuth, type ExternalRedirect } from './directAuth';
 import { DirectTransport, type FetchLike } from './directTransport';
 import { type SignIns, signInKey } from './signIn';
 import { delay, type Link, StartError } from './link';
@@ -18,7 +18,7 @@ export interface HttpLinkOptions {
   /** Streamable HTTP and/or legacy SSE (directTransport.ts). */
   readonly strategy?: TransportStrategy;
   /** OAuth sign-ins (the server may ask for one); without it, a 401 fails the start with what to do. */
-  readonly signIn?: { readonly app: string; readonly signIns: SignIns; readonly clientName: string };
+  readonly signIn?: { readonly app: string; readonly signIns: SignIns; readonly clientName: string; readonly externalRedirect?: ExternalRedirect };
   /** The user is asked to sign in (the first prompt of a start stretches its deadline). */
   readonly onAuthUrl?: (url: string) => void;
   readonly logLines: number;
@@ -83,6 +83,7 @@ export class HttpLink implements Link {
       app: s.app,
       key: signInKey(this.opts.url, this.opts.headers),
       signIns: s.signIns,
+      externalRedirect: s.externalRedirect,
       clientName: s.clientName,
       onAuthUrl: (url) => this.opts.onAuthUrl?.(url),
       note: (line) => this.log.line(line),

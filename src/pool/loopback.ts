@@ -51,7 +51,8 @@ export class LoopbackRedirect {
         res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
         res.end(page(title, text));
       };
-      if (u.pathname !== CALLBACK_PATH) return send(404, 'Not found', 'Nothing here.');
+      // (through a forwarded port the path may keep the forwarder's prefix: /absproxy/PORT/oauth/callback)
+      if (!u.pathname.endsWith(CALLBACK_PATH)) return send(404, 'Not found', 'Nothing here.');
       const state = u.searchParams.get('state') ?? '';
       // a callback that does not carry a state we handed out is nobody's sign-in (or a forgery)
       if (!this.states.has(state)) return send(400, 'Sign-in not recognised', 'This sign-in link is not one the editor is waiting for (it may be old). Start again from the editor.');

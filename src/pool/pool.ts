@@ -4,6 +4,7 @@ import { Disposable, toDisposable } from '../common/lifecycle';
 import { Emitter } from '../common/emitter';
 import { sameSpec } from './definitions';
 import { PoolError } from './errors';
+import type { ExternalRedirect } from './directAuth';
 import type { FetchLike } from './directTransport';
 import { MemorySignInStore, SignIns, signInKey, type SignInStore } from './signIn';
 import type { McpRemoteLauncher } from './launch';
@@ -54,9 +55,11 @@ export interface PoolOptions {
   /**
    * Where direct apps keep their OAuth sign-ins (the editor: its secret storage; default: memory
    * only), and the environment in which to look for mcp-remote's saved logins (HOME,
-   * MCP_REMOTE_CONFIG_DIR; default: this process's).
+   * MCP_REMOTE_CONFIG_DIR; default: this process's). `externalRedirect` turns the sign-in's loopback
+   * redirect (http://127.0.0.1:PORT/…) into the address the user's browser can reach (the editor:
+   * `env.asExternalUri`, which forwards the port in a remote window); default: the loopback itself.
    */
-  readonly signIns?: { readonly store?: SignInStore; readonly mcpRemoteEnv?: NodeJS.ProcessEnv };
+  readonly signIns?: { readonly store?: SignInStore; readonly mcpRemoteEnv?: NodeJS.ProcessEnv; readonly externalRedirect?: ExternalRedirect };
 }
 
 export interface ConfigureResult {
@@ -78,6 +81,7 @@ export class Pool extends Disposable implements AppHost {
   readonly reaper?: Reaper;
   readonly clientHooks?: ClientHooks;
   readonly fetch: FetchLike;
+  readonly externalRedirect?: ExternalRedirect;
   readonly signIns: SignIns;
   private sweepTimer?: NodeJS.Timeout;
   private shuttingDown?: Promise<void>;
@@ -91,6 +95,7 @@ export class Pool extends Disposable implements AppHost {
     if (opts.reaperScript) this.reaper = new Reaper(opts.reaperScript, this._settings.stopGraceMs, process.execPath, (message) => this.events.fire({ type: 'watchdog', app: '', message }));
     this.clientHooks = opts.clientHooks;
     this.fetch = opts.fetch ?? ((url, init) => globalThis.fetch(url, init));
+    this.externalRedirect = opts.signIns?.externalRedirect;
     this.signIns = this._register(new SignIns(opts.signIns?.store ?? new MemorySignInStore(), opts.signIns?.mcpRemoteEnv, (secret) => this.redactor.addSecret(secret)));
     const roots = opts.clientHooks?.roots;
     if (roots) this._register(roots.onDidChange(() => this.apps.forEach((app) => app.rootsChanged())));

@@ -5,6 +5,7 @@ import type { Emitter } from '../common/emitter';
 import { AppFeatures } from './appFeatures';
 import { describeCallFailure } from './callFailure';
 import type { ClientHooks } from './clientHooks';
+import type { ExternalRedirect } from './directAuth';
 import { CrashLoopGuard } from './crashLoopGuard';
 import { isNotSent } from './link';
 import { StartLedger } from './startLedger';
@@ -28,6 +29,8 @@ export interface AppHost {
   readonly fetch: FetchLike;
   /** Direct apps' OAuth sign-ins. */
   readonly signIns: SignIns;
+  /** The sign-in redirect as the user's browser reaches it (directAuth.ts). */
+  readonly externalRedirect?: ExternalRedirect;
   readonly redactor: Redactor;
   readonly events: Emitter<PoolEvent>;
   readonly reaper?: Reaper;
@@ -264,7 +267,7 @@ export class PooledApp {
         fetch: this.host.fetch,
         // mcp-remote's --transport, when the app has it (imported definitions do), means the same here
         strategy: strategyOf(spec.args),
-        signIn: { app: this.name, signIns: this.host.signIns, clientName: `${s.clientInfo.name} (${this.name})` },
+        signIn: { app: this.name, signIns: this.host.signIns, clientName: `${s.clientInfo.name} (${this.name})`, externalRedirect: this.host.externalRedirect },
         onAuthUrl,
         logLines: s.stderrLines,
         maxMessageBytes: s.maxMessageBytes,

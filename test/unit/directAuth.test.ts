@@ -4,6 +4,7 @@
 // pool reported; and a login made by the real mcp-remote, picked up from its cache without a browser.
 import * as assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
+import { type AddressInfo, connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import type { Pool, PoolEvent } from '../../src/pool';
 import { signInKey, MemorySignInStore } from '../../src/pool/signIn';
@@ -184,6 +185,58 @@ describe('direct apps: OAuth without mcp-remote', function () {
     const log = events.filter((e): e is Extract<PoolEvent, { type: 'stderr' }> => e.type === 'stderr').map((e) => e.line);
     assert.ok(log.some((l) => /using the sign-in mcp-remote saved for this server \(copied from .*mcp-remote-v1\)/.test(l)), log.join('\n'));
     assert.ok((await store.get(signInKey(oauth.url, {})))?.tokens, 'copied into the store');
+  });
+
+  it('in a remote window the browser comes back through a forwarded port: the client is registered with that redirect and the sign-in completes through it; a forward that fails falls back to the loopback', async () => {
+    oauth = await startOAuthServer();
+    // what VS Code's asExternalUri does in a remote window: a port on the user's side, forwarded to
+    // the loopback; answered as code-server answers, a base of its own (the path asked for dropped)
+    const forwards: Server[] = [];
+    let forwarded = 0;
+    let failForward = false;
+    const externalRedirect = async (local: string): Promise<string> => {
+      if (failForward) throw new Error('no tunnel');
+      const target = new URL(local);
+      const fwd = createServer((sock) => {
+        forwarded++;
+        const up = connect(Number(target.port), '127.0.0.1');
+        sock.pipe(up).pipe(sock);
+        const end = () => (sock.destroy(), up.destroy());
+        sock.on('error', end);
+        up.on('error', end);
+      });
+      forwards.push(fwd);
+      await new Promise<void>((r) => fwd.listen(0, '127.0.0.1', r));
+      return `http://localhost:${(fwd.address() as AddressInfo).port}/proxy/${target.port}`;
+    };
+    try {
+      store = new MemorySignInStore();
+      pool = makePool({ livenessIntervalMs: 0 }, { signIns: { store, mcpRemoteEnv: { HOME: tempDir('no-mcp-remote-') }, externalRedirect } });
+      events = collectEvents(pool);
+      await pool.configure([directSpec('fw', oauth.url)]);
+      const call = pool.callTool('fw', 'echo', { text: 'through the forward' });
+      const ask = await waitForAuth(events, 'fw');
+      const fwdPort = (forwards[0].address() as AddressInfo).port;
+      const redirect = new URL(ask.url).searchParams.get('redirect_uri') ?? '';
+      assert.match(redirect, new RegExp(`^http://localhost:${fwdPort}/proxy/\\d+/oauth/callback$`), ask.url);
+      assert.match(await approve(ask.url), /Signed in: fw/);
+      assert.equal(textOf((await call).result.content).split('\n')[0], 'through the forward');
+      assert.ok(forwarded >= 1, 'the browser came back through the forwarded port');
+      const saved = await store.get(signInKey(oauth.url, {}));
+      assert.deepEqual((saved?.client as { redirect_uris?: string[] } | undefined)?.redirect_uris, [redirect]);
+
+      // the sign-in is revoked and no forward can be made now: the loopback itself, registered again
+      oauth.revoke();
+      failForward = true;
+      const again = pool.callTool('fw', 'echo', { text: 'no forward' });
+      const ask2 = await waitForAuth(events, 'fw', events.indexOf(ask) + 1);
+      assert.match(new URL(ask2.url).searchParams.get('redirect_uri') ?? '', /^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback$/);
+      assert.match(await approve(ask2.url), /Signed in: fw/);
+      assert.equal(textOf((await again).result.content).split('\n')[0], 'no forward');
+      assert.equal(oauth.stats.registrations, 2, 'registered again for the other redirect');
+    } finally {
+      for (const f of forwards) f.close();
+    }
   });
 
   it('the loopback accepts only a state it handed out, and shows the authorization server\'s refusal', async () => {

@@ -40,7 +40,7 @@ const textOf = (o: CallOutcome) => o.result.content.filter((c) => c.type === 'te
   async function signIn(app: string): Promise<void> {
     const url = await waitFor(() => api.pool.snapshot(app)?.authUrl, `${app} asks for a sign-in`, 20_000);
     const res = await fetch(url);
-    assert.strictEqual(res.status, 200, await res.text());
+    assert.strictEqual(res.status, 200, `${await res.text()} (redirect_uri ${new URL(url).searchParams.get('redirect_uri')}, landed on ${res.url})`);
   }
 
   it('signs in with OAuth through the editor (no process), calls tools, and Sign Out makes the next use sign in again (screenshot readme-direct-signin)', async () => {
