@@ -8,7 +8,6 @@
 //    event stream could not be re-opened): reported once through `down`;
 //  - the app's headers go only to the MCP server's origin (never to an authorization server);
 //  - a bound on a request's response stream.
-import { setMaxListeners } from 'node:events';
 import { SSEClientTransport, SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
@@ -18,7 +17,7 @@ import { type DirectAuth, RegisterAgain } from './directAuth';
 import { TRANSPORT_STRATEGIES, type TransportStrategy } from './types';
 import { describeNetworkError, describeStatus, errorBody, isNotConnected } from './httpFailure';
 import { NotSentError } from './link';
-import { requestIds, type ResponseWatch, watchEventStream, watchJsonResponse } from './responseWatch';
+import { ownSignal, requestIds, type ResponseWatch, watchEventStream, watchJsonResponse } from './responseWatch';
 
 /** The strategy named by mcp-remote arguments (`--transport sse-only`), if any. */
 export function strategyOf(args: readonly string[]): TransportStrategy | undefined {
@@ -53,28 +52,6 @@ export interface DirectTransportOptions {
 
 /** The longest a request to an authorization server may take. */
 const AUTH_REQUEST_MS = 30_000;
-
-/**
- * A signal for one request that aborts with `session` (the SDK's, which it hands to every request
- * and aborts on close) until `release`. Given the SDK's own, each request would leave a listener
- * on it until a garbage collection (undici removes them only then): thousands on a busy session, a
- * MaxListenersExceededWarning in the host's log, and every request paying to count them.
- */
-const unbounded = new WeakSet<AbortSignal>();
-
-function ownSignal(session: AbortSignal): { signal: AbortSignal; release: () => void } {
-  const ctl = new AbortController();
-  const forward = () => ctl.abort(session.reason);
-  if (session.aborted) forward();
-  else {
-    if (!unbounded.has(session)) {
-      setMaxListeners(0, session); // one per request in flight, as many as the callers make
-      unbounded.add(session);
-    }
-    session.addEventListener('abort', forward, { once: true });
-  }
-  return { signal: ctl.signal, release: () => session.removeEventListener('abort', forward) };
-}
 
 export class DirectTransport implements Transport {
   onclose?: () => void;

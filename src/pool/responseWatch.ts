@@ -1,14 +1,39 @@
-// The guard on a direct app's response bodies: each one's bytes are counted as they are read (past
-// a bound the link ends), and a request's event stream that breaks or ends before the request was
-// answered is noticed — which the SDK would leave waiting forever, unless the server gave event
-// ids (then the SDK resumes the stream itself).
+// A direct app's request, from its signal to the end of its response. Each request gets an abort
+// signal of its own for as long as it lasts (ownSignal). Each response body is guarded: its bytes
+// are counted as they are read (past a bound the link ends), and a request's event stream that
+// breaks or ends before the request was answered is noticed — which the SDK would leave waiting
+// forever, unless the server gave event ids (then the SDK resumes the stream itself).
 //
 // An event stream is watched from inside the one pipe the SDK makes of it
 // (`body.pipeThrough(new TextDecoderStream())`): no stream of ours in between, as one costs ≈ 8 µs
 // to make on Node 20, a sixth of everything else the pool does per call. A JSON answer (read with
 // `response.json()`, no pipe) passes through a pull-through layer instead.
 
+import { setMaxListeners } from 'node:events';
 import type { ReadableStreamReadResult, ReadableWritablePair, StreamPipeOptions } from 'node:stream/web';
+
+const unbounded = new WeakSet<AbortSignal>();
+
+/**
+ * A signal for one request that aborts with `session` (the SDK's, which it hands to every request
+ * and aborts on close) until `release` (when the response is over: ResponseWatch.onEnd). Given the
+ * SDK's own, each request would leave a listener on it until a garbage collection (undici removes
+ * them only then): thousands on a busy session, a MaxListenersExceededWarning in the host's log,
+ * and every request paying to count them.
+ */
+export function ownSignal(session: AbortSignal): { signal: AbortSignal; release: () => void } {
+  const ctl = new AbortController();
+  const forward = () => ctl.abort(session.reason);
+  if (session.aborted) forward();
+  else {
+    if (!unbounded.has(session)) {
+      setMaxListeners(0, session); // one per request in flight, as many as the callers make
+      unbounded.add(session);
+    }
+    session.addEventListener('abort', forward, { once: true });
+  }
+  return { signal: ctl.signal, release: () => session.removeEventListener('abort', forward) };
+}
 
 /** The id the SDK puts last in a request it serializes (`{"method":…,"jsonrpc":"2.0","id":7}`). */
 const TRAILING_ID = /"id":(\d+|"(?:[^"\\]|\\.)*")\}$/;
@@ -70,7 +95,7 @@ class Tally {
   take(chunk: Uint8Array): boolean {
     this.bytes += chunk.byteLength;
     if (this.bytes > this.w.maxBytes) {
-      this.w.onTooLarge(Math.round(this.w.maxBytes / 1048576));
+      this.w.onTooLarge(this.maxMb);
       this.end();
       return false;
     }
@@ -88,7 +113,11 @@ class Tally {
   }
 
   tooLarge(): Error {
-    return new Error(`response larger than ${Math.round(this.w.maxBytes / 1048576)} MB`);
+    return new Error(`response larger than ${this.maxMb} MB`);
+  }
+
+  private get maxMb(): number {
+    return Math.round(this.w.maxBytes / 1048576);
   }
 
   broke(e: unknown): string {
