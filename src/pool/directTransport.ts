@@ -17,7 +17,7 @@ import { type DirectAuth, RegisterAgain } from './directAuth';
 import { TRANSPORT_STRATEGIES, type TransportStrategy } from './types';
 import { describeNetworkError, describeStatus, errorBody, isNotConnected } from './httpFailure';
 import { NotSentError } from './link';
-import { ownSignal, requestIds, type ResponseWatch, watchEventStream, watchJsonResponse } from './responseWatch';
+import { RequestSignals, requestIds, type ResponseWatch, watchEventStream, watchJsonResponse } from './responseWatch';
 
 /** The strategy named by mcp-remote arguments (`--transport sse-only`), if any. */
 export function strategyOf(args: readonly string[]): TransportStrategy | undefined {
@@ -50,6 +50,9 @@ export interface DirectTransportOptions {
   readonly down: (reason: string, violation?: string) => void;
 }
 
+const EVENT_STREAM = /^text\/event-stream/i;
+const JSON_TYPE = /^application\/json/i;
+
 /** The longest a request to an authorization server may take. */
 const AUTH_REQUEST_MS = 30_000;
 
@@ -61,6 +64,8 @@ export class DirectTransport implements Transport {
   private inner: StreamableHTTPClientTransport | SSEClientTransport;
   /** Messages are handed on one per microtask turn (see wire()). */
   private delivery: Promise<void> = Promise.resolve();
+  /** Messages waiting in `delivery`, or handed on less than a turn ago. */
+  private queued = 0;
   private initialized = false;
   private closed = false;
   /** Requests sent and not answered yet. */
@@ -68,14 +73,19 @@ export class DirectTransport implements Transport {
   private readonly fetch: FetchLike;
   /** The last error status from the server's origin, and what it said (for the start's error). */
   private lastStatus?: { status: number; said: string };
+  /** The signals the session's requests are sent with (not the SDK's one for all). */
+  private readonly signals = new RequestSignals();
   /** Failed attempts in a row to re-open the event stream (GET). */
   private streamFailures = 0;
 
   /** The app sets its own Authorization header (it wins over OAuth tokens). */
   private readonly ownAuthorization: boolean;
+  /** The app's headers, as [name, value] pairs. */
+  private readonly appHeaders: readonly [string, string][];
 
   constructor(private readonly opts: DirectTransportOptions) {
-    this.ownAuthorization = Object.keys(opts.headers).some((k) => k.toLowerCase() === 'authorization');
+    this.appHeaders = Object.entries(opts.headers);
+    this.ownAuthorization = this.appHeaders.some(([k]) => k.toLowerCase() === 'authorization');
     this.fetch = (url, init) => this.send0(url, init);
     this.inner = new StreamableHTTPClientTransport(opts.url, { fetch: this.fetch, authProvider: opts.auth });
   }
@@ -114,7 +124,7 @@ export class DirectTransport implements Transport {
         this.initialized = true;
         return;
       }
-      await this.sendAuthorized(message, options);
+      await (this.opts.auth ? this.sendAuthorized(message, options) : (this.inner as Transport).send(message, options));
     } catch (e) {
       if (id !== undefined) this.unanswered.delete(id);
       // only this request's own 401 proves it was not processed
@@ -159,14 +169,27 @@ export class DirectTransport implements Transport {
     // The SDK's Protocol handles a notification (progress) a microtask after it arrives and a
     // response at once: messages that arrive in one burst (legacy SSE delivers a whole chunk of
     // events synchronously) would have the answer end the request before its progress is seen.
-    // Handing them on one per turn keeps the server's order.
+    // Handing them on one per turn keeps the server's order; an answer with nothing before it still
+    // to be handled (the common case: a call's answer alone) goes at once.
     t.onmessage = (m) => {
+      const answer = !('method' in m);
       // an answer (the SDK has validated the message): a cheap structural look, not its zod guards
-      if (!('method' in m) && 'id' in m && m.id !== undefined && m.id !== null) this.unanswered.delete(m.id);
-      this.delivery = this.delivery.then(() => this.onmessage?.(m)).catch((e: unknown) => this.onerror?.(e instanceof Error ? e : new Error(String(e))));
+      if (answer && 'id' in m && m.id !== undefined && m.id !== null) this.unanswered.delete(m.id);
+      if (answer && this.queued === 0) return this.hand(m);
+      this.queued++;
+      // (counted down a turn after it was handed on: the SDK's handler of a notification has run by then)
+      this.delivery = this.delivery.then(() => this.hand(m)).then(() => void this.queued--);
     };
     t.onerror = (e) => this.innerError(e);
     t.onclose = () => this.onclose?.();
+  }
+
+  private hand(m: JSONRPCMessage): void {
+    try {
+      this.onmessage?.(m);
+    } catch (e) {
+      this.onerror?.(e instanceof Error ? e : new Error(String(e)));
+    }
   }
 
   private innerError(e: Error): void {
@@ -288,18 +311,20 @@ export class DirectTransport implements Transport {
     // the SDK builds a fresh Headers for each request: added to in place
     const headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
     // the app's headers win over what the SDK set (a configured Authorization over an OAuth token), as with mcp-remote
-    if (sameOrigin) for (const [k, v] of Object.entries(this.opts.headers)) headers.set(k, v);
+    if (sameOrigin) for (const [k, v] of this.appHeaders) headers.set(k, v);
     const method = (init.method ?? 'GET').toUpperCase();
+    let signal = init.signal;
     // requests to an authorization server (discovery, registration, tokens) get no signal of the
     // session's: bounded here, so a stalled one cannot hold a start (or a shared refresh) for minutes
-    if (!sameOrigin) init = { ...init, signal: init.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(AUTH_REQUEST_MS)]) : AbortSignal.timeout(AUTH_REQUEST_MS) };
-    // the session's requests get a signal each, following the SDK's until the request is over
-    const own = sameOrigin && init.signal ? ownSignal(init.signal) : undefined;
-    if (own) init = { ...init, signal: own.signal };
+    if (!sameOrigin) signal = signal ? AbortSignal.any([signal, AbortSignal.timeout(AUTH_REQUEST_MS)]) : AbortSignal.timeout(AUTH_REQUEST_MS);
+    // the session's requests get signals of their own, following the SDK's (a few requests share one)
+    const own = sameOrigin && signal ? this.signals.take(signal) : undefined;
+    if (own) signal = own.signal;
+    init = { ...init, headers, signal };
     let response: Response;
     const refresh = this.opts.auth && init.body instanceof URLSearchParams && init.body.get('grant_type') === 'refresh_token' ? init.body.get('refresh_token') : null;
     try {
-      response = refresh ? await this.opts.auth!.refreshOnce(refresh, () => this.opts.fetch(url, { ...init, headers })) : await this.opts.fetch(url, { ...init, headers });
+      response = refresh ? await this.opts.auth!.refreshOnce(refresh, () => this.opts.fetch(url, init)) : await this.opts.fetch(url, init);
     } catch (e) {
       own?.release();
       if ((e as Error)?.name === 'AbortError') throw e;
@@ -313,7 +338,8 @@ export class DirectTransport implements Transport {
       throw new Error(words, { cause: e });
     }
     if (!sameOrigin) return response;
-    if (response.status === 401 && this.opts.auth) {
+    let status = response.status;
+    if (status === 401 && this.opts.auth) {
       // Sent with a token that another request has meanwhile refreshed: not processed, so sent
       // again with the new one (the SDK would refresh once more, spending the new refresh token).
       const sent = headers.get('authorization');
@@ -321,18 +347,20 @@ export class DirectTransport implements Transport {
       if (current && sent && sent !== `Bearer ${current}` && typeof init.body !== 'object' && !this.ownAuthorization) {
         await response.body?.cancel().catch(() => undefined);
         headers.set('authorization', `Bearer ${current}`);
-        response = await this.opts.fetch(url, { ...init, headers });
+        response = await this.opts.fetch(url, init);
+        status = response.status;
       }
       // the SDK's auth runs next and may send the user to the browser (only while starting):
       // the loopback must listen before it builds the redirect
-      if (response.status === 401 && this.opts.auth.interactive) await this.opts.auth.prepare();
+      if (status === 401 && this.opts.auth.interactive) await this.opts.auth.prepare();
     }
-    if (!response.ok && !(method === 'GET' && response.status === 405)) {
-      this.lastStatus = { status: response.status, said: errorBody(await response.clone().text().catch(() => '')) };
+    // (each look at a fetch Response costs: the status is read once, the rest only where needed)
+    const ok = status >= 200 && status < 300;
+    if (!ok && !(method === 'GET' && status === 405)) {
+      this.lastStatus = { status, said: errorBody(await response.clone().text().catch(() => '')) };
     }
-    if (method === 'GET' && this.initialized && this.kind !== 'sse') this.streamOpened(response.ok || response.status === 405);
-    const hadSession = headers.has('mcp-session-id');
-    if (response.status === 404 && hadSession && method !== 'DELETE') {
+    if (method === 'GET' && this.initialized && this.kind !== 'sse') this.streamOpened(ok || status === 405);
+    if (status === 404 && method !== 'DELETE' && headers.has('mcp-session-id')) {
       // The server does not know the session (it restarted, or expired it): nothing was processed.
       await response.body?.cancel().catch(() => undefined);
       own?.release();
@@ -340,18 +368,21 @@ export class DirectTransport implements Transport {
       this.opts.down(words);
       throw new NotSentError(words);
     }
-    if (method === 'POST' && response.ok && response.body && response.status !== 202) {
+    // nothing more to come (202 Accepted: the SDK drops the empty body); an event stream (GET) or
+    // an error's body stays tied to the session's signal: few, and the session ends with them
+    if (status === 202 || status === 204) {
+      own?.release();
+      return response;
+    }
+    if (method === 'POST' && ok && response.body) {
       const type = response.headers.get('content-type') ?? '';
-      if (/^text\/event-stream/i.test(type)) {
+      if (EVENT_STREAM.test(type)) {
         const ids = requestIds(init.body);
         if (ids.length) return watchEventStream(response, this.watch(ids, own?.release));
       }
       // a plain JSON answer: bounded in size too (nothing to resume, nothing else to watch)
-      if (/^application\/json/i.test(type)) return watchJsonResponse(response, this.watch([], own?.release));
+      if (JSON_TYPE.test(type)) return watchJsonResponse(response, this.watch([], own?.release));
     }
-    // nothing more to come (202 Accepted: the SDK drops the empty body); an event stream (GET) or
-    // an error's body stays tied to the session's signal: few, and the session ends with them
-    if (response.status === 202 || response.status === 204) own?.release();
     return response;
   }
 

@@ -292,6 +292,7 @@ export class McpSession {
   async close(): Promise<void> {
     this.liveness.dispose();
     await this.client.close().catch(() => undefined);
+    this.clocks.dispose();
   }
 }
 

@@ -1,49 +1,86 @@
-// A direct app's request, from its signal to the end of its response. Each request gets an abort
-// signal of its own for as long as it lasts (ownSignal). Each response body is guarded: its bytes
-// are counted as they are read (past a bound the link ends), and a request's event stream that
-// breaks or ends before the request was answered is noticed — which the SDK would leave waiting
-// forever, unless the server gave event ids (then the SDK resumes the stream itself).
+// A direct app's request, from its signal to the end of its response. The requests get abort
+// signals of their own (RequestSignals). Each response body is guarded: its bytes are counted as
+// they are read (past a bound the link ends), and a request's event stream that breaks or ends
+// before the request was answered is noticed — which the SDK would leave waiting forever, unless
+// the server gave event ids (then the SDK resumes the stream itself).
 //
-// An event stream is watched from inside the one pipe the SDK makes of it
-// (`body.pipeThrough(new TextDecoderStream())`): no stream of ours in between, as one costs ≈ 8 µs
-// to make on Node 20, a sixth of everything else the pool does per call. A JSON answer (read with
-// `response.json()`, no pipe) passes through a pull-through layer instead.
+// An event stream is read from inside the pipes the SDK makes of it
+// (`body.pipeThrough(new TextDecoderStream()).pipeThrough(parser)`): a pump reads the body, counts
+// each chunk, decodes it and writes the text to the SDK's SSE parser. No stream of ours in between
+// (one costs ≈ 8 µs to make on Node 20, a sixth of everything else the pool does per call), and one
+// hop less than the SDK's own pipes. A JSON answer (read with `response.json()`, no pipe) passes
+// through a pull-through layer instead.
 
-import { setMaxListeners } from 'node:events';
 import type { ReadableStreamReadResult, ReadableWritablePair, StreamPipeOptions } from 'node:stream/web';
 
-const unbounded = new WeakSet<AbortSignal>();
+/** Requests that share one signal before a fresh one is made. */
+export const REQUESTS_PER_SIGNAL = 32;
 
-/**
- * A signal for one request that aborts with `session` (the SDK's, which it hands to every request
- * and aborts on close) until `release` (when the response is over: ResponseWatch.onEnd). Given the
- * SDK's own, each request would leave a listener on it until a garbage collection (undici removes
- * them only then): thousands on a busy session, a MaxListenersExceededWarning in the host's log,
- * and every request paying to count them.
- */
-export function ownSignal(session: AbortSignal): { signal: AbortSignal; release: () => void } {
-  const ctl = new AbortController();
-  const forward = () => ctl.abort(session.reason);
-  if (session.aborted) forward();
-  else {
-    if (!unbounded.has(session)) {
-      setMaxListeners(0, session); // one per request in flight, as many as the callers make
-      unbounded.add(session);
-    }
-    session.addEventListener('abort', forward, { once: true });
+/** A signal that follows a session's, shared by a few of its requests. */
+class SharedSignal {
+  readonly ctl = new AbortController();
+  /** Requests given it so far, and those not over yet. */
+  uses = 0;
+  live = 0;
+  private readonly forward = () => this.ctl.abort(this.session.reason);
+
+  constructor(readonly session: AbortSignal) {
+    if (session.aborted) this.forward();
+    else session.addEventListener('abort', this.forward, { once: true });
   }
-  return { signal: ctl.signal, release: () => session.removeEventListener('abort', forward) };
+
+  detach(): void {
+    this.session.removeEventListener('abort', this.forward);
+  }
 }
 
-/** The id the SDK puts last in a request it serializes (`{"method":…,"jsonrpc":"2.0","id":7}`). */
-const TRAILING_ID = /"id":(\d+|"(?:[^"\\]|\\.)*")\}$/;
+/**
+ * The signals a session's requests are sent with: each follows the session's (the SDK's, which it
+ * hands to every request and aborts on close) and is shared by at most REQUESTS_PER_SIGNAL requests.
+ * Given the SDK's own, each request would leave a listener on it until a garbage collection (undici
+ * removes them only then): thousands on a busy session, a MaxListenersExceededWarning in the host's
+ * log, and every request paying to count them. A signal of its own per request would cost one
+ * AbortController each (≈ 4 µs on Node 20, a tenth of what the pool adds to a call).
+ */
+export class RequestSignals {
+  private current?: SharedSignal;
+
+  /** A signal for one request, and `release` for when it is over (ResponseWatch.onEnd). */
+  take(session: AbortSignal): { signal: AbortSignal; release: () => void } {
+    let s = this.current;
+    if (!s || s.session !== session || s.uses >= REQUESTS_PER_SIGNAL || s.ctl.signal.aborted) {
+      if (s && s.live === 0) s.detach();
+      s = this.current = new SharedSignal(session);
+    }
+    s.uses++;
+    s.live++;
+    let over = false;
+    const shared = s;
+    return {
+      signal: s.ctl.signal,
+      release: () => {
+        if (over) return;
+        over = true;
+        // the last request of a signal no longer handed out: it stops following the session
+        if (--shared.live === 0 && shared !== this.current) shared.detach();
+      },
+    };
+  }
+}
+
+const DIGITS = /^\d{1,15}$/;
+const QUOTED = /^"(?:[^"\\]|\\.)*"$/;
 
 /** The ids of the requests in a POST body (read from its end when it is one request, the common case). */
 export function requestIds(body: unknown): (string | number)[] {
   if (typeof body !== 'string' || !body.includes('"method"')) return [];
-  if (body.startsWith('{"method"')) {
-    const m = TRAILING_ID.exec(body);
-    if (m) return [m[1].startsWith('"') ? (JSON.parse(m[1]) as string) : Number(m[1])];
+  // the SDK serializes a request with its id last (`{"method":…,"jsonrpc":"2.0","id":7}`); in valid
+  // JSON a closing brace right after it closes the top level (a quote inside a string is escaped)
+  if (body.startsWith('{"method"') && body.endsWith('}')) {
+    const at = body.lastIndexOf('"id":');
+    const id = at < 0 ? '' : body.slice(at + 5, -1);
+    if (DIGITS.test(id)) return [Number(id)];
+    if (QUOTED.test(id)) return [JSON.parse(id) as string];
   }
   try {
     const parsed = JSON.parse(body) as unknown;
@@ -134,16 +171,39 @@ const UNANSWERED = "the server ended a request's stream without answering it";
 /** An event stream (a request's answer) with its body watched (see the file comment). */
 export function watchEventStream(response: Response, w: ResponseWatch): Response {
   const body = response.body!;
-  body.pipeThrough = function <T>(this: ReadableStream<Uint8Array>, pair: ReadableWritablePair<T, Uint8Array>, options?: StreamPipeOptions) {
-    if (options) return ReadableStream.prototype.pipeThrough.call(this, pair, options) as ReadableStream<T>; // not how the SDK reads: unwatched
-    void pump(this.getReader(), pair.writable.getWriter(), new Tally(w));
-    return pair.readable;
+  body.pipeThrough = function <T>(this: ReadableStream<Uint8Array>, decoder: ReadableWritablePair<T, Uint8Array>, options?: StreamPipeOptions) {
+    if (options) return ReadableStream.prototype.pipeThrough.call(this, decoder, options) as ReadableStream<T>; // not how the SDK reads: unwatched
+    const source = this.getReader();
+    const tally = new Tally(w);
+    // The SDK pipes what it gets on into its SSE parser at once (`.pipeThrough(parser)`): the text is
+    // then decoded here and written to the parser, one stream hop less than through the decoder.
+    // Used any other way, the decoder gets the bytes.
+    const decoded = decoder.readable;
+    let fed = false;
+    decoded.pipeThrough = function <U>(this: ReadableStream<T>, parser: ReadableWritablePair<U, T>, options?: StreamPipeOptions) {
+      if (fed || options) return ReadableStream.prototype.pipeThrough.call(this, parser, options) as ReadableStream<U>;
+      fed = true;
+      const text = new TextDecoder();
+      void pump(source, parser.writable.getWriter(), tally, (chunk) => text.decode(chunk, { stream: true }) as T, () => text.decode() as T);
+      return parser.readable;
+    };
+    queueMicrotask(() => {
+      if (fed) return;
+      fed = true;
+      void pump(source, decoder.writable.getWriter(), tally, same);
+    });
+    return decoded;
   };
   return response;
 }
 
-/** What pipeTo does, chunk by chunk, with each chunk counted and the end seen. */
-async function pump(source: ReadableStreamDefaultReader<Uint8Array>, sink: WritableStreamDefaultWriter<Uint8Array>, tally: Tally): Promise<void> {
+const same = <T>(chunk: Uint8Array) => chunk as T;
+
+/**
+ * What pipeTo does, chunk by chunk, with each chunk counted (and converted: `convert`, then `last`
+ * at the end) and the end seen.
+ */
+async function pump<T>(source: ReadableStreamDefaultReader<Uint8Array>, sink: WritableStreamDefaultWriter<T>, tally: Tally, convert: (chunk: Uint8Array) => T, last?: () => T): Promise<void> {
   // the reading side gave up (the SDK closed the session): stop reading, let the connection go
   sink.closed.catch((e: unknown) => {
     tally.end();
@@ -159,6 +219,8 @@ async function pump(source: ReadableStreamDefaultReader<Uint8Array>, sink: Writa
       return sink.abort(e).catch(() => undefined);
     }
     if (chunk.done) {
+      const rest = last?.();
+      if (rest) await sink.write(rest).catch(() => undefined);
       tally.end(UNANSWERED);
       return sink.close().catch(() => undefined);
     }
@@ -167,8 +229,10 @@ async function pump(source: ReadableStreamDefaultReader<Uint8Array>, sink: Writa
       await source.cancel().catch(() => undefined);
       return;
     }
+    const value = convert(chunk.value);
+    if (!value) continue; // (a character split across chunks: nothing to hand on yet)
     try {
-      await sink.write(chunk.value);
+      await sink.write(value);
     } catch {
       return; // the reading side is gone (handled above)
     }
