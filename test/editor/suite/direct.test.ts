@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import pkg from '../../../package.json';
 import type { McpPoolApi } from '../../../src/extension';
 import type { CallOutcome } from '../../../src/pool';
+import { startForwardProxy } from '../../fixtures/forwardProxy';
 import { startHttpFixture, type HttpFixture } from '../../fixtures/http-server';
 import { startOAuthServer, type OAuthServer } from '../../unit/faults/oauthServer';
 import { screenshot, waitFor } from './ui';
@@ -72,6 +73,34 @@ const textOf = (o: CallOutcome) => o.result.content.filter((c) => c.type === 'te
     assert.match(textOf(await afterSignOut), /signed in again/);
     assert.strictEqual(oauth.stats.authorizations, 2, 'signed in again after Sign Out');
     await vscode.commands.executeCommand('notifications.clearAll');
+  });
+
+  it("honours the editor's proxy setting (http.proxy): a server only the proxy can reach works through it; without, the start says the host did not resolve", async () => {
+    // VS Code sends loopback addresses past any proxy: the app's host is a name nothing resolves,
+    // which the test proxy (CONNECT tunnels and absolute URIs) maps to the local server
+    const upstream = new URL(http.url);
+    const at = (host: string) => `http://${host}:${upstream.port}${upstream.pathname}`;
+    const proxy = await startForwardProxy({ host: '127.0.0.1', port: Number(upstream.port) });
+    const httpCfg = () => vscode.workspace.getConfiguration('http');
+    try {
+      await cfg().update('apps', { nowhere: { url: at('mcp-nowhere.invalid'), transport: 'direct', allowHttp: true } }, vscode.ConfigurationTarget.Global);
+      await waitFor(() => api.pool.names().includes('nowhere'), 'app configured');
+      await assert.rejects(api.pool.callTool('nowhere', 'echo', { text: 'x' }), /mcp-nowhere\.invalid could not be resolved/);
+
+      await httpCfg().update('proxy', proxy.url, vscode.ConfigurationTarget.Global);
+      await cfg().update('apps', { behind: { url: at('mcp-upstream.invalid'), transport: 'direct', allowHttp: true } }, vscode.ConfigurationTarget.Global);
+      await waitFor(() => api.pool.names().includes('behind'), 'app configured');
+      const out = await vscode.commands.executeCommand<CallOutcome>('mcpPool.invokeTool', 'behind', 'echo', { text: 'through the proxy of the editor' });
+      assert.match(textOf(out), /through the proxy of the editor/);
+      assert.strictEqual(out.pid, undefined, 'no process');
+      assert.ok(proxy.asked.some((a) => a.includes(`mcp-upstream.invalid:${upstream.port}`)), `the proxy was asked for ${JSON.stringify(proxy.asked)}`);
+      const again = await vscode.commands.executeCommand<CallOutcome>('mcpPool.invokeTool', 'behind', 'add', { a: 20, b: 22 });
+      assert.strictEqual(textOf(again), '42');
+    } finally {
+      await httpCfg().update('proxy', undefined, vscode.ConfigurationTarget.Global);
+      await cfg().update('apps', undefined, vscode.ConfigurationTarget.Global);
+      await proxy.close();
+    }
   });
 
   it('mcpPool.remoteTransport "direct" switches remote apps that do not choose, and back', async () => {
