@@ -178,7 +178,7 @@ export class DirectTransport implements Transport {
       if (answer && this.queued === 0) return this.hand(m);
       this.queued++;
       // (counted down a turn after it was handed on: the SDK's handler of a notification has run by then)
-      this.delivery = this.delivery.then(() => this.hand(m)).then(() => void this.queued--);
+      this.delivery = this.delivery.then(() => this.hand(m)).then(() => void this.queued--, () => void this.queued--);
     };
     t.onerror = (e) => this.innerError(e);
     t.onclose = () => this.onclose?.();

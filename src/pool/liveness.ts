@@ -24,8 +24,8 @@
 // A call is failed at most once: it runs under an AbortSignal of its own, aborted either by the
 // caller's cancel or by a verdict of this check, whichever comes first; the first one is what the
 // call reports. A result that arrived first is kept. A failed call is never retried: it reached
-// the server. Pings go out only while calls are in flight, at most one per interval; dispose()
-// clears the timer.
+// the server. Pings go out only while calls are in flight: the first an interval after they
+// started coming, then an interval after each answer; dispose() clears the timer.
 import { isOwnTimeout, isUnforwarded } from './mcpErrors';
 
 /** Why a call was failed by the liveness check: the server went away while it was in flight. */
@@ -60,6 +60,8 @@ export class Liveness {
   /** The next call's controller, made ahead (controller()). */
   private spare?: AbortController;
   private making = false;
+  /** When the calls in flight started coming (performance.now()): the first ping waits an interval from then. */
+  private busySince = 0;
 
   constructor(private readonly opts: LivenessOptions) {}
 
@@ -72,6 +74,7 @@ export class Liveness {
     const cancel = () => call.abort(signal?.reason);
     if (signal?.aborted) cancel();
     else signal?.addEventListener('abort', cancel, { once: true });
+    if (this.calls.size === 0) this.busySince = performance.now();
     this.calls.add(call);
     this.schedule();
     try {
@@ -118,11 +121,23 @@ export class Liveness {
     if (this.timer || this.pinging || this.quiet || this.lost || this.disposed || this.calls.size === 0) return;
     const { livenessIntervalMs } = this.opts.timing();
     if (livenessIntervalMs <= 0) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.check();
-    }, livenessIntervalMs);
+    this.timer = setTimeout(() => this.due(), livenessIntervalMs);
     this.timer.unref(); // a call in flight holds its own handle (pipes, socket)
+  }
+
+  /**
+   * The timer fired. It may have been set in an earlier busy period (idle() leaves it): the first
+   * ping of this one still waits a whole interval from its start.
+   */
+  private due(): void {
+    this.timer = undefined;
+    const wait = this.busySince + this.opts.timing().livenessIntervalMs - performance.now();
+    if (wait > 1 && this.calls.size > 0 && !this.disposed) {
+      this.timer = setTimeout(() => this.due(), Math.ceil(wait));
+      this.timer.unref();
+      return;
+    }
+    void this.check();
   }
 
   private async check(): Promise<void> {

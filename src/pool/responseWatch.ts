@@ -11,10 +11,13 @@
 // hop less than the SDK's own pipes. A JSON answer (read with `response.json()`, no pipe) passes
 // through a pull-through layer instead.
 
+import { setMaxListeners } from 'node:events';
 import type { ReadableStreamReadResult, ReadableWritablePair, StreamPipeOptions } from 'node:stream/web';
 
 /** Requests that share one signal before a fresh one is made. */
 export const REQUESTS_PER_SIGNAL = 32;
+
+const unbounded = new WeakSet<AbortSignal>();
 
 /** A signal that follows a session's, shared by a few of its requests. */
 class SharedSignal {
@@ -26,7 +29,15 @@ class SharedSignal {
 
   constructor(readonly session: AbortSignal) {
     if (session.aborted) this.forward();
-    else session.addEventListener('abort', this.forward, { once: true });
+    else {
+      if (!unbounded.has(session)) {
+        // a signal whose response is never read to its end (an error's body, an event stream)
+        // follows the session until it ends: one per 32 requests, but no warning for them
+        setMaxListeners(0, session);
+        unbounded.add(session);
+      }
+      session.addEventListener('abort', this.forward, { once: true });
+    }
   }
 
   detach(): void {

@@ -94,6 +94,25 @@ describe('call path: clocks, shared signals, request ids', function () {
       assert.equal((taken[2 * REQUESTS_PER_SIGNAL].signal.reason as Error).message, 'closed');
     });
 
+    it('signals whose requests never end (an error body, an event stream) follow the session until it ends, with no warning', async () => {
+      const warnings: string[] = [];
+      const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+      process.on('warning', onWarning);
+      try {
+        const session = new AbortController();
+        const signals = new RequestSignals();
+        const taken = Array.from({ length: 12 * REQUESTS_PER_SIGNAL }, () => signals.take(session.signal)); // none released
+        await new Promise((r) => setImmediate(r));
+        assert.equal(getEventListeners(session.signal, 'abort').length, 12);
+        session.abort();
+        assert.ok(taken.every((t) => t.signal.aborted));
+        await new Promise((r) => setImmediate(r));
+      } finally {
+        process.off('warning', onWarning);
+      }
+      assert.deepEqual(warnings.filter((w) => w.startsWith('MaxListeners')), []);
+    });
+
     it('a new session signal (the SDK started again) gets signals of its own; release is once only', () => {
       const first = new AbortController();
       const signals = new RequestSignals();

@@ -71,6 +71,31 @@ describe('liveness check (fakes)', () => {
     liveness.dispose();
   });
 
+  it('the first ping of a busy period waits a whole interval from its start, whatever the call before left', async () => {
+    // back-to-back calls keep one timer between them; a call that starts just before it fires
+    // must still get its whole interval before the server is asked whether it is alive
+    const { liveness, state } = harness({ intervalMs: 150 });
+    let a!: ReturnType<typeof fakeRequest>;
+    const first = liveness.watch(undefined, (s) => (a = fakeRequest(s)).promise);
+    await sleep(120);
+    a.resolve('a');
+    await first;
+    let b!: ReturnType<typeof fakeRequest>;
+    const started = performance.now();
+    const pingedAt: number[] = [];
+    const count = setInterval(() => {
+      if (state.pings > pingedAt.length) pingedAt.push(performance.now() - started);
+    }, 2);
+    const second = liveness.watch(undefined, (s) => (b = fakeRequest(s)).promise);
+    await sleep(200);
+    b.resolve('b');
+    await second;
+    clearInterval(count);
+    assert.equal(state.pings, 1, `pings: ${JSON.stringify(pingedAt)}`);
+    assert.ok(pingedAt[0] >= 140, `first ping ${pingedAt[0].toFixed(0)} ms into the call (interval 150 ms)`);
+    liveness.dispose();
+  });
+
   it('an interval of 0 turns it off; dispose stops the pings of calls still in flight', async () => {
     const off = harness({ intervalMs: 0 });
     let req!: ReturnType<typeof fakeRequest>;
