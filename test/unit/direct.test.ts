@@ -210,6 +210,18 @@ describe('direct remote apps (HTTP from the pool, no process)', function () {
     assert.equal(server.stats().sessionsCreated, 2);
   });
 
+  it('an answer split across many reads arrives whole: 2-, 3- and 4-byte characters cut between chunks (≈ 700 kB)', async () => {
+    server = await startHttpFixture();
+    const p = start();
+    await p.configure([directSpec('utf8', server.url)]);
+    const text = 'é€😀'.repeat(40_000); // 9 bytes of UTF-8 each: a chunk boundary almost always cuts one
+    const r = await p.callTool('utf8', 'echo', { text });
+    const back = textOf(r.result.content).split('\n')[0];
+    assert.equal(back.length, text.length);
+    assert.ok(back === text, 'the text came back changed');
+    assert.ok(!back.includes('\uFFFD'));
+  });
+
   it("a busy session leaves no listeners behind: 10 × 30 calls, each signal shared by at most 32 requests, no MaxListenersExceededWarning", async () => {
     // The SDK hands every request of a session the same AbortSignal and undici leaves a listener
     // on it per request until a garbage collection: on a busy session, thousands and a warning.
