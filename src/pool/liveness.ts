@@ -121,7 +121,11 @@ export class Liveness {
     if (this.timer || this.pinging || this.quiet || this.lost || this.disposed || this.calls.size === 0) return;
     const { livenessIntervalMs } = this.opts.timing();
     if (livenessIntervalMs <= 0) return;
-    this.timer = setTimeout(() => this.due(), livenessIntervalMs);
+    this.arm(livenessIntervalMs);
+  }
+
+  private arm(ms: number): void {
+    this.timer = setTimeout(() => this.due(), ms);
     this.timer.unref(); // a call in flight holds its own handle (pipes, socket)
   }
 
@@ -133,8 +137,7 @@ export class Liveness {
     this.timer = undefined;
     const wait = this.busySince + this.opts.timing().livenessIntervalMs - performance.now();
     if (wait > 1 && this.calls.size > 0 && !this.disposed) {
-      this.timer = setTimeout(() => this.due(), Math.ceil(wait));
-      this.timer.unref();
+      this.arm(Math.ceil(wait));
       return;
     }
     void this.check();

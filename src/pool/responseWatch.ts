@@ -59,7 +59,7 @@ export class RequestSignals {
   /** A signal for one request, and `release` for when it is over (ResponseWatch.onEnd). */
   take(session: AbortSignal): { signal: AbortSignal; release: () => void } {
     let s = this.current;
-    if (!s || s.session !== session || s.uses >= REQUESTS_PER_SIGNAL || s.ctl.signal.aborted) {
+    if (!s || s.session !== session || s.uses >= REQUESTS_PER_SIGNAL) {
       if (s && s.live === 0) s.detach();
       s = this.current = new SharedSignal(session);
     }
