@@ -3,7 +3,7 @@
 // its connection closes before the result (Ctrl+C on the CLI).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PoolError } from '../pool/errors';
-import type { Pool } from '../pool/pool';
+import type { Pool } from '../pool/apps/pool';
 import { toApiError } from './poolErrors';
 import { type ApiError, appFromPath, type PoolStatus } from './protocol';
 

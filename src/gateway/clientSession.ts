@@ -29,8 +29,8 @@ import {
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { ElicitRequestParams } from '../pool/clientHooks';
-import type { Pool } from '../pool/pool';
+import type { ElicitRequestParams } from '../pool/session/clientHooks';
+import type { Pool } from '../pool/apps/pool';
 import type { AppSnapshot, ToolInfo } from '../pool/types';
 import type { HookTarget, RoutedFeature } from './hookRouter';
 import { toMcpError } from './poolErrors';

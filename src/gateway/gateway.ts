@@ -8,13 +8,13 @@ import { isJSONRPCRequest, type JSONRPCMessage, type RequestId } from '@modelcon
 import { Emitter } from '../common/emitter';
 import { Disposable, toDisposable } from '../common/lifecycle';
 import { PoolError } from '../pool/errors';
-import type { Pool } from '../pool/pool';
+import type { Pool } from '../pool/apps/pool';
 import type { PoolEvent } from '../pool/types';
 import { serveCliApi, fail } from './cliApi';
 import { ClientSession } from './clientSession';
 import { Guard, newToken } from './guard';
 import type { HookRouter, HookTarget, RoutedFeature } from './hookRouter';
-import type { ElicitRequestParams } from '../pool/clientHooks';
+import type { ElicitRequestParams } from '../pool/session/clientHooks';
 import { API_PREFIX, appFromPath, type DiscoveryEntry, MCP_ROUTE, type PoolStatus } from './protocol';
 import { toMcpError } from './poolErrors';
 

@@ -6,7 +6,7 @@
 // environment cookie, pid + start time checked before each signal); elsewhere its process
 // group is signalled. Bundled to dist/reaper.js.
 import { execFile } from 'node:child_process';
-import { hasProcTable, procTable, TreeMembership } from '../pool/treeMembers';
+import { hasProcTable, procTable, TreeMembership } from '../pool/process/treeMembers';
 
 /** Root pid → its members (Linux), or undefined: signal the root's group. */
 const trees = new Map<number, TreeMembership | undefined>();

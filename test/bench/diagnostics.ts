@@ -9,7 +9,7 @@
 //    session is also its own scheduling group; `setsid` gives the held client's server the same.
 import { existsSync, readFileSync } from 'node:fs';
 import type { Pool } from '../../src/pool';
-import { resolveCommand } from '../../src/pool/launch';
+import { resolveCommand } from '../../src/pool/process/launch';
 
 /** Switches off the state events of `pool` (what-if measurement only; the pool still works). */
 export function silenceStateEvents(pool: Pool): Pool {

@@ -6,8 +6,8 @@
 import * as assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { CallClocks } from '../../src/pool/callClock';
-import { REQUESTS_PER_SIGNAL, RequestSignals, requestIds } from '../../src/pool/responseWatch';
+import { CallClocks } from '../../src/pool/session/callClock';
+import { REQUESTS_PER_SIGNAL, RequestSignals, requestIds } from '../../src/pool/direct/responseWatch';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

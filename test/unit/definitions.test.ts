@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { splitCommandLine } from '../../src/common/commandLine';
 import { parseAppDefinitions } from '../../src/pool';
-import { childEnvironment } from '../../src/pool/environment';
-import { launchCommand, bundledLauncher, commandLauncher } from '../../src/pool/launch';
+import { childEnvironment } from '../../src/pool/process/environment';
+import { launchCommand, bundledLauncher, commandLauncher } from '../../src/pool/process/launch';
 import { Redactor } from '../../src/pool/redact';
 
 describe('app definitions', () => {

@@ -5,7 +5,7 @@
 // faults/remoteMidCall.test.ts.
 import * as assert from 'node:assert/strict';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { Liveness, ServerLost } from '../../src/pool/liveness';
+import { Liveness, ServerLost } from '../../src/pool/session/liveness';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const ownTimeout = () => new McpError(ErrorCode.RequestTimeout, 'Request timed out', { timeout: 1 });

@@ -4,7 +4,7 @@
 // written). Real processes.
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { ChildProcessTransport } from '../../../src/pool/childTransport';
+import { ChildProcessTransport } from '../../../src/pool/process/childTransport';
 import type { Pool } from '../../../src/pool';
 import { waitUntil } from '../../fixtures/processTable';
 import { collectEvents, makePool, stdioSpec, textOf } from '../helpers';

@@ -4,7 +4,7 @@
 // neighbour app's latency are measured while each happens. Real processes.
 import * as assert from 'node:assert/strict';
 import type { Pool } from '../../../src/pool';
-import { LineFramer, findMessageId } from '../../../src/pool/lineFramer';
+import { LineFramer, findMessageId } from '../../../src/pool/process/lineFramer';
 import { waitUntil } from '../../fixtures/processTable';
 import { collectEvents, makePool, stdioSpec, textOf } from '../helpers';
 import { poolSuiteHooks } from './faultKit';

@@ -12,8 +12,8 @@
 import { setMaxListeners } from 'node:events';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { type CallToolResult, CallToolResultSchema, ErrorCode, McpError, type Progress, type Task } from '@modelcontextprotocol/sdk/types.js';
-import { untilAborted } from '../common/abort';
-import type { TaskStatusUpdate } from './types';
+import { untilAborted } from '../../common/abort';
+import type { TaskStatusUpdate } from '../types';
 
 const MIN_POLL_MS = 50;
 

@@ -7,9 +7,9 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { DirectAuth, type ExternalRedirect } from './directAuth';
 import { DirectTransport, type FetchLike } from './directTransport';
 import { type SignIns, signInKey } from './signIn';
-import { delay, type Link, StartError } from './link';
-import { StderrTail } from './stderrTail';
-import type { ExitInfo, TransportStrategy } from './types';
+import { delay, type Link, StartError } from '../link';
+import { StderrTail } from '../stderrTail';
+import type { ExitInfo, TransportStrategy } from '../types';
 
 export interface HttpLinkOptions {
   readonly url: string;

@@ -18,13 +18,13 @@ import {
   ResourceUpdatedNotificationSchema,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import { untilAborted } from '../common/abort';
+import { untilAborted } from '../../common/abort';
 import { CallClocks } from './callClock';
 import { answerServerRequests, type ClientHooks, declaredCapabilities } from './clientHooks';
 import { ListingCache, allPages } from './listing';
 import { Liveness, type LivenessOptions } from './liveness';
 import { outputSchemaValidator } from './mcpErrors';
-import { MAX_TIMER_MS } from './settings';
+import { MAX_TIMER_MS } from '../settings';
 import { callToolAsTask } from './taskCall';
 import type {
   CallOptions,
@@ -39,7 +39,7 @@ import type {
   ServerFeatures,
   ToolInfo,
   ToolResult,
-} from './types';
+} from '../types';
 
 /** What a server tells the client on its own, beyond tools/list_changed. */
 export type ServerNotice =

@@ -1,26 +1,26 @@
 // One pooled app: its definition, its current connection (if any), its state and its stats.
 // Starts are single-flight; deaths are noticed at once; repeated failures back off.
-import { untilAborted } from '../common/abort';
-import type { Emitter } from '../common/emitter';
+import { untilAborted } from '../../common/abort';
+import type { Emitter } from '../../common/emitter';
 import { AppFeatures } from './appFeatures';
 import { describeCallFailure } from './callFailure';
-import type { ClientHooks } from './clientHooks';
-import type { ExternalRedirect } from './directAuth';
+import type { ClientHooks } from '../session/clientHooks';
+import type { ExternalRedirect } from '../direct/directAuth';
 import { CrashLoopGuard } from './crashLoopGuard';
-import { isNotSent } from './link';
+import { isNotSent } from '../link';
 import { StartLedger } from './startLedger';
-import { Connection, describeExit, formatSeconds, type StartError } from './connection';
-import { ProcessLink } from './processLink';
-import { HttpLink } from './httpLink';
-import { type FetchLike, strategyOf } from './directTransport';
-import type { SignIns } from './signIn';
-import type { Link } from './link';
-import { PoolError } from './errors';
-import { describeTarget, launchCommand, type McpRemoteLauncher, preflight } from './launch';
-import type { Reaper } from './reaper';
-import type { Redactor } from './redact';
-import type { PoolSettings } from './settings';
-import type { AppSnapshot, AppSpec, LaunchCommand, RemoteAppSpec, AppStatus, CallOptions, CallOutcome, ExitInfo, PoolEvent, StopReason, ToolInfo } from './types';
+import { Connection, describeExit, formatSeconds, type StartError } from '../session/connection';
+import { ProcessLink } from '../process/processLink';
+import { HttpLink } from '../direct/httpLink';
+import { type FetchLike, strategyOf } from '../direct/directTransport';
+import type { SignIns } from '../direct/signIn';
+import type { Link } from '../link';
+import { PoolError } from '../errors';
+import { describeTarget, launchCommand, type McpRemoteLauncher, preflight } from '../process/launch';
+import type { Reaper } from '../process/watchdog';
+import type { Redactor } from '../redact';
+import type { PoolSettings } from '../settings';
+import type { AppSnapshot, AppSpec, LaunchCommand, RemoteAppSpec, AppStatus, CallOptions, CallOutcome, ExitInfo, PoolEvent, StopReason, ToolInfo } from '../types';
 
 export interface AppHost {
   readonly settings: PoolSettings;

@@ -1,8 +1,8 @@
 // The crash-loop guard of one app: after the second failure in a row, the next start is held
 // back, 1 s doubling up to a cap; a process that ran long enough (or answered a call) ends the
 // streak; a user's start or restart clears it.
-import { PoolError } from './errors';
-import type { PoolSettings } from './settings';
+import { PoolError } from '../errors';
+import type { PoolSettings } from '../settings';
 
 export class CrashLoopGuard {
   private failures = 0;

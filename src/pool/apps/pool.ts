@@ -1,18 +1,18 @@
 // The pool: named apps, at most `maxSize` processes, idle and LRU eviction, stop-all.
 // It lives for the editor session; the editor layer only calls it and renders its events.
-import { Disposable, toDisposable } from '../common/lifecycle';
-import { Emitter } from '../common/emitter';
-import { sameSpec } from './definitions';
-import { PoolError } from './errors';
-import type { ExternalRedirect } from './directAuth';
-import type { FetchLike } from './directTransport';
-import { MemorySignInStore, SignIns, signInKey, type SignInStore } from './signIn';
-import type { McpRemoteLauncher } from './launch';
-import type { ClientHooks } from './clientHooks';
+import { Disposable, toDisposable } from '../../common/lifecycle';
+import { Emitter } from '../../common/emitter';
+import { sameSpec } from '../definitions';
+import { PoolError } from '../errors';
+import type { ExternalRedirect } from '../direct/directAuth';
+import type { FetchLike } from '../direct/directTransport';
+import { MemorySignInStore, SignIns, signInKey, type SignInStore } from '../direct/signIn';
+import type { McpRemoteLauncher } from '../process/launch';
+import type { ClientHooks } from '../session/clientHooks';
 import { type AppHost, PooledApp } from './pooledApp';
-import { Reaper } from './reaper';
-import { Redactor } from './redact';
-import { clampSettings, DEFAULT_SETTINGS, type PoolSettings } from './settings';
+import { Reaper } from '../process/watchdog';
+import { Redactor } from '../redact';
+import { clampSettings, DEFAULT_SETTINGS, type PoolSettings } from '../settings';
 import type {
   AppSnapshot,
   AppSpec,
@@ -30,7 +30,7 @@ import type {
   ResourceTemplateInfo,
   StopReason,
   ToolInfo,
-} from './types';
+} from '../types';
 
 export interface PoolOptions {
   readonly launcher: McpRemoteLauncher;

@@ -20,7 +20,7 @@ import {
   McpError,
   type Root,
 } from '@modelcontextprotocol/sdk/types.js';
-import { untilAborted } from '../common/abort';
+import { untilAborted } from '../../common/abort';
 
 export type { CreateMessageRequestParams, CreateMessageResult, ElicitRequestParams, ElicitResult, Root } from '@modelcontextprotocol/sdk/types.js';
 

@@ -2,10 +2,10 @@
 // happened (cancelled, timeout, unreachable, crashed, flooding, stopped, invalid-arguments,
 // protocol) and whose message says it in words, with the server's last stderr lines where they explain it.
 import { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
-import { type Connection, describeExit, formatSeconds } from './connection';
-import { PoolError } from './errors';
-import { ServerLost } from './liveness';
-import { isOwnTimeout, isUnforwarded, OutputSchemaMismatch, serverWords } from './mcpErrors';
+import { type Connection, describeExit, formatSeconds } from '../session/connection';
+import { PoolError } from '../errors';
+import { ServerLost } from '../session/liveness';
+import { isOwnTimeout, isUnforwarded, OutputSchemaMismatch, serverWords } from '../session/mcpErrors';
 
 export interface FailureContext {
   readonly app: string;

@@ -3,7 +3,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { childEnvironment } from './environment';
-import type { AppSpec, LaunchCommand } from './types';
+import type { AppSpec, LaunchCommand } from '../types';
 
 /** How mcp-remote is started. Default: the bundled copy on the editor's own Node runtime. */
 export interface McpRemoteLauncher {

@@ -6,10 +6,10 @@ import { randomBytes } from 'node:crypto';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ChildProcessTransport } from './childTransport';
 import { ProcessTree } from './processTree';
-import { StderrTail } from './stderrTail';
+import { StderrTail } from '../stderrTail';
 import { TREE_COOKIE_VAR, type TreeIdentity } from './treeMembers';
-import { delay, describeExit, type Link, StartError } from './link';
-import type { ExitInfo, LaunchCommand } from './types';
+import { delay, describeExit, type Link, StartError } from '../link';
+import type { ExitInfo, LaunchCommand } from '../types';
 
 export interface ProcessLinkOptions {
   readonly launch: LaunchCommand;

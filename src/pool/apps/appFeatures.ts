@@ -4,10 +4,10 @@
 // under them) and is sent only if the server declared the capability it needs; otherwise it fails
 // at once with `unsupported`. What the server notifies becomes pool events. The app remembers its
 // subscriptions and its log level and gives them to every new process of the app (restore).
-import { untilAborted } from '../common/abort';
-import type { Connection } from './connection';
-import { PoolError } from './errors';
-import type { McpSession, RequestLimits, ServerNotice } from './mcpSession';
+import { untilAborted } from '../../common/abort';
+import type { Connection } from '../session/connection';
+import { PoolError } from '../errors';
+import type { McpSession, RequestLimits, ServerNotice } from '../session/mcpSession';
 import type { AppHost, PooledApp } from './pooledApp';
 import {
   type AppSnapshot,
@@ -22,7 +22,7 @@ import {
   type ResourceReadResult,
   type ResourceTemplateInfo,
   type ServerFeatures,
-} from './types';
+} from '../types';
 
 /** A capability a request needs (`subscribe`: resources.subscribe). */
 type Need = Exclude<keyof ServerFeatures, 'tools'>;

@@ -14,9 +14,9 @@ import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { isInitializeRequest, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { type DirectAuth, RegisterAgain } from './directAuth';
-import { TRANSPORT_STRATEGIES, type TransportStrategy } from './types';
+import { TRANSPORT_STRATEGIES, type TransportStrategy } from '../types';
 import { describeNetworkError, describeStatus, errorBody, isNotConnected } from './httpFailure';
-import { NotSentError } from './link';
+import { NotSentError } from '../link';
 import { RequestSignals, requestIds, type ResponseWatch, watchEventStream, watchJsonResponse } from './responseWatch';
 
 /** The strategy named by mcp-remote arguments (`--transport sse-only`), if any. */

@@ -11,7 +11,7 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { type JSONRPCMessage, JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
-import { NotSentError } from './link';
+import { NotSentError } from '../link';
 import { findMessageId, LineFramer, type OversizedLine } from './lineFramer';
 import { type BudgetBreach, describeBreach, SendBudget, type UnsolicitedKind } from './sendBudget';
 

@@ -5,10 +5,10 @@
 import type { ClientHooks } from './clientHooks';
 import type { LivenessOptions } from './liveness';
 import { McpSession, type ServerNotice } from './mcpSession';
-import { describeExit, formatSeconds, type Link, StartError } from './link';
-import type { CallOptions, ExitInfo, ToolInfo, ToolResult } from './types';
+import { describeExit, formatSeconds, type Link, StartError } from '../link';
+import type { CallOptions, ExitInfo, ToolInfo, ToolResult } from '../types';
 
-export { describeExit, formatSeconds, StartError } from './link';
+export { describeExit, formatSeconds, StartError } from '../link';
 
 export interface ConnectionOptions {
   readonly startTimeoutMs: number;
