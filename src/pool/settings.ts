@@ -3,16 +3,16 @@
 export interface PoolSettings {
   /** Default idle timeout; an app unused this long is stopped (0 = never). */
   readonly idleTimeoutMs: number;
-  /** How many processes may run at once. */
+  /** How many apps may run at once (each a process tree, or a direct HTTP session). */
   readonly maxSize: number;
   /** How long a start waits for a free slot when every running app is busy. */
   readonly acquireTimeoutMs: number;
   readonly callTimeoutMs: number;
-  /** Spawn + MCP initialize. */
+  /** Opening the link (a spawn, an HTTP connection) + the MCP handshake. */
   readonly startTimeoutMs: number;
   /** A start that printed an authorization URL may wait this long for the user. */
   readonly authTimeoutMs: number;
-  /** Each step of stop: stdin closed → wait → SIGTERM → wait → SIGKILL. */
+  /** Each step of stop: stdin closed → wait → SIGTERM → wait → SIGKILL (a direct session: its HTTP DELETE). */
   readonly stopGraceMs: number;
   readonly pingTimeoutMs: number;
   /** While calls are in flight, a ping this often finds a server (or remote) gone mid-call (0 = off; liveness.ts). */
@@ -24,7 +24,7 @@ export interface PoolSettings {
   /** Crash-loop guard: first backoff, doubled per further failure, capped. */
   readonly crashLoopBaseMs: number;
   readonly crashLoopMaxMs: number;
-  /** A process that ran this long before dying is not counted as part of a crash loop. */
+  /** A connection that lived this long before dying is not counted as part of a crash loop. */
   readonly stableAfterMs: number;
   /** How long the host's hook may take to answer a server's request (elicitation, sampling, roots); calls' timeouts stand still meanwhile. */
   readonly hookTimeoutMs: number;

@@ -67,7 +67,7 @@ export interface AppSnapshot {
   /** URL (remote) or command line (stdio), for display. */
   readonly target: string;
   readonly status: AppStatus;
-  /** When the current (or last) process was started; undefined if never started. */
+  /** When the current (or last) connection was started; undefined if never started. */
   readonly createdAt?: number;
   readonly lastUsedAt?: number;
   readonly pid?: number;
@@ -260,7 +260,7 @@ export interface CallOptions {
 export interface CallOutcome {
   readonly result: ToolResult;
   readonly durationMs: number;
-  /** True when this call had to start the process (cold start). */
+  /** True when this call had to start the app (cold start: a process, or a direct session). */
   readonly coldStart: boolean;
   /** How long that start took (spawn + initialize), when known. */
   readonly startMs?: number;

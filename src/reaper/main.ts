@@ -2,7 +2,7 @@
 // process trees it owns: "+<root pid>[ <start time> <cookie>]" and "-<root pid>". When stdin
 // closes — the pool stopped normally, or the editor's extension host died, even by SIGKILL —
 // every tree still listed is ended (SIGTERM, then SIGKILL), so no server outlives the editor.
-// On Linux a tree's members are found as the pool finds them (src/pool/treeMembers.ts: the
+// On Linux a tree's members are found as the pool finds them (src/pool/process/treeMembers.ts: the
 // environment cookie, pid + start time checked before each signal); elsewhere its process
 // group is signalled. Bundled to dist/reaper.js.
 import { execFile } from 'node:child_process';

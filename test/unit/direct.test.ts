@@ -8,7 +8,9 @@ import type { Pool, PoolEvent } from '../../src/pool';
 import { type HttpFixture, startHttpFixture } from '../fixtures/http-server';
 import { waitUntil } from '../fixtures/processTable';
 import { closedPort, expectCode } from './faults/faultKit';
-import { collectEvents, directSpec, makePool, ourProcesses, textOf } from './helpers';
+import { commandLauncher } from '../../src/pool';
+import { BUNDLED_MCP_REMOTE } from '../fixtures/paths';
+import { collectEvents, directSpec, makePool, ourProcesses, remoteSpec, textOf } from './helpers';
 
 function childPids(): number[] {
   return ourProcesses().map((p) => p.pid);
@@ -310,5 +312,40 @@ describe('direct remote apps (HTTP from the pool, no process)', function () {
     assert.equal(server.stats().sessions, 1);
     await waitUntil(() => p.snapshot('b')!.status === 'stopped', 3000, 'b evicted when idle');
     await waitUntil(() => server!.stats().sessions === 0, 2000, 'its session ended');
+  });
+
+  it('a hung server (no answer to a call nor to a ping) ends the session and says so, not "process tree killed"', async () => {
+    server = await startHttpFixture();
+    // no liveness pings during the call: the call timeout, then one ping, decide (as for a stdio server)
+    const p = start({ livenessIntervalMs: 0, callTimeoutMs: 600, pingTimeoutMs: 400, stopGraceMs: 300 });
+    await p.configure([directSpec('h', server.url)]);
+    await p.callTool('h', 'echo', { text: 'x' });
+    server.freeze();
+    await expectCode(p.callTool('h', 'echo', { text: 'y' }), 'timeout', /timed out after 0\.6 s/);
+    await waitUntil(() => events.some((e) => e.type === 'stopped' && e.app === 'h' && e.reason === 'hung'), 5000, 'stopped(hung)');
+    const snap = p.snapshot('h')!;
+    assert.equal(snap.status, 'crashed');
+    assert.match(snap.lastError ?? '', /^hung: no answer to call to "echo" within 0\.6 s, nor to a ping; its connection closed$/);
+    assert.doesNotMatch(snap.lastError ?? '', /process/);
+  });
+
+  it('a new mcp-remote launcher restarts the apps that run mcp-remote, never a direct app (it does not use it)', async () => {
+    server = await startHttpFixture();
+    const p = start();
+    await p.configure([directSpec('d', server.url), remoteSpec('r', server.url)]);
+    await p.callTool('d', 'echo', { text: 'x' });
+    const viaProxy = await p.callTool('r', 'echo', { text: 'x' });
+    const sessions = server.stats().sessionsCreated;
+    const restarted = await p.setLauncher(commandLauncher([process.execPath, BUNDLED_MCP_REMOTE]));
+    assert.deepEqual(restarted, ['r']);
+    assert.equal(p.snapshot('r')!.status, 'stopped', 'the mcp-remote app was stopped, to start with the new launcher');
+    assert.equal(p.snapshot('d')!.status, 'idle', 'the direct app kept running');
+    const again = await p.callTool('d', 'echo', { text: 'y' });
+    assert.equal(again.coldStart, false);
+    assert.equal(p.snapshot('d')!.starts, 1);
+    assert.equal(server.stats().sessionsCreated, sessions, 'no new session for the direct app');
+    const proxyAgain = await p.callTool('r', 'echo', { text: 'y' });
+    assert.equal(proxyAgain.coldStart, true);
+    assert.notEqual(proxyAgain.pid, viaProxy.pid);
   });
 });

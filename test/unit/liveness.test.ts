@@ -1,4 +1,4 @@
-// The liveness check on its own (src/pool/liveness.ts), with FAKE pings and FAKE requests: the
+// The liveness check on its own (src/pool/session/liveness.ts), with FAKE pings and FAKE requests: the
 // races between a verdict, a result and a cancel need exact timing that real processes cannot
 // give. The fake request behaves as the SDK's does: an abort rejects it with an McpError -32001
 // made from the abort reason. The real thing, through mcp-remote to a real HTTP server, is in

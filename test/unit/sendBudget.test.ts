@@ -1,4 +1,4 @@
-// The budget of what a server may send unasked (src/pool/sendBudget.ts), on a simulated clock:
+// The budget of what a server may send unasked (src/pool/process/sendBudget.ts), on a simulated clock:
 // bursts pass, a sustained rate above the limit is a breach within the time the buckets allow,
 // progress for a call in flight costs a tenth, and a breach says what was sent in words.
 import * as assert from 'node:assert/strict';

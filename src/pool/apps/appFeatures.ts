@@ -3,12 +3,13 @@
 // (pooledApp.ts: started if needed, listings and reads retried once on a connection that died
 // under them) and is sent only if the server declared the capability it needs; otherwise it fails
 // at once with `unsupported`. What the server notifies becomes pool events. The app remembers its
-// subscriptions and its log level and gives them to every new process of the app (restore).
+// subscriptions and its log level and gives them to every new connection of the app (restore).
 import { untilAborted } from '../../common/abort';
-import type { Connection } from '../session/connection';
 import { PoolError } from '../errors';
+import type { Redactor } from '../redact';
+import type { Connection } from '../session/connection';
 import type { McpSession, RequestLimits, ServerNotice } from '../session/mcpSession';
-import type { AppHost, PooledApp } from './pooledApp';
+import type { PoolSettings } from '../settings';
 import {
   type AppSnapshot,
   type CompletionRef,
@@ -16,6 +17,7 @@ import {
   type FeatureOptions,
   LOG_LEVELS,
   type LogLevel,
+  type PoolEvent,
   type PromptInfo,
   type PromptResult,
   type ResourceInfo,
@@ -23,6 +25,22 @@ import {
   type ResourceTemplateInfo,
   type ServerFeatures,
 } from '../types';
+import type { RequestOptions } from './request';
+
+/** What the features need of their app (pooledApp.ts gives it), and nothing more. */
+export interface FeatureHost {
+  readonly app: string;
+  /** The pool's settings now (they change at runtime). */
+  settings(): PoolSettings;
+  readonly redactor: Redactor;
+  /** The app's one route to its server (PooledApp.request). */
+  request<T>(what: string, op: (session: McpSession) => Promise<T>, o: RequestOptions): Promise<{ readonly value: T }>;
+  /** The live connection's session, if the app runs; never starts one. */
+  liveSession(): McpSession | undefined;
+  /** What the snapshot shows changed. */
+  changed(): void;
+  fire(event: PoolEvent): void;
+}
 
 /** A capability a request needs (`subscribe`: resources.subscribe). */
 type Need = Exclude<keyof ServerFeatures, 'tools'>;
@@ -54,10 +72,7 @@ export class AppFeatures {
   /** What the running server was last told. */
   private sentLevel?: LogLevel;
 
-  constructor(
-    private readonly app: PooledApp,
-    private readonly host: AppHost,
-  ) {}
+  constructor(private readonly host: FeatureHost) {}
 
   snapshot(): FeatureSnapshot {
     return {
@@ -85,13 +100,14 @@ export class AppFeatures {
    * subscription the server refused is kept for the next start.
    */
   async restore(conn: Connection): Promise<void> {
-    const session = conn.mcp;
+    const session = conn.session;
     this.declared = session.features;
     const instructions = session.instructions;
     this.instructions = instructions === undefined ? undefined : this.host.redactor.redact(instructions);
-    this.host.changed(this.app);
-    const limits: RequestLimits = { timeoutMs: Math.min(this.host.settings.callTimeoutMs, this.host.settings.startTimeoutMs) };
-    // a process that is gone meanwhile is reported as such (crash, stop): no note for each request it took along
+    this.host.changed();
+    const settings = this.host.settings();
+    const limits: RequestLimits = { timeoutMs: Math.min(settings.callTimeoutMs, settings.startTimeoutMs) };
+    // a connection that is gone meanwhile is reported as such (crash, stop): no note for each request it took along
     const failed = (what: string) => (e: unknown) => {
       if (!conn.isDead) this.note(`${what} after the start: ${describe(e)}`);
     };
@@ -112,21 +128,21 @@ export class AppFeatures {
 
   /** What the server notified (mcpSession.ts), as pool events. */
   onNotice(notice: ServerNotice): void {
-    const app = this.app.name;
+    const app = this.host.app;
     switch (notice.kind) {
       case 'resourcesChanged':
         this.resourceCount = this.templateCount = undefined;
-        this.host.changed(this.app);
-        return this.host.events.fire({ type: 'resourcesChanged', app });
+        this.host.changed();
+        return this.host.fire({ type: 'resourcesChanged', app });
       case 'resourceUpdated':
-        return this.host.events.fire({ type: 'resourceUpdated', app, uri: notice.uri });
+        return this.host.fire({ type: 'resourceUpdated', app, uri: notice.uri });
       case 'promptsChanged':
         this.promptCount = undefined;
-        this.host.changed(this.app);
-        return this.host.events.fire({ type: 'promptsChanged', app });
+        this.host.changed();
+        return this.host.fire({ type: 'promptsChanged', app });
       case 'log': {
         const r = this.host.redactor;
-        return this.host.events.fire({ type: 'log', app, level: notice.level, ...(notice.logger !== undefined ? { logger: r.redact(notice.logger) } : {}), data: r.redactValue(notice.data) });
+        return this.host.fire({ type: 'log', app, level: notice.level, ...(notice.logger !== undefined ? { logger: r.redact(notice.logger) } : {}), data: r.redactValue(notice.data) });
       }
     }
   }
@@ -134,14 +150,14 @@ export class AppFeatures {
   async listResources(opts: FeatureOptions = {}): Promise<ResourceInfo[]> {
     const list = await this.run('listing resources', 'resources', opts, (s, l) => this.shared(s.listResources(l.timeoutMs), opts.signal));
     this.resourceCount = list.length;
-    this.host.changed(this.app);
+    this.host.changed();
     return list;
   }
 
   async listResourceTemplates(opts: FeatureOptions = {}): Promise<ResourceTemplateInfo[]> {
     const list = await this.run('listing resource templates', 'resources', opts, (s, l) => this.shared(s.listResourceTemplates(l.timeoutMs), opts.signal));
     this.templateCount = list.length;
-    this.host.changed(this.app);
+    this.host.changed();
     return list;
   }
 
@@ -150,14 +166,14 @@ export class AppFeatures {
   }
 
   /**
-   * Subscribes (starting the app if needed) and remembers it: every later process of the app is
+   * Subscribes (starting the app if needed) and remembers it: every later connection of the app is
    * subscribed too. Counted per subscriber (the editor, each gateway client): the server hears one
    * subscribe, and one unsubscribe when the last subscriber lets go.
    */
   async subscribe(uri: string, opts: FeatureOptions = {}): Promise<void> {
     const owner = opts.subscriber ?? HOST;
     const owners = this.subscriptions.get(uri);
-    if (owners && this.app.liveConnection) {
+    if (owners && this.host.liveSession()) {
       owners.add(owner);
       return;
     }
@@ -165,24 +181,24 @@ export class AppFeatures {
     const now = this.subscriptions.get(uri) ?? new Set<object>();
     now.add(owner);
     this.subscriptions.set(uri, now);
-    this.host.changed(this.app);
+    this.host.changed();
   }
 
-  /** Forgets the subscriber's subscription; when none is left, a running process is told at once (a stopped app is not started for it). */
+  /** Forgets the subscriber's subscription; when none is left, a running server is told at once (a stopped app is not started for it). */
   async unsubscribe(uri: string, opts: FeatureOptions = {}): Promise<void> {
     const owners = this.subscriptions.get(uri);
     if (!owners?.delete(opts.subscriber ?? HOST)) return;
     if (owners.size > 0) return;
     this.subscriptions.delete(uri);
-    this.host.changed(this.app);
-    if (!this.app.liveConnection?.mcp.features.subscribe) return;
+    this.host.changed();
+    if (!this.host.liveSession()?.features.subscribe) return;
     await this.run(`unsubscribing from ${uri}`, 'subscribe', { ...opts, observe: true }, (s, l) => s.unsubscribe(uri, l));
   }
 
   async listPrompts(opts: FeatureOptions = {}): Promise<PromptInfo[]> {
     const list = await this.run('listing prompts', 'prompts', opts, (s, l) => this.shared(s.listPrompts(l.timeoutMs), opts.signal));
     this.promptCount = list.length;
-    this.host.changed(this.app);
+    this.host.changed();
     return list;
   }
 
@@ -196,7 +212,7 @@ export class AppFeatures {
   }
 
   /**
-   * Remembers the level and sends it to every later process of the app that declares logging; a
+   * Remembers the level and sends it to every later connection of the app whose server declares logging; a
    * running one is told at once (and one that does not declare logging fails with `unsupported`,
    * the level then not remembered). A stopped app is not started for it. With a `subscriber` (a
    * gateway client) the level is that client's: the server is sent the most verbose level anyone
@@ -204,7 +220,7 @@ export class AppFeatures {
    */
   async setLogLevel(level: LogLevel, opts: FeatureOptions = {}): Promise<void> {
     if (!(LOG_LEVELS as readonly string[]).includes(level)) {
-      throw new PoolError('invalid-arguments', this.app.name, `"${String(level)}" is no log level (one of: ${LOG_LEVELS.join(', ')})`);
+      throw new PoolError('invalid-arguments', this.host.app, `"${String(level)}" is no log level (one of: ${LOG_LEVELS.join(', ')})`);
     }
     const owner = opts.subscriber;
     const before = owner ? this.clientLevels.get(owner) : this.logLevel;
@@ -219,7 +235,7 @@ export class AppFeatures {
       } else this.logLevel = before;
       throw e;
     }
-    if (!owner) this.host.changed(this.app);
+    if (!owner) this.host.changed();
   }
 
   /** A client's level no longer counts (its session ended); the server is told if the level it sends changes. */
@@ -238,40 +254,41 @@ export class AppFeatures {
   /** Tells a running server the effective level when it changed (`always`: even if not, as the host's own request). */
   private async sendEffective(opts: FeatureOptions, always: boolean): Promise<void> {
     const level = this.effectiveLevel();
-    if (!level || !this.app.liveConnection) return;
+    if (!level || !this.host.liveSession()) return;
     if (!always && level === this.sentLevel) return;
     await this.run(`setting the log level to "${level}"`, 'logging', { ...opts, observe: true }, (s, l) => s.setLogLevel(level, l));
     this.sentLevel = level;
   }
 
-  /** One request: the capability is checked on the connection it goes to, then `op` runs on its session. */
-  private run<T>(what: string, need: Need, opts: FeatureOptions, op: (session: McpSession, limits: RequestLimits) => Promise<T>): Promise<T> {
-    const timeoutMs = opts.timeoutMs ?? this.host.settings.callTimeoutMs;
-    return this.app.serve(
+  /** One request through the app's route: the capability is checked on the session it goes to, then `op` runs on it. */
+  private async run<T>(what: string, need: Need, opts: FeatureOptions, op: (session: McpSession, limits: RequestLimits) => Promise<T>): Promise<T> {
+    const timeoutMs = opts.timeoutMs ?? this.host.settings().callTimeoutMs;
+    const sent = await this.host.request(
       what,
-      (conn) => {
-        const declared = conn.mcp.features;
+      (session) => {
+        const declared = session.features;
         if (!declared[need]) return Promise.reject(this.unsupported(need, declared));
-        return op(conn.mcp, { timeoutMs, signal: opts.signal });
+        return op(session, { timeoutMs, signal: opts.signal });
       },
-      { idempotent: true, timeoutMs, signal: opts.signal, token: opts.startToken, observe: opts.observe },
+      { use: opts.observe ? 'look' : 'use', idempotent: true, timeoutMs, signal: opts.signal, token: opts.startToken, observe: opts.observe },
     );
+    return sent.value;
   }
 
   /** A cached listing is shared: one caller's cancel ends its own wait, not the listing. */
   private shared<T>(listing: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-    return untilAborted(listing, signal, () => new PoolError('cancelled', this.app.name, `listing on app "${this.app.name}" was cancelled`));
+    return untilAborted(listing, signal, () => new PoolError('cancelled', this.host.app, `listing on app "${this.host.app}" was cancelled`));
   }
 
   private unsupported(need: Need, declared: ServerFeatures): PoolError {
     const d = declared;
     const names = [d.tools && 'tools', d.resources && 'resources', d.subscribe && 'resources.subscribe', d.prompts && 'prompts', d.completions && 'completions', d.logging && 'logging'].filter((n) => typeof n === 'string');
     const says = names.length ? `its server declares: ${names.join(', ')}` : 'its server declares none of tools, resources, prompts, completions, logging';
-    return new PoolError('unsupported', this.app.name, `app "${this.app.name}" does not offer ${OFFERS[need]} (${says})`);
+    return new PoolError('unsupported', this.host.app, `app "${this.host.app}" does not offer ${OFFERS[need]} (${says})`);
   }
 
   private note(text: string): void {
-    this.host.events.fire({ type: 'stderr', app: this.app.name, line: this.host.redactor.redact(`[pool] ${text}`) });
+    this.host.fire({ type: 'stderr', app: this.host.app, line: this.host.redactor.redact(`[pool] ${text}`) });
   }
 }
 

@@ -1,5 +1,5 @@
 // The crash-loop guard of one app: after the second failure in a row, the next start is held
-// back, 1 s doubling up to a cap; a process that ran long enough (or answered a call) ends the
+// back, 1 s doubling up to a cap; a connection that lived long enough (or answered a call) ends the
 // streak; a user's start or restart clears it.
 import { PoolError } from '../errors';
 import type { PoolSettings } from '../settings';
@@ -37,7 +37,7 @@ export class CrashLoopGuard {
     if (this.failures >= 2) this.until = Date.now() + Math.min(crashLoopBaseMs * 2 ** (this.failures - 2), crashLoopMaxMs);
   }
 
-  /** The process proved itself (it answered, or ran long enough): the streak is over. */
+  /** The connection proved itself (it answered, or lived long enough): the streak is over. */
   succeeded(): void {
     this.failures = 0;
   }

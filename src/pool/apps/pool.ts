@@ -1,5 +1,6 @@
-// The pool: named apps, at most `maxSize` processes, idle and LRU eviction, stop-all.
-// It lives for the editor session; the editor layer only calls it and renders its events.
+// The pool: named apps, at most `maxSize` of them running at once (each a process tree or a
+// direct HTTP session), idle and LRU eviction (slots.ts decides, the pool applies), stop-all. It
+// lives for the editor session; the editor layer only calls it and renders its events.
 import { Disposable, toDisposable } from '../../common/lifecycle';
 import { Emitter } from '../../common/emitter';
 import { sameSpec } from '../definitions';
@@ -8,9 +9,12 @@ import type { ExternalRedirect } from '../direct/directAuth';
 import type { FetchLike } from '../direct/directTransport';
 import { MemorySignInStore, SignIns, signInKey, type SignInStore } from '../direct/signIn';
 import type { McpRemoteLauncher } from '../process/launch';
+import { Watchdog } from '../process/watchdog';
 import type { ClientHooks } from '../session/clientHooks';
+import { holdsSlot } from './appState';
+import { LinkFactory } from './links';
 import { type AppHost, PooledApp } from './pooledApp';
-import { Reaper } from '../process/watchdog';
+import { decideSlot, expired, poolFull } from './slots';
 import { Redactor } from '../redact';
 import { clampSettings, DEFAULT_SETTINGS, type PoolSettings } from '../settings';
 import type {
@@ -78,11 +82,11 @@ export class Pool extends Disposable implements AppHost {
   private _settings: PoolSettings;
   private _launcher: McpRemoteLauncher;
   readonly redactor: Redactor;
-  readonly reaper?: Reaper;
+  /** Ends the pool's process trees if this process dies without stopping them (dist/reaper.js). */
+  readonly watchdog?: Watchdog;
   readonly clientHooks?: ClientHooks;
-  readonly fetch: FetchLike;
-  readonly externalRedirect?: ExternalRedirect;
   readonly signIns: SignIns;
+  readonly links: LinkFactory;
   private sweepTimer?: NodeJS.Timeout;
   private shuttingDown?: Promise<void>;
   private configuring: Promise<unknown> = Promise.resolve();
@@ -92,11 +96,19 @@ export class Pool extends Disposable implements AppHost {
     this._launcher = opts.launcher;
     this._settings = clampSettings({ ...DEFAULT_SETTINGS, ...opts.settings });
     this.redactor = opts.redactor ?? new Redactor();
-    if (opts.reaperScript) this.reaper = new Reaper(opts.reaperScript, this._settings.stopGraceMs, process.execPath, (message) => this.events.fire({ type: 'watchdog', app: '', message }));
+    if (opts.reaperScript) this.watchdog = new Watchdog(opts.reaperScript, this._settings.stopGraceMs, process.execPath, (message) => this.events.fire({ type: 'watchdog', app: '', message }));
     this.clientHooks = opts.clientHooks;
-    this.fetch = opts.fetch ?? ((url, init) => globalThis.fetch(url, init));
-    this.externalRedirect = opts.signIns?.externalRedirect;
     this.signIns = this._register(new SignIns(opts.signIns?.store ?? new MemorySignInStore(), opts.signIns?.mcpRemoteEnv, (secret) => this.redactor.addSecret(secret)));
+    this.links = new LinkFactory({
+      settings: () => this._settings,
+      launcher: () => this._launcher,
+      fetch: opts.fetch ?? ((url, init) => globalThis.fetch(url, init)),
+      signIns: this.signIns,
+      externalRedirect: opts.signIns?.externalRedirect,
+      watchdog: this.watchdog,
+      redactor: this.redactor,
+      events: this.events,
+    });
     const roots = opts.clientHooks?.roots;
     if (roots) this._register(roots.onDidChange(() => this.apps.forEach((app) => app.rootsChanged())));
     this.scheduleSweep();
@@ -119,11 +131,11 @@ export class Pool extends Disposable implements AppHost {
     this.slotChanged.fire();
   }
 
-  /** A different mcp-remote launcher restarts the remote apps that are running. */
+  /** A different mcp-remote launcher restarts the running apps that go through mcp-remote (not direct ones: they never use it). */
   async setLauncher(launcher: McpRemoteLauncher): Promise<string[]> {
     if (JSON.stringify(launcher) === JSON.stringify(this._launcher)) return [];
     this._launcher = launcher;
-    const remote = [...this.apps.values()].filter((a) => a.spec.kind === 'remote' && a.holdsSlot);
+    const remote = [...this.apps.values()].filter((a) => a.spec.kind === 'remote' && LinkFactory.usesProcess(a.spec) && holdsSlot(a.state));
     await Promise.all(remote.map((a) => a.stop('config')));
     return remote.map((a) => a.name);
   }
@@ -132,7 +144,7 @@ export class Pool extends Disposable implements AppHost {
    * Applies a new set of definitions: unchanged apps keep running, changed ones are stopped
    * (and start with the new definition on next use), removed ones are stopped and dropped.
    * A replaced or removed app is retired: calls that reach it meanwhile fail, it never starts
-   * a process again. Overlapping calls run one after the other.
+   * a link again. Overlapping calls run one after the other.
    */
   configure(specs: readonly AppSpec[]): Promise<ConfigureResult> {
     const run = this.configuring.then(() => this.applyDefinitions(specs));
@@ -219,7 +231,7 @@ export class Pool extends Disposable implements AppHost {
   // the capability. Listings, reads, prompts and completions are retried once on a connection that
   // died under them (never for an observer). Options: FeatureOptions.
 
-  /** Every resource of the app (all pages), cached per process until the server says the list changed. */
+  /** Every resource of the app (all pages), cached per connection until the server says the list changed. */
   async listResources(name: string, opts?: FeatureOptions): Promise<ResourceInfo[]> {
     return this.app(name).features.listResources(opts);
   }
@@ -234,17 +246,17 @@ export class Pool extends Disposable implements AppHost {
     return this.app(name).features.readResource(uri, opts);
   }
 
-  /** Subscribes to a resource (`resourceUpdated` events); remembered, and re-established on every later process of the app. */
+  /** Subscribes to a resource (`resourceUpdated` events); remembered, and re-established on every later connection of the app. */
   async subscribeResource(name: string, uri: string, opts?: FeatureOptions): Promise<void> {
     return this.app(name).features.subscribe(uri, opts);
   }
 
-  /** Forgets a subscription; a running process is told at once, a stopped app is not started for it. */
+  /** Forgets a subscription; a running server is told at once, a stopped app is not started for it. */
   async unsubscribeResource(name: string, uri: string, opts?: FeatureOptions): Promise<void> {
     return this.app(name).features.unsubscribe(uri, opts);
   }
 
-  /** Every prompt of the app (all pages), cached per process until the server says the list changed. */
+  /** Every prompt of the app (all pages), cached per connection until the server says the list changed. */
   async listPrompts(name: string, opts?: FeatureOptions): Promise<PromptInfo[]> {
     return this.app(name).features.listPrompts(opts);
   }
@@ -303,7 +315,7 @@ export class Pool extends Disposable implements AppHost {
     await app.acquire();
   }
 
-  /** Stops every app in parallel; resolves when every process tree is gone. */
+  /** Stops every app in parallel; resolves when every link (process tree, direct session) is gone. */
   async stopAll(reason: StopReason = 'user'): Promise<void> {
     await Promise.all([...this.apps.values()].map((a) => a.stop(reason)));
   }
@@ -313,7 +325,7 @@ export class Pool extends Disposable implements AppHost {
     this.shuttingDown ??= (async () => {
       clearInterval(this.sweepTimer);
       await this.stopAll('shutdown');
-      this.reaper?.close();
+      this.watchdog?.close();
     })();
     return this.shuttingDown;
   }
@@ -342,11 +354,10 @@ export class Pool extends Disposable implements AppHost {
   }
 
   /**
-   * A start waits here for room. Starts wait in line (first come, first served) and hold no slot
-   * while they wait; the first `free` of them proceed. When the line is longer than the free
-   * slots, the least recently used idle apps are stopped to make room (as many as the line needs
-   * beyond the stops already under way). Gives up after acquireTimeoutMs with what the slots
-   * are doing, or at once when `signal` aborts (the waiting app was stopped).
+   * A start waits here for room, in line (first come, first served), holding no slot while it
+   * waits; slots.ts decides when it may go and which idle apps are stopped to make room. Gives up
+   * after acquireTimeoutMs with what the slots are doing, or at once when `signal` aborts (the
+   * waiting app was stopped).
    */
   async reserveSlot(app: PooledApp, signal: AbortSignal): Promise<void> {
     const deadline = Date.now() + this._settings.acquireTimeoutMs;
@@ -355,35 +366,21 @@ export class Pool extends Disposable implements AppHost {
       for (;;) {
         if (this.shuttingDown) throw new PoolError('shutting-down', app.name, 'the pool is shutting down');
         if (signal.aborted) throw new PoolError('stopped', app.name, `app "${app.name}" was stopped while waiting for a free slot`);
-        const holders = [...this.apps.values()].filter((a) => a !== app && a.holdsSlot);
-        const free = this._settings.maxSize - holders.length;
         const position = this.slotQueue.indexOf(app);
-        if (position < free) {
+        const decision = decideSlot(position, [...this.apps.values()].filter((a) => a !== app), this._settings.maxSize);
+        if (decision.grant) {
           app.grantSlot();
           return;
         }
-        const stillNeeded = position + 1 - Math.max(0, free) - holders.filter((a) => a.isStopping).length;
-        const idle = holders.filter((a) => a.isIdle && !a.isStopping).sort((a, b) => a.lastUsedAt - b.lastUsedAt);
-        for (const lru of idle.slice(0, Math.max(0, stillNeeded))) void lru.stop('lru');
+        for (const lru of decision.evict) void lru.stop('lru');
         const left = deadline - Date.now();
-        if (left <= 0) throw this.poolFull(app, holders, position);
+        if (left <= 0) throw poolFull(app.name, decision.holders, position, this._settings);
         await this.nextSlotChange(left, signal);
       }
     } finally {
       this.slotQueue.splice(this.slotQueue.indexOf(app), 1);
       this.slotChanged.fire(); // the next in line may go now
     }
-  }
-
-  /** The error for a start that waited too long, saying what the slots were doing. */
-  private poolFull(app: PooledApp, holders: readonly PooledApp[], position: number): PoolError {
-    const max = this._settings.maxSize;
-    const secs = Math.round(this._settings.acquireTimeoutMs / 1000);
-    const allBusy = holders.length > 0 && holders.every((a) => a.slotUse.startsWith('busy'));
-    const uses = holders.map((a) => `${a.name}: ${a.slotUse}`).join(', ');
-    const ahead = position > 0 ? `; ${position} start${position === 1 ? '' : 's'} waited before it` : '';
-    const why = allBusy ? `every running app stayed busy for ${secs} s` : `no slot became free in ${secs} s`;
-    return new PoolError('pool-full', app.name, `cannot start "${app.name}": the pool is full (mcpPool.maxSize = ${max}) and ${why} (${uses}${ahead}). Raise mcpPool.maxSize or stop an app.`);
   }
 
   private nextSlotChange(ms: number, signal: AbortSignal): Promise<void> {
@@ -410,9 +407,9 @@ export class Pool extends Disposable implements AppHost {
 
   /** One eviction run: stops apps idle longer than their timeout. Never touches busy apps. */
   async sweep(now = Date.now()): Promise<string[]> {
-    const expired = [...this.apps.values()].filter((a) => a.isIdle && a.idleTimeoutMs > 0 && now - a.lastUsedAt >= a.idleTimeoutMs);
-    await Promise.all(expired.map((a) => a.stop('idle')));
-    return expired.map((a) => a.name);
+    const idle = expired([...this.apps.values()], now);
+    await Promise.all(idle.map((a) => a.stop('idle')));
+    return idle.map((a) => a.name);
   }
 }
 

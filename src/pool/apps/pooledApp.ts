@@ -1,84 +1,58 @@
-// One pooled app: its definition, its current connection (if any), its state and its stats.
-// Starts are single-flight; deaths are noticed at once; repeated failures back off.
+// One pooled app: its definition, its life (one state value: appState.ts, changed only in
+// setState), its connection when it has one, and its stats. Starts are single-flight; deaths are
+// noticed at once; repeated failures back off. Every request to its server, whatever it asks for,
+// goes through one route (`request`): started if needed, retried where that is safe, its failure
+// described once (callFailure.ts).
 import { untilAborted } from '../../common/abort';
 import type { Emitter } from '../../common/emitter';
-import { AppFeatures } from './appFeatures';
-import { describeCallFailure } from './callFailure';
-import type { ClientHooks } from '../session/clientHooks';
-import type { ExternalRedirect } from '../direct/directAuth';
-import { CrashLoopGuard } from './crashLoopGuard';
-import { isNotSent } from '../link';
-import { StartLedger } from './startLedger';
-import { Connection, describeExit, formatSeconds, type StartError } from '../session/connection';
-import { ProcessLink } from '../process/processLink';
-import { HttpLink } from '../direct/httpLink';
-import { type FetchLike, strategyOf } from '../direct/directTransport';
-import type { SignIns } from '../direct/signIn';
-import type { Link } from '../link';
 import { PoolError } from '../errors';
-import { describeTarget, launchCommand, type McpRemoteLauncher, preflight } from '../process/launch';
-import type { Reaper } from '../process/watchdog';
+import { isNotSent } from '../link';
+import { describeTarget } from '../process/launch';
 import type { Redactor } from '../redact';
+import type { ClientHooks } from '../session/clientHooks';
+import { Connection, describeExit, formatSeconds, type StartError } from '../session/connection';
+import type { McpSession } from '../session/mcpSession';
 import type { PoolSettings } from '../settings';
-import type { AppSnapshot, AppSpec, LaunchCommand, RemoteAppSpec, AppStatus, CallOptions, CallOutcome, ExitInfo, PoolEvent, StopReason, ToolInfo } from '../types';
+import type { AppSnapshot, AppSpec, AppStatus, CallOptions, CallOutcome, ExitInfo, PoolEvent, StopReason, ToolInfo } from '../types';
+import { AppFeatures } from './appFeatures';
+import { type AppState, currentConnection, holdsSlot, STOPPED, statusOf } from './appState';
+import { describeCallFailure } from './callFailure';
+import { CrashLoopGuard } from './crashLoopGuard';
+import type { LinkFactory, LinkMaker } from './links';
+import type { RequestOptions, Sent } from './request';
+import type { Tenant } from './slots';
+import { StartLedger } from './startLedger';
 
 export interface AppHost {
   readonly settings: PoolSettings;
-  readonly launcher: McpRemoteLauncher;
-  /** The fetch of direct remote apps (the editor's, with its proxy settings). */
-  readonly fetch: FetchLike;
-  /** Direct apps' OAuth sign-ins. */
-  readonly signIns: SignIns;
-  /** The sign-in redirect as the user's browser reaches it (directAuth.ts). */
-  readonly externalRedirect?: ExternalRedirect;
+  /** Makes what carries each start's session (a process, a direct HTTP link). */
+  readonly links: LinkFactory;
   readonly redactor: Redactor;
   readonly events: Emitter<PoolEvent>;
-  readonly reaper?: Reaper;
   /** The host's answers to what servers ask (roots, elicitation, sampling). */
   readonly clientHooks?: ClientHooks;
   /**
-   * Waits (in line, first come first served) for room in the pool before a new process starts;
-   * may evict idle apps. Rejects at once when `signal` aborts (the app was stopped meanwhile).
+   * Waits (in line, first come first served) for room in the pool before a new link opens; may
+   * evict idle apps. Calls `grantSlot` in the tick it decides this start may go. Rejects at once
+   * when `signal` aborts (the app was stopped meanwhile).
    */
   reserveSlot(app: PooledApp, signal: AbortSignal): Promise<void>;
   /** Called whenever the app's state changes. */
   changed(app: PooledApp): void;
 }
 
-export interface RequestOptions {
-  /** Safe to send twice (a listing, a read): retried once on a connection that died under it. */
-  readonly idempotent: boolean;
-  readonly timeoutMs: number;
-  readonly signal?: AbortSignal;
-  /** The caller across an interactive invocation (startLedger.ts). */
-  readonly token?: object;
-  /** A view refreshing what it shows: no use of the app, never retried. */
-  readonly observe?: boolean;
-}
-
-export class PooledApp {
-  private connection?: Connection;
-  private starting?: Promise<Connection>;
-  private stopping?: Promise<void>;
-  /** The connection being started, so a stop can end it instead of waiting for its timeout. */
-  private startingConn?: Connection;
-  /** Aborts a start that is still waiting in line for a slot (a stop must not wait for it). */
-  private slotWait?: AbortController;
-  /** A start that was given a slot and has not finished yet. */
-  private slotGranted = false;
-  /** The stop in progress is ending a process (not just a start that waited in line). */
-  private stoppingProcess = false;
-  private readonly ledger = new StartLedger();
-  /** A connection being ended outside a stop (endConnection): stop() and shutdown wait for it too. */
+export class PooledApp implements Tenant {
+  private _state: AppState<Connection> = STOPPED;
+  /** A connection being ended outside a stop (endConnection): stop() and shutdown wait for it too, even after a new start took over. */
   private ending?: Promise<void>;
-  /** Replaced or removed by a configuration change: never starts a process again. */
+  /** Replaced or removed by a configuration change: never opens a link again. */
   private retired = false;
-  private status: AppStatus = 'stopped';
+  private readonly ledger = new StartLedger();
   private createdAt?: number;
   private _lastUsedAt?: number;
-  private inFlight = 0;
+  private active = 0;
   /** Of those, tool calls (what a server's own requests to the client usually belong to). */
-  private callsInFlight = 0;
+  private callsActive = 0;
   private calls = 0;
   private errors = 0;
   private starts = 0;
@@ -97,47 +71,53 @@ export class PooledApp {
   ) {
     for (const v of Object.values(spec.kind === 'remote' ? spec.headers : {})) host.redactor.addSecret(v);
     for (const v of Object.values(spec.env)) if (v.length >= 12) host.redactor.addSecret(v);
-    this.features = new AppFeatures(this, host);
+    this.features = new AppFeatures({
+      app: spec.name,
+      settings: () => host.settings,
+      redactor: host.redactor,
+      request: (what, op, o) => this.request(what, op, o),
+      liveSession: () => this.liveConnection?.session,
+      changed: () => host.changed(this),
+      fire: (event) => host.events.fire(event),
+    });
   }
 
   get name(): string {
     return this.spec.name;
   }
 
+  /** The app's life, as one value (appState.ts). */
+  get state(): AppState<Connection> {
+    return this._state;
+  }
+
+  get status(): AppStatus {
+    return statusOf(this._state);
+  }
+
   get lastUsedAt(): number {
     return this._lastUsedAt ?? this.createdAt ?? 0;
   }
 
-  /**
-   * Counts towards the pool's size: a process is running, being started (after its slot was
-   * granted), or still being stopped. A start that is only waiting in line holds nothing.
-   */
-  get holdsSlot(): boolean {
-    return this.connection !== undefined || this.slotGranted || (this.stopping !== undefined && this.stoppingProcess);
-  }
-
-  /** Called by the pool in the same tick it decides this start may go, so no other start sees the slot as free. */
-  grantSlot(): void {
-    this.slotGranted = true;
-  }
-
-  get isStopping(): boolean {
-    return this.stopping !== undefined;
-  }
-
-  /** Why this app holds its slot, for the pool-full message. */
-  get slotUse(): string {
-    if (this.stopping) return 'stopping';
-    if (this.slotGranted && !this.connection) return 'starting';
-    return this.inFlight > 0 ? `busy (${this.inFlight} call${this.inFlight === 1 ? '' : 's'})` : 'idle';
-  }
-
-  get isIdle(): boolean {
-    return this.status === 'idle' && this.inFlight === 0 && this.starting === undefined;
+  /** Requests in flight. */
+  get inFlight(): number {
+    return this.active;
   }
 
   get idleTimeoutMs(): number {
     return this.spec.idleTimeoutMs ?? this.host.settings.idleTimeoutMs;
+  }
+
+  /** Called by the pool in the same tick it decides this start may go, so no other start sees the slot as free. */
+  grantSlot(): void {
+    const s = this._state;
+    if (s.kind === 'waiting') this.setState({ kind: 'starting', start: s.start, dead: s.dead });
+  }
+
+  /** The live connection, if the app runs; never starts one. */
+  get liveConnection(): Connection | undefined {
+    const s = this._state;
+    return s.kind === 'running' && !s.conn.isDead ? s.conn : undefined;
   }
 
   private masked?: { readonly version: number; readonly text: string };
@@ -155,7 +135,8 @@ export class PooledApp {
   }
 
   snapshot(): AppSnapshot {
-    const server = this.connection?.server;
+    const conn = currentConnection(this._state);
+    const server = conn?.session.server;
     return {
       name: this.name,
       kind: this.spec.kind,
@@ -164,9 +145,9 @@ export class PooledApp {
       status: this.status,
       createdAt: this.createdAt,
       lastUsedAt: this._lastUsedAt,
-      pid: this.connection?.pid,
-      inFlight: this.inFlight,
-      callsInFlight: this.callsInFlight,
+      pid: conn?.pid,
+      inFlight: this.active,
+      callsInFlight: this.callsActive,
       calls: this.calls,
       errors: this.errors,
       starts: this.starts,
@@ -179,8 +160,15 @@ export class PooledApp {
       backoffUntil: this.crashLoop.backoffUntil(),
       consecutiveFailures: this.crashLoop.consecutiveFailures,
       authUrl: this.authUrl,
-      stderrTail: this.connection?.stderrTail(20) ?? [], // redacted as each line arrived
+      stderrTail: conn?.stderrTail(20) ?? [], // redacted as each line arrived
     };
+  }
+
+  // ---- the life: every transition goes through setState -----------------------------------
+
+  private setState(next: AppState<Connection>): void {
+    this._state = next;
+    this.host.changed(this);
   }
 
   /**
@@ -189,22 +177,20 @@ export class PooledApp {
    * knows whether that caller waited for a start, and whether it alone has used what it started.
    */
   async acquire(token?: object, observe = false): Promise<{ connection: Connection; cold: boolean }> {
-    this.ledger.noteUse(token, observe, this.connection !== undefined);
-    if (this.stopping) await this.stopping;
-    // a process started now would belong to no app of the pool: nothing would ever stop it
+    this.ledger.noteUse(token, observe, currentConnection(this._state) !== undefined);
+    for (let s = this._state; s.kind === 'stopping'; s = this._state) await s.done;
+    // a link opened now would belong to no app of the pool: nothing would ever end it
     if (this.retired) throw new PoolError('stopped', this.name, `app "${this.name}" was stopped: its definition changed or was removed`);
-    if (this.connection && !this.connection.isDead) return { connection: this.connection, cold: false };
-    if (!this.starting) {
+    const s = this._state;
+    if (s.kind === 'running' && !s.conn.isDead) return { connection: s.conn, cold: false };
+    let start: Promise<Connection>;
+    if (s.kind === 'waiting' || s.kind === 'starting') start = s.start;
+    else {
       this.ledger.noteStart(token);
-      const start = this.start();
-      this.starting = start;
-      const clear = () => {
-        if (this.starting === start) this.starting = undefined;
-      };
-      start.then(clear, clear);
+      start = this.begin(currentConnection(s));
     }
     this.ledger.noteWait(token);
-    return { connection: await this.starting, cold: true };
+    return { connection: await start, cold: true };
   }
 
   /** Whether the caller with `token` waited for a start, and how long the last start took. */
@@ -217,86 +203,54 @@ export class PooledApp {
    * (no other call, listing or start joined; nothing in flight). Returns whether it stopped it.
    */
   async stopIfUnused(token: object): Promise<boolean> {
-    if (!this.ledger.ownsUnused(token) || this.inFlight > 0) return false;
+    if (!this.ledger.ownsUnused(token) || this.active > 0) return false;
     if (this.status !== 'idle' && this.status !== 'starting') return false;
     await this.stop('unused');
     return true;
   }
 
-  private async start(): Promise<Connection> {
-    const now = Date.now();
-    const heldBack = this.crashLoop.heldBack(this.name, this.lastError, now);
-    if (heldBack) throw heldBack;
-    const direct = this.transport === 'direct';
-    const launch = direct ? undefined : launchCommand(this.spec, this.host.launcher);
+  /**
+   * Begins a start (waiting for a slot first), or refuses it at once: held back by the crash-loop
+   * guard, or a command that cannot run. `dead`: the connection it replaces, found dead, its end not
+   * reported yet.
+   */
+  private begin(dead: Connection | undefined): Promise<Connection> {
+    const heldBack = this.crashLoop.heldBack(this.name, this.lastError, Date.now());
+    if (heldBack) return Promise.reject(heldBack);
+    let makeLink: LinkMaker;
     try {
-      if (launch) preflight(this.name, launch, this.spec.kind === 'remote' ? 'launcher' : 'command');
+      makeLink = this.host.links.prepare(this.spec);
     } catch (e) {
       this.recordFailure((e as Error).message);
-      throw new PoolError('start-failed', this.name, (e as Error).message);
+      return Promise.reject(new PoolError('start-failed', this.name, (e as Error).message));
     }
-    this.setStatus('starting');
-    const wait = new AbortController();
-    this.slotWait = wait;
+    const cancel = new AbortController();
+    // the state first: the slot may be granted in the very tick the start asks for it
+    const start = Promise.resolve().then(() => this.start(makeLink, cancel.signal));
+    this.setState({ kind: 'waiting', start, cancel, dead });
+    return start;
+  }
+
+  private async start(makeLink: LinkMaker, signal: AbortSignal): Promise<Connection> {
     try {
-      await this.host.reserveSlot(this, wait.signal);
+      await this.host.reserveSlot(this, signal);
     } catch (e) {
-      if (!this.stopping) this.setStatus(this.exit ? 'crashed' : 'stopped');
+      const s = this._state;
+      if (s.kind === 'waiting') this.setState({ kind: 'stopped', crashed: this.exit !== undefined, dead: s.dead });
       throw e;
-    } finally {
-      this.slotWait = undefined;
     }
-    try {
-      return await this.startGranted(launch, Date.now());
-    } finally {
-      this.slotGranted = false;
-      this.host.changed(this);
-    }
-  }
-
-  /** What carries the app's session: its process (stdio, or mcp-remote), or a direct HTTP connection. */
-  private makeLink(launch: LaunchCommand | undefined, onAuthUrl: (url: string) => void): Link {
-    const s = this.host.settings;
-    const onLog = (line: string) => this.host.events.fire({ type: 'stderr', app: this.name, line });
-    const redact = (line: string) => this.host.redactor.redact(line);
-    if (!launch) {
-      const spec = this.spec as RemoteAppSpec;
-      return new HttpLink({
-        url: spec.url,
-        headers: spec.headers,
-        fetch: this.host.fetch,
-        // mcp-remote's --transport, when the app has it (imported definitions do), means the same here
-        strategy: strategyOf(spec.args),
-        signIn: { app: this.name, signIns: this.host.signIns, clientName: `${s.clientInfo.name} (${this.name})`, externalRedirect: this.host.externalRedirect },
-        onAuthUrl,
-        logLines: s.stderrLines,
-        maxMessageBytes: s.maxMessageBytes,
-        stopGraceMs: s.stopGraceMs,
-        onLog,
-        redact,
-      });
-    }
-    return new ProcessLink({
-      launch,
-      stderrLines: s.stderrLines,
-      maxMessageBytes: s.maxMessageBytes,
-      stopGraceMs: s.stopGraceMs,
-      onStderr: onLog,
-      redact,
-      // mcp-remote's sign-in prompt (a stdio server printing one is just printing)
-      onAuthUrl: this.spec.kind === 'remote' ? onAuthUrl : undefined,
-      reaper: this.host.reaper,
-    });
-  }
-
-  private async startGranted(launch: LaunchCommand | undefined, t0: number): Promise<Connection> {
+    const t0 = Date.now();
+    const granted = this._state;
+    if (granted.kind !== 'starting') throw this.stoppedWhileStarting();
     const s = this.host.settings;
     const conn: Connection = new Connection({
       startTimeoutMs: s.startTimeoutMs,
       authTimeoutMs: s.authTimeoutMs,
       clientInfo: s.clientInfo,
-      app: this.name, hooks: this.host.clientHooks, hookTimeoutMs: s.hookTimeoutMs,
-      link: (onAuthUrl) => this.makeLink(launch, onAuthUrl),
+      app: this.name,
+      hooks: this.host.clientHooks,
+      hookTimeoutMs: s.hookTimeoutMs,
+      link: makeLink,
       // the first prompt of each start
       onAuthUrl: (url) => {
         if (this.authUrl !== undefined) return;
@@ -321,44 +275,50 @@ export class PooledApp {
       },
     });
     this.starts++;
-    this.startingConn = conn;
+    // a stop from now on ends this connection instead of waiting for its handshake's timeout
+    this.setState({ ...granted, conn });
     try {
       await conn.start();
     } catch (e) {
-      if (this.stopping) {
-        // ended by a stop (kill, restart, shutdown) while starting: not a failure of the server
-        throw new PoolError('stopped', this.name, `app "${this.name}" was stopped while starting`);
-      }
+      // ended by a stop (kill, restart, shutdown) while starting: not a failure of the server
+      const now = this._state;
+      if (now.kind !== 'starting') throw this.stoppedWhileStarting();
       const err = e as StartError;
       const reason = this.host.redactor.redact(err.message);
       if (err.exit) this.exit = err.exit;
       this.recordFailure(`start failed: ${reason}`);
       this.host.events.fire({ type: 'startFailed', app: this.name, error: reason, stderrTail: err.stderrTail ?? [] });
-      this.setStatus(err.exit ? 'crashed' : 'stopped');
+      this.setState({ kind: 'stopped', crashed: err.exit !== undefined, dead: now.dead });
       throw new PoolError('start-failed', this.name, `app "${this.name}" could not start: ${reason}`, err.stderrTail ?? []);
-    } finally {
-      this.startingConn = undefined;
     }
-    if (this.stopping || this.status !== 'starting') {
+    if (this._state.kind !== 'starting') {
       // stopped (e.g. pool shutdown) while starting: don't keep what just started
       await conn.stop();
-      throw new PoolError('stopped', this.name, `app "${this.name}" was stopped while starting`);
+      throw this.stoppedWhileStarting();
     }
-    this.connection = conn;
     this.createdAt = Date.now();
     this._lastUsedAt = this.createdAt;
     this.exit = undefined;
     this.authUrl = undefined;
     this.okSinceStart = false;
     this.crashLoop.started();
-    this.setStatus('idle');
+    this.setState({ kind: 'running', conn, busy: false });
     this.ledger.lastStartMs = Date.now() - t0;
     this.host.events.fire({ type: 'started', app: this.name, pid: conn.pid ?? -1, durationMs: this.ledger.lastStartMs });
     // the remembered subscriptions and log level, before the callers waiting for this start go on (appFeatures.ts)
     await this.features.restore(conn);
     // stopped meanwhile: the callers waiting hear it, as for a stop during the start (a death is theirs to find)
-    if (this.stopping && this.connection !== conn) throw new PoolError('stopped', this.name, `app "${this.name}" was stopped while starting`);
+    if (this.stateNow() === 'stopping') throw this.stoppedWhileStarting();
     return conn;
+  }
+
+  /** The state's kind now (past an await, where TypeScript would still assume the one before it). */
+  private stateNow(): AppState<Connection>['kind'] {
+    return this._state.kind;
+  }
+
+  private stoppedWhileStarting(): PoolError {
+    return new PoolError('stopped', this.name, `app "${this.name}" was stopped while starting`);
   }
 
   private recordFailure(message: string): void {
@@ -368,33 +328,125 @@ export class PooledApp {
   }
 
   private onDeath(conn: Connection, exit: ExitInfo): void {
-    if (this.connection !== conn) return;
-    this.connection = undefined;
+    const s = this._state;
+    if (currentConnection(s) !== conn) return;
     this.authUrl = undefined;
     this.exit = exit;
     const tail = conn.stderrTail(10);
     const uptime = Date.now() - (this.createdAt ?? Date.now());
     if (this.okSinceStart || uptime >= this.host.settings.stableAfterMs) this.crashLoop.succeeded();
     const last = tail.length ? `: ${tail[tail.length - 1]}` : '';
-    // A connection that ended itself because the server flooded it: its tree was killed for that
+    // A connection that ended itself because the server flooded it: its link was ended for that
     // reason, which is what the app says (and a crash-loop failure: a restart that floods again waits).
     const violation = conn.violation;
     this.recordFailure(violation ? `app "${this.name}" ${violation}` : `crashed (${describeExit(exit)})${last}`);
-    // A call may already have seen the dead connection and started a replacement: its status
-    // ('starting') stays, or start() would take it for a stop and discard the new process.
-    if (this.starting) this.host.changed(this);
-    else this.setStatus('crashed');
+    // A call may already have seen the dead connection and started a replacement: that start goes on.
+    if (s.kind === 'waiting' || s.kind === 'starting') this.setState({ ...s, dead: undefined });
+    else this.setState({ kind: 'stopped', crashed: true });
     if (violation) this.host.events.fire({ type: 'stopped', app: this.name, reason: 'flooding', detail: violation });
     else this.host.events.fire({ type: 'crashed', app: this.name, exit, stderrTail: tail });
   }
 
   /**
-   * One request on the live connection, started if needed. Retried once on a fresh connection
-   * when it provably never reached the server (the process was gone before it was written), and,
-   * if `idempotent` (listings, reads), when the connection died under it. Never retried for an
-   * observer (a view refreshing): that would start a replacement, and the crash would not show.
+   * Ends the live connection outside a stop: a hung server (at once, the app is then 'crashed') or
+   * a proxy that could not forward a request or was found unreachable by the liveness check
+   * mid-call (gracefully; the next call starts a fresh one). stop() and shutdown wait for it. A
+   * call made meanwhile may have started a fresh connection: that one keeps its state.
    */
-  private async request<T>(what: string, op: (conn: Connection) => Promise<T>, o: RequestOptions): Promise<{ value: T; conn: Connection; cold: boolean }> {
+  private async endConnection(conn: Connection, reason: 'hung' | 'unreachable'): Promise<void> {
+    const s = this._state;
+    if (s.kind !== 'running' || s.conn !== conn) return;
+    const hung = reason === 'hung';
+    this.setState({ kind: 'ending', hung });
+    const ending = conn.stop({ force: hung });
+    this.ending = ending;
+    await ending;
+    if (this.ending === ending) this.ending = undefined;
+    if (this._state.kind === 'ending') this.setState({ kind: 'stopped', crashed: hung });
+    this.host.events.fire({ type: 'stopped', app: this.name, reason });
+  }
+
+  /** Stops the app for good, after its definition changed or was removed from the pool. */
+  retire(reason: 'config' | 'removed'): Promise<void> {
+    this.retired = true;
+    return this.stop(reason);
+  }
+
+  /** Ends the app's link (if any), or a start under way. In-flight requests fail with a clear error. */
+  stop(reason: StopReason): Promise<void> {
+    const s = this._state;
+    if (s.kind === 'stopping') return s.done;
+    if (s.kind === 'ending' || (s.kind === 'stopped' && !s.dead)) {
+      if (reason === 'user' || reason === 'restart') this.resetFailures();
+      return this.ending ?? Promise.resolve();
+    }
+    const conn = currentConnection(s);
+    const starting = s.kind === 'starting' ? s.conn : undefined;
+    const start = s.kind === 'waiting' || s.kind === 'starting' ? s.start : undefined;
+    const done = Promise.resolve().then(async () => {
+      // a start in flight is ended now (not after its timeout) and discards its link
+      await Promise.all([conn?.stop(), starting?.stop(), this.ending]);
+      await start?.catch(() => undefined);
+      if (reason === 'user' || reason === 'restart') this.resetFailures();
+      // the link is gone: its slot is free before anyone hears 'stopped'
+      this.setState(STOPPED);
+      this.host.events.fire({ type: 'stopped', app: this.name, reason });
+    });
+    this.authUrl = undefined;
+    this.setState({ kind: 'stopping', done, holdsSlot: holdsSlot(s) });
+    if (s.kind === 'waiting') s.cancel.abort(); // a start still waiting in line gives up its place at once
+    return done;
+  }
+
+  private resetFailures(): void {
+    this.crashLoop.reset();
+    this.host.changed(this);
+  }
+
+  // ---- requests: one route for all ---------------------------------------------------------
+
+  /**
+   * One request to the app's server, whatever it asks (tools, resources, prompts, completions,
+   * logging): on the live connection, started if needed. Retried once on a fresh connection when
+   * it provably never reached the server (the link was gone before it was sent), and, if
+   * `idempotent` (listings, reads), when the connection died under it. Never retried for an
+   * observer (a view refreshing): that would start a replacement, and the crash would not show.
+   * What it counts as for the app: RequestOptions.use.
+   */
+  async request<T>(what: string, op: (session: McpSession) => Promise<T>, o: RequestOptions): Promise<Sent<T>> {
+    if (o.use === 'look') return this.send(what, op, o);
+    const call = o.use === 'call';
+    this.active++;
+    if (call) {
+      this.callsActive++;
+      this.calls++;
+    }
+    this._lastUsedAt = Date.now();
+    this.refreshBusy();
+    try {
+      const sent = await this.send(what, op, o);
+      if (call) {
+        this.okSinceStart = true;
+        this.crashLoop.succeeded();
+      }
+      return sent;
+    } catch (e) {
+      if (!call) throw e;
+      const err = e instanceof PoolError ? e : new PoolError('protocol', this.name, (e as Error).message);
+      // A user's cancel is no error of the app; a backoff refusal quotes lastError (recording it
+      // would nest the message in itself).
+      if (err.code !== 'cancelled') this.errors++;
+      if (err.code !== 'backoff' && err.code !== 'cancelled') this.lastError = err.message;
+      throw err;
+    } finally {
+      this.active--;
+      if (call) this.callsActive--;
+      this._lastUsedAt = Date.now();
+      this.refreshBusy();
+    }
+  }
+
+  private async send<T>(what: string, op: (session: McpSession) => Promise<T>, o: RequestOptions): Promise<Sent<T>> {
     let cold = false;
     for (let attempt = 0; ; attempt++) {
       if (o.signal?.aborted) throw new PoolError('cancelled', this.name, `${what} was cancelled`);
@@ -405,42 +457,19 @@ export class PooledApp {
       this.refreshBusy();
       const conn = acquired.connection;
       try {
-        return { value: await op(conn), conn, cold };
+        return { value: await op(conn.session), conn, cold };
       } catch (e) {
         if (attempt === 0 && !o.observe && (isNotSent(e) || (o.idempotent && conn.isDead))) {
-          conn.markDead(); // gone even if its exit is not reported yet: the retry must not pick it again
+          conn.markDead(); // gone even if its end is not reported yet: the retry must not pick it again
           continue;
         }
-        throw await this.wrapCallError(e, conn, what, o.timeoutMs, o.signal);
+        throw await this.describeFailure(e, conn, what, o.timeoutMs, o.signal);
       }
     }
   }
 
-  /** The live connection, if a process is running; never starts one. */
-  get liveConnection(): Connection | undefined {
-    return this.connection && !this.connection.isDead ? this.connection : undefined;
-  }
-
-  /**
-   * One request for the features beyond tools (appFeatures.ts), through request() and its retry
-   * rules. Unless observing, it is a use of the app: in flight while it runs (no idle eviction
-   * meanwhile) and its last use.
-   */
-  async serve<T>(what: string, op: (conn: Connection) => Promise<T>, o: RequestOptions): Promise<T> {
-    if (o.observe) return (await this.request(what, op, o)).value;
-    this.inFlight++;
-    this._lastUsedAt = Date.now();
-    try {
-      return (await this.request(what, op, o)).value;
-    } finally {
-      this.inFlight--;
-      this._lastUsedAt = Date.now();
-      this.refreshBusy();
-    }
-  }
-
   async listTools(token?: object, observe = false): Promise<ToolInfo[]> {
-    const { value: tools } = await this.request('listing tools', (c) => c.listTools(), { idempotent: true, token, observe, timeoutMs: this.host.settings.callTimeoutMs });
+    const { value: tools } = await this.request('listing tools', (s) => s.listTools(), { use: 'look', idempotent: true, token, observe, timeoutMs: this.host.settings.callTimeoutMs });
     this.toolCount = tools.length;
     this.host.changed(this);
     return tools;
@@ -448,126 +477,53 @@ export class PooledApp {
 
   async callTool(tool: string, args: Record<string, unknown>, opts: CallOptions = {}): Promise<CallOutcome> {
     const t0 = Date.now();
-    this.inFlight++;
-    this.callsInFlight++;
-    this._lastUsedAt = t0;
-    this.calls++;
-    this.refreshBusy();
     const timeoutMs = opts.timeoutMs ?? this.host.settings.callTimeoutMs;
-    try {
-      // A tool call is never idempotent: retried only if it provably never reached the server.
-      const { value: result, conn, cold } = await this.request(`call to "${tool}"`, (c) => c.callTool(tool, args, timeoutMs, opts), { idempotent: false, signal: opts.signal, timeoutMs });
-      this.okSinceStart = true;
-      this.crashLoop.succeeded();
-      return { result, durationMs: Date.now() - t0, coldStart: cold, pid: conn.pid };
-    } catch (e) {
-      const err = e instanceof PoolError ? e : new PoolError('protocol', this.name, (e as Error).message);
-      // A user's cancel is no error of the app; a backoff refusal quotes lastError (recording it
-      // would nest the message in itself).
-      if (err.code !== 'cancelled') this.errors++;
-      if (err.code !== 'backoff' && err.code !== 'cancelled') this.lastError = err.message;
-      throw err;
-    } finally {
-      this.inFlight--;
-      this.callsInFlight--;
-      this._lastUsedAt = Date.now();
-      this.refreshBusy();
-    }
+    // A tool call is never idempotent: retried only if it provably never reached the server.
+    const { value: result, conn, cold } = await this.request(`call to "${tool}"`, (s) => s.callTool(tool, args, timeoutMs, opts), { use: 'call', idempotent: false, signal: opts.signal, timeoutMs });
+    return { result, durationMs: Date.now() - t0, coldStart: cold, pid: conn.pid };
   }
 
-  private wrapCallError(e: unknown, conn: Connection, what: string, timeoutMs: number, signal?: AbortSignal): Promise<PoolError> {
-    return describeCallFailure(e, conn, what, timeoutMs, {
-      app: this.name,
-      redact: (text) => this.host.redactor.redact(text),
-      stopped: !!this.stopping || this.status === 'stopping' || this.status === 'stopped',
-      onTimeout: () => void this.checkHung(conn, what, timeoutMs),
-      onUnforwarded: () => void this.endConnection(conn, 'unreachable'),
-    }, signal);
+  private describeFailure(e: unknown, conn: Connection, what: string, timeoutMs: number, signal?: AbortSignal): Promise<PoolError> {
+    const s = this._state;
+    return describeCallFailure(
+      e,
+      conn,
+      what,
+      timeoutMs,
+      {
+        app: this.name,
+        redact: (text) => this.host.redactor.redact(text),
+        stopped: s.kind === 'stopping' || s.kind === 'ending' || (s.kind === 'stopped' && !s.crashed),
+        onTimeout: () => void this.checkHung(conn, what, timeoutMs),
+        onUnforwarded: () => void this.endConnection(conn, 'unreachable'),
+      },
+      signal,
+    );
   }
 
-  /** After a call timeout: a server that also ignores a ping is hung, and its tree is replaced. */
+  /** After a call timeout: a server that also ignores a ping is hung, and its link is ended. */
   private async checkHung(conn: Connection, what: string, timeoutMs: number): Promise<void> {
-    if (conn !== this.connection || conn.isDead) return;
-    if (await conn.ping(this.host.settings.pingTimeoutMs)) return;
-    // a ping that failed because the process died is a crash (onDeath reports it), not a hang
-    if (conn !== this.connection || conn.isDead) return;
-    this.lastError = `hung: no answer to ${what} within ${formatSeconds(timeoutMs)}, nor to a ping; process tree killed`;
+    if (conn !== this.liveConnection) return;
+    if (await conn.session.ping(this.host.settings.pingTimeoutMs)) return;
+    // a ping that failed because the link went down is a crash (onDeath reports it), not a hang
+    if (conn !== this.liveConnection) return;
+    const ended = conn.pid === undefined ? 'its connection closed' : 'process tree killed';
+    this.lastError = `hung: no answer to ${what} within ${formatSeconds(timeoutMs)}, nor to a ping; ${ended}`;
     this.errors++;
     // It already ignored a call and a ping: no graceful steps (stdin close, SIGTERM), SIGKILL now.
     await this.endConnection(conn, 'hung');
   }
 
-  /**
-   * Ends the live connection outside a stop: a hung tree (SIGKILL at once, the app is then
-   * 'crashed') or a proxy that could not forward a request or was found unreachable by the
-   * liveness check mid-call (graceful; the next call starts a fresh one). stop() and shutdown
-   * wait for it. A call made meanwhile may have started a fresh process: that one keeps its status.
-   */
-  private async endConnection(conn: Connection, reason: 'hung' | 'unreachable'): Promise<void> {
-    if (conn !== this.connection || this.stopping) return;
-    this.connection = undefined;
-    this.setStatus('stopping');
-    const ending = conn.stop({ force: reason === 'hung' });
-    this.ending = ending;
-    await ending;
-    if (this.ending === ending) this.ending = undefined;
-    if (!this.connection && !this.starting) this.setStatus(reason === 'hung' ? 'crashed' : 'stopped');
-    this.host.events.fire({ type: 'stopped', app: this.name, reason });
-  }
-
   /** The host's roots changed: a running server is told. */
   rootsChanged(): void {
-    this.connection?.rootsChanged();
+    this.liveConnection?.session.rootsChanged();
   }
 
-  /** idle ⇄ busy as calls come and go; no event when the status stays the same (hot path). */
+  /** idle ⇄ busy as requests come and go; no event when the status stays the same (hot path). */
   private refreshBusy(): void {
-    if (this.status !== 'idle' && this.status !== 'busy') return;
-    const next = this.inFlight > 0 ? 'busy' : 'idle';
-    if (next !== this.status) this.setStatus(next);
-  }
-
-  private setStatus(status: AppStatus): void {
-    this.status = status;
-    this.host.changed(this);
-  }
-
-  /** Stops the app for good, after its definition changed or was removed from the pool. */
-  retire(reason: 'config' | 'removed'): Promise<void> {
-    this.retired = true;
-    return this.stop(reason);
-  }
-
-  /** Stops the process tree (if any). In-flight calls fail with a clear error. */
-  stop(reason: StopReason): Promise<void> {
-    if (this.stopping) return this.stopping;
-    const conn = this.connection;
-    if (!conn && !this.starting) {
-      if (reason === 'user' || reason === 'restart') this.resetFailures();
-      return this.ending ?? Promise.resolve();
-    }
-    this.stoppingProcess = conn !== undefined || this.slotGranted;
-    this.stopping = (async () => {
-      this.slotWait?.abort(); // a start still waiting in line gives up its place at once
-      this.setStatus('stopping');
-      this.connection = undefined;
-      this.authUrl = undefined;
-      // a start in flight is ended now (not after its timeout) and discards its process
-      await Promise.all([conn?.stop(), this.startingConn?.stop(), this.ending]);
-      await this.starting?.catch(() => undefined);
-      if (reason === 'user' || reason === 'restart') this.resetFailures();
-      this.stoppingProcess = false; // the process is gone: its slot is free before anyone hears 'stopped'
-      this.setStatus('stopped');
-      this.host.events.fire({ type: 'stopped', app: this.name, reason });
-    })().finally(() => {
-      this.stopping = undefined;
-    });
-    return this.stopping;
-  }
-
-  private resetFailures(): void {
-    this.crashLoop.reset();
-    this.host.changed(this);
+    const s = this._state;
+    if (s.kind !== 'running') return;
+    const busy = this.active > 0;
+    if (busy !== s.busy) this.setState({ kind: 'running', conn: s.conn, busy });
   }
 }
-

@@ -1,6 +1,6 @@
-// Who started an app's current process, and whether anyone else has used it since: so an
+// Who started an app's current connection, and whether anyone else has used it since: so an
 // interactive invocation that started an app and was then cancelled can stop it again without
-// touching a process someone else started or uses, and so its result can say "cold start"
+// touching a connection someone else started or uses, and so its result can say "cold start"
 // exactly when it waited for a start. Callers are told apart by an opaque token.
 
 export class StartLedger {
@@ -31,7 +31,7 @@ export class StartLedger {
     return { waited: this.waited.has(token), startMs: this.lastStartMs };
   }
 
-  /** `token` started the current process and nobody else has used it since. */
+  /** `token` started the current connection and nobody else has used it since. */
   ownsUnused(token: object): boolean {
     return this.owner === token && !this.usedByOthers;
   }

@@ -23,7 +23,7 @@ export interface ProcessLinkOptions {
   /** mcp-remote's sign-in prompt, seen on stderr (remote apps only). */
   readonly onAuthUrl?: (url: string) => void;
   /** Watchdog that ends the tree if the pool's host dies without stopping it. */
-  readonly reaper?: { track(root: number, identity?: TreeIdentity): void; untrack(root: number): void };
+  readonly watchdog?: { track(root: number, identity?: TreeIdentity): void; untrack(root: number): void };
 }
 
 /** A server process tree and its stdio, spawned once. */
@@ -88,7 +88,7 @@ export class ProcessLink implements Link {
     });
     if (child.pid !== undefined) {
       this.tree = new ProcessTree(child.pid, cookie);
-      this.opts.reaper?.track(child.pid, this.tree.identity);
+      this.opts.watchdog?.track(child.pid, this.tree.identity);
     }
     const exitedEarly = this.exited.then((exit): never => {
       throw new StartError(`server exited during start (${describeExit(exit)})`, this.stderr.tail(), exit);
@@ -143,6 +143,6 @@ export class ProcessLink implements Link {
 
   /** The tree is gone: the watchdog need not look after it any more. */
   private release(): void {
-    if (this.tree && !this.tree.alive()) this.opts.reaper?.untrack(this.tree.pid);
+    if (this.tree && !this.tree.alive()) this.opts.watchdog?.untrack(this.tree.pid);
   }
 }

@@ -9,7 +9,7 @@ import type { TreeIdentity } from './treeMembers';
 /** Restarts allowed per minute before giving up on a watchdog that keeps dying. */
 const MAX_RESTARTS_PER_MINUTE = 5;
 
-export class Reaper {
+export class Watchdog {
   private child?: ChildProcess;
   /** Root pid → the line that tells a watchdog about the tree. */
   private readonly tracked = new Map<number, string>();

@@ -1,12 +1,13 @@
-// One live connection to a server: a link (a process tree today: processLink.ts) carrying an
-// MCP session (mcpSession.ts). A Connection is used once: started, used, then stopped (or found
-// dead); the pool makes a new one to restart. It owns the start (handshake deadline, stretched
-// once for a sign-in) and the death of the pair; the two halves know nothing of each other.
+// One live connection to a server: a link (a process tree, or a direct HTTP session: link.ts)
+// carrying an MCP session (mcpSession.ts). A Connection is used once: started, used, then stopped
+// (or found dead); the app makes a new one to restart. It owns the start (handshake deadline,
+// stretched once for a sign-in) and the death of the pair; the two halves know nothing of each
+// other. Requests go to `session` directly: the connection only says whether it is still alive.
 import type { ClientHooks } from './clientHooks';
 import type { LivenessOptions } from './liveness';
 import { McpSession, type ServerNotice } from './mcpSession';
 import { describeExit, formatSeconds, type Link, StartError } from '../link';
-import type { CallOptions, ExitInfo, ToolInfo, ToolResult } from '../types';
+import type { ExitInfo } from '../types';
 
 export { describeExit, formatSeconds, StartError } from '../link';
 
@@ -19,7 +20,7 @@ export interface ConnectionOptions {
   readonly app: string;
   readonly hooks?: ClientHooks;
   readonly hookTimeoutMs: number;
-  /** Makes the link; `onAuthUrl` is for the link to call when the user is asked to sign in. */
+  /** Makes the link (links.ts); `onAuthUrl` is for the link to call when the user is asked to sign in. */
   readonly link: (onAuthUrl: (url: string) => void) => Link;
   /** The user is asked to sign in (the first prompt of a start stretches its deadline, once). */
   readonly onAuthUrl?: (url: string) => void;
@@ -36,7 +37,8 @@ export interface ConnectionOptions {
 
 export class Connection {
   private readonly link: Link;
-  private readonly session: McpSession;
+  /** The MCP session: every request of the app goes to it (pooledApp.ts `request`). */
+  readonly session: McpSession;
   private stopping?: Promise<void>;
   private dead = false;
   private authDeadlineExtended = false;
@@ -62,6 +64,7 @@ export class Connection {
     });
   }
 
+  /** The process tree's root, for a process link; undefined for a direct one. */
   get pid(): number | undefined {
     return this.link.pid;
   }
@@ -70,21 +73,12 @@ export class Connection {
     return this.dead;
   }
 
-  /** Why the connection ended itself: the server sent more than it may (see ChildProcessTransport.violation). */
+  /** Why the connection ended itself: the server sent more than it may (the link's `violation`). */
   get violation(): string | undefined {
     return this.link.violation;
   }
 
-  get server(): { name?: string; version?: string } {
-    return this.session.server;
-  }
-
-  /** The MCP session, for the features beyond tools (resources, prompts, completions, logging: appFeatures.ts). */
-  get mcp(): McpSession {
-    return this.session;
-  }
-
-  /** The exit of the process, waiting up to `ms` for it; undefined if it is still running. */
+  /** Why the link went down (a process's exit), waiting up to `ms` for it; undefined if it is still up. */
   waitExit(ms: number): Promise<ExitInfo | undefined> {
     return this.link.waitExit(ms);
   }
@@ -118,7 +112,7 @@ export class Connection {
         await this.kill();
         throw new StartError(`the server ${this.link.violation}`, this.link.stderrTail());
       }
-      // The handshake failed because the process ended? Then its exit is the real reason.
+      // The handshake failed because the link went down (a process exited)? Then that is the real reason.
       const exit = await this.link.waitExit(500);
       await this.kill();
       if (exit) throw new StartError(`server exited during start (${describeExit(exit)})`, this.link.stderrTail(), exit);
@@ -137,8 +131,8 @@ export class Connection {
   }
 
   /**
-   * The connection cannot be used any more (its stdio ended, or a message could not be written
-   * to the process): the link is ended unless a stop is under way, and onDeath reports it.
+   * The connection cannot be used any more (its link went down, or a message could not be sent
+   * on it): the link is ended unless a stop is under way, and onDeath reports it.
    */
   markDead(): void {
     if (this.dead) return;
@@ -148,28 +142,10 @@ export class Connection {
     void this.link.endBroken().then((exit) => this.opts.onDeath(exit));
   }
 
-  listTools(): Promise<ToolInfo[]> {
-    return this.session.listTools();
-  }
-
-  /** Rejects with a ServerLost when the liveness check finds the server gone meanwhile. */
-  callTool(name: string, args: Record<string, unknown>, timeoutMs: number, opts: CallOptions): Promise<ToolResult> {
-    return this.session.callTool(name, args, timeoutMs, opts);
-  }
-
-  /** Whether the server answers a ping within `ms`. */
-  ping(ms: number): Promise<boolean> {
-    return this.session.ping(ms);
-  }
-
-  /** The host's roots changed: the server is told (notifications/roots/list_changed). */
-  rootsChanged(): void {
-    if (!this.dead) this.session.rootsChanged();
-  }
-
   /**
    * Graceful stop: the session closes, then the link ends (a process tree: stdin close → wait →
-   * SIGTERM → wait → SIGKILL). `force`: at once. Resolves once nothing of it is left.
+   * SIGTERM → wait → SIGKILL; a direct session: HTTP DELETE, bounded). `force`: at once. Resolves
+   * once nothing of it is left.
    */
   stop(opts: { force?: boolean } = {}): Promise<void> {
     this.session.quiet();

@@ -19,7 +19,7 @@
 //     timeout, then a failed ping). Nor is it pinged again before its calls are over: more
 //     unanswered pings (and the SDK's cancellations of them) would only pile up in its input.
 //   - anything else (the ping could not be sent, the connection closed): decides nothing; the
-//     connection's own death handling reports a dead process.
+//     connection's own death handling reports a link that went down.
 //
 // A call is failed at most once: it runs under an AbortSignal of its own, aborted either by the
 // caller's cancel or by a verdict of this check, whichever comes first; the first one is what the

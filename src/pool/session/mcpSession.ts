@@ -1,8 +1,8 @@
-// The MCP side of a connection: an SDK Client over any Transport (a process's stdio today). It
+// The MCP side of a connection: an SDK Client over any link's Transport (a process's stdio, HTTP). It
 // lists and calls, reads resources and gets prompts, keeps everything the server sent (tool
 // metadata, result _meta), relays what the server notifies, answers what the server asks of the
 // host through its hooks (clientHooks.ts), runs task-required tools as tasks (taskCall.ts), and
-// watches the server's liveness while calls are in flight. It knows nothing of processes.
+// watches the server's liveness while calls are in flight. It knows nothing of processes or HTTP.
 // Capability checks are the app's (appFeatures.ts): the session sends what it is asked to.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';

@@ -137,7 +137,7 @@ export function ourDescendants(except: readonly number[] = []): number[] {
  * watchdog (dist/reaper.js, which lives until shutdown) and minus `except`.
  */
 export function serverProcesses(pool: Pool | undefined, except: readonly number[] = []): number[] {
-  const reaper = pool?.reaper?.pid;
+  const reaper = pool?.watchdog?.pid;
   return ourDescendants(reaper ? [reaper, ...except] : except);
 }
 

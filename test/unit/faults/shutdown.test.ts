@@ -36,7 +36,7 @@ describe('faults: shutdown under load', function () {
       grandchildren.push(Number(textOf((await p.callTool(app, 'spawn_child', {})).result.content)));
     }
     const tree = serverProcesses(p);
-    const reaper = p.reaper?.pid;
+    const reaper = p.watchdog?.pid;
     assert.equal(tree.length, 8, 'four servers with a child each');
 
     const settled: { at: number; error?: PoolError; ok?: boolean; starting?: boolean }[] = [];
