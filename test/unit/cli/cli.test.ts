@@ -130,10 +130,12 @@ describe('mcp-pool CLI as a process (real pool, real gateway)', function () {
   });
 
   it('call: on the warm process, arguments typed by the schema, the result as text', async () => {
+    await pool.warm('f'); // its own warm process: the test does not rely on an earlier one
     const pid = pool.snapshot('f')!.pid;
+    assert.ok(pid, 'f runs before the call');
     const echo = await run(['call', 'f', 'echo', 'text=42']);
     assert.equal(echo.code, EXIT.ok, echo.stderr);
-    assert.equal(echo.stdout, `42\n{"pid":${pid}}\n`, 'text=42 stays text for a string argument');
+    assert.equal(echo.stdout, `42\n{"pid":${pid}}\n`, `text=42 stays text for a string argument, and the call runs on the warm process (pid ${pid})`);
     const add = await run(['call', 'f', 'add', 'a=2', 'b=3.5']);
     assert.equal(add.stdout, '5.5\n', 'a and b are numbers');
     assert.equal(pool.snapshot('f')!.pid, pid, 'no new process');

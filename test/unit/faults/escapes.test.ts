@@ -79,30 +79,38 @@ describe('faults: process ownership cannot be escaped', function () {
     pool = makePool({ crashLoopBaseMs: 50 });
     // `setsid -f` forks the server into a new session and exits at once: the pool sees its root exit during start.
     await pool.configure([{ kind: 'stdio', name: 'a', command: 'setsid', args: ['-f', process.execPath, STDIO_FIXTURE, RUN_MARK, '--name=a'], env: {} }]);
-    let failures = 0;
     for (let i = 0; i < 4; i++) {
-      await pool.callTool('a', 'echo', { text: 'x' }).then(
-        () => undefined,
-        () => failures++,
-      );
+      // Each attempt fails as a start that ended with its root's exit (never as a call on the
+      // forked-off server, which still holds the pipes); the crash-loop guard's hold-back (50 ms,
+      // doubling) is over by the next attempt.
+      await expectCode(pool.callTool('a', 'echo', { text: 'x' }), 'start-failed', /^app "a" could not start: server exited during start \(exit code 0\)/);
       await sleep(150);
       await waitUntil(() => ourProcesses().length === 0, 5000, `attempt ${i + 1}: the forked-off server is gone (left: ${JSON.stringify(ourProcesses())})`);
     }
     figures.forked_off_attempts = 4;
-    figures.forked_off_failures = failures;
+    figures.forked_off_failures = 4;
   });
 
-  it('a process that clears its environment, leaves the session and loses its parent at once escapes (documented limit)', async () => {
+  it('a process that clears its environment, leaves the session and loses its parent at once escapes a stop (documented limit); nothing else does', async () => {
+    // README "Known limits" and treeMembers.ts: such a process carries no cookie, is in no group
+    // of ours and has no parent of ours, so nothing in /proc ties it to the tree. What is still
+    // guaranteed: the server and every other escaper (here `setsid -f`, found by its cookie) end.
     pool = makePool();
     await pool.configure([stdioSpec('a', { FIXTURE_FAULT_TOOLS: '1' })]);
-    const pid = await escapeFrom(pool, 'a', 'env-cleared');
+    const server = (await pool.callTool('a', 'echo', { text: 'x' })).pid!;
+    const caught = await escapeFrom(pool, 'a', 'setsid');
+    const escaped = await escapeFrom(pool, 'a', 'env-cleared');
     await pool.stop('a');
-    figures.env_cleared_escapes = isAlive(pid) ? 1 : 0;
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // it was caught after all
-    }
+    const left = ourProcesses();
+    killLeftovers();
+    assert.equal(isAlive(server), false, `the server (pid ${server}) outlived the stop`);
+    assert.equal(isAlive(caught), false, `the setsid escaper (pid ${caught}, cookie in its environment) outlived the stop`);
+    assert.deepEqual(
+      left.map((p) => p.pid),
+      [escaped],
+      `after the stop, only the env-cleared escaper (pid ${escaped}) should be left; found ${JSON.stringify(left)}. If it is gone too, the documented limit no longer holds: update README "Known limits", treeMembers.ts and this test`,
+    );
+    figures.env_cleared_escapes = 1;
   });
 });
 

@@ -59,8 +59,11 @@ describe('gateway: every protocol feature through the pool (real stdio server, S
     assert.ok(prompts.some((p) => p.name === 'greet'));
     const p = await c.getPrompt({ name: 'greet', arguments: { name: 'Ada' } });
     assert.ok(p.messages.length > 0);
-    const done = await c.complete({ ref: { type: 'ref/prompt', name: 'review' }, argument: { name: 'language', value: 'ty' } });
-    assert.ok(Array.isArray(done.completion.values));
+    // the fixture's review prompt completes `language` from python, perl, php, typescript by prefix
+    const done = await c.complete({ ref: { type: 'ref/prompt', name: 'review' }, argument: { name: 'language', value: 'p' } });
+    assert.deepEqual(done.completion.values, ['python', 'perl', 'php'], 'the server\'s completions for "p", in its order');
+    const one = await c.complete({ ref: { type: 'ref/prompt', name: 'review' }, argument: { name: 'language', value: 'ty' } });
+    assert.deepEqual(one.completion.values, ['typescript']);
     const logs: string[] = [];
     c.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void logs.push(n.params.level));
     await c.setLoggingLevel('debug');
