@@ -15,7 +15,7 @@ import { resourceCommands } from './commands/resourceCommands';
 import { setupCommands } from './commands/setupCommands';
 import { PoolConfigurator } from './config/poolConfigurator';
 import { HookRouter } from './gateway/hookRouter';
-import { writeLauncher } from './gateway/launcher';
+import { writeLauncher } from './contract/launcher';
 import { GatewayService } from './gatewayHost/gatewayService';
 import { TerminalEnvironment } from './gatewayHost/terminalEnvironment';
 import { vscodeMcpApi } from './gatewayHost/vscodeMcpApi';

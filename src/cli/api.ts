@@ -1,8 +1,8 @@
-// The gateway's plain-HTTP API (protocol.ts, /v1/…) over node:http: one request per command, no
+// The gateway's plain-HTTP API (contract/protocol.ts, /v1/…) over node:http: one request per command, no
 // MCP handshake, nothing loaded but Node's own http. A failure of any kind becomes an ApiFailure
 // carrying a code and one line of text.
 import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { API_PREFIX, type ApiError } from '../gateway/protocol';
+import { API_PREFIX, type ApiError } from '../contract/protocol';
 import type { PoolTarget } from './poolLookup';
 
 export class ApiFailure extends Error {

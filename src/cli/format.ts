@@ -1,6 +1,6 @@
 // What `mcp-pool` prints: results, listings and the pool's status as text people read. Pure
-// functions of the gateway's JSON (protocol.ts), so every shape is unit-tested.
-import type { PoolStatus } from '../gateway/protocol';
+// functions of the gateway's JSON (contract/protocol.ts), so every shape is unit-tested.
+import type { PoolStatus } from '../contract/protocol';
 
 type Json = Readonly<Record<string, unknown>>;
 

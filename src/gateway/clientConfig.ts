@@ -8,7 +8,7 @@ export type ClientFormat = 'vscode' | 'mcpServers' | 'tasak';
 
 export interface ClientConfigInput {
   readonly app: string;
-  /** Absolute path of the launcher (launcher.ts). */
+  /** Absolute path of the launcher (contract/launcher.ts). */
   readonly command: string;
   /** The command to run when no pool serves the app (`--fallback CMD ARGS…`). */
   readonly fallback?: readonly string[];

@@ -15,7 +15,7 @@ import { ClientSession } from './clientSession';
 import { Guard, newToken } from './guard';
 import type { HookRouter, HookTarget, RoutedFeature } from './hookRouter';
 import type { ElicitRequestParams } from '../pool/session/clientHooks';
-import { API_PREFIX, appFromPath, type DiscoveryEntry, MCP_ROUTE, type PoolStatus } from './protocol';
+import { API_PREFIX, appFromPath, type DiscoveryEntry, MCP_ROUTE, type PoolStatus } from '../contract/protocol';
 import { toMcpError } from './poolErrors';
 
 export interface GatewayOptions {

@@ -7,10 +7,10 @@
 import * as vscode from 'vscode';
 import { Emitter, type Event } from '../common/emitter';
 import { Disposable, toDisposable } from '../common/lifecycle';
-import { publish } from '../gateway/discovery';
+import { publish } from '../contract/discovery';
 import { Gateway, type GatewayClient } from '../gateway/gateway';
 import type { HookRouter } from '../gateway/hookRouter';
-import type { DiscoveryEntry } from '../gateway/protocol';
+import type { DiscoveryEntry } from '../contract/protocol';
 import { SECTION, Settings, settingId } from '../manifest/settings';
 import type { Channel } from '../output/outputs';
 import type { Pool } from '../pool';

@@ -52,9 +52,10 @@ describe('lint: layering and promise rules are live', function () {
     ['src/views/format.ts', "import { Commands } from '../manifest/commands';\nexport const x = Commands.refresh;\n"],
     ['src/import/naming.ts', "import { parseAppDefinitions } from '../pool';\nexport const x = parseAppDefinitions;\n"],
     ['src/manifest/settings.ts', "import { DEFAULT_SETTINGS } from '../pool/settings';\nexport const x = DEFAULT_SETTINGS;\n"],
-    ['src/cli/main.ts', "import { liveEntries } from '../gateway/discovery';\nexport const x = liveEntries;\n"],
+    ['src/cli/main.ts', "import { liveEntries } from '../contract/discovery';\nexport const x = liveEntries;\n"],
     ['src/cli/stdioRelay.ts', "import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';\nexport const x = StdioServerTransport;\n"],
-    ['src/gateway/launcher.ts', "import { Emitter } from '../common/emitter';\nimport { PoolError } from '../pool/errors';\nexport const x = [Emitter, PoolError];\n"],
+    ['src/gateway/guard.ts', "import { Emitter } from '../common/emitter';\nimport { PoolError } from '../pool/errors';\nexport const x = [Emitter, PoolError];\n"],
+    ['src/gateway/gateway.ts', "import { mcpPath } from '../contract/protocol';\nexport const x = mcpPath;\n"],
   ] as const) {
     it(`accepts what ${file.split('/').slice(1).join('/')} may import`, async () => {
       const [result] = await eslint.lintText(text, { filePath: `${REPO_ROOT}/${file}` });

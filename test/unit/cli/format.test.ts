@@ -1,7 +1,7 @@
 // What mcp-pool prints: tool results, reads, prompts, listings and the pool's status.
 import * as assert from 'node:assert/strict';
 import { base64Bytes, formatDuration, formatProgress, formatPromptResult, formatPrompts, formatReadResult, formatResources, formatStatus, formatToolResult, formatTools } from '../../../src/cli/format';
-import type { PoolStatus } from '../../../src/gateway/protocol';
+import type { PoolStatus } from '../../../src/contract/protocol';
 
 describe('mcp-pool output', () => {
   it('prints a tool result: text as it is, images and links summarised, structured content only without text', () => {
