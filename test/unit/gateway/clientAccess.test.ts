@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { load as loadYaml } from 'js-yaml';
-import { clientConfig, mcpRemoteFallback } from '../../../src/gateway/clientConfig';
+import { clientConfig, mcpRemoteFallback } from '../../../src/import/formats/clientConfig';
 import { launcherPath, posixLauncher, windowsLauncher, writeLauncher } from '../../../src/contract/launcher';
 import { EXIT } from '../../../src/contract/protocol';
 import { parseMcpServers } from '../../../src/import/formats/mcpServers';

@@ -2,7 +2,8 @@
 // client, run by the `mcp-pool` launcher (`<launcher> stdio <app>`). A stdio entry, never an HTTP
 // entry to the gateway: the gateway's port and token change with every editor session, the
 // launcher's path does not. A remote app may add `--fallback npx -y mcp-remote <url>`, so the
-// client keeps working while the editor is closed. Pure and vscode-free.
+// client keeps working while the editor is closed. Pure and vscode-free; it sits beside the readers
+// of the same formats (vscodeMcp.ts, mcpServers.ts, tasak.ts).
 
 export type ClientFormat = 'vscode' | 'mcpServers' | 'tasak';
 
