@@ -17,8 +17,8 @@ import { PoolError, type CallOutcome, type Pool, type Redactor, type ToolInfo } 
 import type { ArgumentMemory } from '../invoke/argumentMemory';
 import { promptForArguments } from '../invoke/argumentPrompts';
 import type { JsonArgumentsEditor } from '../invoke/jsonArgumentsEditor';
-import type { MediaStore } from '../invoke/mediaStore';
-import type { ResultLinks } from '../serverFeatures/resultLinks';
+import type { MediaStore } from '../results/mediaStore';
+import type { ResultLinks } from '../results/resultLinks';
 import { pickTool } from '../invoke/pickers';
 import { runToolCall } from '../invoke/runToolCall';
 import { describeField, schemaFields, validateArguments } from '../invoke/schemaArgs';

@@ -17,7 +17,7 @@ import type { Pool } from '../pool';
 import { StartWatch } from '../invoke/startWatch';
 import { pickResource } from '../serverFeatures/featurePickers';
 import type { OpenedLink, ResourceOpener } from '../serverFeatures/resourceOpener';
-import { linkLabel, type ResultLinks } from '../serverFeatures/resultLinks';
+import { linkLabel, type ResultLinks } from '../results/resultLinks';
 import { formatAgo } from '../views/format';
 import type { OpenedResource } from '../views/resourceDocuments';
 import { appNameOf, type ResourceNode, type TemplateNode } from '../views/treeNodes';

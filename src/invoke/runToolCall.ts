@@ -5,10 +5,10 @@
 import * as vscode from 'vscode';
 import type { Outputs } from '../output/outputs';
 import { PoolError, type CallOutcome, type Pool, type Redactor } from '../pool';
-import { linksHint, type ResultLinks } from '../serverFeatures/resultLinks';
-import type { MediaStore } from './mediaStore';
+import { linksHint, type ResultLinks } from '../results/resultLinks';
+import type { MediaStore } from '../results/mediaStore';
 import { isAppRunning, type StartWatch } from './startWatch';
-import { formatSize, MAX_CHANNEL_CHARS, renderResult } from './renderResult';
+import { formatSize, MAX_CHANNEL_CHARS, renderResult } from '../results/renderResult';
 import { maskSecrets } from './secretArgs';
 
 export interface ToolCallRequest {

@@ -30,7 +30,7 @@ const PROBES: { what: string; file: string; text: string; rule: string }[] = [
   { what: 'a vscode-free folder imports vscode dynamically', file: 'src/common/emitter.ts', text: "export const x = import('vscode');\n", rule: 'no-restricted-syntax' },
   { what: 'the CLI imports vscode', file: 'src/cli/main.ts', text: "import * as vscode from 'vscode';\nexport const x = vscode;\n", rule: 'no-restricted-imports' },
   { what: 'the CLI imports the pool core', file: 'src/cli/main.ts', text: "import { Pool } from '../pool';\nexport const x = Pool;\n", rule: 'no-restricted-imports' },
-  { what: 'the CLI imports the editor layer', file: 'src/cli/format.ts', text: "import { renderResult } from '../invoke/renderResult';\nexport const x = renderResult;\n", rule: 'no-restricted-imports' },
+  { what: 'the CLI imports the editor layer', file: 'src/cli/format.ts', text: "import { schemaFields } from '../invoke/schemaArgs';\nexport const x = schemaFields;\n", rule: 'no-restricted-imports' },
   { what: 'a CLI command loads the MCP SDK (only the stdio relay may)', file: 'src/cli/main.ts', text: "import { Client } from '@modelcontextprotocol/sdk/client/index.js';\nexport const x = Client;\n", rule: 'no-restricted-imports' },
   { what: 'the CLI stdio relay imports the pool core', file: 'src/cli/stdioRelay.ts', text: "import { Pool } from '../pool/pool';\nexport const x = Pool;\n", rule: 'no-restricted-imports' },
   { what: 'code that decides on the text of an error message', file: 'src/commands/registry.ts', text: "export function f(e: Error): boolean {\n  return /timed out/.test(e.message) || e.message.includes('x');\n}\n", rule: 'no-restricted-syntax' },

@@ -4,8 +4,8 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CallOutcome, ContentItem } from '../../src/pool';
-import { formatDuration, MAX_CHANNEL_CHARS, outcomeHeader, prettyJson, renderResult } from '../../src/invoke/renderResult';
-import { extensionFor, MediaStore } from '../../src/invoke/mediaStore';
+import { formatDuration, MAX_CHANNEL_CHARS, outcomeHeader, prettyJson, renderResult } from '../../src/results/renderResult';
+import { extensionFor, MediaStore } from '../../src/results/mediaStore';
 import { expectNoProcesses, makePool, stdioSpec } from './helpers';
 import { tempDir } from './tempDirs';
 

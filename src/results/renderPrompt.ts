@@ -4,7 +4,7 @@
 // both renderings name the same files. Huge texts are cut for the channel, never for the document.
 // Vscode-free; unit-tested.
 import { pathToFileURL } from 'node:url';
-import { formatDuration, formatSize, MAX_CHANNEL_CHARS, prettyJson } from '../invoke/renderResult';
+import { formatDuration, formatSize, MAX_CHANNEL_CHARS, prettyJson } from './renderResult';
 import type { ContentItem, PromptResult } from '../pool/types';
 import { linkLabel, linkOf } from './resultLinks';
 
