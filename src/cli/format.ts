@@ -1,5 +1,7 @@
 // What `mcp-pool` prints: results, listings and the pool's status as text people read. Pure
-// functions of the gateway's JSON (contract/protocol.ts), so every shape is unit-tested.
+// functions of the gateway's JSON (contract/protocol.ts), so every shape is unit-tested. Times and
+// sizes are said as the sidebar says them (common/format.ts).
+import { formatAgo, formatBytes, formatDuration } from '../common/format';
 import type { PoolStatus } from '../contract/protocol';
 
 type Json = Readonly<Record<string, unknown>>;
@@ -15,12 +17,6 @@ export function base64Bytes(b64: string): number {
   const clean = b64.replace(/\s/g, '');
   const pad = clean.endsWith('==') ? 2 : clean.endsWith('=') ? 1 : 0;
   return Math.max(0, Math.floor((clean.length * 3) / 4) - pad);
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 /** One item of a resource's contents (a read, or an embedded resource). */
@@ -131,21 +127,10 @@ export function formatPrompts(body: unknown): string {
   );
 }
 
-/** `3 s`, `5 min`, `2 h 10 min`, `3 d`: how long ago or how long, coarse. */
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min`;
-  const h = Math.floor(m / 60);
-  if (h < 24) return `${h} h${m % 60 ? ` ${m % 60} min` : ''}`;
-  return `${Math.floor(h / 24)} d`;
-}
-
 const running = (a: PoolStatus['apps'][number]) => a.status === 'idle' || a.status === 'busy';
 
 export function formatStatus(status: PoolStatus, now = Date.now()): string {
-  const out = [`${status.window.name} (window started ${formatDuration(now - status.window.startedAt)} ago)`];
+  const out = [`${status.window.name} (window started ${formatAgo(status.window.startedAt, now)})`];
   if (!status.apps.length && !status.blocked.length) {
     out.push('no apps configured (add some in the editor: MCP Pool: Add App…)');
     return out.join('\n');
@@ -159,7 +144,7 @@ export function formatStatus(status: PoolStatus, now = Date.now()): string {
       a.status,
       a.pid ? String(a.pid) : running(a) && a.transport === 'direct' ? 'in editor' : '-',
       a.createdAt && (a.pid || running(a)) ? formatDuration(now - a.createdAt) : '-',
-      a.lastUsedAt ? `${formatDuration(now - a.lastUsedAt)} ago` : '-',
+      a.lastUsedAt ? formatAgo(a.lastUsedAt, now) : '-',
       a.errors ? `${a.calls} (${a.errors} errors)` : String(a.calls),
       counted.join(', ') || '-',
     ]);

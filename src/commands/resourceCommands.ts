@@ -10,6 +10,7 @@
 //     tool result or prompt, picked from the newest first; `index` (0 = newest) skips the picker.
 //   mcpPool.copyResourceUri(node) → string: a resource row's URI, a template row's uriTemplate.
 import * as vscode from 'vscode';
+import { formatAgo } from '../common/format';
 import { expandUriTemplate, type TemplateValue } from '../common/uriTemplate';
 import { Commands } from '../manifest/commands';
 import type { ErrorReporter } from '../output/errorReporter';
@@ -18,7 +19,6 @@ import { StartWatch } from '../invoke/startWatch';
 import { pickResource } from '../serverFeatures/featurePickers';
 import type { OpenedLink, ResourceOpener } from '../serverFeatures/resourceOpener';
 import { linkLabel, type ResultLinks } from '../results/resultLinks';
-import { formatAgo } from '../views/format';
 import type { OpenedResource } from '../views/resourceDocuments';
 import { appNameOf, type ResourceNode, type TemplateNode } from '../views/treeNodes';
 import { pickAppOffering } from './appPicker';

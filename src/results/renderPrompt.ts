@@ -4,7 +4,8 @@
 // both renderings name the same files. Huge texts are cut for the channel, never for the document.
 // Vscode-free; unit-tested.
 import { pathToFileURL } from 'node:url';
-import { formatDuration, formatSize, MAX_CHANNEL_CHARS, prettyJson } from './renderResult';
+import { formatBytes, formatDuration } from '../common/format';
+import { MAX_CHANNEL_CHARS, prettyJson } from './renderResult';
 import type { ContentItem, PromptResult } from '../pool/types';
 import { linkLabel, linkOf } from './resultLinks';
 
@@ -75,9 +76,9 @@ function partOf(item: ContentItem, save: PromptRenderOptions['saveMedia']): Part
       const data = str(item.data);
       if (!data) return { meta: `${item.type} (${mime}): no data`, markdown: `_${item.type} (${mdEscape(mime)}): no data_` };
       const s = saved(data, mime, save);
-      if (!s.path) return { meta: `${item.type} (${mime}, ${formatSize(s.size)}): could not be saved: ${s.error}`, markdown: `_${item.type} (${mdEscape(mime)}): could not be saved_` };
-      const md = item.type === 'image' ? `![${mdEscape(mime)}](${fileLink(s.path)})` : `[${item.type} (${mdEscape(mime)}, ${formatSize(s.size)})](${fileLink(s.path)})`;
-      return { meta: `${item.type} (${mime}, ${formatSize(s.size)}): ${s.path}`, markdown: md };
+      if (!s.path) return { meta: `${item.type} (${mime}, ${formatBytes(s.size)}): could not be saved: ${s.error}`, markdown: `_${item.type} (${mdEscape(mime)}): could not be saved_` };
+      const md = item.type === 'image' ? `![${mdEscape(mime)}](${fileLink(s.path)})` : `[${item.type} (${mdEscape(mime)}, ${formatBytes(s.size)})](${fileLink(s.path)})`;
+      return { meta: `${item.type} (${mime}, ${formatBytes(s.size)}): ${s.path}`, markdown: md };
     }
     case 'resource_link': {
       const link = linkOf(item);
@@ -97,8 +98,8 @@ function partOf(item: ContentItem, save: PromptRenderOptions['saveMedia']): Part
       if (text !== undefined) return { meta: `${head}:`, text: prettyJson(text) ?? text, markdown: `${mdHead}\n\n${fence(text)}` };
       const blob = str(r.blob) ?? '';
       const s = saved(blob, mime ?? 'application/octet-stream', save);
-      if (!s.path) return { meta: `${head}: binary, ${formatSize(s.size)}, could not be saved: ${s.error}`, markdown: `${mdHead}: binary, could not be saved` };
-      return { meta: `${head}: binary, ${formatSize(s.size)}, saved: ${s.path}`, markdown: `${mdHead}: binary, saved as ${fileLink(s.path)}` };
+      if (!s.path) return { meta: `${head}: binary, ${formatBytes(s.size)}, could not be saved: ${s.error}`, markdown: `${mdHead}: binary, could not be saved` };
+      return { meta: `${head}: binary, ${formatBytes(s.size)}, saved: ${s.path}`, markdown: `${mdHead}: binary, saved as ${fileLink(s.path)}` };
     }
     default: {
       const json = JSON.stringify(item);
@@ -110,7 +111,7 @@ function partOf(item: ContentItem, save: PromptRenderOptions['saveMedia']): Part
 
 /** `✔ prompt review · 12 ms · 2 messages · {"language":"python"}` */
 export function promptHeader(prompt: string, messages: number, durationMs: number, args: Readonly<Record<string, string>>): string {
-  const parts = [`✔ prompt ${prompt}`, formatDuration(durationMs), `${messages} message${messages === 1 ? '' : 's'}`];
+  const parts = [`✔ prompt ${prompt}`, formatDuration(durationMs, { precise: true }), `${messages} message${messages === 1 ? '' : 's'}`];
   if (Object.keys(args).length) parts.push(JSON.stringify(args));
   return parts.join(' · ');
 }
@@ -144,6 +145,6 @@ export function renderPrompt(result: PromptResult, o: PromptRenderOptions): Rend
       lines.push(`… ${rest.toLocaleString('en-US')} more characters not shown`);
     }
   }
-  if (cut) lines.push(`✂ the messages were cut to ${formatSize(o.maxChars ?? MAX_CHANNEL_CHARS)} for this channel: open them as Markdown for all of it`);
+  if (cut) lines.push(`✂ the messages were cut to ${formatBytes(o.maxChars ?? MAX_CHANNEL_CHARS)} for this channel: open them as Markdown for all of it`);
   return { lines, markdown: `${md.join('\n\n')}\n`, linkCount };
 }
