@@ -2,16 +2,13 @@
 // number 3 when `count` is a number, the text "3" when it is a string. A small reading of JSON
 // Schema on purpose (local $ref, nullable anyOf/oneOf, enum, const): the CLI bundle stays free of
 // ajv; the server checks the arguments in full.
+import { isObject } from '../common/isObject';
 import type { KeyValue } from './args';
 
 type Schema = Readonly<Record<string, unknown>>;
 export type ValueType = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object' | 'null' | 'any';
 
 export class CoercionError extends Error {}
-
-function isObject(v: unknown): v is Schema {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function deref(s: Schema, root: Schema, depth = 0): Schema {
   const ref = s.$ref;

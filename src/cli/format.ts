@@ -2,13 +2,10 @@
 // functions of the gateway's JSON (contract/protocol.ts), so every shape is unit-tested. Times and
 // sizes are said as the sidebar says them (common/format.ts).
 import { formatAgo, formatBytes, formatDuration } from '../common/format';
+import { isObject } from '../common/isObject';
 import type { PoolStatus } from '../contract/protocol';
 
 type Json = Readonly<Record<string, unknown>>;
-
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 

@@ -3,6 +3,7 @@
 // and this folder, so a command starts about as fast as a bare `node`; `stdio` loads the MCP SDK
 // from dist/cli-stdio.js on demand.
 import { join } from 'node:path';
+import { isObject } from '../common/isObject';
 import { EXIT, type PoolStatus } from '../contract/protocol';
 import { ApiFailure, appPath, callApi } from './api';
 import { type Invocation, parseArgs, UsageError, usageLine } from './args';
@@ -32,10 +33,6 @@ const out = (text: string) => {
 };
 const err = (text: string) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
 const json = (value: unknown) => out(JSON.stringify(value, null, 2));
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** The pool to use, or an Exit saying why there is none. */
 function pool(inv: Invocation, ignoreEnv = false): PoolTarget {

@@ -10,6 +10,7 @@
 //
 //   mcpPool.listTools(app?) → ToolInfo[] | undefined: writes the tools to the app's channel.
 import * as vscode from 'vscode';
+import { isObject } from '../common/isObject';
 import { Commands, InternalCommands } from '../manifest/commands';
 import type { ErrorReporter } from '../output/errorReporter';
 import type { Outputs } from '../output/outputs';
@@ -54,10 +55,6 @@ function isToolNode(v: unknown): v is ToolNode {
   return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'tool' && typeof (v as { info?: unknown }).info === 'object';
 }
 
-function isArgs(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 class ToolInvoker {
   private readonly pool: Pool;
 
@@ -76,7 +73,7 @@ class ToolInvoker {
   }
 
   async invoke(target: unknown, toolArg?: unknown, argsArg?: unknown): Promise<CallOutcome | undefined> {
-    if (argsArg !== undefined && !isArgs(argsArg)) throw new TypeError(`${Commands.invokeTool}: the arguments must be an object`);
+    if (argsArg !== undefined && !isObject(argsArg)) throw new TypeError(`${Commands.invokeTool}: the arguments must be an object`);
     const programmatic = argsArg !== undefined;
     const app = appNameOf(target) ?? (programmatic ? undefined : await pickApp(this.pool, { title: 'MCP Pool: Invoke Tool', placeHolder: 'Which app?', noneMessage: 'no apps are configured', autoSelectSingle: true }));
     if (!app) {

@@ -8,6 +8,7 @@
 //     no focus taken, and failures reject. Resolves undefined when the user cancels; an app this
 //     command started and the user then did not use is stopped again.
 import * as vscode from 'vscode';
+import { isObject } from '../common/isObject';
 import { Commands } from '../manifest/commands';
 import type { ErrorReporter } from '../output/errorReporter';
 import { PoolError, type PromptInfo, type PromptResult } from '../pool';
@@ -40,7 +41,7 @@ function isPromptNode(v: unknown): v is PromptNode {
 }
 
 function isStringRecord(v: unknown): v is Record<string, string> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+  return isObject(v) && Object.values(v).every((x) => typeof x === 'string');
 }
 
 class PromptCommands {

@@ -11,6 +11,7 @@
 //   mcpPool.copyResourceUri(node) → string: a resource row's URI, a template row's uriTemplate.
 import * as vscode from 'vscode';
 import { formatAgo } from '../common/format';
+import { isObject } from '../common/isObject';
 import { expandUriTemplate, type TemplateValue } from '../common/uriTemplate';
 import { Commands } from '../manifest/commands';
 import type { ErrorReporter } from '../output/errorReporter';
@@ -49,7 +50,7 @@ const isResourceNode = (v: unknown): v is ResourceNode => isNodeOf(v, 'resource'
 const isTemplateNode = (v: unknown): v is TemplateNode => isNodeOf(v, 'template');
 
 function templateValues(v: unknown): Record<string, TemplateValue> {
-  const ok = typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string' || (Array.isArray(x) && x.every((y) => typeof y === 'string')));
+  const ok = isObject(v) && Object.values(v).every((x) => typeof x === 'string' || (Array.isArray(x) && x.every((y) => typeof y === 'string')));
   if (!ok) throw new TypeError(`${Commands.openResource}: the template variables must be an object of strings (or lists of strings)`);
   return v as Record<string, TemplateValue>;
 }

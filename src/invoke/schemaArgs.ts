@@ -1,5 +1,6 @@
 // A tool's inputSchema as a list of argument fields people can fill in one by one, and the
 // parsing of what they type into each field (checked as they type). vscode-free.
+import { isObject } from '../common/isObject';
 export { validateArguments, pointerLabel, type ArgumentProblem } from './schemaValidation';
 export { parseFieldInput, parseJson, formatFieldValue, describeField, type FieldInput } from './fieldInput';
 
@@ -42,10 +43,6 @@ export interface ArgField {
   readonly schema: JsonSchema;
   /** The whole inputSchema, to check a field's value in context (nested objects, `$defs`). */
   readonly rootSchema: JsonSchema;
-}
-
-function isObject(v: unknown): v is JsonSchema {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function num(v: unknown): number | undefined {
