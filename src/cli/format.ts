@@ -1,6 +1,7 @@
 // What `mcp-pool` prints: results, listings and the pool's status as text people read. Pure
 // functions of the gateway's JSON (contract/protocol.ts), so every shape is unit-tested. Times and
 // sizes are said as the sidebar says them (common/format.ts).
+import { isRunning } from '../common/appStatus';
 import { formatAgo, formatBytes, formatDuration } from '../common/format';
 import { isObject } from '../common/isObject';
 import type { PoolStatus } from '../contract/protocol';
@@ -124,8 +125,6 @@ export function formatPrompts(body: unknown): string {
   );
 }
 
-const running = (a: PoolStatus['apps'][number]) => a.status === 'idle' || a.status === 'busy';
-
 export function formatStatus(status: PoolStatus, now = Date.now()): string {
   const out = [`${status.window.name} (window started ${formatAgo(status.window.startedAt, now)})`];
   if (!status.apps.length && !status.blocked.length) {
@@ -139,8 +138,8 @@ export function formatStatus(status: PoolStatus, now = Date.now()): string {
     rows.push([
       a.name,
       a.status,
-      a.pid ? String(a.pid) : running(a) && a.transport === 'direct' ? 'in editor' : '-',
-      a.createdAt && (a.pid || running(a)) ? formatDuration(now - a.createdAt) : '-',
+      a.pid ? String(a.pid) : isRunning(a.status) && a.transport === 'direct' ? 'in editor' : '-',
+      a.createdAt && (a.pid || isRunning(a.status)) ? formatDuration(now - a.createdAt) : '-',
       a.lastUsedAt ? formatAgo(a.lastUsedAt, now) : '-',
       a.errors ? `${a.calls} (${a.errors} errors)` : String(a.calls),
       counted.join(', ') || '-',

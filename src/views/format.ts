@@ -2,7 +2,7 @@
 // everywhere else (common/format.ts). Pure and vscode-free, so the exact strings a user reads are
 // unit-tested (test/unit/format.test.ts).
 import { formatAgo, formatDuration, MINUTE, SECOND } from '../common/format';
-import type { AppSnapshot, ExitInfo, ToolInfo } from '../pool';
+import { type AppSnapshot, type ExitInfo, isAlive, type ToolInfo } from '../pool';
 
 /**
  * formatAgo in a tree row, whose text changes at most once a minute (`just now`, `1 min ago`, …):
@@ -62,7 +62,7 @@ export function truncate(text: string, max: number): string {
  * is stale (the callback listener is gone), so the views do not offer it.
  */
 export function pendingAuthUrl(s: AppSnapshot): string | undefined {
-  return s.status === 'starting' || s.status === 'idle' || s.status === 'busy' ? s.authUrl : undefined;
+  return isAlive(s.status) ? s.authUrl : undefined;
 }
 
 /** The crash-loop guard holds back the next start of this app at `now`. */

@@ -6,7 +6,7 @@
 // counts as a use of a running app. Failures are kept too, so a crashing app is not retried by
 // every refresh; a manual refresh retries them. A re-read that fails keeps the last known list.
 // Vscode-free; unit-tested with a fake source.
-import type { AppSnapshot } from '../pool';
+import { type AppSnapshot, isRunning } from '../pool';
 
 export interface ListingSource<T> {
   /** Lists the items as an observer (FeatureOptions.observe / listTools' observe). */
@@ -23,11 +23,6 @@ interface Entry<T> {
   stale: boolean;
   /** The app's target when listed: a changed definition drops the list. */
   target?: string;
-}
-
-/** Whether the app has a ready process (re-listing it starts nothing). */
-export function isRunning(snap: AppSnapshot | undefined): boolean {
-  return snap?.status === 'idle' || snap?.status === 'busy';
 }
 
 export class ListingCache<T> {
@@ -47,7 +42,7 @@ export class ListingCache<T> {
     const entry = this.entries.get(app);
     if (entry?.pending) return entry.pending;
     if (entry?.listing && snap?.target === entry.target) {
-      if (!entry.stale || !isRunning(snap)) return Promise.resolve(entry.listing);
+      if (!entry.stale || !isRunning(snap?.status)) return Promise.resolve(entry.listing);
     }
     return this.fetch(app, snap?.target);
   }
