@@ -7,7 +7,7 @@
 // Vscode-free; unit-tested with a fake pool.
 import { type AppSnapshot, isRunning, type ServerFeatures, type ToolInfo } from '../pool';
 import { plural, sortByName, sortTools } from './format';
-import type { Listing, ListingCache } from './listingCache';
+import type { Listing, TreeListings } from './treeListings';
 import type { ServerListings } from './serverListings';
 import { type GroupKind, type GroupNode, type MessageNode, nodeId, type PoolTreeNode } from './treeNodes';
 
@@ -54,7 +54,7 @@ export async function appChildren(app: string, pool: SnapshotSource, listings: S
 /** How many items a group has: listed if the app runs, else what is known (the last listing, or the snapshot's counts). */
 async function groupCount(app: string, group: GroupKind, pool: SnapshotSource, listings: ServerListings): Promise<string> {
   const running = isRunning(pool.snapshot(app)?.status);
-  const count = async <T>(cache: ListingCache<T>, known: number | undefined): Promise<number | undefined> => {
+  const count = async <T>(cache: TreeListings<T>, known: number | undefined): Promise<number | undefined> => {
     const listing = running ? await cache.get(app) : cache.peek(app);
     return listing?.items?.length ?? known;
   };

@@ -1,5 +1,6 @@
 // What the tree shows under expanded apps: an app's tools, resources, resource templates or
-// prompts, one cache per kind. The tree refreshes often (state changes, the ticking clock);
+// prompts, one cache per kind (not the pool's per-session ListingCache: this one is the tree's,
+// per app). The tree refreshes often (state changes, the ticking clock);
 // listing on each refresh would restart an app that idle eviction just stopped. So a list is
 // fetched once, when first shown, and afterwards only re-fetched while the app is running (cheap:
 // no process is started). The fetch is an observer's (`observe`): it is never retried, and never
@@ -25,7 +26,7 @@ interface Entry<T> {
   target?: string;
 }
 
-export class ListingCache<T> {
+export class TreeListings<T> {
   private readonly entries = new Map<string, Entry<T>>();
 
   constructor(
