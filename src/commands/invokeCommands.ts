@@ -25,7 +25,7 @@ import { runToolCall } from '../invoke/runToolCall';
 import { describeField, schemaFields, validateArguments } from '../invoke/schemaArgs';
 import { isAppRunning, StartWatch } from '../invoke/startWatch';
 import { isDestructive, sortTools } from '../views/format';
-import { appNameOf, toolNameOf, type ToolNode } from '../views/treeNodes';
+import { appNameOf, isItemNode, toolNameOf } from '../views/treeNodes';
 import { pickApp } from './appPicker';
 import type { CommandTable } from './registry';
 
@@ -49,10 +49,6 @@ export function invokeCommands(deps: InvokeCommandDeps): CommandTable {
     [Commands.listTools]: (target?: unknown) => invoker.listTools(target),
     [InternalCommands.runArgumentsJson]: (key?: string) => deps.jsonEditor.run(key),
   };
-}
-
-function isToolNode(v: unknown): v is ToolNode {
-  return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'tool' && typeof (v as { info?: unknown }).info === 'object';
 }
 
 class ToolInvoker {
@@ -103,7 +99,7 @@ class ToolInvoker {
 
   /** Asks for what is missing (tool, arguments), checks the arguments, calls; offers to edit rejected arguments. */
   private async invokeInteractive(app: string, target: unknown, toolName: string | undefined, startWatch: StartWatch): Promise<CallOutcome | undefined> {
-    let tool: ToolInfo | undefined = isToolNode(target) && target.app === app ? target.info : undefined;
+    let tool: ToolInfo | undefined = isItemNode(target, 'tool') && target.app === app ? target.info : undefined;
     if (!tool && toolName) tool = await this.findTool(app, toolName, true, startWatch);
     if (toolName && !tool) void vscode.window.showWarningMessage(`MCP Pool: ${app} has no tool "${toolName}"; pick one of its tools.`);
     tool ??= await pickTool(this.pool, this.deps.reporter, app, startWatch.token);
