@@ -2,7 +2,7 @@
 // number 3 when `count` is a number, the text "3" when it is a string. A small reading of JSON
 // Schema on purpose (local $ref, nullable anyOf/oneOf, enum, const): the CLI bundle stays free of
 // ajv; the server checks the arguments in full.
-import { isObject } from '../common/isObject';
+import { isObject } from '../common/json';
 import { resolveRef } from '../common/jsonSchema';
 import type { KeyValue } from './args';
 

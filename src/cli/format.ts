@@ -3,12 +3,10 @@
 // sizes are said as the sidebar says them (common/format.ts).
 import { isRunning } from '../common/appStatus';
 import { formatAgo, formatBytes, formatDuration } from '../common/format';
-import { isObject } from '../common/isObject';
+import { asString, isObject } from '../common/json';
 import type { PoolStatus } from '../contract/protocol';
 
 type Json = Readonly<Record<string, unknown>>;
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** Decoded size of base64 text, without decoding it. */
 export function base64Bytes(b64: string): number {
@@ -19,10 +17,10 @@ export function base64Bytes(b64: string): number {
 
 /** One item of a resource's contents (a read, or an embedded resource). */
 function resourceContents(r: Json): string {
-  const text = str(r.text);
+  const text = asString(r.text);
   if (text !== undefined) return text;
-  const blob = str(r.blob);
-  return `[blob ${str(r.uri) ?? ''}${str(r.mimeType) ? ` ${str(r.mimeType)}` : ''}, ${formatBytes(blob ? base64Bytes(blob) : 0)}]`;
+  const blob = asString(r.blob);
+  return `[blob ${asString(r.uri) ?? ''}${asString(r.mimeType) ? ` ${asString(r.mimeType)}` : ''}, ${formatBytes(blob ? base64Bytes(blob) : 0)}]`;
 }
 
 /** One content item of a tool result or a prompt message. */
@@ -30,14 +28,14 @@ export function formatContent(item: unknown): string {
   if (!isObject(item)) return JSON.stringify(item);
   switch (item.type) {
     case 'text':
-      return str(item.text) ?? JSON.stringify(item.text ?? '');
+      return asString(item.text) ?? JSON.stringify(item.text ?? '');
     case 'image':
     case 'audio': {
-      const data = str(item.data) ?? '';
-      return `[${String(item.type)} ${str(item.mimeType) ?? 'unknown type'}, ${formatBytes(base64Bytes(data))}]`;
+      const data = asString(item.data) ?? '';
+      return `[${String(item.type)} ${asString(item.mimeType) ?? 'unknown type'}, ${formatBytes(base64Bytes(data))}]`;
     }
     case 'resource_link': {
-      const extra = [str(item.name), str(item.mimeType)].filter(Boolean).join(', ');
+      const extra = [asString(item.name), asString(item.mimeType)].filter(Boolean).join(', ');
       return `[link ${String(item.uri)}${extra ? ` (${extra})` : ''}]`;
     }
     case 'resource':
@@ -68,7 +66,7 @@ export function formatReadResult(result: unknown): string {
 export function formatPromptResult(result: unknown): string {
   if (!isObject(result)) return JSON.stringify(result, null, 2);
   const out: string[] = [];
-  if (str(result.description)) out.push(`# ${String(result.description)}`, '');
+  if (asString(result.description)) out.push(`# ${String(result.description)}`, '');
   const messages = Array.isArray(result.messages) ? result.messages : [];
   for (const m of messages) {
     if (!isObject(m)) continue;
@@ -108,8 +106,8 @@ export function formatResources(body: unknown): string {
   const templates = Array.isArray(b.resourceTemplates) ? b.resourceTemplates.filter(isObject) : [];
   if (!resources.length && !templates.length) return '(no resources)';
   const rows = [
-    ...resources.map((r) => [String(r.uri), [str(r.name), str(r.mimeType)].filter(Boolean).join(' · ')]),
-    ...templates.map((t) => [String(t.uriTemplate), ['template', str(t.name), str(t.mimeType)].filter(Boolean).join(' · ')]),
+    ...resources.map((r) => [String(r.uri), [asString(r.name), asString(r.mimeType)].filter(Boolean).join(' · ')]),
+    ...templates.map((t) => [String(t.uriTemplate), ['template', asString(t.name), asString(t.mimeType)].filter(Boolean).join(' · ')]),
   ];
   return table(rows);
 }
@@ -157,6 +155,6 @@ export function formatProgress(p: unknown): string {
   const n = typeof p.progress === 'number' ? p.progress : undefined;
   const total = typeof p.total === 'number' ? p.total : undefined;
   const count = n === undefined ? '' : total === undefined ? String(n) : `${n}/${total}`;
-  const message = str(p.message);
+  const message = asString(p.message);
   return message ? (count ? `${message} (${count})` : message) : `progress ${count}`;
 }

@@ -3,7 +3,7 @@
 // and this folder, so a command starts about as fast as a bare `node`; `stdio` loads the MCP SDK
 // from dist/cli-stdio.js on demand.
 import { join } from 'node:path';
-import { isObject } from '../common/isObject';
+import { isObject } from '../common/json';
 import { EXIT, type PoolStatus } from '../contract/protocol';
 import { ApiFailure, appPath, callApi } from './api';
 import { type Invocation, parseArgs, UsageError, usageLine } from './args';

@@ -10,7 +10,7 @@
 //
 //   mcpPool.listTools(app?) → ToolInfo[] | undefined: writes the tools to the app's channel.
 import * as vscode from 'vscode';
-import { isObject } from '../common/isObject';
+import { isObject } from '../common/json';
 import { Commands, InternalCommands } from '../manifest/commands';
 import type { ErrorReporter } from '../output/errorReporter';
 import type { Outputs } from '../output/outputs';

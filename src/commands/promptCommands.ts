@@ -8,7 +8,7 @@
 //     no focus taken, and failures reject. Resolves undefined when the user cancels; an app this
 //     command started and the user then did not use is stopped again.
 import * as vscode from 'vscode';
-import { isObject } from '../common/isObject';
+import { isObject } from '../common/json';
 import { Commands } from '../manifest/commands';
 import type { ErrorReporter } from '../output/errorReporter';
 import { PoolError, type PromptInfo, type PromptResult } from '../pool';

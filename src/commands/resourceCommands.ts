@@ -11,7 +11,7 @@
 //   mcpPool.copyResourceUri(node) → string: a resource row's URI, a template row's uriTemplate.
 import * as vscode from 'vscode';
 import { formatAgo } from '../common/format';
-import { isObject } from '../common/isObject';
+import { isObject } from '../common/json';
 import { expandUriTemplate, type TemplateValue } from '../common/uriTemplate';
 import { Commands } from '../manifest/commands';
 import type { ErrorReporter } from '../output/errorReporter';

@@ -1,7 +1,7 @@
 // JSON Schema as tools' inputSchemas use it, read without a validator (the CLI types `key=value`
 // words by it, the editor asks for arguments field by field). Import-free but for isObject: the
 // CLI bundles it and stays free of ajv.
-import { isObject } from './isObject';
+import { isObject } from './json';
 
 type JsonSchema = Readonly<Record<string, unknown>>;
 

@@ -1,7 +1,7 @@
 // Readers for the loosely typed fields of source files. Each throws EntryError naming the field,
 // so one malformed entry is reported and the rest of the file still imports.
 
-import { isObject } from '../common/isObject';
+import { isObject } from '../common/json';
 import { EntryError, type ServerEntry, type SourceEntry } from './types';
 
 export type Json = Record<string, unknown>;

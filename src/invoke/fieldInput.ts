@@ -1,7 +1,7 @@
 // What people type into one argument field: parsed into the value to send, or told why it is
 // not acceptable, as they type. vscode-free.
 import { parse as parseJsonc, printParseErrorCode, type ParseError, type ParseErrorCode } from 'jsonc-parser/lib/esm/main.js';
-import { isObject } from '../common/isObject';
+import { isObject } from '../common/json';
 import type { ArgField } from './schemaArgs';
 import { validateArguments, type ArgumentProblem } from './schemaValidation';
 

@@ -1,6 +1,6 @@
 // A tool's inputSchema as a list of argument fields people can fill in one by one, and the
 // parsing of what they type into each field (checked as they type). vscode-free.
-import { isObject } from '../common/isObject';
+import { isObject } from '../common/json';
 import { resolveRef } from '../common/jsonSchema';
 export { validateArguments, pointerLabel, type ArgumentProblem } from './schemaValidation';
 export { parseFieldInput, parseJson, formatFieldValue, describeField, type FieldInput } from './fieldInput';

@@ -1,6 +1,6 @@
 // Which tool arguments hold secrets, judged by their names. Values of such arguments are masked
 // when a call is logged and never remembered as "last used". vscode-free.
-import { isObject } from '../common/isObject';
+import { isObject } from '../common/json';
 
 export const SECRET_MASK = '••••';
 

@@ -5,6 +5,7 @@
 // Vscode-free; unit-tested.
 import { pathToFileURL } from 'node:url';
 import { formatBytes, formatDuration } from '../common/format';
+import { asString } from '../common/json';
 import { MAX_CHANNEL_CHARS, prettyJson } from './renderResult';
 import type { ContentItem, PromptResult } from '../pool/types';
 import { linkLabel, linkOf } from './resultLinks';
@@ -36,10 +37,6 @@ interface Part {
   readonly markdown: string;
 }
 
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
 /** A fence the text cannot close. */
 function fence(text: string, lang = 'text'): string {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
@@ -67,13 +64,13 @@ function saved(data: string, mime: string, save: PromptRenderOptions['saveMedia'
 function partOf(item: ContentItem, save: PromptRenderOptions['saveMedia']): Part {
   switch (item.type) {
     case 'text': {
-      const text = str(item.text) ?? '';
+      const text = asString(item.text) ?? '';
       return { text: prettyJson(text) ?? text, markdown: text };
     }
     case 'image':
     case 'audio': {
-      const mime = str(item.mimeType) ?? `${item.type}/octet-stream`;
-      const data = str(item.data);
+      const mime = asString(item.mimeType) ?? `${item.type}/octet-stream`;
+      const data = asString(item.data);
       if (!data) return { meta: `${item.type} (${mime}): no data`, markdown: `_${item.type} (${mdEscape(mime)}): no data_` };
       const s = saved(data, mime, save);
       if (!s.path) return { meta: `${item.type} (${mime}, ${formatBytes(s.size)}): could not be saved: ${s.error}`, markdown: `_${item.type} (${mdEscape(mime)}): could not be saved_` };
@@ -90,13 +87,13 @@ function partOf(item: ContentItem, save: PromptRenderOptions['saveMedia']): Part
     }
     case 'resource': {
       const r = (typeof item.resource === 'object' && item.resource !== null ? item.resource : {}) as Record<string, unknown>;
-      const uri = str(r.uri) ?? '(no uri)';
-      const mime = str(r.mimeType);
+      const uri = asString(r.uri) ?? '(no uri)';
+      const mime = asString(r.mimeType);
       const head = `resource ${uri}${mime ? ` (${mime})` : ''}`;
       const mdHead = `**Resource** \`${uri.replace(/`/g, "'")}\`${mime ? ` (${mdEscape(mime)})` : ''}`;
-      const text = str(r.text);
+      const text = asString(r.text);
       if (text !== undefined) return { meta: `${head}:`, text: prettyJson(text) ?? text, markdown: `${mdHead}\n\n${fence(text)}` };
-      const blob = str(r.blob) ?? '';
+      const blob = asString(r.blob) ?? '';
       const s = saved(blob, mime ?? 'application/octet-stream', save);
       if (!s.path) return { meta: `${head}: binary, ${formatBytes(s.size)}, could not be saved: ${s.error}`, markdown: `${mdHead}: binary, could not be saved` };
       return { meta: `${head}: binary, ${formatBytes(s.size)}, saved: ${s.path}`, markdown: `${mdHead}: binary, saved as ${fileLink(s.path)}` };

@@ -3,6 +3,7 @@
 // Huge texts are cut for the channel; the uncut rendering is returned alongside for an editor.
 // vscode-free: images and audio are written by the injected `saveImage`.
 import { formatBytes, formatDuration } from '../common/format';
+import { asString } from '../common/json';
 import type { CallOutcome, ContentItem } from '../pool/types';
 
 /** More text than this (characters, about bytes) is not written to an output channel. */
@@ -55,18 +56,13 @@ export function prettyJson(text: string): string | undefined {
   }
 }
 
-function stringField(item: ContentItem, key: string): string | undefined {
-  const v = item[key];
-  return typeof v === 'string' ? v : undefined;
-}
-
 function base64Size(b64: string): number {
   return Buffer.byteLength(b64, 'base64');
 }
 
 function mediaBlock(item: ContentItem, saveImage: RenderOptions['saveImage']): Block {
-  const mime = stringField(item, 'mimeType') ?? (item.type === 'audio' ? 'audio/octet-stream' : 'image/octet-stream');
-  const data = stringField(item, 'data');
+  const mime = asString(item.mimeType) ?? (item.type === 'audio' ? 'audio/octet-stream' : 'image/octet-stream');
+  const data = asString(item.data);
   if (!data) return { kind: 'meta', text: `${item.type} (${mime}): no data` };
   const bytes = Buffer.from(data, 'base64');
   try {
@@ -79,17 +75,17 @@ function mediaBlock(item: ContentItem, saveImage: RenderOptions['saveImage']): B
 function itemBlocks(item: ContentItem, saveImage: RenderOptions['saveImage']): Block[] {
   switch (item.type) {
     case 'text': {
-      const text = stringField(item, 'text') ?? '';
+      const text = asString(item.text) ?? '';
       return [{ kind: 'text', text: prettyJson(text) ?? text }];
     }
     case 'image':
     case 'audio':
       return [mediaBlock(item, saveImage)];
     case 'resource_link': {
-      const mime = stringField(item, 'mimeType');
-      const description = stringField(item, 'description');
-      const name = stringField(item, 'title') ?? stringField(item, 'name') ?? '(unnamed)';
-      return [{ kind: 'meta', text: `link ${name}: ${stringField(item, 'uri') ?? '(no uri)'}${mime ? ` (${mime})` : ''}${description ? ` — ${description}` : ''}` }];
+      const mime = asString(item.mimeType);
+      const description = asString(item.description);
+      const name = asString(item.title) ?? asString(item.name) ?? '(unnamed)';
+      return [{ kind: 'meta', text: `link ${name}: ${asString(item.uri) ?? '(no uri)'}${mime ? ` (${mime})` : ''}${description ? ` — ${description}` : ''}` }];
     }
     case 'resource': {
       const r = (typeof item.resource === 'object' && item.resource !== null ? item.resource : {}) as Record<string, unknown>;

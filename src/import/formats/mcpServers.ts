@@ -2,7 +2,7 @@
 //   { "mcpServers": { name: { command, args, env } | { url, headers } } }
 // Cursor also accepts `type` ("stdio", "sse", "http"/"streamable-http") and `envFile`.
 
-import { isObject } from '../../common/isObject';
+import { isObject } from '../../common/json';
 import { serverEntry, readString, readStringArray, readStringMap, warnUnknownKeys } from '../fields';
 import { EntryError, type FormatResult, type ServerEntry } from '../types';
 

@@ -23,7 +23,7 @@
 
 import * as path from 'node:path';
 
-import { isObject } from '../../common/isObject';
+import { isObject } from '../../common/json';
 import { guard, type Json, readOptionalString, readString, readStringArray, readStringMap, warnUnknownKeys } from '../fields';
 import { EntryError, type FormatResult, type LoadedDocument, type ServerEntry, type SourceEntry } from '../types';
 

@@ -3,7 +3,7 @@
 //                                          | { "type": "http" | "sse", url, headers } } }
 // `type` may be left out: a command means stdio, a url means http.
 
-import { isObject } from '../../common/isObject';
+import { isObject } from '../../common/json';
 import { serverEntry, readOptionalString, readString, readStringArray, readStringMap, warnUnknownKeys } from '../fields';
 import { EntryError, type FormatResult, type ServerEntry } from '../types';
 
