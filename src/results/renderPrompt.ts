@@ -5,7 +5,7 @@
 // Vscode-free; unit-tested.
 import { pathToFileURL } from 'node:url';
 import { formatBytes, formatDuration } from '../common/format';
-import { asString } from '../common/json';
+import { asString, isObject } from '../common/json';
 import { MAX_CHANNEL_CHARS, prettyJson } from './renderResult';
 import type { ContentItem, PromptResult } from '../pool/types';
 import { linkLabel, linkOf } from './resultLinks';
@@ -86,7 +86,7 @@ function partOf(item: ContentItem, save: PromptRenderOptions['saveMedia']): Part
       return { meta: `link ${name}: ${uri}${mime}${description}`, markdown: `**Link** [${mdEscape(name)}](<${uri}>)${mdEscape(mime)}${description && mdEscape(description)}` };
     }
     case 'resource': {
-      const r = (typeof item.resource === 'object' && item.resource !== null ? item.resource : {}) as Record<string, unknown>;
+      const r = isObject(item.resource) ? item.resource : {};
       const uri = asString(r.uri) ?? '(no uri)';
       const mime = asString(r.mimeType);
       const head = `resource ${uri}${mime ? ` (${mime})` : ''}`;

@@ -3,7 +3,7 @@
 // Huge texts are cut for the channel; the uncut rendering is returned alongside for an editor.
 // vscode-free: images and audio are written by the injected `saveImage`.
 import { formatBytes, formatDuration } from '../common/format';
-import { asString } from '../common/json';
+import { asString, isObject } from '../common/json';
 import type { CallOutcome, ContentItem } from '../pool/types';
 
 /** More text than this (characters, about bytes) is not written to an output channel. */
@@ -88,7 +88,7 @@ function itemBlocks(item: ContentItem, saveImage: RenderOptions['saveImage']): B
       return [{ kind: 'meta', text: `link ${name}: ${asString(item.uri) ?? '(no uri)'}${mime ? ` (${mime})` : ''}${description ? ` — ${description}` : ''}` }];
     }
     case 'resource': {
-      const r = (typeof item.resource === 'object' && item.resource !== null ? item.resource : {}) as Record<string, unknown>;
+      const r = isObject(item.resource) ? item.resource : {};
       const uri = typeof r.uri === 'string' ? r.uri : '(no uri)';
       const mime = typeof r.mimeType === 'string' ? ` (${r.mimeType})` : '';
       if (typeof r.text === 'string') return [{ kind: 'meta', text: `resource ${uri}${mime}:` }, { kind: 'text', text: prettyJson(r.text) ?? r.text }];

@@ -3,7 +3,7 @@
 // embedded `resource` items (opened from the contents they carry). Per app, the links of its last
 // MAX_RESULTS results are kept (at most MAX_LINKS). Vscode-free; unit-tested.
 import { Emitter } from '../common/emitter';
-import { asString } from '../common/json';
+import { asString, isObject } from '../common/json';
 import type { ContentItem, ResourceContents } from '../pool/types';
 
 const MAX_RESULTS = 10;
@@ -42,8 +42,8 @@ export function linkOf(item: ContentItem): LinkTarget | undefined {
     if (!uri) return undefined;
     return { uri, name: asString(item.name), title: asString(item.title), description: asString(item.description), mimeType: asString(item.mimeType), embedded: false };
   }
-  if (item.type === 'resource' && typeof item.resource === 'object' && item.resource !== null) {
-    const r = item.resource as Record<string, unknown>;
+  if (item.type === 'resource' && isObject(item.resource)) {
+    const r = item.resource;
     const uri = asString(r.uri);
     if (!uri) return undefined;
     const mimeType = asString(r.mimeType);
