@@ -9,8 +9,9 @@ import { join } from 'node:path';
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-const node = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning' };
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+// Every bundle gets package.json's version as MCP_POOL_VERSION (declared for TypeScript in src/build.d.ts).
+const node = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', define: { MCP_POOL_VERSION: JSON.stringify(version) } };
 
 /** Every *.ts under dir whose name passes keep(). */
 function files(dir, keep) {
@@ -50,7 +51,6 @@ const builds = [
     outfile: 'dist/cli.js',
     format: 'cjs',
     minify: production,
-    define: { MCP_POOL_VERSION: JSON.stringify(version) },
     banner: { js: `// mcp-pool ${version}: the MCP Remote Pool CLI (dist/cli.js; run with node, see README "From the terminal")` },
   },
   {

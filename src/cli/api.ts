@@ -1,8 +1,8 @@
-// The gateway's plain-HTTP API (protocol.ts, /v1/…) over node:http: one request per command, no
+// The gateway's plain-HTTP API (contract/protocol.ts, /v1/…) over node:http: one request per command, no
 // MCP handshake, nothing loaded but Node's own http. A failure of any kind becomes an ApiFailure
 // carrying a code and one line of text.
 import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { API_PREFIX, type ApiError } from '../gateway/protocol';
+import { API_PREFIX, type ApiError } from '../contract/protocol';
 import type { PoolTarget } from './poolLookup';
 
 export class ApiFailure extends Error {
@@ -16,7 +16,8 @@ export class ApiFailure extends Error {
   }
 }
 
-export interface CallOptions {
+/** One request to the gateway's API (not the pool's CallOptions of a tool call). */
+export interface ApiRequestOptions {
   readonly signal?: AbortSignal;
   /** NDJSON lines other than the final one (`{ progress }`). */
   readonly onLine?: (line: Readonly<Record<string, unknown>>) => void;
@@ -47,7 +48,7 @@ function failureFromBody(status: number, text: string): ApiFailure {
  * One request. JSON bodies resolve to the parsed body; NDJSON bodies (a call) hand every line but
  * the last to `onLine` and resolve to the last line's `result` (or reject with its `error`).
  */
-export function callApi(target: PoolTarget, method: 'GET' | 'POST', path: string, body?: unknown, opts: CallOptions = {}): Promise<unknown> {
+export function callApi(target: PoolTarget, method: 'GET' | 'POST', path: string, body?: unknown, opts: ApiRequestOptions = {}): Promise<unknown> {
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(new ApiFailure('cancelled', 'cancelled'));
     let url: URL;

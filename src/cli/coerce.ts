@@ -2,6 +2,8 @@
 // number 3 when `count` is a number, the text "3" when it is a string. A small reading of JSON
 // Schema on purpose (local $ref, nullable anyOf/oneOf, enum, const): the CLI bundle stays free of
 // ajv; the server checks the arguments in full.
+import { isObject } from '../common/json';
+import { resolveRef } from '../common/jsonSchema';
 import type { KeyValue } from './args';
 
 type Schema = Readonly<Record<string, unknown>>;
@@ -9,25 +11,10 @@ export type ValueType = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 
 
 export class CoercionError extends Error {}
 
-function isObject(v: unknown): v is Schema {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function deref(s: Schema, root: Schema, depth = 0): Schema {
-  const ref = s.$ref;
-  if (typeof ref !== 'string' || !ref.startsWith('#') || depth > 16) return s;
-  let target: unknown = root;
-  for (const raw of ref.slice(1).split('/').slice(1)) {
-    const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
-    target = isObject(target) ? target[key] : undefined;
-  }
-  return isObject(target) ? deref({ ...target, ...Object.fromEntries(Object.entries(s).filter(([k]) => k !== '$ref')) }, root, depth + 1) : s;
-}
-
 /** The types a property's schema allows, in the order it lists them, and its enum values if any. */
 export function typesOf(schema: unknown, root: Schema): { types: ValueType[]; values?: readonly unknown[] } {
   if (!isObject(schema)) return { types: ['any'] };
-  const s = deref(schema, root);
+  const s = resolveRef(schema, root);
   if (Array.isArray(s.enum)) return { types: [], values: s.enum };
   if ('const' in s) return { types: [], values: [s.const] };
   const types: ValueType[] = [];
@@ -120,7 +107,7 @@ export function needsSchema(pairs: readonly KeyValue[]): boolean {
 /** The arguments object: `base` (from --json or stdin), then each word in order. Throws CoercionError. */
 export function buildArguments(pairs: readonly KeyValue[], inputSchema: unknown, base: Record<string, unknown> = {}): Record<string, unknown> {
   const root: Schema = isObject(inputSchema) ? inputSchema : {};
-  const top = deref(root, root);
+  const top = resolveRef(root, root);
   const props = isObject(top.properties) ? top.properties : {};
   const closed = top.additionalProperties === false;
   const out: Record<string, unknown> = { ...base };

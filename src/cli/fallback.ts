@@ -3,7 +3,7 @@
 // shell; this process's stdin, stdout and stderr are the command's; its exit code is ours.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { ENV_TOKEN, ENV_URL, EXIT } from '../gateway/protocol';
+import { ENV_TOKEN, ENV_URL, EXIT } from '../contract/protocol';
 
 /**
  * The command's environment: ours without the pool's token and URL (a third-party command gets no

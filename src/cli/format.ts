@@ -1,14 +1,12 @@
 // What `mcp-pool` prints: results, listings and the pool's status as text people read. Pure
-// functions of the gateway's JSON (protocol.ts), so every shape is unit-tested.
-import type { PoolStatus } from '../gateway/protocol';
+// functions of the gateway's JSON (contract/protocol.ts), so every shape is unit-tested. Times and
+// sizes are said as the sidebar says them (common/format.ts).
+import { isRunning } from '../common/appStatus';
+import { formatAgo, formatBytes, formatDuration } from '../common/format';
+import { asString, isObject } from '../common/json';
+import type { PoolStatus } from '../contract/protocol';
 
 type Json = Readonly<Record<string, unknown>>;
-
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** Decoded size of base64 text, without decoding it. */
 export function base64Bytes(b64: string): number {
@@ -17,18 +15,12 @@ export function base64Bytes(b64: string): number {
   return Math.max(0, Math.floor((clean.length * 3) / 4) - pad);
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-}
-
 /** One item of a resource's contents (a read, or an embedded resource). */
 function resourceContents(r: Json): string {
-  const text = str(r.text);
+  const text = asString(r.text);
   if (text !== undefined) return text;
-  const blob = str(r.blob);
-  return `[blob ${str(r.uri) ?? ''}${str(r.mimeType) ? ` ${str(r.mimeType)}` : ''}, ${formatBytes(blob ? base64Bytes(blob) : 0)}]`;
+  const blob = asString(r.blob);
+  return `[blob ${asString(r.uri) ?? ''}${asString(r.mimeType) ? ` ${asString(r.mimeType)}` : ''}, ${formatBytes(blob ? base64Bytes(blob) : 0)}]`;
 }
 
 /** One content item of a tool result or a prompt message. */
@@ -36,14 +28,14 @@ export function formatContent(item: unknown): string {
   if (!isObject(item)) return JSON.stringify(item);
   switch (item.type) {
     case 'text':
-      return str(item.text) ?? JSON.stringify(item.text ?? '');
+      return asString(item.text) ?? JSON.stringify(item.text ?? '');
     case 'image':
     case 'audio': {
-      const data = str(item.data) ?? '';
-      return `[${String(item.type)} ${str(item.mimeType) ?? 'unknown type'}, ${formatBytes(base64Bytes(data))}]`;
+      const data = asString(item.data) ?? '';
+      return `[${String(item.type)} ${asString(item.mimeType) ?? 'unknown type'}, ${formatBytes(base64Bytes(data))}]`;
     }
     case 'resource_link': {
-      const extra = [str(item.name), str(item.mimeType)].filter(Boolean).join(', ');
+      const extra = [asString(item.name), asString(item.mimeType)].filter(Boolean).join(', ');
       return `[link ${String(item.uri)}${extra ? ` (${extra})` : ''}]`;
     }
     case 'resource':
@@ -74,7 +66,7 @@ export function formatReadResult(result: unknown): string {
 export function formatPromptResult(result: unknown): string {
   if (!isObject(result)) return JSON.stringify(result, null, 2);
   const out: string[] = [];
-  if (str(result.description)) out.push(`# ${String(result.description)}`, '');
+  if (asString(result.description)) out.push(`# ${String(result.description)}`, '');
   const messages = Array.isArray(result.messages) ? result.messages : [];
   for (const m of messages) {
     if (!isObject(m)) continue;
@@ -114,8 +106,8 @@ export function formatResources(body: unknown): string {
   const templates = Array.isArray(b.resourceTemplates) ? b.resourceTemplates.filter(isObject) : [];
   if (!resources.length && !templates.length) return '(no resources)';
   const rows = [
-    ...resources.map((r) => [String(r.uri), [str(r.name), str(r.mimeType)].filter(Boolean).join(' · ')]),
-    ...templates.map((t) => [String(t.uriTemplate), ['template', str(t.name), str(t.mimeType)].filter(Boolean).join(' · ')]),
+    ...resources.map((r) => [String(r.uri), [asString(r.name), asString(r.mimeType)].filter(Boolean).join(' · ')]),
+    ...templates.map((t) => [String(t.uriTemplate), ['template', asString(t.name), asString(t.mimeType)].filter(Boolean).join(' · ')]),
   ];
   return table(rows);
 }
@@ -131,21 +123,8 @@ export function formatPrompts(body: unknown): string {
   );
 }
 
-/** `3 s`, `5 min`, `2 h 10 min`, `3 d`: how long ago or how long, coarse. */
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min`;
-  const h = Math.floor(m / 60);
-  if (h < 24) return `${h} h${m % 60 ? ` ${m % 60} min` : ''}`;
-  return `${Math.floor(h / 24)} d`;
-}
-
-const running = (a: PoolStatus['apps'][number]) => a.status === 'idle' || a.status === 'busy';
-
 export function formatStatus(status: PoolStatus, now = Date.now()): string {
-  const out = [`${status.window.name} (window started ${formatDuration(now - status.window.startedAt)} ago)`];
+  const out = [`${status.window.name} (window started ${formatAgo(status.window.startedAt, now)})`];
   if (!status.apps.length && !status.blocked.length) {
     out.push('no apps configured (add some in the editor: MCP Pool: Add App…)');
     return out.join('\n');
@@ -157,9 +136,9 @@ export function formatStatus(status: PoolStatus, now = Date.now()): string {
     rows.push([
       a.name,
       a.status,
-      a.pid ? String(a.pid) : running(a) && a.transport === 'direct' ? 'in editor' : '-',
-      a.createdAt && (a.pid || running(a)) ? formatDuration(now - a.createdAt) : '-',
-      a.lastUsedAt ? `${formatDuration(now - a.lastUsedAt)} ago` : '-',
+      a.pid ? String(a.pid) : isRunning(a.status) && a.transport === 'direct' ? 'in editor' : '-',
+      a.createdAt && (a.pid || isRunning(a.status)) ? formatDuration(now - a.createdAt) : '-',
+      a.lastUsedAt ? formatAgo(a.lastUsedAt, now) : '-',
       a.errors ? `${a.calls} (${a.errors} errors)` : String(a.calls),
       counted.join(', ') || '-',
     ]);
@@ -176,6 +155,6 @@ export function formatProgress(p: unknown): string {
   const n = typeof p.progress === 'number' ? p.progress : undefined;
   const total = typeof p.total === 'number' ? p.total : undefined;
   const count = n === undefined ? '' : total === undefined ? String(n) : `${n}/${total}`;
-  const message = str(p.message);
+  const message = asString(p.message);
   return message ? (count ? `${message} (${count})` : message) : `progress ${count}`;
 }

@@ -3,7 +3,8 @@
 // and this folder, so a command starts about as fast as a bare `node`; `stdio` loads the MCP SDK
 // from dist/cli-stdio.js on demand.
 import { join } from 'node:path';
-import { EXIT, type PoolStatus } from '../gateway/protocol';
+import { isObject } from '../common/json';
+import { EXIT, type PoolStatus } from '../contract/protocol';
 import { ApiFailure, appPath, callApi } from './api';
 import { type Invocation, parseArgs, UsageError, usageLine } from './args';
 import { buildArguments, CoercionError, needsSchema } from './coerce';
@@ -13,8 +14,6 @@ import { findPool, type PoolTarget } from './poolLookup';
 import type * as Fallback from './fallback';
 import type * as Relay from './stdioRelay';
 
-declare const MCP_POOL_VERSION: string | undefined;
-const VERSION = typeof MCP_POOL_VERSION === 'string' ? MCP_POOL_VERSION : 'dev';
 const INTERRUPTED = 130;
 
 /** A failure that ends the command with one line on stderr and this exit code. */
@@ -32,10 +31,6 @@ const out = (text: string) => {
 };
 const err = (text: string) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
 const json = (value: unknown) => out(JSON.stringify(value, null, 2));
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** The pool to use, or an Exit saying why there is none. */
 function pool(inv: Invocation, ignoreEnv = false): PoolTarget {
@@ -166,7 +161,7 @@ async function stdio(inv: Invocation): Promise<number> {
   // The SDK lives in its own bundle, loaded only here: the other commands never parse it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const relay = require(join(__dirname, 'cli-stdio.js')) as typeof Relay;
-  return relay.runRelay({ url: target.url, token: target.token, app, version: VERSION });
+  return relay.runRelay({ url: target.url, token: target.token, app, version: MCP_POOL_VERSION });
 }
 
 async function run(inv: Invocation): Promise<number> {
@@ -180,7 +175,7 @@ async function run(inv: Invocation): Promise<number> {
       return EXIT.ok;
     }
     case 'version':
-      out(VERSION);
+      out(MCP_POOL_VERSION);
       return EXIT.ok;
     case 'status':
       show(await onPool(inv, (t) => callApi(t, 'GET', '/v1/pool')), (b) => formatStatus(b as PoolStatus));

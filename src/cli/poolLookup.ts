@@ -2,8 +2,8 @@
 // (MCP_POOL_URL + MCP_POOL_TOKEN), else the discovery folder, picked by the current folder.
 // choosePool is pure; findPool reads the environment and the discovery folder.
 import { resolve, sep } from 'node:path';
-import { discoveryDir, type FoundEntry, liveEntries, pickForFolder } from '../gateway/discovery';
-import { ENV_TOKEN, ENV_URL } from '../gateway/protocol';
+import { discoveryDir, type FoundEntry, liveEntries, pickForFolder } from '../contract/discovery';
+import { ENV_TOKEN, ENV_URL } from '../contract/protocol';
 
 export interface PoolTarget {
   readonly url: string;

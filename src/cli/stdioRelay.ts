@@ -10,7 +10,7 @@
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { EXIT, mcpPath } from '../gateway/protocol';
+import { EXIT, mcpPath } from '../contract/protocol';
 import { ApiFailure, callApi } from './api';
 
 export interface RelayOptions {

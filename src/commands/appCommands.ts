@@ -8,8 +8,8 @@ import type { GatewayClients } from '../gatewayHost/gatewayService';
 import { Commands } from '../manifest/commands';
 import type { ErrorReporter } from '../output/errorReporter';
 import { POOL_LOG_NAME, type Outputs } from '../output/outputs';
-import { PoolError, type Pool } from '../pool';
-import { holdsProcess, isAlive } from '../views/appState';
+import { isAlive, PoolError, type Pool } from '../pool';
+import { holdsProcess } from '../views/appState';
 import { openAuthorizationUrl } from '../views/authNotifier';
 import { pendingAuthUrl, plural } from '../views/format';
 import { appNameOf, type AppArg, isAppNode } from '../views/treeNodes';
@@ -124,7 +124,7 @@ class AppCommands {
    * never wanted, or were evicted, and start on next use anyway). Returns the apps restarted.
    */
   async restartAll(options?: KillAllOptions): Promise<string[]> {
-    const snapshots = this.pool.snapshots().filter((s) => isAlive(s) || s.status === 'crashed');
+    const snapshots = this.pool.snapshots().filter((s) => isAlive(s.status) || s.status === 'crashed');
     const targets = snapshots.map((s) => s.name);
     if (!targets.length) {
       void vscode.window.showInformationMessage('MCP Pool: no app is running or crashed, so none was restarted (apps start on first use).');

@@ -4,7 +4,7 @@
 // editor is closed. The snippet goes to the clipboard; "Open" shows it in an untitled document.
 // With arguments (app, format, { fallback }) nothing is asked (tests, other extensions).
 import * as vscode from 'vscode';
-import { CLIENT_FORMATS, type ClientConfig, clientConfig, type ClientFormat, mcpRemoteFallback } from '../gateway/clientConfig';
+import { CLIENT_FORMATS, type ClientConfig, clientConfig, type ClientFormat, mcpRemoteFallback } from '../import/formats/clientConfig';
 import { Commands } from '../manifest/commands';
 import { PoolError, type Pool } from '../pool';
 import { appNameOf, type AppArg } from '../views/treeNodes';

@@ -10,6 +10,7 @@
 //
 //   mcpPool.listTools(app?) → ToolInfo[] | undefined: writes the tools to the app's channel.
 import * as vscode from 'vscode';
+import { isObject } from '../common/json';
 import { Commands, InternalCommands } from '../manifest/commands';
 import type { ErrorReporter } from '../output/errorReporter';
 import type { Outputs } from '../output/outputs';
@@ -17,14 +18,14 @@ import { PoolError, type CallOutcome, type Pool, type Redactor, type ToolInfo } 
 import type { ArgumentMemory } from '../invoke/argumentMemory';
 import { promptForArguments } from '../invoke/argumentPrompts';
 import type { JsonArgumentsEditor } from '../invoke/jsonArgumentsEditor';
-import type { MediaStore } from '../invoke/mediaStore';
-import type { ResultLinks } from '../serverFeatures/resultLinks';
+import type { MediaStore } from '../results/mediaStore';
+import type { ResultLinks } from '../results/resultLinks';
 import { pickTool } from '../invoke/pickers';
 import { runToolCall } from '../invoke/runToolCall';
 import { describeField, schemaFields, validateArguments } from '../invoke/schemaArgs';
 import { isAppRunning, StartWatch } from '../invoke/startWatch';
 import { isDestructive, sortTools } from '../views/format';
-import { appNameOf, toolNameOf, type ToolNode } from '../views/treeNodes';
+import { appNameOf, isItemNode, toolNameOf } from '../views/treeNodes';
 import { pickApp } from './appPicker';
 import type { CommandTable } from './registry';
 
@@ -50,14 +51,6 @@ export function invokeCommands(deps: InvokeCommandDeps): CommandTable {
   };
 }
 
-function isToolNode(v: unknown): v is ToolNode {
-  return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'tool' && typeof (v as { info?: unknown }).info === 'object';
-}
-
-function isArgs(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 class ToolInvoker {
   private readonly pool: Pool;
 
@@ -76,7 +69,7 @@ class ToolInvoker {
   }
 
   async invoke(target: unknown, toolArg?: unknown, argsArg?: unknown): Promise<CallOutcome | undefined> {
-    if (argsArg !== undefined && !isArgs(argsArg)) throw new TypeError(`${Commands.invokeTool}: the arguments must be an object`);
+    if (argsArg !== undefined && !isObject(argsArg)) throw new TypeError(`${Commands.invokeTool}: the arguments must be an object`);
     const programmatic = argsArg !== undefined;
     const app = appNameOf(target) ?? (programmatic ? undefined : await pickApp(this.pool, { title: 'MCP Pool: Invoke Tool', placeHolder: 'Which app?', noneMessage: 'no apps are configured', autoSelectSingle: true }));
     if (!app) {
@@ -106,7 +99,7 @@ class ToolInvoker {
 
   /** Asks for what is missing (tool, arguments), checks the arguments, calls; offers to edit rejected arguments. */
   private async invokeInteractive(app: string, target: unknown, toolName: string | undefined, startWatch: StartWatch): Promise<CallOutcome | undefined> {
-    let tool: ToolInfo | undefined = isToolNode(target) && target.app === app ? target.info : undefined;
+    let tool: ToolInfo | undefined = isItemNode(target, 'tool') && target.app === app ? target.info : undefined;
     if (!tool && toolName) tool = await this.findTool(app, toolName, true, startWatch);
     if (toolName && !tool) void vscode.window.showWarningMessage(`MCP Pool: ${app} has no tool "${toolName}"; pick one of its tools.`);
     tool ??= await pickTool(this.pool, this.deps.reporter, app, startWatch.token);

@@ -8,6 +8,7 @@
 //     no focus taken, and failures reject. Resolves undefined when the user cancels; an app this
 //     command started and the user then did not use is stopped again.
 import * as vscode from 'vscode';
+import { isObject } from '../common/json';
 import { Commands } from '../manifest/commands';
 import type { ErrorReporter } from '../output/errorReporter';
 import { PoolError, type PromptInfo, type PromptResult } from '../pool';
@@ -15,7 +16,7 @@ import { isAppRunning, StartWatch } from '../invoke/startWatch';
 import { askValues, type Completer } from '../serverFeatures/askValues';
 import { pickPrompt } from '../serverFeatures/featurePickers';
 import { type PromptDeps, runPrompt } from '../serverFeatures/runPrompt';
-import { appNameOf, type PromptNode } from '../views/treeNodes';
+import { appNameOf, isItemNode } from '../views/treeNodes';
 import { pickAppOffering } from './appPicker';
 import type { CommandTable } from './registry';
 
@@ -35,12 +36,8 @@ export function promptCommands(deps: PromptCommandDeps): CommandTable {
   };
 }
 
-function isPromptNode(v: unknown): v is PromptNode {
-  return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'prompt' && typeof (v as { info?: unknown }).info === 'object';
-}
-
 function isStringRecord(v: unknown): v is Record<string, string> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+  return isObject(v) && Object.values(v).every((x) => typeof x === 'string');
 }
 
 class PromptCommands {
@@ -56,7 +53,7 @@ class PromptCommands {
       if (programmatic) throw new TypeError(`${Commands.getPrompt}: an app is needed when arguments are given`);
       return undefined;
     }
-    const nodeInfo = isPromptNode(target) && target.app === app ? target.info : undefined;
+    const nodeInfo = isItemNode(target, 'prompt') && target.app === app ? target.info : undefined;
     const name = nodeInfo?.name ?? (typeof promptArg === 'string' && promptArg ? promptArg : undefined);
     if (programmatic) {
       if (!name) throw new TypeError(`${Commands.getPrompt}: a prompt name is needed when arguments are given`);

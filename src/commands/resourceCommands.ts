@@ -10,6 +10,8 @@
 //     tool result or prompt, picked from the newest first; `index` (0 = newest) skips the picker.
 //   mcpPool.copyResourceUri(node) → string: a resource row's URI, a template row's uriTemplate.
 import * as vscode from 'vscode';
+import { formatAgo } from '../common/format';
+import { isObject } from '../common/json';
 import { expandUriTemplate, type TemplateValue } from '../common/uriTemplate';
 import { Commands } from '../manifest/commands';
 import type { ErrorReporter } from '../output/errorReporter';
@@ -17,10 +19,9 @@ import type { Pool } from '../pool';
 import { StartWatch } from '../invoke/startWatch';
 import { pickResource } from '../serverFeatures/featurePickers';
 import type { OpenedLink, ResourceOpener } from '../serverFeatures/resourceOpener';
-import { linkLabel, type ResultLinks } from '../serverFeatures/resultLinks';
-import { formatAgo } from '../views/format';
+import { linkLabel, type ResultLinks } from '../results/resultLinks';
 import type { OpenedResource } from '../views/resourceDocuments';
-import { appNameOf, type ResourceNode, type TemplateNode } from '../views/treeNodes';
+import { appNameOf, isItemNode } from '../views/treeNodes';
 import { pickAppOffering } from './appPicker';
 import type { CommandTable } from './registry';
 
@@ -42,14 +43,9 @@ export function resourceCommands(deps: ResourceCommandDeps): CommandTable {
   };
 }
 
-function isNodeOf<K extends string>(v: unknown, kind: K): boolean {
-  return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === kind && typeof (v as { info?: unknown }).info === 'object' && typeof (v as { app?: unknown }).app === 'string';
-}
-const isResourceNode = (v: unknown): v is ResourceNode => isNodeOf(v, 'resource');
-const isTemplateNode = (v: unknown): v is TemplateNode => isNodeOf(v, 'template');
 
 function templateValues(v: unknown): Record<string, TemplateValue> {
-  const ok = typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string' || (Array.isArray(x) && x.every((y) => typeof y === 'string')));
+  const ok = isObject(v) && Object.values(v).every((x) => typeof x === 'string' || (Array.isArray(x) && x.every((y) => typeof y === 'string')));
   if (!ok) throw new TypeError(`${Commands.openResource}: the template variables must be an object of strings (or lists of strings)`);
   return v as Record<string, TemplateValue>;
 }
@@ -60,8 +56,8 @@ class ResourceCommands {
   async open(target: unknown, uriArg?: unknown, variablesArg?: unknown): Promise<OpenedResource | undefined> {
     const { pool, opener } = this.deps;
     if (uriArg !== undefined && typeof uriArg !== 'string') throw new TypeError(`${Commands.openResource}: the URI must be a string`);
-    if (isResourceNode(target)) return opener.open(target.app, target.info.uri, true);
-    if (isTemplateNode(target)) {
+    if (isItemNode(target, 'resource')) return opener.open(target.app, target.info.uri, true);
+    if (isItemNode(target, 'template')) {
       const uri = await opener.expandTemplate(target.app, target.info);
       return uri === undefined ? undefined : opener.open(target.app, uri, true);
     }
@@ -108,7 +104,7 @@ class ResourceCommands {
   }
 
   async copyUri(node?: unknown): Promise<string | undefined> {
-    const text = isResourceNode(node) ? node.info.uri : isTemplateNode(node) ? node.info.uriTemplate : undefined;
+    const text = isItemNode(node, 'resource') ? node.info.uri : isItemNode(node, 'template') ? node.info.uriTemplate : undefined;
     if (text === undefined) throw new TypeError(`${Commands.copyResourceUri}: run it on a resource or template row`);
     await vscode.env.clipboard.writeText(text);
     vscode.window.setStatusBarMessage(`MCP Pool: copied ${text}`, STATUS_MESSAGE_MS);

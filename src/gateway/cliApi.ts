@@ -1,11 +1,11 @@
-// The CLI's plain-HTTP API (protocol.ts): one request per `mcp-pool` command, answered from the
+// The CLI's plain-HTTP API (contract/protocol.ts): one request per `mcp-pool` command, answered from the
 // pool directly. A call streams NDJSON (progress lines, then the result) and is cancelled when
 // its connection closes before the result (Ctrl+C on the CLI).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PoolError } from '../pool/errors';
 import type { Pool } from '../pool/apps/pool';
 import { toApiError } from './poolErrors';
-import { type ApiError, appFromPath, type PoolStatus } from './protocol';
+import { type ApiError, appFromPath, type PoolStatus } from '../contract/protocol';
 
 export interface CliApiHost {
   readonly pool: Pool;

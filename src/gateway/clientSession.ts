@@ -31,6 +31,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { ElicitRequestParams } from '../pool/session/clientHooks';
 import type { Pool } from '../pool/apps/pool';
+import { MAX_TIMER_MS } from '../pool/settings';
 import type { AppSnapshot, ToolInfo } from '../pool/types';
 import type { HookTarget, RoutedFeature } from './hookRouter';
 import { toMcpError } from './poolErrors';
@@ -132,7 +133,7 @@ export class ClientSession {
       const modes = Object.keys(e).length ? Object.keys(e) : ['form'];
       if (!modes.includes(mode)) return undefined;
     }
-    const options = (signal: AbortSignal) => ({ signal, relatedRequestId: related, timeout: 2 ** 31 - 1 });
+    const options = (signal: AbortSignal) => ({ signal, relatedRequestId: related, timeout: MAX_TIMER_MS });
     return {
       roots: async (signal) => (await this.server.listRoots(undefined, options(signal))).roots,
       elicit: (p, signal) => this.server.elicitInput(p, options(signal)),

@@ -12,10 +12,11 @@ import type { Pool } from '../pool/apps/pool';
 import type { PoolEvent } from '../pool/types';
 import { serveCliApi, fail } from './cliApi';
 import { ClientSession } from './clientSession';
+import { GATEWAY_DEFAULTS, GATEWAY_HOST } from './defaults';
 import { Guard, newToken } from './guard';
 import type { HookRouter, HookTarget, RoutedFeature } from './hookRouter';
 import type { ElicitRequestParams } from '../pool/session/clientHooks';
-import { API_PREFIX, appFromPath, type DiscoveryEntry, MCP_ROUTE, type PoolStatus } from './protocol';
+import { API_PREFIX, appFromPath, type DiscoveryEntry, MCP_ROUTE, type PoolStatus } from '../contract/protocol';
 import { toMcpError } from './poolErrors';
 
 export interface GatewayOptions {
@@ -25,27 +26,27 @@ export interface GatewayOptions {
   readonly window: DiscoveryEntry['window'];
   /** Apps the editor does not serve (e.g. workspace-defined ones in an untrusted workspace), with why: named in the status. */
   readonly blocked?: () => readonly { name: string; reason: string }[];
-  /** 0 (default): any free port. */
+  /** 0: any free port. Each option left out is its GATEWAY_DEFAULTS value (defaults.ts). */
   readonly port?: number;
   readonly token?: string;
   /**
    * A session without requests and without an open event stream this long is ended (its client
-   * initializes again if it comes back). Default 10 minutes.
+   * initializes again if it comes back).
    */
   readonly sessionIdleMs?: number;
   /**
    * A client whose event stream (GET) closed and that sent nothing for this long is gone (it closed
-   * without ending its session): its session ends, its subscriptions are let go. Default 30 s (a
-   * client reconnecting its stream comes back well within it).
+   * without ending its session): its session ends, its subscriptions are let go. A client
+   * reconnecting its stream comes back well within the default.
    */
   readonly sessionGoneMs?: number;
   readonly maxBodyBytes?: number;
-  /** A request body must arrive within this (a client trickling one holds a socket and a promise). Default 30 s. */
+  /** A request body must arrive within this (a client trickling one holds a socket and a promise). */
   readonly bodyTimeoutMs?: number;
   /**
    * An event stream whose client stopped reading it (the socket has not drained for this long) is
    * closed: what the server notifies would otherwise pile up in memory for a client that is not
-   * there (the SDK's stream queues without limit). Default 30 s.
+   * there (the SDK's stream queues without limit).
    */
   readonly stalledStreamMs?: number;
 }
@@ -88,22 +89,22 @@ export class Gateway extends Disposable {
 
   get url(): string {
     if (this.port === undefined) throw new Error('the gateway is not listening');
-    return `http://127.0.0.1:${this.port}`;
+    return `http://${GATEWAY_HOST}:${this.port}`;
   }
 
   async start(): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);
-      this.http.listen(this.opts.port ?? 0, '127.0.0.1', () => {
+      this.http.listen(this.opts.port ?? GATEWAY_DEFAULTS.port, GATEWAY_HOST, () => {
         this.http.off('error', reject);
         resolve();
       });
     });
     this.port = (this.http.address() as AddressInfo).port;
     this.guard.listening(this.port);
-    const idle = this.opts.sessionIdleMs ?? 600_000;
-    this.sweepTimer = setInterval(() => this.sweep(idle), Math.min(60_000, idle)).unref();
-    this.streamTimer = setInterval(() => this.checkStreams(), Math.min(2_000, (this.opts.stalledStreamMs ?? 30_000) / 4)).unref();
+    const idle = this.opts.sessionIdleMs ?? GATEWAY_DEFAULTS.sessionIdleMs;
+    this.sweepTimer = setInterval(() => this.sweep(idle), Math.min(GATEWAY_DEFAULTS.sweepEveryMs, idle)).unref();
+    this.streamTimer = setInterval(() => this.checkStreams(), Math.min(GATEWAY_DEFAULTS.streamCheckEveryMs, this.stalledStreamMs / 4)).unref();
     this._register(toDisposable(() => this.stopTimers()));
   }
 
@@ -166,7 +167,7 @@ export class Gateway extends Disposable {
       const refusal = this.guard.check(req);
       if (refusal) return fail(res, refusal.status, { code: refusal.code, message: refusal.message });
       if (this.closing) return fail(res, 503, { code: 'shutting-down', message: 'the gateway is shutting down (the editor window is closing or the gateway was turned off)' });
-      const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+      const path = new URL(req.url ?? '/', `http://${GATEWAY_HOST}`).pathname;
       const m = MCP_ROUTE.exec(path);
       if (m) {
         const app = appFromPath(m[1]);
@@ -264,19 +265,23 @@ export class Gateway extends Disposable {
     const check = setTimeout(() => {
       this.goneChecks.delete(check);
       if (session.activity === seen && session.streams === 0 && session.callsInFlight === 0) void session.close();
-    }, this.opts.sessionGoneMs ?? 30_000).unref();
+    }, this.opts.sessionGoneMs ?? GATEWAY_DEFAULTS.sessionGoneMs).unref();
     this.goneChecks.add(check);
   }
 
   /** Closes an event stream whose client stopped reading it; the client is then gone unless it comes back. */
   private checkStreams(): void {
     const now = Date.now();
-    const limit = this.opts.stalledStreamMs ?? 30_000;
+    const limit = this.stalledStreamMs;
     for (const [res, since] of this.streams) {
       if (!res.writableNeedDrain) this.streams.set(res, undefined);
       else if (since === undefined) this.streams.set(res, now);
       else if (now - since >= limit) res.destroy();
     }
+  }
+
+  private get stalledStreamMs(): number {
+    return this.opts.stalledStreamMs ?? GATEWAY_DEFAULTS.stalledStreamMs;
   }
 
   private sweep(idleMs: number): void {
@@ -318,8 +323,8 @@ export class Gateway extends Disposable {
   }
 
   private readJson(req: IncomingMessage): Promise<unknown> {
-    const max = this.opts.maxBodyBytes ?? 4 * 1024 * 1024;
-    const ms = this.opts.bodyTimeoutMs ?? 30_000;
+    const max = this.opts.maxBodyBytes ?? GATEWAY_DEFAULTS.maxBodyBytes;
+    const ms = this.opts.bodyTimeoutMs ?? GATEWAY_DEFAULTS.bodyTimeoutMs;
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;

@@ -4,6 +4,7 @@
 // constant time. Checked before anything else is read.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { GATEWAY_HOST } from './defaults';
 
 export function newToken(): string {
   return randomBytes(32).toString('base64url');
@@ -22,7 +23,7 @@ export class Guard {
 
   /** The port the gateway listens on: the only Host values accepted name it. */
   listening(port: number): void {
-    const names = [`127.0.0.1:${port}`, `localhost:${port}`];
+    const names = [`${GATEWAY_HOST}:${port}`, `localhost:${port}`];
     this.hosts = new Set(names);
     this.origins = new Set(names.map((n) => `http://${n}`));
   }
@@ -30,7 +31,7 @@ export class Guard {
   /** Undefined when the request may go on; otherwise why not (never echoing what was sent). */
   check(req: IncomingMessage): Refusal | undefined {
     const host = req.headers.host?.toLowerCase();
-    if (!host || !this.hosts.has(host)) return { status: 403, code: 'forbidden', message: 'the Host header must name the gateway on 127.0.0.1 (DNS rebinding protection)' };
+    if (!host || !this.hosts.has(host)) return { status: 403, code: 'forbidden', message: `the Host header must name the gateway on ${GATEWAY_HOST} (DNS rebinding protection)` };
     const origin = req.headers.origin;
     if (origin !== undefined && !this.origins.has(origin.toLowerCase())) return { status: 403, code: 'forbidden', message: 'requests from web pages are refused (Origin)' };
     const auth = req.headers.authorization;

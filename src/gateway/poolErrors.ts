@@ -2,7 +2,7 @@
 // is already masked) for MCP clients, an HTTP status + ApiError for the CLI's API.
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { PoolError, type PoolErrorCode } from '../pool/errors';
-import type { ApiError } from './protocol';
+import type { ApiError } from '../contract/protocol';
 
 const MCP_CODE: Partial<Record<PoolErrorCode, number>> = {
   'invalid-arguments': ErrorCode.InvalidParams,

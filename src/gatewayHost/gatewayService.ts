@@ -7,10 +7,11 @@
 import * as vscode from 'vscode';
 import { Emitter, type Event } from '../common/emitter';
 import { Disposable, toDisposable } from '../common/lifecycle';
-import { publish } from '../gateway/discovery';
+import { publish } from '../contract/discovery';
+import { GATEWAY_HOST } from '../gateway/defaults';
 import { Gateway, type GatewayClient } from '../gateway/gateway';
 import type { HookRouter } from '../gateway/hookRouter';
-import type { DiscoveryEntry } from '../gateway/protocol';
+import type { DiscoveryEntry } from '../contract/protocol';
 import { SECTION, Settings, settingId } from '../manifest/settings';
 import type { Channel } from '../output/outputs';
 import type { Pool } from '../pool';
@@ -97,7 +98,7 @@ export class GatewayService extends Disposable implements GatewayClients {
       gateway.dispose();
       const code = (e as NodeJS.ErrnoException).code;
       this.deps.log.error(
-        `gateway: could not listen on 127.0.0.1${code ? ` (${code})` : ''}: ${(e as Error).message}. Terminals (mcp-pool), other MCP clients and VS Code's own MCP cannot use the pool in this window; the pool's own views and commands work. Reload the window to try again, or set ${settingId(Settings.gatewayEnabled.key)} to false to turn the gateway off.`,
+        `gateway: could not listen on ${GATEWAY_HOST}${code ? ` (${code})` : ''}: ${(e as Error).message}. Terminals (mcp-pool), other MCP clients and VS Code's own MCP cannot use the pool in this window; the pool's own views and commands work. Reload the window to try again, or set ${settingId(Settings.gatewayEnabled.key)} to false to turn the gateway off.`,
       );
       return;
     }
@@ -111,7 +112,7 @@ export class GatewayService extends Disposable implements GatewayClients {
       this.unpublish = () => undefined;
       this.deps.log.warn(`gateway: could not write the discovery entry (${(e as Error).message}); mcp-pool outside this editor's terminals will not find this window`);
     }
-    this.deps.log.info(`gateway: listening on ${gateway.url} (127.0.0.1 only; token required)`);
+    this.deps.log.info(`gateway: listening on ${gateway.url} (${GATEWAY_HOST} only; token required)`);
     this.changed.fire({ url: gateway.url, token: gateway.token });
   }
 

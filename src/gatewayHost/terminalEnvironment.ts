@@ -5,7 +5,7 @@
 import { delimiter } from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle';
-import { ENV_TOKEN, ENV_URL } from '../gateway/protocol';
+import { ENV_TOKEN, ENV_URL } from '../contract/protocol';
 import type { GatewayEndpoint, GatewayService } from './gatewayService';
 
 export class TerminalEnvironment extends Disposable {

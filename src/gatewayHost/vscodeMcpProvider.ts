@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { Disposable, toDisposable } from '../common/lifecycle';
-import { mcpPath } from '../gateway/protocol';
+import { mcpPath } from '../contract/protocol';
 import { MCP_PROVIDER_ID } from '../manifest/commands';
 import { SECTION, Settings, settingId } from '../manifest/settings';
 import type { Pool } from '../pool';

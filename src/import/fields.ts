@@ -1,13 +1,10 @@
 // Readers for the loosely typed fields of source files. Each throws EntryError naming the field,
 // so one malformed entry is reported and the rest of the file still imports.
 
+import { isObject } from '../common/json';
 import { EntryError, type ServerEntry, type SourceEntry } from './types';
 
 export type Json = Record<string, unknown>;
-
-export function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A required non-empty string. */
 export function readString(value: unknown, field: string): string {

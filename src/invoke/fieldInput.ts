@@ -1,14 +1,11 @@
 // What people type into one argument field: parsed into the value to send, or told why it is
 // not acceptable, as they type. vscode-free.
 import { parse as parseJsonc, printParseErrorCode, type ParseError, type ParseErrorCode } from 'jsonc-parser/lib/esm/main.js';
+import { isObject } from '../common/json';
 import type { ArgField } from './schemaArgs';
 import { validateArguments, type ArgumentProblem } from './schemaValidation';
 
 export type FieldInput = { readonly ok: true; readonly omit: true } | { readonly ok: true; readonly omit?: false; readonly value: unknown } | { readonly ok: false; readonly message: string };
-
-function isObject(v: unknown): v is Readonly<Record<string, unknown>> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 /** zod and friends write ±MAX_SAFE_INTEGER as bounds of every integer; not worth showing. */

@@ -3,12 +3,13 @@
 // when it links to resources, which are remembered for "Open Resource from a Result…"), and a
 // notification when the tool reports an error or the result was too big for the channel.
 import * as vscode from 'vscode';
+import { formatBytes } from '../common/format';
 import type { Outputs } from '../output/outputs';
 import { PoolError, type CallOutcome, type Pool, type Redactor } from '../pool';
-import { linksHint, type ResultLinks } from '../serverFeatures/resultLinks';
-import type { MediaStore } from './mediaStore';
+import { linksHint, type ResultLinks } from '../results/resultLinks';
+import type { MediaStore } from '../results/mediaStore';
 import { isAppRunning, type StartWatch } from './startWatch';
-import { formatSize, MAX_CHANNEL_CHARS, renderResult } from './renderResult';
+import { MAX_CHANNEL_CHARS, renderResult } from '../results/renderResult';
 import { maskSecrets } from './secretArgs';
 
 export interface ToolCallRequest {
@@ -64,7 +65,7 @@ async function callWithProgress(pool: Pool, req: ToolCallRequest): Promise<CallO
 /** Offers the uncut rendering in an editor when the channel only got the first part. */
 function offerFullResult(tool: string, fullText: string): void {
   void vscode.window
-    .showInformationMessage(`MCP Pool: the result of ${tool} is ${formatSize(fullText.length)}; the output shows the first ${formatSize(MAX_CHANNEL_CHARS)}.`, 'Open Full Result')
+    .showInformationMessage(`MCP Pool: the result of ${tool} is ${formatBytes(fullText.length)}; the output shows the first ${formatBytes(MAX_CHANNEL_CHARS)}.`, 'Open Full Result')
     .then(async (pick) => {
       if (pick) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: fullText, language: 'plaintext' }), { preview: false });
     });

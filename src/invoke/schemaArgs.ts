@@ -1,5 +1,7 @@
 // A tool's inputSchema as a list of argument fields people can fill in one by one, and the
 // parsing of what they type into each field (checked as they type). vscode-free.
+import { isObject } from '../common/json';
+import { resolveRef } from '../common/jsonSchema';
 export { validateArguments, pointerLabel, type ArgumentProblem } from './schemaValidation';
 export { parseFieldInput, parseJson, formatFieldValue, describeField, type FieldInput } from './fieldInput';
 
@@ -44,10 +46,6 @@ export interface ArgField {
   readonly rootSchema: JsonSchema;
 }
 
-function isObject(v: unknown): v is JsonSchema {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function num(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
@@ -56,33 +54,19 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v ? v : undefined;
 }
 
-/** Follows a local `$ref` (`#/$defs/X`, `#/definitions/X`); unresolvable refs stay as they are. */
-function deref(schema: JsonSchema, root: JsonSchema, depth = 0): JsonSchema {
-  const ref = schema.$ref;
-  if (typeof ref !== 'string' || !ref.startsWith('#') || depth > 16) return schema;
-  let target: unknown = root;
-  for (const raw of ref.slice(1).split('/').slice(1)) {
-    const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
-    target = isObject(target) ? target[key] : undefined;
-  }
-  if (!isObject(target)) return schema;
-  const { $ref: _ref, ...siblings } = schema;
-  return { ...deref(target, root, depth + 1), ...siblings };
-}
-
 /** Resolves refs and folds the wrappers generators emit around one real schema (`allOf: [X]`, `anyOf: [X, {type: null}]`). */
 function unwrap(schema: JsonSchema, root: JsonSchema, depth = 0): { schema: JsonSchema; nullable: boolean } {
-  let s = deref(schema, root);
+  let s = resolveRef(schema, root);
   let nullable = s.nullable === true;
   if (depth > 8) return { schema: s, nullable };
   if (Array.isArray(s.allOf) && s.allOf.every(isObject)) {
     const { allOf, ...rest } = s;
-    s = Object.assign({}, ...(allOf).map((x) => deref(x, root)), rest) as JsonSchema;
+    s = Object.assign({}, ...(allOf).map((x) => resolveRef(x, root)), rest) as JsonSchema;
   }
   for (const key of ['anyOf', 'oneOf'] as const) {
     const branches = s[key];
     if (!Array.isArray(branches) || !branches.every(isObject)) continue;
-    const resolved = (branches).map((b) => deref(b, root));
+    const resolved = (branches).map((b) => resolveRef(b, root));
     const nonNull = resolved.filter((b) => b.type !== 'null' && !(b.const === null && Object.keys(b).length === 1));
     if (nonNull.length < resolved.length) nullable = true;
     if (nonNull.length === 1) {
@@ -106,7 +90,7 @@ function enumOptions(s: JsonSchema, root: JsonSchema): EnumOption[] | undefined 
     const branches = s[key];
     if (!Array.isArray(branches) || !branches.length || !branches.every(isObject)) continue;
     const out: EnumOption[] = [];
-    for (const b of (branches).map((x) => deref(x, root))) {
+    for (const b of (branches).map((x) => resolveRef(x, root))) {
       if (b.type === 'null') continue;
       if ('const' in b) out.push(optionOf(b.const, str(b.title) ?? str(b.description)));
       else if (Array.isArray(b.enum)) out.push(...b.enum.map((v) => optionOf(v)));

@@ -1,5 +1,6 @@
 // Which tool arguments hold secrets, judged by their names. Values of such arguments are masked
 // when a call is logged and never remembered as "last used". vscode-free.
+import { isObject } from '../common/json';
 
 export const SECRET_MASK = '••••';
 
@@ -31,14 +32,10 @@ export function isSecretName(name: string): boolean {
   return w.length === 1 || (keyAt > 0 && KEY_QUALIFIERS.has(w[keyAt - 1]));
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** A copy of `value` where every property with a secret-looking name (at any depth) is masked. */
 export function maskSecrets<T>(value: T): T {
   if (Array.isArray(value)) return value.map((v: unknown) => maskSecrets(v)) as T;
-  if (!isPlainObject(value)) return value;
+  if (!isObject(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = isSecretName(k) && v !== null && v !== undefined && v !== '' ? SECRET_MASK : maskSecrets(v);
   return out as T;
@@ -47,7 +44,7 @@ export function maskSecrets<T>(value: T): T {
 /** A copy of `value` without the properties whose names look secret (at any depth). */
 export function withoutSecrets<T>(value: T): T {
   if (Array.isArray(value)) return value.map((v: unknown) => withoutSecrets(v)) as T;
-  if (!isPlainObject(value)) return value;
+  if (!isObject(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) if (!isSecretName(k)) out[k] = withoutSecrets(v);
   return out as T;

@@ -3,14 +3,11 @@
 // still picking the tool or typing arguments; and so a cancelled invocation can stop again the
 // process it started for nothing. The pool keeps the facts (who started it, who used it since);
 // this invocation holds the token it listed the tools with.
-import type { CallOutcome, Pool } from '../pool';
-
-const RUNNING = new Set(['idle', 'busy']);
+import { type CallOutcome, isRunning, type Pool } from '../pool';
 
 /** True when the app has a live, ready process (so using it will not start one). */
 export function isAppRunning(pool: Pool, app: string): boolean {
-  const status = pool.snapshot(app)?.status;
-  return status !== undefined && RUNNING.has(status);
+  return isRunning(pool.snapshot(app)?.status);
 }
 
 export class StartWatch {

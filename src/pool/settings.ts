@@ -48,7 +48,7 @@ export const DEFAULT_SETTINGS: PoolSettings = {
   crashLoopMaxMs: 60_000,
   stableAfterMs: 30_000,
   hookTimeoutMs: 600_000,
-  clientInfo: { name: 'mcp-remote-pool', version: '0.1.0' },
+  clientInfo: { name: 'mcp-remote-pool', version: MCP_POOL_VERSION },
 };
 
 /** Node fires a timer at once when its delay exceeds 2^31-1 ms (~24.8 days): no timeout may be longer. */

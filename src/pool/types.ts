@@ -1,5 +1,8 @@
 // Shared vocabulary of the pool. Nothing in src/pool imports `vscode`.
 import type { Icon, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import type { RunningStatus } from '../common/appStatus';
+
+export { isAlive, isRunning, type RunningStatus } from '../common/appStatus';
 
 /** A validated app definition: what to run for one pooled app. */
 export type AppSpec = RemoteAppSpec | StdioAppSpec;
@@ -51,7 +54,7 @@ export interface LaunchCommand {
   readonly cwd?: string;
 }
 
-export type AppStatus = 'starting' | 'idle' | 'busy' | 'stopping' | 'stopped' | 'crashed';
+export type AppStatus = 'starting' | RunningStatus | 'stopping' | 'stopped' | 'crashed';
 
 export interface ExitInfo {
   readonly code: number | null;

@@ -7,7 +7,7 @@ import { expandUriTemplate, templateFields } from '../common/uriTemplate';
 import type { Pool, ResourceTemplateInfo } from '../pool';
 import type { OpenedResource, ResourceDocuments } from '../views/resourceDocuments';
 import { askValues, type Completer } from './askValues';
-import { isWebLink, linkLabel, type ResultLink } from './resultLinks';
+import { isWebLink, linkLabel, type ResultLink } from '../results/resultLinks';
 
 export type OpenedLink = OpenedResource | { readonly kind: 'external'; readonly uri: string };
 

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { ConfigStateSource } from '../config/poolConfigurator';
 import { ContextKeys } from '../manifest/commands';
 import type { Pool } from '../pool';
-import type { ResultLinks } from './resultLinks';
+import type { ResultLinks } from '../results/resultLinks';
 
 export function trackResultLinks(links: ResultLinks, pool: Pool, config: ConfigStateSource): vscode.Disposable {
   let shown: boolean | undefined;

@@ -2,12 +2,12 @@
 // (texts, media saved to files, embedded resources, links), the links remembered for "Open
 // Resource from a Result…", and the messages as a Markdown document on request.
 import * as vscode from 'vscode';
-import type { MediaStore } from '../invoke/mediaStore';
+import type { MediaStore } from '../results/mediaStore';
 import { maskSecrets } from '../invoke/secretArgs';
 import type { Outputs } from '../output/outputs';
 import type { Pool, PromptResult } from '../pool';
-import { renderPrompt } from './renderPrompt';
-import { linksHint, type ResultLinks } from './resultLinks';
+import { renderPrompt } from '../results/renderPrompt';
+import { linksHint, type ResultLinks } from '../results/resultLinks';
 
 export interface PromptRequest {
   readonly app: string;

@@ -5,9 +5,9 @@
 // server declares, the groups are shown at once. Counts of a running app are listed (cheap); a
 // stopped app shows what is known and is only started when a group is expanded.
 // Vscode-free; unit-tested with a fake pool.
-import type { AppSnapshot, ServerFeatures, ToolInfo } from '../pool';
+import { type AppSnapshot, isRunning, type ServerFeatures, type ToolInfo } from '../pool';
 import { plural, sortByName, sortTools } from './format';
-import { isRunning, type Listing, type ListingCache } from './listingCache';
+import type { Listing, TreeListings } from './treeListings';
 import type { ServerListings } from './serverListings';
 import { type GroupKind, type GroupNode, type MessageNode, nodeId, type PoolTreeNode } from './treeNodes';
 
@@ -53,8 +53,8 @@ export async function appChildren(app: string, pool: SnapshotSource, listings: S
 
 /** How many items a group has: listed if the app runs, else what is known (the last listing, or the snapshot's counts). */
 async function groupCount(app: string, group: GroupKind, pool: SnapshotSource, listings: ServerListings): Promise<string> {
-  const running = isRunning(pool.snapshot(app));
-  const count = async <T>(cache: ListingCache<T>, known: number | undefined): Promise<number | undefined> => {
+  const running = isRunning(pool.snapshot(app)?.status);
+  const count = async <T>(cache: TreeListings<T>, known: number | undefined): Promise<number | undefined> => {
     const listing = running ? await cache.get(app) : cache.peek(app);
     return listing?.items?.length ?? known;
   };

@@ -1,7 +1,7 @@
 // What an app's state looks like in the editor: codicon, theme color and the tree item's
 // contextValue (which package.json menus match with `viewItem =~ /^app\.running/` etc.).
 // Pure and vscode-free: the views wrap these ids in ThemeIcon / ThemeColor.
-import type { AppSnapshot, AppStatus } from '../pool';
+import { type AppSnapshot, type AppStatus, isAlive, isRunning } from '../pool';
 import { isBackingOff, pendingAuthUrl } from './format';
 
 /** The state a user sees: authorization and crash-loop backoff take precedence over the status. */
@@ -60,17 +60,12 @@ export function stateIcon(s: AppSnapshot, now: number): StateIcon {
  * while an authorization URL is pending (`app.starting.direct.auth`; see pendingAuthUrl).
  */
 export function contextValueOf(s: AppSnapshot): string {
-  const base = s.status === 'idle' || s.status === 'busy' ? 'app.running' : `app.${s.status}`;
+  const base = isRunning(s.status) ? 'app.running' : `app.${s.status}`;
   const how = s.transport === 'direct' ? `${base}.direct` : base;
   return pendingAuthUrl(s) ? `${how}.auth` : how;
 }
 
-/** Counts as alive in the status bar: running or on its way up. */
-export function isAlive(s: AppSnapshot): boolean {
-  return s.status === 'idle' || s.status === 'busy' || s.status === 'starting';
-}
-
 /** Has (or is about to have, or is still shutting down) a process that Kill would stop. */
 export function holdsProcess(s: AppSnapshot): boolean {
-  return isAlive(s) || s.status === 'stopping';
+  return isAlive(s.status) || s.status === 'stopping';
 }

@@ -3,10 +3,11 @@
 // VS Code keeps a resolved hover until the row is refreshed, and rows are refreshed only when
 // the app changes (so hovers can open at all), so the hover says nothing that ages by itself:
 // clock times instead of "3 min ago", and the moment it was read.
+import { formatBytes } from '../common/format';
 import { Settings, settingId } from '../manifest/settings';
 import type { GatewayClient } from '../gateway/gateway';
 import type { AppSnapshot } from '../pool';
-import { formatBytes, formatClock, formatExit, isBackingOff, pendingAuthUrl, plural, stateWord, truncate } from './format';
+import { formatClock, formatExit, isBackingOff, pendingAuthUrl, plural, stateWord, truncate } from './format';
 
 const STDERR_LINES = 5;
 const MAX_ERROR_CHARS = 600;

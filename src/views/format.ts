@@ -1,32 +1,19 @@
-// How the views put times, sizes and app states into words. Pure and vscode-free, so the exact
-// strings a user reads are unit-tested (test/unit/format.test.ts).
-import type { AppSnapshot, ExitInfo, ToolInfo } from '../pool';
-
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-
-/** `12 s ago`, `3 min ago`, `2 h ago`, `4 d ago`; `just now` under a second (or in the future). */
-export function formatAgo(timestamp: number, now: number): string {
-  const ms = now - timestamp;
-  if (ms < SECOND) return 'just now';
-  if (ms < MINUTE) return `${Math.floor(ms / SECOND)} s ago`;
-  if (ms < HOUR) return `${Math.floor(ms / MINUTE)} min ago`;
-  if (ms < DAY) return `${Math.floor(ms / HOUR)} h ago`;
-  return `${Math.floor(ms / DAY)} d ago`;
-}
+// How the views put app states, names and the like into words; times and sizes are said as
+// everywhere else (common/format.ts). Pure and vscode-free, so the exact strings a user reads are
+// unit-tested (test/unit/format.test.ts).
+import { formatAgo, formatDuration, MINUTE, SECOND } from '../common/format';
+import { type AppSnapshot, type ExitInfo, isAlive, type ToolInfo } from '../pool';
 
 /**
- * Like formatAgo, but a row's text changes at most once a minute (`just now`, `1 min ago`, …):
+ * formatAgo in a tree row, whose text changes at most once a minute (`just now`, `1 min ago`, …):
  * a row that changes closes its hover, so seconds would keep tooltips from ever showing.
  */
-export function formatAgoCoarse(timestamp: number, now: number): string {
+function formatAgoInRow(timestamp: number, now: number): string {
   return now - timestamp < MINUTE ? 'just now' : formatAgo(timestamp, now);
 }
 
-/** Like formatDuration, but `< 1 min` for the first minute (see formatAgoCoarse). */
-export function formatDurationCoarse(ms: number): string {
+/** formatDuration in a tree row: `< 1 min` for the first minute (see formatAgoInRow). */
+function formatDurationInRow(ms: number): string {
   return ms < MINUTE ? '< 1 min' : formatDuration(ms);
 }
 
@@ -40,38 +27,9 @@ export function sortByName<T extends { readonly name: string; readonly title?: s
   return [...items].sort((a, b) => a.name.localeCompare(b.name) || (a.title ?? '').localeCompare(b.title ?? ''));
 }
 
-/** A length of time, at most two units, rounded down: `0 s`, `45 s`, `3 min`, `2 h 5 min`, `3 d 4 h`. */
-export function formatDuration(ms: number): string {
-  const t = Math.max(0, ms);
-  if (t < MINUTE) return `${Math.floor(t / SECOND)} s`;
-  if (t < HOUR) return `${Math.floor(t / MINUTE)} min`;
-  if (t < DAY) return withRest(Math.floor(t / HOUR), 'h', Math.floor((t % HOUR) / MINUTE), 'min');
-  return withRest(Math.floor(t / DAY), 'd', Math.floor((t % DAY) / HOUR), 'h');
-}
-
-function withRest(n: number, unit: string, rest: number, restUnit: string): string {
-  return rest ? `${n} ${unit} ${rest} ${restUnit}` : `${n} ${unit}`;
-}
-
 /** Time left until `until`, rounded up so a wait never reads `0 s` while it lasts. */
 export function formatRemaining(until: number, now: number): string {
   return formatDuration(Math.ceil(Math.max(0, until - now) / SECOND) * SECOND);
-}
-
-const BYTE_UNITS = ['KB', 'MB', 'GB', 'TB'];
-
-/** Memory sizes in binary units: `512 B`, `9.8 KB`, `45.2 MB`, `123 MB`, `1.5 GB`. */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '?';
-  if (bytes < 1024) return `${Math.round(bytes)} B`;
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const shown = value < 100 ? (Math.round(value * 10) / 10).toFixed(1) : String(Math.round(value));
-  return `${shown} ${BYTE_UNITS[unit]}`;
 }
 
 /** How a process ended: the signal name (`SIGKILL`) or `exit 1`. */
@@ -104,7 +62,7 @@ export function truncate(text: string, max: number): string {
  * is stale (the callback listener is gone), so the views do not offer it.
  */
 export function pendingAuthUrl(s: AppSnapshot): string | undefined {
-  return s.status === 'starting' || s.status === 'idle' || s.status === 'busy' ? s.authUrl : undefined;
+  return isAlive(s.status) ? s.authUrl : undefined;
 }
 
 /** The crash-loop guard holds back the next start of this app at `now`. */
@@ -136,12 +94,12 @@ export function describeApp(s: AppSnapshot, now: number, crashedAt?: number): st
     case 'stopped':
       return 'stopped';
     case 'idle':
-      if (s.lastUsedAt !== undefined && s.createdAt !== undefined && s.lastUsedAt > s.createdAt) return `idle · used ${formatAgoCoarse(s.lastUsedAt, now)}`;
-      return join('idle', s.createdAt !== undefined && `up ${formatDurationCoarse(now - s.createdAt)}`);
+      if (s.lastUsedAt !== undefined && s.createdAt !== undefined && s.lastUsedAt > s.createdAt) return `idle · used ${formatAgoInRow(s.lastUsedAt, now)}`;
+      return join('idle', s.createdAt !== undefined && `up ${formatDurationInRow(now - s.createdAt)}`);
     case 'busy':
-      return join(`busy (${plural(Math.max(1, s.inFlight), 'call')})`, s.createdAt !== undefined && `up ${formatDurationCoarse(now - s.createdAt)}`);
+      return join(`busy (${plural(Math.max(1, s.inFlight), 'call')})`, s.createdAt !== undefined && `up ${formatDurationInRow(now - s.createdAt)}`);
     case 'crashed':
-      return join('crashed', s.exit && formatExit(s.exit), crashedAt !== undefined && formatAgoCoarse(crashedAt, now));
+      return join('crashed', s.exit && formatExit(s.exit), crashedAt !== undefined && formatAgoInRow(crashedAt, now));
   }
 }
 

@@ -6,7 +6,7 @@
 // `resources/updated`. Embedded resources (in a tool result or a prompt) open from the contents
 // they carry, with no round trip to the server (`&embedded=<n>`), and never refresh.
 import * as vscode from 'vscode';
-import type { MediaStore } from '../invoke/mediaStore';
+import type { MediaStore } from '../results/mediaStore';
 
 export const RESOURCE_SCHEME = 'mcp-pool-resource';
 

@@ -1,9 +1,9 @@
-// Everything the tree lists under an app, one ListingCache per kind (tools, resources, resource
+// Everything the tree lists under an app, one TreeListings cache per kind (tools, resources, resource
 // templates, prompts), and which pool events make which of them stale: a new process all of them,
 // a list_changed notification its own kind. A change of what the server declares (known at its
 // first start) changes which groups the app shows. Vscode-free; unit-tested with a fake pool.
 import type { AppSnapshot, FeatureOptions, PoolEvent, PromptInfo, ResourceInfo, ResourceTemplateInfo, ToolInfo } from '../pool';
-import { ListingCache } from './listingCache';
+import { TreeListings } from './treeListings';
 import { ToolCache } from './toolCache';
 
 /** What the listings need of the pool. */
@@ -16,10 +16,10 @@ export interface ListingPool {
 }
 
 export class ServerListings {
-  readonly tools: ListingCache<ToolInfo>;
-  readonly resources: ListingCache<ResourceInfo>;
-  readonly templates: ListingCache<ResourceTemplateInfo>;
-  readonly prompts: ListingCache<PromptInfo>;
+  readonly tools: TreeListings<ToolInfo>;
+  readonly resources: TreeListings<ResourceInfo>;
+  readonly templates: TreeListings<ResourceTemplateInfo>;
+  readonly prompts: TreeListings<PromptInfo>;
   /** What each app's server declared when last seen, to notice a change. */
   private readonly declared = new Map<string, string>();
 
@@ -27,12 +27,12 @@ export class ServerListings {
     const snapshot = (app: string) => pool.snapshot(app);
     const observe: FeatureOptions = { observe: true };
     this.tools = new ToolCache(pool, describeError).listings;
-    this.resources = new ListingCache({ list: (app) => pool.listResources(app, observe), snapshot }, describeError);
-    this.templates = new ListingCache({ list: (app) => pool.listResourceTemplates(app, observe), snapshot }, describeError);
-    this.prompts = new ListingCache({ list: (app) => pool.listPrompts(app, observe), snapshot }, describeError);
+    this.resources = new TreeListings({ list: (app) => pool.listResources(app, observe), snapshot }, describeError);
+    this.templates = new TreeListings({ list: (app) => pool.listResourceTemplates(app, observe), snapshot }, describeError);
+    this.prompts = new TreeListings({ list: (app) => pool.listPrompts(app, observe), snapshot }, describeError);
   }
 
-  private get all(): ListingCache<unknown>[] {
+  private get all(): TreeListings<unknown>[] {
     return [this.tools, this.resources, this.templates, this.prompts];
   }
 

@@ -6,8 +6,8 @@ import { Disposable, toDisposable } from '../common/lifecycle';
 import type { ConfigStateSource } from '../config/poolConfigurator';
 import type { GatewayClients } from '../gatewayHost/gatewayService';
 import { Commands, STATUS_BAR_ID } from '../manifest/commands';
-import type { AppSnapshot, Pool } from '../pool';
-import { isAlive, stateIcon } from './appState';
+import { type AppSnapshot, isAlive, type Pool } from '../pool';
+import { stateIcon } from './appState';
 import { clientsText, escapeMarkdown } from './appTooltip';
 import { isBackingOff, plural, stateWord } from './format';
 
@@ -76,7 +76,7 @@ export class PoolStatusBar extends Disposable {
     const now = Date.now();
     const apps = this.pool.snapshots();
     const blocked = this.config.state.blocked.filter((b) => !apps.some((a) => a.name === b));
-    const alive = apps.filter(isAlive).length;
+    const alive = apps.filter((a) => isAlive(a.status)).length;
 
     this.item.text = `$(server-process) MCP ${alive}/${apps.length}`;
     this.item.accessibilityInformation = { label: `MCP Pool: ${alive} of ${plural(apps.length, 'app')} running` };

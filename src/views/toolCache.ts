@@ -1,8 +1,8 @@
-// Tool lists shown under expanded apps: a ListingCache of tools (listingCache.ts has the rules:
+// Tool lists shown under expanded apps: the tree's listings of tools (treeListings.ts has the rules:
 // listed once, re-fetched only while the app runs, failures kept until a manual refresh, the last
 // known tools kept when a re-read fails). Vscode-free; unit-tested with a fake source.
 import type { AppSnapshot, ToolInfo } from '../pool';
-import { type Listing, ListingCache } from './listingCache';
+import { type Listing, TreeListings } from './treeListings';
 
 export interface ToolSource {
   /** `observe`: re-reading the list of a running app is no use of it (an invocation may still stop what it started). */
@@ -17,13 +17,13 @@ function toToolListing(listing: Listing<ToolInfo>): ToolListing {
 }
 
 export class ToolCache {
-  private readonly cache: ListingCache<ToolInfo>;
+  private readonly cache: TreeListings<ToolInfo>;
 
   constructor(source: ToolSource, describeError?: (e: unknown) => string) {
-    this.cache = new ListingCache<ToolInfo>({ list: (app) => source.listTools(app, { observe: true }), snapshot: (app) => source.snapshot(app) }, describeError);
+    this.cache = new TreeListings<ToolInfo>({ list: (app) => source.listTools(app, { observe: true }), snapshot: (app) => source.snapshot(app) }, describeError);
   }
 
-  /** The tools to show for `app` (see ListingCache.get). */
+  /** The tools to show for `app` (see TreeListings.get). */
   async get(app: string): Promise<ToolListing> {
     return toToolListing(await this.cache.get(app));
   }
@@ -47,7 +47,7 @@ export class ToolCache {
   }
 
   /** The generic cache underneath (for the tree, which handles every kind of listing alike). */
-  get listings(): ListingCache<ToolInfo> {
+  get listings(): TreeListings<ToolInfo> {
     return this.cache;
   }
 }

@@ -100,6 +100,11 @@ export function isAppNode(arg: unknown): arg is AppNode {
   return isNode(arg) && arg.kind === 'app';
 }
 
+/** A node of a tool, resource, template or prompt (of `kind`) with the `info` it carries, as a row's menu passes it to a command. */
+export function isItemNode<K extends (ToolNode | ResourceNode | TemplateNode | PromptNode)['kind']>(arg: unknown, kind: K): arg is Extract<PoolTreeNode, { kind: K }> {
+  return isNode(arg) && arg.kind === kind && typeof (arg as { info?: unknown }).info === 'object';
+}
+
 /** Stable tree ids, so expansion and selection survive refreshes. */
 export function nodeId(node: PoolTreeNode): string {
   switch (node.kind) {

@@ -10,7 +10,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { z } from 'zod';
 import { Gateway } from '../../src/gateway/gateway';
-import { mcpPath } from '../../src/gateway/protocol';
+import { mcpPath } from '../../src/contract/protocol';
 import type { Pool } from '../../src/pool';
 import { processesMatching } from '../fixtures/processTable';
 import { interleave } from './interleave';

@@ -4,11 +4,11 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppSnapshot, ToolInfo } from '../../src/pool';
-import { contextValueOf, holdsProcess, isAlive, stateIcon } from '../../src/views/appState';
+import { type AppSnapshot, isAlive, isRunning, type ToolInfo } from '../../src/pool';
+import { contextValueOf, holdsProcess, stateIcon } from '../../src/views/appState';
 import { appTooltipMarkdown, clientsText, codeBlock, escapeMarkdown, notRunTooltipMarkdown, offersText } from '../../src/views/appTooltip';
 import { ToolCache, type ToolSource } from '../../src/views/toolCache';
-import { appNameOf, nodeId, toolNameOf, type ToolNode } from '../../src/views/treeNodes';
+import { appNameOf, isItemNode, nodeId, toolNameOf, type ToolNode } from '../../src/views/treeNodes';
 import { snapshot } from './appSnapshot';
 import { describeApp } from '../../src/views/format';
 
@@ -85,10 +85,10 @@ describe('Apps view (pure parts)', () => {
       assert.deepEqual(commandsFor('prompt'), ['mcpPool.getPrompt']);
     });
 
-    it('alive = idle, busy or starting; a stopping app still holds a process', () => {
+    it('running = idle or busy; alive = running or starting; a stopping app still holds a process', () => {
       assert.deepEqual(
-        (['starting', 'idle', 'busy', 'stopping', 'stopped', 'crashed'] as const).map((status) => [status, isAlive(snapshot({ status })), holdsProcess(snapshot({ status }))]),
-        [['starting', true, true], ['idle', true, true], ['busy', true, true], ['stopping', false, true], ['stopped', false, false], ['crashed', false, false]],
+        (['starting', 'idle', 'busy', 'stopping', 'stopped', 'crashed'] as const).map((status) => [status, isRunning(status), isAlive(status), holdsProcess(snapshot({ status }))]),
+        [['starting', false, true, true], ['idle', true, true, true], ['busy', true, true, true], ['stopping', false, false, true], ['stopped', false, false, false], ['crashed', false, false, false]],
       );
     });
   });
@@ -179,6 +179,14 @@ describe('Apps view (pure parts)', () => {
       assert.equal(toolNameOf(tool), 'search');
       assert.equal(toolNameOf('gh', 'other'), 'other');
       assert.equal(toolNameOf('gh'), undefined);
+    });
+    it('tells a tool, resource, template or prompt node (with its info) from anything else', () => {
+      assert.equal(isItemNode(tool, 'tool'), true);
+      assert.equal(isItemNode(tool, 'prompt'), false);
+      assert.equal(isItemNode({ kind: 'resource', app: 'gh', group: 'resources', info: { uri: 'u://1', name: '1' } }, 'resource'), true);
+      assert.equal(isItemNode({ kind: 'tool', app: 'gh', tool: 'search' }, 'tool'), false, 'no info');
+      assert.equal(isItemNode({ kind: 'tool', info: {} }, 'tool'), false, 'no app');
+      assert.equal(isItemNode('gh', 'tool'), false);
     });
     it('gives stable, distinct ids', () => {
       assert.equal(nodeId({ kind: 'app', app: 'gh', state: 'pooled' }), 'app/gh');

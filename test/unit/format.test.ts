@@ -1,6 +1,12 @@
-// The words the views use for times, sizes and app states (pure functions, no editor).
+// The words the views use for times, sizes and app states (pure functions, no editor); times and
+// sizes as every room says them (common/format.ts), the same in the sidebar and in `mcp-pool`.
 import * as assert from 'node:assert/strict';
-import { describeApp, formatAgo, formatBytes, formatClock, formatDuration, formatExit, formatRemaining, isDestructive, pendingAuthUrl, plural, stateWord, toolHints, truncate } from '../../src/views/format';
+import { formatStatus, formatToolResult } from '../../src/cli/format';
+import { formatAgo, formatBytes, formatDuration } from '../../src/common/format';
+import { Gateway } from '../../src/gateway/gateway';
+import type { AppSnapshot, Pool } from '../../src/pool';
+import { renderResult } from '../../src/results/renderResult';
+import { describeApp, formatClock, formatExit, formatRemaining, isDestructive, pendingAuthUrl, plural, stateWord, toolHints, truncate } from '../../src/views/format';
 import { snapshot } from './appSnapshot';
 
 const NOW = 1_700_000_000_000;
@@ -10,19 +16,19 @@ const h = (n: number) => n * 3_600_000;
 
 describe('format', () => {
   describe('formatAgo', () => {
-    it('says "just now" under a second and for future times', () => {
-      assert.equal(formatAgo(NOW, NOW), 'just now');
-      assert.equal(formatAgo(NOW - 999, NOW), 'just now');
-      assert.equal(formatAgo(NOW + 5000, NOW), 'just now');
+    it('says 0 s under a second and for future times', () => {
+      assert.equal(formatAgo(NOW, NOW), '0 s ago');
+      assert.equal(formatAgo(NOW - 999, NOW), '0 s ago');
+      assert.equal(formatAgo(NOW + 5000, NOW), '0 s ago');
     });
-    it('uses one unit, rounded down', () => {
+    it('says how long as formatDuration does, rounded down', () => {
       assert.equal(formatAgo(NOW - s(1), NOW), '1 s ago');
       assert.equal(formatAgo(NOW - s(12.9), NOW), '12 s ago');
       assert.equal(formatAgo(NOW - s(59), NOW), '59 s ago');
       assert.equal(formatAgo(NOW - s(60), NOW), '1 min ago');
       assert.equal(formatAgo(NOW - min(3) - s(50), NOW), '3 min ago');
-      assert.equal(formatAgo(NOW - h(2) - min(59), NOW), '2 h ago');
-      assert.equal(formatAgo(NOW - h(24 * 4 + 5), NOW), '4 d ago');
+      assert.equal(formatAgo(NOW - h(2) - min(59), NOW), '2 h 59 min ago');
+      assert.equal(formatAgo(NOW - h(24 * 4 + 5), NOW), '4 d 5 h ago');
     });
   });
 
@@ -36,6 +42,14 @@ describe('format', () => {
       assert.equal(formatDuration(h(2) + min(5) + s(30)), '2 h 5 min');
       assert.equal(formatDuration(h(24 * 3 + 4) + min(10)), '3 d 4 h');
       assert.equal(formatDuration(h(48)), '2 d');
+    });
+    it('says measured work precisely: ms, decimal seconds, the seconds of a minute', () => {
+      assert.equal(formatDuration(412.4, { precise: true }), '412 ms');
+      assert.equal(formatDuration(2345, { precise: true }), '2.35 s');
+      assert.equal(formatDuration(s(12.34), { precise: true }), '12.3 s');
+      assert.equal(formatDuration(min(1) + s(1.5), { precise: true }), '1 min 1 s');
+      assert.equal(formatDuration(min(3), { precise: true }), '3 min');
+      assert.equal(formatDuration(h(2) + min(5) + s(30), { precise: true }), '2 h 5 min');
     });
     it('rounds time left up, so a wait never reads 0 s while it lasts', () => {
       assert.equal(formatRemaining(NOW + 7200, NOW), '8 s');
@@ -128,6 +142,39 @@ describe('format', () => {
       assert.equal(pendingAuthUrl(snapshot({ status: 'busy', authUrl: url })), url);
       for (const status of ['stopping', 'stopped', 'crashed'] as const) assert.equal(pendingAuthUrl(snapshot({ status, authUrl: url })), undefined, status);
       assert.equal(describeApp(snapshot({ status: 'stopped', authUrl: url }), NOW), 'stopped');
+    });
+  });
+
+  describe('the sidebar and `mcp-pool status` say the same of the same app', () => {
+    /** The app's row of `mcp-pool status` (through the gateway's status, as the CLI gets it), by column. */
+    const cliRow = (app: AppSnapshot): Record<string, string> => {
+      const pool = { onEvent: () => ({ dispose() {} }), snapshots: () => [app] } as unknown as Pool;
+      const gateway = new Gateway({ pool, window: { name: 'w', startedAt: NOW } });
+      try {
+        const [head, row] = formatStatus(gateway.status(), NOW).split('\n').slice(1, 3).map((line) => line.split(/ {2,}/));
+        return Object.fromEntries(head.map((column, i) => [column, row[i]]));
+      } finally {
+        gateway.dispose();
+      }
+    };
+    const app = (patch: Partial<AppSnapshot>) => snapshot({ name: 'notes', kind: 'stdio', transport: 'stdio', status: 'idle', pid: 42, ...patch });
+
+    it('how long it is up and when it was last used (after the first minute, which a row rounds)', () => {
+      const used = app({ createdAt: NOW - h(26) - min(5), lastUsedAt: NOW - h(2) - min(7) - s(30) });
+      assert.equal(cliRow(used)['LAST USED'], '2 h 7 min ago');
+      assert.equal(describeApp(used, NOW), `idle · used ${cliRow(used)['LAST USED']}`);
+      for (const upFor of [min(3) + s(59), h(2) + min(5) + s(30), h(26) + min(5)]) {
+        const fresh = app({ createdAt: NOW - upFor, lastUsedAt: NOW - upFor });
+        assert.equal(describeApp(fresh, NOW), `idle · up ${cliRow(fresh).UPTIME}`);
+      }
+      assert.equal(cliRow(app({ createdAt: NOW - h(26) - min(5) })).UPTIME, '1 d 2 h');
+    });
+
+    it('the size of an image in a result: in the terminal and in the output channel', () => {
+      const image = { type: 'image', mimeType: 'image/png', data: Buffer.alloc(10_035).toString('base64') };
+      const channel = renderResult({ result: { content: [image], isError: false }, durationMs: 1, coldStart: false }, { tool: 't', saveImage: () => '/tmp/x.png' }).lines[1];
+      assert.equal(formatToolResult({ content: [image] }), '[image image/png, 9.8 KB]');
+      assert.equal(channel, 'image (image/png, 9.8 KB): /tmp/x.png');
     });
   });
 

@@ -30,7 +30,7 @@ const PROBES: { what: string; file: string; text: string; rule: string }[] = [
   { what: 'a vscode-free folder imports vscode dynamically', file: 'src/common/emitter.ts', text: "export const x = import('vscode');\n", rule: 'no-restricted-syntax' },
   { what: 'the CLI imports vscode', file: 'src/cli/main.ts', text: "import * as vscode from 'vscode';\nexport const x = vscode;\n", rule: 'no-restricted-imports' },
   { what: 'the CLI imports the pool core', file: 'src/cli/main.ts', text: "import { Pool } from '../pool';\nexport const x = Pool;\n", rule: 'no-restricted-imports' },
-  { what: 'the CLI imports the editor layer', file: 'src/cli/format.ts', text: "import { renderResult } from '../invoke/renderResult';\nexport const x = renderResult;\n", rule: 'no-restricted-imports' },
+  { what: 'the CLI imports the editor layer', file: 'src/cli/format.ts', text: "import { schemaFields } from '../invoke/schemaArgs';\nexport const x = schemaFields;\n", rule: 'no-restricted-imports' },
   { what: 'a CLI command loads the MCP SDK (only the stdio relay may)', file: 'src/cli/main.ts', text: "import { Client } from '@modelcontextprotocol/sdk/client/index.js';\nexport const x = Client;\n", rule: 'no-restricted-imports' },
   { what: 'the CLI stdio relay imports the pool core', file: 'src/cli/stdioRelay.ts', text: "import { Pool } from '../pool/pool';\nexport const x = Pool;\n", rule: 'no-restricted-imports' },
   { what: 'code that decides on the text of an error message', file: 'src/commands/registry.ts', text: "export function f(e: Error): boolean {\n  return /timed out/.test(e.message) || e.message.includes('x');\n}\n", rule: 'no-restricted-syntax' },
@@ -52,9 +52,10 @@ describe('lint: layering and promise rules are live', function () {
     ['src/views/format.ts', "import { Commands } from '../manifest/commands';\nexport const x = Commands.refresh;\n"],
     ['src/import/naming.ts', "import { parseAppDefinitions } from '../pool';\nexport const x = parseAppDefinitions;\n"],
     ['src/manifest/settings.ts', "import { DEFAULT_SETTINGS } from '../pool/settings';\nexport const x = DEFAULT_SETTINGS;\n"],
-    ['src/cli/main.ts', "import { liveEntries } from '../gateway/discovery';\nexport const x = liveEntries;\n"],
+    ['src/cli/main.ts', "import { liveEntries } from '../contract/discovery';\nexport const x = liveEntries;\n"],
     ['src/cli/stdioRelay.ts', "import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';\nexport const x = StdioServerTransport;\n"],
-    ['src/gateway/launcher.ts', "import { Emitter } from '../common/emitter';\nimport { PoolError } from '../pool/errors';\nexport const x = [Emitter, PoolError];\n"],
+    ['src/gateway/guard.ts', "import { Emitter } from '../common/emitter';\nimport { PoolError } from '../pool/errors';\nexport const x = [Emitter, PoolError];\n"],
+    ['src/gateway/gateway.ts', "import { mcpPath } from '../contract/protocol';\nexport const x = mcpPath;\n"],
   ] as const) {
     it(`accepts what ${file.split('/').slice(1).join('/')} may import`, async () => {
       const [result] = await eslint.lintText(text, { filePath: `${REPO_ROOT}/${file}` });

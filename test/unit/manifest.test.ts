@@ -23,6 +23,7 @@ interface Manifest {
     menus: Record<string, { command: string; when?: string }[]>;
     configuration: { properties: Record<string, { type: string; default: unknown; minimum?: number; maximum?: number; additionalProperties?: { oneOf: { required: string[]; properties: Record<string, unknown> }[] } }> };
   };
+  version: string;
   capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
 }
 
@@ -38,6 +39,10 @@ function sourceFiles(dir: string): string[] {
 }
 
 describe('package.json agrees with the code', () => {
+  it('the pool introduces itself to servers with package.json\'s version (from the build, not written twice)', () => {
+    assert.equal(DEFAULT_SETTINGS.clientInfo.version, manifest.version);
+  });
+
   it('declares exactly the commands the code implements, each with a title and the category', () => {
     const declared = contributes.commands.map((c) => c.command);
     assert.deepEqual([...declared].sort(), [...commandIds].sort());

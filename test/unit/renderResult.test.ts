@@ -4,8 +4,8 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CallOutcome, ContentItem } from '../../src/pool';
-import { formatDuration, MAX_CHANNEL_CHARS, outcomeHeader, prettyJson, renderResult } from '../../src/invoke/renderResult';
-import { extensionFor, MediaStore } from '../../src/invoke/mediaStore';
+import { MAX_CHANNEL_CHARS, outcomeHeader, prettyJson, renderResult } from '../../src/results/renderResult';
+import { extensionFor, MediaStore } from '../../src/results/mediaStore';
 import { expectNoProcesses, makePool, stdioSpec } from './helpers';
 import { tempDir } from './tempDirs';
 
@@ -20,7 +20,7 @@ describe('renderResult', () => {
     const r = renderResult(outcome([{ type: 'text', text: 'hi' }]), { tool: 'echo', saveImage: noSave });
     assert.deepEqual(r.lines, ['✔ echo · 42 ms · warm · pid 1234', 'hi']);
     assert.equal(outcomeHeader('echo', outcome([], {}, { coldStart: true, durationMs: 2345, pid: undefined })), '✔ echo · 2.35 s · cold start');
-    assert.equal(formatDuration(61_000), '1 min 01 s');
+    assert.equal(outcomeHeader('echo', outcome([], {}, { durationMs: 61_000 })), '✔ echo · 1 min 1 s · warm · pid 1234');
   });
 
   it('pretty-prints text that is JSON, leaves other text alone', () => {
@@ -91,9 +91,9 @@ describe('renderResult', () => {
     assert.equal(r.truncated, true);
     assert.equal(r.cutChars, 5000);
     assert.equal(r.lines[1].length, MAX_CHANNEL_CHARS);
-    assert.equal(r.lines[2], '… 5,000 more characters not shown (204.9 KB in all)');
+    assert.equal(r.lines[2], '… 5,000 more characters not shown (205 KB in all)');
     assert.equal(r.lines[3], 'link after: u://1', 'items after the cut are still listed');
-    assert.match(r.lines[4], /^✂ the result was cut to 200\.0 KB for this channel \(5,000 characters left out\)$/);
+    assert.match(r.lines[4], /^✂ the result was cut to 200 KB for this channel \(5,000 characters left out\)$/);
     assert.ok(r.fullText?.includes(big));
     const total = r.lines.join('\n').length;
     assert.ok(total < MAX_CHANNEL_CHARS + 1000, `channel text stays near the budget (${total})`);

@@ -4,10 +4,10 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { MediaStore } from '../../src/invoke/mediaStore';
+import { MediaStore } from '../../src/results/mediaStore';
 import type { ContentItem, Pool, PromptResult } from '../../src/pool';
-import { renderPrompt } from '../../src/serverFeatures/renderPrompt';
-import { isWebLink, linkLabel, linkOf, linksHint, linksIn, ResultLinks } from '../../src/serverFeatures/resultLinks';
+import { renderPrompt } from '../../src/results/renderPrompt';
+import { isWebLink, linkLabel, linkOf, linksHint, linksIn, ResultLinks } from '../../src/results/resultLinks';
 import { tinyPng } from '../fixtures/tinyPng';
 import { expectNoProcesses, makePool, stdioSpec } from './helpers';
 import { tempDir } from './tempDirs';

@@ -2,6 +2,8 @@
 // (ajv underneath, human messages on top). The last block uses the real schemas of the stdio
 // fixture server (zod → JSON Schema via the MCP SDK) and checks our verdict against the server's.
 import * as assert from 'node:assert/strict';
+import { buildArguments } from '../../src/cli/coerce';
+import { resolveRef } from '../../src/common/jsonSchema';
 import type { Pool } from '../../src/pool';
 import { argumentSkeleton, describeField, formatFieldValue, parseFieldInput, parseJson, pointerLabel, schemaFields, validateArguments, type ArgField } from '../../src/invoke/schemaArgs';
 import { expectNoProcesses, makePool, stdioSpec } from './helpers';
@@ -87,6 +89,25 @@ describe('schemaArgs: fields', () => {
     const mode = field(schema, 'mode');
     assert.deepEqual([mode.type, mode.description, mode.default], ['enum', 'The mode', 'a']);
     assert.deepEqual([field(schema, 'count').type, field(schema, 'count').minimum], ['integer', 1]);
+  });
+
+  it('a $ref and the keywords beside it: both apply, those beside it say what the place is (JSON Schema 2020-12), in the editor and the CLI alike', () => {
+    const schema = {
+      type: 'object',
+      $defs: {
+        Level: { type: 'string', enum: ['low', 'high'], title: 'Level', description: 'A level', default: 'low' },
+        Loud: { $ref: '#/$defs/Level', description: 'How loud' },
+        Count: { type: 'integer', minimum: 1 },
+      },
+      properties: { volume: { $ref: '#/$defs/Loud', default: 'high' }, repeat: { $ref: '#/$defs/Count', description: 'How often' } },
+    };
+    assert.deepEqual(resolveRef(schema.properties.volume, schema), { type: 'string', enum: ['low', 'high'], title: 'Level', description: 'How loud', default: 'high' });
+    const volume = field(schema, 'volume');
+    assert.deepEqual([volume.type, volume.title, volume.description, volume.default], ['enum', 'Level', 'How loud', 'high']);
+    const repeat = field(schema, 'repeat');
+    assert.deepEqual([repeat.type, repeat.minimum, repeat.description], ['integer', 1, 'How often']);
+    assert.deepEqual(buildArguments([{ key: 'volume', value: 'high', json: false }, { key: 'repeat', value: '3', json: false }], schema), { volume: 'high', repeat: 3 });
+    assert.throws(() => buildArguments([{ key: 'repeat', value: '1.5', json: false }], schema), /repeat must be an integer/);
   });
 
   it('has no fields for schemas without properties', () => {

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import type { AppSnapshot, PromptInfo, ResourceInfo, ResourceTemplateInfo, ServerFeatures, ToolInfo } from '../../src/pool';
 import { appChildren, groupChildren, offeredGroups } from '../../src/views/appChildren';
-import { ListingCache } from '../../src/views/listingCache';
+import { TreeListings } from '../../src/views/treeListings';
 import { type ListingPool, ServerListings } from '../../src/views/serverListings';
 import type { GroupNode, PoolTreeNode } from '../../src/views/treeNodes';
 import { snapshot } from './appSnapshot';
@@ -72,10 +72,10 @@ const labels = (nodes: PoolTreeNode[]) =>
   });
 
 describe('server listings (the Apps tree beyond tools)', () => {
-  describe('the listing cache, for any kind of list', () => {
+  describe('the tree\'s listings cache, for any kind of list', () => {
     it('lists once, re-fetches a stale list only while the app runs, keeps the last known items when a re-read fails', async () => {
       const pool = new FakePool();
-      const cache = new ListingCache<ResourceInfo>({ list: (app) => pool.listResources(app, { observe: true }), snapshot: () => pool.snapshot() });
+      const cache = new TreeListings<ResourceInfo>({ list: (app) => pool.listResources(app, { observe: true }), snapshot: () => pool.snapshot() });
       assert.deepEqual((await cache.get('notes')).items?.map((r) => r.name), ['beta', 'alpha']);
       assert.equal(pool.calls.resources, 1);
       pool.snap = { ...pool.snap, status: 'stopped' };
@@ -94,7 +94,7 @@ describe('server listings (the Apps tree beyond tools)', () => {
     it('keeps a first failure until retryErrors, and shares one listing between concurrent callers', async () => {
       const pool = new FakePool();
       pool.fail.prompts = 'unsupported';
-      const cache = new ListingCache<PromptInfo>({ list: (app) => pool.listPrompts(app), snapshot: () => pool.snapshot() });
+      const cache = new TreeListings<PromptInfo>({ list: (app) => pool.listPrompts(app), snapshot: () => pool.snapshot() });
       const [a, b] = await Promise.all([cache.get('x'), cache.get('x')]);
       assert.equal(a.error, 'unsupported');
       assert.equal(b, a);

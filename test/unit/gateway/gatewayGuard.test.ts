@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
-import { mcpPath } from '../../../src/gateway/protocol';
+import { mcpPath } from '../../../src/contract/protocol';
 import { waitUntil } from '../../fixtures/processTable';
 import { expectNoProcesses, stdioSpec, textOf } from '../helpers';
 import { type Served, serve } from './helpers';

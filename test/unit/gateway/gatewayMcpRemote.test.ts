@@ -3,7 +3,7 @@
 // pool. Here a second pool runs it (bundled, with the header), so its calls cross two pools and
 // reach the one warm process of the first.
 import * as assert from 'node:assert/strict';
-import { mcpPath } from '../../../src/gateway/protocol';
+import { mcpPath } from '../../../src/contract/protocol';
 import type { Pool } from '../../../src/pool';
 import { expectNoProcesses, makePool, remoteSpec, stdioSpec, textOf } from '../helpers';
 import { type Served, serve } from './helpers';

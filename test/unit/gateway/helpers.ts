@@ -3,7 +3,7 @@ import { Client, type ClientOptions } from '@modelcontextprotocol/sdk/client/ind
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { Gateway, type GatewayOptions } from '../../../src/gateway/gateway';
 import { HookRouter } from '../../../src/gateway/hookRouter';
-import { mcpPath } from '../../../src/gateway/protocol';
+import { mcpPath } from '../../../src/contract/protocol';
 import type { AppSpec, ClientHooks, Pool } from '../../../src/pool';
 import { makePool } from '../helpers';
 

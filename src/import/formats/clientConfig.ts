@@ -2,13 +2,14 @@
 // client, run by the `mcp-pool` launcher (`<launcher> stdio <app>`). A stdio entry, never an HTTP
 // entry to the gateway: the gateway's port and token change with every editor session, the
 // launcher's path does not. A remote app may add `--fallback npx -y mcp-remote <url>`, so the
-// client keeps working while the editor is closed. Pure and vscode-free.
+// client keeps working while the editor is closed. Pure and vscode-free; it sits beside the readers
+// of the same formats (vscodeMcp.ts, mcpServers.ts, tasak.ts).
 
 export type ClientFormat = 'vscode' | 'mcpServers' | 'tasak';
 
 export interface ClientConfigInput {
   readonly app: string;
-  /** Absolute path of the launcher (launcher.ts). */
+  /** Absolute path of the launcher (contract/launcher.ts). */
   readonly command: string;
   /** The command to run when no pool serves the app (`--fallback CMD ARGS…`). */
   readonly fallback?: readonly string[];

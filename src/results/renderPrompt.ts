@@ -4,7 +4,9 @@
 // both renderings name the same files. Huge texts are cut for the channel, never for the document.
 // Vscode-free; unit-tested.
 import { pathToFileURL } from 'node:url';
-import { formatDuration, formatSize, MAX_CHANNEL_CHARS, prettyJson } from '../invoke/renderResult';
+import { formatBytes, formatDuration } from '../common/format';
+import { asString, isObject } from '../common/json';
+import { MAX_CHANNEL_CHARS, prettyJson } from './renderResult';
 import type { ContentItem, PromptResult } from '../pool/types';
 import { linkLabel, linkOf } from './resultLinks';
 
@@ -35,10 +37,6 @@ interface Part {
   readonly markdown: string;
 }
 
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
 /** A fence the text cannot close. */
 function fence(text: string, lang = 'text'): string {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
@@ -66,18 +64,18 @@ function saved(data: string, mime: string, save: PromptRenderOptions['saveMedia'
 function partOf(item: ContentItem, save: PromptRenderOptions['saveMedia']): Part {
   switch (item.type) {
     case 'text': {
-      const text = str(item.text) ?? '';
+      const text = asString(item.text) ?? '';
       return { text: prettyJson(text) ?? text, markdown: text };
     }
     case 'image':
     case 'audio': {
-      const mime = str(item.mimeType) ?? `${item.type}/octet-stream`;
-      const data = str(item.data);
+      const mime = asString(item.mimeType) ?? `${item.type}/octet-stream`;
+      const data = asString(item.data);
       if (!data) return { meta: `${item.type} (${mime}): no data`, markdown: `_${item.type} (${mdEscape(mime)}): no data_` };
       const s = saved(data, mime, save);
-      if (!s.path) return { meta: `${item.type} (${mime}, ${formatSize(s.size)}): could not be saved: ${s.error}`, markdown: `_${item.type} (${mdEscape(mime)}): could not be saved_` };
-      const md = item.type === 'image' ? `![${mdEscape(mime)}](${fileLink(s.path)})` : `[${item.type} (${mdEscape(mime)}, ${formatSize(s.size)})](${fileLink(s.path)})`;
-      return { meta: `${item.type} (${mime}, ${formatSize(s.size)}): ${s.path}`, markdown: md };
+      if (!s.path) return { meta: `${item.type} (${mime}, ${formatBytes(s.size)}): could not be saved: ${s.error}`, markdown: `_${item.type} (${mdEscape(mime)}): could not be saved_` };
+      const md = item.type === 'image' ? `![${mdEscape(mime)}](${fileLink(s.path)})` : `[${item.type} (${mdEscape(mime)}, ${formatBytes(s.size)})](${fileLink(s.path)})`;
+      return { meta: `${item.type} (${mime}, ${formatBytes(s.size)}): ${s.path}`, markdown: md };
     }
     case 'resource_link': {
       const link = linkOf(item);
@@ -88,17 +86,17 @@ function partOf(item: ContentItem, save: PromptRenderOptions['saveMedia']): Part
       return { meta: `link ${name}: ${uri}${mime}${description}`, markdown: `**Link** [${mdEscape(name)}](<${uri}>)${mdEscape(mime)}${description && mdEscape(description)}` };
     }
     case 'resource': {
-      const r = (typeof item.resource === 'object' && item.resource !== null ? item.resource : {}) as Record<string, unknown>;
-      const uri = str(r.uri) ?? '(no uri)';
-      const mime = str(r.mimeType);
+      const r = isObject(item.resource) ? item.resource : {};
+      const uri = asString(r.uri) ?? '(no uri)';
+      const mime = asString(r.mimeType);
       const head = `resource ${uri}${mime ? ` (${mime})` : ''}`;
       const mdHead = `**Resource** \`${uri.replace(/`/g, "'")}\`${mime ? ` (${mdEscape(mime)})` : ''}`;
-      const text = str(r.text);
+      const text = asString(r.text);
       if (text !== undefined) return { meta: `${head}:`, text: prettyJson(text) ?? text, markdown: `${mdHead}\n\n${fence(text)}` };
-      const blob = str(r.blob) ?? '';
+      const blob = asString(r.blob) ?? '';
       const s = saved(blob, mime ?? 'application/octet-stream', save);
-      if (!s.path) return { meta: `${head}: binary, ${formatSize(s.size)}, could not be saved: ${s.error}`, markdown: `${mdHead}: binary, could not be saved` };
-      return { meta: `${head}: binary, ${formatSize(s.size)}, saved: ${s.path}`, markdown: `${mdHead}: binary, saved as ${fileLink(s.path)}` };
+      if (!s.path) return { meta: `${head}: binary, ${formatBytes(s.size)}, could not be saved: ${s.error}`, markdown: `${mdHead}: binary, could not be saved` };
+      return { meta: `${head}: binary, ${formatBytes(s.size)}, saved: ${s.path}`, markdown: `${mdHead}: binary, saved as ${fileLink(s.path)}` };
     }
     default: {
       const json = JSON.stringify(item);
@@ -110,7 +108,7 @@ function partOf(item: ContentItem, save: PromptRenderOptions['saveMedia']): Part
 
 /** `✔ prompt review · 12 ms · 2 messages · {"language":"python"}` */
 export function promptHeader(prompt: string, messages: number, durationMs: number, args: Readonly<Record<string, string>>): string {
-  const parts = [`✔ prompt ${prompt}`, formatDuration(durationMs), `${messages} message${messages === 1 ? '' : 's'}`];
+  const parts = [`✔ prompt ${prompt}`, formatDuration(durationMs, { precise: true }), `${messages} message${messages === 1 ? '' : 's'}`];
   if (Object.keys(args).length) parts.push(JSON.stringify(args));
   return parts.join(' · ');
 }
@@ -144,6 +142,6 @@ export function renderPrompt(result: PromptResult, o: PromptRenderOptions): Rend
       lines.push(`… ${rest.toLocaleString('en-US')} more characters not shown`);
     }
   }
-  if (cut) lines.push(`✂ the messages were cut to ${formatSize(o.maxChars ?? MAX_CHANNEL_CHARS)} for this channel: open them as Markdown for all of it`);
+  if (cut) lines.push(`✂ the messages were cut to ${formatBytes(o.maxChars ?? MAX_CHANNEL_CHARS)} for this channel: open them as Markdown for all of it`);
   return { lines, markdown: `${md.join('\n\n')}\n`, linkCount };
 }

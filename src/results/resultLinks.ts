@@ -3,6 +3,7 @@
 // embedded `resource` items (opened from the contents they carry). Per app, the links of its last
 // MAX_RESULTS results are kept (at most MAX_LINKS). Vscode-free; unit-tested.
 import { Emitter } from '../common/emitter';
+import { asString, isObject } from '../common/json';
 import type { ContentItem, ResourceContents } from '../pool/types';
 
 const MAX_RESULTS = 10;
@@ -34,24 +35,20 @@ export interface ResultLink extends LinkTarget {
   readonly at: number;
 }
 
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
 /** The resource a content item links to or embeds, if it does. */
 export function linkOf(item: ContentItem): LinkTarget | undefined {
   if (item.type === 'resource_link') {
-    const uri = str(item.uri);
+    const uri = asString(item.uri);
     if (!uri) return undefined;
-    return { uri, name: str(item.name), title: str(item.title), description: str(item.description), mimeType: str(item.mimeType), embedded: false };
+    return { uri, name: asString(item.name), title: asString(item.title), description: asString(item.description), mimeType: asString(item.mimeType), embedded: false };
   }
-  if (item.type === 'resource' && typeof item.resource === 'object' && item.resource !== null) {
-    const r = item.resource as Record<string, unknown>;
-    const uri = str(r.uri);
+  if (item.type === 'resource' && isObject(item.resource)) {
+    const r = item.resource;
+    const uri = asString(r.uri);
     if (!uri) return undefined;
-    const mimeType = str(r.mimeType);
-    const text = str(r.text);
-    const blob = str(r.blob);
+    const mimeType = asString(r.mimeType);
+    const text = asString(r.text);
+    const blob = asString(r.blob);
     const body = text ?? blob;
     const contents: ResourceContents | undefined =
       body === undefined || body.length > MAX_KEPT_CHARS ? undefined : text !== undefined ? { uri, mimeType, text } : { uri, mimeType, blob: blob! };

@@ -2,6 +2,8 @@
 // duration, warm/cold, pid), every content item, structured content, the error flag.
 // Huge texts are cut for the channel; the uncut rendering is returned alongside for an editor.
 // vscode-free: images and audio are written by the injected `saveImage`.
+import { formatBytes, formatDuration } from '../common/format';
+import { asString, isObject } from '../common/json';
 import type { CallOutcome, ContentItem } from '../pool/types';
 
 /** More text than this (characters, about bytes) is not written to an output channel. */
@@ -35,22 +37,10 @@ interface Block {
   readonly text: string;
 }
 
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-  const s = Math.round(ms / 1000);
-  return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
-}
-
-export function formatSize(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
-
 /** `✔ search · 412 ms · warm · pid 1234` (✖ when the tool reported an error). */
 export function outcomeHeader(tool: string, outcome: CallOutcome): string {
-  const parts = [`${outcome.result.isError ? '✖' : '✔'} ${tool}`, formatDuration(outcome.durationMs), outcome.coldStart ? (outcome.startMs !== undefined ? `cold start (started in ${formatDuration(outcome.startMs)})` : 'cold start') : 'warm'];
+  const took = (ms: number) => formatDuration(ms, { precise: true });
+  const parts = [`${outcome.result.isError ? '✖' : '✔'} ${tool}`, took(outcome.durationMs), outcome.coldStart ? (outcome.startMs !== undefined ? `cold start (started in ${took(outcome.startMs)})` : 'cold start') : 'warm'];
   if (outcome.pid !== undefined) parts.push(`pid ${outcome.pid}`);
   return parts.join(' · ');
 }
@@ -66,44 +56,39 @@ export function prettyJson(text: string): string | undefined {
   }
 }
 
-function stringField(item: ContentItem, key: string): string | undefined {
-  const v = item[key];
-  return typeof v === 'string' ? v : undefined;
-}
-
 function base64Size(b64: string): number {
   return Buffer.byteLength(b64, 'base64');
 }
 
 function mediaBlock(item: ContentItem, saveImage: RenderOptions['saveImage']): Block {
-  const mime = stringField(item, 'mimeType') ?? (item.type === 'audio' ? 'audio/octet-stream' : 'image/octet-stream');
-  const data = stringField(item, 'data');
+  const mime = asString(item.mimeType) ?? (item.type === 'audio' ? 'audio/octet-stream' : 'image/octet-stream');
+  const data = asString(item.data);
   if (!data) return { kind: 'meta', text: `${item.type} (${mime}): no data` };
   const bytes = Buffer.from(data, 'base64');
   try {
-    return { kind: 'meta', text: `${item.type} (${mime}, ${formatSize(bytes.length)}): ${saveImage(bytes, mime)}` };
+    return { kind: 'meta', text: `${item.type} (${mime}, ${formatBytes(bytes.length)}): ${saveImage(bytes, mime)}` };
   } catch (e) {
-    return { kind: 'meta', text: `${item.type} (${mime}, ${formatSize(bytes.length)}): could not be saved: ${(e as Error).message}` };
+    return { kind: 'meta', text: `${item.type} (${mime}, ${formatBytes(bytes.length)}): could not be saved: ${(e as Error).message}` };
   }
 }
 
 function itemBlocks(item: ContentItem, saveImage: RenderOptions['saveImage']): Block[] {
   switch (item.type) {
     case 'text': {
-      const text = stringField(item, 'text') ?? '';
+      const text = asString(item.text) ?? '';
       return [{ kind: 'text', text: prettyJson(text) ?? text }];
     }
     case 'image':
     case 'audio':
       return [mediaBlock(item, saveImage)];
     case 'resource_link': {
-      const mime = stringField(item, 'mimeType');
-      const description = stringField(item, 'description');
-      const name = stringField(item, 'title') ?? stringField(item, 'name') ?? '(unnamed)';
-      return [{ kind: 'meta', text: `link ${name}: ${stringField(item, 'uri') ?? '(no uri)'}${mime ? ` (${mime})` : ''}${description ? ` — ${description}` : ''}` }];
+      const mime = asString(item.mimeType);
+      const description = asString(item.description);
+      const name = asString(item.title) ?? asString(item.name) ?? '(unnamed)';
+      return [{ kind: 'meta', text: `link ${name}: ${asString(item.uri) ?? '(no uri)'}${mime ? ` (${mime})` : ''}${description ? ` — ${description}` : ''}` }];
     }
     case 'resource': {
-      const r = (typeof item.resource === 'object' && item.resource !== null ? item.resource : {}) as Record<string, unknown>;
+      const r = isObject(item.resource) ? item.resource : {};
       const uri = typeof r.uri === 'string' ? r.uri : '(no uri)';
       const mime = typeof r.mimeType === 'string' ? ` (${r.mimeType})` : '';
       if (typeof r.text === 'string') return [{ kind: 'meta', text: `resource ${uri}${mime}:` }, { kind: 'text', text: prettyJson(r.text) ?? r.text }];
@@ -141,7 +126,7 @@ function fit(blocks: readonly Block[], budget: number): { lines: string[]; cut: 
     if (shown) lines.push(...shown.split('\n'));
     const rest = b.text.length - shown.length;
     cut += rest;
-    lines.push(`… ${rest.toLocaleString('en-US')} more characters not shown (${formatSize(b.text.length)} in all)`);
+    lines.push(`… ${rest.toLocaleString('en-US')} more characters not shown (${formatBytes(b.text.length)} in all)`);
     left = 0;
   }
   return { lines, cut };
@@ -157,6 +142,6 @@ export function renderResult(outcome: CallOutcome, opts: RenderOptions): Rendere
   blocks.push(...structuredBlocks(outcome));
   const { lines, cut } = fit(blocks, opts.maxChars ?? MAX_CHANNEL_CHARS);
   if (!cut) return { lines, truncated: false, cutChars: 0, isError: result.isError };
-  lines.push(`✂ the result was cut to ${formatSize(opts.maxChars ?? MAX_CHANNEL_CHARS)} for this channel (${cut.toLocaleString('en-US')} characters left out)`);
+  lines.push(`✂ the result was cut to ${formatBytes(opts.maxChars ?? MAX_CHANNEL_CHARS)} for this channel (${cut.toLocaleString('en-US')} characters left out)`);
   return { lines, truncated: true, cutChars: cut, fullText: blocks.map((b) => b.text).join('\n'), isError: result.isError };
 }

@@ -1,12 +1,13 @@
 // What the tree shows under expanded apps: an app's tools, resources, resource templates or
-// prompts, one cache per kind. The tree refreshes often (state changes, the ticking clock);
+// prompts, one cache per kind (not the pool's per-session ListingCache: this one is the tree's,
+// per app). The tree refreshes often (state changes, the ticking clock);
 // listing on each refresh would restart an app that idle eviction just stopped. So a list is
 // fetched once, when first shown, and afterwards only re-fetched while the app is running (cheap:
 // no process is started). The fetch is an observer's (`observe`): it is never retried, and never
 // counts as a use of a running app. Failures are kept too, so a crashing app is not retried by
 // every refresh; a manual refresh retries them. A re-read that fails keeps the last known list.
 // Vscode-free; unit-tested with a fake source.
-import type { AppSnapshot } from '../pool';
+import { type AppSnapshot, isRunning } from '../pool';
 
 export interface ListingSource<T> {
   /** Lists the items as an observer (FeatureOptions.observe / listTools' observe). */
@@ -25,12 +26,7 @@ interface Entry<T> {
   target?: string;
 }
 
-/** Whether the app has a ready process (re-listing it starts nothing). */
-export function isRunning(snap: AppSnapshot | undefined): boolean {
-  return snap?.status === 'idle' || snap?.status === 'busy';
-}
-
-export class ListingCache<T> {
+export class TreeListings<T> {
   private readonly entries = new Map<string, Entry<T>>();
 
   constructor(
@@ -47,7 +43,7 @@ export class ListingCache<T> {
     const entry = this.entries.get(app);
     if (entry?.pending) return entry.pending;
     if (entry?.listing && snap?.target === entry.target) {
-      if (!entry.stale || !isRunning(snap)) return Promise.resolve(entry.listing);
+      if (!entry.stale || !isRunning(snap?.status)) return Promise.resolve(entry.listing);
     }
     return this.fetch(app, snap?.target);
   }
