@@ -2,8 +2,7 @@
 // pool directly. A call streams NDJSON (progress lines, then the result) and is cancelled when
 // its connection closes before the result (Ctrl+C on the CLI).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PoolError } from '../pool/errors';
-import type { Pool } from '../pool/apps/pool';
+import { PoolError, type Pool } from '../pool';
 import { toApiError } from './poolErrors';
 import { type ApiError, appFromPath, type PoolStatus } from '../contract/protocol';
 

@@ -29,10 +29,7 @@ import {
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { ElicitRequestParams } from '../pool/session/clientHooks';
-import type { Pool } from '../pool/apps/pool';
-import { MAX_TIMER_MS } from '../pool/settings';
-import type { AppSnapshot, ToolInfo } from '../pool/types';
+import { MAX_TIMER_MS, type ElicitRequestParams, type Pool, type AppSnapshot, type ToolInfo } from '../pool';
 import type { HookTarget, RoutedFeature } from './hookRouter';
 import { toMcpError } from './poolErrors';
 

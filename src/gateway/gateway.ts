@@ -7,15 +7,12 @@ import type { AddressInfo } from 'node:net';
 import { isJSONRPCRequest, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { Emitter } from '../common/emitter';
 import { Disposable, toDisposable } from '../common/lifecycle';
-import { PoolError } from '../pool/errors';
-import type { Pool } from '../pool/apps/pool';
-import type { PoolEvent } from '../pool/types';
+import { PoolError, type Pool, type PoolEvent, type ElicitRequestParams } from '../pool';
 import { serveCliApi, fail } from './cliApi';
 import { ClientSession } from './clientSession';
 import { GATEWAY_DEFAULTS, GATEWAY_HOST } from './defaults';
 import { Guard, newToken } from './guard';
 import type { HookRouter, HookTarget, RoutedFeature } from './hookRouter';
-import type { ElicitRequestParams } from '../pool/session/clientHooks';
 import { API_PREFIX, appFromPath, type DiscoveryEntry, MCP_ROUTE, type PoolStatus } from '../contract/protocol';
 import { toMcpError } from './poolErrors';
 

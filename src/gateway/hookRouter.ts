@@ -5,7 +5,7 @@
 // Over stdio a server's request carries no link to the call that caused it, so "belongs to" means:
 // that client's calls are the only ones in flight on the app (see Gateway.targetFor).
 import type { IDisposable } from '../common/lifecycle';
-import type { ClientHooks, CreateMessageRequestParams, CreateMessageResult, ElicitRequestParams, ElicitResult, Root } from '../pool/session/clientHooks';
+import type { ClientHooks, CreateMessageRequestParams, CreateMessageResult, ElicitRequestParams, ElicitResult, Root } from '../pool';
 
 export type RoutedFeature = 'roots' | 'elicitation' | 'sampling';
 

@@ -1,7 +1,7 @@
 // A pool failure as the gateway's clients see it: an MCP error (code + the pool's message, which
 // is already masked) for MCP clients, an HTTP status + ApiError for the CLI's API.
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { PoolError, type PoolErrorCode } from '../pool/errors';
+import { PoolError, type PoolErrorCode } from '../pool';
 import type { ApiError } from '../contract/protocol';
 
 const MCP_CODE: Partial<Record<PoolErrorCode, number>> = {

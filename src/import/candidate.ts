@@ -1,7 +1,7 @@
 // One source entry → our settings JSON, with the warnings the user should see, checked by the same
 // validator the pool uses so nothing offered for import can fail to load.
 
-import { isLocalHost, parseAppDefinitions } from '../pool/definitions';
+import { isLocalHost, parseAppDefinitions } from '../pool';
 import { parseMcpRemoteCommand } from './mcpRemoteCommand';
 import { placeholderWarnings } from './placeholders';
 import { plaintextSecretWarnings } from './plaintextSecrets';

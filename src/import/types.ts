@@ -14,7 +14,7 @@ export interface ImportSource {
 }
 
 // The definition shapes are the pool's (one source of truth for what `mcpPool.apps` holds).
-import type { AppDefinition, RemoteAppDefinition, StdioAppDefinition } from '../pool/definitions';
+import type { AppDefinition, RemoteAppDefinition, StdioAppDefinition } from '../pool';
 export type { AppDefinition, RemoteAppDefinition, StdioAppDefinition };
 
 /** One server found in a source, converted and validated, ready to be offered to the user. */

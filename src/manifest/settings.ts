@@ -1,8 +1,7 @@
 // The extension's settings: keys, defaults and bounds, in one place. package.json's
 // `contributes.configuration` must agree (test/unit/manifest.test.ts), and the defaults are the
 // pool's own (DEFAULT_SETTINGS), so what the settings UI shows is what the pool does.
-import { DEFAULT_SETTINGS, MAX_TIMER_MS } from '../pool/settings';
-import type { RemoteTransport } from '../pool/types';
+import { DEFAULT_SETTINGS, MAX_TIMER_MS, type RemoteTransport } from '../pool';
 
 /** The longest duration a setting may ask for, in seconds (a longer timer would fire at once). */
 const MAX_SECONDS = Math.floor(MAX_TIMER_MS / 1000);

@@ -5,7 +5,7 @@ export { parseAppDefinitions, isLocalHost, REMOTE_KEYS, REMOTE_TRANSPORTS, STDIO
 export type { FetchLike } from './direct/directTransport';
 export { MemorySignInStore, signInKey, type SignInStore, type StoredSignIn } from './direct/signIn';
 export { bundledLauncher, commandLauncher, describeTarget, type McpRemoteLauncher } from './process/launch';
-export { DEFAULT_SETTINGS, type PoolSettings } from './settings';
+export { DEFAULT_SETTINGS, MAX_TIMER_MS, type PoolSettings } from './settings';
 export { Redactor } from './redact';
 export type { ClientHooks, RootsHook, Root, ElicitRequestParams, ElicitResult, CreateMessageRequestParams, CreateMessageResult } from './session/clientHooks';
 export { treeRss } from './process/processTree';

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { formatBytes, formatDuration } from '../common/format';
 import { asString, isObject } from '../common/json';
 import { MAX_CHANNEL_CHARS, prettyJson } from './renderResult';
-import type { ContentItem, PromptResult } from '../pool/types';
+import type { ContentItem, PromptResult } from '../pool';
 import { linkLabel, linkOf } from './resultLinks';
 
 export interface PromptRenderOptions {

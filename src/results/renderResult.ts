@@ -4,7 +4,7 @@
 // vscode-free: images and audio are written by the injected `saveImage`.
 import { formatBytes, formatDuration } from '../common/format';
 import { asString, isObject } from '../common/json';
-import type { CallOutcome, ContentItem } from '../pool/types';
+import type { CallOutcome, ContentItem } from '../pool';
 
 /** More text than this (characters, about bytes) is not written to an output channel. */
 export const MAX_CHANNEL_CHARS = 200 * 1024;

@@ -4,7 +4,7 @@
 // MAX_RESULTS results are kept (at most MAX_LINKS). Vscode-free; unit-tested.
 import { Emitter } from '../common/emitter';
 import { asString, isObject } from '../common/json';
-import type { ContentItem, ResourceContents } from '../pool/types';
+import type { ContentItem, ResourceContents } from '../pool';
 
 const MAX_RESULTS = 10;
 const MAX_LINKS = 50;
