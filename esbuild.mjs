@@ -77,10 +77,7 @@ const builds = [
 if (!production) {
   builds.push({
     ...node,
-    entryPoints: [
-      ...files('test', (p) => !p.includes('editor/')),
-      ...(existsSync('test/editor/suite') ? files('test/editor/suite', () => true) : []),
-    ],
+    entryPoints: [...files('test', (p) => !p.includes('editor/')), ...(existsSync('test/editor/suite') ? files('test/editor/suite', () => true) : [])],
     outdir: 'out/test',
     outbase: 'test',
     format: 'cjs',

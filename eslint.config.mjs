@@ -29,11 +29,21 @@ const into = (...names) => `^(\\.\\./)+(${names.join('|')})(/.*)?$`;
 /** Relative imports of a sibling folder (`../name`, `../name/…`). */
 const sibling = (...names) => `^\\.\\./(${names.join('|')})(/.*)?$`;
 const EDITOR_LAYER = ['commands', 'views', 'invoke', 'results', 'config', 'output', 'clientFeatures', 'serverFeatures', 'gatewayHost', 'extension'];
-const dynamicVscode = { selector: "ImportExpression[source.value='vscode']", message: 'This folder is vscode-free: no import of vscode, dynamic ones included.' };
+const dynamicVscode = {
+  selector: "ImportExpression[source.value='vscode']",
+  message: 'This folder is vscode-free: no import of vscode, dynamic ones included.',
+};
 // Decide on error codes, never on the English text of a message.
 const messageText = [
-  { selector: "CallExpression[callee.object.property.name='message'][callee.property.name=/^(replace|includes|match|matchAll|startsWith|endsWith|search|indexOf|split)$/]", message: 'Decide on error codes, not on the English text of a message.' },
-  { selector: "CallExpression[callee.property.name=/^(test|exec)$/] > MemberExpression.arguments[property.name='message']", message: 'Decide on error codes, not on the English text of a message.' },
+  {
+    selector:
+      "CallExpression[callee.object.property.name='message'][callee.property.name=/^(replace|includes|match|matchAll|startsWith|endsWith|search|indexOf|split)$/]",
+    message: 'Decide on error codes, not on the English text of a message.',
+  },
+  {
+    selector: "CallExpression[callee.property.name=/^(test|exec)$/] > MemberExpression.arguments[property.name='message']",
+    message: 'Decide on error codes, not on the English text of a message.',
+  },
 ];
 
 /** A no-restricted-imports rule from pattern groups (each a `{ regex, message }`), vscode barred where `vscodeFree`. */
@@ -42,15 +52,36 @@ function restricted({ vscodeFree = false, patterns = [] }) {
 }
 const editorLayer = { regex: into(...EDITOR_LAYER), message: 'A vscode-free folder cannot import the editor layer (it imports vscode).' };
 /** Outside the pool, only its door: `../pool` (src/pool/index.ts). */
-const poolDoor = { regex: '^(\\.\\./)+pool/.+$', message: "Outside the pool, import it through its door, src/pool/index.ts ('../pool'), never a file inside it." };
-const poolAbove = { regex: into(...EDITOR_LAYER, 'import', 'manifest', 'gateway', 'contract', 'cli', 'reaper'), message: 'The pool core does not know the editor layer, the import parsers, the manifest, the gateway, the contract, the CLI or the reaper.' };
-const cliRooms = { regex: into(...EDITOR_LAYER, 'pool', 'gateway'), message: 'The mcp-pool CLI reaches the pool through the gateway (HTTP, src/contract): it imports neither the editor layer, the gateway nor the pool core.' };
-const cliSdk = { group: ['@modelcontextprotocol/*', 'zod', 'zod/*', 'ajv', 'ajv/*'], message: 'Only src/cli/stdioRelay.ts loads the SDK (its own bundle): every other command must start about as fast as a bare Node.' };
+const poolDoor = {
+  regex: '^(\\.\\./)+pool/.+$',
+  message: "Outside the pool, import it through its door, src/pool/index.ts ('../pool'), never a file inside it.",
+};
+const poolAbove = {
+  regex: into(...EDITOR_LAYER, 'import', 'manifest', 'gateway', 'contract', 'cli', 'reaper'),
+  message: 'The pool core does not know the editor layer, the import parsers, the manifest, the gateway, the contract, the CLI or the reaper.',
+};
+const cliRooms = {
+  regex: into(...EDITOR_LAYER, 'pool', 'gateway'),
+  message: 'The mcp-pool CLI reaches the pool through the gateway (HTTP, src/contract): it imports neither the editor layer, the gateway nor the pool core.',
+};
+const cliSdk = {
+  group: ['@modelcontextprotocol/*', 'zod', 'zod/*', 'ajv', 'ajv/*'],
+  message: 'Only src/cli/stdioRelay.ts loads the SDK (its own bundle): every other command must start about as fast as a bare Node.',
+};
 /** Each wing of the pool and the wings (siblings) it must not import. */
 const WINGS = {
-  process: { not: ['direct', 'session', 'apps'], why: 'process/ carries a session over a process tree: it depends only on the link contract and the vocabulary at the door, never on direct/, session/ or apps/.' },
-  direct: { not: ['process', 'session', 'apps'], why: 'direct/ carries a session over HTTP: it depends only on the link contract and the vocabulary at the door, never on process/, session/ or apps/.' },
-  session: { not: ['process', 'direct', 'apps'], why: 'session/ speaks MCP over any link: it knows neither process/ nor direct/, and nothing of apps/ above it.' },
+  process: {
+    not: ['direct', 'session', 'apps'],
+    why: 'process/ carries a session over a process tree: it depends only on the link contract and the vocabulary at the door, never on direct/, session/ or apps/.',
+  },
+  direct: {
+    not: ['process', 'session', 'apps'],
+    why: 'direct/ carries a session over HTTP: it depends only on the link contract and the vocabulary at the door, never on process/, session/ or apps/.',
+  },
+  session: {
+    not: ['process', 'direct', 'apps'],
+    why: 'session/ speaks MCP over any link: it knows neither process/ nor direct/, and nothing of apps/ above it.',
+  },
   apps: { not: [], why: '' },
 };
 /** Editor-layer folders and the folders above them in the order commands → serverFeatures, clientFeatures → invoke → views, results. */
@@ -84,7 +115,11 @@ export default tseslint.config(
     // import cycles: a type-only import does not count (it leaves no trace at run time)
     files: ['src/**'],
     plugins: { 'import-x': importX },
-    settings: { 'import-x/extensions': ['.ts'], 'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] }, 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })] },
+    settings: {
+      'import-x/extensions': ['.ts'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })],
+    },
     rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }], 'no-restricted-syntax': ['error', ...messageText] },
   },
   {
@@ -93,23 +128,42 @@ export default tseslint.config(
     ignores: ['src/pool/**', 'src/reaper/**', 'src/cli/**', 'src/gateway/**', 'src/contract/**', 'src/import/**', 'src/common/**', 'src/manifest/**'],
     rules: { 'no-restricted-imports': restricted({ patterns: [poolDoor] }) },
   },
-  ...Object.entries(EDITOR_ORDER).filter(([folder]) => folder !== 'results').map(([folder, above]) => ({
-    files: [`src/${folder}/**`],
-    rules: {
-      'no-restricted-imports': restricted({
-        patterns: [poolDoor, { regex: into(...above), message: `The editor layer runs commands → serverFeatures, clientFeatures → invoke → views, results: ${folder}/ never imports ${above.join(', ')}.` }],
-      }),
-    },
-  })),
+  ...Object.entries(EDITOR_ORDER)
+    .filter(([folder]) => folder !== 'results')
+    .map(([folder, above]) => ({
+      files: [`src/${folder}/**`],
+      rules: {
+        'no-restricted-imports': restricted({
+          patterns: [
+            poolDoor,
+            {
+              regex: into(...above),
+              message: `The editor layer runs commands → serverFeatures, clientFeatures → invoke → views, results: ${folder}/ never imports ${above.join(', ')}.`,
+            },
+          ],
+        }),
+      },
+    })),
   {
     files: ['src/import/**', 'src/common/**', 'src/manifest/**'],
-    rules: { 'no-restricted-imports': restricted({ vscodeFree: true, patterns: [editorLayer, poolDoor] }), 'no-restricted-syntax': ['error', ...messageText, dynamicVscode] },
+    rules: {
+      'no-restricted-imports': restricted({ vscodeFree: true, patterns: [editorLayer, poolDoor] }),
+      'no-restricted-syntax': ['error', ...messageText, dynamicVscode],
+    },
   },
   {
     // the contract with outside processes (the gateway's HTTP protocol, discovery, the launcher): the CLI bundles it, so it stays small
     files: ['src/contract/**'],
     rules: {
-      'no-restricted-imports': restricted({ vscodeFree: true, patterns: [{ regex: into(...EDITOR_LAYER, 'pool', 'gateway', 'cli', 'import', 'manifest', 'reaper'), message: 'The contract is what the CLI and the gateway share: it imports only Node built-ins and src/common (the CLI bundles it).' }] }),
+      'no-restricted-imports': restricted({
+        vscodeFree: true,
+        patterns: [
+          {
+            regex: into(...EDITOR_LAYER, 'pool', 'gateway', 'cli', 'import', 'manifest', 'reaper'),
+            message: 'The contract is what the CLI and the gateway share: it imports only Node built-ins and src/common (the CLI bundles it).',
+          },
+        ],
+      }),
       'no-restricted-syntax': ['error', ...messageText, dynamicVscode],
     },
   },
@@ -117,7 +171,16 @@ export default tseslint.config(
     // rendered results are plain text and data (the output channel, the CLI's look-alike): vscode-free
     files: ['src/results/**'],
     rules: {
-      'no-restricted-imports': restricted({ vscodeFree: true, patterns: [poolDoor, { regex: into(...EDITOR_ORDER.results), message: `The editor layer runs commands → serverFeatures, clientFeatures → invoke → views, results: results/ never imports ${EDITOR_ORDER.results.join(', ')}.` }] }),
+      'no-restricted-imports': restricted({
+        vscodeFree: true,
+        patterns: [
+          poolDoor,
+          {
+            regex: into(...EDITOR_ORDER.results),
+            message: `The editor layer runs commands → serverFeatures, clientFeatures → invoke → views, results: results/ never imports ${EDITOR_ORDER.results.join(', ')}.`,
+          },
+        ],
+      }),
       'no-restricted-syntax': ['error', ...messageText, dynamicVscode],
     },
   },
@@ -125,7 +188,16 @@ export default tseslint.config(
     // the watchdog's own bundle (dist/reaper.js) reads tree membership from the process wing, and nothing else of the pool
     files: ['src/reaper/**'],
     rules: {
-      'no-restricted-imports': restricted({ vscodeFree: true, patterns: [editorLayer, { regex: '^(\\.\\./)+pool(/(?!process/treeMembers$).*)?$', message: 'The watchdog bundle reads only the process wing\'s tree membership (src/pool/process/treeMembers.ts) of the pool.' }] }),
+      'no-restricted-imports': restricted({
+        vscodeFree: true,
+        patterns: [
+          editorLayer,
+          {
+            regex: '^(\\.\\./)+pool(/(?!process/treeMembers$).*)?$',
+            message: "The watchdog bundle reads only the process wing's tree membership (src/pool/process/treeMembers.ts) of the pool.",
+          },
+        ],
+      }),
       'no-restricted-syntax': ['error', ...messageText, dynamicVscode],
     },
   },
@@ -142,13 +214,25 @@ export default tseslint.config(
     files: ['src/pool/*.ts'],
     ignores: ['src/pool/index.ts'],
     rules: {
-      'no-restricted-imports': restricted({ vscodeFree: true, patterns: [poolAbove, { regex: '^\\./(apps|session|process|direct)(/.*)?$', message: 'The vocabulary at the door (src/pool/*.ts) is what the wings share: it imports none of them.' }] }),
+      'no-restricted-imports': restricted({
+        vscodeFree: true,
+        patterns: [
+          poolAbove,
+          {
+            regex: '^\\./(apps|session|process|direct)(/.*)?$',
+            message: 'The vocabulary at the door (src/pool/*.ts) is what the wings share: it imports none of them.',
+          },
+        ],
+      }),
       'no-restricted-syntax': ['error', ...messageText, dynamicVscode],
     },
   },
   {
     files: ['src/pool/index.ts'],
-    rules: { 'no-restricted-imports': restricted({ vscodeFree: true, patterns: [poolAbove] }), 'no-restricted-syntax': ['error', ...messageText, dynamicVscode] },
+    rules: {
+      'no-restricted-imports': restricted({ vscodeFree: true, patterns: [poolAbove] }),
+      'no-restricted-syntax': ['error', ...messageText, dynamicVscode],
+    },
   },
   {
     // The gateway: a vscode-free room beside the pool (the pool's door, the contract, common helpers); the editor layer wires it up.
@@ -156,7 +240,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': restricted({
         vscodeFree: true,
-        patterns: [poolDoor, { regex: into(...EDITOR_LAYER, 'import', 'manifest', 'cli', 'reaper'), message: 'The gateway is vscode-free: it uses the pool, the contract and src/common, never the editor layer, the import parsers, the manifest, the CLI or the reaper.' }],
+        patterns: [
+          poolDoor,
+          {
+            regex: into(...EDITOR_LAYER, 'import', 'manifest', 'cli', 'reaper'),
+            message:
+              'The gateway is vscode-free: it uses the pool, the contract and src/common, never the editor layer, the import parsers, the manifest, the CLI or the reaper.',
+          },
+        ],
       }),
       'no-restricted-syntax': ['error', ...messageText, dynamicVscode],
     },
@@ -195,6 +286,8 @@ export default tseslint.config(
   },
   {
     files: ['test/unit/**', 'test/fixtures/**', 'test/bench/**', 'test/demo/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Unit tests never load vscode; editor tests live in test/editor/suite.' }] }] },
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Unit tests never load vscode; editor tests live in test/editor/suite.' }] }],
+    },
   },
 );

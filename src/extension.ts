@@ -80,7 +80,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<McpPoo
   const clientFeatures = own(editorClientFeatures({ jsonEditor, state: context.globalState }));
   // Server→client requests go to the gateway client they belong to, else to the editor's handlers.
   const router = new HookRouter(clientFeatures.hooks);
-  const thePool = own(new Pool({ launcher: bundled, redactor, reaperScript: dist('reaper.js'), clientHooks: router.hooks, signIns: { store: new SecretSignInStore(context.secrets), externalRedirect: browserRedirect } }));
+  const thePool = own(
+    new Pool({
+      launcher: bundled,
+      redactor,
+      reaperScript: dist('reaper.js'),
+      clientHooks: router.hooks,
+      signIns: { store: new SecretSignInStore(context.secrets), externalRedirect: browserRedirect },
+    }),
+  );
   pool = thePool;
   own(logPoolEvents(thePool, outputs));
   own(followChannelLevels(thePool, outputs));

@@ -41,7 +41,11 @@ function failureFromBody(status: number, text: string): ApiFailure {
   } catch {
     // not JSON: say what came back
   }
-  return new ApiFailure(status === 401 ? 'unauthorized' : 'bad-response', `the pool answered HTTP ${status}${text.trim() ? `: ${text.trim().split('\n')[0].slice(0, 200)}` : ''}`, status);
+  return new ApiFailure(
+    status === 401 ? 'unauthorized' : 'bad-response',
+    `the pool answered HTTP ${status}${text.trim() ? `: ${text.trim().split('\n')[0].slice(0, 200)}` : ''}`,
+    status,
+  );
 }
 
 /**
@@ -81,7 +85,11 @@ export function callApi(target: PoolTarget, method: 'GET' | 'POST', path: string
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     req.on('error', (e: NodeJS.ErrnoException) => {
       const why = e.code === 'ECONNREFUSED' ? 'nothing listens there' : e.code === 'ECONNRESET' ? 'the connection was reset' : (e.code ?? e.message);
-      done(() => reject(new ApiFailure(e.code === 'ECONNREFUSED' ? 'refused' : 'unreachable', `the pool at ${target.url} (from ${target.source}) does not answer: ${why}`)));
+      done(() =>
+        reject(
+          new ApiFailure(e.code === 'ECONNREFUSED' ? 'refused' : 'unreachable', `the pool at ${target.url} (from ${target.source}) does not answer: ${why}`),
+        ),
+      );
     });
     req.on('response', (res: IncomingMessage) => {
       res.setEncoding('utf8');

@@ -175,11 +175,21 @@ export function parseArgs(argv: readonly string[]): Invocation {
   }
 
   if (version && command === undefined) command = 'version';
-  if (help || command === undefined) return { command: 'help', words: command && command !== 'help' ? [command] : words, pairs: [], argsFromStdin: false, json: false, progress: false };
+  if (help || command === undefined)
+    return { command: 'help', words: command && command !== 'help' ? [command] : words, pairs: [], argsFromStdin: false, json: false, progress: false };
   const [min] = ARITY[command];
   if (words.length < min) throw new UsageError(`missing ${WORDS[command].split(' ').slice(words.length).join(' ')}`, command);
   if (argsFromStdin && argsJson !== undefined) throw new UsageError('give the JSON arguments either with --json or with - (stdin), not both', command);
-  if (json && command !== 'status' && command !== 'tools' && command !== 'call' && command !== 'resources' && command !== 'read' && command !== 'prompts' && command !== 'prompt') {
+  if (
+    json &&
+    command !== 'status' &&
+    command !== 'tools' &&
+    command !== 'call' &&
+    command !== 'resources' &&
+    command !== 'read' &&
+    command !== 'prompts' &&
+    command !== 'prompt'
+  ) {
     throw new UsageError(`--json does not apply to ${command}`, command);
   }
   return { command, words, pairs, argsJson, argsFromStdin, json, progress, pool, fallback };

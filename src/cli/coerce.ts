@@ -81,7 +81,9 @@ export function coerceValue(key: string, text: string, schema: unknown, root: Sc
     }
   }
   const wanted = types.filter((t) => t !== 'null');
-  const how = wanted.map((t) => (t === 'array' ? 'a JSON array' : t === 'object' ? 'a JSON object' : t === 'integer' ? 'an integer' : t === 'boolean' ? 'true or false' : `a ${t}`));
+  const how = wanted.map((t) =>
+    t === 'array' ? 'a JSON array' : t === 'object' ? 'a JSON object' : t === 'integer' ? 'an integer' : t === 'boolean' ? 'true or false' : `a ${t}`,
+  );
   throw new CoercionError(`${key} must be ${how.join(' or ') || 'null'} (got ${JSON.stringify(text)})`);
 }
 

@@ -90,9 +90,12 @@ async function callTool(inv: Invocation): Promise<number> {
         // Plain text needs no schema: it stays text under any (and the server checks the rest).
         let schema: unknown;
         if (needsSchema(inv.pairs)) {
-          const listed = (await callApi(target, 'GET', appPath(app, 'tools'), undefined, { signal: controller.signal })) as { tools?: { name: string; inputSchema?: unknown }[] };
+          const listed = (await callApi(target, 'GET', appPath(app, 'tools'), undefined, { signal: controller.signal })) as {
+            tools?: { name: string; inputSchema?: unknown }[];
+          };
           const found = listed.tools?.find((t) => t.name === tool);
-          if (!found) throw new UsageError(`app "${app}" has no tool "${tool}" (tools: ${(listed.tools ?? []).map((t) => t.name).join(', ') || 'none'})`, 'call');
+          if (!found)
+            throw new UsageError(`app "${app}" has no tool "${tool}" (tools: ${(listed.tools ?? []).map((t) => t.name).join(', ') || 'none'})`, 'call');
           schema = found.inputSchema;
         }
         try {
@@ -102,12 +105,18 @@ async function callTool(inv: Invocation): Promise<number> {
           throw e;
         }
       }
-      return callApi(target, 'POST', appPath(app, 'call'), { tool, arguments: args }, {
-        signal: controller.signal,
-        onLine: (line) => {
-          if (showProgress && line.progress !== undefined) err(`… ${formatProgress(line.progress)}`);
+      return callApi(
+        target,
+        'POST',
+        appPath(app, 'call'),
+        { tool, arguments: args },
+        {
+          signal: controller.signal,
+          onLine: (line) => {
+            if (showProgress && line.progress !== undefined) err(`… ${formatProgress(line.progress)}`);
+          },
         },
-      });
+      );
     });
     if (inv.json) json(result);
     const isError = isObject(result) && result.isError === true;
@@ -156,7 +165,9 @@ async function stdio(inv: Invocation): Promise<number> {
   if (!status.apps.some((a) => a.name === app)) {
     const blocked = status.blocked.find((b) => b.name === app);
     const names = status.apps.map((a) => a.name).join(', ') || 'none';
-    return fallback(blocked ? `app "${app}" is blocked in ${status.window.name}: ${blocked.reason}` : `${status.window.name} has no app "${app}" (apps: ${names})`);
+    return fallback(
+      blocked ? `app "${app}" is blocked in ${status.window.name}: ${blocked.reason}` : `${status.window.name} has no app "${app}" (apps: ${names})`,
+    );
   }
   // The SDK lives in its own bundle, loaded only here: the other commands never parse it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -219,7 +230,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return e.code;
     }
     if (e instanceof ApiFailure) {
-      const hint = e.code === 'unauthorized' ? ' (the token is not this window\'s: a terminal from an earlier editor session? open a new one, or unset MCP_POOL_URL)' : '';
+      const hint =
+        e.code === 'unauthorized' ? " (the token is not this window's: a terminal from an earlier editor session? open a new one, or unset MCP_POOL_URL)" : '';
       err(`mcp-pool: ${e.message}${hint}`);
       // the server rejected the arguments: the command line is what needs changing
       return e.code === 'invalid-arguments' ? EXIT.usage : EXIT.pool;

@@ -13,7 +13,8 @@ export interface PoolTarget {
   readonly fromEnv: boolean;
 }
 
-export type PoolChoice = { readonly ok: true; readonly target: PoolTarget } | { readonly ok: false; readonly reason: 'none' | 'ambiguous' | 'no-match'; readonly message: string };
+export type PoolChoice =
+  { readonly ok: true; readonly target: PoolTarget } | { readonly ok: false; readonly reason: 'none' | 'ambiguous' | 'no-match'; readonly message: string };
 
 export const NO_POOL_HINT = 'open VS Code with the MCP Remote Pool extension (or enable it), or give `mcp-pool stdio` a --fallback command';
 

@@ -64,7 +64,8 @@ export function runRelay(opts: RelayOptions): Promise<number> {
       }
       pending.clear();
       // Tell the gateway this session is over (best effort, bounded), then close both sides.
-      if (code === EXIT.ok && http.sessionId) await Promise.race([http.terminateSession().catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
+      if (code === EXIT.ok && http.sessionId)
+        await Promise.race([http.terminateSession().catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
       await http.close().catch(() => undefined);
       await stdio.close().catch(() => undefined);
       process.stdin.destroy();
@@ -103,7 +104,8 @@ export function runRelay(opts: RelayOptions): Promise<number> {
         () => (probing = false),
         (e: unknown) => {
           probing = false;
-          if (e instanceof ApiFailure && (e.code === 'refused' || e.code === 'unreachable')) void finish(EXIT.pool, 'the pool went away (the editor window was closed?)');
+          if (e instanceof ApiFailure && (e.code === 'refused' || e.code === 'unreachable'))
+            void finish(EXIT.pool, 'the pool went away (the editor window was closed?)');
         },
       );
     };

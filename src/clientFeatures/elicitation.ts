@@ -24,7 +24,13 @@ export class ElicitationPrompter {
     // A quick pick, not a modal: the fields that follow are quick inputs too, in the same place.
     const respond = { label: '$(edit) Respond…', answer: 'respond' as const };
     const decline = { label: '$(circle-slash) Decline', answer: 'decline' as const, description: 'the server is told you declined' };
-    const first = await pickStep({ title: `MCP app "${app}" asks for input`, placeholder: message, items: [respond, decline], canGoBack: false, offerJson: false });
+    const first = await pickStep({
+      title: `MCP app "${app}" asks for input`,
+      placeholder: message,
+      items: [respond, decline],
+      canGoBack: false,
+      offerJson: false,
+    });
     if (first?.kind !== 'value') return { action: 'cancel' };
     if (first.value.answer === 'decline') return { action: 'decline' };
     const tool = { name: 'asks for input', description: message, inputSchema: schema };
@@ -46,7 +52,14 @@ export class ElicitationPrompter {
     }
     const open = `Open ${target.authority}`;
     const decline = 'Decline';
-    const choice = await Promise.resolve(vscode.window.showWarningMessage(`MCP app "${app}" asks you to open a page in your browser`, { modal: true, detail: `${message}\n\n${url}` }, open, decline)).catch(() => undefined);
+    const choice = await Promise.resolve(
+      vscode.window.showWarningMessage(
+        `MCP app "${app}" asks you to open a page in your browser`,
+        { modal: true, detail: `${message}\n\n${url}` },
+        open,
+        decline,
+      ),
+    ).catch(() => undefined);
     if (choice === decline) return { action: 'decline' };
     if (choice !== open) return { action: 'cancel' };
     await vscode.env.openExternal(target);

@@ -26,7 +26,9 @@ export function editorClientFeatures(deps: { jsonEditor: JsonArgumentsEditor; st
   const hooks: ClientHooks = {
     roots: { list: () => roots.list(), onDidChange: (listener) => roots.onDidChange(listener) },
     elicit: (app, params) => elicitation.ask(app, params),
-    ...(hasLanguageModels ? { sample: (app: string, params: Parameters<LanguageModelSampler['sample']>[1], signal: AbortSignal) => sampler.sample(app, params, signal) } : {}),
+    ...(hasLanguageModels
+      ? { sample: (app: string, params: Parameters<LanguageModelSampler['sample']>[1], signal: AbortSignal) => sampler.sample(app, params, signal) }
+      : {}),
   };
   return { hooks, consent, dispose: () => roots.dispose() };
 }

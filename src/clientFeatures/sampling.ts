@@ -35,7 +35,9 @@ function parts(params: CreateMessageRequestParams): { role: string; text: string
 /** The whole request as Markdown, for "show the whole request". */
 function requestMarkdown(app: string, params: CreateMessageRequestParams): string {
   const limit = params.maxTokens ? `\n\nAt most ${params.maxTokens} tokens in the answer.` : '';
-  return `# What MCP app "${app}" wants to send to a language model\n\n${parts(params).map((p) => `## ${p.role}\n\n${p.text}`).join('\n\n')}${limit}\n`;
+  return `# What MCP app "${app}" wants to send to a language model\n\n${parts(params)
+    .map((p) => `## ${p.role}\n\n${p.text}`)
+    .join('\n\n')}${limit}\n`;
 }
 
 const oneLine = (text: string) => {
@@ -108,7 +110,9 @@ export class LanguageModelSampler {
     // The editor's API has no system role: the system prompt goes first, as the user's.
     const messages = [
       ...(params.systemPrompt ? [vscode.LanguageModelChatMessage.User(params.systemPrompt)] : []),
-      ...params.messages.map((m) => (m.role === 'user' ? vscode.LanguageModelChatMessage.User(textOf(m.content)) : vscode.LanguageModelChatMessage.Assistant(textOf(m.content)))),
+      ...params.messages.map((m) =>
+        m.role === 'user' ? vscode.LanguageModelChatMessage.User(textOf(m.content)) : vscode.LanguageModelChatMessage.Assistant(textOf(m.content)),
+      ),
     ];
     const cancel = new vscode.CancellationTokenSource();
     const onAbort = () => cancel.cancel();

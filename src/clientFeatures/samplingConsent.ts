@@ -23,7 +23,10 @@ export class SamplingConsent {
   async revoke(app: string): Promise<boolean> {
     const apps = this.apps();
     if (!apps.includes(app)) return false;
-    await this.store.update(SAMPLING_CONSENT_KEY, apps.filter((a) => a !== app));
+    await this.store.update(
+      SAMPLING_CONSENT_KEY,
+      apps.filter((a) => a !== app),
+    );
     return true;
   }
 }

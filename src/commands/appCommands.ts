@@ -65,7 +65,14 @@ class AppCommands {
 
   /** Starts a stopped or crashed app (clearing a crash-loop backoff). Returns [app] when it runs. */
   async startApp(arg?: AppArg): Promise<string[]> {
-    const name = appNameOf(arg) ?? (await pickApp(this.pool, { title: 'MCP Pool: Start App', placeHolder: 'App to start', filter: (s) => !holdsProcess(s), noneMessage: 'every app is already running' }));
+    const name =
+      appNameOf(arg) ??
+      (await pickApp(this.pool, {
+        title: 'MCP Pool: Start App',
+        placeHolder: 'App to start',
+        filter: (s) => !holdsProcess(s),
+        noneMessage: 'every app is already running',
+      }));
     if (!name || !this.runnable(name)) return [];
     const snapshot = this.pool.snapshot(name);
     if (snapshot && holdsProcess(snapshot)) return [name];
@@ -76,7 +83,13 @@ class AppCommands {
 
   /** Restarts one app (starts it if stopped; clears a crash-loop backoff). Returns [app] on success. */
   async restartApp(arg?: AppArg): Promise<string[]> {
-    const name = appNameOf(arg) ?? (await pickApp(this.pool, { title: 'MCP Pool: Restart App', placeHolder: 'App to restart (a stopped app is started)', noneMessage: 'no apps are configured' }));
+    const name =
+      appNameOf(arg) ??
+      (await pickApp(this.pool, {
+        title: 'MCP Pool: Restart App',
+        placeHolder: 'App to restart (a stopped app is started)',
+        noneMessage: 'no apps are configured',
+      }));
     if (!name || !this.runnable(name)) return [];
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `MCP Pool: restarting ${name}` }, () => this.pool.restart(name));
     vscode.window.setStatusBarMessage(`MCP Pool: restarted ${name}`, STATUS_MESSAGE_MS);
@@ -85,7 +98,14 @@ class AppCommands {
 
   /** Stops one app's process tree. Returns [app] if it had a process, [] if it was not running. */
   async killApp(arg?: AppArg): Promise<string[]> {
-    const name = appNameOf(arg) ?? (await pickApp(this.pool, { title: 'MCP Pool: Kill App', placeHolder: 'App to stop (it starts again on next use)', filter: holdsProcess, noneMessage: 'no app is running' }));
+    const name =
+      appNameOf(arg) ??
+      (await pickApp(this.pool, {
+        title: 'MCP Pool: Kill App',
+        placeHolder: 'App to stop (it starts again on next use)',
+        filter: holdsProcess,
+        noneMessage: 'no app is running',
+      }));
     if (!name || !this.runnable(name)) return [];
     const before = this.pool.snapshot(name);
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `MCP Pool: stopping ${name}` }, () => this.pool.stop(name, 'user'));
@@ -107,7 +127,10 @@ class AppCommands {
         `Stop ${running.length === 1 ? running[0].name : `all ${running.length} running MCP apps`}?`,
         {
           modal: true,
-          detail: `${listNames(running.map((s) => s.name), 10)}${busy ? `\n${plural(busy, 'call')} in flight will fail.` : ''}\nApps start again on their next use.`,
+          detail: `${listNames(
+            running.map((s) => s.name),
+            10,
+          )}${busy ? `\n${plural(busy, 'call')} in flight will fail.` : ''}\nApps start again on their next use.`,
         },
         KILL_ALL,
       );
@@ -152,7 +175,10 @@ class AppCommands {
     if (failed.length === 1) this.deps.reporter.report(failed[0].name, failed[0].reason);
     else if (failed.length > 1) {
       for (const f of failed) this.deps.outputs.app(f.name).error(`restart failed: ${errorMessage(f.reason)}`);
-      this.deps.reporter.report(undefined, new Error(`${failed.length} of ${targets.length} apps failed to restart: ${failed.map((f) => f.name).join(', ')} (see their output)`));
+      this.deps.reporter.report(
+        undefined,
+        new Error(`${failed.length} of ${targets.length} apps failed to restart: ${failed.map((f) => f.name).join(', ')} (see their output)`),
+      );
     }
     if (restarted.length) vscode.window.setStatusBarMessage(`MCP Pool: restarted ${listNames(restarted)}`, STATUS_MESSAGE_MS);
     return restarted;
@@ -177,7 +203,9 @@ class AppCommands {
 
   /** Copies the app's process id to the clipboard. Returns the pid. */
   async copyPid(arg?: AppArg): Promise<number | undefined> {
-    const name = appNameOf(arg) ?? (await pickApp(this.pool, { title: 'MCP Pool: Copy PID', filter: (s) => s.pid !== undefined, noneMessage: 'no app is running', autoSelectSingle: true }));
+    const name =
+      appNameOf(arg) ??
+      (await pickApp(this.pool, { title: 'MCP Pool: Copy PID', filter: (s) => s.pid !== undefined, noneMessage: 'no app is running', autoSelectSingle: true }));
     if (!name) return undefined;
     const pid = this.pool.snapshot(name)?.pid;
     if (pid === undefined) {
@@ -199,7 +227,12 @@ class AppCommands {
   async authorize(arg?: AppArg): Promise<string | undefined> {
     const name =
       appNameOf(arg) ??
-      (await pickApp(this.pool, { title: 'MCP Pool: Open Authorization Page', filter: (s) => pendingAuthUrl(s) !== undefined, noneMessage: 'no app is waiting for authorization', autoSelectSingle: true }));
+      (await pickApp(this.pool, {
+        title: 'MCP Pool: Open Authorization Page',
+        filter: (s) => pendingAuthUrl(s) !== undefined,
+        noneMessage: 'no app is waiting for authorization',
+        autoSelectSingle: true,
+      }));
     if (!name) return undefined;
     const snapshot = this.pool.snapshot(name);
     const url = snapshot && pendingAuthUrl(snapshot);
@@ -215,10 +248,18 @@ class AppCommands {
   async signOut(arg?: AppArg): Promise<string | undefined> {
     const name =
       appNameOf(arg) ??
-      (await pickApp(this.pool, { title: 'MCP Pool: Sign Out', placeHolder: 'App to sign out of (its next use signs in again)', filter: (s) => s.transport === 'direct', noneMessage: 'no app is reached directly over HTTP (apps through mcp-remote keep their sign-in in ~/.mcp-auth)' }));
+      (await pickApp(this.pool, {
+        title: 'MCP Pool: Sign Out',
+        placeHolder: 'App to sign out of (its next use signs in again)',
+        filter: (s) => s.transport === 'direct',
+        noneMessage: 'no app is reached directly over HTTP (apps through mcp-remote keep their sign-in in ~/.mcp-auth)',
+      }));
     if (!name) return undefined;
     const had = await this.pool.signOut(name);
-    void vscode.window.setStatusBarMessage(had ? `MCP Pool: signed out of ${name}; its next use signs in again` : `MCP Pool: ${name} had no sign-in to forget`, STATUS_MESSAGE_MS);
+    void vscode.window.setStatusBarMessage(
+      had ? `MCP Pool: signed out of ${name}; its next use signs in again` : `MCP Pool: ${name} had no sign-in to forget`,
+      STATUS_MESSAGE_MS,
+    );
     return name;
   }
 
@@ -233,12 +274,19 @@ class AppCommands {
     const { blocked, problems } = this.deps.config.state;
     if (blocked.includes(name)) {
       void vscode.window
-        .showWarningMessage(`MCP Pool: ${name} is defined in the workspace settings and this workspace is not trusted, so it does not run.`, 'Manage Workspace Trust')
+        .showWarningMessage(
+          `MCP Pool: ${name} is defined in the workspace settings and this workspace is not trusted, so it does not run.`,
+          'Manage Workspace Trust',
+        )
         .then((pick) => pick && vscode.commands.executeCommand('workbench.trust.manage'));
       return false;
     }
     const problem = problems.find((p) => p.app === name && p.severity === 'error');
-    throw new PoolError('unknown-app', name, problem ? `app "${name}" has an invalid definition and does not run: ${problem.message}` : `no app named "${name}" is configured`);
+    throw new PoolError(
+      'unknown-app',
+      name,
+      problem ? `app "${name}" has an invalid definition and does not run: ${problem.message}` : `no app named "${name}" is configured`,
+    );
   }
 }
 

@@ -43,7 +43,12 @@ export async function pickApp(pool: Pool, options: PickAppOptions): Promise<stri
     detail: s.target,
     app: s.name,
   }));
-  const pick = await vscode.window.showQuickPick(items, { title: options.title, placeHolder: options.placeHolder, matchOnDescription: true, matchOnDetail: true });
+  const pick = await vscode.window.showQuickPick(items, {
+    title: options.title,
+    placeHolder: options.placeHolder,
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
   return pick?.app;
 }
 

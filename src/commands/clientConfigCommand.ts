@@ -37,8 +37,15 @@ export function clientConfigCommands(deps: ClientConfigDeps): CommandTable {
 async function copyClientConfig(deps: ClientConfigDeps, arg?: AppArg, format?: ClientFormat, options?: ClientConfigOptions): Promise<ClientConfig | undefined> {
   const { pool } = deps;
   const command = deps.launcher();
-  if (!command) throw new Error('the mcp-pool launcher could not be written here (the extension has no local storage folder), so there is no command to configure');
-  const app = appNameOf(arg) ?? (await pickApp(pool, { title: 'MCP Pool: Copy Client Configuration', placeHolder: 'App to use from another MCP client', noneMessage: 'no app is configured' }));
+  if (!command)
+    throw new Error('the mcp-pool launcher could not be written here (the extension has no local storage folder), so there is no command to configure');
+  const app =
+    appNameOf(arg) ??
+    (await pickApp(pool, {
+      title: 'MCP Pool: Copy Client Configuration',
+      placeHolder: 'App to use from another MCP client',
+      noneMessage: 'no app is configured',
+    }));
   if (!app) return undefined;
   const spec = pool.spec(app);
   if (!spec) throw new PoolError('unknown-app', app, `no app named "${app}" is configured`);
@@ -71,7 +78,12 @@ async function pickFormat(app: string): Promise<ClientFormat | undefined> {
 async function pickFallback(url: string): Promise<boolean | undefined> {
   const pick = await vscode.window.showQuickPick(
     [
-      { label: 'With a fallback', description: `--fallback npx -y mcp-remote ${url}`, detail: 'When no editor serves the app, the client runs mcp-remote itself (keeps working with the editor closed)', value: true },
+      {
+        label: 'With a fallback',
+        description: `--fallback npx -y mcp-remote ${url}`,
+        detail: 'When no editor serves the app, the client runs mcp-remote itself (keeps working with the editor closed)',
+        value: true,
+      },
       { label: 'Pool only', detail: 'When no editor serves the app, the client sees the server fail to start', value: false },
     ],
     { title: 'MCP Pool: Copy Client Configuration', placeHolder: 'When the editor is closed…' },

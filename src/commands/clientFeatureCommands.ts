@@ -14,10 +14,18 @@ export function clientFeatureCommands(deps: { pool: Pool; consent: SamplingConse
     [Commands.revokeSampling]: async (arg?: AppArg) => {
       const app =
         appNameOf(arg) ??
-        (await pickApp(deps.pool, { title: 'MCP Pool: Revoke Language Model Access', placeHolder: 'App that may no longer sample without asking', filter: (s) => deps.consent.allowed(s.name), noneMessage: 'no app has access to the language model' }));
+        (await pickApp(deps.pool, {
+          title: 'MCP Pool: Revoke Language Model Access',
+          placeHolder: 'App that may no longer sample without asking',
+          filter: (s) => deps.consent.allowed(s.name),
+          noneMessage: 'no app has access to the language model',
+        }));
       if (!app) return false;
       const had = await deps.consent.revoke(app);
-      vscode.window.setStatusBarMessage(had ? `MCP Pool: "${app}" will ask again before using a language model` : `MCP Pool: "${app}" had no standing access to a language model`, 5000);
+      vscode.window.setStatusBarMessage(
+        had ? `MCP Pool: "${app}" will ask again before using a language model` : `MCP Pool: "${app}" had no standing access to a language model`,
+        5000,
+      );
       return had;
     },
   };

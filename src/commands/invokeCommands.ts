@@ -45,7 +45,10 @@ export function invokeCommands(deps: InvokeCommandDeps): CommandTable {
   const invoker = new ToolInvoker(deps);
   return {
     // A programmatic call (arguments given) rejects on failure, after the failure was reported.
-    [Commands.invokeTool]: { run: (target?: unknown, tool?: unknown, args?: unknown) => invoker.invoke(target, tool, args), rejects: (args) => args[2] !== undefined },
+    [Commands.invokeTool]: {
+      run: (target?: unknown, tool?: unknown, args?: unknown) => invoker.invoke(target, tool, args),
+      rejects: (args) => args[2] !== undefined,
+    },
     [Commands.listTools]: (target?: unknown) => invoker.listTools(target),
     [InternalCommands.runArgumentsJson]: (key?: string) => deps.jsonEditor.run(key),
   };
@@ -64,14 +67,26 @@ class ToolInvoker {
   /** The tool's description from the (possibly just started) app; undefined if it has no such tool. */
   private async findTool(app: string, name: string, interactive: boolean, watch: StartWatch): Promise<ToolInfo | undefined> {
     const list = () => this.pool.listTools(app, { startToken: watch.token });
-    const tools = interactive && !isAppRunning(this.pool, app) ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `MCP Pool: starting ${app}…` }, list) : await list();
+    const tools =
+      interactive && !isAppRunning(this.pool, app)
+        ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `MCP Pool: starting ${app}…` }, list)
+        : await list();
     return tools.find((t) => t.name === name);
   }
 
   async invoke(target: unknown, toolArg?: unknown, argsArg?: unknown): Promise<CallOutcome | undefined> {
     if (argsArg !== undefined && !isObject(argsArg)) throw new TypeError(`${Commands.invokeTool}: the arguments must be an object`);
     const programmatic = argsArg !== undefined;
-    const app = appNameOf(target) ?? (programmatic ? undefined : await pickApp(this.pool, { title: 'MCP Pool: Invoke Tool', placeHolder: 'Which app?', noneMessage: 'no apps are configured', autoSelectSingle: true }));
+    const app =
+      appNameOf(target) ??
+      (programmatic
+        ? undefined
+        : await pickApp(this.pool, {
+            title: 'MCP Pool: Invoke Tool',
+            placeHolder: 'Which app?',
+            noneMessage: 'no apps are configured',
+            autoSelectSingle: true,
+          }));
     if (!app) {
       if (programmatic) throw new TypeError(`${Commands.invokeTool}: an app is needed when arguments are given`);
       return undefined;
@@ -87,11 +102,21 @@ class ToolInvoker {
   }
 
   /** Arguments given: no prompts, no focus; invalid arguments and pool errors reject. */
-  private async invokeProgrammatic(app: string, toolName: string | undefined, args: Record<string, unknown>, startWatch: StartWatch): Promise<CallOutcome | undefined> {
+  private async invokeProgrammatic(
+    app: string,
+    toolName: string | undefined,
+    args: Record<string, unknown>,
+    startWatch: StartWatch,
+  ): Promise<CallOutcome | undefined> {
     if (!toolName) throw new TypeError(`${Commands.invokeTool}: a tool name is needed when arguments are given`);
     const tool = await this.findTool(app, toolName, false, startWatch);
     const problems = tool ? validateArguments(tool.inputSchema, args) : [];
-    if (problems.length) throw new PoolError('invalid-arguments', app, `the arguments for ${app} › ${toolName} do not match its schema: ${problems.map((p) => p.message).join('; ')}`);
+    if (problems.length)
+      throw new PoolError(
+        'invalid-arguments',
+        app,
+        `the arguments for ${app} › ${toolName} do not match its schema: ${problems.map((p) => p.message).join('; ')}`,
+      );
     const outcome = await runToolCall(this.deps, { app, tool: toolName, args, interactive: false, startWatch });
     if (outcome) void this.deps.memory.remember(app, toolName, args);
     return outcome;
@@ -136,7 +161,11 @@ class ToolInvoker {
         const channel = this.deps.outputs.app(app);
         channel.error(e.details);
         const why = this.deps.redactor.redact(e.reason ?? e.message);
-        const pick = await vscode.window.showErrorMessage(`MCP Pool: ${app} › ${tool.name}: the server rejected the arguments: ${why}`, 'Edit Arguments', 'Show Output');
+        const pick = await vscode.window.showErrorMessage(
+          `MCP Pool: ${app} › ${tool.name}: the server rejected the arguments: ${why}`,
+          'Edit Arguments',
+          'Show Output',
+        );
         if (pick === 'Show Output') channel.show(false);
         if (pick !== 'Edit Arguments') return undefined;
         [initial, mode] = [args, 'json'];
@@ -164,9 +193,13 @@ class ToolInvoker {
 
   /** Writes the tools of an app (name, description, arguments) to its channel and shows it. */
   async listTools(target: unknown): Promise<ToolInfo[] | undefined> {
-    const app = appNameOf(target) ?? (await pickApp(this.pool, { title: 'MCP Pool: List Tools', placeHolder: 'Which app?', noneMessage: 'no apps are configured', autoSelectSingle: true }));
+    const app =
+      appNameOf(target) ??
+      (await pickApp(this.pool, { title: 'MCP Pool: List Tools', placeHolder: 'Which app?', noneMessage: 'no apps are configured', autoSelectSingle: true }));
     if (!app) return undefined;
-    const tools = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `MCP Pool: listing the tools of ${app}…` }, () => this.pool.listTools(app));
+    const tools = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `MCP Pool: listing the tools of ${app}…` }, () =>
+      this.pool.listTools(app),
+    );
     const lines: string[] = [];
     for (const tool of sortTools(tools)) {
       const description = tool.description?.trim().split('\n')[0];

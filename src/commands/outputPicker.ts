@@ -18,7 +18,13 @@ export async function showOutputPicker(pool: Pool, outputs: Outputs): Promise<st
     { label: '$(output) Pool log', description: POOL_LOG_NAME, detail: 'Starts, stops, crashes and settings problems of every app' },
   ];
   if (apps.length) items.push({ label: 'Apps', kind: vscode.QuickPickItemKind.Separator });
-  for (const s of apps) items.push({ label: `$(${stateIcon(s, now).id}) ${s.name}`, description: stateWord(s, now), detail: 'Calls, results and the server’s stderr', app: s.name });
+  for (const s of apps)
+    items.push({
+      label: `$(${stateIcon(s, now).id}) ${s.name}`,
+      description: stateWord(s, now),
+      detail: 'Calls, results and the server’s stderr',
+      app: s.name,
+    });
   const pick = await vscode.window.showQuickPick(items, { title: 'MCP Pool: Show Output', placeHolder: 'Output to show' });
   if (!pick) return undefined;
   if (pick.app === undefined) {

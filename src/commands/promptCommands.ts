@@ -32,7 +32,10 @@ export interface GetPromptOptions {
 export function promptCommands(deps: PromptCommandDeps): CommandTable {
   const c = new PromptCommands(deps);
   return {
-    [Commands.getPrompt]: { run: (target?: unknown, prompt?: unknown, args?: unknown, options?: unknown) => c.get(target, prompt, args, options), rejects: (args) => args[2] !== undefined },
+    [Commands.getPrompt]: {
+      run: (target?: unknown, prompt?: unknown, args?: unknown, options?: unknown) => c.get(target, prompt, args, options),
+      rejects: (args) => args[2] !== undefined,
+    },
   };
 }
 
@@ -63,7 +66,13 @@ class PromptCommands {
     // Listing may be what starts the app: if the user then cancels, it is stopped again.
     const watch = new StartWatch(pool, app);
     const info = await this.choose(app, nodeInfo, name, watch.token);
-    const args = info && (await askValues({ title: `${app} › ${info.name}`, fields: info.arguments.map((a) => ({ name: a.name, description: a.description, required: a.required === true })), complete: this.completer(app, info.name) }));
+    const args =
+      info &&
+      (await askValues({
+        title: `${app} › ${info.name}`,
+        fields: info.arguments.map((a) => ({ name: a.name, description: a.description, required: a.required === true })),
+        complete: this.completer(app, info.name),
+      }));
     if (!info || !args) {
       await watch.undo();
       return undefined;
@@ -76,7 +85,9 @@ class PromptCommands {
     if (nodeInfo) return nodeInfo;
     if (name) {
       const list = () => this.deps.pool.listPrompts(app, { startToken });
-      const prompts = isAppRunning(this.deps.pool, app) ? await list() : await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `MCP Pool: starting ${app}…` }, list);
+      const prompts = isAppRunning(this.deps.pool, app)
+        ? await list()
+        : await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `MCP Pool: starting ${app}…` }, list);
       const found = prompts.find((p) => p.name === name);
       if (found) return found;
       void vscode.window.showWarningMessage(`MCP Pool: ${app} has no prompt "${name}"; pick one of its prompts.`);

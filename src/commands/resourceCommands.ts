@@ -37,12 +37,14 @@ export interface ResourceCommandDeps {
 export function resourceCommands(deps: ResourceCommandDeps): CommandTable {
   const c = new ResourceCommands(deps);
   return {
-    [Commands.openResource]: { run: (target?: unknown, uri?: unknown, variables?: unknown) => c.open(target, uri, variables), rejects: (args) => args[1] !== undefined },
+    [Commands.openResource]: {
+      run: (target?: unknown, uri?: unknown, variables?: unknown) => c.open(target, uri, variables),
+      rejects: (args) => args[1] !== undefined,
+    },
     [Commands.openResourceLink]: { run: (index?: unknown) => c.openLink(index), rejects: (args) => args[0] !== undefined },
     [Commands.copyResourceUri]: (node?: unknown) => c.copyUri(node),
   };
 }
-
 
 function templateValues(v: unknown): Record<string, TemplateValue> {
   const ok = isObject(v) && Object.values(v).every((x) => typeof x === 'string' || (Array.isArray(x) && x.every((y) => typeof y === 'string')));
@@ -84,12 +86,16 @@ class ResourceCommands {
     const links = this.deps.links.latest();
     if (index !== undefined) {
       if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= links.length) {
-        throw new RangeError(`${Commands.openResourceLink}: no link number ${JSON.stringify(index)} (${links.length} recent link${links.length === 1 ? '' : 's'}, 0 = newest)`);
+        throw new RangeError(
+          `${Commands.openResourceLink}: no link number ${JSON.stringify(index)} (${links.length} recent link${links.length === 1 ? '' : 's'}, 0 = newest)`,
+        );
       }
       return this.deps.opener.openLink(links[index]);
     }
     if (!links.length) {
-      void vscode.window.showInformationMessage('MCP Pool: no recent tool result or prompt had resource links. Results with links say so in their app\'s output.');
+      void vscode.window.showInformationMessage(
+        "MCP Pool: no recent tool result or prompt had resource links. Results with links say so in their app's output.",
+      );
       return undefined;
     }
     const now = Date.now();
@@ -99,7 +105,12 @@ class ResourceCommands {
       description: `${link.app} › ${link.source} · ${formatAgo(link.at, now)}${link.embedded ? ' · embedded' : ''}`,
       detail: [link.uri, link.mimeType, link.description].filter(Boolean).join(' · '),
     }));
-    const pick = await vscode.window.showQuickPick(items, { title: 'MCP Pool: Open Resource from a Result', placeHolder: 'Which resource? (newest first)', matchOnDescription: true, matchOnDetail: true });
+    const pick = await vscode.window.showQuickPick(items, {
+      title: 'MCP Pool: Open Resource from a Result',
+      placeHolder: 'Which resource? (newest first)',
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
     return pick && this.deps.opener.openLink(pick.link);
   }
 

@@ -68,13 +68,28 @@ async function askForApp(pool: Pool): Promise<AddAppRequest | undefined> {
   const title = (step: number) => `Add MCP App (${step}/${steps})`;
   const setting = vscode.workspace.getConfiguration(SECTION).get<string>(Settings.remoteTransport.key) === 'direct' ? 'direct' : 'mcp-remote';
   const remoteKinds = [
-    { label: '$(globe) Remote server (URL) through mcp-remote', detail: 'A bundled mcp-remote process per app; it signs in with OAuth when the server asks', appKind: 'remote' as const, transport: 'mcp-remote' as const },
-    { label: '$(globe) Remote server (URL), direct', detail: 'Reached over HTTP from the editor itself: no process; signs in with OAuth when the server asks', appKind: 'remote' as const, transport: 'direct' as const },
+    {
+      label: '$(globe) Remote server (URL) through mcp-remote',
+      detail: 'A bundled mcp-remote process per app; it signs in with OAuth when the server asks',
+      appKind: 'remote' as const,
+      transport: 'mcp-remote' as const,
+    },
+    {
+      label: '$(globe) Remote server (URL), direct',
+      detail: 'Reached over HTTP from the editor itself: no process; signs in with OAuth when the server asks',
+      appKind: 'remote' as const,
+      transport: 'direct' as const,
+    },
   ].map((k) => (k.transport === setting ? { ...k, description: 'default' } : k));
   const kind = await vscode.window.showQuickPick(
     [
       ...(setting === 'direct' ? remoteKinds.reverse() : remoteKinds),
-      { label: '$(terminal) Local command (stdio)', detail: 'A program that speaks MCP on stdin/stdout, e.g. node server.js', appKind: 'stdio' as const, transport: undefined },
+      {
+        label: '$(terminal) Local command (stdio)',
+        detail: 'A program that speaks MCP on stdin/stdout, e.g. node server.js',
+        appKind: 'stdio' as const,
+        transport: undefined,
+      },
     ],
     { title: title(1), placeHolder: 'What kind of MCP server?' },
   );
@@ -135,7 +150,12 @@ function suggestName(definition: Record<string, unknown>): string {
   }
   const args = (definition.args as string[] | undefined) ?? [];
   const last = [definition.command as string, ...args].reverse().find((a) => !a.startsWith('-')) ?? 'local';
-  return last.split(/[\\/]/).pop()!.replace(/\.(m?js|ts|py)$/, '') || 'local';
+  return (
+    last
+      .split(/[\\/]/)
+      .pop()!
+      .replace(/\.(m?js|ts|py)$/, '') || 'local'
+  );
 }
 
 async function storeSecret(secrets: vscode.SecretStorage, name?: string, value?: string): Promise<string | undefined> {
@@ -160,7 +180,9 @@ async function storeSecret(secrets: vscode.SecretStorage, name?: string, value?:
   if (secret === undefined || secret === '') return undefined;
   await secrets.store(secretKey(secretName.trim()), secret);
   if (value === undefined) {
-    void vscode.window.showInformationMessage(`MCP Pool: stored "${secretName}". Use \${secret:${secretName}} in a header value of ${settingId(Settings.apps.key)}.`);
+    void vscode.window.showInformationMessage(
+      `MCP Pool: stored "${secretName}". Use \${secret:${secretName}} in a header value of ${settingId(Settings.apps.key)}.`,
+    );
   }
   return secretName.trim();
 }

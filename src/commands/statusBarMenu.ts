@@ -30,7 +30,8 @@ export function statusBarMenuItems(pool: Pool, now = Date.now(), gateway?: Gatew
     separator('Pool'),
     { label: '$(output) Show Output', description: 'pool log or an app’s output', command: Commands.showOutput },
   ];
-  if (apps.some(holdsProcess)) items.push({ label: '$(stop-circle) Kill All…', description: `stop ${apps.filter(holdsProcess).length} running`, command: Commands.killAll });
+  if (apps.some(holdsProcess))
+    items.push({ label: '$(stop-circle) Kill All…', description: `stop ${apps.filter(holdsProcess).length} running`, command: Commands.killAll });
   if (apps.some((s) => holdsProcess(s) || s.status === 'crashed')) {
     items.push({ label: '$(debug-restart) Restart All', description: 'running and crashed apps', command: Commands.restartAll });
   }
@@ -39,7 +40,8 @@ export function statusBarMenuItems(pool: Pool, now = Date.now(), gateway?: Gatew
     const clients = gateway?.clients(s.name) ?? [];
     const pid = (s.pid !== undefined ? ` · pid ${s.pid}` : '') + (clients.length ? ` · ${clientsText(clients)}` : '');
     items.push(separator(s.name));
-    if (pendingAuthUrl(s)) items.push({ label: `$(key) Authorize ${s.name}`, description: 'open the authorization page', command: Commands.authorize, app: s.name });
+    if (pendingAuthUrl(s))
+      items.push({ label: `$(key) Authorize ${s.name}`, description: 'open the authorization page', command: Commands.authorize, app: s.name });
     if (holdsProcess(s)) items.push({ label: `$(debug-stop) Kill ${s.name}`, description: `${state}${pid}`, command: Commands.killApp, app: s.name });
     // The same words as the tree: an app with a process is restarted, one without is started.
     if (holdsProcess(s)) items.push({ label: `$(debug-restart) Restart ${s.name}`, description: `${state}${pid}`, command: Commands.restartApp, app: s.name });
@@ -49,7 +51,11 @@ export function statusBarMenuItems(pool: Pool, now = Date.now(), gateway?: Gatew
 }
 
 export async function showStatusBarMenu(pool: Pool, gateway?: GatewayClients): Promise<StatusBarMenuResult | undefined> {
-  const pick = await vscode.window.showQuickPick(statusBarMenuItems(pool, Date.now(), gateway), { title: 'MCP Pool', placeHolder: 'Pool action', matchOnDescription: true });
+  const pick = await vscode.window.showQuickPick(statusBarMenuItems(pool, Date.now(), gateway), {
+    title: 'MCP Pool',
+    placeHolder: 'Pool action',
+    matchOnDescription: true,
+  });
   if (!pick?.command) return undefined;
   const result: unknown = await vscode.commands.executeCommand(pick.command, ...(pick.app ? [pick.app] : []));
   return { command: pick.command, app: pick.app, result };

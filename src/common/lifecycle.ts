@@ -7,7 +7,14 @@ export interface IDisposable {
 
 export function toDisposable(fn: () => unknown): IDisposable {
   let done = false;
-  return { dispose: () => { if (!done) { done = true; fn(); } } };
+  return {
+    dispose: () => {
+      if (!done) {
+        done = true;
+        fn();
+      }
+    },
+  };
 }
 
 export abstract class Disposable implements IDisposable {

@@ -55,7 +55,9 @@ function pct(ch: string): string {
 
 /** Unreserved characters stay; with `reserved`, reserved characters and %XX triplets stay too. */
 function encode(value: string, reserved: boolean): string {
-  return reserved ? value.replace(/%[0-9A-Fa-f]{2}|[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=]/gu, (c) => (c.length === 3 && c[0] === '%' ? c : pct(c))) : value.replace(/[^A-Za-z0-9\-._~]/gu, pct);
+  return reserved
+    ? value.replace(/%[0-9A-Fa-f]{2}|[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=]/gu, (c) => (c.length === 3 && c[0] === '%' ? c : pct(c)))
+    : value.replace(/[^A-Za-z0-9\-._~]/gu, pct);
 }
 
 function expandExpression(o: Operator, vars: readonly VarSpec[], values: Readonly<Record<string, TemplateValue | undefined>>): string {

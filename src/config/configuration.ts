@@ -41,7 +41,12 @@ export function readConfig(trusted: boolean): PoolConfig {
   ] as const) {
     if (value === undefined) continue;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      problems.push({ app: `(${scope} settings)`, field: settingId(Settings.apps.key), message: 'must be an object mapping app names to definitions', severity: 'error' });
+      problems.push({
+        app: `(${scope} settings)`,
+        field: settingId(Settings.apps.key),
+        message: 'must be an object mapping app names to definitions',
+        severity: 'error',
+      });
       continue;
     }
     if (scope !== 'user' && !trusted) {
@@ -57,9 +62,15 @@ export function readConfig(trusted: boolean): PoolConfig {
   }
   const transportSetting = cfg.get<unknown>(Settings.remoteTransport.key);
   let remoteTransport: RemoteTransport = Settings.remoteTransport.default;
-  if (typeof transportSetting === 'string' && (REMOTE_TRANSPORTS as readonly string[]).includes(transportSetting)) remoteTransport = transportSetting as RemoteTransport;
+  if (typeof transportSetting === 'string' && (REMOTE_TRANSPORTS as readonly string[]).includes(transportSetting))
+    remoteTransport = transportSetting as RemoteTransport;
   else if (transportSetting !== undefined && transportSetting !== null) {
-    problems.push({ app: '(settings)', field: settingId(Settings.remoteTransport.key), message: `must be ${REMOTE_TRANSPORTS.map((t) => `"${t}"`).join(' or ')}; using "${remoteTransport}"`, severity: 'warning' });
+    problems.push({
+      app: '(settings)',
+      field: settingId(Settings.remoteTransport.key),
+      message: `must be ${REMOTE_TRANSPORTS.map((t) => `"${t}"`).join(' or ')}; using "${remoteTransport}"`,
+      severity: 'warning',
+    });
   }
   const parsed = parseAppDefinitions(merged, { remoteTransport });
   problems.push(...parsed.problems);
@@ -68,11 +79,21 @@ export function readConfig(trusted: boolean): PoolConfig {
   // "using N" is what the pool then does.
   const number = (setting: NumberSetting): number => {
     const v = cfg.get<unknown>(setting.key);
-    const ok = typeof v === 'number' && Number.isFinite(v) && v >= setting.minimum && (setting.maximum === undefined || v <= setting.maximum) && (!setting.integer || Number.isInteger(v));
+    const ok =
+      typeof v === 'number' &&
+      Number.isFinite(v) &&
+      v >= setting.minimum &&
+      (setting.maximum === undefined || v <= setting.maximum) &&
+      (!setting.integer || Number.isInteger(v));
     if (ok) return v;
     if (v !== undefined && v !== null) {
       const range = setting.maximum === undefined ? `≥ ${setting.minimum}` : `from ${setting.minimum} to ${setting.maximum}`;
-      problems.push({ app: '(settings)', field: settingId(setting.key as SettingKey), message: `must be a ${setting.integer ? 'whole number' : 'number'} ${range}; using ${setting.default}`, severity: 'warning' });
+      problems.push({
+        app: '(settings)',
+        field: settingId(setting.key as SettingKey),
+        message: `must be a ${setting.integer ? 'whole number' : 'number'} ${range}; using ${setting.default}`,
+        severity: 'warning',
+      });
     }
     return setting.default;
   };
@@ -97,9 +118,17 @@ export function readConfig(trusted: boolean): PoolConfig {
   const prewarm = trustedArray(Settings.prewarm.key);
   const names = new Set(parsed.specs.map((s) => s.name));
   for (const p of prewarm) {
-    if (!names.has(p)) problems.push({ app: p, field: settingId(Settings.prewarm.key), message: 'is listed for prewarm but no such app is configured', severity: 'warning' });
+    if (!names.has(p))
+      problems.push({ app: p, field: settingId(Settings.prewarm.key), message: 'is listed for prewarm but no such app is configured', severity: 'warning' });
   }
-  return { specs: parsed.specs, problems, blocked, settings, prewarm: prewarm.filter((p) => names.has(p)), mcpRemoteCommand: trustedArray(Settings.mcpRemoteCommand.key) };
+  return {
+    specs: parsed.specs,
+    problems,
+    blocked,
+    settings,
+    prewarm: prewarm.filter((p) => names.has(p)),
+    mcpRemoteCommand: trustedArray(Settings.mcpRemoteCommand.key),
+  };
 }
 
 /** Names of apps defined in the workspace's settings files (folder settings and .code-workspace). */

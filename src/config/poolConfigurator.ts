@@ -72,7 +72,12 @@ export class PoolConfigurator extends Disposable implements ConfigStateSource {
       try {
         launcher = commandLauncher(config.mcpRemoteCommand);
       } catch (e) {
-        problems.push({ app: '(settings)', field: settingId(Settings.mcpRemoteCommand.key), message: `${(e as Error).message}; using the bundled mcp-remote`, severity: 'warning' });
+        problems.push({
+          app: '(settings)',
+          field: settingId(Settings.mcpRemoteCommand.key),
+          message: `${(e as Error).message}; using the bundled mcp-remote`,
+          severity: 'warning',
+        });
       }
     }
     const relaunched = await this.pool.setLauncher(launcher);

@@ -32,7 +32,12 @@ export async function resolveSecrets(
         for (const m of [...v.matchAll(REF)]) {
           const secret = await storage.get(secretKey(m[1]));
           if (secret === undefined) {
-            problems.push({ app: spec.name, field: `${field}.${k}`, message: `secret "${m[1]}" is not stored; run "MCP Pool: Store Secret…" with that name`, severity: 'error' });
+            problems.push({
+              app: spec.name,
+              field: `${field}.${k}`,
+              message: `secret "${m[1]}" is not stored; run "MCP Pool: Store Secret…" with that name`,
+              severity: 'error',
+            });
             missing = true;
             continue;
           }

@@ -62,7 +62,15 @@ export function liveEntries(dir = discoveryDir(), alive: (pid: number) => boolea
 
 function parseEntry(text: string): DiscoveryEntry | undefined {
   const v = JSON.parse(text) as Partial<DiscoveryEntry>;
-  if (v.version !== 1 || typeof v.pid !== 'number' || typeof v.url !== 'string' || typeof v.token !== 'string' || !Array.isArray(v.folders) || typeof v.window?.startedAt !== 'number') return undefined;
+  if (
+    v.version !== 1 ||
+    typeof v.pid !== 'number' ||
+    typeof v.url !== 'string' ||
+    typeof v.token !== 'string' ||
+    !Array.isArray(v.folders) ||
+    typeof v.window?.startedAt !== 'number'
+  )
+    return undefined;
   return v as DiscoveryEntry;
 }
 

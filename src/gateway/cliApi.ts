@@ -27,13 +27,18 @@ export async function serveCliApi(host: CliApiHost, req: IncomingMessage, res: S
     if (req.method !== (post ? 'POST' : 'GET')) return fail(res, 405, { code: 'bad-request', message: `${path} takes ${post ? 'POST' : 'GET'}` });
     // the request's connection closing before the answer cancels what it asked for
     const ctl = new AbortController();
-    res.on('close', () => { if (!res.writableFinished) ctl.abort(new Error('the client disconnected')); });
+    res.on('close', () => {
+      if (!res.writableFinished) ctl.abort(new Error('the client disconnected'));
+    });
     const signal = ctl.signal;
     switch (what) {
       case 'tools':
         return json(res, 200, { tools: await pool.listTools(app) });
       case 'resources': {
-        const [resources, resourceTemplates] = await Promise.all([pool.listResources(app, { signal }), pool.listResourceTemplates(app, { signal }).catch(() => [])]);
+        const [resources, resourceTemplates] = await Promise.all([
+          pool.listResources(app, { signal }),
+          pool.listResourceTemplates(app, { signal }).catch(() => []),
+        ]);
         return json(res, 200, { resources, resourceTemplates });
       }
       case 'prompts':
@@ -45,14 +50,16 @@ export async function serveCliApi(host: CliApiHost, req: IncomingMessage, res: S
       }
       case 'prompt': {
         const body = object(await host.readBody(req));
-        if (typeof body.name !== 'string') return fail(res, 400, { code: 'bad-request', message: 'the body must be { "name": string, "arguments"?: { [name]: string } }' });
+        if (typeof body.name !== 'string')
+          return fail(res, 400, { code: 'bad-request', message: 'the body must be { "name": string, "arguments"?: { [name]: string } }' });
         return json(res, 200, await pool.getPrompt(app, body.name, strings(body.arguments), { signal }));
       }
       case 'call': {
         const body = object(await host.readBody(req));
         if (typeof body.tool !== 'string') return fail(res, 400, { code: 'bad-request', message: 'the body must be { "tool": string, "arguments"?: object }' });
         const args = body.arguments === undefined ? {} : body.arguments;
-        if (typeof args !== 'object' || args === null || Array.isArray(args)) return fail(res, 400, { code: 'bad-request', message: '"arguments" must be a JSON object' });
+        if (typeof args !== 'object' || args === null || Array.isArray(args))
+          return fail(res, 400, { code: 'bad-request', message: '"arguments" must be a JSON object' });
         return await call(pool, app, body.tool, args as Record<string, unknown>, res, signal);
       }
     }

@@ -81,7 +81,10 @@ export class ClientSession {
     // Named after the app (what the user configured, unique in the pool), not the pooled server's own
     // name: VS Code names a server's tools after its title or name (mcp_<app>_<tool>), and two apps running
     // the same server must not collide there. (No title for the same reason: VS Code prefers it.)
-    this.server = new Server({ name: app, version: upstream.serverVersion ?? '0.0.0' }, { capabilities, ...(upstream.instructions ? { instructions: upstream.instructions } : {}) });
+    this.server = new Server(
+      { name: app, version: upstream.serverVersion ?? '0.0.0' },
+      { capabilities, ...(upstream.instructions ? { instructions: upstream.instructions } : {}) },
+    );
     this.server.oninitialized = () => events.changed();
     this.transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
@@ -147,7 +150,8 @@ export class ClientSession {
 
   notify(what: 'tools' | 'resources' | 'prompts'): void {
     if (this.closed) return;
-    const send = what === 'tools' ? this.server.sendToolListChanged() : what === 'resources' ? this.server.sendResourceListChanged() : this.server.sendPromptListChanged();
+    const send =
+      what === 'tools' ? this.server.sendToolListChanged() : what === 'resources' ? this.server.sendResourceListChanged() : this.server.sendPromptListChanged();
     send.catch(() => undefined);
   }
 
@@ -174,9 +178,15 @@ export class ClientSession {
     const s = this.server;
     if (caps.tools) this.handleTools();
     if (caps.resources) {
-      s.setRequestHandler(ListResourcesRequestSchema, (_r, x) => this.run(x, false, async (signal) => ({ resources: await pool.listResources(app, { signal }) })));
-      s.setRequestHandler(ListResourceTemplatesRequestSchema, (_r, x) => this.run(x, false, async (signal) => ({ resourceTemplates: await pool.listResourceTemplates(app, { signal }) })));
-      s.setRequestHandler(ReadResourceRequestSchema, (r, x) => this.run(x, false, async (signal) => ({ contents: (await pool.readResource(app, r.params.uri, { signal })).contents })));
+      s.setRequestHandler(ListResourcesRequestSchema, (_r, x) =>
+        this.run(x, false, async (signal) => ({ resources: await pool.listResources(app, { signal }) })),
+      );
+      s.setRequestHandler(ListResourceTemplatesRequestSchema, (_r, x) =>
+        this.run(x, false, async (signal) => ({ resourceTemplates: await pool.listResourceTemplates(app, { signal }) })),
+      );
+      s.setRequestHandler(ReadResourceRequestSchema, (r, x) =>
+        this.run(x, false, async (signal) => ({ contents: (await pool.readResource(app, r.params.uri, { signal })).contents })),
+      );
     }
     if (caps.resources?.subscribe) this.handleSubscriptions();
     // The client's level is its own filter, and counts towards what the shared server is asked to send
@@ -194,12 +204,17 @@ export class ClientSession {
     }
     if (caps.prompts) {
       s.setRequestHandler(ListPromptsRequestSchema, (_r, x) => this.run(x, false, async (signal) => ({ prompts: await pool.listPrompts(app, { signal }) })));
-      s.setRequestHandler(GetPromptRequestSchema, (r, x) => this.run(x, false, async (signal) => ({ ...(await pool.getPrompt(app, r.params.name, r.params.arguments ?? {}, { signal })) })));
+      s.setRequestHandler(GetPromptRequestSchema, (r, x) =>
+        this.run(x, false, async (signal) => ({ ...(await pool.getPrompt(app, r.params.name, r.params.arguments ?? {}, { signal })) })),
+      );
     }
     if (caps.completions) {
       s.setRequestHandler(CompleteRequestSchema, (r, x) =>
         this.run(x, false, async (signal) => {
-          const ref = r.params.ref.type === 'ref/prompt' ? { type: 'ref/prompt' as const, name: r.params.ref.name } : { type: 'ref/resource' as const, uri: r.params.ref.uri };
+          const ref =
+            r.params.ref.type === 'ref/prompt'
+              ? { type: 'ref/prompt' as const, name: r.params.ref.name }
+              : { type: 'ref/resource' as const, uri: r.params.ref.uri };
           const c = await pool.complete(app, ref, r.params.argument, r.params.context?.arguments, { signal });
           return { completion: { values: c.values, ...(c.total !== undefined ? { total: c.total } : {}), hasMore: c.hasMore } };
         }),
@@ -217,7 +232,8 @@ export class ClientSession {
         const onProgress =
           token === undefined
             ? undefined
-            : (p: { progress: number; total?: number; message?: string }) => void x.sendNotification({ method: 'notifications/progress', params: { progressToken: token, ...p } }).catch(() => undefined);
+            : (p: { progress: number; total?: number; message?: string }) =>
+                void x.sendNotification({ method: 'notifications/progress', params: { progressToken: token, ...p } }).catch(() => undefined);
         const { result } = await pool.callTool(app, r.params.name, r.params.arguments ?? {}, { signal, onProgress });
         const out: CallToolResult = { content: result.content as CallToolResult['content'] };
         if (result.structuredContent !== undefined) out.structuredContent = result.structuredContent;
@@ -285,4 +301,3 @@ function forClient(tool: ToolInfo): ToolInfo {
   const { execution: _execution, ...rest } = tool;
   return rest;
 }
-

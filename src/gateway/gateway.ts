@@ -163,7 +163,8 @@ export class Gateway extends Disposable {
     try {
       const refusal = this.guard.check(req);
       if (refusal) return fail(res, refusal.status, { code: refusal.code, message: refusal.message });
-      if (this.closing) return fail(res, 503, { code: 'shutting-down', message: 'the gateway is shutting down (the editor window is closing or the gateway was turned off)' });
+      if (this.closing)
+        return fail(res, 503, { code: 'shutting-down', message: 'the gateway is shutting down (the editor window is closing or the gateway was turned off)' });
       const path = new URL(req.url ?? '/', `http://${GATEWAY_HOST}`).pathname;
       const m = MCP_ROUTE.exec(path);
       if (m) {
@@ -171,7 +172,8 @@ export class Gateway extends Disposable {
         if (app === undefined) return fail(res, 400, { code: 'bad-request', message: 'the app name in the path is not valid percent-encoding' });
         return await this.mcp(app, req, res);
       }
-      if (path.startsWith(API_PREFIX)) return await serveCliApi({ pool: this.opts.pool, status: () => this.status(), readBody: (r) => this.readJson(r) }, req, res, path);
+      if (path.startsWith(API_PREFIX))
+        return await serveCliApi({ pool: this.opts.pool, status: () => this.status(), readBody: (r) => this.readJson(r) }, req, res, path);
       return fail(res, 404, { code: 'not-found', message: `no such route: ${path} (apps are served at /apps/<name>/mcp)` });
     } catch (e) {
       if (res.headersSent) return void res.end();
@@ -204,7 +206,10 @@ export class Gateway extends Disposable {
     }
     // the requests this HTTP request carries are cancelled if it goes away before their answers
     const ids = requestIds(body);
-    if (ids.length) res.on('close', () => { if (!res.writableFinished) session.abandon(ids); });
+    if (ids.length)
+      res.on('close', () => {
+        if (!res.writableFinished) session.abandon(ids);
+      });
     session.touch();
     if (req.method === 'GET') {
       session.streams++;

@@ -31,13 +31,19 @@ export class Guard {
   /** Undefined when the request may go on; otherwise why not (never echoing what was sent). */
   check(req: IncomingMessage): Refusal | undefined {
     const host = req.headers.host?.toLowerCase();
-    if (!host || !this.hosts.has(host)) return { status: 403, code: 'forbidden', message: `the Host header must name the gateway on ${GATEWAY_HOST} (DNS rebinding protection)` };
+    if (!host || !this.hosts.has(host))
+      return { status: 403, code: 'forbidden', message: `the Host header must name the gateway on ${GATEWAY_HOST} (DNS rebinding protection)` };
     const origin = req.headers.origin;
-    if (origin !== undefined && !this.origins.has(origin.toLowerCase())) return { status: 403, code: 'forbidden', message: 'requests from web pages are refused (Origin)' };
+    if (origin !== undefined && !this.origins.has(origin.toLowerCase()))
+      return { status: 403, code: 'forbidden', message: 'requests from web pages are refused (Origin)' };
     const auth = req.headers.authorization;
     const m = auth ? /^Bearer\s+(\S+)\s*$/i.exec(auth) : null;
     if (!m || !timingSafeEqual(sha256(m[1]), this.digest)) {
-      return { status: 401, code: 'unauthorized', message: 'a valid bearer token is required (Authorization: Bearer <token>; in the editor\'s terminals it is $MCP_POOL_TOKEN)' };
+      return {
+        status: 401,
+        code: 'unauthorized',
+        message: "a valid bearer token is required (Authorization: Bearer <token>; in the editor's terminals it is $MCP_POOL_TOKEN)",
+      };
     }
     return undefined;
   }

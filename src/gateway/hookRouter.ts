@@ -44,6 +44,10 @@ export class HookRouter {
   /** The gateway says who answers; until then (and after), the editor's handlers do. */
   route(resolver: HookResolver): IDisposable {
     this.resolver = resolver;
-    return { dispose: () => { if (this.resolver === resolver) this.resolver = undefined; } };
+    return {
+      dispose: () => {
+        if (this.resolver === resolver) this.resolver = undefined;
+      },
+    };
   }
 }

@@ -110,7 +110,9 @@ export class GatewayService extends Disposable implements GatewayClients {
     } catch (e) {
       // terminals still get the endpoint; only processes outside the editor cannot find it
       this.unpublish = () => undefined;
-      this.deps.log.warn(`gateway: could not write the discovery entry (${(e as Error).message}); mcp-pool outside this editor's terminals will not find this window`);
+      this.deps.log.warn(
+        `gateway: could not write the discovery entry (${(e as Error).message}); mcp-pool outside this editor's terminals will not find this window`,
+      );
     }
     this.deps.log.info(`gateway: listening on ${gateway.url} (${GATEWAY_HOST} only; token required)`);
     this.changed.fire({ url: gateway.url, token: gateway.token });

@@ -7,9 +7,7 @@ import { placeholderWarnings } from './placeholders';
 import { plaintextSecretWarnings } from './plaintextSecrets';
 import type { AppDefinition, RemoteAppDefinition, ServerEntry, SourceEntry, StdioAppDefinition } from './types';
 
-export type Converted =
-  | { readonly kind: 'remote' | 'stdio'; readonly definition: AppDefinition; readonly warnings: string[] }
-  | { readonly problem: string };
+export type Converted = { readonly kind: 'remote' | 'stdio'; readonly definition: AppDefinition; readonly warnings: string[] } | { readonly problem: string };
 
 export function convertEntry(entry: SourceEntry): Converted {
   if (!entry.server) return { problem: entry.problem ?? 'cannot be imported' };

@@ -26,7 +26,9 @@ export function parseJsonText(raw: string): ParsedText {
   const value: unknown = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length) {
     const e = errors[0];
-    const reason = printParseErrorCode(e.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+    const reason = printParseErrorCode(e.error)
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .toLowerCase();
     return { error: `invalid JSON at ${position(text, e.offset)}: ${reason}` };
   }
   return { value };

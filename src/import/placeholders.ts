@@ -36,8 +36,23 @@ function adviceFor(inner: string): string | undefined {
 
 /** VS Code's predefined variables that have no prefix. */
 const EDITOR_VARIABLES = new Set([
-  'workspaceFolder', 'workspaceFolderBasename', 'workspaceRoot', 'userHome', 'file', 'fileBasename',
-  'fileDirname', 'fileExtname', 'fileBasenameNoExtension', 'fileWorkspaceFolder', 'relativeFile',
-  'relativeFileDirname', 'cwd', 'execPath', 'pathSeparator', '/', 'lineNumber', 'selectedText',
+  'workspaceFolder',
+  'workspaceFolderBasename',
+  'workspaceRoot',
+  'userHome',
+  'file',
+  'fileBasename',
+  'fileDirname',
+  'fileExtname',
+  'fileBasenameNoExtension',
+  'fileWorkspaceFolder',
+  'relativeFile',
+  'relativeFileDirname',
+  'cwd',
+  'execPath',
+  'pathSeparator',
+  '/',
+  'lineNumber',
+  'selectedText',
   'defaultBuildTask',
 ]);

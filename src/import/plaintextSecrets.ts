@@ -61,7 +61,8 @@ function urlWarnings(value: string): string[] {
   const out: string[] = [];
   if (url.password) out.push(`url contains a password; ${ADVICE}`);
   for (const [name, v] of url.searchParams) {
-    if (SECRET_QUERY.test(name) && literal(v)) out.push(`url query parameter "${name}" looks like a secret written in clear text; settings are stored as plain text`);
+    if (SECRET_QUERY.test(name) && literal(v))
+      out.push(`url query parameter "${name}" looks like a secret written in clear text; settings are stored as plain text`);
   }
   return out;
 }

@@ -20,7 +20,8 @@ export async function readText(readFile: ReadTextFile, file: string): Promise<Re
   } catch (err) {
     const code = (err as NodeJS.ErrnoException | undefined)?.code;
     if (code && MISSING.has(code)) return { missing: true };
-    const reason = code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : err instanceof Error ? err.message : String(err);
+    const reason =
+      code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : err instanceof Error ? err.message : String(err);
     return { error: `cannot be read: ${reason}` };
   }
 }

@@ -45,20 +45,34 @@ async function chooseMode(o: ArgumentPromptOptions, fields: readonly ArgField[],
   if (last && Object.keys(last).length && !validateArguments(o.tool.inputSchema, last).length) {
     items.push({ mode: 'last', label: '$(history) Run with the last arguments', detail: compact(last) });
   }
-  items.push({ mode: 'fields', label: '$(list-ordered) Fill in the arguments one by one', detail: `${fields.length} argument${fields.length === 1 ? '' : 's'}${required.length ? `; required: ${required.join(', ')}` : ', all optional'}` });
+  items.push({
+    mode: 'fields',
+    label: '$(list-ordered) Fill in the arguments one by one',
+    detail: `${fields.length} argument${fields.length === 1 ? '' : 's'}${required.length ? `; required: ${required.join(', ')}` : ', all optional'}`,
+  });
   items.push({ mode: 'json', label: '$(json) Edit all arguments as JSON in an editor', detail: 'checked against the tool’s schema as you type' });
   const r = await pickStep({ title: `${o.app} › ${o.tool.name}`, placeholder: o.tool.description?.split('\n')[0], items, canGoBack: false, offerJson: false });
   return r?.kind === 'value' ? r.value.mode : undefined;
 }
 
 function choiceItems(field: ArgField, current: unknown): { items: ValueItem[]; active?: ValueItem } {
-  const options = field.type === 'boolean' ? [{ value: true, label: 'true' }, { value: false, label: 'false' }] : (field.options ?? []).map((o) => ({ value: o.value, label: o.label, description: o.description }));
+  const options =
+    field.type === 'boolean'
+      ? [
+          { value: true, label: 'true' },
+          { value: false, label: 'false' },
+        ]
+      : (field.options ?? []).map((o) => ({ value: o.value, label: o.label, description: o.description }));
   const items: ValueItem[] = options.map((o) => {
-    const notes = [('description' in o && o.description) || '', field.hasDefault && JSON.stringify(field.default) === JSON.stringify(o.value) ? 'default' : ''].filter(Boolean);
+    const notes = [
+      ('description' in o && o.description) || '',
+      field.hasDefault && JSON.stringify(field.default) === JSON.stringify(o.value) ? 'default' : '',
+    ].filter(Boolean);
     return { value: o.value, label: o.label, description: notes.join(' · ') || undefined };
   });
   if (field.nullable) items.push({ value: null, label: 'null' });
-  if (!field.required) items.push({ omit: true, label: '$(circle-slash) Leave out', description: field.hasDefault ? 'the server uses its default' : 'optional' });
+  if (!field.required)
+    items.push({ omit: true, label: '$(circle-slash) Leave out', description: field.hasDefault ? 'the server uses its default' : 'optional' });
   const active = current === OMIT ? items.find((i) => i.omit) : items.find((i) => !i.omit && JSON.stringify(i.value) === JSON.stringify(current));
   return { items, active };
 }
@@ -70,7 +84,12 @@ async function askField(o: ArgumentPromptOptions, field: ArgField, index: number
   const base = { title, canGoBack: index > 0, offerJson: true };
   if (field.type === 'enum' || field.type === 'boolean') {
     const { items, active } = choiceItems(field, current);
-    const r = await pickStep({ ...base, items, active, placeholder: `${label}${field.required ? '' : ' (optional)'}${field.description ? ` — ${field.description}` : ''}` });
+    const r = await pickStep({
+      ...base,
+      items,
+      active,
+      placeholder: `${label}${field.required ? '' : ' (optional)'}${field.description ? ` — ${field.description}` : ''}`,
+    });
     return r?.kind === 'value' ? { kind: 'value', value: r.value.omit ? OMIT : r.value.value } : r;
   }
   const r = await inputStep({
@@ -123,7 +142,7 @@ export async function promptForArguments(o: ArgumentPromptOptions): Promise<Prom
 
   const values = new Map<string, unknown>(fields.map((f) => [f.name, startValue(f, initial)]));
   if (mode === 'fields') {
-    for (let i = 0; i < fields.length; ) {
+    for (let i = 0; i < fields.length;) {
       const r = await askField(o, fields[i], i, fields.length, values.get(fields[i].name));
       if (!r) return undefined;
       if (r.kind === 'back') i = Math.max(0, i - 1);

@@ -5,7 +5,10 @@ import { isObject } from '../common/json';
 import type { ArgField } from './schemaArgs';
 import { validateArguments, type ArgumentProblem } from './schemaValidation';
 
-export type FieldInput = { readonly ok: true; readonly omit: true } | { readonly ok: true; readonly omit?: false; readonly value: unknown } | { readonly ok: false; readonly message: string };
+export type FieldInput =
+  | { readonly ok: true; readonly omit: true }
+  | { readonly ok: true; readonly omit?: false; readonly value: unknown }
+  | { readonly ok: false; readonly message: string };
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 /** zod and friends write ±MAX_SAFE_INTEGER as bounds of every integer; not worth showing. */
@@ -78,7 +81,8 @@ function checkInContext(field: ArgField, value: unknown): string | undefined {
  */
 export function parseFieldInput(field: ArgField, text: string): FieldInput {
   const t = field.type === 'string' ? text : text.trim();
-  if (t === '') return field.required ? { ok: false, message: field.type === 'string' ? 'required (type "" for an empty string)' : 'required' } : { ok: true, omit: true };
+  if (t === '')
+    return field.required ? { ok: false, message: field.type === 'string' ? 'required (type "" for an empty string)' : 'required' } : { ok: true, omit: true };
   let value: unknown;
   if (field.nullable && t === 'null' && field.type !== 'string') value = null;
   else if (field.type === 'string') {
@@ -100,7 +104,8 @@ export function parseFieldInput(field: ArgField, text: string): FieldInput {
   } else {
     const parsed = parseJson(t);
     if (!parsed.ok) {
-      if (field.type === 'unknown') value = t; // free-form: text that is not JSON is sent as a string
+      if (field.type === 'unknown')
+        value = t; // free-form: text that is not JSON is sent as a string
       else return parsed;
     } else value = parsed.value;
     if (field.type === 'array' && !Array.isArray(value)) return { ok: false, message: 'must be a JSON array, e.g. ["a", "b"]' };
@@ -123,7 +128,8 @@ export function describeField(field: ArgField): string {
   const parts: string[] = [];
   let type: string = field.type;
   if (field.type === 'enum') type = `one of ${(field.options ?? []).map((o) => o.label).join(', ')}`;
-  if (field.type === 'array') type = `JSON array${field.itemType && field.itemType !== 'unknown' ? ` of ${field.itemType}` : ''}, e.g. ${field.itemType === 'number' || field.itemType === 'integer' ? '[1, 2]' : '["a", "b"]'}`;
+  if (field.type === 'array')
+    type = `JSON array${field.itemType && field.itemType !== 'unknown' ? ` of ${field.itemType}` : ''}, e.g. ${field.itemType === 'number' || field.itemType === 'integer' ? '[1, 2]' : '["a", "b"]'}`;
   if (field.type === 'object') type = 'JSON object, e.g. {"key": "value"}';
   if (field.type === 'unknown') type = 'any JSON value (plain text is sent as a string)';
   if (field.format) type += ` (${field.format})`;

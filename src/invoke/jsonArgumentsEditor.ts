@@ -31,7 +31,8 @@ export interface JsonEditResult {
   readonly skipValidation: boolean;
 }
 
-type Check = { readonly ok: false; readonly problem: string } | { readonly ok: true; readonly args: Record<string, unknown>; readonly problems: readonly string[] };
+type Check =
+  { readonly ok: false; readonly problem: string } | { readonly ok: true; readonly args: Record<string, unknown>; readonly problems: readonly string[] };
 
 interface Pending {
   readonly opts: JsonEditOptions;
@@ -45,7 +46,8 @@ function check(text: string, tool: ToolInfo): Check {
   const parsed = parseJson(text);
   if (!parsed.ok) return { ok: false, problem: parsed.message };
   const value = parsed.value;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, problem: 'the arguments must be a JSON object: { "name": value, … }' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { ok: false, problem: 'the arguments must be a JSON object: { "name": value, … }' };
   const args = value as Record<string, unknown>;
   return { ok: true, args, problems: validateArguments(tool.inputSchema, args).map((p) => p.message) };
 }
@@ -69,12 +71,16 @@ export class JsonArgumentsEditor extends Disposable {
     this._register(vscode.workspace.onDidSaveTextDocument((d) => this.pending.has(d.uri.toString()) && this.tryRun(d.uri.toString())));
     this._register(vscode.workspace.onDidChangeTextDocument((e) => this.update(e.document.uri.toString())));
     this._register(vscode.workspace.onDidCloseTextDocument((d) => this.finish(d.uri.toString(), undefined)));
-    this._register(vscode.window.tabGroups.onDidChangeTabs(() => {
-      for (const [key, p] of this.pending) if (p.shown && !tabsOf(p.doc.uri).length) this.finish(key, undefined);
-    }));
-    this._register(toDisposable(() => {
-      for (const key of [...this.pending.keys()]) this.finish(key, undefined);
-    }));
+    this._register(
+      vscode.window.tabGroups.onDidChangeTabs(() => {
+        for (const [key, p] of this.pending) if (p.shown && !tabsOf(p.doc.uri).length) this.finish(key, undefined);
+      }),
+    );
+    this._register(
+      toDisposable(() => {
+        for (const key of [...this.pending.keys()]) this.finish(key, undefined);
+      }),
+    );
   }
 
   /** Lets the user edit all arguments as JSON; undefined when they cancel. */
@@ -99,11 +105,14 @@ export class JsonArgumentsEditor extends Disposable {
     }
     // A progress notification stays up while the flow is open (plain ones hide after a few
     // seconds) and goes away by itself when it ends; its Cancel button cancels.
-    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${app} › ${tool.name}`, cancellable: true }, (progress, token) => {
-      progress.report({ message: `edit the arguments as JSON, then save (${SAVE_KEY}) to run. Close the editor to cancel.` });
-      token.onCancellationRequested(() => this.finish(key, undefined));
-      return result;
-    });
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `${app} › ${tool.name}`, cancellable: true },
+      (progress, token) => {
+        progress.report({ message: `edit the arguments as JSON, then save (${SAVE_KEY}) to run. Close the editor to cancel.` });
+        token.onCancellationRequested(() => this.finish(key, undefined));
+        return result;
+      },
+    );
     const r = await result;
     await this.discard(doc);
     return r;
@@ -149,7 +158,9 @@ export class JsonArgumentsEditor extends Disposable {
     }
     if (c.problems.length && !force) {
       const more = c.problems.length > 1 ? ` (and ${c.problems.length - 1} more)` : '';
-      void vscode.window.showWarningMessage(`MCP Pool: ${label}: ${c.problems[0]}${more}. Fix it and save again, or run anyway.`, 'Run Anyway').then((pick) => pick && this.tryRun(key, true));
+      void vscode.window
+        .showWarningMessage(`MCP Pool: ${label}: ${c.problems[0]}${more}. Fix it and save again, or run anyway.`, 'Run Anyway')
+        .then((pick) => pick && this.tryRun(key, true));
       return;
     }
     this.finish(key, { args: c.args, skipValidation: force });

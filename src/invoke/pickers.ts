@@ -87,7 +87,12 @@ export function pickTool(pool: Pool, reporter: ErrorReporter, app: string, start
       sortTools(await pool.listTools(app, { startToken })).map((tool) => {
         const hints = toolHints(tool);
         const title = tool.title && tool.title !== tool.name ? tool.title : undefined;
-        return { payload: tool, label: tool.name, description: [title, hints.length ? `[${hints.join(', ')}]` : undefined].filter(Boolean).join(' ') || undefined, detail: firstLine(tool.description) };
+        return {
+          payload: tool,
+          label: tool.name,
+          description: [title, hints.length ? `[${hints.join(', ')}]` : undefined].filter(Boolean).join(' ') || undefined,
+          detail: firstLine(tool.description),
+        };
       }),
   });
 }

@@ -35,7 +35,10 @@ function buttonsFor(opts: StepOptions): vscode.QuickInputButton[] {
 }
 
 /** Runs a quick input until it settles; `wire` hooks up accept handling and calls `done`. */
-function run<T>(input: vscode.QuickInput & { buttons: readonly vscode.QuickInputButton[]; onDidTriggerButton: vscode.Event<vscode.QuickInputButton> }, wire: (done: (r: StepResult<T>) => void) => vscode.Disposable[]): Promise<StepResult<T>> {
+function run<T>(
+  input: vscode.QuickInput & { buttons: readonly vscode.QuickInputButton[]; onDidTriggerButton: vscode.Event<vscode.QuickInputButton> },
+  wire: (done: (r: StepResult<T>) => void) => vscode.Disposable[],
+): Promise<StepResult<T>> {
   return new Promise<StepResult<T>>((resolve) => {
     let settled = false;
     const subscriptions: vscode.Disposable[] = [];

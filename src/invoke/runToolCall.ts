@@ -36,26 +36,29 @@ export interface ToolCallDeps {
 async function callWithProgress(pool: Pool, req: ToolCallRequest): Promise<CallOutcome | undefined> {
   const controller = new AbortController();
   try {
-    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${req.app} › ${req.tool}`, cancellable: true }, async (progress, token) => {
-      const cancel = token.onCancellationRequested(() => controller.abort());
-      if (!isAppRunning(pool, req.app)) progress.report({ message: `starting ${req.app}…` });
-      let reported = 0;
-      try {
-        return await pool.callTool(req.app, req.tool, req.args, {
-          signal: controller.signal,
-          onProgress: (p) => {
-            const pct = p.total ? Math.min(100, (p.progress / p.total) * 100) : undefined;
-            const increment = pct !== undefined && pct > reported ? pct - reported : undefined;
-            if (pct !== undefined) reported = Math.max(reported, pct);
-            progress.report({ message: p.message ?? (p.total ? `${p.progress}/${p.total}` : String(p.progress)), increment });
-          },
-          // a tool run as a task: its status (e.g. "working: step 2/5", "input_required") in the notification
-          onStatus: (t) => progress.report({ message: t.statusMessage ? `${t.status.replace('_', ' ')}: ${t.statusMessage}` : t.status.replace('_', ' ') }),
-        });
-      } finally {
-        cancel.dispose();
-      }
-    });
+    return await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `${req.app} › ${req.tool}`, cancellable: true },
+      async (progress, token) => {
+        const cancel = token.onCancellationRequested(() => controller.abort());
+        if (!isAppRunning(pool, req.app)) progress.report({ message: `starting ${req.app}…` });
+        let reported = 0;
+        try {
+          return await pool.callTool(req.app, req.tool, req.args, {
+            signal: controller.signal,
+            onProgress: (p) => {
+              const pct = p.total ? Math.min(100, (p.progress / p.total) * 100) : undefined;
+              const increment = pct !== undefined && pct > reported ? pct - reported : undefined;
+              if (pct !== undefined) reported = Math.max(reported, pct);
+              progress.report({ message: p.message ?? (p.total ? `${p.progress}/${p.total}` : String(p.progress)), increment });
+            },
+            // a tool run as a task: its status (e.g. "working: step 2/5", "input_required") in the notification
+            onStatus: (t) => progress.report({ message: t.statusMessage ? `${t.status.replace('_', ' ')}: ${t.statusMessage}` : t.status.replace('_', ' ') }),
+          });
+        } finally {
+          cancel.dispose();
+        }
+      },
+    );
   } catch (e) {
     if (controller.signal.aborted && e instanceof PoolError && e.code === 'cancelled') return undefined;
     throw e;
@@ -65,7 +68,10 @@ async function callWithProgress(pool: Pool, req: ToolCallRequest): Promise<CallO
 /** Offers the uncut rendering in an editor when the channel only got the first part. */
 function offerFullResult(tool: string, fullText: string): void {
   void vscode.window
-    .showInformationMessage(`MCP Pool: the result of ${tool} is ${formatBytes(fullText.length)}; the output shows the first ${formatBytes(MAX_CHANNEL_CHARS)}.`, 'Open Full Result')
+    .showInformationMessage(
+      `MCP Pool: the result of ${tool} is ${formatBytes(fullText.length)}; the output shows the first ${formatBytes(MAX_CHANNEL_CHARS)}.`,
+      'Open Full Result',
+    )
     .then(async (pick) => {
       if (pick) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: fullText, language: 'plaintext' }), { preview: false });
     });
@@ -93,7 +99,9 @@ export async function runToolCall(deps: ToolCallDeps, req: ToolCallRequest): Pro
   if (rendered.isError) {
     const first = outcome.result.content.find((c) => c.type === 'text' && typeof c.text === 'string')?.text as string | undefined;
     const reason = first ? `: ${deps.redactor.redact(first.split('\n')[0].slice(0, 200))}` : '';
-    void vscode.window.showWarningMessage(`MCP Pool: ${req.app} › ${req.tool} reported an error${reason}`, 'Show Output').then((pick) => pick && channel.show(false));
+    void vscode.window
+      .showWarningMessage(`MCP Pool: ${req.app} › ${req.tool} reported an error${reason}`, 'Show Output')
+      .then((pick) => pick && channel.show(false));
   }
   if (rendered.truncated && rendered.fullText) offerFullResult(req.tool, rendered.fullText);
   return outcome;

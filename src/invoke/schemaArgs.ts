@@ -61,12 +61,12 @@ function unwrap(schema: JsonSchema, root: JsonSchema, depth = 0): { schema: Json
   if (depth > 8) return { schema: s, nullable };
   if (Array.isArray(s.allOf) && s.allOf.every(isObject)) {
     const { allOf, ...rest } = s;
-    s = Object.assign({}, ...(allOf).map((x) => resolveRef(x, root)), rest) as JsonSchema;
+    s = Object.assign({}, ...allOf.map((x) => resolveRef(x, root)), rest) as JsonSchema;
   }
   for (const key of ['anyOf', 'oneOf'] as const) {
     const branches = s[key];
     if (!Array.isArray(branches) || !branches.every(isObject)) continue;
-    const resolved = (branches).map((b) => resolveRef(b, root));
+    const resolved = branches.map((b) => resolveRef(b, root));
     const nonNull = resolved.filter((b) => b.type !== 'null' && !(b.const === null && Object.keys(b).length === 1));
     if (nonNull.length < resolved.length) nullable = true;
     if (nonNull.length === 1) {
@@ -90,7 +90,7 @@ function enumOptions(s: JsonSchema, root: JsonSchema): EnumOption[] | undefined 
     const branches = s[key];
     if (!Array.isArray(branches) || !branches.length || !branches.every(isObject)) continue;
     const out: EnumOption[] = [];
-    for (const b of (branches).map((x) => resolveRef(x, root))) {
+    for (const b of branches.map((x) => resolveRef(x, root))) {
       if (b.type === 'null') continue;
       if ('const' in b) out.push(optionOf(b.const, str(b.title) ?? str(b.description)));
       else if (Array.isArray(b.enum)) out.push(...b.enum.map((v) => optionOf(v)));

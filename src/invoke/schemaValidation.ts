@@ -124,12 +124,18 @@ function describe(e: ErrorObject): ArgumentProblem | undefined {
     case 'dependencies': {
       const missing = String(p.missingProperty);
       const when = p.property !== undefined ? ` when ${JSON.stringify(p.property)} is given` : '';
-      return { pointer: child(at, missing), message: at ? `${name} is missing the required property "${missing}"${when}` : `missing required argument "${missing}"${when}` };
+      return {
+        pointer: child(at, missing),
+        message: at ? `${name} is missing the required property "${missing}"${when}` : `missing required argument "${missing}"${when}`,
+      };
     }
     case 'additionalProperties':
     case 'unevaluatedProperties': {
       const extra = String(p.additionalProperty ?? p.unevaluatedProperty);
-      return { pointer: child(at, extra), message: at ? `${name} has an unknown property "${extra}"` : `unknown argument "${extra}" (the tool does not accept it)` };
+      return {
+        pointer: child(at, extra),
+        message: at ? `${name} has an unknown property "${extra}"` : `unknown argument "${extra}" (the tool does not accept it)`,
+      };
     }
     case 'type':
       return { pointer: at, message: `${name} must be ${typeList(p.type)} (got ${typeOf(e.data)})` };
@@ -157,7 +163,10 @@ function describe(e: ErrorObject): ArgumentProblem | undefined {
     case 'maxItems':
       return { pointer: at, message: `${name} must have at most ${String(p.limit)} item${p.limit === 1 ? '' : 's'}` };
     case 'uniqueItems':
-      return { pointer: at, message: `${name} must not contain duplicates (items ${Math.min(Number(p.i), Number(p.j))} and ${Math.max(Number(p.i), Number(p.j))} are equal)` };
+      return {
+        pointer: at,
+        message: `${name} must not contain duplicates (items ${Math.min(Number(p.i), Number(p.j))} and ${Math.max(Number(p.i), Number(p.j))} are equal)`,
+      };
     case 'minProperties':
       return { pointer: at, message: `${name} must have at least ${String(p.limit)} propert${p.limit === 1 ? 'y' : 'ies'}` };
     case 'maxProperties':
@@ -185,7 +194,9 @@ function describeAlternatives(e: ErrorObject, branches: ErrorObject[]): Argument
   const own = branches.filter((b) => b.instancePath === at);
   if (own.length && own.length === branches.length) {
     if (own.every((b) => b.keyword === 'const' || b.keyword === 'enum')) {
-      const allowed = own.flatMap((b) => (b.keyword === 'const' ? [(b.params as { allowedValue: unknown }).allowedValue] : ((b.params as { allowedValues: unknown[] }).allowedValues)));
+      const allowed = own.flatMap((b) =>
+        b.keyword === 'const' ? [(b.params as { allowedValue: unknown }).allowedValue] : (b.params as { allowedValues: unknown[] }).allowedValues,
+      );
       return { pointer: at, message: `${name} must be one of ${allowed.map(jsonValue).join(', ')} (got ${jsonValue(e.data)})` };
     }
     if (own.every((b) => b.keyword === 'type')) {
@@ -205,7 +216,12 @@ function describeErrors(errors: readonly ErrorObject[]): ArgumentProblem[] {
   const seen = new Set<string>();
   for (const e of errors) {
     if (inGroup(e)) continue;
-    const problem = groups.includes(e) ? describeAlternatives(e, errors.filter((b) => b.schemaPath.startsWith(`${e.schemaPath}/`))) : describe(e);
+    const problem = groups.includes(e)
+      ? describeAlternatives(
+          e,
+          errors.filter((b) => b.schemaPath.startsWith(`${e.schemaPath}/`)),
+        )
+      : describe(e);
     if (problem && !seen.has(problem.message)) {
       seen.add(problem.message);
       out.push(problem);

@@ -5,7 +5,20 @@ import { isObject } from '../common/json';
 export const SECRET_MASK = '••••';
 
 /** Words that make a name secret on their own (`token`, `api_key`, `clientSecret`, `password`). */
-const SECRET_WORDS = new Set(['token', 'password', 'passwd', 'pwd', 'passphrase', 'secret', 'credential', 'credentials', 'cookie', 'authorization', 'apikey', 'privatekey']);
+const SECRET_WORDS = new Set([
+  'token',
+  'password',
+  'passwd',
+  'pwd',
+  'passphrase',
+  'secret',
+  'credential',
+  'credentials',
+  'cookie',
+  'authorization',
+  'apikey',
+  'privatekey',
+]);
 /** `key` is secret alone or after one of these (`apiKey`, `private_key`), not in `issueKey` or `sortKey`. */
 const KEY_QUALIFIERS = new Set(['api', 'private', 'access', 'secret', 'auth', 'client', 'signing', 'encryption', 'license', 'master', 'session', 'ssh']);
 /** Pagination cursors are called tokens but are not secrets. */

@@ -44,4 +44,10 @@ export function settingId(key: SettingKey): string {
  * Settings that can make the editor run a program, or open the pool to other processes: ignored
  * from workspace settings in an untrusted workspace (package.json `restrictedConfigurations` lists the same).
  */
-export const RESTRICTED_SETTINGS: readonly SettingKey[] = [Settings.apps.key, Settings.mcpRemoteCommand.key, Settings.prewarm.key, Settings.gatewayEnabled.key, Settings.gatewayVscodeMcp.key];
+export const RESTRICTED_SETTINGS: readonly SettingKey[] = [
+  Settings.apps.key,
+  Settings.mcpRemoteCommand.key,
+  Settings.prewarm.key,
+  Settings.gatewayEnabled.key,
+  Settings.gatewayVscodeMcp.key,
+];

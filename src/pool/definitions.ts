@@ -42,7 +42,16 @@ export interface StdioAppDefinition {
 export type AppDefinition = RemoteAppDefinition | StdioAppDefinition;
 
 /** The fields of each kind, at run time (package.json's schema must list the same: test/unit/manifest.test.ts). */
-export const REMOTE_KEYS = ['url', 'args', 'headers', 'env', 'idleTimeout', 'allowHttp', 'description', 'transport'] as const satisfies readonly (keyof RemoteAppDefinition)[];
+export const REMOTE_KEYS = [
+  'url',
+  'args',
+  'headers',
+  'env',
+  'idleTimeout',
+  'allowHttp',
+  'description',
+  'transport',
+] as const satisfies readonly (keyof RemoteAppDefinition)[];
 export const STDIO_KEYS = ['command', 'args', 'env', 'cwd', 'idleTimeout', 'description'] as const satisfies readonly (keyof StdioAppDefinition)[];
 // Compile-time: every field of the interfaces is in the lists.
 const _allRemote: Exclude<keyof RemoteAppDefinition, (typeof REMOTE_KEYS)[number]> extends never ? true : never = true;
@@ -102,7 +111,11 @@ export function parseAppDefinitions(raw: unknown, options: ParseOptions = {}): P
     }
     if (CONTROL.test(name) || name.length > MAX_NAME) {
       // a line break in a name would let anything that prints it forge log lines
-      problems.push({ app: JSON.stringify(rawName.slice(0, MAX_NAME)), message: `app name must be at most ${MAX_NAME} characters without line breaks or control characters`, severity: 'error' });
+      problems.push({
+        app: JSON.stringify(rawName.slice(0, MAX_NAME)),
+        message: `app name must be at most ${MAX_NAME} characters without line breaks or control characters`,
+        severity: 'error',
+      });
       continue;
     }
     const clash = seen.get(name.toLowerCase());
@@ -134,13 +147,21 @@ function parseOne(name: string, def: unknown, report: Report, defaultTransport: 
   const known: readonly string[] = hasUrl ? REMOTE_KEYS : STDIO_KEYS;
   for (const key of Object.keys(d)) {
     if (!known.includes(key)) {
-      const hint = hasUrl && (STDIO_KEYS as readonly string[]).includes(key) ? ' (only for stdio apps)' : hasCommand && (REMOTE_KEYS as readonly string[]).includes(key) ? ' (only for remote apps)' : '';
+      const hint =
+        hasUrl && (STDIO_KEYS as readonly string[]).includes(key)
+          ? ' (only for stdio apps)'
+          : hasCommand && (REMOTE_KEYS as readonly string[]).includes(key)
+            ? ' (only for remote apps)'
+            : '';
       report(`unknown field "${key}"${hint}; it is ignored`, key, 'warning');
     }
   }
 
   let ok = true;
-  const fail = (message: string, field: string) => { report(message, field); ok = false; };
+  const fail = (message: string, field: string) => {
+    report(message, field);
+    ok = false;
+  };
   const args = stringArray(d.args, 'args', fail);
   args.forEach((a, i) => a.includes('\0') && fail('contains a NUL character, which no program can receive', `args[${i}]`));
   const env = stringMap(d.env, 'env', fail, (k, v) => {
@@ -168,7 +189,8 @@ function parseOne(name: string, def: unknown, report: Report, defaultTransport: 
     });
     let transport = defaultTransport;
     if (d.transport !== undefined) {
-      if (typeof d.transport !== 'string' || !(REMOTE_TRANSPORTS as readonly string[]).includes(d.transport)) fail(`must be ${REMOTE_TRANSPORTS.map((t) => `"${t}"`).join(' or ')}`, 'transport');
+      if (typeof d.transport !== 'string' || !(REMOTE_TRANSPORTS as readonly string[]).includes(d.transport))
+        fail(`must be ${REMOTE_TRANSPORTS.map((t) => `"${t}"`).join(' or ')}`, 'transport');
       else transport = d.transport as RemoteTransport;
     }
     if (!ok || url === undefined) return undefined;
@@ -177,7 +199,12 @@ function parseOne(name: string, def: unknown, report: Report, defaultTransport: 
       // --transport <mode> and --allow-http mean the same for a direct app; the rest is mcp-remote's alone
       const unused = args.filter((a, i) => a !== '--allow-http' && a !== '--transport' && args[i - 1] !== '--transport');
       const mode = args[args.indexOf('--transport') + 1];
-      if (args.includes('--transport') && !TRANSPORT_MODES.includes(mode)) report(`"--transport ${mode ?? ''}" is not one of ${TRANSPORT_MODES.join(', ')}; a direct app tries Streamable HTTP, then legacy SSE`, 'args', 'warning');
+      if (args.includes('--transport') && !TRANSPORT_MODES.includes(mode))
+        report(
+          `"--transport ${mode ?? ''}" is not one of ${TRANSPORT_MODES.join(', ')}; a direct app tries Streamable HTTP, then legacy SSE`,
+          'args',
+          'warning',
+        );
       if (unused.length) report(`mcp-remote arguments are not used by a direct app (${unused.join(' ')}); they are ignored`, 'args', 'warning');
       if (Object.keys(env).length) report('a direct app runs no process, so "env" is not used; it is ignored', 'env', 'warning');
     }
@@ -213,7 +240,10 @@ function parseUrl(value: unknown, allowHttp: boolean, fail: (m: string, f: strin
   }
   if (url.username || url.password) {
     // they would be shown in the tree, logged, and passed on mcp-remote's command line
-    fail('must not contain credentials (user:password@): put them in a header, e.g. "headers": { "Authorization": "Basic ${secret:NAME}" } with the value stored by MCP Pool: Store Secret…', 'url');
+    fail(
+      'must not contain credentials (user:password@): put them in a header, e.g. "headers": { "Authorization": "Basic ${secret:NAME}" } with the value stored by MCP Pool: Store Secret…',
+      'url',
+    );
     return undefined;
   }
   if (CONTROL.test(value)) {
@@ -272,6 +302,8 @@ export function sameSpec(a: AppSpec, b: AppSpec): boolean {
 
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+      : v,
   );
 }

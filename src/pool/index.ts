@@ -1,7 +1,19 @@
 // Public surface of the pool core (vscode-free).
 export { Pool, type PoolOptions, type ConfigureResult } from './apps/pool';
 export { PoolError, type PoolErrorCode } from './errors';
-export { parseAppDefinitions, isLocalHost, REMOTE_KEYS, REMOTE_TRANSPORTS, STDIO_KEYS, type ParseOptions, type AppDefinition, type RemoteAppDefinition, type StdioAppDefinition, type DefinitionProblem, type ParsedDefinitions } from './definitions';
+export {
+  parseAppDefinitions,
+  isLocalHost,
+  REMOTE_KEYS,
+  REMOTE_TRANSPORTS,
+  STDIO_KEYS,
+  type ParseOptions,
+  type AppDefinition,
+  type RemoteAppDefinition,
+  type StdioAppDefinition,
+  type DefinitionProblem,
+  type ParsedDefinitions,
+} from './definitions';
 export type { FetchLike } from './direct/directTransport';
 export { MemorySignInStore, signInKey, type SignInStore, type StoredSignIn } from './direct/signIn';
 export { bundledLauncher, commandLauncher, describeTarget, type McpRemoteLauncher } from './process/launch';

@@ -5,7 +5,11 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { ExitInfo } from './types';
 
 export class StartError extends Error {
-  constructor(message: string, readonly stderrTail: readonly string[], readonly exit?: ExitInfo) {
+  constructor(
+    message: string,
+    readonly stderrTail: readonly string[],
+    readonly exit?: ExitInfo,
+  ) {
     super(message);
     this.name = 'StartError';
   }

@@ -177,8 +177,7 @@ export interface ResourceTemplateInfo {
 
 /** One item of a resource's contents: text, or a base64 `blob`. */
 export type ResourceContents =
-  | { readonly uri: string; readonly mimeType?: string; readonly text: string }
-  | { readonly uri: string; readonly mimeType?: string; readonly blob: string };
+  { readonly uri: string; readonly mimeType?: string; readonly text: string } | { readonly uri: string; readonly mimeType?: string; readonly blob: string };
 
 /** A resource read, whole: every item of its contents. */
 export interface ResourceReadResult {

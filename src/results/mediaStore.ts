@@ -38,7 +38,12 @@ export function extensionFor(mime: string): string {
 }
 
 function safe(part: string): string {
-  return part.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 40) || 'item';
+  return (
+    part
+      .replace(/[^A-Za-z0-9._-]+/g, '_')
+      .replace(/^[._]+/, '')
+      .slice(0, 40) || 'item'
+  );
 }
 
 function stamp(d: Date): string {

@@ -73,8 +73,13 @@ function partOf(item: ContentItem, save: PromptRenderOptions['saveMedia']): Part
       const data = asString(item.data);
       if (!data) return { meta: `${item.type} (${mime}): no data`, markdown: `_${item.type} (${mdEscape(mime)}): no data_` };
       const s = saved(data, mime, save);
-      if (!s.path) return { meta: `${item.type} (${mime}, ${formatBytes(s.size)}): could not be saved: ${s.error}`, markdown: `_${item.type} (${mdEscape(mime)}): could not be saved_` };
-      const md = item.type === 'image' ? `![${mdEscape(mime)}](${fileLink(s.path)})` : `[${item.type} (${mdEscape(mime)}, ${formatBytes(s.size)})](${fileLink(s.path)})`;
+      if (!s.path)
+        return {
+          meta: `${item.type} (${mime}, ${formatBytes(s.size)}): could not be saved: ${s.error}`,
+          markdown: `_${item.type} (${mdEscape(mime)}): could not be saved_`,
+        };
+      const md =
+        item.type === 'image' ? `![${mdEscape(mime)}](${fileLink(s.path)})` : `[${item.type} (${mdEscape(mime)}, ${formatBytes(s.size)})](${fileLink(s.path)})`;
       return { meta: `${item.type} (${mime}, ${formatBytes(s.size)}): ${s.path}`, markdown: md };
     }
     case 'resource_link': {
@@ -83,7 +88,10 @@ function partOf(item: ContentItem, save: PromptRenderOptions['saveMedia']): Part
       const name = link ? linkLabel(link) : '(unnamed)';
       const mime = link?.mimeType ? ` (${link.mimeType})` : '';
       const description = link?.description ? ` — ${link.description}` : '';
-      return { meta: `link ${name}: ${uri}${mime}${description}`, markdown: `**Link** [${mdEscape(name)}](<${uri}>)${mdEscape(mime)}${description && mdEscape(description)}` };
+      return {
+        meta: `link ${name}: ${uri}${mime}${description}`,
+        markdown: `**Link** [${mdEscape(name)}](<${uri}>)${mdEscape(mime)}${description && mdEscape(description)}`,
+      };
     }
     case 'resource': {
       const r = isObject(item.resource) ? item.resource : {};
@@ -95,7 +103,8 @@ function partOf(item: ContentItem, save: PromptRenderOptions['saveMedia']): Part
       if (text !== undefined) return { meta: `${head}:`, text: prettyJson(text) ?? text, markdown: `${mdHead}\n\n${fence(text)}` };
       const blob = asString(r.blob) ?? '';
       const s = saved(blob, mime ?? 'application/octet-stream', save);
-      if (!s.path) return { meta: `${head}: binary, ${formatBytes(s.size)}, could not be saved: ${s.error}`, markdown: `${mdHead}: binary, could not be saved` };
+      if (!s.path)
+        return { meta: `${head}: binary, ${formatBytes(s.size)}, could not be saved: ${s.error}`, markdown: `${mdHead}: binary, could not be saved` };
       return { meta: `${head}: binary, ${formatBytes(s.size)}, saved: ${s.path}`, markdown: `${mdHead}: binary, saved as ${fileLink(s.path)}` };
     }
     default: {

@@ -40,7 +40,11 @@ interface Block {
 /** `✔ search · 412 ms · warm · pid 1234` (✖ when the tool reported an error). */
 export function outcomeHeader(tool: string, outcome: CallOutcome): string {
   const took = (ms: number) => formatDuration(ms, { precise: true });
-  const parts = [`${outcome.result.isError ? '✖' : '✔'} ${tool}`, took(outcome.durationMs), outcome.coldStart ? (outcome.startMs !== undefined ? `cold start (started in ${took(outcome.startMs)})` : 'cold start') : 'warm'];
+  const parts = [
+    `${outcome.result.isError ? '✖' : '✔'} ${tool}`,
+    took(outcome.durationMs),
+    outcome.coldStart ? (outcome.startMs !== undefined ? `cold start (started in ${took(outcome.startMs)})` : 'cold start') : 'warm',
+  ];
   if (outcome.pid !== undefined) parts.push(`pid ${outcome.pid}`);
   return parts.join(' · ');
 }
@@ -91,7 +95,11 @@ function itemBlocks(item: ContentItem, saveImage: RenderOptions['saveImage']): B
       const r = isObject(item.resource) ? item.resource : {};
       const uri = typeof r.uri === 'string' ? r.uri : '(no uri)';
       const mime = typeof r.mimeType === 'string' ? ` (${r.mimeType})` : '';
-      if (typeof r.text === 'string') return [{ kind: 'meta', text: `resource ${uri}${mime}:` }, { kind: 'text', text: prettyJson(r.text) ?? r.text }];
+      if (typeof r.text === 'string')
+        return [
+          { kind: 'meta', text: `resource ${uri}${mime}:` },
+          { kind: 'text', text: prettyJson(r.text) ?? r.text },
+        ];
       const size = typeof r.blob === 'string' ? base64Size(r.blob) : 0;
       return [{ kind: 'meta', text: `resource ${uri}${mime}: (binary, ${size} bytes)` }];
     }
@@ -108,7 +116,12 @@ function structuredBlocks(outcome: CallOutcome): Block[] {
   if (structured === undefined) return [];
   const pretty = JSON.stringify(structured, null, 2);
   const duplicate = outcome.result.content.some((c) => c.type === 'text' && typeof c.text === 'string' && prettyJson(c.text) === pretty);
-  return duplicate ? [{ kind: 'meta', text: 'structured content: same as the text above' }] : [{ kind: 'meta', text: 'structured content:' }, { kind: 'text', text: pretty }];
+  return duplicate
+    ? [{ kind: 'meta', text: 'structured content: same as the text above' }]
+    : [
+        { kind: 'meta', text: 'structured content:' },
+        { kind: 'text', text: pretty },
+      ];
 }
 
 /** Cuts text blocks so that all of them together stay within `budget` characters. */
@@ -142,6 +155,8 @@ export function renderResult(outcome: CallOutcome, opts: RenderOptions): Rendere
   blocks.push(...structuredBlocks(outcome));
   const { lines, cut } = fit(blocks, opts.maxChars ?? MAX_CHANNEL_CHARS);
   if (!cut) return { lines, truncated: false, cutChars: 0, isError: result.isError };
-  lines.push(`✂ the result was cut to ${formatBytes(opts.maxChars ?? MAX_CHANNEL_CHARS)} for this channel (${cut.toLocaleString('en-US')} characters left out)`);
+  lines.push(
+    `✂ the result was cut to ${formatBytes(opts.maxChars ?? MAX_CHANNEL_CHARS)} for this channel (${cut.toLocaleString('en-US')} characters left out)`,
+  );
   return { lines, truncated: true, cutChars: cut, fullText: blocks.map((b) => b.text).join('\n'), isError: result.isError };
 }

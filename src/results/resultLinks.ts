@@ -40,7 +40,14 @@ export function linkOf(item: ContentItem): LinkTarget | undefined {
   if (item.type === 'resource_link') {
     const uri = asString(item.uri);
     if (!uri) return undefined;
-    return { uri, name: asString(item.name), title: asString(item.title), description: asString(item.description), mimeType: asString(item.mimeType), embedded: false };
+    return {
+      uri,
+      name: asString(item.name),
+      title: asString(item.title),
+      description: asString(item.description),
+      mimeType: asString(item.mimeType),
+      embedded: false,
+    };
   }
   if (item.type === 'resource' && isObject(item.resource)) {
     const r = item.resource;

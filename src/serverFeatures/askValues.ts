@@ -47,7 +47,8 @@ export function valueItems(field: AskedField, typed: string, completions: readon
   const items: ValueItem[] = [];
   if (typed && !completions.includes(typed)) items.push({ value: typed, label: plain(typed), description: 'as typed', alwaysShow: true });
   if (!field.required && !typed) items.push({ value: OMIT, label: '$(circle-slash) Leave out', description: 'optional', alwaysShow: true });
-  for (const c of completions.slice(0, MAX_SHOWN)) items.push({ value: c, label: plain(c), description: c === typed ? 'as typed · suggested' : 'suggested', alwaysShow: true });
+  for (const c of completions.slice(0, MAX_SHOWN))
+    items.push({ value: c, label: plain(c), description: c === typed ? 'as typed · suggested' : 'suggested', alwaysShow: true });
   return items;
 }
 
@@ -122,7 +123,7 @@ function valueStep(o: StepOptions): Promise<StepResult<string | typeof OMIT>> {
 export async function askValues(o: AskValuesOptions): Promise<Record<string, string> | undefined> {
   const values = new Map<string, string>(Object.entries(o.initial ?? {}));
   const total = o.fields.length;
-  for (let i = 0; i < total; ) {
+  for (let i = 0; i < total;) {
     const field = o.fields[i];
     const context = () => Object.fromEntries(o.fields.slice(0, i).flatMap((f) => (values.has(f.name) ? [[f.name, values.get(f.name)!]] : [])));
     const complete = o.complete && ((value: string) => o.complete!(field.name, value, context()));

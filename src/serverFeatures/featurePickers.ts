@@ -36,7 +36,12 @@ export function pickResource(pool: Pool, reporter: ErrorReporter, app: string, s
       if (templates.length) {
         items.push({ label: 'Templates', kind: vscode.QuickPickItemKind.Separator });
         for (const info of sortByName(templates)) {
-          items.push({ label: `$(symbol-parameter) ${info.title || info.name}`, description: info.uriTemplate, detail: firstLine(info.description), payload: { kind: 'template', info } });
+          items.push({
+            label: `$(symbol-parameter) ${info.title || info.name}`,
+            description: info.uriTemplate,
+            detail: firstLine(info.description),
+            payload: { kind: 'template', info },
+          });
         }
       }
       return items;
@@ -57,7 +62,12 @@ export function pickPrompt(pool: Pool, reporter: ErrorReporter, app: string, sta
     load: async () =>
       sortByName(await pool.listPrompts(app, { startToken })).map((info) => ({
         label: info.name,
-        description: [info.title && info.title !== info.name ? info.title : undefined, info.arguments.length ? `(${info.arguments.map((a) => `${a.name}${a.required ? '' : '?'}`).join(', ')})` : undefined].filter(Boolean).join(' '),
+        description: [
+          info.title && info.title !== info.name ? info.title : undefined,
+          info.arguments.length ? `(${info.arguments.map((a) => `${a.name}${a.required ? '' : '?'}`).join(', ')})` : undefined,
+        ]
+          .filter(Boolean)
+          .join(' '),
         detail: firstLine(info.description),
         payload: info,
       })),

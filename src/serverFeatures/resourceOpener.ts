@@ -20,7 +20,9 @@ export class ResourceOpener {
   /** Reads and opens `uri` of `app`; shows progress in the status bar when a person asked for it. */
   async open(app: string, uri: string, interactive: boolean): Promise<OpenedResource> {
     const run = () => this.documents.open(app, uri);
-    return interactive ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `MCP Pool: reading ${uri} from ${app}…` }, run) : await run();
+    return interactive
+      ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `MCP Pool: reading ${uri} from ${app}…` }, run)
+      : await run();
   }
 
   /** The server's completions for a template's variables, when it offers completions. */

@@ -46,21 +46,36 @@ export async function runPrompt(deps: PromptDeps, req: PromptRequest): Promise<P
   const get = () => deps.pool.getPrompt(req.app, req.prompt, req.args, { startToken: req.startToken });
   let result: PromptResult;
   try {
-    result = req.interactive ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `MCP Pool: getting ${req.app} › ${req.prompt}…` }, get) : await get();
+    result = req.interactive
+      ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `MCP Pool: getting ${req.app} › ${req.prompt}…` }, get)
+      : await get();
   } catch (e) {
     channel.warn(`✖ prompt ${req.prompt} failed`);
     throw e;
   }
-  const rendered = renderPrompt(result, { app: req.app, prompt: req.prompt, args: shownArgs, durationMs: Date.now() - t0, saveMedia: (data, mime) => deps.media.save(data, mime, [req.app, req.prompt]) });
+  const rendered = renderPrompt(result, {
+    app: req.app,
+    prompt: req.prompt,
+    args: shownArgs,
+    durationMs: Date.now() - t0,
+    saveMedia: (data, mime) => deps.media.save(data, mime, [req.app, req.prompt]),
+  });
   channel.info(rendered.lines[0]);
   if (rendered.lines.length > 1) channel.info(rendered.lines.slice(1).join('\n'));
-  const links = deps.links.record(req.app, `prompt ${req.prompt}`, result.messages.map((m) => m.content));
+  const links = deps.links.record(
+    req.app,
+    `prompt ${req.prompt}`,
+    result.messages.map((m) => m.content),
+  );
   if (links.length) channel.info(linksHint(links.length));
   if (req.markdown) await openMarkdown(rendered.markdown);
   else if (req.interactive) {
     channel.show(true);
     void vscode.window
-      .showInformationMessage(`MCP Pool: ${req.app} › ${req.prompt}: ${result.messages.length} message${result.messages.length === 1 ? '' : 's'} in the output.`, OPEN_MARKDOWN)
+      .showInformationMessage(
+        `MCP Pool: ${req.app} › ${req.prompt}: ${result.messages.length} message${result.messages.length === 1 ? '' : 's'} in the output.`,
+        OPEN_MARKDOWN,
+      )
       .then(async (pick) => {
         if (pick === OPEN_MARKDOWN) await openMarkdown(rendered.markdown);
       });

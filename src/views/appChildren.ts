@@ -65,7 +65,10 @@ async function groupCount(app: string, group: GroupKind, pool: SnapshotSource, l
     case 'prompts':
       return countText(await count(listings.prompts, snap()?.promptCount));
     case 'resources': {
-      const [resources, templates] = await Promise.all([count(listings.resources, snap()?.resourceCount), count(listings.templates, snap()?.resourceTemplateCount)]);
+      const [resources, templates] = await Promise.all([
+        count(listings.resources, snap()?.resourceCount),
+        count(listings.templates, snap()?.resourceTemplateCount),
+      ]);
       if (resources === undefined) return templates ? plural(templates, 'template') : '';
       return templates ? `${resources} + ${plural(templates, 'template')}` : String(resources);
     }
@@ -96,7 +99,9 @@ export async function groupChildren(node: GroupNode, listings: ServerListings): 
       const [resources, templates] = await Promise.all([listings.resources.get(app), listings.templates.get(app)]);
       const rows: PoolTreeNode[] = [];
       if (resources.error !== undefined && templates.error !== undefined) {
-        return [failed(app, 'resources', 'resources', resources.error === templates.error ? resources.error : `${resources.error}; templates: ${templates.error}`)];
+        return [
+          failed(app, 'resources', 'resources', resources.error === templates.error ? resources.error : `${resources.error}; templates: ${templates.error}`),
+        ];
       }
       if (resources.error !== undefined) rows.push(failed(app, 'resources', 'resources', resources.error));
       if (templates.error !== undefined) rows.push(failed(app, 'resources', 'resource templates', templates.error));

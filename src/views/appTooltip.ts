@@ -53,7 +53,8 @@ export function appTooltipMarkdown(s: AppSnapshot, now: number, extras: TooltipE
   lines.push(`**${escapeMarkdown(s.name)}** — ${how} · ${escapeMarkdown(stateWord(s, now))}`);
   field(s.kind === 'remote' ? 'URL' : 'Command', `\`${s.target.replace(/`/g, "'")}\``);
   if (s.pid !== undefined) field('PID', `${s.pid}${extras.rss !== undefined ? ` · memory ${formatBytes(extras.rss)}` : ''}`);
-  else if (s.transport === 'direct' && s.createdAt !== undefined && s.status !== 'stopped' && s.status !== 'crashed') field('Process', 'none: the session runs in the editor');
+  else if (s.transport === 'direct' && s.createdAt !== undefined && s.status !== 'stopped' && s.status !== 'crashed')
+    field('Process', 'none: the session runs in the editor');
   if (s.createdAt !== undefined) field('Started', formatClock(s.createdAt));
   if (s.lastUsedAt !== undefined) field('Last used', formatClock(s.lastUsedAt));
   field('Calls', `${s.calls} · errors ${s.errors} · in flight ${s.inFlight} · starts ${s.starts}`);
@@ -70,7 +71,10 @@ export function appTooltipMarkdown(s: AppSnapshot, now: number, extras: TooltipE
     else field('Exit', `${formatExit(s.exit)}${when}`);
   }
   if (isBackingOff(s, now)) {
-    field('Crash-loop guard', `next start held back until ${formatClock(s.backoffUntil!)} after ${plural(s.consecutiveFailures, 'failure')} in a row; Start tries now`);
+    field(
+      'Crash-loop guard',
+      `next start held back until ${formatClock(s.backoffUntil!)} after ${plural(s.consecutiveFailures, 'failure')} in a row; Start tries now`,
+    );
   }
   // No link to the URL here: hover links are re-encoded on the way to the browser, which can
   // break OAuth query strings; the row's "Open Authorization Page" opens it unchanged.
@@ -90,7 +94,7 @@ export function appTooltipMarkdown(s: AppSnapshot, now: number, extras: TooltipE
 export function offersText(s: AppSnapshot): string | undefined {
   const caps = s.capabilities;
   if (!caps) return undefined;
-  const counted = (n: number | undefined, word: string, many?: string) => (n === undefined ? many ?? `${word}s` : plural(n, word, many));
+  const counted = (n: number | undefined, word: string, many?: string) => (n === undefined ? (many ?? `${word}s`) : plural(n, word, many));
   const parts: string[] = [];
   if (caps.tools) parts.push(counted(s.toolCount, 'tool'));
   if (caps.resources) {

@@ -10,7 +10,6 @@ import { groupTreeItem, promptTreeItem, resourceTreeItem, templateTreeItem } fro
 import { describeApp, plural, toolHints, truncate } from './format';
 import { type AppNode, type MessageNode, nodeId, type PoolTreeNode, type ToolNode } from './treeNodes';
 
-
 /** What a top-level row shows; `rows()` returns these for tests. */
 export interface RowSummary {
   readonly label: string;
@@ -26,7 +25,13 @@ export function themeIcon(icon: StateIcon): vscode.ThemeIcon {
 /** Description, icon and contextValue of an app row, without creating any vscode object; `clients`: how many use the app through the gateway. */
 export function summarizeApp(node: AppNode, now: number, crashedAt?: number, clients = 0): RowSummary & { iconColor?: string } {
   if (node.state === 'blocked') {
-    return { label: node.app, description: 'blocked: workspace not trusted', contextValue: ContextValues.blocked, icon: BLOCKED_ICON.id, iconColor: BLOCKED_ICON.color };
+    return {
+      label: node.app,
+      description: 'blocked: workspace not trusted',
+      contextValue: ContextValues.blocked,
+      icon: BLOCKED_ICON.id,
+      iconColor: BLOCKED_ICON.color,
+    };
   }
   if (node.state === 'invalid' || !node.snapshot) {
     const problems = node.problems ?? [];
@@ -56,7 +61,13 @@ export function appTreeItem(node: AppNode, now: number, crashedAt?: number, clie
 }
 
 /** The hover of a pooled app; `rss` is read by the caller at hover time. */
-export function appTooltip(snapshot: AppSnapshot, now: number, rss: number | undefined, crashedAt?: number, clients?: readonly GatewayClient[]): vscode.MarkdownString {
+export function appTooltip(
+  snapshot: AppSnapshot,
+  now: number,
+  rss: number | undefined,
+  crashedAt?: number,
+  clients?: readonly GatewayClient[],
+): vscode.MarkdownString {
   const md = new vscode.MarkdownString(appTooltipMarkdown(snapshot, now, { rss, crashedAt, clients }));
   md.supportThemeIcons = false;
   return md;
@@ -67,13 +78,17 @@ export function toolTreeItem(node: ToolNode): vscode.TreeItem {
   item.id = nodeId(node);
   const hints = toolHints(node.info);
   const title = node.info.title ?? node.info.annotations?.title;
-  const description = [hints.length ? `[${hints.join(', ')}]` : '', title && title !== node.tool ? title : (node.info.description ?? '')].filter(Boolean).join(' ');
+  const description = [hints.length ? `[${hints.join(', ')}]` : '', title && title !== node.tool ? title : (node.info.description ?? '')]
+    .filter(Boolean)
+    .join(' ');
   item.description = truncate(description, 100);
   item.iconPath = new vscode.ThemeIcon(hints.includes('destructive') ? 'warning' : 'tools');
   item.contextValue = ContextValues.tool;
   const heading = title && title !== node.tool ? ` — ${escapeMarkdown(title)}` : '';
   const marked = hints.length ? `\n\n_The server marks it ${hints.join(', ')}._` : '';
-  const md = new vscode.MarkdownString(`**${escapeMarkdown(node.tool)}**${heading}\n\n${escapeMarkdown(node.info.description ?? 'No description.')}${marked}\n\n_Click to invoke on ${escapeMarkdown(node.app)}._`);
+  const md = new vscode.MarkdownString(
+    `**${escapeMarkdown(node.tool)}**${heading}\n\n${escapeMarkdown(node.info.description ?? 'No description.')}${marked}\n\n_Click to invoke on ${escapeMarkdown(node.app)}._`,
+  );
   item.tooltip = md;
   item.command = { command: Commands.invokeTool, title: 'Invoke Tool', arguments: [node.app, node.tool] };
   return item;

@@ -59,7 +59,8 @@ export function resourceTreeItem(node: ResourceNode): vscode.TreeItem {
     `**${escapeMarkdown(label)}**${info.title && info.title !== info.name ? ` (${escapeMarkdown(info.name)})` : ''}`,
     `\`${info.uri.replace(/`/g, "'")}\``,
     info.description && escapeMarkdown(info.description),
-    [info.mimeType && `MIME type: ${escapeMarkdown(info.mimeType)}`, info.size !== undefined && `${plural(info.size, 'byte')}`].filter(Boolean).join(' · ') || undefined,
+    [info.mimeType && `MIME type: ${escapeMarkdown(info.mimeType)}`, info.size !== undefined && `${plural(info.size, 'byte')}`].filter(Boolean).join(' · ') ||
+      undefined,
     `_Click to open it from ${escapeMarkdown(node.app)}._`,
   ]);
   item.command = { command: Commands.openResource, title: 'Open Resource', arguments: [node] };
@@ -91,10 +92,15 @@ export function promptTreeItem(node: PromptNode): vscode.TreeItem {
   const item = new vscode.TreeItem(info.name, vscode.TreeItemCollapsibleState.None);
   item.id = nodeId(node);
   const args = info.arguments.map((a) => `${a.name}${a.required ? '' : '?'}`).join(', ');
-  item.description = truncate([info.title && info.title !== info.name ? info.title : firstLine(info.description), args && `(${args})`].filter(Boolean).join(' '), 100);
+  item.description = truncate(
+    [info.title && info.title !== info.name ? info.title : firstLine(info.description), args && `(${args})`].filter(Boolean).join(' '),
+    100,
+  );
   item.iconPath = new vscode.ThemeIcon('comment');
   item.contextValue = ContextValues.prompt;
-  const argLines = info.arguments.map((a) => `- \`${a.name}\`${a.required ? ' (required)' : ' (optional)'}${a.description ? ` — ${escapeMarkdown(a.description)}` : ''}`);
+  const argLines = info.arguments.map(
+    (a) => `- \`${a.name}\`${a.required ? ' (required)' : ' (optional)'}${a.description ? ` — ${escapeMarkdown(a.description)}` : ''}`,
+  );
   item.tooltip = markdown([
     `**${escapeMarkdown(info.name)}**${info.title && info.title !== info.name ? ` — ${escapeMarkdown(info.title)}` : ''}`,
     info.description && escapeMarkdown(info.description),

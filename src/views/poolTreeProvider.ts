@@ -70,33 +70,39 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
     this.listings = new ServerListings(pool, (e) => redactor.redact(e instanceof Error ? e.message : String(e)));
     for (const s of pool.snapshots()) this.lastStatus.set(s.name, s.status);
     this.view = this._register(vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: false }));
-    this._register(pool.onEvent((e) => {
-      switch (e.type) {
-        case 'stderr':
-        case 'log':
-          return; // shown in the hover (stderr) or the app's output (log)
-        case 'watchdog':
-          return; // not about an app
-        case 'resourceUpdated':
-          return; // a resource's contents: open documents refresh themselves
-        case 'state':
-          this.noteStatus(e.app, e.snapshot.status);
-          break;
-      }
-      if (this.listings.noteEvent(e)) this.childrenDirty.add(e.app);
-      this.scheduleRefresh(e.app);
-    }));
-    this._register(config.onDidApply(() => {
-      this.listings.retain(new Set(pool.names()));
-      this.scheduleRefresh();
-    }));
+    this._register(
+      pool.onEvent((e) => {
+        switch (e.type) {
+          case 'stderr':
+          case 'log':
+            return; // shown in the hover (stderr) or the app's output (log)
+          case 'watchdog':
+            return; // not about an app
+          case 'resourceUpdated':
+            return; // a resource's contents: open documents refresh themselves
+          case 'state':
+            this.noteStatus(e.app, e.snapshot.status);
+            break;
+        }
+        if (this.listings.noteEvent(e)) this.childrenDirty.add(e.app);
+        this.scheduleRefresh(e.app);
+      }),
+    );
+    this._register(
+      config.onDidApply(() => {
+        this.listings.retain(new Set(pool.names()));
+        this.scheduleRefresh();
+      }),
+    );
     if (gateway) this._register(gateway.onDidChangeClients((app) => this.scheduleRefresh(app)));
     this._register(this.view.onDidChangeVisibility(() => this.updateTicking()));
-    this._register(toDisposable(() => {
-      clearTimeout(this.debounce);
-      clearInterval(this.tick);
-      for (const timer of this.deferred.values()) clearTimeout(timer);
-    }));
+    this._register(
+      toDisposable(() => {
+        clearTimeout(this.debounce);
+        clearInterval(this.tick);
+        for (const timer of this.deferred.values()) clearTimeout(timer);
+      }),
+    );
     this.updateTicking();
     this.updateViewState(this.rows());
   }
@@ -190,7 +196,11 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
   }
 
   private defer(app: string): void {
-    if (!this.deferred.has(app)) this.deferred.set(app, setTimeout(() => this.endDeferral(app, true), MAX_DEFER_MS));
+    if (!this.deferred.has(app))
+      this.deferred.set(
+        app,
+        setTimeout(() => this.endDeferral(app, true), MAX_DEFER_MS),
+      );
   }
 
   /** A deferred row is refreshed: its listings are done, or (`overdue`) it waited long enough. */
@@ -285,7 +295,10 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
         ? `This workspace is not trusted: ${plural(blocked, 'app')} from workspace settings ${blocked === 1 ? 'is' : 'are'} not started. Trust the workspace to run ${blocked === 1 ? 'it' : 'them'}.`
         : undefined;
     this.setContext(ContextKeys.hasApps, rows.length > 0);
-    this.setContext(ContextKeys.authPending, snapshots.some((s) => pendingAuthUrl(s) !== undefined));
+    this.setContext(
+      ContextKeys.authPending,
+      snapshots.some((s) => pendingAuthUrl(s) !== undefined),
+    );
   }
 
   private setContext(key: string, value: unknown): void {

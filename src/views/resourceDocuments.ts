@@ -29,7 +29,8 @@ export interface ResourceSource {
 }
 
 /** What opening a resource did: a text document (its URI), or binary contents saved to files and opened. */
-export type OpenedResource = { readonly kind: 'document'; readonly uri: string; readonly subscribed: boolean } | { readonly kind: 'files'; readonly files: readonly string[] };
+export type OpenedResource =
+  { readonly kind: 'document'; readonly uri: string; readonly subscribed: boolean } | { readonly kind: 'files'; readonly files: readonly string[] };
 
 const LANGUAGES: Record<string, string> = {
   'text/markdown': 'markdown',
@@ -124,7 +125,8 @@ export class ResourceDocuments implements vscode.TextDocumentContentProvider, vs
     const binaries = contents.length - texts.length;
     let note = '';
     if (binaries && held?.files.length) note = `\n\n(${binaries === 1 ? 'a binary item' : `${binaries} binary items`} saved: ${held.files.join(', ')})`;
-    else if (binaries) note = `\n\n(${binaries === 1 ? 'a binary item' : `${binaries} binary items`} not shown: open the resource again to save ${binaries === 1 ? 'it' : 'them'})`;
+    else if (binaries)
+      note = `\n\n(${binaries === 1 ? 'a binary item' : `${binaries} binary items`} not shown: open the resource again to save ${binaries === 1 ? 'it' : 'them'})`;
     return texts.map((c) => c.text).join('\n') + note;
   }
 
@@ -144,7 +146,9 @@ export class ResourceDocuments implements vscode.TextDocumentContentProvider, vs
 
   private async show(app: string, uri: string, contents: readonly ResourceContent[], embedded: boolean): Promise<OpenedResource> {
     const binaries = contents.filter((c) => !isText(c));
-    const files = binaries.map((c) => this.media.save(Buffer.from(c.blob ?? '', 'base64'), c.mimeType ?? 'application/octet-stream', [app, resourceDisplayName(c.uri || uri)]));
+    const files = binaries.map((c) =>
+      this.media.save(Buffer.from(c.blob ?? '', 'base64'), c.mimeType ?? 'application/octet-stream', [app, resourceDisplayName(c.uri || uri)]),
+    );
     if (contents.length && binaries.length === contents.length) {
       for (const file of files) await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file));
       return { kind: 'files', files };

@@ -34,10 +34,12 @@ export class PoolStatusBar extends Disposable {
     this._register(pool.onEvent((e) => e.type !== 'stderr' && this.scheduleUpdate()));
     this._register(config.onDidApply(() => this.scheduleUpdate()));
     if (gateway) this._register(gateway.onDidChangeClients(() => this.scheduleUpdate()));
-    this._register(toDisposable(() => {
-      clearTimeout(this.debounce);
-      clearTimeout(this.backoffTimer);
-    }));
+    this._register(
+      toDisposable(() => {
+        clearTimeout(this.debounce);
+        clearTimeout(this.backoffTimer);
+      }),
+    );
     this.update();
   }
 

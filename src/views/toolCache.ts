@@ -20,7 +20,10 @@ export class ToolCache {
   private readonly cache: TreeListings<ToolInfo>;
 
   constructor(source: ToolSource, describeError?: (e: unknown) => string) {
-    this.cache = new TreeListings<ToolInfo>({ list: (app) => source.listTools(app, { observe: true }), snapshot: (app) => source.snapshot(app) }, describeError);
+    this.cache = new TreeListings<ToolInfo>(
+      { list: (app) => source.listTools(app, { observe: true }), snapshot: (app) => source.snapshot(app) },
+      describeError,
+    );
   }
 
   /** The tools to show for `app` (see TreeListings.get). */

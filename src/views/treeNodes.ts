@@ -76,7 +76,6 @@ export interface MessageNode {
 
 export type PoolTreeNode = AppNode | GroupNode | ToolNode | ResourceNode | TemplateNode | PromptNode | MessageNode;
 
-
 /** What a command accepts to name an app: a name, any tree node, or nothing (then it asks). */
 export type AppArg = string | PoolTreeNode | undefined;
 
@@ -101,7 +100,10 @@ export function isAppNode(arg: unknown): arg is AppNode {
 }
 
 /** A node of a tool, resource, template or prompt (of `kind`) with the `info` it carries, as a row's menu passes it to a command. */
-export function isItemNode<K extends (ToolNode | ResourceNode | TemplateNode | PromptNode)['kind']>(arg: unknown, kind: K): arg is Extract<PoolTreeNode, { kind: K }> {
+export function isItemNode<K extends (ToolNode | ResourceNode | TemplateNode | PromptNode)['kind']>(
+  arg: unknown,
+  kind: K,
+): arg is Extract<PoolTreeNode, { kind: K }> {
   return isNode(arg) && arg.kind === kind && typeof (arg as { info?: unknown }).info === 'object';
 }
 

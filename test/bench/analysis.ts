@@ -31,66 +31,185 @@ export function buildRows(raw: RawResults): Row[] {
   for (const id of ONE_SHOT_IDS) {
     if (!loop[id]) continue;
     const chartLabel = { npx: 'one-shot: npx -y mcp-remote', npxOffline: 'one-shot: npx --prefer-offline', bundled: 'one-shot: bundled mcp-remote' }[id];
-    add({ id, section: 'HTTP', label: `${VARIANT_LABELS[id]} (spawn+init+list+call+close)`, unit: 'ms', chart: { label: chartLabel, kind: 'oneshot' } }, loop[id]);
-    add({ id: `${id}.connect`, section: 'HTTP', label: `  └ cold start of that command (spawn + initialize)`, unit: 'ms' }, raw.oneShotPhases[id].map((t) => t?.connectMs ?? NaN));
+    add(
+      { id, section: 'HTTP', label: `${VARIANT_LABELS[id]} (spawn+init+list+call+close)`, unit: 'ms', chart: { label: chartLabel, kind: 'oneshot' } },
+      loop[id],
+    );
+    add(
+      { id: `${id}.connect`, section: 'HTTP', label: `  └ cold start of that command (spawn + initialize)`, unit: 'ms' },
+      raw.oneShotPhases[id].map((t) => t?.connectMs ?? NaN),
+    );
   }
   add({ id: 'pooled.cold', section: 'HTTP', label: 'pool: command #1 (cold: starts mcp-remote)', unit: 'ms' }, [loop.pooled[0]]);
   add({ id: 'pooled.warm', section: 'HTTP', label: 'pool: commands #2..N (warm)', unit: 'ms' }, warmOnly(loop.pooled));
   add({ id: 'held', section: 'HTTP', label: 'floor: held SDK Client over one mcp-remote', unit: 'ms' }, loop.held);
   const warmRounds = raw.httpWarm.samples.pooled?.length ?? 0;
   for (const v of ['pooled', 'held', 'pooledQuiet', 'heldOwnSession'] as const) {
-    const chart = v === 'pooled' ? { label: 'pool: warm call', kind: 'pool' as const } : v === 'held' ? { label: 'floor: held SDK client', kind: 'floor' as const } : undefined;
-    add({ id: `warm.${v}`, section: 'HTTP', label: `${WARM_LABELS[v]}${v === 'pooled' ? ` (${warmRounds} interleaved rounds)` : ''}`, unit: 'ms', chart }, raw.httpWarm.samples[v] ?? none);
+    const chart =
+      v === 'pooled'
+        ? { label: 'pool: warm call', kind: 'pool' as const }
+        : v === 'held'
+          ? { label: 'floor: held SDK client', kind: 'floor' as const }
+          : undefined;
+    add(
+      { id: `warm.${v}`, section: 'HTTP', label: `${WARM_LABELS[v]}${v === 'pooled' ? ` (${warmRounds} interleaved rounds)` : ''}`, unit: 'ms', chart },
+      raw.httpWarm.samples[v] ?? none,
+    );
   }
 
   // At the terminal: a whole `mcp-pool call` process beside the one-shot commands and a bare Node start.
-  if (loop.cli) add({ id: 'cli', section: 'CLI', label: `${VARIANT_LABELS.cli} (main loop)`, unit: 'ms', chart: { label: 'mcp-pool call (whole process)', kind: 'pool' } }, loop.cli);
+  if (loop.cli)
+    add(
+      { id: 'cli', section: 'CLI', label: `${VARIANT_LABELS.cli} (main loop)`, unit: 'ms', chart: { label: 'mcp-pool call (whole process)', kind: 'pool' } },
+      loop.cli,
+    );
   if (loop.nodeStart) add({ id: 'nodeStart', section: 'CLI', label: `${VARIANT_LABELS.nodeStart} (main loop)`, unit: 'ms' }, loop.nodeStart);
   const cs = raw.cliStart;
   if (cs.cli) add({ id: 'cliStart.cli', section: 'CLI', label: `${VARIANT_LABELS.cli} (${cs.cli.length} interleaved rounds)`, unit: 'ms' }, cs.cli);
   if (cs.nodeStart) add({ id: 'cliStart.nodeStart', section: 'CLI', label: `${VARIANT_LABELS.nodeStart} (same rounds)`, unit: 'ms' }, cs.nodeStart);
 
   const par = raw.parallel.rounds;
-  add({ id: 'parallel.single', section: 'Concurrency', label: 'one pooled call (before each batch)', unit: 'ms' }, par.map((r) => r.singleMs));
   add(
-    { id: 'parallel.wall', section: 'Concurrency', label: `${raw.parallel.calls} parallel calls, one pooled app (wall)`, unit: 'ms', chart: { label: '100 parallel calls, 1 app (wall)', kind: 'parallel' } },
+    { id: 'parallel.single', section: 'Concurrency', label: 'one pooled call (before each batch)', unit: 'ms' },
+    par.map((r) => r.singleMs),
+  );
+  add(
+    {
+      id: 'parallel.wall',
+      section: 'Concurrency',
+      label: `${raw.parallel.calls} parallel calls, one pooled app (wall)`,
+      unit: 'ms',
+      chart: { label: '100 parallel calls, 1 app (wall)', kind: 'parallel' },
+    },
     par.map((r) => r.wallMs),
   );
-  add({ id: 'parallel.held', section: 'Concurrency', label: `${raw.parallel.calls} parallel calls, held SDK Client (wall, floor)`, unit: 'ms' }, par.map((r) => r.heldWallMs ?? NaN));
-  const rr = raw.roundRobin;
-  add({ id: 'rr.cold', section: 'Concurrency', label: `${rr.calls} parallel calls round-robin over ${rr.apps} apps, cold (wall, incl. ${rr.apps} starts)`, unit: 'ms' }, [rr.cold.wallMs]);
   add(
-    { id: 'rr.warm', section: 'Concurrency', label: `${rr.calls} parallel calls round-robin over ${rr.apps} apps, warm (wall)`, unit: 'ms', chart: { label: '100 parallel calls, 10 apps (wall)', kind: 'parallel' } },
+    { id: 'parallel.held', section: 'Concurrency', label: `${raw.parallel.calls} parallel calls, held SDK Client (wall, floor)`, unit: 'ms' },
+    par.map((r) => r.heldWallMs ?? NaN),
+  );
+  const rr = raw.roundRobin;
+  add(
+    {
+      id: 'rr.cold',
+      section: 'Concurrency',
+      label: `${rr.calls} parallel calls round-robin over ${rr.apps} apps, cold (wall, incl. ${rr.apps} starts)`,
+      unit: 'ms',
+    },
+    [rr.cold.wallMs],
+  );
+  add(
+    {
+      id: 'rr.warm',
+      section: 'Concurrency',
+      label: `${rr.calls} parallel calls round-robin over ${rr.apps} apps, warm (wall)`,
+      unit: 'ms',
+      chart: { label: '100 parallel calls, 10 apps (wall)', kind: 'parallel' },
+    },
     rr.warm.map((r) => r.wallMs),
   );
 
   const pw = raw.prewarm;
-  add({ id: 'prewarm.off', section: 'Prewarm', label: 'first command, no prewarm (cold start)', unit: 'ms', chart: { label: 'pool: first command, cold', kind: 'pool' } }, pw.withoutPrewarm);
-  add({ id: 'prewarm.on', section: 'Prewarm', label: 'first command after pool.warm() at startup', unit: 'ms', chart: { label: 'pool: first command, prewarmed', kind: 'pool' } }, pw.withPrewarm);
+  add(
+    {
+      id: 'prewarm.off',
+      section: 'Prewarm',
+      label: 'first command, no prewarm (cold start)',
+      unit: 'ms',
+      chart: { label: 'pool: first command, cold', kind: 'pool' },
+    },
+    pw.withoutPrewarm,
+  );
+  add(
+    {
+      id: 'prewarm.on',
+      section: 'Prewarm',
+      label: 'first command after pool.warm() at startup',
+      unit: 'ms',
+      chart: { label: 'pool: first command, prewarmed', kind: 'pool' },
+    },
+    pw.withPrewarm,
+  );
   add({ id: 'prewarm.warm', section: 'Prewarm', label: '  └ the pool.warm() itself (at startup, in the background)', unit: 'ms' }, pw.warmMs);
 
   const st = raw.stdio.samples;
   for (const v of ['pooled', 'held', 'pooledQuiet', 'heldOwnSession'] as const) {
-    const chart = v === 'pooled' ? { label: 'stdio: pool warm call', kind: 'pool' as const } : v === 'held' ? { label: 'stdio: held SDK client', kind: 'floor' as const } : undefined;
-    add({ id: `stdio.${v}`, section: 'Stdio', label: `${WARM_LABELS[v]}${v === 'pooled' ? ` (${st.pooled?.length ?? 0} interleaved rounds)` : ''}`, unit: 'µs', chart }, st[v] ?? none);
+    const chart =
+      v === 'pooled'
+        ? { label: 'stdio: pool warm call', kind: 'pool' as const }
+        : v === 'held'
+          ? { label: 'stdio: held SDK client', kind: 'floor' as const }
+          : undefined;
+    add(
+      {
+        id: `stdio.${v}`,
+        section: 'Stdio',
+        label: `${WARM_LABELS[v]}${v === 'pooled' ? ` (${st.pooled?.length ?? 0} interleaved rounds)` : ''}`,
+        unit: 'µs',
+        chart,
+      },
+      st[v] ?? none,
+    );
   }
-  add({ id: 'stdio.diff', section: 'Stdio', label: '  └ pooled − held, per round (the pool\'s own cost)', unit: 'µs' }, pairwiseDiffs(st.pooled ?? none, st.held ?? none));
+  add(
+    { id: 'stdio.diff', section: 'Stdio', label: "  └ pooled − held, per round (the pool's own cost)", unit: 'µs' },
+    pairwiseDiffs(st.pooled ?? none, st.held ?? none),
+  );
 
   const gw = raw.gateway;
   if (gw) {
-    add({ id: 'gateway.direct', section: 'Gateway', label: `stdio app: warm call on the pool (${gw.samples.direct.length} interleaved rounds)`, unit: 'ms' }, gw.samples.direct);
-    add({ id: 'gateway.via', section: 'Gateway', label: 'stdio app: the same call through the gateway (SDK client over HTTP)', unit: 'ms' }, gw.samples.viaGateway);
-    add({ id: 'gateway.hop', section: 'Gateway', label: '  └ gateway − pool, per round (the hop)', unit: 'ms' }, pairwiseDiffs(gw.samples.viaGateway, gw.samples.direct));
-    add({ id: 'gateway.sdkHttp', section: 'Gateway', label: 'floor: SDK client → SDK McpServer over Streamable HTTP (echo, this process)', unit: 'ms' }, gw.samples.sdkHttp);
-    add({ id: 'gateway.fanIn', section: 'Gateway', label: `${gw.fanIn.clients} clients × ${gw.fanIn.callsPerClient} concurrent calls, one app (wall)`, unit: 'ms' }, [gw.fanIn.wallMs]);
+    add(
+      { id: 'gateway.direct', section: 'Gateway', label: `stdio app: warm call on the pool (${gw.samples.direct.length} interleaved rounds)`, unit: 'ms' },
+      gw.samples.direct,
+    );
+    add(
+      { id: 'gateway.via', section: 'Gateway', label: 'stdio app: the same call through the gateway (SDK client over HTTP)', unit: 'ms' },
+      gw.samples.viaGateway,
+    );
+    add(
+      { id: 'gateway.hop', section: 'Gateway', label: '  └ gateway − pool, per round (the hop)', unit: 'ms' },
+      pairwiseDiffs(gw.samples.viaGateway, gw.samples.direct),
+    );
+    add(
+      { id: 'gateway.sdkHttp', section: 'Gateway', label: 'floor: SDK client → SDK McpServer over Streamable HTTP (echo, this process)', unit: 'ms' },
+      gw.samples.sdkHttp,
+    );
+    add(
+      {
+        id: 'gateway.fanIn',
+        section: 'Gateway',
+        label: `${gw.fanIn.clients} clients × ${gw.fanIn.callsPerClient} concurrent calls, one app (wall)`,
+        unit: 'ms',
+      },
+      [gw.fanIn.wallMs],
+    );
   }
   const dr = raw.direct;
   if (dr) {
-    add({ id: 'direct.warm', section: 'Direct', label: `direct app: warm call on the pool, no process (${dr.warm.direct.length} interleaved rounds)`, unit: 'ms', chart: { label: 'pool: direct HTTP app, warm call', kind: 'pool' } }, dr.warm.direct);
+    add(
+      {
+        id: 'direct.warm',
+        section: 'Direct',
+        label: `direct app: warm call on the pool, no process (${dr.warm.direct.length} interleaved rounds)`,
+        unit: 'ms',
+        chart: { label: 'pool: direct HTTP app, warm call', kind: 'pool' },
+      },
+      dr.warm.direct,
+    );
     add({ id: 'direct.held', section: 'Direct', label: 'floor: SDK client held in this process on the same server', unit: 'ms' }, dr.warm.heldInProcess);
     add({ id: 'direct.viaMcpRemote', section: 'Direct', label: 'the same app through mcp-remote (pool, warm)', unit: 'ms' }, dr.warm.viaMcpRemote);
-    add({ id: 'direct.cold', section: 'Direct', label: `direct app: first call of a fresh app (connect + initialize + call, ${dr.cold.direct.length} reps)`, unit: 'ms' }, dr.cold.direct);
-    add({ id: 'direct.coldViaMcpRemote', section: 'Direct', label: 'through mcp-remote: first call of a fresh app (spawn + initialize + call)', unit: 'ms' }, dr.cold.viaMcpRemote);
+    add(
+      {
+        id: 'direct.cold',
+        section: 'Direct',
+        label: `direct app: first call of a fresh app (connect + initialize + call, ${dr.cold.direct.length} reps)`,
+        unit: 'ms',
+      },
+      dr.cold.direct,
+    );
+    add(
+      { id: 'direct.coldViaMcpRemote', section: 'Direct', label: 'through mcp-remote: first call of a fresh app (spawn + initialize + call)', unit: 'ms' },
+      dr.cold.viaMcpRemote,
+    );
   }
   return rows;
 }
@@ -140,7 +259,12 @@ export function buildRatios(raw: RawResults): Ratio[] {
 
   for (const id of ONE_SHOT_IDS) {
     if (!loop[id]) continue;
-    paired(`pooledVs.${id}`, `pooled commands #2..N ÷ ${VARIANT_LABELS[id].replace('one process per command: ', 'one-shot ')}`, warmOnly(loop.pooled), loop[id]);
+    paired(
+      `pooledVs.${id}`,
+      `pooled commands #2..N ÷ ${VARIANT_LABELS[id].replace('one process per command: ', 'one-shot ')}`,
+      warmOnly(loop.pooled),
+      loop[id],
+    );
   }
   const connect = (id: string) => (raw.oneShotPhases[id] ?? []).map((t) => t?.connectMs ?? NaN);
   if (loop.npx) {
@@ -149,11 +273,20 @@ export function buildRatios(raw: RawResults): Ratio[] {
   }
   if (loop.cli && loop.npx) paired('cli.vsNpx', 'mcp-pool call (whole process) ÷ npx -y mcp-remote one-shot command', loop.cli, loop.npx);
   // The best any Node CLI could do against the same one-shots: a bare Node start.
-  if (loop.nodeStart && loop.npx) paired('nodeStart.vsNpx', 'bare node -e 0 ÷ npx -y mcp-remote one-shot command (the floor of cli.vsNpx)', loop.nodeStart, loop.npx);
+  if (loop.nodeStart && loop.npx)
+    paired('nodeStart.vsNpx', 'bare node -e 0 ÷ npx -y mcp-remote one-shot command (the floor of cli.vsNpx)', loop.nodeStart, loop.npx);
   if (loop.cli && loop.bundled) paired('cli.vsBundled', 'mcp-pool call (whole process) ÷ bundled mcp-remote one-shot command', loop.cli, loop.bundled);
-  if (raw.cliStart.cli && raw.cliStart.nodeStart) paired('cli.vsNodeStart', 'mcp-pool call (whole process) ÷ bare node -e 0', raw.cliStart.cli, raw.cliStart.nodeStart);
-  if (loop.npxOffline) paired('coldStart.bundledVsNpxOffline', 'bundled cold start ÷ npx --prefer-offline cold start', connect('bundled'), connect('npxOffline'));
-  paired('pooledCold.vsBundled', 'pool command #1 (cold) ÷ bundled one-shot command', [loop.pooled[0]], [loop.bundled?.[0] ?? NaN], 'single pair (iteration 1)');
+  if (raw.cliStart.cli && raw.cliStart.nodeStart)
+    paired('cli.vsNodeStart', 'mcp-pool call (whole process) ÷ bare node -e 0', raw.cliStart.cli, raw.cliStart.nodeStart);
+  if (loop.npxOffline)
+    paired('coldStart.bundledVsNpxOffline', 'bundled cold start ÷ npx --prefer-offline cold start', connect('bundled'), connect('npxOffline'));
+  paired(
+    'pooledCold.vsBundled',
+    'pool command #1 (cold) ÷ bundled one-shot command',
+    [loop.pooled[0]],
+    [loop.bundled?.[0] ?? NaN],
+    'single pair (iteration 1)',
+  );
   paired(
     'parallel.vsOne',
     `${raw.parallel.calls}-parallel wall ÷ one call (one app)`,
@@ -181,7 +314,13 @@ export function buildRatios(raw: RawResults): Ratio[] {
   if (dr) {
     paired('direct.vsHeld', 'direct app warm call ÷ SDK client held in this process (same server)', dr.warm.direct, dr.warm.heldInProcess);
     paired('direct.vsMcpRemote', 'direct app warm call ÷ the same app through mcp-remote', dr.warm.direct, dr.warm.viaMcpRemote);
-    paired('direct.coldVsMcpRemote', 'direct first call ÷ first call through mcp-remote (fresh apps)', dr.cold.direct, dr.cold.viaMcpRemote, 'median of pairwise ratios per repetition (order alternated)');
+    paired(
+      'direct.coldVsMcpRemote',
+      'direct first call ÷ first call through mcp-remote (fresh apps)',
+      dr.cold.direct,
+      dr.cold.viaMcpRemote,
+      'median of pairwise ratios per repetition (order alternated)',
+    );
   }
 
   const st = raw.stdio.samples;

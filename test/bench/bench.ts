@@ -182,7 +182,8 @@ async function main(): Promise<number> {
     const roundRobin = await roundRobinOverApps(server.marked(`${runId}-rr`), `${runId}-rr`, home, opts.parallelRounds);
     errors.push(...roundRobin.errorMessages.map((m) => `round-robin: ${m}`));
     const rrRounds = [roundRobin.cold, ...roundRobin.warm];
-    if (rrRounds.some((r) => r.pids.length !== roundRobin.apps)) errors.push(`round-robin: expected ${roundRobin.apps} processes, saw ${rrRounds.map((r) => r.pids.length).join('/')}`);
+    if (rrRounds.some((r) => r.pids.length !== roundRobin.apps))
+      errors.push(`round-robin: expected ${roundRobin.apps} processes, saw ${rrRounds.map((r) => r.pids.length).join('/')}`);
 
     // ---- prewarm ----------------------------------------------------------------------------
     progress(`prewarm: ${opts.prewarmReps} repetitions with and without`);
@@ -215,7 +216,9 @@ async function main(): Promise<number> {
     await gatewayPool.shutdown();
 
     // ---- direct remote apps (no mcp-remote) ------------------------------------------------------
-    progress(`direct: ${opts.directRounds} interleaved warm rounds (direct, held in-process, through mcp-remote), ${opts.directColdReps} cold starts each, memory of 10 apps`);
+    progress(
+      `direct: ${opts.directRounds} interleaved warm rounds (direct, held in-process, through mcp-remote), ${opts.directColdReps} cold starts each, memory of 10 apps`,
+    );
     const direct = await measureDirect((marker) => server.marked(marker), runId, home, opts.directRounds, opts.directColdReps, opts.warmup);
     errors.push(...direct.errors);
 

@@ -15,7 +15,7 @@ const LEGEND: [NonNullable<Row['chart']>['kind'], string][] = [
   ['floor', 'held SDK client (floor)'],
 ];
 
-const FONT = "font-family=\"-apple-system, BlinkMacSystemFont, 'Segoe UI', Helvetica, Arial, sans-serif\"";
+const FONT = 'font-family="-apple-system, BlinkMacSystemFont, \'Segoe UI\', Helvetica, Arial, sans-serif"';
 
 function escapeXml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -42,7 +42,8 @@ function keyRatios(r: BenchResults): string[] {
   const warm = get('pooledVsHeld');
   if (warm !== undefined) parts.push(`warm pooled ÷ held client: ${warm.toFixed(3)}`);
   const npx = get('pooledVs.npx') ?? get('pooledVs.bundled');
-  if (npx !== undefined) parts.push(`commands 2..N: ${((1 - npx) * 100).toFixed(1)} % faster than ${get('pooledVs.npx') !== undefined ? 'npx' : 'bundled'} one-shot`);
+  if (npx !== undefined)
+    parts.push(`commands 2..N: ${((1 - npx) * 100).toFixed(1)} % faster than ${get('pooledVs.npx') !== undefined ? 'npx' : 'bundled'} one-shot`);
   const cold = get('coldStart.bundledVsNpx');
   if (cold !== undefined) parts.push(`bundled cold start ${(1 / cold).toFixed(1)}× faster than npx`);
   const stdio = get('stdio.diffUs');
@@ -77,11 +78,13 @@ export function renderChart(r: BenchResults): string {
 
   const lo = 10 ** Math.floor(Math.log10(Math.min(...bars.map((b) => b.median))));
   const hi = 10 ** Math.ceil(Math.log10(Math.max(...bars.map((b) => Math.max(b.median, b.p95)))));
-  const x = (ms: number) => left + (Math.log10(Math.max(ms, lo)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)) * plotW;
+  const x = (ms: number) => left + ((Math.log10(Math.max(ms, lo)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * plotW;
 
   const m = r.meta;
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="MCP Remote Pool benchmark: median latency per variant">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="MCP Remote Pool benchmark: median latency per variant">`,
+  );
   out.push(`<rect x="0.5" y="0.5" width="${width - 1}" height="${height - 1}" rx="10" fill="#ffffff" stroke="#d0d7de"/>`);
   out.push(`<text x="24" y="34" ${FONT} font-size="19" font-weight="600" fill="#1f2328">MCP Remote Pool — median latency per variant (lower is better)</text>`);
   out.push(
@@ -103,7 +106,9 @@ export function renderChart(r: BenchResults): string {
     const cy = (y + barH / 2).toFixed(1);
     const x0 = x(lo);
     const x1 = x(b.median);
-    out.push(`<text x="${left - 10}" y="${(y + barH / 2 + 4.5).toFixed(1)}" ${FONT} font-size="13" fill="#1f2328" text-anchor="end">${escapeXml(b.label)}</text>`);
+    out.push(
+      `<text x="${left - 10}" y="${(y + barH / 2 + 4.5).toFixed(1)}" ${FONT} font-size="13" fill="#1f2328" text-anchor="end">${escapeXml(b.label)}</text>`,
+    );
     out.push(`<rect x="${x0.toFixed(1)}" y="${y.toFixed(1)}" width="${Math.max(1, x1 - x0).toFixed(1)}" height="${barH}" rx="3" fill="${COLORS[b.kind]}"/>`);
     if (Number.isFinite(b.p95) && b.p95 > b.median && b.n > 1) {
       const xp = x(b.p95).toFixed(1);
@@ -111,7 +116,9 @@ export function renderChart(r: BenchResults): string {
       out.push(`<line x1="${xp}" y1="${(y + 4).toFixed(1)}" x2="${xp}" y2="${(y + barH - 4).toFixed(1)}" stroke="#1f2328" stroke-width="1.2"/>`);
     }
     const labelX = Math.max(x1, Number.isFinite(b.p95) && b.n > 1 ? x(b.p95) : x1) + 6;
-    out.push(`<text x="${labelX.toFixed(1)}" y="${(y + barH / 2 + 4.5).toFixed(1)}" ${FONT} font-size="12.5" font-weight="600" fill="#1f2328">${escapeXml(formatDuration(b.median))}</text>`);
+    out.push(
+      `<text x="${labelX.toFixed(1)}" y="${(y + barH / 2 + 4.5).toFixed(1)}" ${FONT} font-size="12.5" font-weight="600" fill="#1f2328">${escapeXml(formatDuration(b.median))}</text>`,
+    );
   });
 
   // legend

@@ -21,7 +21,13 @@ export interface DirectResult {
   /** First call of a fresh app, spawn/connect + initialize + call (ms). */
   readonly cold: { readonly direct: number[]; readonly viaMcpRemote: number[] };
   /** RSS growth of a fresh process per warm direct app (freed pages are reused, so it can be ≈ 0), and its live JS memory (heap in use + external) per app. */
-  readonly memory: { readonly apps: number; readonly hostGrowthBytes: number; readonly perAppBytes: number; readonly livePerAppBytes: number; readonly mcpRemoteProcessRssBytes?: number };
+  readonly memory: {
+    readonly apps: number;
+    readonly hostGrowthBytes: number;
+    readonly perAppBytes: number;
+    readonly livePerAppBytes: number;
+    readonly mcpRemoteProcessRssBytes?: number;
+  };
   readonly errors: string[];
 }
 
@@ -40,7 +46,14 @@ function directMemory(url: string, apps: number): MemoryProbe {
   return JSON.parse(out.trim().split('\n').pop()!) as MemoryProbe;
 }
 
-export async function measureDirect(url: (marker: string) => string, runId: string, home: string, rounds: number, coldReps: number, warmup: number): Promise<DirectResult> {
+export async function measureDirect(
+  url: (marker: string) => string,
+  runId: string,
+  home: string,
+  rounds: number,
+  coldReps: number,
+  warmup: number,
+): Promise<DirectResult> {
   const errors: string[] = [];
   const pool: Pool = makeBenchPool();
   const held = new Client({ name: 'bench-held-in-process', version: '1' });
@@ -97,7 +110,13 @@ export async function measureDirect(url: (marker: string) => string, runId: stri
     return {
       warm: { direct: warm.samples.direct ?? [], heldInProcess: warm.samples.heldInProcess ?? [], viaMcpRemote: warm.samples.viaMcpRemote ?? [] },
       cold,
-      memory: { apps: mem.apps, hostGrowthBytes: mem.afterRss - mem.baseRss, perAppBytes: (mem.afterRss - mem.baseRss) / mem.apps, livePerAppBytes: (mem.afterLive - mem.baseLive) / mem.apps, mcpRemoteProcessRssBytes },
+      memory: {
+        apps: mem.apps,
+        hostGrowthBytes: mem.afterRss - mem.baseRss,
+        perAppBytes: (mem.afterRss - mem.baseRss) / mem.apps,
+        livePerAppBytes: (mem.afterLive - mem.baseLive) / mem.apps,
+        mcpRemoteProcessRssBytes,
+      },
       errors,
     };
   } finally {

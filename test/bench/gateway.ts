@@ -26,13 +26,23 @@ export interface GatewayResult {
    * process (SDK client → SDK server, nothing of ours).
    */
   readonly samples: { readonly direct: number[]; readonly viaGateway: number[]; readonly sdkHttp: number[] };
-  readonly fanIn: { readonly clients: number; readonly callsPerClient: number; readonly wallMs: number; readonly errors: number; readonly misrouted: number; readonly pids: number; readonly processes: number };
+  readonly fanIn: {
+    readonly clients: number;
+    readonly callsPerClient: number;
+    readonly wallMs: number;
+    readonly errors: number;
+    readonly misrouted: number;
+    readonly pids: number;
+    readonly processes: number;
+  };
   readonly errors: string[];
 }
 
 async function connect(gateway: Gateway, name: string): Promise<Client> {
   const client = new Client({ name, version: '1' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(gateway.url + mcpPath(GATEWAY_APP)), { requestInit: { headers: { Authorization: `Bearer ${gateway.token}` } } }));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(gateway.url + mcpPath(GATEWAY_APP)), { requestInit: { headers: { Authorization: `Bearer ${gateway.token}` } } }),
+  );
   return client;
 }
 
@@ -47,7 +57,10 @@ async function sdkHttpServer(): Promise<{ url: string; http: HttpServer }> {
       const sid = req.headers['mcp-session-id'];
       let transport = typeof sid === 'string' ? transports.get(sid) : undefined;
       if (!transport) {
-        const t: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({ sessionIdGenerator: randomUUID, onsessioninitialized: (id) => void transports.set(id, t) });
+        const t: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+          sessionIdGenerator: randomUUID,
+          onsessioninitialized: (id) => void transports.set(id, t),
+        });
         transport = t;
         const server = new McpServer({ name: 'sdk-floor', version: '1.0.0' });
         server.registerTool('echo', { inputSchema: { text: z.string() } }, ({ text }) => ({ content: [{ type: 'text', text }] }));

@@ -30,11 +30,7 @@ export function williamsOrders(n: number): number[][] {
   return n % 2 === 0 ? rows : [...rows, ...rows.map((row) => [...row].reverse())];
 }
 
-export async function interleave(
-  iterations: number,
-  steps: readonly Step[],
-  onIteration?: (i: number) => void | Promise<void>,
-): Promise<InterleavedResult> {
+export async function interleave(iterations: number, steps: readonly Step[], onIteration?: (i: number) => void | Promise<void>): Promise<InterleavedResult> {
   const samples: Record<string, number[]> = Object.fromEntries(steps.map((s) => [s.id, [] as number[]]));
   const errors: string[] = [];
   const orders = williamsOrders(steps.length);

@@ -68,7 +68,9 @@ function tables(r: BenchResults): Table[] {
     rows: r.ratios.map((x) => [
       x.label,
       x.unit === 'µs' ? `${formatNumber(x.value)} µs` : ratio(x.value, x.value < 0.1 ? 4 : 3),
-      x.paired && Number.isFinite(x.paired.ci95[0]) ? `${ratio(x.paired.ci95[0], x.value < 0.1 ? 4 : 3)}–${ratio(x.paired.ci95[1], x.value < 0.1 ? 4 : 3)}` : '–',
+      x.paired && Number.isFinite(x.paired.ci95[0])
+        ? `${ratio(x.paired.ci95[0], x.value < 0.1 ? 4 : 3)}–${ratio(x.paired.ci95[1], x.value < 0.1 ? 4 : 3)}`
+        : '–',
       x.paired ? String(x.paired.pairs) : '–',
       x.paired ? ratio(x.paired.ofMedians, x.value < 0.1 ? 4 : 3) : '–',
       x.method,
@@ -82,15 +84,42 @@ function tables(r: BenchResults): Table[] {
     headers: ['experiment', 'round', 'wall ms', 'one call ms', 'errors', 'pids in results', 'processes in OS table'],
     right: [2, 3, 4, 5, 6],
     rows: [
-      ...par.rounds.map((x, i) => [`${par.calls} parallel, one app`, String(i + 1), formatNumber(x.wallMs), formatNumber(x.singleMs), String(x.errors), String(x.pids.length), String(x.processes)]),
-      [`${rr.calls} parallel, round-robin over ${rr.apps} apps`, 'cold', formatNumber(rr.cold.wallMs), '–', String(rr.cold.errors), String(rr.cold.pids.length), String(rr.cold.processes)],
-      ...rr.warm.map((x, i) => [`${rr.calls} parallel, round-robin over ${rr.apps} apps`, String(i + 1), formatNumber(x.wallMs), formatNumber(x.singleMs), String(x.errors), String(x.pids.length), String(x.processes)]),
+      ...par.rounds.map((x, i) => [
+        `${par.calls} parallel, one app`,
+        String(i + 1),
+        formatNumber(x.wallMs),
+        formatNumber(x.singleMs),
+        String(x.errors),
+        String(x.pids.length),
+        String(x.processes),
+      ]),
+      [
+        `${rr.calls} parallel, round-robin over ${rr.apps} apps`,
+        'cold',
+        formatNumber(rr.cold.wallMs),
+        '–',
+        String(rr.cold.errors),
+        String(rr.cold.pids.length),
+        String(rr.cold.processes),
+      ],
+      ...rr.warm.map((x, i) => [
+        `${rr.calls} parallel, round-robin over ${rr.apps} apps`,
+        String(i + 1),
+        formatNumber(x.wallMs),
+        formatNumber(x.singleMs),
+        String(x.errors),
+        String(x.pids.length),
+        String(x.processes),
+      ]),
     ],
     notes: [`Starts per app over the round-robin experiment: ${rr.startsPerApp.join(', ')} (1 each = no restart, no eviction).`],
   });
 
   const ov = r.overhead;
-  const evs = (e: Record<string, number>) => Object.entries(e).map(([k, v]) => `${k} ${formatNumber(v)}`).join(', ') || 'none';
+  const evs = (e: Record<string, number>) =>
+    Object.entries(e)
+      .map(([k, v]) => `${k} ${formatNumber(v)}`)
+      .join(', ') || 'none';
   out.push({
     title: 'Pool bookkeeping per warm call (public API, measured from outside)',
     headers: ['app', 'events per call', 'snapshot µs', 'stderr lines in snapshot', 'redact 1 line µs', 'cached tools/list µs', 'bookkeeping µs/call'],

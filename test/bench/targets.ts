@@ -4,7 +4,8 @@ import { median, pairwiseDiffs } from './stats';
 
 const status = (ok: boolean): TargetStatus => (ok ? 'PASS' : 'MISS');
 const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
-const ci = (r: Ratio) => (r.paired && Number.isFinite(r.paired.ci95[0]) ? ` (95% CI ${fmt(r.paired.ci95[0])}–${fmt(r.paired.ci95[1])}, ${r.paired.pairs} pairs)` : '');
+const ci = (r: Ratio) =>
+  r.paired && Number.isFinite(r.paired.ci95[0]) ? ` (95% CI ${fmt(r.paired.ci95[0])}–${fmt(r.paired.ci95[1])}, ${r.paired.pairs} pairs)` : '';
 
 export function checkTargets(raw: RawResults, ratios: readonly Ratio[], resources: Resources, npxUsable: boolean): Target[] {
   const get = (id: string) => ratios.find((r) => r.id === id);

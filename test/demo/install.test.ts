@@ -16,7 +16,11 @@ const BUILD_PKGS = 'g++ make python3 pkg-config libkrb5-dev libx11-dev libxkbfil
 const isRoot = process.getuid?.() === 0;
 const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => fs.existsSync(p));
 
-interface Result { code: number | null; stdout: string; stderr: string }
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Result> {
   return new Promise((resolve) => {
@@ -34,7 +38,7 @@ function assertNoShellError(stderr: string): void {
   assert.doesNotMatch(stderr, /line \d+:|command not found|unbound variable|syntax error|No such file or directory/, stderr);
 }
 
-describe('npm start\'s installer (test/editor/setup.sh) where it cannot install Debian packages', function () {
+describe("npm start's installer (test/editor/setup.sh) where it cannot install Debian packages", function () {
   this.timeout(60_000);
   let tmp: string;
   let bin: string;
@@ -50,10 +54,18 @@ describe('npm start\'s installer (test/editor/setup.sh) where it cannot install 
     fs.chmodSync(bin, 0o755);
     for (const dir of [path.dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin', '/sbin']) {
       let names: string[];
-      try { names = fs.readdirSync(dir); } catch { continue; }
+      try {
+        names = fs.readdirSync(dir);
+      } catch {
+        continue;
+      }
       for (const name of names) {
         if (without.includes(name) || fs.existsSync(path.join(bin, name))) continue;
-        try { fs.symlinkSync(path.join(dir, name), path.join(bin, name)); } catch { /* a dangling or duplicate entry */ }
+        try {
+          fs.symlinkSync(path.join(dir, name), path.join(bin, name));
+        } catch {
+          /* a dangling or duplicate entry */
+        }
       }
     }
     for (const [name, script] of Object.entries(standIns)) {
@@ -75,7 +87,11 @@ describe('npm start\'s installer (test/editor/setup.sh) where it cannot install 
     const cmd = ['bash', nonRootSetup, ...args];
     const clean = { PATH: env.PATH, HOME: tmp, LANG: 'C.UTF-8', EDITOR_TEST_CACHE: env.EDITOR_TEST_CACHE };
     if (!isRoot) return run(cmd[0], cmd.slice(1), clean);
-    return run(setpriv!, ['--reuid=65534', '--regid=65534', '--clear-groups', '--', '/usr/bin/env', ...Object.entries(clean).map(([k, v]) => `${k}=${v}`), ...cmd], clean);
+    return run(
+      setpriv!,
+      ['--reuid=65534', '--regid=65534', '--clear-groups', '--', '/usr/bin/env', ...Object.entries(clean).map(([k, v]) => `${k}=${v}`), ...cmd],
+      clean,
+    );
   }
 
   before(function () {
@@ -94,7 +110,9 @@ describe('npm start\'s installer (test/editor/setup.sh) where it cannot install 
     for (const d of [path.join(tmp, 'repo'), path.join(tmp, 'repo', 'test'), editorDir]) fs.chmodSync(d, 0o755);
     nonRootSetup = path.join(editorDir, 'setup.sh');
   });
-  after(() => { if (tmp) fs.rmSync(tmp, { recursive: true, force: true }); });
+  after(() => {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
 
   it('as a user without root and without sudo: exit 1 with the exact apt-get line to run as root', async function () {
     // every package looks missing; no sudo anywhere on PATH
@@ -105,12 +123,12 @@ describe('npm start\'s installer (test/editor/setup.sh) where it cannot install 
     assert.match(r.stderr, new RegExp(`missing Debian packages: ${BUILD_PKGS.replace(/\+/g, '\\+')} ripgrep\\.`));
     assert.match(r.stderr, /Installing them needs root, and this is user \S+ without sudo\. Run this as root:/);
     assert.ok(r.stderr.includes(`\n      apt-get update && apt-get install -y ${BUILD_PKGS} ripgrep\n`), r.stderr);
-    assert.doesNotMatch(r.stderr, /chromium/, 'npm start\'s install never asks for Chromium');
+    assert.doesNotMatch(r.stderr, /chromium/, "npm start's install never asks for Chromium");
     assertNoShellError(r.stderr);
     assert.equal(r.stdout, '');
   });
 
-  it('the tests\' setup (--chromium) names chromium too', async () => {
+  it("the tests' setup (--chromium) names chromium too", async () => {
     const PATH = makePath(['sudo'], { 'dpkg-query': 'exit 1' });
     const r = await runAsNonRoot(['--vscode', 'both', '--chromium'], { PATH, EDITOR_TEST_CACHE: cacheDir() });
     assert.equal(r.code, 1, r.stderr);

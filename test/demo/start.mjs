@@ -43,9 +43,29 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import {
-  PROFILE_DIRS, REPO_ROOT, baseUserSettings, endGroup, freePort, hostPort, installedCodeServer, isLoopback, isolatedEnv,
-  descendants, killGroup, liveProcesses, makeRunDirs, portFree, processesWithEnv, resolveVersion, setupCommand, spawnReaped,
-  startCodeServer, waitHealthy, workbenchUrl, writeConfigYaml, writeUserSettings,
+  PROFILE_DIRS,
+  REPO_ROOT,
+  baseUserSettings,
+  endGroup,
+  freePort,
+  hostPort,
+  installedCodeServer,
+  isLoopback,
+  isolatedEnv,
+  descendants,
+  killGroup,
+  liveProcesses,
+  makeRunDirs,
+  portFree,
+  processesWithEnv,
+  resolveVersion,
+  setupCommand,
+  spawnReaped,
+  startCodeServer,
+  waitHealthy,
+  workbenchUrl,
+  writeConfigYaml,
+  writeUserSettings,
 } from '../editor/codeServer.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -70,10 +90,23 @@ const opts = {};
   }
 }
 function usage(problem) {
-  const lines = fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1);
-  const text = lines.slice(0, lines.findIndex((l) => !l.startsWith('//'))).map((l) => l.replace(/^\/\/ ?/, '')).join('\n');
-  if (problem) { console.error(`start: ${problem}\n\n${text}`); process.exit(2); }
-  console.log(text); process.exit(0);
+  const lines = fs
+    .readFileSync(fileURLToPath(import.meta.url), 'utf8')
+    .split('\n')
+    .slice(1);
+  const text = lines
+    .slice(
+      0,
+      lines.findIndex((l) => !l.startsWith('//')),
+    )
+    .map((l) => l.replace(/^\/\/ ?/, ''))
+    .join('\n');
+  if (problem) {
+    console.error(`start: ${problem}\n\n${text}`);
+    process.exit(2);
+  }
+  console.log(text);
+  process.exit(0);
 }
 if (opts.help) usage();
 
@@ -82,14 +115,17 @@ if (opts.desktop && opts.editor && opts.editor !== 'desktop') usage(`--desktop a
 const editor = opts.desktop ? 'desktop' : (opts.editor ?? 'browser');
 if (!['browser', 'desktop'].includes(editor)) usage(`--editor must be browser or desktop, got ${editor}`);
 const desktop = editor === 'desktop';
-if (desktop && (opts.port || opts.host || opts['i-know-this-is-public'])) usage('--port and --host are for the browser editor (code-server), not --editor desktop');
+if (desktop && (opts.port || opts.host || opts['i-know-this-is-public']))
+  usage('--port and --host are for the browser editor (code-server), not --editor desktop');
 const keepProfile = !!opts['keep-profile'];
 const host = (opts.host ?? '127.0.0.1').replace(/^\[|\]$/g, '');
 const publicBind = !isLoopback(host);
 if (publicBind && !opts['i-know-this-is-public']) {
-  console.error(`start: refusing to listen on ${host}: code-server runs without a password (--auth none), so anyone who can`
-    + ' reach that address could run programs as you. Use the default --host 127.0.0.1 (or ::1); to expose it anyway,'
-    + ' add --i-know-this-is-public.');
+  console.error(
+    `start: refusing to listen on ${host}: code-server runs without a password (--auth none), so anyone who can` +
+      ' reach that address could run programs as you. Use the default --host 127.0.0.1 (or ::1); to expose it anyway,' +
+      ' add --i-know-this-is-public.',
+  );
   process.exit(2);
 }
 let port = 0;
@@ -100,22 +136,32 @@ if (opts.port !== undefined) {
 
 /** Progress lines: stderr, so `--json` keeps stdout to its one line. */
 const log = (msg) => console.error(`[start ${secs()}] ${msg}`);
-const fail = (msg) => { console.error(`start: ${msg}`); process.exit(1); };
+const fail = (msg) => {
+  console.error(`start: ${msg}`);
+  process.exit(1);
+};
 
 // ---- what it needs ---------------------------------------------------------------------------
 /** `command` found on PATH (an executable file), or undefined. */
 function onPath(command) {
   for (const dir of (process.env.PATH || '').split(path.delimiter).filter(Boolean)) {
     const f = path.join(dir, command);
-    try { fs.accessSync(f, fs.constants.X_OK); if (fs.statSync(f).isFile()) return f; } catch { /* not here */ }
+    try {
+      fs.accessSync(f, fs.constants.X_OK);
+      if (fs.statSync(f).isFile()) return f;
+    } catch {
+      /* not here */
+    }
   }
   return undefined;
 }
 const CODE = onPath('code');
 if (desktop && !CODE) {
-  fail('--editor desktop needs VS Code\'s `code` command on PATH, and there is none.\n'
-    + 'Install VS Code (https://code.visualstudio.com), and on macOS run "Shell Command: Install \'code\' command in PATH" from its\n'
-    + 'command palette; or leave out --editor desktop to use VS Code in the browser.');
+  fail(
+    "--editor desktop needs VS Code's `code` command on PATH, and there is none.\n" +
+      'Install VS Code (https://code.visualstudio.com), and on macOS run "Shell Command: Install \'code\' command in PATH" from its\n' +
+      'command palette; or leave out --editor desktop to use VS Code in the browser.',
+  );
 }
 if (!desktop && CODE) log(`hint: a desktop VS Code is installed (${CODE}): \`npm start -- --desktop\` opens the demo there instead of the browser`);
 
@@ -124,14 +170,19 @@ function ensureCodeServer() {
   const version = resolveVersion('floor');
   let cs = installedCodeServer(version);
   if (cs) return cs;
-  if (process.env.CODE_SERVER_BIN) fail(`CODE_SERVER_BIN=${process.env.CODE_SERVER_BIN} does not exist (unset it to let npm start install code-server itself).`);
+  if (process.env.CODE_SERVER_BIN)
+    fail(`CODE_SERVER_BIN=${process.env.CODE_SERVER_BIN} does not exist (unset it to let npm start install code-server itself).`);
   const t = Date.now();
-  log(`code-server ${version.codeServer} (VS Code ${version.vscode}) is not installed yet: installing it once into ${path.relative(process.cwd(), version.dir) || version.dir}`
-    + ' (Debian build packages if missing, then code-server from npm; about 2-3 minutes; the editor tests use the same copy)');
+  log(
+    `code-server ${version.codeServer} (VS Code ${version.vscode}) is not installed yet: installing it once into ${path.relative(process.cwd(), version.dir) || version.dir}` +
+      ' (Debian build packages if missing, then code-server from npm; about 2-3 minutes; the editor tests use the same copy)',
+  );
   const r = spawnSync('bash', [path.join(REPO_ROOT, 'test/editor/setup.sh'), '--vscode', version.setupArg], { stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0) {
-    fail(`installing code-server failed${r.signal ? ` (${r.signal})` : ''}: see the [setup] lines above. After fixing it, run npm start again `
-      + `(what is installed already is skipped), or run the install alone: ${setupCommand(version)}`);
+    fail(
+      `installing code-server failed${r.signal ? ` (${r.signal})` : ''}: see the [setup] lines above. After fixing it, run npm start again ` +
+        `(what is installed already is skipped), or run the install alone: ${setupCommand(version)}`,
+    );
   }
   cs = installedCodeServer(version);
   if (!cs) fail(`${setupCommand(version)} succeeded but left no complete install in ${version.dir}`);
@@ -148,7 +199,11 @@ if (port && !(await portFree(port, host))) fail(`port ${port} on ${host} is in u
 
 // ---- the sandbox: profile, home, workspace -----------------------------------------------------
 // (short path: VS Code puts unix sockets under TMPDIR, and socket paths are limited to ~107 bytes)
-const { run, dirs } = makeRunDirs('mcp-pool-demo-', PROFILE_DIRS.filter((d) => d !== 'workspace'), process.env.DEMO_TMP || os.tmpdir());
+const { run, dirs } = makeRunDirs(
+  'mcp-pool-demo-',
+  PROFILE_DIRS.filter((d) => d !== 'workspace'),
+  process.env.DEMO_TMP || os.tmpdir(),
+);
 const MARK = `MCP_POOL_DEMO_RUN=${run}`;
 // Every process of this demo carries MCP_POOL_DEMO_RUN; the pool's servers get a filtered environment
 // without it, but with TMPDIR (and in the browser editor HOME) in here: that finds them too.
@@ -171,7 +226,12 @@ async function teardown() {
   // by the run's mark in its environment). SIGTERM closes the window and deactivates the extension.
   if (desktopCode) {
     const editorProcs = () => processesWithEnv([MARK]);
-    for (const [pid] of editorProcs()) try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
+    for (const [pid] of editorProcs())
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
     await endGroup(desktopCode.pid, 5000, () => log('the code command needed SIGKILL'));
     for (let i = 0; editorProcs().length && i < 100; i++) await new Promise((r) => setTimeout(r, 50));
   }
@@ -183,10 +243,18 @@ async function teardown() {
     return [...ours.filter(([pid]) => live.has(pid)), ...marked];
   };
   let left = remaining();
-  for (let i = 0; left.length && i < 80; i++) { await new Promise((r) => setTimeout(r, 50)); left = remaining(); }
+  for (let i = 0; left.length && i < 80; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    left = remaining();
+  }
   if (left.length) {
     log(`WARNING: ${left.length} process(es) outlived their process group, killing: ${left.map(([p, , c]) => `${p} ${c}`).join(', ')}`);
-    for (const [pid] of left) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    for (const [pid] of left)
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
   }
   return left.length;
 }
@@ -209,16 +277,37 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     // a second Ctrl+C: no more waiting
     log('stopping now (SIGKILL)');
     for (const c of [codeServer, desktopCode, httpServer]) if (c) killGroup(c.pid);
-    for (const [pid] of processesWithEnv(marks)) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    for (const [pid] of processesWithEnv(marks))
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     process.exit(130);
   });
 }
-process.on('uncaughtException', (e) => { console.error('start: unexpected error:', e); void stop(1); });
-process.on('unhandledRejection', (e) => { console.error('start: unexpected error:', e); void stop(1); });
+process.on('uncaughtException', (e) => {
+  console.error('start: unexpected error:', e);
+  void stop(1);
+});
+process.on('unhandledRejection', (e) => {
+  console.error('start: unexpected error:', e);
+  void stop(1);
+});
 
 /** The last lines of a log file, indented, for error messages. */
 const tail = (file, n = 15) => {
-  try { return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-n).map((l) => `    ${l}`).join('\n'); } catch { return '    (no log)'; }
+  try {
+    return fs
+      .readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(-n)
+      .map((l) => `    ${l}`)
+      .join('\n');
+  } catch {
+    return '    (no log)';
+  }
 };
 
 try {
@@ -232,38 +321,57 @@ try {
     const lines = readline.createInterface({ input: httpServer.stdout });
     lines.once('line', (line) => {
       clearTimeout(timer);
-      try { resolve(JSON.parse(line).url); } catch { reject(new Error(`unexpected output from the demo HTTP server: ${line}`)); }
+      try {
+        resolve(JSON.parse(line).url);
+      } catch {
+        reject(new Error(`unexpected output from the demo HTTP server: ${line}`));
+      }
     });
-    httpServer.once('exit', (c) => { clearTimeout(timer); reject(new Error(`the demo HTTP server exited (${c}):\n${tail(httpLog)}`)); });
+    httpServer.once('exit', (c) => {
+      clearTimeout(timer);
+      reject(new Error(`the demo HTTP server exited (${c}):\n${tail(httpLog)}`));
+    });
   });
   httpServer.stdout.resume(); // nothing more expected; never let a full pipe block it
-  httpServer.on('exit', (c, s) => { if (!stopping) { log(`the demo HTTP server exited unexpectedly (${c ?? s}):\n${tail(httpLog)}`); void stop(1); } });
+  httpServer.on('exit', (c, s) => {
+    if (!stopping) {
+      log(`the demo HTTP server exited unexpectedly (${c ?? s}):\n${tail(httpLog)}`);
+      void stop(1);
+    }
+  });
 
   // 2. The workspace: a fresh copy of test/demo/workspace, with the demo apps in its settings.
   const workspace = path.join(run, 'mcp-pool-demo'); // the folder name is the window title
   fs.cpSync(path.join(here, 'workspace'), workspace, { recursive: true });
   const settingsFile = path.join(workspace, '.vscode/settings.json');
   fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
-  fs.writeFileSync(settingsFile, `${JSON.stringify({
-    'mcpPool.apps': {
-      'demo-stdio': {
-        command: process.execPath,
-        args: [STDIO_FIXTURE, '--name=demo-stdio', '--features'], // resources, prompts, logging too
-        description: 'stdio MCP server shipped with the project (test/fixtures/stdio-server.ts)',
+  fs.writeFileSync(
+    settingsFile,
+    `${JSON.stringify(
+      {
+        'mcpPool.apps': {
+          'demo-stdio': {
+            command: process.execPath,
+            args: [STDIO_FIXTURE, '--name=demo-stdio', '--features'], // resources, prompts, logging too
+            description: 'stdio MCP server shipped with the project (test/fixtures/stdio-server.ts)',
+          },
+          'demo-remote': {
+            url: mcpUrl,
+            // mcp-remote's token cache (default ~/.mcp-auth) in the throw-away profile, also in the desktop editor
+            env: { MCP_REMOTE_CONFIG_DIR: path.join(run, 'mcp-auth') },
+            description: 'local Streamable HTTP MCP server started by npm start (test/fixtures/http-server.ts), through the bundled mcp-remote',
+          },
+          'demo-direct': {
+            url: mcpUrl,
+            transport: 'direct',
+            description: 'the same server, reached directly over HTTP from the editor: no process',
+          },
+        },
       },
-      'demo-remote': {
-        url: mcpUrl,
-        // mcp-remote's token cache (default ~/.mcp-auth) in the throw-away profile, also in the desktop editor
-        env: { MCP_REMOTE_CONFIG_DIR: path.join(run, 'mcp-auth') },
-        description: 'local Streamable HTTP MCP server started by npm start (test/fixtures/http-server.ts), through the bundled mcp-remote',
-      },
-      'demo-direct': {
-        url: mcpUrl,
-        transport: 'direct',
-        description: 'the same server, reached directly over HTTP from the editor: no process',
-      },
-    },
-  }, null, 2)}\n`);
+      null,
+      2,
+    )}\n`,
+  );
 
   // 3. The profile: quiet offline workbench; the workspace README opens first.
   // (no port-forwarding prompts for the demo HTTP server and mcp-remote's listeners)
@@ -282,8 +390,19 @@ try {
   ];
   const ready = (fields, banner) => {
     if (json) {
-      process.stdout.write(`${JSON.stringify({ editor, ...fields, workspace, settingsFile, mcpUrl, profile: run, pid: process.pid,
-        httpServerPgid: httpServer.pid, readyMs: Date.now() - t0 })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({
+          editor,
+          ...fields,
+          workspace,
+          settingsFile,
+          mcpUrl,
+          profile: run,
+          pid: process.pid,
+          httpServerPgid: httpServer.pid,
+          readyMs: Date.now() - t0,
+        })}\n`,
+      );
       process.stderr.write(`${banner.join('\n')}\n`);
     } else process.stdout.write(`${banner.join('\n')}\n`);
   };
@@ -292,21 +411,40 @@ try {
     // 4. The user's own VS Code: a new window of a separate instance (its own --user-data-dir), the demo
     // workspace, this checkout as the extension under development. `--wait` keeps the `code` command
     // running until that window closes, which ends the demo. Installs nothing, starts no server.
-    const args = ['--new-window', '--wait', '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions,
-      `--extensionDevelopmentPath=${REPO_ROOT}`, '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes',
-      '--disable-telemetry', workspace];
+    const args = [
+      '--new-window',
+      '--wait',
+      '--user-data-dir',
+      dirs.userData,
+      '--extensions-dir',
+      dirs.extensions,
+      `--extensionDevelopmentPath=${REPO_ROOT}`,
+      '--disable-workspace-trust',
+      '--skip-welcome',
+      '--skip-release-notes',
+      '--disable-telemetry',
+      workspace,
+    ];
     const codeLog = path.join(dirs.logs, 'code.log');
     const out = fs.openSync(codeLog, 'w');
     // Not under the sh reaper, whose exit status would hide the command's: a process group of its own
     // (Ctrl+C reaches us, and teardown() ends it), and its exit code tells a closed window from a failure.
     desktopCode = spawn(CODE, args, { env, stdio: ['ignore', out, out], detached: true });
     fs.closeSync(out);
-    desktopCode.on('error', (e) => { if (!stopping) { log(`could not run ${CODE}: ${e.message}`); void stop(1); } });
+    desktopCode.on('error', (e) => {
+      if (!stopping) {
+        log(`could not run ${CODE}: ${e.message}`);
+        void stop(1);
+      }
+    });
     desktopCode.on('exit', (c, sig) => {
       if (stopping) return;
       // `code --wait` returned: the window was closed (0), or VS Code could not start
       if (c === 0) void stop(0, 'the VS Code window was closed');
-      else { log(`\`code\` exited with ${c ?? sig}:\n${tail(codeLog)}`); void stop(1); }
+      else {
+        log(`\`code\` exited with ${c ?? sig}:\n${tail(codeLog)}`);
+        void stop(1);
+      }
     });
     log(`${CODE} ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`);
     ready({ code: CODE, codeArgs: args, userDataDir: dirs.userData, extensionsDir: dirs.extensions, codePgid: desktopCode.pid }, [
@@ -328,9 +466,25 @@ try {
     // 4. code-server, in its own reaped process group.
     port ||= await freePort(host);
     const csLog = path.join(dirs.logs, 'code-server.log');
-    codeServer = startCodeServer({ entry: CODE_SERVER.entry, node: CODE_SERVER.node, host, port, configFile, userDataDir: dirs.userData,
-      extensionsDir: dirs.extensions, workspace, workspaceTrust: false, env, logFile: csLog });
-    codeServer.on('exit', (c, s) => { if (!stopping) { log(`code-server exited unexpectedly (${c ?? s}):\n${tail(csLog)}`); void stop(1); } });
+    codeServer = startCodeServer({
+      entry: CODE_SERVER.entry,
+      node: CODE_SERVER.node,
+      host,
+      port,
+      configFile,
+      userDataDir: dirs.userData,
+      extensionsDir: dirs.extensions,
+      workspace,
+      workspaceTrust: false,
+      env,
+      logFile: csLog,
+    });
+    codeServer.on('exit', (c, s) => {
+      if (!stopping) {
+        log(`code-server exited unexpectedly (${c ?? s}):\n${tail(csLog)}`);
+        void stop(1);
+      }
+    });
     await waitHealthy(port, codeServer, 60000, csLog, host);
 
     // 5. The URL: the workbench for the workspace, with this checkout as the extension under development.
@@ -363,4 +517,3 @@ try {
   console.error(`start: could not start the demo: ${(e && e.message) || e}`);
   await stop(1);
 }
-

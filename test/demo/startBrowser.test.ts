@@ -17,8 +17,18 @@ import type { Browser, Page } from 'playwright-core';
 import { bundledLauncher, parseAppDefinitions, Pool, type AppSpec } from '../../src/pool';
 import { BUNDLED_MCP_REMOTE, REAPER_SCRIPT, REPO_ROOT } from '../fixtures/paths';
 import {
-  CODE_SERVER, describeProcs, EXPECT_INSTALL, expectAllGone, FLOOR, haveCodeServer, launch, type Launched, NO_CODE_SERVER,
-  processesOfLauncher, runStart, VIA_NPM,
+  CODE_SERVER,
+  describeProcs,
+  EXPECT_INSTALL,
+  expectAllGone,
+  FLOOR,
+  haveCodeServer,
+  launch,
+  type Launched,
+  NO_CODE_SERVER,
+  processesOfLauncher,
+  runStart,
+  VIA_NPM,
 } from './startKit';
 import { CHROMIUM, haveChromium, invokeEchoFromPalette, openWorkbench, reportFailure, screenshot, showPoolView } from './startWorkbench';
 
@@ -74,9 +84,18 @@ describe('npm start (test/demo/start.mjs)', function () {
       if (browserHome) fs.rmSync(browserHome, { recursive: true, force: true });
       if (l && !stopped) {
         // a test failed before the SIGTERM test: end it all
-        try { process.kill(-l.child.pid!, 'SIGTERM'); } catch { /* gone */ }
+        try {
+          process.kill(-l.child.pid!, 'SIGTERM');
+        } catch {
+          /* gone */
+        }
         await Promise.race([l.exited, new Promise((r) => setTimeout(r, 10_000))]);
-        for (const p of processesOfLauncher(l)) try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ }
+        for (const p of processesOfLauncher(l))
+          try {
+            process.kill(p.pid, 'SIGKILL');
+          } catch {
+            /* gone */
+          }
       }
     });
 
@@ -87,7 +106,10 @@ describe('npm start (test/demo/start.mjs)', function () {
         assert.equal(installedBefore, false, `TEST_START_EXPECT_INSTALL: ${CODE_SERVER} existed before npm start`);
         assert.match(err, new RegExp(`code-server ${FLOOR.codeServer.replace(/\./g, '\\.')} \\(VS Code .*\\) is not installed yet: installing it once`));
         assert.match(err, /\[setup \+\d+s\] (apt: |code-server )/);
-        assert.match(err, new RegExp(`installed code-server ${FLOOR.codeServer.replace(/\./g, '\\.')} \\(VS Code ${FLOOR.vscode.replace(/\./g, '\\.')}\\) in \\d+\\.\\ds`));
+        assert.match(
+          err,
+          new RegExp(`installed code-server ${FLOOR.codeServer.replace(/\./g, '\\.')} \\(VS Code ${FLOOR.vscode.replace(/\./g, '\\.')}\\) in \\d+\\.\\ds`),
+        );
         assert.doesNotMatch(err, /chromium/i, 'npm start must not install Chromium');
       } else {
         assert.doesNotMatch(err, /not installed yet/);
@@ -113,7 +135,8 @@ describe('npm start (test/demo/start.mjs)', function () {
       // the banner on stderr names what to try, the trust setting, and Ctrl+C
       const banner = l!.stderr();
       assert.ok(banner.includes(`Open:  ${ready.url}`), banner);
-      for (const s of ['--disable-workspace-trust', 'MCP Pool: Invoke Tool', 'demo-stdio', 'demo-remote', 'Ctrl+C']) assert.ok(banner.includes(s), `banner lacks ${s}`);
+      for (const s of ['--disable-workspace-trust', 'MCP Pool: Invoke Tool', 'demo-stdio', 'demo-remote', 'Ctrl+C'])
+        assert.ok(banner.includes(s), `banner lacks ${s}`);
       // the throw-away profile: a fresh temp copy of the demo workspace
       assert.ok(ready.profile.startsWith(os.tmpdir()), ready.profile);
       assert.ok(ready.workspace.startsWith(ready.profile));
@@ -126,7 +149,10 @@ describe('npm start (test/demo/start.mjs)', function () {
       const { specs, problems } = parseAppDefinitions(settings['mcpPool.apps']);
       assert.deepEqual(problems, []);
       assert.deepEqual(specs.map((s) => s.name).sort(), ['demo-direct', 'demo-remote', 'demo-stdio']);
-      assert.equal(specs.find((s) => s.name === 'demo-direct')?.kind === 'remote' && (specs.find((s) => s.name === 'demo-direct') as { transport?: string }).transport, 'direct');
+      assert.equal(
+        specs.find((s) => s.name === 'demo-direct')?.kind === 'remote' && (specs.find((s) => s.name === 'demo-direct') as { transport?: string }).transport,
+        'direct',
+      );
       const remote = specs.find((s) => s.name === 'demo-remote');
       assert.equal(remote?.kind === 'remote' && remote.url, ready.mcpUrl);
       // mcp-remote's token cache goes to the demo's temporary HOME, not ours
@@ -138,7 +164,11 @@ describe('npm start (test/demo/start.mjs)', function () {
       });
       try {
         await pool.configure(specs.map((s): AppSpec => ({ ...s, env: { ...s.env, HOME: home } })));
-        for (const [app, name] of [['demo-stdio', 'demo-stdio'], ['demo-remote', 'fixture-http'], ['demo-direct', 'fixture-http']]) {
+        for (const [app, name] of [
+          ['demo-stdio', 'demo-stdio'],
+          ['demo-remote', 'fixture-http'],
+          ['demo-direct', 'fixture-http'],
+        ]) {
           const out = await pool.callTool(app, 'echo', { text: `hello ${app}` });
           assert.equal(out.result.isError ?? false, false);
           assert.equal(out.result.content[0]?.type === 'text' && out.result.content[0].text, `hello ${app}`);
@@ -184,12 +214,24 @@ describe('npm start (test/demo/start.mjs)', function () {
       const before = processesOfLauncher(launched);
       const cmds = before.map((p) => p.cmdline);
       console.log(`      [info] ${before.length} processes before SIGTERM`);
-      assert.ok(cmds.some((c) => c.includes('code-server/out/node/entry.js')), describeProcs(before));
-      assert.ok(cmds.some((c) => c.includes('out/test/fixtures/http-server.js')), describeProcs(before));
+      assert.ok(
+        cmds.some((c) => c.includes('code-server/out/node/entry.js')),
+        describeProcs(before),
+      );
+      assert.ok(
+        cmds.some((c) => c.includes('out/test/fixtures/http-server.js')),
+        describeProcs(before),
+      );
       if (invoked) {
         // started by the extension host for the browser session
-        assert.ok(cmds.some((c) => c.includes('out/test/fixtures/stdio-server.js') && c.includes('--name=demo-stdio')), describeProcs(before));
-        assert.ok(cmds.some((c) => c.includes('dist/mcp-remote/proxy.mjs') && c.includes(launched.ready.mcpUrl)), describeProcs(before));
+        assert.ok(
+          cmds.some((c) => c.includes('out/test/fixtures/stdio-server.js') && c.includes('--name=demo-stdio')),
+          describeProcs(before),
+        );
+        assert.ok(
+          cmds.some((c) => c.includes('dist/mcp-remote/proxy.mjs') && c.includes(launched.ready.mcpUrl)),
+          describeProcs(before),
+        );
       }
       const t = Date.now();
       process.kill(launched.ready.pid, 'SIGTERM'); // the launcher (start.mjs) only, as `kill <pid>` would
@@ -228,7 +270,12 @@ describe('npm start (test/demo/start.mjs)', function () {
       await browser?.close().catch(() => {});
       if (browserHome) fs.rmSync(browserHome, { recursive: true, force: true });
       if (l) {
-        for (const p of processesOfLauncher(l)) try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ }
+        for (const p of processesOfLauncher(l))
+          try {
+            process.kill(p.pid, 'SIGKILL');
+          } catch {
+            /* gone */
+          }
         fs.rmSync(l.ready.profile, { recursive: true, force: true }); // nobody else can: the launcher was killed
       }
     });
@@ -241,7 +288,11 @@ describe('npm start (test/demo/start.mjs)', function () {
         await invokeEchoFromPalette(page, 'demo-remote', 'about to be killed');
       }
       const before = processesOfLauncher(launched);
-      if (haveChromium) assert.ok(before.some((p) => p.cmdline.includes('dist/mcp-remote/proxy.mjs')), describeProcs(before));
+      if (haveChromium)
+        assert.ok(
+          before.some((p) => p.cmdline.includes('dist/mcp-remote/proxy.mjs')),
+          describeProcs(before),
+        );
       const t = Date.now();
       process.kill(launched.ready.pid, 'SIGKILL'); // start.mjs (with npm start, npm then exits too)
       await launched.exited;

@@ -14,7 +14,7 @@ import { describeProcs, expectAllGone, launch, processesOfLauncher, runStart } f
 describe('npm start (test/demo/start.mjs)', function () {
   this.timeout(120_000);
 
-  describe('--desktop: the demo in the user\'s own VS Code (a fake `code` on PATH)', function () {
+  describe("--desktop: the demo in the user's own VS Code (a fake `code` on PATH)", function () {
     /** What start.mjs --desktop --json prints once `code` is started. */
     interface DesktopReady {
       editor: 'desktop';
@@ -38,21 +38,32 @@ describe('npm start (test/demo/start.mjs)', function () {
       // until it is stopped, or "the window is closed" after FAKE_CODE_CLOSE_AFTER seconds.
       bin = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-pool-fake-code-'));
       record = path.join(bin, 'record');
-      fs.writeFileSync(path.join(bin, 'code'), [
-        '#!/bin/sh',
-        `printf '%s\\n' "$@" > '${record}.args'`,
-        `printf '%s\\n' "$MCP_POOL_DEMO_RUN" > '${record}.mark'`,
-        `setsid sleep 300 & echo $! > '${record}.electron'`, // inherits the environment, so the mark
-        'if [ -n "$FAKE_CODE_CLOSE_AFTER" ]; then sleep "$FAKE_CODE_CLOSE_AFTER"; kill $(cat ' + `'${record}.electron'` + '); exit 0; fi',
-        'exec sleep 300',
-        '',
-      ].join('\n'), { mode: 0o755 });
+      fs.writeFileSync(
+        path.join(bin, 'code'),
+        [
+          '#!/bin/sh',
+          `printf '%s\\n' "$@" > '${record}.args'`,
+          `printf '%s\\n' "$MCP_POOL_DEMO_RUN" > '${record}.mark'`,
+          `setsid sleep 300 & echo $! > '${record}.electron'`, // inherits the environment, so the mark
+          'if [ -n "$FAKE_CODE_CLOSE_AFTER" ]; then sleep "$FAKE_CODE_CLOSE_AFTER"; kill $(cat ' + `'${record}.electron'` + '); exit 0; fi',
+          'exec sleep 300',
+          '',
+        ].join('\n'),
+        { mode: 0o755 },
+      );
     });
     after(() => fs.rmSync(bin, { recursive: true, force: true }));
-    afterEach(() => { for (const f of ['args', 'mark', 'electron']) fs.rmSync(`${record}.${f}`, { force: true }); });
+    afterEach(() => {
+      for (const f of ['args', 'mark', 'electron']) fs.rmSync(`${record}.${f}`, { force: true });
+    });
 
-    const withFakeCode = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`, ...extra });
-    const recorded = async () => waitUntil(() => fs.existsSync(`${record}.electron`) && fs.readFileSync(`${record}.args`, 'utf8').trim().split('\n'), 10_000, 'the fake code to run');
+    const withFakeCode = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+      ...process.env,
+      PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+      ...extra,
+    });
+    const recorded = async () =>
+      waitUntil(() => fs.existsSync(`${record}.electron`) && fs.readFileSync(`${record}.args`, 'utf8').trim().split('\n'), 10_000, 'the fake code to run');
 
     it('opens the demo workspace in a new window with a throw-away profile and this checkout as the extension under development', async () => {
       const l = await launch<DesktopReady>(['--desktop'], withFakeCode(), false);
@@ -81,7 +92,7 @@ describe('npm start (test/demo/start.mjs)', function () {
         assert.deepEqual(Object.keys(settings['mcpPool.apps']).sort(), ['demo-direct', 'demo-remote', 'demo-stdio']);
         const user = JSON.parse(fs.readFileSync(path.join(ready.userDataDir, 'User/settings.json'), 'utf8')) as Record<string, unknown>;
         assert.equal(user['telemetry.telemetryLevel'], 'off');
-        assert.equal(fs.readFileSync(`${record}.mark`, 'utf8').trim(), ready.profile, 'the editor carries the run\'s mark');
+        assert.equal(fs.readFileSync(`${record}.mark`, 'utf8').trim(), ready.profile, "the editor carries the run's mark");
         // the banner goes to stderr, which may arrive after the ready line on stdout
         await waitUntil(() => /Closing that window or Ctrl\+C here stops everything/.test(l.stderr()), 5000, 'the desktop banner');
         const banner = l.stderr();
@@ -103,7 +114,11 @@ describe('npm start (test/demo/start.mjs)', function () {
         assert.equal(fs.existsSync(ready.profile), false, 'the temporary profile is deleted');
         assert.match(l.stderr(), /nothing left running/);
       } finally {
-        try { process.kill(-l.child.pid!, 'SIGKILL'); } catch { /* gone */ }
+        try {
+          process.kill(-l.child.pid!, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
       }
     });
 

@@ -10,7 +10,9 @@ import { REPO_ROOT } from '../fixtures/paths';
 import { descendantsOf, isAlive, listProcesses, waitUntil, type ProcessInfo } from '../fixtures/processTable';
 
 const START = path.join(REPO_ROOT, 'test/demo/start.mjs');
-export const FLOOR = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'test/editor/versions.json'), 'utf8')) as Record<string, { codeServer: string; vscode: string }>).floor;
+export const FLOOR = (
+  JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'test/editor/versions.json'), 'utf8')) as Record<string, { codeServer: string; vscode: string }>
+).floor;
 const CACHE = path.resolve(process.env.EDITOR_TEST_CACHE || path.join(REPO_ROOT, '.vscode-test'));
 /** What tells start.mjs that code-server is installed: setup.sh's setup.json, or CODE_SERVER_BIN. */
 export const CODE_SERVER = path.resolve(process.env.CODE_SERVER_BIN || path.join(CACHE, `code-server-${FLOOR.codeServer}`, 'setup.json'));
@@ -97,7 +99,9 @@ export async function launch<R = Ready>(args: string[] = [], env: NodeJS.Process
     });
     void exited.then(({ code, signal }) => reject(new Error(`the launcher exited (${code ?? signal}) before it was ready; stderr:\n${stderr}`)));
   });
-  console.log(`      [info] ready ${(ready as { readyMs: number }).readyMs} ms after start.mjs started (${Date.now() - t0} ms since ${viaNpm ? '`npm start`' : '`node start.mjs`'})`);
+  console.log(
+    `      [info] ready ${(ready as { readyMs: number }).readyMs} ms after start.mjs started (${Date.now() - t0} ms since ${viaNpm ? '`npm start`' : '`node start.mjs`'})`,
+  );
   return { child, ready, stderr: () => stderr, exited, stderrClosed };
 }
 
@@ -128,7 +132,12 @@ export const describeProcs = (ps: readonly ProcessInfo[]) => ps.map((p) => `${p.
 export async function expectAllGone(before: readonly ProcessInfo[], profile: string, ms = 10_000): Promise<void> {
   const left = () => [...before.filter((p) => isAlive(p.pid)), ...processesOfRun(profile)];
   await waitUntil(() => left().length === 0, ms, `every process of the demo to end; still alive:\n  ${describeProcs(left())}`).catch((e: Error) => {
-    for (const p of left()) try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ }
+    for (const p of left())
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     throw new Error(`${e.message}\n  ${describeProcs(left())}`);
   });
 }

@@ -22,7 +22,16 @@ export async function openWorkbench(url: string, browserHome: string): Promise<{
     executablePath: CHROMIUM,
     headless: true,
     env: { ...process.env, HOME: browserHome, XDG_CONFIG_HOME: path.join(browserHome, '.config'), XDG_CACHE_HOME: path.join(browserHome, '.cache') },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
   const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
   await page.goto(url, { timeout: 60_000 });
@@ -38,7 +47,10 @@ export async function openWorkbench(url: string, browserHome: string): Promise<{
     window.addEventListener('blur', () => add('window blur, active ' + d(document.activeElement)));
   })()`);
   // The extension is active (onStartupFinished) once its status bar item shows: "MCP 0/3".
-  await page.locator('.part.statusbar .statusbar-item[id$="mcpPool.status"]').filter({ hasText: /MCP \d+\/3/ }).waitFor({ timeout: 60_000 });
+  await page
+    .locator('.part.statusbar .statusbar-item[id$="mcpPool.status"]')
+    .filter({ hasText: /MCP \d+\/3/ })
+    .waitFor({ timeout: 60_000 });
   // The workspace README opens as the start editor, in the Markdown preview: a webview that takes the
   // focus (several times) while it loads, which would close a quick pick opened meanwhile. Let it settle.
   await page.locator('.part.editor .tabs-container .tab', { hasText: 'README.md' }).waitFor({ timeout: 20_000 });
@@ -57,7 +69,11 @@ async function closeAllEditors(page: Page): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await runCommand(page, 'View: Close All Editors');
-      await waitUntil(async () => (await webviews.count()) === 0 && (await page.locator('.part.editor .tabs-container .tab').count()) === 0, 10_000, 'no editor and no webview left');
+      await waitUntil(
+        async () => (await webviews.count()) === 0 && (await page.locator('.part.editor .tabs-container .tab').count()) === 0,
+        10_000,
+        'no editor and no webview left',
+      );
       return;
     } catch (e) {
       if (attempt >= 3) throw e;
@@ -68,7 +84,10 @@ async function closeAllEditors(page: Page): Promise<void> {
 
 const quickInput = (page: Page) => page.locator('.quick-input-widget');
 const quickRow = (page: Page, label: string | RegExp) =>
-  quickInput(page).locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: label }) }).first();
+  quickInput(page)
+    .locator('.monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: label }) })
+    .first();
 /** A label that is exactly `name`, after an optional $(icon) (rendered as an empty span). */
 const exactly = (name: string) => new RegExp(`^\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
 
@@ -94,12 +113,16 @@ export async function invokeEchoFromPalette(page: Page, app: string, text: strin
   await quickInput(page).locator('.quick-input-title', { hasText: 'MCP Pool: Invoke Tool' }).waitFor({ timeout: 30_000 });
   await quickRow(page, exactly(app)).click({ timeout: 30_000 });
   // the tool picker shows at once ("starting demo-stdio…") and fills in when the app is up
-  await quickInput(page).locator('.quick-input-title', { hasText: `${app}: invoke a tool` }).waitFor({ timeout: 30_000 });
+  await quickInput(page)
+    .locator('.quick-input-title', { hasText: `${app}: invoke a tool` })
+    .waitFor({ timeout: 30_000 });
   // as a user would with a long list (only the rows in view are rendered): type to filter
   await quickInput(page).locator('.quick-input-box input').fill('echo');
   await quickRow(page, exactly('echo')).click({ timeout: 30_000 });
   // one argument (text): an input box titled "<app> › echo (1/1)"
-  await quickInput(page).locator('.quick-input-title', { hasText: `${app} › echo` }).waitFor({ timeout: 30_000 });
+  await quickInput(page)
+    .locator('.quick-input-title', { hasText: `${app} › echo` })
+    .waitFor({ timeout: 30_000 });
   await quickInput(page).locator('.quick-input-box input').fill(text);
   await page.keyboard.press('Enter');
   await waitUntil(async () => (await outputText(page)).includes(text), 30_000, `"${text}" in the output panel`);
@@ -115,10 +138,14 @@ export async function showPoolView(page: Page): Promise<string[]> {
   if (!/MCP POOL/i.test((await sidebarTitle.innerText().catch(() => '')) ?? '')) {
     await page.locator('.part.activitybar .action-item .action-label[aria-label="MCP Pool"]').click({ timeout: 30_000 });
   }
-  return waitUntil(async () => {
-    const labels = await treeLabels(page);
-    return labels.includes('demo-stdio') && labels.includes('demo-remote') && labels.includes('demo-direct') && labels;
-  }, 20_000, 'demo-stdio, demo-remote and demo-direct in the MCP Pool view');
+  return waitUntil(
+    async () => {
+      const labels = await treeLabels(page);
+      return labels.includes('demo-stdio') && labels.includes('demo-remote') && labels.includes('demo-direct') && labels;
+    },
+    20_000,
+    'demo-stdio, demo-remote and demo-direct in the MCP Pool view',
+  );
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

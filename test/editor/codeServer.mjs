@@ -35,9 +35,12 @@ export const cacheDir = (env = process.env) => path.resolve(env.EDITOR_TEST_CACH
  */
 export function resolveVersion(spec = 'floor', env = process.env) {
   const known = VERSIONS[spec];
-  const v = known ? { name: spec, codeServer: known.codeServer, vscode: known.vscode }
-    : Object.entries(VERSIONS).filter(([k]) => k !== '//').map(([name, x]) => ({ name, codeServer: x.codeServer, vscode: x.vscode }))
-      .find((x) => x.codeServer === spec || x.vscode === spec);
+  const v = known
+    ? { name: spec, codeServer: known.codeServer, vscode: known.vscode }
+    : Object.entries(VERSIONS)
+        .filter(([k]) => k !== '//')
+        .map(([name, x]) => ({ name, codeServer: x.codeServer, vscode: x.vscode }))
+        .find((x) => x.codeServer === spec || x.vscode === spec);
   if (!v && !/^\d+\.\d+\.\d+$/.test(spec)) throw new Error(`unknown VS Code version "${spec}": floor, newest or a code-server version (e.g. 4.100.3)`);
   const r = v ?? { name: spec, codeServer: spec, vscode: '' };
   return { ...r, dir: path.join(cacheDir(env), `code-server-${r.codeServer}`), setupArg: v ? r.name : r.codeServer };
@@ -54,20 +57,31 @@ export function installedCodeServer(version = resolveVersion('floor'), env = pro
     const entry = path.resolve(env.CODE_SERVER_BIN);
     if (!fs.existsSync(entry)) return undefined;
     const pkg = path.resolve(path.dirname(entry), '../..');
-    const read = (f) => { try { return JSON.parse(fs.readFileSync(f, 'utf8')).version; } catch { return ''; } };
-    return { entry, node: env.CODE_SERVER_NODE || process.execPath, codeServer: read(path.join(pkg, 'package.json')),
-      vscode: read(path.join(pkg, 'lib/vscode/package.json')) };
+    const read = (f) => {
+      try {
+        return JSON.parse(fs.readFileSync(f, 'utf8')).version;
+      } catch {
+        return '';
+      }
+    };
+    return {
+      entry,
+      node: env.CODE_SERVER_NODE || process.execPath,
+      codeServer: read(path.join(pkg, 'package.json')),
+      vscode: read(path.join(pkg, 'lib/vscode/package.json')),
+    };
   }
   try {
     const m = JSON.parse(fs.readFileSync(path.join(version.dir, 'setup.json'), 'utf8'));
     if (m.codeServer !== version.codeServer || !fs.existsSync(m.entry) || !fs.existsSync(m.node)) return undefined;
     return { entry: m.entry, node: m.node, codeServer: m.codeServer, vscode: m.vscode };
-  } catch { return undefined; }
+  } catch {
+    return undefined;
+  }
 }
 
 /** The command that installs `version` (what run.mjs and start.mjs print or run). */
-export const setupCommand = (version, { chromium = false } = {}) =>
-  `bash test/editor/setup.sh --vscode ${version.setupArg}${chromium ? ' --chromium' : ''}`;
+export const setupCommand = (version, { chromium = false } = {}) => `bash test/editor/setup.sh --vscode ${version.setupArg}${chromium ? ' --chromium' : ''}`;
 
 /** The per-run folders of a throw-away profile (run.mjs adds `browserProfile`). */
 export const PROFILE_DIRS = ['userData', 'extensions', 'workspace', 'home', 'xdgConfig', 'xdgData', 'xdgCache', 'xdgRuntime', 'logs', 'tmp'];
@@ -96,8 +110,12 @@ const DROPPED_ENV = ['PASSWORD', 'HASHED_PASSWORD', 'VSCODE_IPC_HOOK_CLI', 'VSCO
 export function isolatedEnv(dirs, extra = {}) {
   const env = {
     ...process.env,
-    HOME: dirs.home, XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData, XDG_CACHE_HOME: dirs.xdgCache,
-    XDG_RUNTIME_DIR: dirs.xdgRuntime, TMPDIR: dirs.tmp,
+    HOME: dirs.home,
+    XDG_CONFIG_HOME: dirs.xdgConfig,
+    XDG_DATA_HOME: dirs.xdgData,
+    XDG_CACHE_HOME: dirs.xdgCache,
+    XDG_RUNTIME_DIR: dirs.xdgRuntime,
+    TMPDIR: dirs.tmp,
     ...extra,
     EXTENSIONS_GALLERY: '{}', // no marketplace (open-vsx) requests
   };
@@ -145,7 +163,14 @@ export function commonArgs({ configFile, userDataDir, extensionsDir }) {
 
 /** A port that was free on `host` a moment ago. */
 export async function freePort(host = '127.0.0.1') {
-  return new Promise((res, rej) => { const s = net.createServer(); s.on('error', rej); s.listen(0, host, () => { const p = s.address().port; s.close(() => res(p)); }); });
+  return new Promise((res, rej) => {
+    const s = net.createServer();
+    s.on('error', rej);
+    s.listen(0, host, () => {
+      const p = s.address().port;
+      s.close(() => res(p));
+    });
+  });
 }
 
 /** Resolves true if `port` can be bound on `host` right now. */
@@ -186,14 +211,39 @@ export function spawnReaped(command, args, { env, stdio = 'ignore', cwd, watchPi
  * through spawnReaped, its output appended to `logFile`. `workspaceTrust: false` (the default) adds --disable-workspace-trust.
  * Returns the ChildProcess (its pid is the process group to end).
  */
-export function startCodeServer({ entry, node = process.execPath, host = '127.0.0.1', port, configFile, userDataDir, extensionsDir, workspace, workspaceTrust = false, env, logFile }) {
+export function startCodeServer({
+  entry,
+  node = process.execPath,
+  host = '127.0.0.1',
+  port,
+  configFile,
+  userDataDir,
+  extensionsDir,
+  workspace,
+  workspaceTrust = false,
+  env,
+  logFile,
+}) {
   const out = fs.openSync(logFile, 'w');
   try {
-    return spawnReaped(node, [entry, ...commonArgs({ configFile, userDataDir, extensionsDir }),
-      '--bind-addr', hostPort(host, port), '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-      ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
-      '--disable-getting-started-override', '--ignore-last-opened', workspace],
-    { env, stdio: ['ignore', out, out] });
+    return spawnReaped(
+      node,
+      [
+        entry,
+        ...commonArgs({ configFile, userDataDir, extensionsDir }),
+        '--bind-addr',
+        hostPort(host, port),
+        '--auth',
+        'none',
+        '--disable-telemetry',
+        '--disable-update-check',
+        ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
+        '--disable-getting-started-override',
+        '--ignore-last-opened',
+        workspace,
+      ],
+      { env, stdio: ['ignore', out, out] },
+    );
   } finally {
     fs.closeSync(out); // the child has its own copy
   }
@@ -203,7 +253,12 @@ export function startCodeServer({ entry, node = process.execPath, host = '127.0.
 export async function waitHealthy(port, server, ms, logFile, host = '127.0.0.1') {
   const end = Date.now() + ms;
   while (Date.now() < end) {
-    try { const r = await fetch(`http://${hostPort(host, port)}/healthz`); if (r.ok) return; } catch { /* not yet */ }
+    try {
+      const r = await fetch(`http://${hostPort(host, port)}/healthz`);
+      if (r.ok) return;
+    } catch {
+      /* not yet */
+    }
     if (server.exitCode !== null) throw new Error(`code-server exited early (${server.exitCode}), see ${logFile}`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -235,8 +290,11 @@ export function liveProcesses() {
     try {
       const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
       const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // state ppid pgrp ...
-      if (rest[0] !== 'Z' && rest[0] !== 'X') out.push([Number(name), Number(rest[2]), stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), Number(rest[1])]);
-    } catch { /* exited meanwhile */ }
+      if (rest[0] !== 'Z' && rest[0] !== 'X')
+        out.push([Number(name), Number(rest[2]), stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), Number(rest[1])]);
+    } catch {
+      /* exited meanwhile */
+    }
   }
   return out;
 }
@@ -244,7 +302,10 @@ export function liveProcesses() {
 /** liveProcesses() from `ps`, where there is no /proc. */
 function psProcesses() {
   const r = spawnSync('ps', ['-axo', 'pid=,pgid=,ppid=,stat=,comm='], { encoding: 'utf8' });
-  return (r.stdout || '').split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f.length >= 5 && !/^[ZX]/.test(f[3]))
+  return (r.stdout || '')
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length >= 5 && !/^[ZX]/.test(f[3]))
     .map(([pid, pgid, ppid, , ...comm]) => [Number(pid), Number(pgid), comm.join(' '), Number(ppid)]);
 }
 
@@ -261,7 +322,11 @@ export function descendants(pid = process.pid) {
   for (let grew = true; grew;) {
     grew = false;
     for (const p of all) {
-      if (!parents.has(p[0]) && parents.has(p[3])) { parents.add(p[0]); found.push(p); grew = true; }
+      if (!parents.has(p[0]) && parents.has(p[3])) {
+        parents.add(p[0]);
+        found.push(p);
+        grew = true;
+      }
     }
   }
   return found;
@@ -273,15 +338,30 @@ export function descendants(pid = process.pid) {
  */
 export async function endGroup(pgid, graceMs, onSigkill = () => {}) {
   if (!groupAlive(pgid)) return;
-  try { process.kill(-pgid, 'SIGTERM'); } catch { /* gone */ }
+  try {
+    process.kill(-pgid, 'SIGTERM');
+  } catch {
+    /* gone */
+  }
   const end = Date.now() + graceMs;
   while (Date.now() < end && groupAlive(pgid)) await new Promise((r) => setTimeout(r, 50));
-  if (groupAlive(pgid)) { try { process.kill(-pgid, 'SIGKILL'); } catch { /* gone */ } onSigkill(); }
+  if (groupAlive(pgid)) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+    onSigkill();
+  }
 }
 
 /** SIGKILLs a whole group at once, no questions asked. */
 export function killGroup(pgid) {
-  try { process.kill(-pgid, 'SIGKILL'); } catch { /* gone */ }
+  try {
+    process.kill(-pgid, 'SIGKILL');
+  } catch {
+    /* gone */
+  }
 }
 
 /**
@@ -297,6 +377,8 @@ export function processesWithEnv(entries) {
     try {
       const environ = Buffer.concat([Buffer.from([0]), fs.readFileSync(`/proc/${pid}/environ`)]);
       return marks.some((m) => environ.includes(m));
-    } catch { return false; }
+    } catch {
+      return false;
+    }
   });
 }

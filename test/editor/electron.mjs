@@ -40,14 +40,25 @@ const opts = {};
       if (v === undefined) fail(`--${m[1]} needs a value`);
       opts[m[1]] = v;
     } else if (m && ['keep', 'help'].includes(m[1]) && m[2] === undefined) opts[m[1]] = true;
-    else if (m && m[1] === 'untrusted') fail('--untrusted is not possible under @vscode/test-electron (it always passes --disable-workspace-trust); use test/editor/run.mjs --untrusted');
+    else if (m && m[1] === 'untrusted')
+      fail('--untrusted is not possible under @vscode/test-electron (it always passes --disable-workspace-trust); use test/editor/run.mjs --untrusted');
     else fail(`unknown argument ${argv[i]}`);
   }
 }
-function fail(msg) { console.error(`electron.mjs: ${msg}`); process.exit(2); }
+function fail(msg) {
+  console.error(`electron.mjs: ${msg}`);
+  process.exit(2);
+}
 if (opts.help) {
-  console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1)
-    .filter((l) => l.startsWith('//')).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+  console.log(
+    fs
+      .readFileSync(fileURLToPath(import.meta.url), 'utf8')
+      .split('\n')
+      .slice(1)
+      .filter((l) => l.startsWith('//'))
+      .map((l) => l.replace(/^\/\/ ?/, ''))
+      .join('\n'),
+  );
   process.exit(0);
 }
 
@@ -55,8 +66,10 @@ if (opts.help) {
 if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY && !process.env.EDITOR_TEST_UNDER_XVFB) {
   if (spawnSync('sh', ['-c', 'command -v xvfb-run'], { stdio: 'ignore' }).status === 0) {
     console.error('electron.mjs: no $DISPLAY, re-running under xvfb-run -a');
-    const r = spawnSync('xvfb-run', ['-a', process.execPath, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
-      { stdio: 'inherit', env: { ...process.env, EDITOR_TEST_UNDER_XVFB: '1' } });
+    const r = spawnSync('xvfb-run', ['-a', process.execPath, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+      stdio: 'inherit',
+      env: { ...process.env, EDITOR_TEST_UNDER_XVFB: '1' },
+    });
     process.exit(r.status ?? 2);
   }
   console.error('electron.mjs: warning: no $DISPLAY and no xvfb-run (apt-get install xvfb); VS Code will probably fail to start');
@@ -78,14 +91,21 @@ const workspace = path.resolve(opts.workspace ?? path.join(run, 'workspace'));
 for (const d of [userDataDir, extensionsDir, workspace]) fs.mkdirSync(d, { recursive: true });
 if (!opts.workspace) fs.writeFileSync(path.join(workspace, 'README.md'), '# test workspace\n');
 fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
-fs.writeFileSync(path.join(userDataDir, 'User/settings.json'), JSON.stringify({
-  'telemetry.telemetryLevel': 'off',
-  'workbench.startupEditor': 'none',
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-  'update.mode': 'none',
-  'git.enabled': false,
-}, null, 2));
+fs.writeFileSync(
+  path.join(userDataDir, 'User/settings.json'),
+  JSON.stringify(
+    {
+      'telemetry.telemetryLevel': 'off',
+      'workbench.startupEditor': 'none',
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+      'update.mode': 'none',
+      'git.enabled': false,
+    },
+    null,
+    2,
+  ),
+);
 const profileArgs = [`--user-data-dir=${userDataDir}`, `--extensions-dir=${extensionsDir}`];
 const resultFile = path.join(run, 'result.json');
 
@@ -96,15 +116,20 @@ try {
   let extensionDevelopmentPath = extDir;
   if (vsix) {
     const [cli, ...cliArgs] = resolveCliArgsFromVSCodeExecutablePath(vscodeExecutablePath);
-    const r = spawnSync(cli, [...cliArgs, ...profileArgs, '--install-extension', vsix, '--force'],
-      { encoding: 'utf8', stdio: 'pipe', shell: process.platform === 'win32' });
+    const r = spawnSync(cli, [...cliArgs, ...profileArgs, '--install-extension', vsix, '--force'], {
+      encoding: 'utf8',
+      stdio: 'pipe',
+      shell: process.platform === 'win32',
+    });
     console.error(`electron.mjs: --install-extension ${path.basename(vsix)}: rc=${r.status} ${`${r.stdout}${r.stderr}`.trim()}`);
     if (r.status !== 0) throw new Error('vsix install failed');
     // extensionTestsPath only works in extension development mode: give it an empty stub dev extension.
     extensionDevelopmentPath = path.join(run, 'stub-dev-ext');
     fs.mkdirSync(extensionDevelopmentPath);
-    fs.writeFileSync(path.join(extensionDevelopmentPath, 'package.json'),
-      JSON.stringify({ name: 'test-stub', publisher: 'harness', version: '0.0.0', engines: { vscode: '*' } }));
+    fs.writeFileSync(
+      path.join(extensionDevelopmentPath, 'package.json'),
+      JSON.stringify({ name: 'test-stub', publisher: 'harness', version: '0.0.0', engines: { vscode: '*' } }),
+    );
   }
   launched = true;
   code = await runTests({
@@ -122,8 +147,13 @@ try {
     },
   });
 } catch (e) {
-  if (e instanceof TestRunFailedError) { code = 1; console.error(`electron.mjs: VS Code exited with ${e.code ?? e.signal}`); }
-  else { code = 2; console.error('electron.mjs: error:', (e && e.stack) || e); }
+  if (e instanceof TestRunFailedError) {
+    code = 1;
+    console.error(`electron.mjs: VS Code exited with ${e.code ?? e.signal}`);
+  } else {
+    code = 2;
+    console.error('electron.mjs: error:', (e && e.stack) || e);
+  }
 }
 if (fs.existsSync(resultFile)) {
   const r = JSON.parse(fs.readFileSync(resultFile, 'utf8'));

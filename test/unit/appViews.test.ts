@@ -16,25 +16,36 @@ const NOW = 1_700_000_000_000;
 
 /** The `when` clauses of the Apps view's item menus, by command. */
 function menuWhens(): { command: string; when: string }[] {
-  const pkg = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as { contributes: { menus: Record<string, { command: string; when: string }[]> } };
+  const pkg = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as {
+    contributes: { menus: Record<string, { command: string; when: string }[]> };
+  };
   return pkg.contributes.menus['view/item/context'];
 }
 
 /** Evaluates a when clause of the Apps view: `view == mcpPool.apps` and `viewItem =~ /re/`, `== x`, `!= x` terms. */
 function menuApplies(when: string, viewItem: string): boolean {
-  return when.split('&&').map((t) => t.trim()).every((term) => {
-    if (term === 'view == mcpPool.apps') return true;
-    let m = /^viewItem =~ \/(.*)\/$/.exec(term);
-    if (m) return new RegExp(m[1]).test(viewItem);
-    m = /^viewItem (==|!=) (\S+)$/.exec(term);
-    if (m) return (m[1] === '==') === (viewItem === m[2]);
-    // a term this evaluator does not know must not count as true
-    throw new Error(`menuApplies: unsupported when-clause term "${term}" in "${when}"`);
-  });
+  return when
+    .split('&&')
+    .map((t) => t.trim())
+    .every((term) => {
+      if (term === 'view == mcpPool.apps') return true;
+      let m = /^viewItem =~ \/(.*)\/$/.exec(term);
+      if (m) return new RegExp(m[1]).test(viewItem);
+      m = /^viewItem (==|!=) (\S+)$/.exec(term);
+      if (m) return (m[1] === '==') === (viewItem === m[2]);
+      // a term this evaluator does not know must not count as true
+      throw new Error(`menuApplies: unsupported when-clause term "${term}" in "${when}"`);
+    });
 }
 
 function commandsFor(viewItem: string): string[] {
-  return [...new Set(menuWhens().filter((m) => menuApplies(m.when, viewItem)).map((m) => m.command))].sort();
+  return [
+    ...new Set(
+      menuWhens()
+        .filter((m) => menuApplies(m.when, viewItem))
+        .map((m) => m.command),
+    ),
+  ].sort();
 }
 
 describe('Apps view (pure parts)', () => {
@@ -64,11 +75,53 @@ describe('Apps view (pure parts)', () => {
     });
 
     it('package.json menus offer the right actions for each contextValue', () => {
-      assert.deepEqual(commandsFor('app.running'), ['mcpPool.copyClientConfig', 'mcpPool.copyPid', 'mcpPool.invokeTool', 'mcpPool.killApp', 'mcpPool.listTools', 'mcpPool.restartApp', 'mcpPool.revokeSampling', 'mcpPool.showOutput']);
-      assert.deepEqual(commandsFor('app.starting.auth'), ['mcpPool.authorize', 'mcpPool.copyClientConfig', 'mcpPool.invokeTool', 'mcpPool.killApp', 'mcpPool.listTools', 'mcpPool.restartApp', 'mcpPool.revokeSampling', 'mcpPool.showOutput']);
-      assert.deepEqual(commandsFor('app.running.auth'), ['mcpPool.authorize', 'mcpPool.copyClientConfig', 'mcpPool.copyPid', 'mcpPool.invokeTool', 'mcpPool.killApp', 'mcpPool.listTools', 'mcpPool.restartApp', 'mcpPool.revokeSampling', 'mcpPool.showOutput']);
-      assert.deepEqual(commandsFor('app.stopped'), ['mcpPool.copyClientConfig', 'mcpPool.invokeTool', 'mcpPool.listTools', 'mcpPool.revokeSampling', 'mcpPool.showOutput', 'mcpPool.startApp']);
-      assert.deepEqual(commandsFor('app.crashed'), ['mcpPool.copyClientConfig', 'mcpPool.invokeTool', 'mcpPool.listTools', 'mcpPool.revokeSampling', 'mcpPool.showOutput', 'mcpPool.startApp']);
+      assert.deepEqual(commandsFor('app.running'), [
+        'mcpPool.copyClientConfig',
+        'mcpPool.copyPid',
+        'mcpPool.invokeTool',
+        'mcpPool.killApp',
+        'mcpPool.listTools',
+        'mcpPool.restartApp',
+        'mcpPool.revokeSampling',
+        'mcpPool.showOutput',
+      ]);
+      assert.deepEqual(commandsFor('app.starting.auth'), [
+        'mcpPool.authorize',
+        'mcpPool.copyClientConfig',
+        'mcpPool.invokeTool',
+        'mcpPool.killApp',
+        'mcpPool.listTools',
+        'mcpPool.restartApp',
+        'mcpPool.revokeSampling',
+        'mcpPool.showOutput',
+      ]);
+      assert.deepEqual(commandsFor('app.running.auth'), [
+        'mcpPool.authorize',
+        'mcpPool.copyClientConfig',
+        'mcpPool.copyPid',
+        'mcpPool.invokeTool',
+        'mcpPool.killApp',
+        'mcpPool.listTools',
+        'mcpPool.restartApp',
+        'mcpPool.revokeSampling',
+        'mcpPool.showOutput',
+      ]);
+      assert.deepEqual(commandsFor('app.stopped'), [
+        'mcpPool.copyClientConfig',
+        'mcpPool.invokeTool',
+        'mcpPool.listTools',
+        'mcpPool.revokeSampling',
+        'mcpPool.showOutput',
+        'mcpPool.startApp',
+      ]);
+      assert.deepEqual(commandsFor('app.crashed'), [
+        'mcpPool.copyClientConfig',
+        'mcpPool.invokeTool',
+        'mcpPool.listTools',
+        'mcpPool.revokeSampling',
+        'mcpPool.showOutput',
+        'mcpPool.startApp',
+      ]);
       assert.deepEqual(commandsFor('app.stopping'), ['mcpPool.showOutput']);
       assert.deepEqual(commandsFor('app.blocked'), ['mcpPool.showOutput']);
       assert.deepEqual(commandsFor('app.invalid'), ['mcpPool.showOutput']);
@@ -87,8 +140,20 @@ describe('Apps view (pure parts)', () => {
 
     it('running = idle or busy; alive = running or starting; a stopping app still holds a process', () => {
       assert.deepEqual(
-        (['starting', 'idle', 'busy', 'stopping', 'stopped', 'crashed'] as const).map((status) => [status, isRunning(status), isAlive(status), holdsProcess(snapshot({ status }))]),
-        [['starting', false, true, true], ['idle', true, true, true], ['busy', true, true, true], ['stopping', false, false, true], ['stopped', false, false, false], ['crashed', false, false, false]],
+        (['starting', 'idle', 'busy', 'stopping', 'stopped', 'crashed'] as const).map((status) => [
+          status,
+          isRunning(status),
+          isAlive(status),
+          holdsProcess(snapshot({ status })),
+        ]),
+        [
+          ['starting', false, true, true],
+          ['idle', true, true, true],
+          ['busy', true, true, true],
+          ['stopping', false, false, true],
+          ['stopped', false, false, false],
+          ['crashed', false, false, false],
+        ],
       );
     });
   });
@@ -99,7 +164,11 @@ describe('Apps view (pure parts)', () => {
       assert.match(running, /remote \(direct HTTP\)/);
       assert.match(running, /\*\*Process:\*\* none: the session runs in the editor/);
       assert.doesNotMatch(running, /PID/);
-      const lost = snapshot({ status: 'crashed', transport: 'direct', exit: { code: null, signal: null, reason: 'connection lost: the server no longer knows the session (HTTP 404)' } });
+      const lost = snapshot({
+        status: 'crashed',
+        transport: 'direct',
+        exit: { code: null, signal: null, reason: 'connection lost: the server no longer knows the session (HTTP 404)' },
+      });
       assert.match(appTooltipMarkdown(lost, NOW), /\*\*Disconnected:\*\* connection lost: the server no longer knows the session \\\(HTTP 404\\\)/);
       assert.match(describeApp(lost, NOW), /^crashed · connection lost/);
       assert.match(appTooltipMarkdown(snapshot({ status: 'idle', pid: 7 }), NOW), /remote \(mcp-remote\)/);
@@ -108,15 +177,28 @@ describe('Apps view (pure parts)', () => {
     it('names the clients that use the app through the gateway (same names counted once)', () => {
       const clients = [{ name: 'Claude Code', version: '1.0.3' }, { name: 'mcp-pool' }, { name: 'Claude Code', version: '1.0.3' }];
       assert.equal(clientsText(clients), '3 clients: Claude Code 1.0.3 ×2, mcp-pool');
-      assert.match(appTooltipMarkdown(snapshot({ status: 'idle', pid: 1 }), NOW, { clients }), /\*\*Gateway:\*\* 3 clients: Claude Code 1\\\.0\\\.3 ×2, mcp\\-pool/);
+      assert.match(
+        appTooltipMarkdown(snapshot({ status: 'idle', pid: 1 }), NOW, { clients }),
+        /\*\*Gateway:\*\* 3 clients: Claude Code 1\\\.0\\\.3 ×2, mcp\\-pool/,
+      );
       assert.doesNotMatch(appTooltipMarkdown(snapshot({ status: 'idle', pid: 1 }), NOW, { clients: [] }), /Gateway/);
     });
 
     it('lists what a user wants to know about a running app', () => {
       const md = appTooltipMarkdown(
         snapshot({
-          status: 'idle', pid: 4242, createdAt: NOW - 180_000, lastUsedAt: NOW - 12_000, calls: 7, errors: 1, inFlight: 0, starts: 2,
-          serverName: 'example-server', serverVersion: '1.2.3', toolCount: 3, lastError: 'call to "x" failed: *boom*',
+          status: 'idle',
+          pid: 4242,
+          createdAt: NOW - 180_000,
+          lastUsedAt: NOW - 12_000,
+          calls: 7,
+          errors: 1,
+          inFlight: 0,
+          starts: 2,
+          serverName: 'example-server',
+          serverVersion: '1.2.3',
+          toolCount: 3,
+          lastError: 'call to "x" failed: *boom*',
           stderrTail: ['l1', 'l2', 'l3', 'l4', 'l5', 'l6'],
         }),
         NOW,
@@ -138,10 +220,20 @@ describe('Apps view (pure parts)', () => {
 
     it('says what the server offers once it is known, with the counts listed so far', () => {
       const caps = { tools: true, resources: true, subscribe: true, prompts: true, completions: true, logging: false };
-      const md = appTooltipMarkdown(snapshot({ status: 'idle', capabilities: caps, toolCount: 3, resourceCount: 8, resourceTemplateCount: 4, promptCount: 1 }), NOW);
+      const md = appTooltipMarkdown(
+        snapshot({ status: 'idle', capabilities: caps, toolCount: 3, resourceCount: 8, resourceTemplateCount: 4, promptCount: 1 }),
+        NOW,
+      );
       assert.match(md, /\*\*Offers:\*\* 3 tools · 8 resources \+ 4 templates \(subscribable\) · 1 prompt · completions\n/);
-      assert.equal(offersText(snapshot({ capabilities: { ...caps, subscribe: false, completions: false } })), 'tools · resources · prompts', 'not listed yet: no counts');
-      assert.equal(offersText(snapshot({ capabilities: { tools: false, resources: false, subscribe: false, prompts: false, completions: false, logging: true } })), 'logging');
+      assert.equal(
+        offersText(snapshot({ capabilities: { ...caps, subscribe: false, completions: false } })),
+        'tools · resources · prompts',
+        'not listed yet: no counts',
+      );
+      assert.equal(
+        offersText(snapshot({ capabilities: { tools: false, resources: false, subscribe: false, prompts: false, completions: false, logging: true } })),
+        'logging',
+      );
       assert.equal(offersText(snapshot({})), undefined, 'unknown before the first start');
       assert.doesNotMatch(appTooltipMarkdown(snapshot({}), NOW), /Offers/);
     });
@@ -195,7 +287,10 @@ describe('Apps view (pure parts)', () => {
       assert.equal(nodeId({ kind: 'message', app: 'gh', text: 'x', error: true, group: 'resources' }), 'app/gh/group/resources/message/error');
       assert.equal(nodeId({ kind: 'group', app: 'gh', group: 'prompts', count: '2' }), 'app/gh/group/prompts');
       assert.equal(nodeId({ kind: 'resource', app: 'gh', group: 'resources', info: { uri: 'fixture://a', name: 'a' } }), 'app/gh/resource/fixture://a');
-      assert.equal(nodeId({ kind: 'template', app: 'gh', group: 'resources', info: { uriTemplate: 'fixture://{x}', name: 'x' } }), 'app/gh/template/fixture://{x}');
+      assert.equal(
+        nodeId({ kind: 'template', app: 'gh', group: 'resources', info: { uriTemplate: 'fixture://{x}', name: 'x' } }),
+        'app/gh/template/fixture://{x}',
+      );
       assert.equal(nodeId({ kind: 'prompt', app: 'gh', group: 'prompts', info: { name: 'greet', arguments: [] } }), 'app/gh/prompt/greet');
       assert.equal(appNameOf({ kind: 'prompt', app: 'gh', group: 'prompts', info: { name: 'greet', arguments: [] } }), 'gh');
     });
@@ -220,14 +315,20 @@ describe('Apps view (pure parts)', () => {
     it('lists once, then serves the list (a refresh never restarts a stopped app)', async () => {
       const src = new FakeSource();
       const cache = new ToolCache(src);
-      assert.deepEqual((await cache.get('github')).tools?.map((t) => t.name), ['echo']);
+      assert.deepEqual(
+        (await cache.get('github')).tools?.map((t) => t.name),
+        ['echo'],
+      );
       src.snap = snapshot({ status: 'stopped' });
       cache.markStale('github');
       await cache.get('github');
       await cache.get('github');
       assert.equal(src.calls, 1, 'stale but stopped: the old list is shown, nothing is started');
       src.snap = snapshot({ status: 'idle' });
-      src.tools = [{ name: 'echo', inputSchema: {} }, { name: 'add', inputSchema: {} }];
+      src.tools = [
+        { name: 'echo', inputSchema: {} },
+        { name: 'add', inputSchema: {} },
+      ];
       assert.equal((await cache.get('github')).tools?.length, 2, 'stale and running: listed again');
       assert.equal(src.calls, 2);
       await cache.get('github');
@@ -260,10 +361,17 @@ describe('Apps view (pure parts)', () => {
       await cache.get('github');
       cache.markStale('github');
       src.fail = 'app "github" died during listing tools';
-      assert.deepEqual((await cache.get('github')).tools?.map((t) => t.name), ['echo']);
+      assert.deepEqual(
+        (await cache.get('github')).tools?.map((t) => t.name),
+        ['echo'],
+      );
       src.fail = undefined;
       src.tools = [{ name: 'add', inputSchema: {} }];
-      assert.deepEqual((await cache.get('github')).tools?.map((t) => t.name), ['add'], 'still stale: listed again');
+      assert.deepEqual(
+        (await cache.get('github')).tools?.map((t) => t.name),
+        ['add'],
+        'still stale: listed again',
+      );
       assert.equal(src.calls, 3);
     });
 

@@ -18,20 +18,57 @@ class FakeMemento implements MementoLike {
 
 describe('secretArgs', () => {
   it('recognizes secret-looking names', () => {
-    for (const name of ['token', 'accessToken', 'access_token', 'password', 'PASSWORD', 'clientSecret', 'secret', 'apiKey', 'api_key', 'x-api-key', 'API_KEY', 'privateKey', 'key', 'credentials', 'authorization', 'sessionKey']) {
+    for (const name of [
+      'token',
+      'accessToken',
+      'access_token',
+      'password',
+      'PASSWORD',
+      'clientSecret',
+      'secret',
+      'apiKey',
+      'api_key',
+      'x-api-key',
+      'API_KEY',
+      'privateKey',
+      'key',
+      'credentials',
+      'authorization',
+      'sessionKey',
+    ]) {
       assert.equal(isSecretName(name), true, name);
     }
   });
 
   it('leaves ordinary names alone (keys that are ids, tokens that are cursors)', () => {
-    for (const name of ['query', 'issueKey', 'sortKey', 'keyword', 'keywords', 'monkey', 'maxTokens', 'max_tokens', 'nextPageToken', 'pageToken', 'tokenizer', 'author', 'count']) {
+    for (const name of [
+      'query',
+      'issueKey',
+      'sortKey',
+      'keyword',
+      'keywords',
+      'monkey',
+      'maxTokens',
+      'max_tokens',
+      'nextPageToken',
+      'pageToken',
+      'tokenizer',
+      'author',
+      'count',
+    ]) {
       assert.equal(isSecretName(name), false, name);
     }
   });
 
   it('masks secret values at any depth, keeping the rest', () => {
     const args = { q: 'x', token: 'abc', auth: { password: 'p', user: 'u' }, list: [{ apiKey: 'k' }], empty: { secret: '' } };
-    assert.deepEqual(maskSecrets(args), { q: 'x', token: SECRET_MASK, auth: { password: SECRET_MASK, user: 'u' }, list: [{ apiKey: SECRET_MASK }], empty: { secret: '' } });
+    assert.deepEqual(maskSecrets(args), {
+      q: 'x',
+      token: SECRET_MASK,
+      auth: { password: SECRET_MASK, user: 'u' },
+      list: [{ apiKey: SECRET_MASK }],
+      empty: { secret: '' },
+    });
     assert.equal(args.token, 'abc', 'the original is not changed');
   });
 

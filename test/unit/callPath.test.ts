@@ -30,7 +30,7 @@ describe('call path: clocks, shared signals, request ids', function () {
   // deadline (it compares with performance.now()), but how late a timer fires depends on the
   // machine's load, so the only upper bound is that it runs out at all (within 8 s).
   describe('call clocks (one timer for a session)', () => {
-    it('a clock started second but due first runs out first; none before its time; with the SDK\'s timeout error', async () => {
+    it("a clock started second but due first runs out first; none before its time; with the SDK's timeout error", async () => {
       const clocks = new CallClocks();
       const long = new AbortController();
       const short = new AbortController();
@@ -86,7 +86,10 @@ describe('call path: clocks, shared signals, request ids', function () {
       });
       assert.equal(ctl.signal.aborted, false, 'ran out while the host answered');
       const at = await abortedAfter(ctl, t0, 8000);
-      assert.ok(at >= answeredAt + 100, `ran out ${at.toFixed(0)} ms after the start, the host answered at ${answeredAt.toFixed(0)} ms: not the whole 100 ms after`);
+      assert.ok(
+        at >= answeredAt + 100,
+        `ran out ${at.toFixed(0)} ms after the start, the host answered at ${answeredAt.toFixed(0)} ms: not the whole 100 ms after`,
+      );
       clocks.dispose();
     });
   });
@@ -123,7 +126,10 @@ describe('call path: clocks, shared signals, request ids', function () {
       } finally {
         process.off('warning', onWarning);
       }
-      assert.deepEqual(warnings.filter((w) => w.startsWith('MaxListeners')), []);
+      assert.deepEqual(
+        warnings.filter((w) => w.startsWith('MaxListeners')),
+        [],
+      );
     });
 
     it('a new session signal (the SDK started again) gets signals of its own; release is once only', () => {

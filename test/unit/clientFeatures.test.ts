@@ -128,10 +128,14 @@ for (const via of ['stdio', 'mcp-remote', 'direct'] as const) {
 
         roots.set([{ uri: 'file:///work/one', name: 'one' }, { uri: 'file:///work/two' }]);
         for (const app of ['a', 'b']) {
-          const after = await waitUntil(async () => {
-            const r = await call('list_roots', {}, app);
-            return r.listChanged === 1 && r;
-          }, 5000, `${app} heard roots/list_changed`);
+          const after = await waitUntil(
+            async () => {
+              const r = await call('list_roots', {}, app);
+              return r.listChanged === 1 && r;
+            },
+            5000,
+            `${app} heard roots/list_changed`,
+          );
           assert.deepEqual(after.roots, [{ uri: 'file:///work/one', name: 'one' }, { uri: 'file:///work/two' }]);
         }
       });
@@ -150,11 +154,18 @@ for (const via of ['stdio', 'mcp-remote', 'direct'] as const) {
         assert.deepEqual(await call('ask_form', { message: 'accept' }).then((r) => [r.action, r.content]), ['accept', { name: 'Ann', count: 2 }]);
         assert.equal((await call('ask_form', { message: 'decline' })).action, 'decline');
         assert.equal((await call('ask_form', { message: 'cancel' })).action, 'cancel');
-        assert.deepEqual(seen.map((s) => [s.app, s.mode, s.message]), [['a', 'form', 'accept'], ['a', 'form', 'decline'], ['a', 'form', 'cancel']]);
+        assert.deepEqual(
+          seen.map((s) => [s.app, s.mode, s.message]),
+          [
+            ['a', 'form', 'accept'],
+            ['a', 'form', 'decline'],
+            ['a', 'form', 'cancel'],
+          ],
+        );
         assert.deepEqual((seen[0].schema as { required: string[] }).required, ['name']);
       });
 
-      it('URL mode: the hook gets the URL and the elicitation id; the server\'s completion notification reaches the host', async () => {
+      it("URL mode: the hook gets the URL and the elicitation id; the server's completion notification reaches the host", async () => {
         const urls: { app: string; url: string; id: string }[] = [];
         const completed: { app: string; id: string }[] = [];
         await poolWith({
@@ -171,7 +182,7 @@ for (const via of ['stdio', 'mcp-remote', 'direct'] as const) {
         assert.deepEqual(completed, [{ app: 'a', id: r.elicitationId }]);
       });
 
-      it('the hook\'s signal aborts when the server cancels its request, and when the app stops', async () => {
+      it("the hook's signal aborts when the server cancels its request, and when the app stops", async () => {
         const signals: AbortSignal[] = [];
         await poolWith({
           elicit: (_app, params, signal) => {
@@ -188,7 +199,10 @@ for (const via of ['stdio', 'mcp-remote', 'direct'] as const) {
         assert.equal(r.error?.code, ErrorCode.RequestTimeout, JSON.stringify(r));
         await waitUntil(() => signals[1]?.aborted, 3000, 'the hook is told the server cancelled');
 
-        const pending = pool!.callTool('a', 'ask_form', {}).then(() => assert.fail('the call should fail'), (e: PoolError) => e);
+        const pending = pool!.callTool('a', 'ask_form', {}).then(
+          () => assert.fail('the call should fail'),
+          (e: PoolError) => e,
+        );
         await waitUntil(() => signals.length === 3, 5000, 'third question asked');
         const t0 = Date.now();
         await pool!.stop('a');
@@ -197,7 +211,7 @@ for (const via of ['stdio', 'mcp-remote', 'direct'] as const) {
         assert.equal((await pending).code, 'stopped');
       });
 
-      it('the call\'s timeout stands still while the host answers; a hook that never answers is given up after hookTimeoutMs', async () => {
+      it("the call's timeout stands still while the host answers; a hook that never answers is given up after hookTimeoutMs", async () => {
         let delay = 1200;
         let lastSignal: AbortSignal | undefined;
         await poolWith(
@@ -223,7 +237,7 @@ for (const via of ['stdio', 'mcp-remote', 'direct'] as const) {
     });
 
     describe('sampling', () => {
-      it('the hook answers the server\'s createMessage, named the app and given the request whole', async () => {
+      it("the hook answers the server's createMessage, named the app and given the request whole", async () => {
         const asked: { app: string; params: Report }[] = [];
         await poolWith({
           sample: async (app, params) => {
@@ -241,7 +255,7 @@ for (const via of ['stdio', 'mcp-remote', 'direct'] as const) {
         assert.deepEqual(asked[0].params.modelPreferences, { hints: [{ name: 'small-model' }], speedPriority: 0.8 });
       });
 
-      it('a hook that rejects: the server\'s tool sees the error at once (an McpError\'s code kept, any other error as InternalError)', async () => {
+      it("a hook that rejects: the server's tool sees the error at once (an McpError's code kept, any other error as InternalError)", async () => {
         let how: 'user' | 'crash' = 'user';
         await poolWith({
           sample: async () => {
@@ -261,13 +275,19 @@ for (const via of ['stdio', 'mcp-remote', 'direct'] as const) {
     });
 
     describe('tool metadata', () => {
-      it('keeps title, icons, annotations, output schema, execution and _meta as sent, and a result\'s _meta', async () => {
+      it("keeps title, icons, annotations, output schema, execution and _meta as sent, and a result's _meta", async () => {
         await poolWith(undefined);
         const tools = await pool!.listTools('a');
         const rich = tools.find((t) => t.name === 'rich')!;
         assert.equal(rich.title, 'Rich metadata');
         assert.deepEqual(rich.icons, RICH_ICONS);
-        assert.deepEqual(rich.annotations, { title: 'Rich (annotation title)', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false });
+        assert.deepEqual(rich.annotations, {
+          title: 'Rich (annotation title)',
+          readOnlyHint: true,
+          destructiveHint: false,
+          idempotentHint: true,
+          openWorldHint: false,
+        });
         assert.deepEqual(rich._meta, RICH_META);
         assert.deepEqual(rich.execution, { taskSupport: 'forbidden' });
         assert.deepEqual((rich.outputSchema as { required: string[] }).required, ['doubled', 'note']);
@@ -296,15 +316,26 @@ for (const via of ['stdio', 'mcp-remote', 'direct'] as const) {
         await poolWith(undefined);
         const progress: { progress: number; total?: number; message?: string }[] = [];
         const statuses: TaskStatusUpdate[] = [];
-        const { result } = await pool!.callTool('a', 'slow_task', { steps: 3, delayMs: 80 }, { onProgress: (p) => progress.push(p), onStatus: (s) => statuses.push(s) });
+        const { result } = await pool!.callTool(
+          'a',
+          'slow_task',
+          { steps: 3, delayMs: 80 },
+          { onProgress: (p) => progress.push(p), onStatus: (s) => statuses.push(s) },
+        );
         assert.equal(textOf(result.content), 'done 3');
         const taskId = statuses[0]?.taskId;
         assert.ok(taskId, 'a task was created');
         assert.deepEqual(result._meta, { 'io.modelcontextprotocol/related-task': { taskId }, 'example.com/steps': 3 });
-        assert.deepEqual(progress, [1, 2, 3].map((i) => ({ progress: i, total: 3, message: `step ${i}/3` })));
+        assert.deepEqual(
+          progress,
+          [1, 2, 3].map((i) => ({ progress: i, total: 3, message: `step ${i}/3` })),
+        );
         assert.equal(statuses[0].status, 'working');
         assert.equal(statuses.at(-1)!.status, 'completed');
-        assert.ok(statuses.some((s) => s.statusMessage === 'step 1/3'), JSON.stringify(statuses));
+        assert.ok(
+          statuses.some((s) => s.statusMessage === 'step 1/3'),
+          JSON.stringify(statuses),
+        );
         assert.ok(statuses.every((s) => s.taskId === taskId));
         assert.deepEqual((await call('task_log')).tasks, [{ taskId, tool: 'slow_task', outcome: 'completed', steps: 3 }]);
       });
@@ -321,10 +352,14 @@ for (const via of ['stdio', 'mcp-remote', 'direct'] as const) {
         const call1 = pool!.callTool('a', 'slow_task', { steps: 200, delayMs: 50 }, { signal: ctl.signal, onProgress: cancelAtStep2 });
         await assert.rejects(call1, (e: PoolError) => e.code === 'cancelled');
         assert.ok(Date.now() - abortedAt < 200, `cancelled in ${Date.now() - abortedAt} ms`);
-        const log = await waitUntil(async () => {
-          const tasks = (await call('task_log')).tasks as { outcome: string; steps: number }[];
-          return tasks[0]?.outcome === 'cancelled' && tasks;
-        }, 5000, 'the task cancelled on the server');
+        const log = await waitUntil(
+          async () => {
+            const tasks = (await call('task_log')).tasks as { outcome: string; steps: number }[];
+            return tasks[0]?.outcome === 'cancelled' && tasks;
+          },
+          5000,
+          'the task cancelled on the server',
+        );
         assert.ok(log[0].steps < 10, `stopped after ${log[0].steps} steps`);
       });
 
@@ -334,10 +369,14 @@ for (const via of ['stdio', 'mcp-remote', 'direct'] as const) {
         const fine = await pool!.callTool('a', 'slow_task', { steps: 5, delayMs: 150 });
         assert.equal(textOf(fine.result.content), 'done 5');
         await assert.rejects(pool!.callTool('a', 'slow_task', { steps: 5, delayMs: 2000 }), (e: PoolError) => e.code === 'timeout');
-        await waitUntil(async () => {
-          const tasks = (await call('task_log')).tasks as { outcome: string }[];
-          return tasks[1]?.outcome === 'cancelled';
-        }, 5000, 'the timed-out task cancelled on the server');
+        await waitUntil(
+          async () => {
+            const tasks = (await call('task_log')).tasks as { outcome: string }[];
+            return tasks[1]?.outcome === 'cancelled';
+          },
+          5000,
+          'the timed-out task cancelled on the server',
+        );
       });
 
       it('a task that fails gives its error result', async () => {

@@ -13,7 +13,16 @@ describe('app definitions', () => {
     });
     assert.deepEqual(problems, []);
     assert.deepEqual(specs, [
-      { kind: 'remote', name: 'jira', url: 'https://mcp.atlassian.com/v1/sse', args: ['--transport', 'sse-only'], headers: { 'X-Team': 'a' }, env: {}, idleTimeoutMs: 60_000, transport: 'mcp-remote' },
+      {
+        kind: 'remote',
+        name: 'jira',
+        url: 'https://mcp.atlassian.com/v1/sse',
+        args: ['--transport', 'sse-only'],
+        headers: { 'X-Team': 'a' },
+        env: {},
+        idleTimeoutMs: 60_000,
+        transport: 'mcp-remote',
+      },
       { kind: 'stdio', name: 'local', command: 'node', args: ['server.js'], env: { DEBUG: '1' }, cwd: '/tmp', idleTimeoutMs: undefined },
     ]);
   });
@@ -35,7 +44,10 @@ describe('app definitions', () => {
       GOOD: { command: 'node' },
       str: 'node server.js',
     });
-    assert.deepEqual(specs.map((s) => s.name), ['good', 'typo']);
+    assert.deepEqual(
+      specs.map((s) => s.name),
+      ['good', 'typo'],
+    );
     const byApp = (app: string) => problems.filter((p) => p.app === app).map((p) => `${p.severity}:${p.field ?? ''}:${p.message}`);
     assert.match(byApp('both')[0], /either "url" or "command", not both/);
     assert.match(byApp('neither')[0], /missing "url" \(remote server\) or "command"/);
@@ -58,23 +70,41 @@ describe('app definitions', () => {
       lan: { url: 'http://intranet.corp/mcp', allowHttp: true },
     });
     assert.deepEqual(problems, []);
-    assert.deepEqual(specs.map((s) => s.kind === 'remote' && s.args), [[], ['--allow-http']]);
+    assert.deepEqual(
+      specs.map((s) => s.kind === 'remote' && s.args),
+      [[], ['--allow-http']],
+    );
   });
 
   it('a remote app is reached through mcp-remote or directly: its own "transport" wins over the setting\'s default', () => {
-    const raw = { a: { url: 'https://a.dev/mcp' }, b: { url: 'https://b.dev/mcp', transport: 'direct' }, c: { url: 'https://c.dev/mcp', transport: 'mcp-remote' } };
+    const raw = {
+      a: { url: 'https://a.dev/mcp' },
+      b: { url: 'https://b.dev/mcp', transport: 'direct' },
+      c: { url: 'https://c.dev/mcp', transport: 'mcp-remote' },
+    };
     const transports = (o?: { remoteTransport?: 'mcp-remote' | 'direct' }) => parseAppDefinitions(raw, o).specs.map((s) => s.kind === 'remote' && s.transport);
     assert.deepEqual(transports(), ['mcp-remote', 'direct', 'mcp-remote']);
     assert.deepEqual(transports({ remoteTransport: 'direct' }), ['direct', 'direct', 'mcp-remote']);
     const bad = parseAppDefinitions({ x: { url: 'https://x.dev/mcp', transport: 'websocket' } });
     assert.deepEqual(bad.specs, []);
-    assert.deepEqual(bad.problems.map((p) => [p.field, p.message]), [['transport', 'must be "mcp-remote" or "direct"']]);
+    assert.deepEqual(
+      bad.problems.map((p) => [p.field, p.message]),
+      [['transport', 'must be "mcp-remote" or "direct"']],
+    );
   });
 
   it('a direct app says that mcp-remote arguments and env do nothing for it (warnings: the app is kept)', () => {
-    const { specs, problems } = parseAppDefinitions({ d: { url: 'https://d.dev/mcp', transport: 'direct', args: ['--transport', 'sse-only', '--allow-http', '--debug'], env: { X: '1' } } });
+    const { specs, problems } = parseAppDefinitions({
+      d: { url: 'https://d.dev/mcp', transport: 'direct', args: ['--transport', 'sse-only', '--allow-http', '--debug'], env: { X: '1' } },
+    });
     assert.equal(specs.length, 1);
-    assert.deepEqual(problems.map((p) => [p.field, p.severity]), [['args', 'warning'], ['env', 'warning']]);
+    assert.deepEqual(
+      problems.map((p) => [p.field, p.severity]),
+      [
+        ['args', 'warning'],
+        ['env', 'warning'],
+      ],
+    );
     assert.match(problems[0].message, /\(--debug\)/, '--transport and --allow-http mean the same for a direct app');
     const bad = parseAppDefinitions({ d: { url: 'https://d.dev/mcp', transport: 'direct', args: ['--transport', 'websocket'] } });
     assert.match(bad.problems[0].message, /"--transport websocket" is not one of http-first, http-only, sse-only, sse-first/);
@@ -82,9 +112,14 @@ describe('app definitions', () => {
 });
 
 describe('launching', () => {
-  it('runs the bundled mcp-remote with the editor\'s runtime; headers become --header; no shell', () => {
+  it("runs the bundled mcp-remote with the editor's runtime; headers become --header; no shell", () => {
     const [spec] = parseAppDefinitions({ r: { url: 'https://x.dev/mcp', headers: { Authorization: 'Bearer t' }, args: ['--transport', 'http-only'] } }).specs;
-    const cmd = launchCommand(spec, bundledLauncher('/ext/dist/mcp-remote/proxy.mjs', '/usr/bin/node'), { PATH: '/bin', HOME: '/home/u', VSCODE_PID: '1', NODE_OPTIONS: '--inspect' });
+    const cmd = launchCommand(spec, bundledLauncher('/ext/dist/mcp-remote/proxy.mjs', '/usr/bin/node'), {
+      PATH: '/bin',
+      HOME: '/home/u',
+      VSCODE_PID: '1',
+      NODE_OPTIONS: '--inspect',
+    });
     assert.equal(cmd.command, '/usr/bin/node');
     assert.deepEqual(cmd.args, ['/ext/dist/mcp-remote/proxy.mjs', 'https://x.dev/mcp', '--header', 'Authorization:Bearer t', '--transport', 'http-only']);
     assert.deepEqual(cmd.env, { PATH: '/bin', HOME: '/home/u', ELECTRON_RUN_AS_NODE: '1' });
@@ -96,13 +131,24 @@ describe('launching', () => {
     assert.deepEqual([cmd.command, ...cmd.args], ['npx', '-y', 'mcp-remote@0.15.1', 'https://x.dev/mcp']);
   });
 
-  it('passes an explicit environment: allow-listed variables plus the app\'s own', () => {
-    const env = childEnvironment({ PATH: '/bin', LC_ALL: 'C', HTTPS_PROXY: 'http://p', GITHUB_TOKEN: 'secret', ELECTRON_RUN_AS_NODE: '1', npm_config_cache: '/c' }, { MINE: '1' });
+  it("passes an explicit environment: allow-listed variables plus the app's own", () => {
+    const env = childEnvironment(
+      { PATH: '/bin', LC_ALL: 'C', HTTPS_PROXY: 'http://p', GITHUB_TOKEN: 'secret', ELECTRON_RUN_AS_NODE: '1', npm_config_cache: '/c' },
+      { MINE: '1' },
+    );
     assert.deepEqual(env, { PATH: '/bin', LC_ALL: 'C', HTTPS_PROXY: 'http://p', npm_config_cache: '/c', MINE: '1' });
   });
 
   it('splits typed command lines without a shell: quotes kept literal, nothing expanded', () => {
-    assert.deepEqual(splitCommandLine(`node "my server.js" --name 'a;b' $(whoami) \`id\` x\\ y`), ['node', 'my server.js', '--name', 'a;b', '$(whoami)', '`id`', 'x y']);
+    assert.deepEqual(splitCommandLine(`node "my server.js" --name 'a;b' $(whoami) \`id\` x\\ y`), [
+      'node',
+      'my server.js',
+      '--name',
+      'a;b',
+      '$(whoami)',
+      '`id`',
+      'x y',
+    ]);
     assert.throws(() => splitCommandLine('node "open'), /unterminated/);
   });
 });

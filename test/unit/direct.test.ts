@@ -55,7 +55,11 @@ describe('direct remote apps (HTTP from the pool, no process)', function () {
     assert.equal(server.stats().sessionsCreated, 1);
     assert.equal(server.stats().sessions, 1);
     assert.equal(a.pid, undefined);
-    assert.deepEqual(childPids().filter((x) => !before.has(x)), [], 'no process started');
+    assert.deepEqual(
+      childPids().filter((x) => !before.has(x)),
+      [],
+      'no process started',
+    );
     const snap = p.snapshot('d')!;
     assert.equal(snap.transport, 'direct');
     assert.equal(snap.pid, undefined);
@@ -107,19 +111,28 @@ describe('direct remote apps (HTTP from the pool, no process)', function () {
     await p.callTool('old', 'progress', { steps: 2 }, { onProgress: (e) => steps.push(e.progress) });
     assert.deepEqual(steps, [1, 2]);
     assert.equal(server.stats().sessionsCreated, 1);
-    const log = events.filter((e) => e.type === 'stderr').map((e) => (e as { line: string }).line).join('\n');
+    const log = events
+      .filter((e) => e.type === 'stderr')
+      .map((e) => (e as { line: string }).line)
+      .join('\n');
     assert.match(log, /answered 405 .*legacy SSE/);
     await p.stop('old');
     await waitUntil(() => server!.stats().sessions === 0, 3000, 'the SSE session ends with its stream');
   });
 
-  it('mcp-remote\'s --transport (as imported definitions carry it) chooses the transport of a direct app too', async () => {
+  it("mcp-remote's --transport (as imported definitions carry it) chooses the transport of a direct app too", async () => {
     server = await startHttpFixture({ mode: 'sse' });
     const p = start();
-    await p.configure([directSpec('sse', server.url, { args: ['--transport', 'sse-only'] }), directSpec('http', server.url, { args: ['--transport', 'http-only'] })]);
+    await p.configure([
+      directSpec('sse', server.url, { args: ['--transport', 'sse-only'] }),
+      directSpec('http', server.url, { args: ['--transport', 'http-only'] }),
+    ]);
     const r = await p.callTool('sse', 'echo', { text: 'straight to sse' });
     assert.equal(textOf(r.result.content).split('\n')[0], 'straight to sse');
-    const log = events.filter((e) => e.type === 'stderr').map((e) => (e as { line: string }).line).join('\n');
+    const log = events
+      .filter((e) => e.type === 'stderr')
+      .map((e) => (e as { line: string }).line)
+      .join('\n');
     assert.doesNotMatch(log, /answered 405/, 'no Streamable HTTP attempt first');
     await expectCode(p.callTool('http', 'echo', { text: 'x' }), 'start-failed', /HTTP 405 Method Not Allowed/);
   });
@@ -143,7 +156,11 @@ describe('direct remote apps (HTTP from the pool, no process)', function () {
     await server.close();
     server = await startHttpFixture({ mode: '401' });
     await p.configure([directSpec('e401', server.url)]);
-    await expectCode(p.callTool('e401', 'echo', { text: 'x' }), 'start-failed', /HTTP 401 Unauthorized: fixture requires authorization, and signing in with OAuth failed .*give the app an Authorization header/);
+    await expectCode(
+      p.callTool('e401', 'echo', { text: 'x' }),
+      'start-failed',
+      /HTTP 401 Unauthorized: fixture requires authorization, and signing in with OAuth failed .*give the app an Authorization header/,
+    );
     await server.close();
     server = await startHttpFixture({ mode: '404' });
     await p.configure([directSpec('e404', server.url)]);
@@ -206,7 +223,10 @@ describe('direct remote apps (HTTP from the pool, no process)', function () {
     const fits = 'x'.repeat(200_000); // echoed twice (text and structured): 400 kB
     assert.equal(textOf((await p.callTool('big', 'echo', { text: fits })).result.content).split('\n')[0], fits);
     await expectCode(p.callTool('big', 'echo', { text: 'y'.repeat(700_000) }), 'flooding', /more than 1 MB in answer to one request/);
-    assert.ok(events.some((e) => e.type === 'stopped' && e.app === 'big' && /more than 1 MB/.test(JSON.stringify(e))), JSON.stringify(events.filter((e) => e.type !== 'state')));
+    assert.ok(
+      events.some((e) => e.type === 'stopped' && e.app === 'big' && /more than 1 MB/.test(JSON.stringify(e))),
+      JSON.stringify(events.filter((e) => e.type !== 'state')),
+    );
     const r = await p.callTool('big', 'echo', { text: 'small' });
     assert.equal(textOf(r.result.content).split('\n')[0], 'small');
     assert.equal(server.stats().sessionsCreated, 2);
@@ -224,7 +244,7 @@ describe('direct remote apps (HTTP from the pool, no process)', function () {
     assert.ok(!back.includes('\uFFFD'));
   });
 
-  it("a busy session leaves no listeners behind: 10 × 30 calls, each signal shared by at most 32 requests, no MaxListenersExceededWarning", async () => {
+  it('a busy session leaves no listeners behind: 10 × 30 calls, each signal shared by at most 32 requests, no MaxListenersExceededWarning', async () => {
     // The SDK hands every request of a session the same AbortSignal and undici leaves a listener
     // on it per request until a garbage collection: on a busy session, thousands and a warning.
     server = await startHttpFixture();
@@ -246,7 +266,10 @@ describe('direct remote apps (HTTP from the pool, no process)', function () {
     } finally {
       process.off('warning', onWarning);
     }
-    assert.deepEqual(warnings.filter((w) => w.startsWith('MaxListeners')), []);
+    assert.deepEqual(
+      warnings.filter((w) => w.startsWith('MaxListeners')),
+      [],
+    );
     assert.ok(seen.length >= 300, `${seen.length} POSTs`);
     const uses = new Map<AbortSignal, number>();
     for (const s of seen) uses.set(s.signal, (uses.get(s.signal) ?? 0) + 1);
@@ -266,15 +289,27 @@ describe('direct remote apps (HTTP from the pool, no process)', function () {
     pool = makePool({ livenessIntervalMs: 0 }, { fetch });
     await pool.configure([directSpec('s', server.url)]);
     await pool.callTool('s', 'echo', { text: 'warm' });
-    const calls = Array.from({ length: 40 }, () => pool!.callTool('s', 'sleep', { ms: 20_000 }).then(() => 'answered', (e: Error) => e.message));
+    const calls = Array.from({ length: 40 }, () =>
+      pool!.callTool('s', 'sleep', { ms: 20_000 }).then(
+        () => 'answered',
+        (e: Error) => e.message,
+      ),
+    );
     await waitUntil(() => inFlight.length === 40, 5000, 'all 40 requests sent');
     assert.ok(new Set(inFlight).size >= 2, 'the 40 requests went out on more than one signal');
     const t0 = Date.now();
     await pool.stop('s');
     const outcomes = await Promise.all(calls);
     assert.ok(Date.now() - t0 < 5000, `stopped in ${Date.now() - t0} ms`);
-    assert.deepEqual(outcomes.filter((o) => o === 'answered'), []);
-    assert.deepEqual([...new Set(inFlight)].filter((s) => !s.aborted), [], 'every signal of the session aborted');
+    assert.deepEqual(
+      outcomes.filter((o) => o === 'answered'),
+      [],
+    );
+    assert.deepEqual(
+      [...new Set(inFlight)].filter((s) => !s.aborted),
+      [],
+      'every signal of the session aborted',
+    );
   });
 
   it('a frozen server mid-call: the liveness pings fail the call as unreachable; the next call gets a fresh session', async () => {

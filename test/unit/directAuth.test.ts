@@ -61,7 +61,10 @@ describe('direct apps: OAuth without mcp-remote', function () {
     const before = ourProcesses().length;
     const call = p.callTool('o', 'echo', { text: 'signed in' });
     const ask = await waitForAuth(events, 'o');
-    assert.match(ask.url, /\/authorize\?response_type=code&client_id=client_[0-9a-f]+&code_challenge=[\w-]+&code_challenge_method=S256&redirect_uri=http%3A%2F%2F127\.0\.0\.1%3A\d+%2Foauth%2Fcallback&state=[0-9a-f]{32}/);
+    assert.match(
+      ask.url,
+      /\/authorize\?response_type=code&client_id=client_[0-9a-f]+&code_challenge=[\w-]+&code_challenge_method=S256&redirect_uri=http%3A%2F%2F127\.0\.0\.1%3A\d+%2Foauth%2Fcallback&state=[0-9a-f]{32}/,
+    );
     await sleep(1500); // the user takes longer than the start timeout
     assert.match(await approve(ask.url), /Signed in: o/);
     const r = await call;
@@ -122,7 +125,10 @@ describe('direct apps: OAuth without mcp-remote', function () {
     const r = await call;
     assert.equal(textOf(r.result.content).split('\n')[0], 'sse after sign-in');
     assert.equal(oauth.stats.authorizations, 1);
-    const log = events.filter((e): e is Extract<PoolEvent, { type: 'stderr' }> => e.type === 'stderr').map((e) => e.line).join('\n');
+    const log = events
+      .filter((e): e is Extract<PoolEvent, { type: 'stderr' }> => e.type === 'stderr')
+      .map((e) => e.line)
+      .join('\n');
     assert.match(log, /legacy SSE/);
   });
 
@@ -183,7 +189,10 @@ describe('direct apps: OAuth without mcp-remote', function () {
     assert.equal(events.filter((e) => e.type === 'authRequired').length, 0);
     assert.equal(oauth.stats.authorizations, 1, 'only the one through mcp-remote');
     const log = events.filter((e): e is Extract<PoolEvent, { type: 'stderr' }> => e.type === 'stderr').map((e) => e.line);
-    assert.ok(log.some((l) => /using the sign-in mcp-remote saved for this server \(copied from .*mcp-remote-v1\)/.test(l)), log.join('\n'));
+    assert.ok(
+      log.some((l) => /using the sign-in mcp-remote saved for this server \(copied from .*mcp-remote-v1\)/.test(l)),
+      log.join('\n'),
+    );
     assert.ok((await store.get(signInKey(oauth.url, {})))?.tokens, 'copied into the store');
   });
 
@@ -239,7 +248,7 @@ describe('direct apps: OAuth without mcp-remote', function () {
     }
   });
 
-  it('the loopback accepts only a state it handed out, and shows the authorization server\'s refusal', async () => {
+  it("the loopback accepts only a state it handed out, and shows the authorization server's refusal", async () => {
     const lb = new LoopbackRedirect('demo');
     try {
       const port = await lb.listen();

@@ -6,7 +6,18 @@ import { formatAgo, formatBytes, formatDuration } from '../../src/common/format'
 import { Gateway } from '../../src/gateway/gateway';
 import type { AppSnapshot, Pool } from '../../src/pool';
 import { renderResult } from '../../src/results/renderResult';
-import { describeApp, formatClock, formatExit, formatRemaining, isDestructive, pendingAuthUrl, plural, stateWord, toolHints, truncate } from '../../src/views/format';
+import {
+  describeApp,
+  formatClock,
+  formatExit,
+  formatRemaining,
+  isDestructive,
+  pendingAuthUrl,
+  plural,
+  stateWord,
+  toolHints,
+  truncate,
+} from '../../src/views/format';
 import { snapshot } from './appSnapshot';
 
 const NOW = 1_700_000_000_000;
@@ -151,7 +162,10 @@ describe('format', () => {
       const pool = { onEvent: () => ({ dispose() {} }), snapshots: () => [app] } as unknown as Pool;
       const gateway = new Gateway({ pool, window: { name: 'w', startedAt: NOW } });
       try {
-        const [head, row] = formatStatus(gateway.status(), NOW).split('\n').slice(1, 3).map((line) => line.split(/ {2,}/));
+        const [head, row] = formatStatus(gateway.status(), NOW)
+          .split('\n')
+          .slice(1, 3)
+          .map((line) => line.split(/ {2,}/));
         return Object.fromEntries(head.map((column, i) => [column, row[i]]));
       } finally {
         gateway.dispose();
@@ -172,7 +186,10 @@ describe('format', () => {
 
     it('the size of an image in a result: in the terminal and in the output channel', () => {
       const image = { type: 'image', mimeType: 'image/png', data: Buffer.alloc(10_035).toString('base64') };
-      const channel = renderResult({ result: { content: [image], isError: false }, durationMs: 1, coldStart: false }, { tool: 't', saveImage: () => '/tmp/x.png' }).lines[1];
+      const channel = renderResult(
+        { result: { content: [image], isError: false }, durationMs: 1, coldStart: false },
+        { tool: 't', saveImage: () => '/tmp/x.png' },
+      ).lines[1];
       assert.equal(formatToolResult({ content: [image] }), '[image image/png, 9.8 KB]');
       assert.equal(channel, 'image (image/png, 9.8 KB): /tmp/x.png');
     });
@@ -181,7 +198,11 @@ describe('format', () => {
   describe('tool annotations', () => {
     it('says only what the server said: read-only, destructive, open world', () => {
       assert.deepEqual(toolHints({}), [], 'no annotations: no hints (the spec default "destructive" says nothing)');
-      assert.deepEqual(toolHints({ annotations: { readOnlyHint: true, destructiveHint: true } }), ['read-only'], 'read-only wins: destructive is meaningless then');
+      assert.deepEqual(
+        toolHints({ annotations: { readOnlyHint: true, destructiveHint: true } }),
+        ['read-only'],
+        'read-only wins: destructive is meaningless then',
+      );
       assert.deepEqual(toolHints({ annotations: { destructiveHint: true, openWorldHint: true } }), ['destructive', 'open world']);
       assert.deepEqual(toolHints({ annotations: { destructiveHint: false, idempotentHint: true } }), []);
       assert.equal(isDestructive({ annotations: { destructiveHint: true } }), true);

@@ -49,5 +49,8 @@ export function collectEvents(pool: Pool): PoolEvent[] {
 }
 
 export function textOf(content: readonly { type: string; text?: unknown }[]): string {
-  return content.filter((c) => c.type === 'text').map((c) => String(c.text)).join('\n');
+  return content
+    .filter((c) => c.type === 'text')
+    .map((c) => String(c.text))
+    .join('\n');
 }

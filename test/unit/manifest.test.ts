@@ -11,7 +11,21 @@ import { type AppSnapshot, DEFAULT_SETTINGS, REMOTE_KEYS, STDIO_KEYS } from '../
 import { ContextValues, contextValueOf } from '../../src/views/appState';
 
 function snapshotFor(status: AppSnapshot['status'], authUrl?: string, transport: AppSnapshot['transport'] = 'mcp-remote'): AppSnapshot {
-  return { name: 'x', kind: 'remote', transport, target: 'https://x', status, inFlight: 0, calls: 0, errors: 0, starts: 1, consecutiveFailures: 0, stderrTail: [], authUrl, pid: authUrl ? 1 : undefined };
+  return {
+    name: 'x',
+    kind: 'remote',
+    transport,
+    target: 'https://x',
+    status,
+    inFlight: 0,
+    calls: 0,
+    errors: 0,
+    starts: 1,
+    consecutiveFailures: 0,
+    stderrTail: [],
+    authUrl,
+    pid: authUrl ? 1 : undefined,
+  };
 }
 import { REPO_ROOT } from '../fixtures/paths';
 
@@ -21,7 +35,18 @@ interface Manifest {
     views: Record<string, { id: string }[]>;
     viewsWelcome: { view: string; when?: string }[];
     menus: Record<string, { command: string; when?: string }[]>;
-    configuration: { properties: Record<string, { type: string; default: unknown; minimum?: number; maximum?: number; additionalProperties?: { oneOf: { required: string[]; properties: Record<string, unknown> }[] } }> };
+    configuration: {
+      properties: Record<
+        string,
+        {
+          type: string;
+          default: unknown;
+          minimum?: number;
+          maximum?: number;
+          additionalProperties?: { oneOf: { required: string[]; properties: Record<string, unknown> }[] };
+        }
+      >;
+    };
   };
   version: string;
   capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
@@ -39,7 +64,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 describe('package.json agrees with the code', () => {
-  it('the pool introduces itself to servers with package.json\'s version (from the build, not written twice)', () => {
+  it("the pool introduces itself to servers with package.json's version (from the build, not written twice)", () => {
     assert.equal(DEFAULT_SETTINGS.clientInfo.version, manifest.version);
   });
 
@@ -67,7 +92,12 @@ describe('package.json agrees with the code', () => {
     const used = clauses.flatMap((w) => w.match(/mcpPool\.[\w.]+/g) ?? []);
     assert.ok(used.length > 10, 'the when-clauses were read');
     for (const key of used) assert.ok(known.has(key), `unknown context key or view "${key}" in a when-clause`);
-    assert.ok(Object.values(contributes.views).flat().some((v) => v.id === VIEW_ID), `view ${VIEW_ID} is not contributed`);
+    assert.ok(
+      Object.values(contributes.views)
+        .flat()
+        .some((v) => v.id === VIEW_ID),
+      `view ${VIEW_ID} is not contributed`,
+    );
   });
 
   it('declares exactly the settings the code reads, with the same defaults and bounds as the pool', () => {
@@ -107,14 +137,21 @@ describe('package.json agrees with the code', () => {
       assert.ok(eq || re, `${command}: no viewItem condition in "${when}"`);
       return { command, test: (v: string) => (eq ? v === eq[1] : new RegExp(re![1].replace(/\\\\/g, '\\')).test(v)) };
     });
-    for (const m of matchers) assert.ok([...values].some((v) => m.test(v)), `${m.command}: its viewItem condition matches no row the tree renders`);
+    for (const m of matchers)
+      assert.ok(
+        [...values].some((v) => m.test(v)),
+        `${m.command}: its viewItem condition matches no row the tree renders`,
+      );
     for (const v of values) {
       if (v === ContextValues.message) continue; // informational rows have no actions
-      assert.ok(matchers.some((m) => m.test(v)), `rows with contextValue ${v} have no menu`);
+      assert.ok(
+        matchers.some((m) => m.test(v)),
+        `rows with contextValue ${v} have no menu`,
+      );
     }
   });
 
-  it('the list settings are arrays of strings, and the descriptions quote the pool\'s real limits', () => {
+  it("the list settings are arrays of strings, and the descriptions quote the pool's real limits", () => {
     const props = contributes.configuration.properties as Record<string, { type: string; items?: { type: string }; markdownDescription?: string }>;
     for (const key of [Settings.prewarm.key, Settings.mcpRemoteCommand.key]) {
       assert.equal(props[`${SECTION}.${key}`].type, 'array', key);
@@ -122,7 +159,10 @@ describe('package.json agrees with the code', () => {
     }
     assert.match(props['mcpPool.maxSize'].markdownDescription ?? '', new RegExp(`waits up to ${DEFAULT_SETTINGS.acquireTimeoutMs / 1000} s`));
     assert.match(props['mcpPool.startTimeout'].markdownDescription ?? '', new RegExp(`up to ${DEFAULT_SETTINGS.authTimeoutMs / 60_000} minutes`));
-    assert.match(props['mcpPool.livenessInterval'].markdownDescription ?? '', new RegExp(`two pings in a row \\(${DEFAULT_SETTINGS.pingTimeoutMs / 1000} s each\\)`));
+    assert.match(
+      props['mcpPool.livenessInterval'].markdownDescription ?? '',
+      new RegExp(`two pings in a row \\(${DEFAULT_SETTINGS.pingTimeoutMs / 1000} s each\\)`),
+    );
   });
 
   it('restricts in untrusted workspaces exactly the settings the code treats as restricted', () => {

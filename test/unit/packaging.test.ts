@@ -13,7 +13,10 @@ const VSCE = join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
 function shippedFiles(): string[] {
   const r = spawnSync(process.execPath, [VSCE, 'ls', '--no-dependencies'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 0, `vsce ls failed: ${r.stderr}`);
-  return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  return r.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 /** Every string value anywhere in a JSON document. */
@@ -54,7 +57,11 @@ describe('packaging (vsce ls)', function () {
     assert.deepEqual(placeholders, []);
     const repository = pkg.repository as string | { url?: string } | undefined;
     const bugs = pkg.bugs as string | { url?: string } | undefined;
-    for (const [field, value] of [['repository', repository], ['bugs', bugs], ['homepage', pkg.homepage as string | undefined]] as const) {
+    for (const [field, value] of [
+      ['repository', repository],
+      ['bugs', bugs],
+      ['homepage', pkg.homepage as string | undefined],
+    ] as const) {
       if (value === undefined) continue;
       const url = typeof value === 'string' ? value : value.url;
       assert.match(url ?? '', /^(git\+)?https:\/\//, `${field} is an https URL`);

@@ -58,7 +58,10 @@ describe('pool (real processes)', () => {
     assert.equal(pids.size, 1);
     assert.equal(pool.snapshot('a')!.starts, 1);
     assert.equal(ourProcesses().length, 1);
-    assert.deepEqual(outcomes.map((o) => textOf(o.result.content).split('\n')[0]), Array.from({ length: 50 }, (_, i) => String(i)));
+    assert.deepEqual(
+      outcomes.map((o) => textOf(o.result.content).split('\n')[0]),
+      Array.from({ length: 50 }, (_, i) => String(i)),
+    );
   });
 
   it('returns results whole: every content item, structuredContent, isError', async () => {
@@ -68,7 +71,10 @@ describe('pool (real processes)', () => {
     assert.equal(echo.result.content.length, 2);
     assert.deepEqual(echo.result.structuredContent, { text: 'hi', pid: echo.pid, name: 'a' });
     const image = await pool.callTool('a', 'image', {});
-    assert.deepEqual(image.result.content.map((c) => c.type), ['image', 'resource_link']);
+    assert.deepEqual(
+      image.result.content.map((c) => c.type),
+      ['image', 'resource_link'],
+    );
     assert.equal(image.result.content[0].mimeType, 'image/png');
     const failed = await pool.callTool('a', 'fail', { message: 'nope' });
     assert.equal(failed.result.isError, true);
@@ -242,7 +248,7 @@ describe('pool (real processes)', () => {
     for (const s of pool.snapshots()) assert.equal(s.status, 'stopped');
   });
 
-  it('detects mcp-remote\'s authorization prompt on a remote app\'s stderr: the first URL of a start, once', async () => {
+  it("detects mcp-remote's authorization prompt on a remote app's stderr: the first URL of a start, once", async () => {
     pool = makePool();
     const events = collectEvents(pool);
     const url = 'http://127.0.0.1:33333/authorize?client_id=abc';
@@ -253,7 +259,10 @@ describe('pool (real processes)', () => {
     await pool.configure([{ kind: 'remote', name: 'auth', url: 'https://example.com/mcp', args: [], headers: {}, env: { FIXTURE_STDERR_BANNER: banner } }]);
     await pool.warm('auth');
     await waitUntil(() => pool.snapshot('auth')!.stderrTail.some((l) => l.includes('forged')), 3000, 'both prompts printed');
-    assert.deepEqual(events.filter((e) => e.type === 'authRequired'), [{ type: 'authRequired', app: 'auth', url }]);
+    assert.deepEqual(
+      events.filter((e) => e.type === 'authRequired'),
+      [{ type: 'authRequired', app: 'auth', url }],
+    );
   });
 
   it('a stdio server that prints a sign-in prompt raises no authorization request', async () => {

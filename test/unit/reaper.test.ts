@@ -42,7 +42,12 @@ describe('watchdog (host crash)', function () {
     host.kill();
     await new Promise((r) => setTimeout(r, 1500));
     const left = host.pids.filter(isAlive);
-    for (const p of host.pids) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
+    for (const p of host.pids)
+      try {
+        process.kill(p, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     assert.ok(left.length > 0, 'expected orphans without the watchdog');
     console.log(`      [measure] without the watchdog ${left.length} of ${host.pids.length} processes outlived the host`);
   });

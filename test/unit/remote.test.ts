@@ -45,11 +45,14 @@ describe('remote apps through the bundled mcp-remote', function () {
     await pool.callTool('auth', 'echo', { text: 'x' });
     assert.equal(server.stats().lastAuthorization, `Bearer ${token}`);
     const everything = JSON.stringify(events) + JSON.stringify(pool.snapshots());
-    assert.ok(events.some((e) => e.type === 'stderr'), 'mcp-remote stderr is relayed');
+    assert.ok(
+      events.some((e) => e.type === 'stderr'),
+      'mcp-remote stderr is relayed',
+    );
     assert.equal(everything.includes(token), false, 'token leaked into events/snapshots');
   });
 
-  it('a server answering 500 fails the start with mcp-remote\'s reason and leaves no process', async () => {
+  it("a server answering 500 fails the start with mcp-remote's reason and leaves no process", async () => {
     await server.close();
     server = await startHttpFixture({ mode: '500' });
     pool = makePool();
@@ -57,7 +60,10 @@ describe('remote apps through the bundled mcp-remote', function () {
     await assert.rejects(pool.callTool('broken', 'echo', { text: 'x' }), (e: PoolError) => {
       assert.equal(e.code, 'start-failed');
       assert.match(e.message, /exited during start \(exit code 1\)/);
-      assert.ok(e.stderrTail.some((l) => /Error POSTing to endpoint: .*Internal Server Error/.test(l)), e.stderrTail.join('\n'));
+      assert.ok(
+        e.stderrTail.some((l) => /Error POSTing to endpoint: .*Internal Server Error/.test(l)),
+        e.stderrTail.join('\n'),
+      );
       return true;
     });
   });

@@ -61,7 +61,10 @@ describe('remote apps over HTTPS: a company CA through NODE_EXTRA_CA_CERTS (both
     assert.match(refused.direct.message!, /the TLS certificate of 127\.0\.0\.1:\d+ is not trusted \(\w+\); add its CA with NODE_EXTRA_CA_CERTS/);
     // mcp-remote exits; what it said (in the error the editor shows) names the certificate
     assert.equal(refused.mcpRemote.code, 'start-failed', JSON.stringify(refused.mcpRemote));
-    assert.ok(refused.mcpRemote.stderrTail!.some((l) => /certificate/i.test(l)), JSON.stringify(refused.mcpRemote.stderrTail));
+    assert.ok(
+      refused.mcpRemote.stderrTail!.some((l) => /certificate/i.test(l)),
+      JSON.stringify(refused.mcpRemote.stderrTail),
+    );
     assert.equal(server.stats().toolCalls, 0);
 
     const trusted = await callFromFreshProcess(url, home, ca.caFile);

@@ -24,7 +24,13 @@ describe('renderResult', () => {
   });
 
   it('pretty-prints text that is JSON, leaves other text alone', () => {
-    const r = renderResult(outcome([{ type: 'text', text: '{"a":1,"b":[2]}' }, { type: 'text', text: 'line 1\nline 2' }]), { tool: 't', saveImage: noSave });
+    const r = renderResult(
+      outcome([
+        { type: 'text', text: '{"a":1,"b":[2]}' },
+        { type: 'text', text: 'line 1\nline 2' },
+      ]),
+      { tool: 't', saveImage: noSave },
+    );
     assert.deepEqual(r.lines.slice(1), ['{', '  "a": 1,', '  "b": [', '    2', '  ]', '}', 'line 1', 'line 2']);
     assert.equal(prettyJson('{ not json }'), undefined);
     assert.equal(prettyJson('42'), undefined, 'only objects and arrays are reformatted');
@@ -33,25 +39,37 @@ describe('renderResult', () => {
   it('saves images and audio through the callback and names the file', () => {
     const saved: { data: Buffer; mime: string }[] = [];
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
-    const r = renderResult(outcome([{ type: 'image', data: png.toString('base64'), mimeType: 'image/png' }, { type: 'audio', data: Buffer.from('RIFF').toString('base64'), mimeType: 'audio/wav' }]), {
-      tool: 't',
-      saveImage: (data, mime) => {
-        saved.push({ data, mime });
-        return `/tmp/file-${saved.length}`;
+    const r = renderResult(
+      outcome([
+        { type: 'image', data: png.toString('base64'), mimeType: 'image/png' },
+        { type: 'audio', data: Buffer.from('RIFF').toString('base64'), mimeType: 'audio/wav' },
+      ]),
+      {
+        tool: 't',
+        saveImage: (data, mime) => {
+          saved.push({ data, mime });
+          return `/tmp/file-${saved.length}`;
+        },
       },
-    });
+    );
     assert.deepEqual(r.lines.slice(1), ['image (image/png, 4 B): /tmp/file-1', 'audio (audio/wav, 4 B): /tmp/file-2']);
     assert.deepEqual(saved[0].data, png);
     assert.equal(saved[1].mime, 'audio/wav');
   });
 
   it('says when an image cannot be saved or has no data', () => {
-    const r = renderResult(outcome([{ type: 'image', data: 'AAAA', mimeType: 'image/png' }, { type: 'image', mimeType: 'image/gif' }]), {
-      tool: 't',
-      saveImage: () => {
-        throw new Error('disk full');
+    const r = renderResult(
+      outcome([
+        { type: 'image', data: 'AAAA', mimeType: 'image/png' },
+        { type: 'image', mimeType: 'image/gif' },
+      ]),
+      {
+        tool: 't',
+        saveImage: () => {
+          throw new Error('disk full');
+        },
       },
-    });
+    );
     assert.deepEqual(r.lines.slice(1), ['image (image/png, 3 B): could not be saved: disk full', 'image (image/gif): no data']);
   });
 
@@ -64,7 +82,14 @@ describe('renderResult', () => {
       ]),
       { tool: 't', saveImage: noSave },
     );
-    assert.deepEqual(r.lines.slice(1), ['link pixel.png: file:///x/pixel.png (image/png) — a pixel', 'resource mem://a.json (application/json):', '{', '  "k": true', '}', 'resource mem://b.bin: (binary, 10 bytes)']);
+    assert.deepEqual(r.lines.slice(1), [
+      'link pixel.png: file:///x/pixel.png (image/png) — a pixel',
+      'resource mem://a.json (application/json):',
+      '{',
+      '  "k": true',
+      '}',
+      'resource mem://b.bin: (binary, 10 bytes)',
+    ]);
   });
 
   it('prints structured content under a heading, or notes that the text showed it already', () => {
@@ -82,12 +107,20 @@ describe('renderResult', () => {
 
   it('handles no content and unknown content types', () => {
     assert.deepEqual(renderResult(outcome([]), { tool: 't', saveImage: noSave }).lines.slice(1), ['(no content)']);
-    assert.deepEqual(renderResult(outcome([{ type: 'hologram', x: 1 }]), { tool: 't', saveImage: noSave }).lines.slice(1), ['(content of unsupported type "hologram": {"type":"hologram","x":1})']);
+    assert.deepEqual(renderResult(outcome([{ type: 'hologram', x: 1 }]), { tool: 't', saveImage: noSave }).lines.slice(1), [
+      '(content of unsupported type "hologram": {"type":"hologram","x":1})',
+    ]);
   });
 
   it('cuts huge text for the channel, says how much, keeps later items and the full text', () => {
     const big = 'x'.repeat(MAX_CHANNEL_CHARS + 5000);
-    const r = renderResult(outcome([{ type: 'text', text: big }, { type: 'resource_link', uri: 'u://1', name: 'after' }]), { tool: 'big', saveImage: noSave });
+    const r = renderResult(
+      outcome([
+        { type: 'text', text: big },
+        { type: 'resource_link', uri: 'u://1', name: 'after' },
+      ]),
+      { tool: 'big', saveImage: noSave },
+    );
     assert.equal(r.truncated, true);
     assert.equal(r.cutChars, 5000);
     assert.equal(r.lines[1].length, MAX_CHANNEL_CHARS);
@@ -100,8 +133,20 @@ describe('renderResult', () => {
   });
 
   it('shares the budget between several text items', () => {
-    const r = renderResult(outcome([{ type: 'text', text: 'a'.repeat(60) }, { type: 'text', text: 'b'.repeat(60) }, { type: 'text', text: 'c'.repeat(10) }]), { tool: 't', saveImage: noSave, maxChars: 100 });
-    assert.deepEqual(r.lines.slice(1, 5), ['a'.repeat(60), 'b'.repeat(40), '… 20 more characters not shown (60 B in all)', '… 10 more characters not shown (10 B in all)']);
+    const r = renderResult(
+      outcome([
+        { type: 'text', text: 'a'.repeat(60) },
+        { type: 'text', text: 'b'.repeat(60) },
+        { type: 'text', text: 'c'.repeat(10) },
+      ]),
+      { tool: 't', saveImage: noSave, maxChars: 100 },
+    );
+    assert.deepEqual(r.lines.slice(1, 5), [
+      'a'.repeat(60),
+      'b'.repeat(40),
+      '… 20 more characters not shown (60 B in all)',
+      '… 10 more characters not shown (10 B in all)',
+    ]);
     assert.equal(r.cutChars, 30);
     const small = renderResult(outcome([{ type: 'text', text: 'ok' }]), { tool: 't', saveImage: noSave, maxChars: 100 });
     assert.equal(small.truncated, false);

@@ -49,7 +49,10 @@ it('never handles a rejection', () => { void Promise.reject(new Error('never han
     assert.match(out, /3 passing/);
     assert.match(out, /"after all" hook: the run left nothing behind/);
     assert.match(out, /1 entry left in the temp dir:\s+mcp-pool-home-\w{6}\n/);
-    assert.match(out, /a promise rejection got its handler late \(attached in "handles a rejection late"\); rejected in "handles a rejection late":\s+Error: handled too late/);
+    assert.match(
+      out,
+      /a promise rejection got its handler late \(attached in "handles a rejection late"\); rejected in "handles a rejection late":\s+Error: handled too late/,
+    );
     assert.match(out, /a promise rejection was never handled; rejected in "[^"]*never handles a rejection[^"]*":\s+Error: never handled/);
     assert.doesNotMatch(r.stderr, /PromiseRejectionHandledWarning/, 'reported by the guard instead');
     assert.deepEqual(runDirsOf(r.pid), [], 'the failing run removed its temp dir (and what was left in it)');

@@ -5,7 +5,17 @@ import * as assert from 'node:assert/strict';
 import { buildArguments } from '../../src/cli/coerce';
 import { resolveRef } from '../../src/common/jsonSchema';
 import type { Pool } from '../../src/pool';
-import { argumentSkeleton, describeField, formatFieldValue, parseFieldInput, parseJson, pointerLabel, schemaFields, validateArguments, type ArgField } from '../../src/invoke/schemaArgs';
+import {
+  argumentSkeleton,
+  describeField,
+  formatFieldValue,
+  parseFieldInput,
+  parseJson,
+  pointerLabel,
+  schemaFields,
+  validateArguments,
+  type ArgField,
+} from '../../src/invoke/schemaArgs';
 import { expectNoProcesses, makePool, stdioSpec } from './helpers';
 
 function field(schema: Record<string, unknown>, name: string): ArgField {
@@ -32,7 +42,13 @@ describe('schemaArgs: fields', () => {
       },
       required: ['query'],
     });
-    assert.deepEqual(fields.map((f) => [f.name, f.type, f.required]), [['query', 'string', true], ['limit', 'integer', false]]);
+    assert.deepEqual(
+      fields.map((f) => [f.name, f.type, f.required]),
+      [
+        ['query', 'string', true],
+        ['limit', 'integer', false],
+      ],
+    );
     assert.equal(fields[0].title, 'Query');
     assert.equal(fields[0].description, 'What to search');
     assert.equal(fields[0].minLength, 2);
@@ -68,12 +84,23 @@ describe('schemaArgs: fields', () => {
   it('turns enum, const and oneOf/anyOf of consts into enum options', () => {
     const e = one({ type: 'string', enum: ['fast', 'slow'] });
     assert.equal(e.type, 'enum');
-    assert.deepEqual(e.options?.map((o) => o.value), ['fast', 'slow']);
+    assert.deepEqual(
+      e.options?.map((o) => o.value),
+      ['fast', 'slow'],
+    );
     const c = one({ const: 'only' });
     assert.deepEqual([c.type, c.options?.[0].value], ['enum', 'only']);
-    const o = one({ oneOf: [{ const: 1, title: 'One' }, { const: 2, title: 'Two' }] });
+    const o = one({
+      oneOf: [
+        { const: 1, title: 'One' },
+        { const: 2, title: 'Two' },
+      ],
+    });
     assert.equal(o.type, 'enum');
-    assert.deepEqual(o.options, [{ value: 1, label: '1', description: 'One' }, { value: 2, label: '2', description: 'Two' }]);
+    assert.deepEqual(o.options, [
+      { value: 1, label: '1', description: 'One' },
+      { value: 2, label: '2', description: 'Two' },
+    ]);
     const n = one({ enum: ['a', null] });
     assert.deepEqual([n.type, n.nullable, n.options?.length], ['enum', true, 1]);
     assert.equal(one({ anyOf: [{ type: 'string' }, { type: 'number' }] }).type, 'unknown');
@@ -101,12 +128,27 @@ describe('schemaArgs: fields', () => {
       },
       properties: { volume: { $ref: '#/$defs/Loud', default: 'high' }, repeat: { $ref: '#/$defs/Count', description: 'How often' } },
     };
-    assert.deepEqual(resolveRef(schema.properties.volume, schema), { type: 'string', enum: ['low', 'high'], title: 'Level', description: 'How loud', default: 'high' });
+    assert.deepEqual(resolveRef(schema.properties.volume, schema), {
+      type: 'string',
+      enum: ['low', 'high'],
+      title: 'Level',
+      description: 'How loud',
+      default: 'high',
+    });
     const volume = field(schema, 'volume');
     assert.deepEqual([volume.type, volume.title, volume.description, volume.default], ['enum', 'Level', 'How loud', 'high']);
     const repeat = field(schema, 'repeat');
     assert.deepEqual([repeat.type, repeat.minimum, repeat.description], ['integer', 1, 'How often']);
-    assert.deepEqual(buildArguments([{ key: 'volume', value: 'high', json: false }, { key: 'repeat', value: '3', json: false }], schema), { volume: 'high', repeat: 3 });
+    assert.deepEqual(
+      buildArguments(
+        [
+          { key: 'volume', value: 'high', json: false },
+          { key: 'repeat', value: '3', json: false },
+        ],
+        schema,
+      ),
+      { volume: 'high', repeat: 3 },
+    );
     assert.throws(() => buildArguments([{ key: 'repeat', value: '1.5', json: false }], schema), /repeat must be an integer/);
   });
 
@@ -126,7 +168,13 @@ describe('schemaArgs: fields', () => {
   it('builds a JSON skeleton from initial values, defaults and placeholders for required fields', () => {
     const fields = schemaFields({
       type: 'object',
-      properties: { q: { type: 'string' }, n: { type: 'integer', minimum: 1 }, mode: { enum: ['x', 'y'] }, opt: { type: 'boolean' }, d: { type: 'number', default: 3 } },
+      properties: {
+        q: { type: 'string' },
+        n: { type: 'integer', minimum: 1 },
+        mode: { enum: ['x', 'y'] },
+        opt: { type: 'boolean' },
+        d: { type: 'number', default: 3 },
+      },
       required: ['q', 'n', 'mode'],
     });
     assert.deepEqual(argumentSkeleton(fields, { q: 'hello' }), { q: 'hello', n: 1, mode: 'x', d: 3 });
@@ -251,26 +299,41 @@ describe('schemaArgs: validateArguments', () => {
     assert.deepEqual(messages(schema, { count: 1, pick: 'r' }), ['"pick" must be one of "p", "q" (got "r")']);
     assert.deepEqual(messages(schema, { count: 1, label: 3 }), ['"label" must be string or null (got integer)']);
     assert.deepEqual(messages(schema, { count: 1, extra: true }), ['unknown argument "extra" (the tool does not accept it)']);
-    assert.deepEqual(messages(schema, { count: 1, opts: { deep: 1 } }), ['"opts" is missing the required property "depth"', '"opts" has an unknown property "deep"']);
+    assert.deepEqual(messages(schema, { count: 1, opts: { deep: 1 } }), [
+      '"opts" is missing the required property "depth"',
+      '"opts" has an unknown property "deep"',
+    ]);
     assert.deepEqual(messages(schema, { count: 1, tags: ['a', 'a'] }), ['"tags" must not contain duplicates (items 0 and 1 are equal)']);
     assert.deepEqual(messages(schema, { count: 1, tags: ['a', 2] }), ['"tags[1]" must be string (got integer)']);
   });
 
   it('gives the pointer of each problem (missing and unknown properties included)', () => {
-    assert.deepEqual(validateArguments(schema, { extra: 1 }).map((p) => p.pointer).sort(), ['/count', '/extra']);
+    assert.deepEqual(
+      validateArguments(schema, { extra: 1 })
+        .map((p) => p.pointer)
+        .sort(),
+      ['/count', '/extra'],
+    );
     assert.equal(pointerLabel('/opts/0/a~1b'), 'opts[0].a/b');
     assert.equal(pointerLabel(''), 'arguments');
   });
 
   it('reports type mismatches between alternatives and passes sloppy or unknown schemas through', () => {
-    assert.deepEqual(messages({ type: 'object', properties: { v: { anyOf: [{ type: 'string' }, { type: 'number' }] } } }, { v: true }), ['"v" must be string or number (got boolean)']);
+    assert.deepEqual(messages({ type: 'object', properties: { v: { anyOf: [{ type: 'string' }, { type: 'number' }] } } }, { v: true }), [
+      '"v" must be string or number (got boolean)',
+    ]);
     assert.deepEqual(validateArguments({ type: 'object', properties: { a: { type: 'string', format: 'made-up' } } }, { a: 'x' }), []);
     assert.deepEqual(validateArguments({ type: 'object', properties: { a: { pattern: '(' } } }, { a: 'x' }), []);
     assert.deepEqual(validateArguments(undefined, { a: 1 }), []);
   });
 
   it('reads draft 2020-12 schemas (prefixItems, $defs) and draft-07 ones', () => {
-    const s2020 = { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', $defs: { N: { type: 'number' } }, properties: { pair: { type: 'array', prefixItems: [{ $ref: '#/$defs/N' }, { type: 'string' }] } } };
+    const s2020 = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      $defs: { N: { type: 'number' } },
+      properties: { pair: { type: 'array', prefixItems: [{ $ref: '#/$defs/N' }, { type: 'string' }] } },
+    };
     assert.deepEqual(messages(s2020, { pair: [1, 'a'] }), []);
     assert.deepEqual(messages(s2020, { pair: ['a', 'a'] }), ['"pair[0]" must be number (got string)']);
     const s07 = { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', properties: { a: { type: 'string' } }, required: ['a'] };
@@ -300,10 +363,16 @@ describe('schemaArgs: real fixture schemas (stdio server, zod via the MCP SDK)',
   it('reads fields of the real tools', async () => {
     const tools = await pool.listTools('schemas');
     const sleep = schemaFields(tools.find((t) => t.name === 'sleep')!.inputSchema);
-    assert.deepEqual(sleep.map((f) => [f.name, f.type, f.required, f.minimum]), [['ms', 'integer', true, 0]]);
+    assert.deepEqual(
+      sleep.map((f) => [f.name, f.type, f.required, f.minimum]),
+      [['ms', 'integer', true, 0]],
+    );
     assert.equal(describeField(sleep[0]), 'integer ≥ 0 · required');
     const exit = schemaFields(tools.find((t) => t.name === 'exit')!.inputSchema);
-    assert.deepEqual(exit.map((f) => [f.name, f.type, f.required]), [['code', 'integer', false]]);
+    assert.deepEqual(
+      exit.map((f) => [f.name, f.type, f.required]),
+      [['code', 'integer', false]],
+    );
     assert.equal(schemaFields(tools.find((t) => t.name === 'image')!.inputSchema).length, 0);
   });
 

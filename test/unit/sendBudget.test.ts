@@ -85,6 +85,9 @@ describe('send budget', () => {
       "sent 11,112 unsolicited messages in 556 ms (limit 2,000/s, bursts of 10,000: 10,000 notifications, 1,112 lines that are not JSON-RPC); stopped — check the server's logging and what it notifies",
     );
     const bytes = sustain('unterminated', 100, 60, 1024 * 1024).breach!;
-    assert.match(describeBreach(bytes), /^sent 3[34]\.0 MB of unsolicited output in 3\d\d ms \(limit 4 MB\/s, bursts of 32 MB: 3[34]\.0 MB without a line break\); stopped — the server writes to stdout without line breaks$/);
+    assert.match(
+      describeBreach(bytes),
+      /^sent 3[34]\.0 MB of unsolicited output in 3\d\d ms \(limit 4 MB\/s, bursts of 32 MB: 3[34]\.0 MB without a line break\); stopped — the server writes to stdout without line breaks$/,
+    );
   });
 });

@@ -90,7 +90,11 @@ for (const transport of TRANSPORTS) {
 
     it('lists every resource across pages (cached) and reads text and blob contents whole', async () => {
       const list = await pool.listResources('f');
-      assert.deepEqual(list.map((r) => r.uri), RESOURCES, 'all three pages of three');
+      assert.deepEqual(
+        list.map((r) => r.uri),
+        RESOURCES,
+        'all three pages of three',
+      );
       assert.deepEqual(list[1], { uri: 'fixture://blob/pixel.png', name: 'pixel', description: 'A 1x1 PNG, as a blob', mimeType: 'image/png' });
       assert.strictEqual(await pool.listResources('f'), list, 'cached until the server says the list changed');
       const hello = await pool.readResource('f', 'fixture://text/hello');
@@ -104,20 +108,31 @@ for (const transport of TRANSPORTS) {
 
     it('lists resource templates across pages, reads through one, and completes their variables (with context)', async () => {
       const templates = await pool.listResourceTemplates('f');
-      assert.deepEqual(templates.map((t) => t.uriTemplate), TEMPLATES);
+      assert.deepEqual(
+        templates.map((t) => t.uriTemplate),
+        TEMPLATES,
+      );
       const file = await pool.readResource('f', 'fixture://files/readme.md');
       assert.deepEqual(file.contents, [{ uri: 'fixture://files/readme.md', mimeType: 'text/plain', text: 'file: {"name":"readme.md"}' }]);
       const names = await pool.complete('f', { type: 'ref/resource', uri: 'fixture://files/{name}' }, { name: 'name', value: 're' });
       assert.deepEqual(names, { values: FILES.filter((f) => f.startsWith('re')), total: 3, hasMore: false });
       const bobs = await pool.complete('f', { type: 'ref/resource', uri: 'fixture://repos/{owner}/{repo}' }, { name: 'repo', value: '' }, { owner: 'bob' });
       assert.deepEqual(bobs.values, ['beacon', 'bridge']);
-      const alices = await pool.complete('f', { type: 'ref/resource', uri: 'fixture://repos/{owner}/{repo}' }, { name: 'repo', value: 'au' }, { owner: 'alice' });
+      const alices = await pool.complete(
+        'f',
+        { type: 'ref/resource', uri: 'fixture://repos/{owner}/{repo}' },
+        { name: 'repo', value: 'au' },
+        { owner: 'alice' },
+      );
       assert.deepEqual(alices.values, ['aurora']);
     });
 
     it('lists prompts across pages and gets them with arguments, every message kind whole', async () => {
       const prompts = await pool.listPrompts('f');
-      assert.deepEqual(prompts.map((p) => p.name), PROMPTS);
+      assert.deepEqual(
+        prompts.map((p) => p.name),
+        PROMPTS,
+      );
       assert.deepEqual(prompts[1], {
         name: 'review',
         title: 'Code review',
@@ -139,7 +154,10 @@ for (const transport of TRANSPORTS) {
         { role: 'assistant', content: { type: 'audio', data: tinyWav(), mimeType: 'audio/wav' } },
         { role: 'user', content: { type: 'resource', resource: { uri: 'fixture://text/hello', mimeType: 'text/plain', text: 'Hello from the fixture' } } },
         { role: 'user', content: { type: 'resource', resource: { uri: 'fixture://blob/pixel.png', mimeType: 'image/png', blob: png } } },
-        { role: 'assistant', content: { type: 'resource_link', uri: 'fixture://counter', name: 'counter', mimeType: 'text/plain', description: 'A link to the counter' } },
+        {
+          role: 'assistant',
+          content: { type: 'resource_link', uri: 'fixture://counter', name: 'counter', mimeType: 'text/plain', description: 'A link to the counter' },
+        },
       ]);
       await rejects(pool.getPrompt('f', 'greet', {}), 'invalid-arguments', /Invalid arguments for prompt greet/);
     });
@@ -176,14 +194,22 @@ for (const transport of TRANSPORTS) {
       assert.equal(pool.snapshot('f')!.resourceCount, undefined, 'the count is unknown again');
       const after = await pool.listResources('f');
       assert.notStrictEqual(after, before);
-      assert.deepEqual(after.map((r) => r.uri), [...RESOURCES, 'fixture://added/extra']);
-      assert.deepEqual((await pool.readResource('f', 'fixture://added/extra')).contents, [{ uri: 'fixture://added/extra', mimeType: 'text/plain', text: 'added extra' }]);
+      assert.deepEqual(
+        after.map((r) => r.uri),
+        [...RESOURCES, 'fixture://added/extra'],
+      );
+      assert.deepEqual((await pool.readResource('f', 'fixture://added/extra')).contents, [
+        { uri: 'fixture://added/extra', mimeType: 'text/plain', text: 'added extra' },
+      ]);
 
       await pool.callTool('f', 'add_prompt', { name: 'late' });
       await waitUntil(() => eventsOf(events, 'promptsChanged').length > 0, 5000, 'promptsChanged');
       const later = await pool.listPrompts('f');
       assert.notStrictEqual(later, prompts);
-      assert.deepEqual(later.map((p) => p.name), [...PROMPTS, 'late']);
+      assert.deepEqual(
+        later.map((p) => p.name),
+        [...PROMPTS, 'late'],
+      );
       assert.deepEqual((await pool.getPrompt('f', 'late')).messages, [{ role: 'user', content: { type: 'text', text: 'added prompt late' } }]);
       // the fixture notifies each change twice (unsolicited and in the call's context: featureServer.ts); over HTTP the first may be dropped
       for (const type of ['resourcesChanged', 'promptsChanged'] as const) {
@@ -214,7 +240,11 @@ for (const transport of TRANSPORTS) {
         eventsOf(events, 'log', from).map((e) => [e.level, e.logger, (e.data as { message: string }).message]),
         [...['warning', 'error', 'critical', 'alert', 'emergency'].map((l) => [l, 'svc', 'again']), ['emergency', 'fixture', 'end']],
       );
-      await rejects(pool.setLogLevel('f', 'loud' as never), 'invalid-arguments', /"loud" is no log level \(one of: debug, info, notice, warning, error, critical, alert, emergency\)/);
+      await rejects(
+        pool.setLogLevel('f', 'loud' as never),
+        'invalid-arguments',
+        /"loud" is no log level \(one of: debug, info, notice, warning, error, critical, alert, emergency\)/,
+      );
       assert.equal(pool.snapshot('f')!.logLevel, 'warning');
     });
 
@@ -227,7 +257,8 @@ for (const transport of TRANSPORTS) {
       await waitUntil(() => eventsOf(events, 'log').length === 2, 5000, 'two log events');
       const [structured, plain] = eventsOf(events, 'log');
       const everything = JSON.stringify(eventsOf(events, 'log'));
-      for (const secret of [known, 'abc123xyz', 'eyJhbGciOi', 'ghp_0123456789abcdefghij0123', 'hunter2']) assert.equal(everything.includes(secret), false, `${secret} leaked: ${everything}`);
+      for (const secret of [known, 'abc123xyz', 'eyJhbGciOi', 'ghp_0123456789abcdefghij0123', 'hunter2'])
+        assert.equal(everything.includes(secret), false, `${secret} leaked: ${everything}`);
       assert.equal(structured.logger, 'svc password=••••');
       // (a masked value takes the punctuation that follows it along: the redactor's patterns stop at spaces)
       const masked = 'using ••••; api_key=•••• Authorization: Bearer •••• ••••';

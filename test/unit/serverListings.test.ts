@@ -21,10 +21,19 @@ class FakePool implements ListingPool {
   snap: AppSnapshot = snapshot({ status: 'stopped' });
   /** What the server declares once started. */
   declares: ServerFeatures = ALL;
-  tools: ToolInfo[] = [{ name: 'search', inputSchema: {} }, { name: 'echo', inputSchema: {} }];
-  resources: ResourceInfo[] = [{ uri: 'fixture://b', name: 'beta' }, { uri: 'fixture://a', name: 'alpha', mimeType: 'text/plain' }];
+  tools: ToolInfo[] = [
+    { name: 'search', inputSchema: {} },
+    { name: 'echo', inputSchema: {} },
+  ];
+  resources: ResourceInfo[] = [
+    { uri: 'fixture://b', name: 'beta' },
+    { uri: 'fixture://a', name: 'alpha', mimeType: 'text/plain' },
+  ];
   templates: ResourceTemplateInfo[] = [{ uriTemplate: 'fixture://files/{name}', name: 'file' }];
-  prompts: PromptInfo[] = [{ name: 'review', arguments: [] }, { name: 'greet', arguments: [{ name: 'name', required: true }] }];
+  prompts: PromptInfo[] = [
+    { name: 'review', arguments: [] },
+    { name: 'greet', arguments: [{ name: 'name', required: true }] },
+  ];
 
   private async list<T>(kind: keyof FakePool['calls'], items: T[], observe?: boolean): Promise<T[]> {
     this.calls[kind]++;
@@ -72,11 +81,14 @@ const labels = (nodes: PoolTreeNode[]) =>
   });
 
 describe('server listings (the Apps tree beyond tools)', () => {
-  describe('the tree\'s listings cache, for any kind of list', () => {
+  describe("the tree's listings cache, for any kind of list", () => {
     it('lists once, re-fetches a stale list only while the app runs, keeps the last known items when a re-read fails', async () => {
       const pool = new FakePool();
       const cache = new TreeListings<ResourceInfo>({ list: (app) => pool.listResources(app, { observe: true }), snapshot: () => pool.snapshot() });
-      assert.deepEqual((await cache.get('notes')).items?.map((r) => r.name), ['beta', 'alpha']);
+      assert.deepEqual(
+        (await cache.get('notes')).items?.map((r) => r.name),
+        ['beta', 'alpha'],
+      );
       assert.equal(pool.calls.resources, 1);
       pool.snap = { ...pool.snap, status: 'stopped' };
       cache.markStale('notes');
@@ -84,10 +96,18 @@ describe('server listings (the Apps tree beyond tools)', () => {
       assert.equal(pool.calls.resources, 1, 'stale but stopped: nothing is started to re-read it');
       pool.snap = { ...pool.snap, status: 'idle' };
       pool.fail.resources = 'app "notes" died during listing resources';
-      assert.deepEqual((await cache.get('notes')).items?.map((r) => r.name), ['beta', 'alpha'], 'the last known items stay');
+      assert.deepEqual(
+        (await cache.get('notes')).items?.map((r) => r.name),
+        ['beta', 'alpha'],
+        'the last known items stay',
+      );
       pool.fail.resources = undefined;
       pool.resources = [{ uri: 'fixture://c', name: 'gamma' }];
-      assert.deepEqual((await cache.get('notes')).items?.map((r) => r.name), ['gamma'], 'still stale after the failure: listed again');
+      assert.deepEqual(
+        (await cache.get('notes')).items?.map((r) => r.name),
+        ['gamma'],
+        'still stale after the failure: listed again',
+      );
       assert.equal(pool.calls.resources, 3);
     });
 
@@ -111,10 +131,11 @@ describe('server listings (the Apps tree beyond tools)', () => {
       const pool = new FakePool();
       pool.snap = snapshot({ status: 'idle', capabilities: ALL });
       const listings = new ServerListings(pool);
-      const listAll = () => Promise.all([listings.tools.get('github'), listings.resources.get('github'), listings.templates.get('github'), listings.prompts.get('github')]);
+      const listAll = () =>
+        Promise.all([listings.tools.get('github'), listings.resources.get('github'), listings.templates.get('github'), listings.prompts.get('github')]);
       await listAll();
       assert.deepEqual(pool.calls, { tools: 1, resources: 1, templates: 1, prompts: 1 });
-      assert.ok(pool.observed.every(Boolean), 'every listing is an observer\'s');
+      assert.ok(pool.observed.every(Boolean), "every listing is an observer's");
 
       assert.equal(listings.noteEvent({ type: 'resourcesChanged', app: 'github' }), true);
       await listAll();
@@ -192,7 +213,10 @@ describe('server listings (the Apps tree beyond tools)', () => {
       assert.deepEqual(labels(await groupChildren(group('prompts'), listings)), ['prompt:greet', 'prompt:review']);
       const tools = await groupChildren(group('tools'), listings);
       assert.deepEqual(labels(tools), ['tool:echo', 'tool:search']);
-      assert.ok(tools.every((t) => t.kind === 'tool' && t.group === 'tools'), 'tools under a group know it (getParent)');
+      assert.ok(
+        tools.every((t) => t.kind === 'tool' && t.group === 'tools'),
+        'tools under a group know it (getParent)',
+      );
     });
 
     it('says what could not be listed, keeps what could, and shows one row per item (a server listing one twice)', async () => {
@@ -201,11 +225,19 @@ describe('server listings (the Apps tree beyond tools)', () => {
       pool.fail.templates = 'templates/list timed out';
       pool.resources.push({ uri: 'fixture://a', name: 'alpha' });
       const listings = new ServerListings(pool);
-      assert.deepEqual(labels(await groupChildren(group('resources'), listings)), ['error:Could not list resource templates: templates/list timed out', 'resource:alpha', 'resource:beta']);
+      assert.deepEqual(labels(await groupChildren(group('resources'), listings)), [
+        'error:Could not list resource templates: templates/list timed out',
+        'resource:alpha',
+        'resource:beta',
+      ]);
       pool.fail.resources = 'boom';
       listings.retryErrors();
       listings.markStale();
-      assert.deepEqual(labels(await groupChildren(group('resources'), listings)), ['error:Could not list resource templates: templates/list timed out', 'resource:alpha', 'resource:beta'], 'a failed re-read keeps the last known resources');
+      assert.deepEqual(
+        labels(await groupChildren(group('resources'), listings)),
+        ['error:Could not list resource templates: templates/list timed out', 'resource:alpha', 'resource:beta'],
+        'a failed re-read keeps the last known resources',
+      );
       const fresh = new ServerListings(pool);
       pool.fail.templates = 'boom';
       assert.deepEqual(labels(await groupChildren(group('resources'), fresh)), ['error:Could not list resources: boom']);

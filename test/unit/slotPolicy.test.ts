@@ -61,11 +61,21 @@ describe('app state (one value) and the slot policy, on plain objects', () => {
     const e = app('e', states.idle, 200, 1); // running, a request in flight not yet shown as busy
     const first = decideSlot(0, [a, b, c, d, e], 5);
     assert.ok(!first.grant);
-    assert.deepEqual(first.evict.map((t) => t.name), ['b']);
-    assert.deepEqual(first.holders.map((t) => t.name), ['a', 'b', 'c', 'd', 'e']);
+    assert.deepEqual(
+      first.evict.map((t) => t.name),
+      ['b'],
+    );
+    assert.deepEqual(
+      first.holders.map((t) => t.name),
+      ['a', 'b', 'c', 'd', 'e'],
+    );
     const third = decideSlot(2, [a, b, c, d, e], 5);
     assert.ok(!third.grant);
-    assert.deepEqual(third.evict.map((t) => t.name), ['b', 'a'], 'the least recently used first; only idle ones');
+    assert.deepEqual(
+      third.evict.map((t) => t.name),
+      ['b', 'a'],
+      'the least recently used first; only idle ones',
+    );
   });
 
   it('stops already under way count towards what the line needs', () => {
@@ -75,7 +85,10 @@ describe('app state (one value) and the slot policy, on plain objects', () => {
     assert.deepEqual(first.evict, [], 'the stop under way makes the room');
     const second = decideSlot(1, others, 3);
     assert.ok(!second.grant);
-    assert.deepEqual(second.evict.map((t) => t.name), ['a']);
+    assert.deepEqual(
+      second.evict.map((t) => t.name),
+      ['a'],
+    );
   });
 
   it('a start waiting in line, an ending link and a stop that ended nothing hold no slot', () => {
@@ -93,8 +106,14 @@ describe('app state (one value) and the slot policy, on plain objects', () => {
       app('starting', states.starting, 0, 0, 1000),
       app('stopped', states.stopped, 0, 0, 1000),
     ];
-    assert.deepEqual(expired(tenants, 1000).map((t) => t.name), ['old']);
-    assert.deepEqual(expired(tenants, 1500).map((t) => t.name), ['old', 'fresh']);
+    assert.deepEqual(
+      expired(tenants, 1000).map((t) => t.name),
+      ['old'],
+    );
+    assert.deepEqual(
+      expired(tenants, 1500).map((t) => t.name),
+      ['old', 'fresh'],
+    );
     assert.equal(isIdle(app('x', states.idle, 0, 1)), false, 'a request in flight keeps it');
   });
 

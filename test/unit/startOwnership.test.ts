@@ -62,7 +62,10 @@ describe('start ownership (cancelled invocations stop only what they alone start
     // Stopped, it reads nothing. (A tool call cannot freeze it here: a first call lists the tools
     // before it, and the view would then read that listing instead of asking the server.)
     process.kill(pid, 'SIGSTOP');
-    const listing = pool.listTools('a', { observe: true }).then(() => 'listed', (e: unknown) => e);
+    const listing = pool.listTools('a', { observe: true }).then(
+      () => 'listed',
+      (e: unknown) => e,
+    );
     await new Promise((r) => setTimeout(r, 200)); // the request is written; the server does not read it
     process.kill(pid, 'SIGKILL');
     assert.match(String(await listing), /died during listing tools/);
@@ -81,7 +84,7 @@ describe('start ownership (cancelled invocations stop only what they alone start
     assert.equal(pool.snapshot('a')!.status, 'idle');
   });
 
-  it('a restart after the invocation started it: the new process is not the invocation\'s to stop', async () => {
+  it("a restart after the invocation started it: the new process is not the invocation's to stop", async () => {
     const mine = {};
     await pool.listTools('a', { startToken: mine });
     const pid = pool.snapshot('a')!.pid;

@@ -23,7 +23,11 @@ async function startHost(): Promise<Host> {
   let err = '';
   host.stdout.on('data', (d: Buffer) => (out += d.toString()));
   host.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const info = await waitUntil(() => (out.includes('\n') ? (JSON.parse(out.split('\n')[0]) as { pids: number[]; reaper: number }) : undefined), 15_000, 'pool host ready');
+  const info = await waitUntil(
+    () => (out.includes('\n') ? (JSON.parse(out.split('\n')[0]) as { pids: number[]; reaper: number }) : undefined),
+    15_000,
+    'pool host ready',
+  );
   assert.ok(info.reaper && isAlive(info.reaper), 'the host runs a watchdog');
   return { pid: host.pid!, pids: info.pids, reaper: info.reaper, stderr: () => err, kill: () => host.kill('SIGKILL') };
 }
@@ -43,7 +47,12 @@ describe('watchdog watches itself', function () {
   afterEach(() => {
     for (const h of hosts.splice(0)) {
       h.kill();
-      for (const p of h.pids) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
+      for (const p of h.pids)
+        try {
+          process.kill(p, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
     }
   });
 
@@ -54,7 +63,11 @@ describe('watchdog watches itself', function () {
     const t0 = Date.now();
     const next = await waitUntil(() => watchdogOf(host, host.reaper), 5000, 'a new watchdog');
     const replacedMs = Date.now() - t0;
-    await waitUntil(() => host.stderr().includes(`the watchdog (pid ${host.reaper}) ended (killed by SIGKILL); restarted it (pid ${next}) with 2 process trees`), 3000, 'the restart is logged');
+    await waitUntil(
+      () => host.stderr().includes(`the watchdog (pid ${host.reaper}) ended (killed by SIGKILL); restarted it (pid ${next}) with 2 process trees`),
+      3000,
+      'the restart is logged',
+    );
     host.kill();
     await waitUntil(() => host.pids.every((p) => !isAlive(p)), 5000, `servers gone after the host crash (alive: ${host.pids.filter(isAlive).join(', ')})`);
     console.log(`      [measure] watchdog replaced ${replacedMs} ms after its SIGKILL; a host crash then left 0 of ${host.pids.length} processes`);

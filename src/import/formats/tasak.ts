@@ -83,12 +83,20 @@ async function appServer(def: Json, ctx: TasakContext, warnings: string[]): Prom
   if (!isObject(meta)) throw new EntryError('"meta" must be a mapping');
   switch (def.type) {
     case 'mcp-remote':
-      warnUnknownKeys(def, APP_KEYS.filter((k) => k !== 'config'), warnings);
+      warnUnknownKeys(
+        def,
+        APP_KEYS.filter((k) => k !== 'config'),
+        warnings,
+      );
       warnUnknownKeys(meta, ['server_url', 'args', 'headers', 'env', 'tools'], warnings, 'meta.');
       return mcpRemote(meta, warnings);
     case 'mcp':
       if (meta.command !== undefined) {
-        warnUnknownKeys(def, APP_KEYS.filter((k) => k !== 'config'), warnings);
+        warnUnknownKeys(
+          def,
+          APP_KEYS.filter((k) => k !== 'config'),
+          warnings,
+        );
         warnUnknownKeys(meta, ['command', 'args', 'env', 'cwd', 'tools', 'requires_auth', 'auth_type'], warnings, 'meta.');
         return inlineMcp(meta, warnings);
       }
@@ -154,7 +162,9 @@ async function configFileMcp(def: Json, ctx: TasakContext, warnings: string[]): 
   if (transport !== 'sse') throw new EntryError(`the config file ${file} has unsupported transport ${JSON.stringify(transport)} (expected "sse" or "stdio")`);
   warnUnknownKeys(conf, ['transport', 'url', 'headers'], warnings, '', where);
   if (def.requires_auth !== false) {
-    warnings.push('TASAK adds a bearer token from its own login (requires_auth); that login is not imported, mcp-remote signs in by itself if the server supports OAuth');
+    warnings.push(
+      'TASAK adds a bearer token from its own login (requires_auth); that login is not imported, mcp-remote signs in by itself if the server supports OAuth',
+    );
   }
   return { kind: 'remote', url: readString(conf.url, 'url'), transport: 'sse-only', headers: readStringMap(conf.headers, 'headers', warnings), env: {} };
 }

@@ -54,7 +54,10 @@ const OFFERS: Record<Need, string> = {
 };
 
 /** The snapshot's parts that the features own. */
-type FeatureSnapshot = Pick<AppSnapshot, 'capabilities' | 'instructions' | 'resourceCount' | 'resourceTemplateCount' | 'promptCount' | 'subscriptions' | 'logLevel'>;
+type FeatureSnapshot = Pick<
+  AppSnapshot,
+  'capabilities' | 'instructions' | 'resourceCount' | 'resourceTemplateCount' | 'promptCount' | 'subscriptions' | 'logLevel'
+>;
 
 export class AppFeatures {
   /** As the server declared them at its last start. */
@@ -142,7 +145,13 @@ export class AppFeatures {
         return this.host.fire({ type: 'promptsChanged', app });
       case 'log': {
         const r = this.host.redactor;
-        return this.host.fire({ type: 'log', app, level: notice.level, ...(notice.logger !== undefined ? { logger: r.redact(notice.logger) } : {}), data: r.redactValue(notice.data) });
+        return this.host.fire({
+          type: 'log',
+          app,
+          level: notice.level,
+          ...(notice.logger !== undefined ? { logger: r.redact(notice.logger) } : {}),
+          data: r.redactValue(notice.data),
+        });
       }
     }
   }
@@ -206,7 +215,12 @@ export class AppFeatures {
     return this.run(`getting prompt "${name}"`, 'prompts', opts, (s, l) => s.getPrompt(name, args, l));
   }
 
-  complete(ref: CompletionRef, argument: { name: string; value: string }, context: Readonly<Record<string, string>> | undefined, opts: FeatureOptions = {}): Promise<CompletionResult> {
+  complete(
+    ref: CompletionRef,
+    argument: { name: string; value: string },
+    context: Readonly<Record<string, string>> | undefined,
+    opts: FeatureOptions = {},
+  ): Promise<CompletionResult> {
     const of = ref.type === 'ref/prompt' ? `prompt "${ref.name}"` : ref.uri;
     return this.run(`completing "${argument.name}" of ${of}`, 'completions', opts, (s, l) => s.complete(ref, argument, context, l));
   }
@@ -282,7 +296,14 @@ export class AppFeatures {
 
   private unsupported(need: Need, declared: ServerFeatures): PoolError {
     const d = declared;
-    const names = [d.tools && 'tools', d.resources && 'resources', d.subscribe && 'resources.subscribe', d.prompts && 'prompts', d.completions && 'completions', d.logging && 'logging'].filter((n) => typeof n === 'string');
+    const names = [
+      d.tools && 'tools',
+      d.resources && 'resources',
+      d.subscribe && 'resources.subscribe',
+      d.prompts && 'prompts',
+      d.completions && 'completions',
+      d.logging && 'logging',
+    ].filter((n) => typeof n === 'string');
     const says = names.length ? `its server declares: ${names.join(', ')}` : 'its server declares none of tools, resources, prompts, completions, logging';
     return new PoolError('unsupported', this.host.app, `app "${this.host.app}" does not offer ${OFFERS[need]} (${says})`);
   }

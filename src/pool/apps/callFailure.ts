@@ -18,7 +18,14 @@ export interface FailureContext {
   readonly onUnforwarded: () => void;
 }
 
-export async function describeCallFailure(e: unknown, conn: Connection, what: string, timeoutMs: number, ctx: FailureContext, signal?: AbortSignal): Promise<PoolError> {
+export async function describeCallFailure(
+  e: unknown,
+  conn: Connection,
+  what: string,
+  timeoutMs: number,
+  ctx: FailureContext,
+  signal?: AbortSignal,
+): Promise<PoolError> {
   if (e instanceof PoolError) return e;
   const { app } = ctx;
   const tail = conn.stderrTail(10);
@@ -26,7 +33,13 @@ export async function describeCallFailure(e: unknown, conn: Connection, what: st
   // verdict wins: a cancel that came after it changes nothing). The app retires the connection.
   if (e instanceof ServerLost) {
     const said = ctx.redact(e.reason);
-    return new PoolError('unreachable', app, `${what} on app "${app}" failed: the remote server became unreachable during the call: ${said}; the next call starts a fresh connection`, tail, said);
+    return new PoolError(
+      'unreachable',
+      app,
+      `${what} on app "${app}" failed: the remote server became unreachable during the call: ${said}; the next call starts a fresh connection`,
+      tail,
+      said,
+    );
   }
   if (signal?.aborted) return new PoolError('cancelled', app, `${what} on app "${app}" was cancelled`);
   if (isOwnTimeout(e) && !conn.isDead) {
@@ -38,7 +51,13 @@ export async function describeCallFailure(e: unknown, conn: Connection, what: st
     // no reason to call the proxy hung). Say what it said; the next call starts a fresh proxy.
     ctx.onUnforwarded();
     const said = ctx.redact(e.message);
-    return new PoolError('unreachable', app, `${what} on app "${app}" could not reach the server: ${said}; the next call starts a fresh connection`, tail, said);
+    return new PoolError(
+      'unreachable',
+      app,
+      `${what} on app "${app}" could not reach the server: ${said}; the next call starts a fresh connection`,
+      tail,
+      said,
+    );
   }
   // the connection ended itself because the server flooded it: that is why the request failed
   const violation = conn.isDead ? conn.violation : undefined;
@@ -48,7 +67,12 @@ export async function describeCallFailure(e: unknown, conn: Connection, what: st
     const exit = await conn.waitExit(500);
     const how = exit ? ` (${describeExit(exit)})` : '';
     // read the tail again: a dying server's last words (why it died) often arrive with its exit
-    return new PoolError('crashed', app, `app "${app}" died during ${what}${how}; the next call starts a fresh ${conn.pid === undefined ? 'connection' : 'process'}`, conn.stderrTail(10));
+    return new PoolError(
+      'crashed',
+      app,
+      `app "${app}" died during ${what}${how}; the next call starts a fresh ${conn.pid === undefined ? 'connection' : 'process'}`,
+      conn.stderrTail(10),
+    );
   }
   if (e instanceof OutputSchemaMismatch) {
     const said = ctx.redact(e.detail);
@@ -58,6 +82,7 @@ export async function describeCallFailure(e: unknown, conn: Connection, what: st
   // the server's own error answer (code and data kept for whoever passes it on: the gateway)
   const rpc = e instanceof McpError ? { code: e.code, ...(e.data !== undefined ? { data: e.data as unknown } : {}) } : undefined;
   const said = e instanceof McpError ? ctx.redact(serverWords(e)) : undefined;
-  if (rpc?.code === (ErrorCode.InvalidParams as number)) return new PoolError('invalid-arguments', app, `the server rejected the arguments of ${what}: ${message}`, [], said, rpc);
+  if (rpc?.code === (ErrorCode.InvalidParams as number))
+    return new PoolError('invalid-arguments', app, `the server rejected the arguments of ${what}: ${message}`, [], said, rpc);
   return new PoolError('protocol', app, `${what} on app "${app}" failed: ${message}`, tail, said, rpc);
 }

@@ -57,7 +57,12 @@ export class LinkFactory {
           fetch: this.opts.fetch,
           // mcp-remote's --transport, when the app has it (imported definitions do), means the same here
           strategy: strategyOf(spec.args),
-          signIn: { app: spec.name, signIns: this.opts.signIns, clientName: `${s.clientInfo.name} (${spec.name})`, externalRedirect: this.opts.externalRedirect },
+          signIn: {
+            app: spec.name,
+            signIns: this.opts.signIns,
+            clientName: `${s.clientInfo.name} (${spec.name})`,
+            externalRedirect: this.opts.externalRedirect,
+          },
           onAuthUrl,
           logLines: s.stderrLines,
           maxMessageBytes: s.maxMessageBytes,

@@ -96,9 +96,14 @@ export class Pool extends Disposable implements AppHost {
     this._launcher = opts.launcher;
     this._settings = clampSettings({ ...DEFAULT_SETTINGS, ...opts.settings });
     this.redactor = opts.redactor ?? new Redactor();
-    if (opts.reaperScript) this.watchdog = new Watchdog(opts.reaperScript, this._settings.stopGraceMs, process.execPath, (message) => this.events.fire({ type: 'watchdog', app: '', message }));
+    if (opts.reaperScript)
+      this.watchdog = new Watchdog(opts.reaperScript, this._settings.stopGraceMs, process.execPath, (message) =>
+        this.events.fire({ type: 'watchdog', app: '', message }),
+      );
     this.clientHooks = opts.clientHooks;
-    this.signIns = this._register(new SignIns(opts.signIns?.store ?? new MemorySignInStore(), opts.signIns?.mcpRemoteEnv, (secret) => this.redactor.addSecret(secret)));
+    this.signIns = this._register(
+      new SignIns(opts.signIns?.store ?? new MemorySignInStore(), opts.signIns?.mcpRemoteEnv, (secret) => this.redactor.addSecret(secret)),
+    );
     this.links = new LinkFactory({
       settings: () => this._settings,
       launcher: () => this._launcher,
@@ -270,7 +275,13 @@ export class Pool extends Disposable implements AppHost {
    * Completions for a prompt's argument (`{ type: 'ref/prompt', name }`) or a resource template's
    * variable (`{ type: 'ref/resource', uri: template }`); `context`: the arguments already given.
    */
-  async complete(name: string, ref: CompletionRef, argument: { name: string; value: string }, context?: Readonly<Record<string, string>>, opts?: FeatureOptions): Promise<CompletionResult> {
+  async complete(
+    name: string,
+    ref: CompletionRef,
+    argument: { name: string; value: string },
+    context?: Readonly<Record<string, string>>,
+    opts?: FeatureOptions,
+  ): Promise<CompletionResult> {
     return this.app(name).features.complete(ref, argument, context, opts);
   }
 
@@ -300,7 +311,11 @@ export class Pool extends Disposable implements AppHost {
     const app = this.app(name);
     const spec = app.spec;
     if (spec.kind !== 'remote' || spec.transport !== 'direct') {
-      throw new PoolError('unsupported', name, `app "${name}" is not a direct HTTP app: ${spec.kind === 'remote' ? "mcp-remote keeps its sign-in in its own cache (~/.mcp-auth)" : 'it runs a local process'}`);
+      throw new PoolError(
+        'unsupported',
+        name,
+        `app "${name}" is not a direct HTTP app: ${spec.kind === 'remote' ? 'mcp-remote keeps its sign-in in its own cache (~/.mcp-auth)' : 'it runs a local process'}`,
+      );
     }
     const key = signInKey(spec.url, spec.headers);
     const had = !!(await this.signIns.get(key))?.tokens;
@@ -367,7 +382,11 @@ export class Pool extends Disposable implements AppHost {
         if (this.shuttingDown) throw new PoolError('shutting-down', app.name, 'the pool is shutting down');
         if (signal.aborted) throw new PoolError('stopped', app.name, `app "${app.name}" was stopped while waiting for a free slot`);
         const position = this.slotQueue.indexOf(app);
-        const decision = decideSlot(position, [...this.apps.values()].filter((a) => a !== app), this._settings.maxSize);
+        const decision = decideSlot(
+          position,
+          [...this.apps.values()].filter((a) => a !== app),
+          this._settings.maxSize,
+        );
         if (decision.grant) {
           app.grantSlot();
           return;

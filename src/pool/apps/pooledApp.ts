@@ -452,7 +452,11 @@ export class PooledApp implements Tenant {
       if (o.signal?.aborted) throw new PoolError('cancelled', this.name, `${what} was cancelled`);
       // A cancel while the app is still starting (up to minutes during a sign-in) ends this request
       // at once; the start goes on for whoever else waits for it.
-      const acquired = await untilAborted(this.acquire(o.token, o.observe), o.signal, () => new PoolError('cancelled', this.name, `${what} was cancelled while "${this.name}" was starting`));
+      const acquired = await untilAborted(
+        this.acquire(o.token, o.observe),
+        o.signal,
+        () => new PoolError('cancelled', this.name, `${what} was cancelled while "${this.name}" was starting`),
+      );
       cold ||= acquired.cold;
       this.refreshBusy();
       const conn = acquired.connection;
@@ -469,7 +473,13 @@ export class PooledApp implements Tenant {
   }
 
   async listTools(token?: object, observe = false): Promise<ToolInfo[]> {
-    const { value: tools } = await this.request('listing tools', (s) => s.listTools(), { use: 'look', idempotent: true, token, observe, timeoutMs: this.host.settings.callTimeoutMs });
+    const { value: tools } = await this.request('listing tools', (s) => s.listTools(), {
+      use: 'look',
+      idempotent: true,
+      token,
+      observe,
+      timeoutMs: this.host.settings.callTimeoutMs,
+    });
     this.toolCount = tools.length;
     this.host.changed(this);
     return tools;
@@ -479,7 +489,16 @@ export class PooledApp implements Tenant {
     const t0 = Date.now();
     const timeoutMs = opts.timeoutMs ?? this.host.settings.callTimeoutMs;
     // A tool call is never idempotent: retried only if it provably never reached the server.
-    const { value: result, conn, cold } = await this.request(`call to "${tool}"`, (s) => s.callTool(tool, args, timeoutMs, opts), { use: 'call', idempotent: false, signal: opts.signal, timeoutMs });
+    const {
+      value: result,
+      conn,
+      cold,
+    } = await this.request(`call to "${tool}"`, (s) => s.callTool(tool, args, timeoutMs, opts), {
+      use: 'call',
+      idempotent: false,
+      signal: opts.signal,
+      timeoutMs,
+    });
     return { result, durationMs: Date.now() - t0, coldStart: cold, pid: conn.pid };
   }
 

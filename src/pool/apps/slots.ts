@@ -61,7 +61,12 @@ export function expired<T extends Tenant>(tenants: readonly T[], now: number): T
 }
 
 /** The error for a start that waited too long for a slot, saying what the slots were doing. */
-export function poolFull(app: string, holders: readonly Tenant[], position: number, limits: { readonly maxSize: number; readonly acquireTimeoutMs: number }): PoolError {
+export function poolFull(
+  app: string,
+  holders: readonly Tenant[],
+  position: number,
+  limits: { readonly maxSize: number; readonly acquireTimeoutMs: number },
+): PoolError {
   const secs = Math.round(limits.acquireTimeoutMs / 1000);
   const allBusy = holders.length > 0 && holders.every((t) => t.inFlight > 0 && t.state.kind !== 'stopping' && t.state.kind !== 'starting');
   const uses = holders.map((t) => `${t.name}: ${slotUse(t)}`).join(', ');

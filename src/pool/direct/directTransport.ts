@@ -178,7 +178,12 @@ export class DirectTransport implements Transport {
       if (answer && this.queued === 0) return this.hand(m);
       this.queued++;
       // (counted down a turn after it was handed on: the SDK's handler of a notification has run by then)
-      this.delivery = this.delivery.then(() => this.hand(m)).then(() => void this.queued--, () => void this.queued--);
+      this.delivery = this.delivery
+        .then(() => this.hand(m))
+        .then(
+          () => void this.queued--,
+          () => void this.queued--,
+        );
     };
     t.onerror = (e) => this.innerError(e);
     t.onclose = () => this.onclose?.();
@@ -234,7 +239,9 @@ export class DirectTransport implements Transport {
           await viaSse();
         } catch (e2) {
           const again = this.startFailure(e2);
-          throw new Error(`neither Streamable HTTP (${first}) nor legacy SSE (${again.message}) works at this URL; is it the server's MCP endpoint?`, { cause: e2 });
+          throw new Error(`neither Streamable HTTP (${first}) nor legacy SSE (${again.message}) works at this URL; is it the server's MCP endpoint?`, {
+            cause: e2,
+          });
         }
       }
     } finally {
@@ -291,14 +298,19 @@ export class DirectTransport implements Transport {
     if (typeof code === 'number' && code > 0) {
       const said = this.lastStatus?.status === code ? this.lastStatus.said : '';
       if (code === 401 && !this.opts.auth) {
-        return new Error(`${describeStatus(code, said)}. Give the app an Authorization header (its value stored with "MCP Pool: Store Secret…"), or use "transport": "mcp-remote" to sign in in the browser`);
+        return new Error(
+          `${describeStatus(code, said)}. Give the app an Authorization header (its value stored with "MCP Pool: Store Secret…"), or use "transport": "mcp-remote" to sign in in the browser`,
+        );
       }
       return new Error(describeStatus(code, said));
     }
     const message = e instanceof Error ? e.message : String(e);
     if (this.lastStatus?.status === 401 && this.opts.auth && !(e instanceof UnauthorizedError)) {
       // the server wants a sign-in and the SDK's OAuth (discovery, registration, token) failed
-      return new Error(`${describeStatus(401, this.lastStatus.said)}, and signing in with OAuth failed (${message}). If the server takes a token instead, give the app an Authorization header (its value stored with "MCP Pool: Store Secret…")`, { cause: e });
+      return new Error(
+        `${describeStatus(401, this.lastStatus.said)}, and signing in with OAuth failed (${message}). If the server takes a token instead, give the app an Authorization header (its value stored with "MCP Pool: Store Secret…")`,
+        { cause: e },
+      );
     }
     return e instanceof Error ? e : new Error(message);
   }
@@ -322,7 +334,8 @@ export class DirectTransport implements Transport {
     if (own) signal = own.signal;
     init = { ...init, headers, signal };
     let response: Response;
-    const refresh = this.opts.auth && init.body instanceof URLSearchParams && init.body.get('grant_type') === 'refresh_token' ? init.body.get('refresh_token') : null;
+    const refresh =
+      this.opts.auth && init.body instanceof URLSearchParams && init.body.get('grant_type') === 'refresh_token' ? init.body.get('refresh_token') : null;
     try {
       response = refresh ? await this.opts.auth!.refreshOnce(refresh, () => this.opts.fetch(url, init)) : await this.opts.fetch(url, init);
     } catch (e) {
@@ -357,7 +370,15 @@ export class DirectTransport implements Transport {
     // (each look at a fetch Response costs: the status is read once, the rest only where needed)
     const ok = status >= 200 && status < 300;
     if (!ok && !(method === 'GET' && status === 405)) {
-      this.lastStatus = { status, said: errorBody(await response.clone().text().catch(() => '')) };
+      this.lastStatus = {
+        status,
+        said: errorBody(
+          await response
+            .clone()
+            .text()
+            .catch(() => ''),
+        ),
+      };
     }
     if (method === 'GET' && this.initialized && this.kind !== 'sse') this.streamOpened(ok || status === 405);
     if (status === 404 && method !== 'DELETE' && headers.has('mcp-session-id')) {
@@ -393,7 +414,7 @@ export class DirectTransport implements Transport {
    */
   private streamOpened(ok: boolean): void {
     this.streamFailures = ok ? 0 : this.streamFailures + 1;
-    if (this.streamFailures >= 2) this.opts.down('the server\'s event stream was lost and could not be re-opened');
+    if (this.streamFailures >= 2) this.opts.down("the server's event stream was lost and could not be re-opened");
   }
 
   /** The watch on a request's response (or a JSON answer, with no `ids`): a break while a request waits, or too much, takes the link down. */
@@ -403,7 +424,11 @@ export class DirectTransport implements Transport {
       maxBytes: this.opts.maxResponseBytes,
       awaited: () => !this.closed && ids.some((id) => this.unanswered.has(id)),
       onBroken: (how) => this.opts.down(how),
-      onTooLarge: (mb) => this.opts.down(`the server sent more than ${mb} MB in answer to one request`, `sent more than ${mb} MB in answer to one request; the connection was closed`),
+      onTooLarge: (mb) =>
+        this.opts.down(
+          `the server sent more than ${mb} MB in answer to one request`,
+          `sent more than ${mb} MB in answer to one request; the connection was closed`,
+        ),
       describe: (e) => describeNetworkError(e, this.opts.url),
     };
   }

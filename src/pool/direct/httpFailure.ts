@@ -4,7 +4,21 @@
 import { STATUS_CODES } from 'node:http';
 
 /** Connection errors that happen before any byte of the request could reach the server. */
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_TLS_CERT_ALTNAME_INVALID', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED']);
+const NOT_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_NONAME',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+]);
 
 /** Whether a fetch failed before any byte of the request could reach the server (so it was not sent). */
 export function isNotConnected(e: unknown): boolean {
@@ -24,12 +38,21 @@ export function describeNetworkError(e: unknown, url: URL): string {
   const code = errorCode(e);
   const host = url.host;
   switch (code) {
-    case 'ECONNREFUSED': return `connection refused by ${host} (nothing listening)`;
-    case 'ENOTFOUND': case 'EAI_NONAME': return `the host name ${url.hostname} could not be resolved`;
-    case 'EAI_AGAIN': return `the host name ${url.hostname} could not be resolved (DNS not answering)`;
-    case 'ENETUNREACH': case 'EHOSTUNREACH': return `${host} is unreachable from this machine`;
-    case 'UND_ERR_CONNECT_TIMEOUT': return `connecting to ${host} timed out`;
-    case 'ECONNRESET': case 'UND_ERR_SOCKET': return `the connection to ${host} was closed by the other side`;
+    case 'ECONNREFUSED':
+      return `connection refused by ${host} (nothing listening)`;
+    case 'ENOTFOUND':
+    case 'EAI_NONAME':
+      return `the host name ${url.hostname} could not be resolved`;
+    case 'EAI_AGAIN':
+      return `the host name ${url.hostname} could not be resolved (DNS not answering)`;
+    case 'ENETUNREACH':
+    case 'EHOSTUNREACH':
+      return `${host} is unreachable from this machine`;
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return `connecting to ${host} timed out`;
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+      return `the connection to ${host} was closed by the other side`;
     default:
       if (code && (NOT_CONNECTED.has(code) || code.startsWith('CERT_') || code.includes('CERT'))) {
         return `the TLS certificate of ${host} is not trusted (${code}); add its CA with NODE_EXTRA_CA_CERTS or the editor's system certificates`;

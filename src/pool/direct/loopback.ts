@@ -55,7 +55,8 @@ export class LoopbackRedirect {
       if (!u.pathname.endsWith(CALLBACK_PATH)) return send(404, 'Not found', 'Nothing here.');
       const state = u.searchParams.get('state') ?? '';
       // a callback that does not carry a state we handed out is nobody's sign-in (or a forgery)
-      if (!this.states.has(state)) return send(400, 'Sign-in not recognised', 'This sign-in link is not one the editor is waiting for (it may be old). Start again from the editor.');
+      if (!this.states.has(state))
+        return send(400, 'Sign-in not recognised', 'This sign-in link is not one the editor is waiting for (it may be old). Start again from the editor.');
       this.states.delete(state);
       const error = u.searchParams.get('error');
       const code = u.searchParams.get('code');

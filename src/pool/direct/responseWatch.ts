@@ -195,7 +195,13 @@ export function watchEventStream(response: Response, w: ResponseWatch): Response
       if (fed || options) return ReadableStream.prototype.pipeThrough.call(this, parser, options) as ReadableStream<U>;
       fed = true;
       const text = new TextDecoder();
-      void pump(source, parser.writable.getWriter(), tally, (chunk) => text.decode(chunk, { stream: true }) as T, () => text.decode() as T);
+      void pump(
+        source,
+        parser.writable.getWriter(),
+        tally,
+        (chunk) => text.decode(chunk, { stream: true }) as T,
+        () => text.decode() as T,
+      );
       return parser.readable;
     };
     queueMicrotask(() => {
@@ -214,7 +220,13 @@ const same = <T>(chunk: Uint8Array) => chunk as T;
  * What pipeTo does, chunk by chunk, with each chunk counted (and converted: `convert`, then `last`
  * at the end) and the end seen.
  */
-async function pump<T>(source: ReadableStreamDefaultReader<Uint8Array>, sink: WritableStreamDefaultWriter<T>, tally: Tally, convert: (chunk: Uint8Array) => T, last?: () => T): Promise<void> {
+async function pump<T>(
+  source: ReadableStreamDefaultReader<Uint8Array>,
+  sink: WritableStreamDefaultWriter<T>,
+  tally: Tally,
+  convert: (chunk: Uint8Array) => T,
+  last?: () => T,
+): Promise<void> {
   // the reading side gave up (the SDK closed the session): stop reading, let the connection go
   sink.closed.catch((e: unknown) => {
     tally.end();

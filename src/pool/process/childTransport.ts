@@ -64,7 +64,11 @@ export class ChildProcessTransport implements Transport {
     private readonly child: ChildProcessWithoutNullStreams,
     private readonly maxMessageBytes: number,
   ) {
-    this.framer = new LineFramer(maxMessageBytes, (line, bytes) => this.ingest(line, bytes), (line) => this.oversized(line));
+    this.framer = new LineFramer(
+      maxMessageBytes,
+      (line, bytes) => this.ingest(line, bytes),
+      (line) => this.oversized(line),
+    );
   }
 
   start(): Promise<void> {

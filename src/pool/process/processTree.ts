@@ -24,7 +24,10 @@ function signal(target: number, sig: NodeJS.Signals | 0): boolean {
 export class ProcessTree {
   private readonly membership?: TreeMembership;
 
-  constructor(readonly pid: number, cookie: string) {
+  constructor(
+    readonly pid: number,
+    cookie: string,
+  ) {
     // The child exists from spawn() on (its start time is its fork's, kept across exec). If it is
     // already gone, start 0 matches no live process: only the cookie finds what it left behind.
     if (hasProcTable) this.membership = new TreeMembership({ pid, start: startTimeOf(pid) ?? 0, cookie });

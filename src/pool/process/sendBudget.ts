@@ -138,7 +138,9 @@ export function describeBreach(b: BudgetBreach): string {
   const byBytes = b.by === 'bytes';
   const share = (k: { messages: number; bytes: number }) => (byBytes ? k.bytes : k.messages);
   const kinds = [...b.kinds.entries()].filter(([, k]) => share(k) > 0).sort((x, y) => share(y[1]) - share(x[1]));
-  const parts = kinds.map(([kind, k]) => (byBytes ? `${megabytes(k.bytes)} ${kind === 'unterminated' ? '' : 'in '}${KIND_WORDS[kind].what}` : `${count(k.messages)} ${KIND_WORDS[kind].what}`));
+  const parts = kinds.map(([kind, k]) =>
+    byBytes ? `${megabytes(k.bytes)} ${kind === 'unterminated' ? '' : 'in '}${KIND_WORDS[kind].what}` : `${count(k.messages)} ${KIND_WORDS[kind].what}`,
+  );
   const { limits } = b;
   const sent = byBytes ? `${megabytes(b.bytes)} of unsolicited output` : `${count(b.messages)} unsolicited messages`;
   const limit = byBytes

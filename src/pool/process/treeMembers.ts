@@ -142,7 +142,7 @@ export class TreeMembership {
       return groups;
     };
     let groups = groupsOf();
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const p of table) {
         if (members.has(p.pid) || p.start < tree.start) continue;

@@ -79,13 +79,17 @@ export class Watchdog {
     while (this.restarts.length && now - this.restarts[0] > 60_000) this.restarts.shift();
     const how = signal ? `killed by ${signal}` : `exit code ${code}`;
     if (this.restarts.length >= MAX_RESTARTS_PER_MINUTE) {
-      this.onNotice(`the watchdog (pid ${child.pid}) ended (${how}) for the ${MAX_RESTARTS_PER_MINUTE + 1}th time in a minute; not restarting it: servers are still stopped with the pool, but not if the editor crashes`);
+      this.onNotice(
+        `the watchdog (pid ${child.pid}) ended (${how}) for the ${MAX_RESTARTS_PER_MINUTE + 1}th time in a minute; not restarting it: servers are still stopped with the pool, but not if the editor crashes`,
+      );
       return;
     }
     this.restarts.push(now);
     const next = this.ensure();
     if (next?.stdin?.writable) next.stdin.write([...this.tracked.values()].map((line) => `${line}\n`).join(''));
-    this.onNotice(`the watchdog (pid ${child.pid}) ended (${how}); restarted it (pid ${next?.pid ?? '?'}) with ${this.tracked.size} process tree${this.tracked.size === 1 ? '' : 's'}`);
+    this.onNotice(
+      `the watchdog (pid ${child.pid}) ended (${how}); restarted it (pid ${next?.pid ?? '?'}) with ${this.tracked.size} process tree${this.tracked.size === 1 ? '' : 's'}`,
+    );
   }
 
   /** Ends the watchdog (after the pool stopped everything itself). */

@@ -79,7 +79,10 @@ export function answerServerRequests(client: Client, ctx: HostAnswers): void {
   const { app, hooks } = ctx;
   const declared = declaredCapabilities(hooks);
   const roots = hooks.roots;
-  if (roots) client.setRequestHandler(ListRootsRequestSchema, async (_r, extra) => ({ roots: [...(await answer(ctx, 'roots/list', extra.signal, (signal) => roots.list(app, signal)))] }));
+  if (roots)
+    client.setRequestHandler(ListRootsRequestSchema, async (_r, extra) => ({
+      roots: [...(await answer(ctx, 'roots/list', extra.signal, (signal) => roots.list(app, signal)))],
+    }));
   const elicit = hooks.elicit;
   if (elicit && declared.elicitation) {
     client.setRequestHandler(ElicitRequestSchema, (r, extra) => answer(ctx, 'elicitation/create', extra.signal, (signal) => elicit(app, r.params, signal)));
@@ -87,11 +90,16 @@ export function answerServerRequests(client: Client, ctx: HostAnswers): void {
     if (complete) client.setNotificationHandler(ElicitationCompleteNotificationSchema, (n) => complete(app, n.params.elicitationId));
   }
   const sample = hooks.sample;
-  if (sample) client.setRequestHandler(CreateMessageRequestSchema, (r, extra) => answer(ctx, 'sampling/createMessage', extra.signal, (signal) => sample(app, r.params, signal)));
+  if (sample)
+    client.setRequestHandler(CreateMessageRequestSchema, (r, extra) =>
+      answer(ctx, 'sampling/createMessage', extra.signal, (signal) => sample(app, r.params, signal)),
+    );
   // The SDK would answer "Method not found"; say which capability this client did not declare.
   client.fallbackRequestHandler = (request) => {
     const feature = FEATURE[request.method];
-    const why = feature ? `this client does not provide ${feature} (the host gave no ${feature} handler, so it was not declared)` : 'this client does not handle it';
+    const why = feature
+      ? `this client does not provide ${feature} (the host gave no ${feature} handler, so it was not declared)`
+      : 'this client does not handle it';
     return Promise.reject(new McpError(ErrorCode.MethodNotFound, `${request.method}: ${why}`));
   };
 }
@@ -110,7 +118,11 @@ async function answer<T>(ctx: HostAnswers, method: string, serverSignal: AbortSi
   const timer = setTimeout(() => ctl.abort(new McpError(ErrorCode.RequestTimeout, `the host did not answer ${method} within ${seconds} s`)), ctx.timeoutMs);
   try {
     const hook = Promise.resolve().then(() => run(ctl.signal));
-    return await ctx.hold(() => untilAborted(hook, ctl.signal, () => (ctl.signal.reason instanceof McpError ? ctl.signal.reason : new McpError(ErrorCode.InternalError, `${method} was cancelled`))));
+    return await ctx.hold(() =>
+      untilAborted(hook, ctl.signal, () =>
+        ctl.signal.reason instanceof McpError ? ctl.signal.reason : new McpError(ErrorCode.InternalError, `${method} was cancelled`),
+      ),
+    );
   } catch (e) {
     if (e instanceof McpError) throw e;
     throw new McpError(ErrorCode.InternalError, `the host could not answer ${method}: ${e instanceof Error ? e.message : String(e)}`);

@@ -5,7 +5,10 @@
 export const MAX_PAGES = 1000;
 
 /** Every page of a paginated list, in order. */
-export async function allPages<P extends { nextCursor?: string }, T>(fetch: (cursor: string | undefined) => Promise<P>, items: (page: P) => readonly T[]): Promise<T[]> {
+export async function allPages<P extends { nextCursor?: string }, T>(
+  fetch: (cursor: string | undefined) => Promise<P>,
+  items: (page: P) => readonly T[],
+): Promise<T[]> {
   const out: T[] = [];
   const seen = new Set<string>();
   let cursor: string | undefined;
@@ -14,7 +17,8 @@ export async function allPages<P extends { nextCursor?: string }, T>(fetch: (cur
     out.push(...items(page));
     cursor = page.nextCursor;
     if (!cursor) return out; // absent (an empty one too: nothing could follow it)
-    if (seen.has(cursor) || pages >= MAX_PAGES) throw new Error(`the server's list did not end (${pages} pages, ${out.length} items; the cursor ${seen.has(cursor) ? 'repeats' : 'goes on'})`);
+    if (seen.has(cursor) || pages >= MAX_PAGES)
+      throw new Error(`the server's list did not end (${pages} pages, ${out.length} items; the cursor ${seen.has(cursor) ? 'repeats' : 'goes on'})`);
     seen.add(cursor);
   }
 }

@@ -148,13 +148,21 @@ export class McpSession {
 
   /** Every resource (all pages), cached like the tools; the first caller's timeout applies to the listing. */
   listResources(timeoutMs: number): Promise<ResourceInfo[]> {
-    return this.resources.get(() => allPages((cursor) => this.client.listResources(cursor ? { cursor } : undefined, { timeout: timeoutMs }), (page) => page.resources));
+    return this.resources.get(() =>
+      allPages(
+        (cursor) => this.client.listResources(cursor ? { cursor } : undefined, { timeout: timeoutMs }),
+        (page) => page.resources,
+      ),
+    );
   }
 
   /** Every resource template (all pages), cached like the resources. */
   listResourceTemplates(timeoutMs: number): Promise<ResourceTemplateInfo[]> {
     return this.templates.get(() =>
-      allPages((cursor) => this.client.listResourceTemplates(cursor ? { cursor } : undefined, { timeout: timeoutMs }), (page) => page.resourceTemplates),
+      allPages(
+        (cursor) => this.client.listResourceTemplates(cursor ? { cursor } : undefined, { timeout: timeoutMs }),
+        (page) => page.resourceTemplates,
+      ),
     );
   }
 
@@ -176,12 +184,19 @@ export class McpSession {
 
   /** A prompt with its arguments, every message whole. */
   async getPrompt(name: string, args: Readonly<Record<string, string>>, limits: RequestLimits): Promise<PromptResult> {
-    const raw = await this.liveness.watch(limits.signal, (signal) => this.client.getPrompt({ name, arguments: { ...args } }, { signal, timeout: limits.timeoutMs }));
+    const raw = await this.liveness.watch(limits.signal, (signal) =>
+      this.client.getPrompt({ name, arguments: { ...args } }, { signal, timeout: limits.timeoutMs }),
+    );
     return { description: raw.description, messages: raw.messages.map((m) => ({ role: m.role, content: m.content })) };
   }
 
   /** Completions for one argument of a prompt or one variable of a resource template. */
-  async complete(ref: CompletionRef, argument: { name: string; value: string }, context: Readonly<Record<string, string>> | undefined, limits: RequestLimits): Promise<CompletionResult> {
+  async complete(
+    ref: CompletionRef,
+    argument: { name: string; value: string },
+    context: Readonly<Record<string, string>> | undefined,
+    limits: RequestLimits,
+  ): Promise<CompletionResult> {
     const params = { ref: { ...ref }, argument: { ...argument }, ...(context ? { context: { arguments: { ...context } } } : {}) };
     const raw = await this.liveness.watch(limits.signal, (signal) => this.client.complete(params, { signal, timeout: limits.timeoutMs }));
     const c = raw.completion;

@@ -39,11 +39,15 @@ export async function callToolAsTask(client: Client, name: string, args: Record<
     if (taskId === undefined || cancelling) return;
     cancelling = true;
     const id = taskId;
-    client.experimental.tasks.cancelTask(id, { timeout: o.cancelTimeoutMs }).catch((e: unknown) => o.onCancelFailed(`tasks/cancel of task ${id} ("${name}") failed: ${e instanceof Error ? e.message : String(e)}`));
+    client.experimental.tasks
+      .cancelTask(id, { timeout: o.cancelTimeoutMs })
+      .catch((e: unknown) => o.onCancelFailed(`tasks/cancel of task ${id} ("${name}") failed: ${e instanceof Error ? e.message : String(e)}`));
   };
   o.signal.addEventListener('abort', cancel, { once: true });
   try {
-    return await untilAborted(follow(), o.signal, () => (o.signal.reason instanceof Error ? o.signal.reason : new McpError(ErrorCode.InternalError, 'the call was aborted')));
+    return await untilAborted(follow(), o.signal, () =>
+      o.signal.reason instanceof Error ? o.signal.reason : new McpError(ErrorCode.InternalError, 'the call was aborted'),
+    );
   } finally {
     o.signal.removeEventListener('abort', cancel);
   }
@@ -53,7 +57,11 @@ export async function callToolAsTask(client: Client, name: string, args: Record<
     // never removes it; the signal is this call's own, so they go with it, but Node would warn past 10.
     setMaxListeners(0, o.signal);
     const requestOptions = { signal: o.signal, timeout: o.requestTimeoutMs };
-    const stream = client.experimental.tasks.callToolStream({ name, arguments: args }, CallToolResultSchema, { ...requestOptions, onprogress: o.onprogress, task: {} });
+    const stream = client.experimental.tasks.callToolStream({ name, arguments: args }, CallToolResultSchema, {
+      ...requestOptions,
+      onprogress: o.onprogress,
+      task: {},
+    });
     let last: Task | undefined;
     let pulled = Date.now();
     // Bounded: the stream ends with a result or an error, and every request in it ends with the signal.
@@ -76,7 +84,10 @@ export async function callToolAsTask(client: Client, name: string, args: Record<
           if (result) return result;
         }
         if (last?.status === 'failed' || last?.status === 'cancelled') {
-          throw new McpError(ErrorCode.InternalError, `task ${last.taskId} ${last.status === 'failed' ? 'failed' : 'was cancelled by the server'}${last.statusMessage ? `: ${last.statusMessage}` : ''}`);
+          throw new McpError(
+            ErrorCode.InternalError,
+            `task ${last.taskId} ${last.status === 'failed' ? 'failed' : 'was cancelled by the server'}${last.statusMessage ? `: ${last.statusMessage}` : ''}`,
+          );
         }
         throw message.error;
       }

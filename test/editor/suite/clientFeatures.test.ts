@@ -33,15 +33,21 @@ const cfg = () => vscode.workspace.getConfiguration('mcpPool');
     await http?.close();
   });
 
-  it('a server\'s log messages show in its channel, at the level the channel is set to (Info: no debug)', async () => {
+  it("a server's log messages show in its channel, at the level the channel is set to (Info: no debug)", async () => {
     await vscode.commands.executeCommand<CallOutcome>(Commands.invokeTool, 'logs', 'log', { message: 'disk almost full', logger: 'storage' });
     await waitFor(() => api.pool.snapshot('logs')?.logLevel === 'info', 'the channel level (Info) sent to the server');
     await vscode.commands.executeCommand<CallOutcome>(Commands.invokeTool, 'logs', 'log', { message: 'after the level', logger: 'storage' });
     const lines = () => api.outputs.app('logs').lines.filter((l) => l.includes('after the level'));
     await waitFor(() => lines().some((l) => l.startsWith('[warn]')), 'a warning in the channel');
     const seen = lines();
-    assert.ok(seen.some((l) => l.startsWith('[error] [log emergency] storage:')), JSON.stringify(seen));
-    assert.ok(seen.some((l) => l.startsWith('[info] [log] storage:')), JSON.stringify(seen));
+    assert.ok(
+      seen.some((l) => l.startsWith('[error] [log emergency] storage:')),
+      JSON.stringify(seen),
+    );
+    assert.ok(
+      seen.some((l) => l.startsWith('[info] [log] storage:')),
+      JSON.stringify(seen),
+    );
     assert.ok(!seen.some((l) => l.includes('"level":"debug"')), `the server sent debug although the channel shows Info: ${JSON.stringify(seen)}`);
   });
 });
@@ -67,7 +73,7 @@ const cfg = () => vscode.workspace.getConfiguration('mcpPool');
     await http?.close();
   });
 
-  it('a server\'s form (elicitation) is answered field by field in quick inputs naming the app (screenshot readme-elicitation)', async function () {
+  it("a server's form (elicitation) is answered field by field in quick inputs naming the app (screenshot readme-elicitation)", async function () {
     if (!underHarness()) this.skip();
     const call = vscode.commands.executeCommand<CallOutcome>(Commands.invokeTool, 'asks', 'ask_form', { message: 'Who is calling?' });
     const first = await waitForUi('readme-elicitation', (f) => f.quickPick?.title.includes('asks for input') && f.quickPick, 'the question in a quick pick');
@@ -96,7 +102,8 @@ const cfg = () => vscode.workspace.getConfiguration('mcpPool');
   // answer with what they were sent), which VS Code 1.104+ can load (registerLanguageModelChatProvider).
   const samplingHeard = (text: string) => `echo-small-model heard: user: You write one-line summaries. | user: Summarize: ${text}`;
   const summarize = (t: string) => vscode.commands.executeCommand<CallOutcome>(Commands.invokeTool, 'asks', 'summarize', { text: t });
-  const sampled = (o: CallOutcome) => JSON.parse(text(o)) as { role?: string; model?: string; stopReason?: string; text?: string; error?: { code?: number; message: string } };
+  const sampled = (o: CallOutcome) =>
+    JSON.parse(text(o)) as { role?: string; model?: string; stopReason?: string; text?: string; error?: { code?: number; message: string } };
   const consentShown = (name: string) =>
     waitForUi(name, (f) => f.quickPick?.title.includes('wants to use a language model') && f.quickPick, 'the sampling consent in a quick pick');
   const hasConsent = () => vscode.commands.executeCommand<boolean>(Commands.revokeSampling, 'asks'); // revokes it too: true = it was stored
@@ -104,10 +111,17 @@ const cfg = () => vscode.workspace.getConfiguration('mcpPool');
   async function needsTestModel(test: Mocha.Context): Promise<void> {
     if (!underHarness()) return skipBecause(test, 'drives the consent with the keyboard, which only test/editor/run.mjs provides');
     if (typeof (vscode.lm as { registerLanguageModelChatProvider?: unknown }).registerLanguageModelChatProvider !== 'function') {
-      return skipBecause(test, `VS Code ${vscode.version} has no vscode.lm.registerLanguageModelChatProvider (finalized in 1.104), so no test model can be given to it`);
+      return skipBecause(
+        test,
+        `VS Code ${vscode.version} has no vscode.lm.registerLanguageModelChatProvider (finalized in 1.104), so no test model can be given to it`,
+      );
     }
     const models = await vscode.lm.selectChatModels({ vendor: 'mcp-pool-test' });
-    assert.deepStrictEqual(models.map((m) => m.id).sort(), ['echo-large', 'echo-small-model'], 'the test model extension (test/editor/testModel) is loaded beside the extension');
+    assert.deepStrictEqual(
+      models.map((m) => m.id).sort(),
+      ['echo-large', 'echo-small-model'],
+      'the test model extension (test/editor/testModel) is loaded beside the extension',
+    );
   }
   function skipBecause(test: Mocha.Context, why: string): never {
     console.log(`    [skip] "${test.test?.title ?? ''}": ${why}`);
@@ -130,12 +144,24 @@ const cfg = () => vscode.workspace.getConfiguration('mcpPool');
     assert.match(pick.title, /^MCP app "asks" wants to use a language model/);
     assert.deepStrictEqual(pick.items.slice(0, 3), ['Allow Once', 'Always Allow "asks"', 'Deny'], JSON.stringify(pick.rows));
     // the request itself, as the server sent it: system prompt, then the message
-    assert.ok(pick.rows.some((r) => r.label === 'System' && r.detail === 'You write one-line summaries.'), JSON.stringify(pick.rows));
-    assert.ok(pick.rows.some((r) => r.label === 'User' && r.detail === 'Summarize: a long text'), JSON.stringify(pick.rows));
-    assert.ok(pick.rows.some((r) => /at most 64 tokens/.test(r.separator)), JSON.stringify(pick.rows));
+    assert.ok(
+      pick.rows.some((r) => r.label === 'System' && r.detail === 'You write one-line summaries.'),
+      JSON.stringify(pick.rows),
+    );
+    assert.ok(
+      pick.rows.some((r) => r.label === 'User' && r.detail === 'Summarize: a long text'),
+      JSON.stringify(pick.rows),
+    );
+    assert.ok(
+      pick.rows.some((r) => /at most 64 tokens/.test(r.separator)),
+      JSON.stringify(pick.rows),
+    );
     // Enter on a message opens the whole request beside; the question stays open
     await screenshot('sampling-show-request', { keys: { press: ['ArrowDown', 'ArrowDown', 'ArrowDown', 'Enter'] } });
-    const doc = await waitFor(() => vscode.workspace.textDocuments.find((d) => d.isUntitled && d.getText().startsWith('# What MCP app "asks" wants to send')), 'the whole request in a document');
+    const doc = await waitFor(
+      () => vscode.workspace.textDocuments.find((d) => d.isUntitled && d.getText().startsWith('# What MCP app "asks" wants to send')),
+      'the whole request in a document',
+    );
     assert.strictEqual(doc.languageId, 'markdown');
     assert.match(doc.getText(), /## System\n\nYou write one-line summaries\.\n\n## User\n\nSummarize: a long text\n\nAt most 64 tokens/);
     await consentShown('sampling-still-asking');
@@ -146,14 +172,20 @@ const cfg = () => vscode.workspace.getConfiguration('mcpPool');
     assert.strictEqual(await hasConsent(), false, 'no consent was stored');
   });
 
-  it('Allow Once: the request\'s messages reach the model the server hinted at, its answer comes back through the pool; not remembered', async function () {
+  it("Allow Once: the request's messages reach the model the server hinted at, its answer comes back through the pool; not remembered", async function () {
     await needsTestModel(this);
     const call = summarize('the pool keeps servers warm');
     await consentShown('sampling-once');
     await screenshot('sampling-once-allowed', { keys: { press: ['Enter'] } }); // "Allow Once" is the active item
     const said = sampled(await call);
     // echo-small-model, not the first model (echo-large): the server's hint was followed
-    assert.deepStrictEqual(said, { ...said, role: 'assistant', model: 'echo-small-model', stopReason: 'endTurn', text: samplingHeard('the pool keeps servers warm') });
+    assert.deepStrictEqual(said, {
+      ...said,
+      role: 'assistant',
+      model: 'echo-small-model',
+      stopReason: 'endTurn',
+      text: samplingHeard('the pool keeps servers warm'),
+    });
     assert.strictEqual(await hasConsent(), false, 'Allow Once stores nothing');
   });
 
@@ -188,6 +220,9 @@ const cfg = () => vscode.workspace.getConfiguration('mcpPool');
     const { roots } = JSON.parse(text(out)) as { roots: { uri: string }[] };
     const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString());
     assert.ok(folders.length > 0, 'the suite opens a folder');
-    assert.deepStrictEqual(roots.map((r) => r.uri), folders);
+    assert.deepStrictEqual(
+      roots.map((r) => r.uri),
+      folders,
+    );
   });
 });

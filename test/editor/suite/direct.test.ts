@@ -16,7 +16,11 @@ import { screenshot, waitFor } from './ui';
 const EXT_ID = `${pkg.publisher}.${pkg.name}`;
 const trustedRun = process.env.EDITOR_TEST_TRUST !== 'untrusted';
 const cfg = () => vscode.workspace.getConfiguration('mcpPool');
-const textOf = (o: CallOutcome) => o.result.content.filter((c) => c.type === 'text').map((c) => String(c.text)).join('\n');
+const textOf = (o: CallOutcome) =>
+  o.result.content
+    .filter((c) => c.type === 'text')
+    .map((c) => String(c.text))
+    .join('\n');
 
 (trustedRun ? describe : describe.skip)('direct remote apps in a real editor (no mcp-remote)', function () {
   this.timeout(60_000);
@@ -51,7 +55,11 @@ const textOf = (o: CallOutcome) => o.result.content.filter((c) => c.type === 'te
     await waitFor(() => api.pool.snapshot('tracker')?.authUrl, 'a sign-in is asked');
     await vscode.commands.executeCommand('mcpPool.apps.focus');
     const facts = await screenshot('readme-direct-signin', { notifications: true });
-    if (facts) assert.ok(facts.notifications.some((n) => /tracker needs authorization/.test(n)), JSON.stringify(facts.notifications));
+    if (facts)
+      assert.ok(
+        facts.notifications.some((n) => /tracker needs authorization/.test(n)),
+        JSON.stringify(facts.notifications),
+      );
     await signIn('tracker');
     const out = await call;
     assert.match(textOf(out), /signed in from the editor/);
@@ -93,7 +101,10 @@ const textOf = (o: CallOutcome) => o.result.content.filter((c) => c.type === 'te
       const out = await vscode.commands.executeCommand<CallOutcome>('mcpPool.invokeTool', 'behind', 'echo', { text: 'through the proxy of the editor' });
       assert.match(textOf(out), /through the proxy of the editor/);
       assert.strictEqual(out.pid, undefined, 'no process');
-      assert.ok(proxy.asked.some((a) => a.includes(`mcp-upstream.invalid:${upstream.port}`)), `the proxy was asked for ${JSON.stringify(proxy.asked)}`);
+      assert.ok(
+        proxy.asked.some((a) => a.includes(`mcp-upstream.invalid:${upstream.port}`)),
+        `the proxy was asked for ${JSON.stringify(proxy.asked)}`,
+      );
       const again = await vscode.commands.executeCommand<CallOutcome>('mcpPool.invokeTool', 'behind', 'add', { a: 20, b: 22 });
       assert.strictEqual(textOf(again), '42');
     } finally {

@@ -36,7 +36,9 @@ interface LmTools {
   async function connect(name: string): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
     const endpoint = api.gateway.endpoint!;
     const client = new Client({ name, version: '9.9.9' });
-    const transport = new StreamableHTTPClientTransport(new URL(endpoint.url + mcpPath(APP)), { requestInit: { headers: { Authorization: `Bearer ${endpoint.token}` } } });
+    const transport = new StreamableHTTPClientTransport(new URL(endpoint.url + mcpPath(APP)), {
+      requestInit: { headers: { Authorization: `Bearer ${endpoint.token}` } },
+    });
     await client.connect(transport);
     clients.push(client);
     return { client, transport };
@@ -66,16 +68,22 @@ interface LmTools {
     assert.ok(entry, `no discovery entry for pid ${process.pid} in ${discoveryDir()}`);
     assert.strictEqual(entry.url, url);
     assert.strictEqual(entry.token, token);
-    assert.deepStrictEqual(entry.folders, (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
+    assert.deepStrictEqual(
+      entry.folders,
+      (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+    );
   });
 
-  it('a real SDK client calls the pooled app through the gateway, on the pool\'s own process; the tree and status bar count it (screenshot gateway-clients)', async function () {
+  it("a real SDK client calls the pooled app through the gateway, on the pool's own process; the tree and status bar count it (screenshot gateway-clients)", async function () {
     const warm = await vscode.commands.executeCommand<CallOutcome>('mcpPool.invokeTool', APP, 'echo', { text: 'warm' });
     const { client, transport } = await connect('suite-client');
     const r = await client.callTool({ name: 'echo', arguments: { text: 'through the gateway' } });
-    assert.strictEqual((r.structuredContent as { pid: number }).pid, warm.pid, 'the gateway used the pool\'s warm process');
+    assert.strictEqual((r.structuredContent as { pid: number }).pid, warm.pid, "the gateway used the pool's warm process");
     assert.strictEqual(api.pool.snapshot(APP)!.starts, 1);
-    assert.deepStrictEqual(api.gateway.clients(APP).map((c) => c.name), ['suite-client']);
+    assert.deepStrictEqual(
+      api.gateway.clients(APP).map((c) => c.name),
+      ['suite-client'],
+    );
     await waitFor(() => api.tree.rows().find((row) => row.label === APP && /· 1 client$/.test(row.description)), 'the row counts the client');
     await waitFor(() => /gw: .*1 client: suite-client 9\.9\.9/.test(api.statusBar.tooltipText), 'the status bar names the client');
     await vscode.commands.executeCommand('mcpPool.apps.focus');
@@ -84,7 +92,10 @@ interface LmTools {
     assert.ok(row && /1 client/.test(row.description), `the rendered row shows the client: ${JSON.stringify(treeRows(facts))}`);
     await transport.terminateSession();
     await client.close();
-    await waitFor(() => api.gateway.clients(APP).length === 0 && api.tree.rows().find((x) => x.label === APP && !/client/.test(x.description)), 'the client gone from the row');
+    await waitFor(
+      () => api.gateway.clients(APP).length === 0 && api.tree.rows().find((x) => x.label === APP && !/client/.test(x.description)),
+      'the client gone from the row',
+    );
   });
 
   it('an integrated terminal gets MCP_POOL_URL, MCP_POOL_TOKEN and the mcp-pool launcher on PATH', async function () {
@@ -99,7 +110,12 @@ interface LmTools {
     const terminal = vscode.window.createTerminal({ name: 'gateway env', shellPath: '/bin/sh', shellArgs: ['-c', script] });
     try {
       const text = await waitFor(() => (fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : undefined), 'the terminal wrote its environment', 20_000);
-      const env = Object.fromEntries(text.split('\n').filter((l) => /^\w+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+      const env = Object.fromEntries(
+        text
+          .split('\n')
+          .filter((l) => /^\w+=/.test(l))
+          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      );
       const { url, token } = api.gateway.endpoint!;
       assert.strictEqual(env[ENV_URL], url);
       assert.strictEqual(env[ENV_TOKEN], token);
@@ -128,7 +144,7 @@ interface LmTools {
       await sleep(1500);
       terminal.sendText(`mcp-pool call ${APP} echo text="hello from the terminal"`);
       // typed as a user would: the call is seen by the pool, on the process that was already warm
-      await waitFor(() => (api.pool.snapshot(APP)!.calls > before.calls ? true : undefined), 'the terminal\'s call reached the pool', 20_000);
+      await waitFor(() => (api.pool.snapshot(APP)!.calls > before.calls ? true : undefined), "the terminal's call reached the pool", 20_000);
       const after = api.pool.snapshot(APP)!;
       assert.strictEqual(after.pid, before.pid);
       assert.strictEqual(after.starts, before.starts, 'no new process');
@@ -139,7 +155,7 @@ interface LmTools {
     }
   });
 
-  it('VS Code\'s own MCP lists the pooled tools and calls them on the warm process (VS Code ≥ 1.100)', async function () {
+  it("VS Code's own MCP lists the pooled tools and calls them on the warm process (VS Code ≥ 1.100)", async function () {
     if (!api.vscodeMcp) {
       console.log(`    [skip] "${this.test?.title}": VS Code ${vscode.version} has no lm.registerMcpServerDefinitionProvider (it came in 1.100)`);
       return this.skip();
@@ -154,23 +170,40 @@ interface LmTools {
     const names = [`mcp_${APP}_echo`];
     const t0 = Date.now();
     let attempts = 0;
-    const tool = await waitFor(async () => {
-      attempts++;
-      // a start in the first seconds of the extension host can do nothing: retried until the tools appear
-      // (by the server's id; from the third attempt, all servers, in case this VS Code spells ids otherwise)
-      await Promise.race([vscode.commands.executeCommand('workbench.mcp.startServer', attempts < 3 ? `${EXT_ID}/${APP}` : '*', { waitForLiveTools: true }), sleep(5000)]);
-      return lm.tools.find((t) => names.includes(t.name))?.name;
-    }, `${names.join(' or ')} in vscode.lm.tools`, 45_000).catch((e: Error) => {
-      throw new Error(`${e.message} (its MCP tools: ${lm.tools.filter((t) => t.name.startsWith('mcp_')).map((t) => t.name).join(', ') || 'none'})`);
+    const tool = await waitFor(
+      async () => {
+        attempts++;
+        // a start in the first seconds of the extension host can do nothing: retried until the tools appear
+        // (by the server's id; from the third attempt, all servers, in case this VS Code spells ids otherwise)
+        await Promise.race([
+          vscode.commands.executeCommand('workbench.mcp.startServer', attempts < 3 ? `${EXT_ID}/${APP}` : '*', { waitForLiveTools: true }),
+          sleep(5000),
+        ]);
+        return lm.tools.find((t) => names.includes(t.name))?.name;
+      },
+      `${names.join(' or ')} in vscode.lm.tools`,
+      45_000,
+    ).catch((e: Error) => {
+      throw new Error(
+        `${e.message} (its MCP tools: ${
+          lm.tools
+            .filter((t) => t.name.startsWith('mcp_'))
+            .map((t) => t.name)
+            .join(', ') || 'none'
+        })`,
+      );
     });
     console.log(`    [measure] VS Code's MCP saw the pooled tools (${tool}) ${Date.now() - t0} ms after the first startServer (${attempts} attempt(s))`);
     const result = await lm.invokeTool(tool, { input: { text: 'from VS Code MCP' }, toolInvocationToken: undefined });
-    const text = result.content.map((p) => (p as { value?: unknown }).value).filter((v) => typeof v === 'string').join('\n');
+    const text = result.content
+      .map((p) => (p as { value?: unknown }).value)
+      .filter((v) => typeof v === 'string')
+      .join('\n');
     assert.match(text, /from VS Code MCP/);
     // the fixture answers with its pid (as text, and in structured content, which VS Code may give instead)
     const pid = /"pid":\s*(\d+)/.exec(text);
     assert.ok(pid, `no pid in the result: ${text}`);
-    assert.strictEqual(Number(pid[1]), before.pid, 'ran on the pool\'s process');
+    assert.strictEqual(Number(pid[1]), before.pid, "ran on the pool's process");
     const after = api.pool.snapshot(APP)!;
     assert.strictEqual(after.pid, before.pid);
     assert.strictEqual(after.starts, before.starts, 'no new process');
@@ -194,7 +227,10 @@ interface LmTools {
     if (api.vscodeMcp) {
       // the definitions VS Code keeps carry no token; the one it starts gets the current one
       const defs = api.vscodeMcp.definitions();
-      assert.deepStrictEqual(defs.map((d) => [d.label, d.uri.toString(), d.headers.Authorization]), [[APP, `${next.url}${mcpPath(APP)}`, undefined]]);
+      assert.deepStrictEqual(
+        defs.map((d) => [d.label, d.uri.toString(), d.headers.Authorization]),
+        [[APP, `${next.url}${mcpPath(APP)}`, undefined]],
+      );
       const resolved = api.vscodeMcp.resolve(defs[0])!;
       assert.deepStrictEqual([resolved.uri.toString(), resolved.headers.Authorization], [`${next.url}${mcpPath(APP)}`, `Bearer ${next.token}`]);
     }

@@ -74,10 +74,23 @@ export function run(): Promise<void> {
     const started = Date.now();
     const finish = (failed: number, error?: unknown) => {
       if (resultFile) {
-        fs.writeFileSync(resultFile, JSON.stringify({
-          failed, passes, pending, failures, files: files.map((f) => path.basename(f)),
-          durationMs: Date.now() - started, pid: process.pid, error: error === undefined ? undefined : error instanceof Error ? error.message : JSON.stringify(error),
-        }, null, 2));
+        fs.writeFileSync(
+          resultFile,
+          JSON.stringify(
+            {
+              failed,
+              passes,
+              pending,
+              failures,
+              files: files.map((f) => path.basename(f)),
+              durationMs: Date.now() - started,
+              pid: process.pid,
+              error: error === undefined ? undefined : error instanceof Error ? error.message : JSON.stringify(error),
+            },
+            null,
+            2,
+          ),
+        );
       }
       restore();
       out?.end();

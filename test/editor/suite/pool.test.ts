@@ -43,7 +43,11 @@ async function waitForQuickPick(name: string): Promise<unknown> {
   throw new Error(`no quick pick for ${name}`);
 }
 
-const textOf = (o: CallOutcome) => o.result.content.filter((c) => c.type === 'text').map((c) => String(c.text)).join('\n');
+const textOf = (o: CallOutcome) =>
+  o.result.content
+    .filter((c) => c.type === 'text')
+    .map((c) => String(c.text))
+    .join('\n');
 
 (trustedRun ? describe : describe.skip)('MCP Pool in a real editor', function () {
   this.timeout(60_000);
@@ -78,7 +82,8 @@ const textOf = (o: CallOutcome) => o.result.content.filter((c) => c.type === 'te
     await waitFor(() => api.pool.names().length === 0, 'no apps');
     await vscode.commands.executeCommand('mcpPool.apps.focus');
     const facts = await uiFactsOrSkip(this, 'welcome');
-    for (const label of ['Add App', 'Import Servers…', 'Open Settings']) assert.ok(facts.welcome.includes(label), `welcome lacks "${label}": ${JSON.stringify(facts.welcome)}`);
+    for (const label of ['Add App', 'Import Servers…', 'Open Settings'])
+      assert.ok(facts.welcome.includes(label), `welcome lacks "${label}": ${JSON.stringify(facts.welcome)}`);
   });
 
   it('picks up apps from settings and shows them stopped', async () => {
@@ -89,11 +94,14 @@ const textOf = (o: CallOutcome) => o.result.content.filter((c) => c.type === 'te
       return r.length === 2 ? r : undefined;
     }, 'two tree rows');
     assert.deepStrictEqual(rows.map((r) => r.label).sort(), ['files', 'remote']);
-    assert.ok(rows.every((r) => /stopped/.test(String(r.description))), JSON.stringify(rows));
+    assert.ok(
+      rows.every((r) => /stopped/.test(String(r.description))),
+      JSON.stringify(rows),
+    );
     assert.match(api.statusBar.text, /MCP 0\/2/);
   });
 
-  it('invokes a tool on a stdio app end to end: cold then warm, result in the app\'s output channel', async () => {
+  it("invokes a tool on a stdio app end to end: cold then warm, result in the app's output channel", async () => {
     const first = await vscode.commands.executeCommand<CallOutcome>('mcpPool.invokeTool', 'files', 'echo', { text: 'hello from the palette' });
     assert.ok(first, 'no outcome');
     assert.strictEqual(first.coldStart, true);
@@ -135,7 +143,10 @@ const textOf = (o: CallOutcome) => o.result.content.filter((c) => c.type === 'te
     assert.ok(statusBarItem(facts, { text: /MCP 2\/2/ }), JSON.stringify(facts.statusBar));
     await vscode.commands.executeCommand('mcpPool.showOutput', 'files');
     const out = await uiFactsOrSkip(this, 'output');
-    assert.ok(out.outputLines.some((l) => l.includes('hello from the palette')), `output panel shows the result: ${JSON.stringify(out.outputLines)}`);
+    assert.ok(
+      out.outputLines.some((l) => l.includes('hello from the palette')),
+      `output panel shows the result: ${JSON.stringify(out.outputLines)}`,
+    );
   });
 
   it('README screenshots: tools expanded, the status bar menu, the invoke picker', async function () {
@@ -221,8 +232,15 @@ const textOf = (o: CallOutcome) => o.result.content.filter((c) => c.type === 'te
   it('secrets from SecretStorage reach the server as headers and never appear in any output', async () => {
     const token = 'tok-editor-suite-0123456789abcdef';
     await vscode.commands.executeCommand('mcpPool.storeSecret', 'suite-token', token);
-    await cfg().update('apps', { files: stdioApp(), remote: { url: http.url, headers: { Authorization: 'Bearer ${secret:suite-token}' } } }, vscode.ConfigurationTarget.Global);
-    await waitFor(() => api.pool.spec('remote')?.kind === 'remote' && Object.keys((api.pool.spec('remote') as { headers: object }).headers).length === 1, 'header applied');
+    await cfg().update(
+      'apps',
+      { files: stdioApp(), remote: { url: http.url, headers: { Authorization: 'Bearer ${secret:suite-token}' } } },
+      vscode.ConfigurationTarget.Global,
+    );
+    await waitFor(
+      () => api.pool.spec('remote')?.kind === 'remote' && Object.keys((api.pool.spec('remote') as { headers: object }).headers).length === 1,
+      'header applied',
+    );
     await vscode.commands.executeCommand<CallOutcome>('mcpPool.invokeTool', 'remote', 'echo', { text: `token is ${token}` });
     assert.strictEqual(http.stats().lastAuthorization, `Bearer ${token}`);
     const everything = [api.outputs.pool.lines, api.outputs.app('remote').lines, api.outputs.app('files').lines].flat().join('\n');
@@ -233,7 +251,12 @@ const textOf = (o: CallOutcome) => o.result.content.filter((c) => c.type === 'te
   it('imports servers from a Claude Desktop config end to end', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'import-'));
     const file = path.join(dir, 'claude_desktop_config.json');
-    fs.writeFileSync(file, JSON.stringify({ mcpServers: { imported: { command: 'npx', args: ['-y', 'mcp-remote', http.url] }, other: { command: process.execPath, args: [STDIO_FIXTURE] } } }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        mcpServers: { imported: { command: 'npx', args: ['-y', 'mcp-remote', http.url] }, other: { command: process.execPath, args: [STDIO_FIXTURE] } },
+      }),
+    );
     const result = await vscode.commands.executeCommand<{ imported: string[] }>('mcpPool.importServers', {
       sources: [{ path: file, format: 'claude', scope: 'user' }],
       only: true,
@@ -250,7 +273,10 @@ const textOf = (o: CallOutcome) => o.result.content.filter((c) => c.type === 'te
   });
 
   it('kill all leaves no process of the pool running', async () => {
-    const pids = api.pool.snapshots().map((s) => s.pid).filter((p): p is number => p !== undefined);
+    const pids = api.pool
+      .snapshots()
+      .map((s) => s.pid)
+      .filter((p): p is number => p !== undefined);
     assert.ok(pids.length >= 1);
     const tree = pids.flatMap((p) => [p, ...descendantsOf(p)]);
     await vscode.commands.executeCommand('mcpPool.killAll', { confirm: false });
@@ -280,7 +306,10 @@ const textOf = (o: CallOutcome) => o.result.content.filter((c) => c.type === 'te
     const facts = await uiFactsOrSkip(this, 'untrusted');
     const shown = treeRows(facts).find((r) => r.label === 'sneaky');
     assert.ok(shown, `the blocked app is listed on screen: ${JSON.stringify(treeRows(facts))}`);
-    assert.ok(api.pool.snapshots().every((s) => s.starts === 0), '0 processes spawned');
+    assert.ok(
+      api.pool.snapshots().every((s) => s.starts === 0),
+      '0 processes spawned',
+    );
     await cfg().update('apps', undefined, vscode.ConfigurationTarget.Workspace);
   });
 });

@@ -82,12 +82,18 @@ async function acceptWhenShown(shot: string, item: string): Promise<void> {
     const toolCount = (await api.pool.listTools('feat')).length;
     assert.deepStrictEqual(groups.map(label), [`tools(${toolCount})`, 'resources(8 + 4 templates)', 'prompts(4)']);
     const tools = await api.tree.getChildren(await appNode('toolsonly'));
-    assert.ok(tools.every((n) => n.kind === 'tool'), `flat tools: ${tools.map(label).join(', ')}`);
+    assert.ok(
+      tools.every((n) => n.kind === 'tool'),
+      `flat tools: ${tools.map(label).join(', ')}`,
+    );
     assert.ok(tools.some((n) => label(n) === 'echo'));
 
     const [, resources, prompts] = groups as GroupNode[];
     const rows = await api.tree.getChildren(resources);
-    assert.deepStrictEqual(rows.map(label).filter((l) => l.startsWith('template:')), ['template:fixture://days/{day}', 'template:fixture://files/{name}', 'template:fixture://repos/{owner}/{repo}', 'template:fixture://users/{id}']);
+    assert.deepStrictEqual(
+      rows.map(label).filter((l) => l.startsWith('template:')),
+      ['template:fixture://days/{day}', 'template:fixture://files/{name}', 'template:fixture://repos/{owner}/{repo}', 'template:fixture://users/{id}'],
+    );
     assert.strictEqual(rows.filter((n) => n.kind === 'resource').length, 8);
     const hello = rows.find((n) => label(n) === 'resource:fixture://text/hello')!;
     const helloItem = api.tree.getTreeItem(hello);
@@ -99,7 +105,10 @@ async function acceptWhenShown(shot: string, item: string): Promise<void> {
 
     // The app's hover says what it offers.
     const item = api.tree.resolveTreeItem(api.tree.getTreeItem(await appNode('feat')), await appNode('feat'));
-    assert.match((item.tooltip as vscode.MarkdownString).value, new RegExp(`\\*\\*Offers:\\*\\* ${toolCount} tools · 8 resources \\+ 4 templates \\(subscribable\\) · 4 prompts · completions · logging`));
+    assert.match(
+      (item.tooltip as vscode.MarkdownString).value,
+      new RegExp(`\\*\\*Offers:\\*\\* ${toolCount} tools · 8 resources \\+ 4 templates \\(subscribable\\) · 4 prompts · completions · logging`),
+    );
   });
 
   it('the groups are on screen once an app that never ran is expanded (screenshot features-tree)', async function () {
@@ -107,18 +116,31 @@ async function acceptWhenShown(shot: string, item: string): Promise<void> {
     await vscode.commands.executeCommand('mcpPool.apps.focus');
     await waitForUi('features-remote', (f) => treeRows(f).some((r) => r.label === 'featremote'), 'the apps on screen');
     await api.tree.view.reveal(await appNode('featremote'), { expand: true, select: false, focus: false });
-    const rows = await waitForUi('features-remote', (f) => {
-      const r = treeRows(f);
-      const at = r.findIndex((x) => x.label === 'featremote');
-      return at >= 0 && r[at + 1]?.label === 'Tools' && r[at + 2]?.label === 'Resources' ? r : undefined;
-    }, 'featremote expanded into groups', {}, 20_000);
-    assert.ok(rows.some((r) => r.label === 'Prompts'), JSON.stringify(rows));
+    const rows = await waitForUi(
+      'features-remote',
+      (f) => {
+        const r = treeRows(f);
+        const at = r.findIndex((x) => x.label === 'featremote');
+        return at >= 0 && r[at + 1]?.label === 'Tools' && r[at + 2]?.label === 'Resources' ? r : undefined;
+      },
+      'featremote expanded into groups',
+      {},
+      20_000,
+    );
+    assert.ok(
+      rows.some((r) => r.label === 'Prompts'),
+      JSON.stringify(rows),
+    );
     const featNode = await appNode('feat');
     await api.tree.view.reveal(featNode, { expand: true });
     const [, resources, prompts] = (await api.tree.getChildren(featNode)) as GroupNode[];
     await api.tree.view.reveal(resources, { expand: true });
     await api.tree.view.reveal(prompts, { expand: true, select: true, focus: true });
-    const facts = await waitForUi('features-tree', (f) => (treeRows(f).some((r) => r.label === 'kitchen_sink') && treeRows(f).some((r) => r.label === 'hello') ? f : undefined), 'resources and prompts on screen');
+    const facts = await waitForUi(
+      'features-tree',
+      (f) => (treeRows(f).some((r) => r.label === 'kitchen_sink') && treeRows(f).some((r) => r.label === 'hello') ? f : undefined),
+      'resources and prompts on screen',
+    );
     const shown = treeRows(facts);
     const group = shown.find((r) => r.label === 'Resources' && r.description === '8 + 4 templates');
     assert.ok(group, `the Resources row with its counts: ${JSON.stringify(shown)}`);
@@ -141,7 +163,7 @@ async function acceptWhenShown(shot: string, item: string): Promise<void> {
     assert.strictEqual(doc.isDirty, false);
   });
 
-  it('opens a blob by saving it and showing the file with VS Code\'s viewer', async () => {
+  it("opens a blob by saving it and showing the file with VS Code's viewer", async () => {
     const opened = await vscode.commands.executeCommand<OpenedResource>(Commands.openResource, 'feat', 'fixture://blob/pixel.png');
     assert.strictEqual(opened.kind, 'files');
     const [file] = opened.kind === 'files' ? opened.files : [];
@@ -165,7 +187,7 @@ async function acceptWhenShown(shot: string, item: string): Promise<void> {
     await waitFor(() => doc.getText() === 'touched 2 times', 'refreshed again');
   });
 
-  it('a template opens with the variables given, or asked for with the server\'s completions (a template row)', async function () {
+  it("a template opens with the variables given, or asked for with the server's completions (a template row)", async function () {
     const given = await vscode.commands.executeCommand<OpenedResource>(Commands.openResource, 'feat', 'fixture://files/{name}', { name: 'notes.md' });
     assert.strictEqual(openDocument(given.kind === 'document' ? given.uri : '')?.getText(), 'file: {"name":"notes.md"}');
     if (!underHarness()) return uiFactsOrSkip(this, 'features-template');
@@ -209,7 +231,10 @@ async function acceptWhenShown(shot: string, item: string): Promise<void> {
     assert.strictEqual(openDocument(linked.uri)?.getText(), 'touched 2 times', 'read from the app');
     // A tool result's links are remembered too, and the channel says so.
     await vscode.commands.executeCommand<CallOutcome>(Commands.invokeTool, 'toolsonly', 'image', {});
-    assert.ok(api.outputs.app('toolsonly').lines.some((l) => l.includes('↗ a resource link in this result')), 'hint under the tool result');
+    assert.ok(
+      api.outputs.app('toolsonly').lines.some((l) => l.includes('↗ a resource link in this result')),
+      'hint under the tool result',
+    );
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand(Commands.openResourceLink, 99)), /no link number 99/);
   });
 
@@ -218,17 +243,24 @@ async function acceptWhenShown(shot: string, item: string): Promise<void> {
     const picking = Promise.resolve(vscode.commands.executeCommand(Commands.openResourceLink));
     const facts = await waitForUi('features-links', (f) => (f.quickPick?.items.length ? f.quickPick : undefined), 'the links picker');
     assert.match(facts.items[0], /pixel\.png/, `the tool result's link first: ${JSON.stringify(facts.items)}`);
-    assert.ok(facts.items.some((i) => i.includes('counter')), JSON.stringify(facts.items));
+    assert.ok(
+      facts.items.some((i) => i.includes('counter')),
+      JSON.stringify(facts.items),
+    );
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     assert.strictEqual(await picking, undefined);
   });
 
-  it('Get Prompt asks each argument with the server\'s completions as picks, then shows the messages (screenshot features-prompt)', async function () {
+  it("Get Prompt asks each argument with the server's completions as picks, then shows the messages (screenshot features-prompt)", async function () {
     if (!underHarness()) return uiFactsOrSkip(this, 'features-prompt');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const before = api.outputs.app('feat').lines.length;
     const getting = Promise.resolve(vscode.commands.executeCommand<PromptResult>(Commands.getPrompt, 'feat', 'review'));
-    await waitForUi('features-prompt', (f) => f.quickPick?.title.includes('feat › review (1/2)') && ['python', 'perl', 'php', 'typescript'].every((l) => f.quickPick!.items.includes(l)), 'language completions');
+    await waitForUi(
+      'features-prompt',
+      (f) => f.quickPick?.title.includes('feat › review (1/2)') && ['python', 'perl', 'php', 'typescript'].every((l) => f.quickPick!.items.includes(l)),
+      'language completions',
+    );
     await acceptWhenShown('features-prompt', 'python');
     // `code` is optional: leaving it out is the first choice.
     await acceptWhenShown('features-prompt-2', 'Leave out');
@@ -253,10 +285,13 @@ async function acceptWhenShown(shot: string, item: string): Promise<void> {
     const opened = await vscode.commands.executeCommand<OpenedResource>(Commands.openResource, 'featremote', 'fixture://notes/3');
     assert.strictEqual(openDocument(opened.kind === 'document' ? opened.uri : '')?.getText(), 'note 3');
     const result = await vscode.commands.executeCommand<PromptResult>(Commands.getPrompt, 'featremote', 'greet', { name: 'remote' });
-    assert.deepStrictEqual(result.messages.map((m) => m.content.text), ['Hello, remote!']);
+    assert.deepStrictEqual(
+      result.messages.map((m) => m.content.text),
+      ['Hello, remote!'],
+    );
   });
 
-  it('README screenshot: the groups, a resource open as a document, a prompt\'s messages in the output', async function () {
+  it("README screenshot: the groups, a resource open as a document, a prompt's messages in the output", async function () {
     if (!underHarness()) return uiFactsOrSkip(this, 'readme-features');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('notifications.clearAll');
@@ -265,7 +300,14 @@ async function acceptWhenShown(shot: string, item: string): Promise<void> {
     await vscode.commands.executeCommand(Commands.openResource, 'featremote', 'fixture://files/{name}', { name: 'readme.md' });
     await vscode.commands.executeCommand<PromptResult>(Commands.getPrompt, 'featremote', 'kitchen_sink', { topic: 'warm pools' });
     await vscode.commands.executeCommand(Commands.showOutput, 'featremote');
-    const facts = await waitForUi('readme-features', (f) => (f.outputLines.some((l) => l.includes('resource links in this result')) ? f : undefined), 'the prompt in the output');
-    assert.ok(treeRows(facts).some((r) => r.label === 'Resources'), 'the groups are on screen');
+    const facts = await waitForUi(
+      'readme-features',
+      (f) => (f.outputLines.some((l) => l.includes('resource links in this result')) ? f : undefined),
+      'the prompt in the output',
+    );
+    assert.ok(
+      treeRows(facts).some((r) => r.label === 'Resources'),
+      'the groups are on screen',
+    );
   });
 });

@@ -13,7 +13,13 @@ describe('smoke', () => {
 
   before(async () => {
     const found = vscode.extensions.getExtension(EXT_ID);
-    assert.ok(found, `extension ${EXT_ID} not found; installed: ${vscode.extensions.all.filter((e) => !e.id.startsWith('vscode.')).map((e) => e.id).join(', ')}`);
+    assert.ok(
+      found,
+      `extension ${EXT_ID} not found; installed: ${vscode.extensions.all
+        .filter((e) => !e.id.startsWith('vscode.'))
+        .map((e) => e.id)
+        .join(', ')}`,
+    );
     ext = found;
   });
 
@@ -28,8 +34,10 @@ describe('smoke', () => {
   });
 
   it('runs in the real extension host with the test environment', () => {
-    console.log(`    [info] vscode.version=${vscode.version} appName=${vscode.env.appName} uiKind=${vscode.UIKind[vscode.env.uiKind]} ` +
-      `remoteName=${vscode.env.remoteName} isTrusted=${vscode.workspace.isTrusted} node=${process.version}`);
+    console.log(
+      `    [info] vscode.version=${vscode.version} appName=${vscode.env.appName} uiKind=${vscode.UIKind[vscode.env.uiKind]} ` +
+        `remoteName=${vscode.env.remoteName} isTrusted=${vscode.workspace.isTrusted} node=${process.version}`,
+    );
     console.log(`    [info] extensionPath=${ext.extensionPath} extensionKind=${vscode.ExtensionKind[ext.extensionKind]}`);
     assert.strictEqual(process.env.MCP_POOL_TEST, '1', 'MCP_POOL_TEST is not set in the extension host');
     assert.strictEqual(ext.packageJSON.version, pkg.version);

@@ -153,8 +153,7 @@ const matches = (s: string, m: string | RegExp) => (typeof m === 'string' ? s.in
 
 /** The status bar item whose id starts with idPrefix, or whose text matches. */
 export function statusBarItem(facts: UiFacts, by: { idPrefix?: string; text?: string | RegExp }): StatusBarItemFacts | undefined {
-  return facts.statusBarItems.find((s) =>
-    (by.idPrefix === undefined || s.id.startsWith(by.idPrefix)) && (by.text === undefined || matches(s.text, by.text)));
+  return facts.statusBarItems.find((s) => (by.idPrefix === undefined || s.id.startsWith(by.idPrefix)) && (by.text === undefined || matches(s.text, by.text)));
 }
 
 /** Tree rows of one view (by its title, case-insensitive), or of all views. */

@@ -26,7 +26,11 @@ const cfg = () => vscode.workspace.getConfiguration('mcpPool');
   before(async () => {
     api = await vscode.extensions.getExtension<McpPoolApi>(EXT_ID)!.activate();
     http = await startHttpFixture();
-    await cfg().update('apps', { nu: { command: process.execPath, args: [STDIO_FIXTURE, '--name=nu', '--stderr-banner=nu says hello on stderr'] }, nuremote: { url: http.url } }, vscode.ConfigurationTarget.Global);
+    await cfg().update(
+      'apps',
+      { nu: { command: process.execPath, args: [STDIO_FIXTURE, '--name=nu', '--stderr-banner=nu says hello on stderr'] }, nuremote: { url: http.url } },
+      vscode.ConfigurationTarget.Global,
+    );
     await waitFor(() => api.pool.names().includes('nu') && api.pool.names().includes('nuremote'), 'apps configured');
   });
 
@@ -64,7 +68,10 @@ const cfg = () => vscode.workspace.getConfiguration('mcpPool');
     }
     for (const e of seen) {
       assert.ok(Array.isArray(e), `a whole-tree refresh for one app's change: ${JSON.stringify(seen)}`);
-      assert.deepStrictEqual(e.map((n) => n.app), ['nu']);
+      assert.deepStrictEqual(
+        e.map((n) => n.app),
+        ['nu'],
+      );
     }
   });
 
@@ -93,15 +100,22 @@ const cfg = () => vscode.workspace.getConfiguration('mcpPool');
     assert.match(api.outputs.pool.lines.join('\n'), /nu: stopped \(started for an invocation that was then cancelled\)/);
   });
 
-  it('a remote app\'s channel shows results at the default level; mcp-remote\'s chatter is at debug, a stdio server\'s own stderr at info', async () => {
+  it("a remote app's channel shows results at the default level; mcp-remote's chatter is at debug, a stdio server's own stderr at info", async () => {
     await vscode.commands.executeCommand<CallOutcome>(Commands.invokeTool, 'nu', 'echo', { text: 'x' });
     assert.ok(api.outputs.app('nu').lines.includes('[info] [stderr] nu says hello on stderr'), JSON.stringify(api.outputs.app('nu').lines.slice(0, 5)));
     await vscode.commands.executeCommand<CallOutcome>(Commands.invokeTool, 'nuremote', 'echo', { text: 'result line' });
     const lines = api.outputs.app('nuremote').lines;
     const stderr = lines.filter((l) => l.includes('[stderr]'));
     assert.ok(stderr.length >= 3, `mcp-remote printed its usual lines: ${stderr.length}`);
-    assert.deepStrictEqual(stderr.filter((l) => !l.startsWith('[debug]')), [], 'stderr above debug level');
-    assert.ok(lines.some((l) => l.startsWith('[info]') && l.includes('result line')), 'the result is at info');
+    assert.deepStrictEqual(
+      stderr.filter((l) => !l.startsWith('[debug]')),
+      [],
+      'stderr above debug level',
+    );
+    assert.ok(
+      lines.some((l) => l.startsWith('[info]') && l.includes('result line')),
+      'the result is at info',
+    );
   });
 
   it('Kill All asks first (a modal naming what it stops) and stops nothing without a yes', async () => {
@@ -115,7 +129,11 @@ const cfg = () => vscode.workspace.getConfiguration('mcpPool');
     assert.notDeepStrictEqual(result, ['nu', 'nuremote'], 'killed without asking');
     const asked = api.outputs.pool.lines.slice(before).join('\n');
     assert.match(asked, /Stop all 2 running MCP apps\?/, asked);
-    assert.deepStrictEqual(['nu', 'nuremote'].map((a) => api.pool.snapshot(a)!.pid), pids, 'an app was stopped without a yes');
+    assert.deepStrictEqual(
+      ['nu', 'nuremote'].map((a) => api.pool.snapshot(a)!.pid),
+      pids,
+      'an app was stopped without a yes',
+    );
     assert.deepStrictEqual((await vscode.commands.executeCommand<string[]>(Commands.killAll, { confirm: false })).sort(), ['nu', 'nuremote']);
   });
 
@@ -123,7 +141,10 @@ const cfg = () => vscode.workspace.getConfiguration('mcpPool');
     await vscode.commands.executeCommand(Commands.killAll, { confirm: false });
     const items = statusBarMenuItems(api.pool);
     const labels = items.map((i) => i.label);
-    assert.ok(labels.some((l) => /Start nu$/.test(l)), JSON.stringify(labels));
+    assert.ok(
+      labels.some((l) => /Start nu$/.test(l)),
+      JSON.stringify(labels),
+    );
     assert.ok(!labels.some((l) => /Restart nu$/.test(l)), JSON.stringify(labels));
     assert.strictEqual(items.find((i) => /Start nu$/.test(i.label))!.command, Commands.startApp);
     assert.deepStrictEqual(await vscode.commands.executeCommand(Commands.startApp, 'nu'), ['nu']);
@@ -131,7 +152,10 @@ const cfg = () => vscode.workspace.getConfiguration('mcpPool');
     const row = (await api.tree.getChildren()).find((n) => n.app === 'nu')!;
     await waitFor(async () => (await api.tree.getChildren(row)).length > 5, 'tools listed');
     const names = (await api.tree.getChildren(row)).map((n) => (n.kind === 'tool' ? n.tool : ''));
-    assert.deepStrictEqual(names, [...names].sort((a, b) => a.localeCompare(b)));
+    assert.deepStrictEqual(
+      names,
+      [...names].sort((a, b) => a.localeCompare(b)),
+    );
   });
 
   it('a command that fails is reported, never thrown into VS Code (setup and import commands too)', async () => {
@@ -139,19 +163,31 @@ const cfg = () => vscode.workspace.getConfiguration('mcpPool');
     // Store Secret with a name that is not a string used to throw a TypeError into VS Code.
     const result = await vscode.commands.executeCommand(Commands.storeSecret, 42, 'value');
     assert.strictEqual(result, undefined);
-    assert.ok(api.outputs.pool.lines.slice(before).some((l) => l.startsWith('[error]')), 'the failure is in the pool log');
+    assert.ok(
+      api.outputs.pool.lines.slice(before).some((l) => l.startsWith('[error]')),
+      'the failure is in the pool log',
+    );
     // A programmatic invocation still rejects, so its caller learns why.
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand(Commands.invokeTool, 'no-such-app', 'echo', { a: 1 })), /no app named "no-such-app"/);
   });
 
   it('a programmatic call that fails rejects to its caller and shows the user no notification', async function () {
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand(Commands.invokeTool, 'no-such-app-2', 'echo', { a: 1 })), /no app named "no-such-app-2"/);
-    assert.ok(api.outputs.pool.lines.some((l) => l.startsWith('[error]') && l.includes('no-such-app-2')), 'logged');
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand(Commands.invokeTool, 'no-such-app-2', 'echo', { a: 1 })),
+      /no app named "no-such-app-2"/,
+    );
+    assert.ok(
+      api.outputs.pool.lines.some((l) => l.startsWith('[error]') && l.includes('no-such-app-2')),
+      'logged',
+    );
     const facts = await uiFactsOrSkip(this, 'programmatic-failure', { notifications: true });
     const shown = facts.notificationsDetailed.map((n) => n.message);
     assert.ok(!shown.some((m) => m.includes('no-such-app-2')), `a notification for a programmatic call: ${JSON.stringify(shown)}`);
     // the one from the palette-like failure above is there: the facts do see notifications
-    assert.ok(shown.some((m) => /secretName|trim|not a function|MCP Pool/.test(m)), `notifications seen: ${JSON.stringify(shown)}`);
+    assert.ok(
+      shown.some((m) => /secretName|trim|not a function|MCP Pool/.test(m)),
+      `notifications seen: ${JSON.stringify(shown)}`,
+    );
     await vscode.commands.executeCommand('notifications.clearAll');
   });
 

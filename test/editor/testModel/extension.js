@@ -12,7 +12,14 @@ const VENDOR = 'mcp-pool-test';
 const MODELS = [
   { id: 'echo-large', name: 'Echo Large (test)', family: 'echo-large' },
   { id: 'echo-small-model', name: 'Echo Small (test)', family: 'small-model' },
-].map((m) => ({ ...m, version: '1', maxInputTokens: 100000, maxOutputTokens: 4096, capabilities: {}, tooltip: 'Editor-test model: answers with the messages it was sent' }));
+].map((m) => ({
+  ...m,
+  version: '1',
+  maxInputTokens: 100000,
+  maxOutputTokens: 4096,
+  capabilities: {},
+  tooltip: 'Editor-test model: answers with the messages it was sent',
+}));
 
 const ROLE = { 1: 'user', 2: 'assistant', 3: 'system' };
 
@@ -30,20 +37,22 @@ function answer(model, messages) {
 function activate(context) {
   const lm = vscode.lm;
   if (typeof lm?.registerLanguageModelChatProvider !== 'function') return { registered: false };
-  context.subscriptions.push(lm.registerLanguageModelChatProvider(VENDOR, {
-    provideLanguageModelChatInformation: () => MODELS,
-    async provideLanguageModelChatResponse(model, messages, _options, progress, token) {
-      const text = answer(model, messages);
-      // streamed in two chunks, as a real model would: the caller must join them
-      const cut = Math.ceil(text.length / 2);
-      for (const chunk of [text.slice(0, cut), text.slice(cut)]) {
-        if (token.isCancellationRequested) return;
-        progress.report(new vscode.LanguageModelTextPart(chunk));
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    },
-    provideTokenCount: (_model, text) => Math.ceil((typeof text === 'string' ? text : textOf(text)).length / 4),
-  }));
+  context.subscriptions.push(
+    lm.registerLanguageModelChatProvider(VENDOR, {
+      provideLanguageModelChatInformation: () => MODELS,
+      async provideLanguageModelChatResponse(model, messages, _options, progress, token) {
+        const text = answer(model, messages);
+        // streamed in two chunks, as a real model would: the caller must join them
+        const cut = Math.ceil(text.length / 2);
+        for (const chunk of [text.slice(0, cut), text.slice(cut)]) {
+          if (token.isCancellationRequested) return;
+          progress.report(new vscode.LanguageModelTextPart(chunk));
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      },
+      provideTokenCount: (_model, text) => Math.ceil((typeof text === 'string' ? text : textOf(text)).length / 4),
+    }),
+  );
   return { registered: true };
 }
 

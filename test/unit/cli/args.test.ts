@@ -4,7 +4,10 @@ import * as assert from 'node:assert/strict';
 import { parseArgs, parseKeyValue, UsageError } from '../../../src/cli/args';
 
 function usage(argv: string[], message: RegExp): void {
-  assert.throws(() => parseArgs(argv), (e: unknown) => e instanceof UsageError && message.test(e.message));
+  assert.throws(
+    () => parseArgs(argv),
+    (e: unknown) => e instanceof UsageError && message.test(e.message),
+  );
 }
 
 describe('mcp-pool arguments', () => {

@@ -79,7 +79,8 @@ describe('mcp-pool CLI as a process (real pool, real gateway)', function () {
   let callLog: string;
   let emptyDiscovery: string;
   let env: Record<string, string>;
-  const run = (args: readonly string[], opts: { env?: Record<string, string>; cwd?: string; input?: string } = {}) => start(args, { env: opts.env ?? env, cwd: opts.cwd, input: opts.input }).done;
+  const run = (args: readonly string[], opts: { env?: Record<string, string>; cwd?: string; input?: string } = {}) =>
+    start(args, { env: opts.env ?? env, cwd: opts.cwd, input: opts.input }).done;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mcp-pool-test-cli-'));
@@ -116,7 +117,10 @@ describe('mcp-pool CLI as a process (real pool, real gateway)', function () {
     assert.equal(json.code, EXIT.ok);
     const body = JSON.parse(json.stdout);
     assert.equal(body.window.name, 'cli test window');
-    assert.deepEqual(body.apps.map((a: { name: string }) => a.name), ['f']);
+    assert.deepEqual(
+      body.apps.map((a: { name: string }) => a.name),
+      ['f'],
+    );
   });
 
   it('tools: name(arguments) and description; --json the raw list', async () => {
@@ -200,7 +204,14 @@ describe('mcp-pool CLI as a process (real pool, real gateway)', function () {
     const r = await done;
     assert.equal(r.code, 130);
     assert.equal(r.stderr, 'mcp-pool: cancelled\n');
-    await waitUntil(() => readFileSync(callLog, 'utf8').split('\n').some((l) => l.includes('"cancelled":true') && l.includes('30000')), 10_000, 'the server saw the cancellation');
+    await waitUntil(
+      () =>
+        readFileSync(callLog, 'utf8')
+          .split('\n')
+          .some((l) => l.includes('"cancelled":true') && l.includes('30000')),
+      10_000,
+      'the server saw the cancellation',
+    );
   });
 
   it('resources, read, prompts, prompt', async () => {
@@ -236,10 +247,13 @@ describe('mcp-pool CLI as a process (real pool, real gateway)', function () {
   it('no pool running: one line saying what to do, exit 3', async () => {
     const r = await run(['call', 'f', 'echo', 'text=x'], { env: bareEnv(emptyDiscovery) });
     assert.equal(r.code, EXIT.pool);
-    assert.equal(oneLine(r), 'mcp-pool: no MCP pool is running: open VS Code with the MCP Remote Pool extension (or enable it), or give `mcp-pool stdio` a --fallback command');
+    assert.equal(
+      oneLine(r),
+      'mcp-pool: no MCP pool is running: open VS Code with the MCP Remote Pool extension (or enable it), or give `mcp-pool stdio` a --fallback command',
+    );
   });
 
-  it('a fallback command run while a pool is up (the window has no such app) gets neither the pool\'s token nor the launcher\'s ELECTRON_RUN_AS_NODE', async () => {
+  it("a fallback command run while a pool is up (the window has no such app) gets neither the pool's token nor the launcher's ELECTRON_RUN_AS_NODE", async () => {
     const r = await run(['stdio', 'no-such-app', '--fallback', '/bin/sh', '-c', 'env'], { env: { ...env, ELECTRON_RUN_AS_NODE: '1', KEEP_ME: 'yes' } });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^KEEP_ME=yes$/m, 'the rest of the environment is kept');
@@ -260,7 +274,10 @@ describe('mcp-pool CLI as a process (real pool, real gateway)', function () {
     const alone = await run(['status'], { env: stale });
     assert.equal(alone.code, EXIT.pool);
     assert.match(oneLine(alone), /does not answer: nothing listens there/);
-    const unpublish = publish({ version: 1, pid: process.pid, url: gateway.url, token: gateway.token, folders: [], window: { name: 'cli test window', startedAt: Date.now() } }, discovery);
+    const unpublish = publish(
+      { version: 1, pid: process.pid, url: gateway.url, token: gateway.token, folders: [], window: { name: 'cli test window', startedAt: Date.now() } },
+      discovery,
+    );
     try {
       const r = await run(['call', 'f', 'add', 'a=1', 'b=1'], { env: stale });
       assert.equal(r.code, EXIT.ok, r.stderr);
@@ -286,10 +303,23 @@ describe('mcp-pool CLI as a process (real pool, real gateway)', function () {
       mkdirSync(join(folderA, 'src'), { recursive: true });
       mkdirSync(folderB, { recursive: true });
       // Each window's pid must be alive: this process for the first, our parent for the second.
-      unpublish.push(publish({ version: 1, pid: process.pid, url: gateway.url, token: gateway.token, folders: [folderA], window: { name: 'cli test window', startedAt: 1 } }, discovery));
-      unpublish.push(publish({ version: 1, pid: process.ppid, url: second.url, token: second.token, folders: [folderB], window: { name: 'second window', startedAt: 2 } }, discovery));
+      unpublish.push(
+        publish(
+          { version: 1, pid: process.pid, url: gateway.url, token: gateway.token, folders: [folderA], window: { name: 'cli test window', startedAt: 1 } },
+          discovery,
+        ),
+      );
+      unpublish.push(
+        publish(
+          { version: 1, pid: process.ppid, url: second.url, token: second.token, folders: [folderB], window: { name: 'second window', startedAt: 2 } },
+          discovery,
+        ),
+      );
       // and one whose editor is gone: skipped and deleted
-      writeFileSync(join(discovery, '999999999-dead.json'), JSON.stringify({ version: 1, pid: 999_999_999, url: 'http://127.0.0.1:1', token: 'x', folders: [folderA], window: { name: 'dead', startedAt: 3 } }));
+      writeFileSync(
+        join(discovery, '999999999-dead.json'),
+        JSON.stringify({ version: 1, pid: 999_999_999, url: 'http://127.0.0.1:1', token: 'x', folders: [folderA], window: { name: 'dead', startedAt: 3 } }),
+      );
     });
     after(async () => {
       for (const u of unpublish) u();
@@ -309,7 +339,10 @@ describe('mcp-pool CLI as a process (real pool, real gateway)', function () {
     it('none matches: exit 3, the windows listed with their --pool', async () => {
       const r = await run(['status'], { env: bareEnv(discovery), cwd: dir });
       assert.equal(r.code, EXIT.pool);
-      assert.match(r.stderr, /^mcp-pool: 2 editor windows run a pool and none has .* open; choose one with --pool:\n {2}--pool \d+ {2}second window \(.*project-b\)\n {2}--pool \d+ {2}cli test window/);
+      assert.match(
+        r.stderr,
+        /^mcp-pool: 2 editor windows run a pool and none has .* open; choose one with --pool:\n {2}--pool \d+ {2}second window \(.*project-b\)\n {2}--pool \d+ {2}cli test window/,
+      );
       assert.doesNotMatch(r.stderr, /\n\s+at /);
     });
 
@@ -338,7 +371,10 @@ describe('mcp-pool CLI as a process (real pool, real gateway)', function () {
       client = new Client({ name: 'cli-relay-test', version: '1.2.3' });
       await client.connect(transport);
       const tools = await client.listTools();
-      assert.ok(tools.tools.some((t) => t.name === 'echo'), stderr);
+      assert.ok(
+        tools.tools.some((t) => t.name === 'echo'),
+        stderr,
+      );
       const progress: { progress: number; total?: number; message?: string }[] = [];
       // steps 100 ms apart, so at least the first arrives in a read of its own (see below)
       const result = await client.callTool({ name: 'progress', arguments: { steps: 3, delayMs: 100 } }, undefined, { onprogress: (p) => progress.push(p) });
@@ -347,12 +383,18 @@ describe('mcp-pool CLI as a process (real pool, real gateway)', function () {
       // progress and the result arrive in one read, it drops those progress notifications (the raw test below
       // shows the relay writes all of them, in order).
       assert.ok(progress.length >= 1, 'progress reaches the client');
-      assert.deepEqual(progress.map((p) => p.message), ['step 1/3', 'step 2/3', 'step 3/3'].slice(0, progress.length));
+      assert.deepEqual(
+        progress.map((p) => p.message),
+        ['step 1/3', 'step 2/3', 'step 3/3'].slice(0, progress.length),
+      );
       const echo = await client.callTool({ name: 'echo', arguments: { text: 'via relay' } });
       assert.equal((echo.structuredContent as { pid: number }).pid, pid, 'the warm process');
       const read = await client.readResource({ uri: 'fixture://text/hello' });
       assert.equal((read.contents[0] as { text: string }).text, 'Hello from the fixture');
-      assert.deepEqual(gateway.clients('f').map((c) => c.name), ['cli-relay-test']);
+      assert.deepEqual(
+        gateway.clients('f').map((c) => c.name),
+        ['cli-relay-test'],
+      );
       const status = JSON.parse((await run(['status', '--json'])).stdout);
       assert.deepEqual(status.apps[0].clients, [{ name: 'cli-relay-test', version: '1.2.3' }]);
       const relayPid = transport.pid!;
@@ -387,7 +429,12 @@ describe('mcp-pool CLI as a process (real pool, real gateway)', function () {
         }
       });
       const send = (m: object) => relay.stdin.write(`${JSON.stringify(m)}\n`);
-      send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+      send({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+      });
       await waitUntil(() => got.some((m) => m.id === 1), 10_000, 'initialize answered');
       send({ jsonrpc: '2.0', method: 'notifications/initialized' });
       send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'progress', arguments: { steps: 3, delayMs: 0 }, _meta: { progressToken: 'p' } } });
@@ -404,7 +451,12 @@ describe('mcp-pool CLI as a process (real pool, real gateway)', function () {
     it('the pool goes away mid-session: a call in flight gets an error, the relay exits', async () => {
       const gone = new Gateway({ pool, window: { name: 'closing window', startedAt: Date.now() } });
       await gone.start();
-      const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'stdio', 'f'], env: { ...env, MCP_POOL_URL: gone.url, MCP_POOL_TOKEN: gone.token }, stderr: 'pipe' });
+      const transport = new StdioClientTransport({
+        command: process.execPath,
+        args: [CLI, 'stdio', 'f'],
+        env: { ...env, MCP_POOL_URL: gone.url, MCP_POOL_TOKEN: gone.token },
+        stderr: 'pipe',
+      });
       let stderr = '';
       transport.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
       const closed = new Promise<void>((r) => (transport.onclose = () => r()));
@@ -459,7 +511,7 @@ describe('mcp-pool CLI as a process (real pool, real gateway)', function () {
 
     it('--fallback when the pool has no such app', async () => {
       const r = await run(['stdio', 'nope', '--fallback', process.execPath, '-e', 'process.exit(7)']);
-      assert.equal(r.code, 7, 'the fallback\'s exit code');
+      assert.equal(r.code, 7, "the fallback's exit code");
       assert.match(r.stderr, /has no app "nope".*running the fallback/);
       const missing = await run(['stdio', 'nope', '--fallback', 'mcp-pool-test-no-such-command']);
       assert.equal(missing.code, EXIT.pool);
@@ -467,4 +519,3 @@ describe('mcp-pool CLI as a process (real pool, real gateway)', function () {
     });
   });
 });
-

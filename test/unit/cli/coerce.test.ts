@@ -29,15 +29,45 @@ const SCHEMA = {
 describe('mcp-pool argument coercion', () => {
   it('types each value by its property', () => {
     const args = buildArguments(
-      pairs('text=42', 'count=3', 'ratio=-1.5e2', 'flag=TRUE', 'tags=["a","b"]', 'opts={"a":1}', 'mode=3', 'level=high', 'maybe=null', 'either=x', 'ref=7', 'free=[1]'),
+      pairs(
+        'text=42',
+        'count=3',
+        'ratio=-1.5e2',
+        'flag=TRUE',
+        'tags=["a","b"]',
+        'opts={"a":1}',
+        'mode=3',
+        'level=high',
+        'maybe=null',
+        'either=x',
+        'ref=7',
+        'free=[1]',
+      ),
       SCHEMA,
     );
-    assert.deepEqual(args, { text: '42', count: 3, ratio: -150, flag: true, tags: ['a', 'b'], opts: { a: 1 }, mode: 3, level: 'high', maybe: null, either: 'x', ref: 7, free: [1] });
+    assert.deepEqual(args, {
+      text: '42',
+      count: 3,
+      ratio: -150,
+      flag: true,
+      tags: ['a', 'b'],
+      opts: { a: 1 },
+      mode: 3,
+      level: 'high',
+      maybe: null,
+      either: 'x',
+      ref: 7,
+      free: [1],
+    });
     assert.deepEqual(buildArguments(pairs('either=5', 'free=plain text', 'mode=fast'), SCHEMA), { either: 5, free: 'plain text', mode: 'fast' });
   });
 
   it('says what a value should look like when it does not fit', () => {
-    const fails = (word: string, message: RegExp) => assert.throws(() => buildArguments(pairs(word), SCHEMA), (e: unknown) => e instanceof CoercionError && message.test(e.message));
+    const fails = (word: string, message: RegExp) =>
+      assert.throws(
+        () => buildArguments(pairs(word), SCHEMA),
+        (e: unknown) => e instanceof CoercionError && message.test(e.message),
+      );
     fails('count=3.5', /count must be an integer \(got "3.5"\)/);
     fails('ratio=abc', /ratio must be a number/);
     fails('flag=yes', /flag must be true or false/);
@@ -54,7 +84,8 @@ describe('mcp-pool argument coercion', () => {
   it('needs the schema only for key=value words whose value could be typed', () => {
     assert.equal(needsSchema(pairs('a:=1', 'b:="x"')), false, 'JSON words');
     assert.equal(needsSchema(pairs('text=hello world', 'q=is:open label:bug', 'empty=', 'id=cli-0', 'v=1.2.3')), false, 'text under every schema');
-    for (const typed of ['n=3', 'n=-1.5e3', 'b=TRUE', 'b=false', 'x=null', 'a=["x"]', 'o={"k":1}', 's="quoted"', 'n= 7 ']) assert.equal(needsSchema(pairs(typed)), true, typed);
+    for (const typed of ['n=3', 'n=-1.5e3', 'b=TRUE', 'b=false', 'x=null', 'a=["x"]', 'o={"k":1}', 's="quoted"', 'n= 7 '])
+      assert.equal(needsSchema(pairs(typed)), true, typed);
     assert.equal(needsSchema([]), false);
   });
 

@@ -1,6 +1,16 @@
 // What mcp-pool prints: tool results, reads, prompts, listings and the pool's status.
 import * as assert from 'node:assert/strict';
-import { base64Bytes, formatProgress, formatPromptResult, formatPrompts, formatReadResult, formatResources, formatStatus, formatToolResult, formatTools } from '../../../src/cli/format';
+import {
+  base64Bytes,
+  formatProgress,
+  formatPromptResult,
+  formatPrompts,
+  formatReadResult,
+  formatResources,
+  formatStatus,
+  formatToolResult,
+  formatTools,
+} from '../../../src/cli/format';
 import { formatDuration } from '../../../src/common/format';
 import type { PoolStatus } from '../../../src/contract/protocol';
 
@@ -17,15 +27,34 @@ describe('mcp-pool output', () => {
       ],
       structuredContent: { hidden: true },
     });
-    assert.equal(text, ['hello\nworld', '[image image/png, 70 B]', '[link fixture://text/hello (hello, text/plain)]', 'embedded', '[blob x://b application/pdf, 70 B]'].join('\n'));
+    assert.equal(
+      text,
+      ['hello\nworld', '[image image/png, 70 B]', '[link fixture://text/hello (hello, text/plain)]', 'embedded', '[blob x://b application/pdf, 70 B]'].join(
+        '\n',
+      ),
+    );
     assert.equal(formatToolResult({ content: [], structuredContent: { a: 1 } }), '{\n  "a": 1\n}');
     assert.equal(base64Bytes(Buffer.from('ab').toString('base64')), 2);
   });
 
   it('prints reads and prompts', () => {
-    assert.equal(formatReadResult({ contents: [{ uri: 'u', text: 'Hello' }, { uri: 'p', mimeType: 'image/png', blob: Buffer.alloc(3).toString('base64') }] }), 'Hello\n[blob p image/png, 3 B]');
     assert.equal(
-      formatPromptResult({ description: 'Greets', messages: [{ role: 'user', content: { type: 'text', text: 'Hi Ann' } }, { role: 'assistant', content: { type: 'audio', data: '', mimeType: 'audio/wav' } }] }),
+      formatReadResult({
+        contents: [
+          { uri: 'u', text: 'Hello' },
+          { uri: 'p', mimeType: 'image/png', blob: Buffer.alloc(3).toString('base64') },
+        ],
+      }),
+      'Hello\n[blob p image/png, 3 B]',
+    );
+    assert.equal(
+      formatPromptResult({
+        description: 'Greets',
+        messages: [
+          { role: 'user', content: { type: 'text', text: 'Hi Ann' } },
+          { role: 'assistant', content: { type: 'audio', data: '', mimeType: 'audio/wav' } },
+        ],
+      }),
       '# Greets\n\nuser: Hi Ann\nassistant: [audio audio/wav, 0 B]',
     );
   });
@@ -39,8 +68,17 @@ describe('mcp-pool output', () => {
     });
     assert.equal(tools, 'add(a, b?)  Adds.\necho(text)  Echoes text back.');
     assert.equal(formatTools({ tools: [] }), '(no tools)');
-    assert.equal(formatResources({ resources: [{ uri: 'fixture://text/hello', name: 'hello', mimeType: 'text/plain' }], resourceTemplates: [{ uriTemplate: 'fixture://files/{name}', name: 'files' }] }), 'fixture://text/hello    hello · text/plain\nfixture://files/{name}  template · files');
-    assert.equal(formatPrompts({ prompts: [{ name: 'greet', description: 'Greets.', arguments: [{ name: 'name', required: true }, { name: 'tone' }] }] }), 'greet(name, tone?)  Greets.');
+    assert.equal(
+      formatResources({
+        resources: [{ uri: 'fixture://text/hello', name: 'hello', mimeType: 'text/plain' }],
+        resourceTemplates: [{ uriTemplate: 'fixture://files/{name}', name: 'files' }],
+      }),
+      'fixture://text/hello    hello · text/plain\nfixture://files/{name}  template · files',
+    );
+    assert.equal(
+      formatPrompts({ prompts: [{ name: 'greet', description: 'Greets.', arguments: [{ name: 'name', required: true }, { name: 'tone' }] }] }),
+      'greet(name, tone?)  Greets.',
+    );
   });
 
   it('prints the status: one row per app (a direct app runs in the editor), blocked apps with why', () => {
@@ -48,9 +86,31 @@ describe('mcp-pool output', () => {
     const status: PoolStatus = {
       window: { name: 'work — Visual Studio Code', startedAt: now - 3_600_000 },
       apps: [
-        { name: 'notes', kind: 'stdio', target: 'node s.js', status: 'idle', pid: 42, createdAt: now - 125_000, lastUsedAt: now - 5_000, calls: 7, errors: 1, clients: [{ name: 'claude-code' }, { name: 'claude-code' }, { name: 'mcp-pool' }] },
+        {
+          name: 'notes',
+          kind: 'stdio',
+          target: 'node s.js',
+          status: 'idle',
+          pid: 42,
+          createdAt: now - 125_000,
+          lastUsedAt: now - 5_000,
+          calls: 7,
+          errors: 1,
+          clients: [{ name: 'claude-code' }, { name: 'claude-code' }, { name: 'mcp-pool' }],
+        },
         { name: 'jira', kind: 'remote', target: 'https://x', status: 'crashed', calls: 0, errors: 0, lastError: 'exit 1', clients: [] },
-        { name: 'gh', kind: 'remote', transport: 'direct', target: 'https://y', status: 'idle', createdAt: now - 60_000, lastUsedAt: now - 1_000, calls: 2, errors: 0, clients: [] },
+        {
+          name: 'gh',
+          kind: 'remote',
+          transport: 'direct',
+          target: 'https://y',
+          status: 'idle',
+          createdAt: now - 60_000,
+          lastUsedAt: now - 1_000,
+          calls: 2,
+          errors: 0,
+          clients: [],
+        },
       ],
       blocked: [{ name: 'ws', reason: 'workspace not trusted' }],
     };
@@ -69,7 +129,10 @@ describe('mcp-pool output', () => {
   });
 
   it('prints durations and progress coarsely', () => {
-    assert.deepEqual([formatDuration(999), formatDuration(61_000), formatDuration(3_720_000), formatDuration(90_000_000)], ['0 s', '1 min', '1 h 2 min', '1 d 1 h']);
+    assert.deepEqual(
+      [formatDuration(999), formatDuration(61_000), formatDuration(3_720_000), formatDuration(90_000_000)],
+      ['0 s', '1 min', '1 h 2 min', '1 d 1 h'],
+    );
     assert.equal(formatProgress({ progress: 1, total: 3, message: 'step 1/3' }), 'step 1/3 (1/3)');
     assert.equal(formatProgress({ progress: 2 }), 'progress 2');
   });

@@ -37,7 +37,10 @@ describe('mcp-pool pool lookup', () => {
   it('lists the windows and suggests --pool when several run and none matches', () => {
     const c = choosePool(query({}));
     assert.ok(!c.ok);
-    assert.match(c.message, /2 editor windows run a pool and none has \/elsewhere open; choose one with --pool:\n {2}--pool 1001 {2}w1001 \(\/work\/a\)\n {2}--pool 1002/);
+    assert.match(
+      c.message,
+      /2 editor windows run a pool and none has \/elsewhere open; choose one with --pool:\n {2}--pool 1001 {2}w1001 \(\/work\/a\)\n {2}--pool 1002/,
+    );
   });
 
   it('says what to do when no pool runs', () => {

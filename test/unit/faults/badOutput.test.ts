@@ -51,12 +51,21 @@ describe('faults: bad server output', function () {
     await pool.configure([stdioSpec('huge')]);
     const first = await pool.callTool('huge', 'echo', { text: 'x' });
     const t = Date.now();
-    const err = await expectCode(pool.callTool('huge', 'big', { bytes: 2 * 1024 * 1024 }), 'protocol', /call to "big" on app "huge" failed: .*response of 2\.0 MB exceeds the limit of 1\.0 MB/);
+    const err = await expectCode(
+      pool.callTool('huge', 'big', { bytes: 2 * 1024 * 1024 }),
+      'protocol',
+      /call to "big" on app "huge" failed: .*response of 2\.0 MB exceeds the limit of 1\.0 MB/,
+    );
     figures.over_limit_error = err.code;
     const failedMs = Date.now() - t;
     figures.over_limit_ms = failedMs;
     assert.ok(failedMs < 2000, `the call failed after ${failedMs} ms (its timeout is 3 s)`);
-    assert.ok(events.some((e) => e.type === 'stderr' && /\[pool\] a message of 2\.0 MB from the server exceeds the limit of 1\.0 MB \(maxMessageBytes\); dropped/.test(e.line)), 'the drop is reported');
+    assert.ok(
+      events.some(
+        (e) => e.type === 'stderr' && /\[pool\] a message of 2\.0 MB from the server exceeds the limit of 1\.0 MB \(maxMessageBytes\); dropped/.test(e.line),
+      ),
+      'the drop is reported',
+    );
     // the stream finds the next message boundary again: the same process answers the next call
     const next = await pool.callTool('huge', 'echo', { text: 'after' });
     assert.equal(next.result.structuredContent?.text, 'after');
@@ -73,7 +82,10 @@ describe('faults: bad server output', function () {
     figures.close_stdout_error_ms = Date.now() - t;
     await waitUntil(() => !isAlive(first.pid!), 5000, 'the server with a closed stdout is gone');
     figures.close_stdout_killed_ms = Date.now() - t;
-    assert.ok(err.stderrTail.some((l) => /stdout closed, still running/.test(l)), `its stderr explains: ${JSON.stringify(err.stderrTail)}`);
+    assert.ok(
+      err.stderrTail.some((l) => /stdout closed, still running/.test(l)),
+      `its stderr explains: ${JSON.stringify(err.stderrTail)}`,
+    );
     // the very next call gets a fresh process, even while the pool is still reporting the death
     const next = await pool.callTool('mute', 'echo', { text: 'y' });
     assert.notEqual(next.pid, first.pid);

@@ -16,7 +16,7 @@ describe('faults: bounded writes', function () {
   const figures: Record<string, unknown> = {};
   poolSuiteHooks('bounded-writes', figures, () => pool);
 
-  it('200 back-pressured writes leave no listeners on the server\'s stdin', async () => {
+  it("200 back-pressured writes leave no listeners on the server's stdin", async () => {
     // A reader that starts late, so the pipe fills and most writes wait for 'drain'.
     const child = spawn(process.execPath, ['-e', 'setTimeout(() => process.stdin.resume(), 300)'], { stdio: ['pipe', 'pipe', 'pipe'] });
     try {
@@ -54,7 +54,11 @@ describe('faults: bounded writes', function () {
     assert.notEqual(second.pid, pid, 'answered by the process that does not read');
     assert.equal(textOf(second.result.content).split('\n')[0].length, text.length);
     assert.ok(ms < 3000, `took ${ms} ms`);
-    await waitUntil(() => events.some((e) => e.type === 'stderr' && /the server stopped reading its input \(0\.9 MB queued for it\); it is restarted/.test(e.line)), 3000, 'the reason, in the app\'s log');
+    await waitUntil(
+      () => events.some((e) => e.type === 'stderr' && /the server stopped reading its input \(0\.9 MB queued for it\); it is restarted/.test(e.line)),
+      3000,
+      "the reason, in the app's log",
+    );
     assert.ok(!events.some((e) => e.type === 'crashed' && e.app === 'deaf' && e.exit.code === 0), 'the fixture stayed up without reading');
     assert.match(await stuck, /deaf/, 'the stuck call ends too');
     figures.fresh_process_after_queue_bound_ms = ms;

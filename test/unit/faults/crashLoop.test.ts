@@ -90,7 +90,11 @@ describe('faults: crash loop', function () {
     const flag = join(dir, 'broken');
     writeFileSync(flag, '');
     pool = makePool({ crashLoopBaseMs: 1000 });
-    await pool.configure([stdioSpec('a', { FIXTURE_EXIT_AT_START: '1' }), stdioSpec('b', { FIXTURE_FAIL_IF_EXISTS: flag }), stdioSpec('c', { FIXTURE_FAIL_IF_EXISTS: flag })]);
+    await pool.configure([
+      stdioSpec('a', { FIXTURE_EXIT_AT_START: '1' }),
+      stdioSpec('b', { FIXTURE_FAIL_IF_EXISTS: flag }),
+      stdioSpec('c', { FIXTURE_FAIL_IF_EXISTS: flag }),
+    ]);
     for (const app of ['a', 'b', 'c']) {
       await expectCode(pool.callTool(app, 'echo', { text: 'x' }), 'start-failed');
       await expectCode(pool.callTool(app, 'echo', { text: 'x' }), 'start-failed');

@@ -120,7 +120,10 @@ interface Host {
 }
 
 async function startHost(env: Record<string, string>): Promise<Host> {
-  const host: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'out/test/fixtures/pool-host.js'), RUN_MARK, 'a'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  const host: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'out/test/fixtures/pool-host.js'), RUN_MARK, 'a'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
   let out = '';
   host.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   const info = await waitUntil(() => (out.includes('\n') ? (JSON.parse(out.split('\n')[0]) as { pids: number[] }) : undefined), 20_000, 'pool host ready');
@@ -135,7 +138,13 @@ describe('faults: nothing escapes the watchdog when the host is SIGKILLed', func
     if (!linux) this.skip();
   });
   afterEach(killLeftovers);
-  after(() => console.log(`      FIGURES escapes-host-crash: ${Object.entries(figures).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`));
+  after(() =>
+    console.log(
+      `      FIGURES escapes-host-crash: ${Object.entries(figures)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(' ')}`,
+    ),
+  );
 
   it('escapers of every kind are ended by the watchdog', async () => {
     const host = await startHost({ POOL_HOST_ESCAPES: HOW.join(',') });

@@ -19,7 +19,11 @@ describe('faults: errors tell the truth, fast', function () {
     await pool.configure([stdioSpec('slow', { FIXTURE_HANG_INIT: '1' })]);
     const controller = new AbortController();
     const call = pool.callTool('slow', 'echo', { text: 'x' }, { signal: controller.signal });
-    await waitUntil(() => pool!.snapshot('slow')!.status === 'starting' && pool!.snapshot('slow')!.pid !== undefined || pool!.snapshot('slow')!.starts === 1, 5000, 'starting');
+    await waitUntil(
+      () => (pool!.snapshot('slow')!.status === 'starting' && pool!.snapshot('slow')!.pid !== undefined) || pool!.snapshot('slow')!.starts === 1,
+      5000,
+      'starting',
+    );
     const t0 = Date.now();
     controller.abort();
     await expectCode(call, 'cancelled', /cancelled while "slow" was starting/);

@@ -131,7 +131,10 @@ describe('faults: floods', function () {
 
   it('a notification flood (logging, progress for unknown tokens, list_changed, unknown methods) is stopped; the call in flight fails with the reason', async () => {
     const r = await attack('notifications', { kind: 'notifications' }, { inFlight: true });
-    assert.match(r.lastError ?? '', /^app "flooder" sent [\d,]+ unsolicited messages in \d+(\.\d)? m?s \(limit 2,000\/s, bursts of 10,000: [\d,]+ notifications\); stopped — check the server's logging and what it notifies$/);
+    assert.match(
+      r.lastError ?? '',
+      /^app "flooder" sent [\d,]+ unsolicited messages in \d+(\.\d)? m?s \(limit 2,000\/s, bursts of 10,000: [\d,]+ notifications\); stopped — check the server's logging and what it notifies$/,
+    );
     assert.ok(r.inFlight instanceof PoolError, `the call in flight: ${String(r.inFlight)}`);
     assert.equal(r.inFlight.code, 'flooding');
     assert.match(r.inFlight.message, /^call to "sleep" on app "flooder" failed: the server sent [\d,]+ unsolicited messages/);
@@ -139,7 +142,10 @@ describe('faults: floods', function () {
 
   it('a flood of responses to requests never sent is stopped', async () => {
     const r = await attack('stray', { kind: 'stray' });
-    assert.match(r.lastError ?? '', /sent [\d,]+ unsolicited messages .*: [\d,]+ responses to requests never sent\); stopped — the server answers requests nobody sent/);
+    assert.match(
+      r.lastError ?? '',
+      /sent [\d,]+ unsolicited messages .*: [\d,]+ responses to requests never sent\); stopped — the server answers requests nobody sent/,
+    );
   });
 
   it('a flood of server→client requests the client does not support is stopped', async () => {
@@ -149,7 +155,10 @@ describe('faults: floods', function () {
 
   it('a flood of lines that are not JSON is stopped', async () => {
     const r = await attack('garbage', { kind: 'garbage' });
-    assert.match(r.lastError ?? '', /sent [\d,]+ unsolicited messages .*: [\d,]+ lines that are not JSON-RPC\); stopped — the server prints on stdout what belongs on stderr/);
+    assert.match(
+      r.lastError ?? '',
+      /sent [\d,]+ unsolicited messages .*: [\d,]+ lines that are not JSON-RPC\); stopped — the server prints on stdout what belongs on stderr/,
+    );
   });
 
   it('a flood of empty lines is stopped', async () => {
@@ -159,7 +168,10 @@ describe('faults: floods', function () {
 
   it('bytes without a line break while idle are stopped long before the 4 × maxMessageBytes cap', async () => {
     const r = await attack('unterminated', { kind: 'unterminated' });
-    assert.match(r.lastError ?? '', /sent [\d.]+ MB of unsolicited output in \d+(\.\d)? m?s \(limit 4 MB\/s, bursts of 32 MB: [\d.]+ MB without a line break\); stopped — the server writes to stdout without line breaks/);
+    assert.match(
+      r.lastError ?? '',
+      /sent [\d.]+ MB of unsolicited output in \d+(\.\d)? m?s \(limit 4 MB\/s, bursts of 32 MB: [\d.]+ MB without a line break\); stopped — the server writes to stdout without line breaks/,
+    );
   });
 
   it('notifications at 5,000/s, over the 2,000/s rate: stopped once the burst allowance is spent (≈ 3.3 s)', async () => {

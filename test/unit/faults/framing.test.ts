@@ -33,11 +33,18 @@ describe('faults: framing and floods', function () {
   it('frames lines in linear time, whatever the chunk sizes; finds the id of an oversized response', () => {
     const lines: string[] = [];
     const big: { bytes: number }[] = [];
-    const framer = new LineFramer(100, (l) => lines.push(l), (o) => big.push(o));
+    const framer = new LineFramer(
+      100,
+      (l) => lines.push(l),
+      (o) => big.push(o),
+    );
     const text = `a\nbb\r\n${'x'.repeat(150)}\n{"id":7}\nlast`;
     for (let i = 0; i < text.length; i += 3) framer.push(Buffer.from(text.slice(i, i + 3)));
     assert.deepEqual(lines, ['a', 'bb', '{"id":7}']);
-    assert.deepEqual(big.map((b) => b.bytes), [150]);
+    assert.deepEqual(
+      big.map((b) => b.bytes),
+      [150],
+    );
     assert.equal(framer.unfinishedBytes, 4);
     assert.equal(findMessageId({ bytes: 1, head: '{"result":{"content":[{"type":"text","text":"xx', tail: 'xx"}]},"jsonrpc":"2.0","id":42}' }), 42);
     assert.equal(findMessageId({ bytes: 1, head: '{"jsonrpc":"2.0","id":"abc","result":', tail: 'xx' }), 'abc');
@@ -58,14 +65,23 @@ describe('faults: framing and floods', function () {
         const t = Date.now();
         await pool.callTool('neighbour', 'echo', { text: 'n' });
         neighbour.push(Date.now() - t);
-        if (await Promise.race([big.then(() => true, () => true), Promise.resolve(false)])) break;
+        if (
+          await Promise.race([
+            big.then(
+              () => true,
+              () => true,
+            ),
+            Promise.resolve(false),
+          ])
+        )
+          break;
       }
     })();
     const out = await big;
     const ms = Date.now() - t0;
     await probe;
     const lag = stopLag();
-    assert.equal((textOf(out.result.content)).length, 60 * 1024 * 1024);
+    assert.equal(textOf(out.result.content).length, 60 * 1024 * 1024);
     // the quadratic framing took 18.5 s here; linear framing is bounded by the copy itself
     assert.ok(ms < 10_000, `60 MB took ${ms} ms`);
     neighbour.sort((a, b) => a - b);
@@ -86,7 +102,11 @@ describe('faults: framing and floods', function () {
       () => 'answered',
       (e: Error) => e.message,
     );
-    await waitUntil(() => events.some((e) => e.type === 'stderr' && /the server wrote \d+\.\d MB without a line break; it is stopped/.test(e.line)), 10_000, 'the reason');
+    await waitUntil(
+      () => events.some((e) => e.type === 'stderr' && /the server wrote \d+\.\d MB without a line break; it is stopped/.test(e.line)),
+      10_000,
+      'the reason',
+    );
     await waitUntil(() => pool!.snapshot('noisy')!.pid !== pid, 5000, 'the spewing process is gone');
     assert.match(await call, /noisy/);
     figures.no_newline_flood_lag_ms = stopLag();

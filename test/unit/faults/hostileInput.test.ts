@@ -42,7 +42,7 @@ describe('faults: hostile input (secrets, settings, bounds)', function () {
     assert.equal(r.redact('see https://example.com/docs?page=2&lang=en'), 'see https://example.com/docs?page=2&lang=en', 'ordinary parameters stay');
   });
 
-  it('every path out of the pool is clean: stderr events, snapshots, errors, and the pool\'s own protocol-error lines', async () => {
+  it("every path out of the pool is clean: stderr events, snapshots, errors, and the pool's own protocol-error lines", async () => {
     pool = makePool({ callTimeoutMs: 3000 });
     const events = collectEvents(pool);
     await pool.configure([stdioSpec('leaky', { API_KEY: ENV_SECRET })]);
@@ -62,7 +62,10 @@ describe('faults: hostile input (secrets, settings, bounds)', function () {
     }
     const out = [JSON.stringify(events), JSON.stringify(pool.snapshots()), errors.join('\n')].join('\n');
     assert.deepEqual(leaks(out), []);
-    assert.ok(events.some((e) => e.type === 'stderr' && e.line.startsWith('[pool]') && e.line.includes('••••')), 'the protocol error line is there, masked');
+    assert.ok(
+      events.some((e) => e.type === 'stderr' && e.line.startsWith('[pool]') && e.line.includes('••••')),
+      'the protocol error line is there, masked',
+    );
     figures.secrets_tried = CORPUS.length;
     figures.paths_checked = 'events,snapshots,errors,[pool] lines';
   });
@@ -77,7 +80,10 @@ describe('faults: hostile input (secrets, settings, bounds)', function () {
       ctlcommand: { command: 'no\u001bde' },
       good: { url: 'https://x.example/mcp', headers: { 'X-Tab': 'a\tb' } },
     });
-    assert.deepEqual(specs.map((s) => s.name), ['good']);
+    assert.deepEqual(
+      specs.map((s) => s.name),
+      ['good'],
+    );
     const by = (app: string) => problems.find((p) => p.app === app)!;
     assert.equal(by('creds').field, 'url');
     assert.match(by('creds').message, /must not contain credentials.*"headers".*\$\{secret:NAME\}/);
@@ -90,9 +96,14 @@ describe('faults: hostile input (secrets, settings, bounds)', function () {
   });
 
   it('app names that are object keys (__proto__, constructor) or carry control characters are rejected by name', () => {
-    const raw = JSON.parse('{"__proto__": {"command": "node"}, "constructor": {"command": "node"}, "line\\nbreak": {"command": "node"}, "ok": {"command": "node"}}') as Record<string, unknown>;
+    const raw = JSON.parse(
+      '{"__proto__": {"command": "node"}, "constructor": {"command": "node"}, "line\\nbreak": {"command": "node"}, "ok": {"command": "node"}}',
+    ) as Record<string, unknown>;
     const { specs, problems } = parseAppDefinitions(raw);
-    assert.deepEqual(specs.map((s) => s.name), ['ok']);
+    assert.deepEqual(
+      specs.map((s) => s.name),
+      ['ok'],
+    );
     assert.equal(problems.length, 3, JSON.stringify(problems));
     assert.match(problems.find((p) => p.app === '__proto__')!.message, /reserved/);
     assert.match(problems.find((p) => p.app === 'constructor')!.message, /reserved/);

@@ -24,13 +24,20 @@ describe('faults: hung servers', function () {
     const seen = new Set<number>();
     const watch = setInterval(() => serverProcesses(pool).forEach((p) => seen.add(p)), 20);
     const start = Date.now();
-    const err = await expectCode(pool.callTool('mute', 'echo', { text: 'x' }), 'start-failed', /app "mute" could not start: server did not complete the MCP handshake within 1 s/);
+    const err = await expectCode(
+      pool.callTool('mute', 'echo', { text: 'x' }),
+      'start-failed',
+      /app "mute" could not start: server did not complete the MCP handshake within 1 s/,
+    );
     const took = Date.now() - start;
     clearInterval(watch);
     assert.ok(seen.size >= 2, `saw the server and its child (${[...seen].join(', ')})`);
     assert.deepEqual(serverProcesses(pool), [], 'the whole tree is gone when the error arrives');
     for (const pid of seen) assert.equal(isAlive(pid), false);
-    assert.ok(err.stderrTail.some((l) => /hanging, initialize will never be answered/.test(l)), 'the error carries the stderr tail');
+    assert.ok(
+      err.stderrTail.some((l) => /hanging, initialize will never be answered/.test(l)),
+      'the error carries the stderr tail',
+    );
     const snap = pool.snapshot('mute')!;
     assert.equal(snap.status, 'stopped');
     assert.match(snap.lastError ?? '', /server did not complete the MCP handshake within 1 s/);
@@ -52,7 +59,11 @@ describe('faults: hung servers', function () {
     const start = Date.now();
     await expectCode(pool.callTool('frozen', 'freeze', {}), 'timeout', /call to "freeze" on app "frozen" timed out after 0\.8 s/);
     const timedOutAfter = Date.now() - start;
-    const stopped = await waitUntil(() => events.find((e): e is Extract<PoolEvent, { type: 'stopped' }> => e.type === 'stopped' && e.reason === 'hung'), 10_000, 'stopped(hung)');
+    const stopped = await waitUntil(
+      () => events.find((e): e is Extract<PoolEvent, { type: 'stopped' }> => e.type === 'stopped' && e.reason === 'hung'),
+      10_000,
+      'stopped(hung)',
+    );
     const killedAfter = Date.now() - start;
     assert.equal(stopped.app, 'frozen');
     await expectGone([server, grandchild], 2000);

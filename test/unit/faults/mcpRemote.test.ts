@@ -59,9 +59,16 @@ describe('faults: remote apps through mcp-remote', function () {
     pool = makePool({ crashLoopBaseMs: 30_000 });
     await pool.configure([spec]);
     const s = Date.now();
-    const err = await expectCode(pool.callTool('down', 'echo', { text: 'x' }), 'start-failed', /app "down" could not start: server exited during start \(exit code 1\)/);
+    const err = await expectCode(
+      pool.callTool('down', 'echo', { text: 'x' }),
+      'start-failed',
+      /app "down" could not start: server exited during start \(exit code 1\)/,
+    );
     figures.down_fail_ms = Date.now() - s;
-    assert.ok(err.stderrTail.some((l) => /ECONNREFUSED|fetch failed/.test(l)), err.details);
+    assert.ok(
+      err.stderrTail.some((l) => /ECONNREFUSED|fetch failed/.test(l)),
+      err.details,
+    );
     assert.deepEqual(serverProcesses(pool), [], 'nothing left running');
     assert.equal(pool.snapshot('down')!.starts, 1);
     await expectCode(pool.callTool('down', 'echo', { text: 'x' }), 'start-failed');
@@ -111,8 +118,16 @@ describe('faults: remote apps through mcp-remote', function () {
     const s = Date.now();
     const err = await expectCode(pool.callTool('denied', 'echo', { text: 'x' }), 'start-failed', /server exited during start \(exit code 1\)/);
     figures.http401_fail_ms = Date.now() - s;
-    figures.http401_says = JSON.stringify(err.stderrTail.find((l) => /401/.test(l))?.replace(/^\[\d+\]\s*/, '').slice(0, 80));
-    assert.ok(err.stderrTail.some((l) => /Dynamic Client Registration rejected \(HTTP 401\)/.test(l)), err.details);
+    figures.http401_says = JSON.stringify(
+      err.stderrTail
+        .find((l) => /401/.test(l))
+        ?.replace(/^\[\d+\]\s*/, '')
+        .slice(0, 80),
+    );
+    assert.ok(
+      err.stderrTail.some((l) => /Dynamic Client Registration rejected \(HTTP 401\)/.test(l)),
+      err.details,
+    );
     assert.equal(pool.snapshot('denied')!.starts, 1, 'one start attempt for one request');
     assert.deepEqual(serverProcesses(pool), []);
     await expectCode(pool.callTool('denied', 'echo', { text: 'x' }), 'start-failed');
@@ -131,9 +146,15 @@ describe('faults: remote apps through mcp-remote', function () {
     pool = makePool();
     await pool.configure([isolated('nf', s404.url).spec, isolated('ise', s500.url).spec]);
     const e404 = await expectCode(pool.callTool('nf', 'echo', { text: 'x' }), 'start-failed', /exited during start/);
-    assert.ok(e404.stderrTail.some((l) => /Non-200 status code \(404\)/.test(l)), e404.details);
+    assert.ok(
+      e404.stderrTail.some((l) => /Non-200 status code \(404\)/.test(l)),
+      e404.details,
+    );
     const e500 = await expectCode(pool.callTool('ise', 'echo', { text: 'x' }), 'start-failed', /exited during start/);
-    assert.ok(e500.stderrTail.some((l) => /Error POSTing to endpoint: .*Internal Server Error/.test(l)), e500.details);
+    assert.ok(
+      e500.stderrTail.some((l) => /Error POSTing to endpoint: .*Internal Server Error/.test(l)),
+      e500.details,
+    );
     assert.deepEqual(serverProcesses(pool), []);
     figures.http404_and_500 = 'start-failed';
   });
@@ -158,7 +179,12 @@ describe('faults: remote apps through mcp-remote', function () {
 
     // 8 steps of 250 ms with a 1 s timeout: fine with progress (each step resets it), a timeout without
     const progress: string[] = [];
-    const withProgress = await pool.callTool('steps', 'progress', { steps: 8, delayMs: 250 }, { timeoutMs: 1000, onProgress: (p) => progress.push(p.message ?? '') });
+    const withProgress = await pool.callTool(
+      'steps',
+      'progress',
+      { steps: 8, delayMs: 250 },
+      { timeoutMs: 1000, onProgress: (p) => progress.push(p.message ?? '') },
+    );
     assert.equal(textOf(withProgress.result.content), 'done');
     figures.progress_notifications_through_mcp_remote = progress.length;
     assert.ok(progress.length >= 7, `progress arrived through mcp-remote: ${progress.join(', ')}`);
@@ -199,7 +225,10 @@ describe('faults: remote apps through mcp-remote', function () {
       assert.equal(oauth.stats.authorizations, 1);
       figures.oauth_browser_launches_by_mcp_remote = browser.launches().length;
       assert.ok(browser.launches().length <= 1);
-      assert.deepEqual(authFiles(home).map((f) => f.replace(/^[0-9a-f]+_/, '')), ['client_info.json', 'tokens.json']);
+      assert.deepEqual(
+        authFiles(home).map((f) => f.replace(/^[0-9a-f]+_/, '')),
+        ['client_info.json', 'tokens.json'],
+      );
     });
 
     it('two apps with the same URL share one sign-in, work concurrently and keep the token cache consistent', async () => {
@@ -227,9 +256,25 @@ describe('faults: remote apps through mcp-remote', function () {
       const files = authFiles(home);
       const hashes = new Set(files.map((f) => f.split('_')[0]));
       assert.equal(hashes.size, 1, `one cache entry for one URL: ${files.join(', ')}`);
-      const tokens = JSON.parse(readFileSync(join(authDir(home), files.find((f) => f.endsWith('_tokens.json'))!), 'utf8')) as { access_token: string };
+      const tokens = JSON.parse(
+        readFileSync(
+          join(
+            authDir(home),
+            files.find((f) => f.endsWith('_tokens.json'))!,
+          ),
+          'utf8',
+        ),
+      ) as { access_token: string };
       assert.ok(oauth.tokens.has(tokens.access_token), 'the cached token is one the server issued');
-      JSON.parse(readFileSync(join(authDir(home), files.find((f) => f.endsWith('_client_info.json'))!), 'utf8'));
+      JSON.parse(
+        readFileSync(
+          join(
+            authDir(home),
+            files.find((f) => f.endsWith('_client_info.json'))!,
+          ),
+          'utf8',
+        ),
+      );
 
       // restarts reuse the cached tokens: no new sign-in
       await Promise.all([p.restart('twin1'), p.restart('twin2')]);
@@ -248,7 +293,11 @@ describe('faults: remote apps through mcp-remote', function () {
       assert.equal(oauth.stats.authorizations, 2);
       assert.equal(new Set(authFiles(home).map((f) => f.split('_')[0])).size, 2);
       const again = await Promise.all([p.callTool('twin1', 'echo', { text: 'a' }), p.callTool('twin2', 'echo', { text: 'b' })]);
-      assert.deepEqual(again.map((r) => r.coldStart), [false, false], 'the twins kept running');
+      assert.deepEqual(
+        again.map((r) => r.coldStart),
+        [false, false],
+        'the twins kept running',
+      );
       figures.same_url_apps = 2;
       figures.same_url_sign_ins = 1;
       figures.same_url_concurrent_calls_ok = calls.length;

@@ -116,7 +116,8 @@ export async function startOAuthServer(opts: OAuthServerOptions = {}): Promise<O
         const redirectUri = u.searchParams.get('redirect_uri') ?? '';
         if (!clients.has(clientId) || !redirectUri) return json(res, 400, { error: 'invalid_request' });
         const challenge = u.searchParams.get('code_challenge') ?? '';
-        if (!challenge || u.searchParams.get('code_challenge_method') !== 'S256') return json(res, 400, { error: 'invalid_request', error_description: 'PKCE S256 required' });
+        if (!challenge || u.searchParams.get('code_challenge_method') !== 'S256')
+          return json(res, 400, { error: 'invalid_request', error_description: 'PKCE S256 required' });
         stats.authorizations++;
         const code = `code_${randomBytes(8).toString('hex')}`;
         codes.set(code, { clientId, redirectUri, challenge });
@@ -154,9 +155,14 @@ export async function startOAuthServer(opts: OAuthServerOptions = {}): Promise<O
         if (!tokens.has(token) || (expiry.get(token) ?? 0) <= Date.now()) {
           stats.mcpUnauthorized++;
           req.resume();
-          return json(res, 401, { error: 'invalid_token' }, {
-            'WWW-Authenticate': `Bearer error="invalid_token", resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp"`,
-          });
+          return json(
+            res,
+            401,
+            { error: 'invalid_token' },
+            {
+              'WWW-Authenticate': `Bearer error="invalid_token", resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp"`,
+            },
+          );
         }
         stats.mcpAuthorized++;
         const headers = { ...req.headers };

@@ -16,7 +16,7 @@ describe('faults: the remote server goes away under mcp-remote', function () {
   const figures: Record<string, unknown> = {};
   poolSuiteHooks('remote-down', figures, () => pool);
 
-  it('fails the call at once with the proxy\'s reason, kills nothing as hung, and recovers with a fresh proxy', async () => {
+  it("fails the call at once with the proxy's reason, kills nothing as hung, and recovers with a fresh proxy", async () => {
     const fx = await startHttpFixture();
     const port = fx.port;
     pool = makePool({ callTimeoutMs: 20_000 });
@@ -25,7 +25,11 @@ describe('faults: the remote server goes away under mcp-remote', function () {
     const first = await pool.callTool('r', 'echo', { text: 'up' });
     await fx.close();
     const t0 = Date.now();
-    const err = await expectCode(pool.callTool('r', 'echo', { text: 'down' }), 'unreachable', /^call to "echo" on app "r" could not reach the server: .+; the next call starts a fresh connection$/);
+    const err = await expectCode(
+      pool.callTool('r', 'echo', { text: 'down' }),
+      'unreachable',
+      /^call to "echo" on app "r" could not reach the server: .+; the next call starts a fresh connection$/,
+    );
     const ms = Date.now() - t0;
     assert.doesNotMatch(err.message, /timed out/);
     assert.ok(ms < 10_000, `failed after ${ms} ms (call timeout 20 s)`);

@@ -64,10 +64,14 @@ describe('faults: the remote server goes away while a call is in flight', functi
     const { call: inFlight } = await longCallInFlight(fx, pool);
     await fx.crash();
     const t0 = Date.now();
-    const err = await expectCode(inFlight, 'unreachable', /^call to "sleep" on app "r" failed: the remote server became unreachable during the call: .+; the next call starts a fresh connection$/);
+    const err = await expectCode(
+      inFlight,
+      'unreachable',
+      /^call to "sleep" on app "r" failed: the remote server became unreachable during the call: .+; the next call starts a fresh connection$/,
+    );
     const ms = Date.now() - t0;
     assert.ok(ms < 5000, `failed ${ms} ms after the remote died (call timeout 60 s, liveness every 1 s)`);
-    assert.ok(err.reason, 'carries the proxy\'s reason');
+    assert.ok(err.reason, "carries the proxy's reason");
     figures.died_error_ms = ms;
     figures.died_reason = JSON.stringify(err.reason).slice(0, 80);
     figures.died_recover_ms = await recovers(pool, events, fx.port, first.pid);
@@ -82,7 +86,11 @@ describe('faults: the remote server goes away while a call is in flight', functi
     const { call: inFlight } = await longCallInFlight(fx, pool);
     fx.freeze();
     const t0 = Date.now();
-    const err = await expectCode(inFlight, 'unreachable', /^call to "sleep" on app "r" failed: the remote server became unreachable during the call: no answer to 2 pings in a row \(1 s each\); the next call starts a fresh connection$/);
+    const err = await expectCode(
+      inFlight,
+      'unreachable',
+      /^call to "sleep" on app "r" failed: the remote server became unreachable during the call: no answer to 2 pings in a row \(1 s each\); the next call starts a fresh connection$/,
+    );
     const ms = Date.now() - t0;
     // at most: the wait for the next ping (1 s) + two pings of 1 s, plus scheduling slack
     assert.ok(ms < 6000, `failed ${ms} ms after the remote froze (call timeout 60 s)`);
@@ -132,7 +140,7 @@ describe('faults: the remote server goes away while a call is in flight', functi
     assert.equal(stops(events, 'unreachable') + stops(events, 'hung'), 0);
   });
 
-  it('a healthy remote\'s long call is not failed by the liveness check (the pings reach the remote)', async () => {
+  it("a healthy remote's long call is not failed by the liveness check (the pings reach the remote)", async () => {
     const fx = await serve();
     pool = makePool({ ...LIVENESS, livenessIntervalMs: 500 });
     const events = collectEvents(pool);

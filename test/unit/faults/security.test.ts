@@ -148,7 +148,9 @@ describe('faults: security', function () {
       const i = all.indexOf(v);
       if (i >= 0) console.log('LEAK', k, JSON.stringify(all.slice(Math.max(0, i - 300), i + 100)));
     }
-    const leaks = Object.entries(T).filter(([, v]) => all.includes(v)).map(([k]) => k);
+    const leaks = Object.entries(T)
+      .filter(([, v]) => all.includes(v))
+      .map(([k]) => k);
     figures.secrets = Object.keys(T).length;
     figures.events_checked = live.length + noisyEvents.length;
     figures.errors_checked = errors.length;

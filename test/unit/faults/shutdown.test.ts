@@ -86,7 +86,8 @@ describe('faults: shutdown under load', function () {
     for (const o of outcomes) {
       assert.ok(!o.ok, `${o.call} (${o.app}) succeeded after shutdown began`);
       tally.add(o.error!.code);
-      const expected = o.app === 'late' ? /^app "late" was stopped while starting$/ : new RegExp(`^call to "sleep" on app "${o.app}" ended: the app was stopped$`);
+      const expected =
+        o.app === 'late' ? /^app "late" was stopped while starting$/ : new RegExp(`^call to "sleep" on app "${o.app}" ended: the app was stopped$`);
       assert.equal(o.error!.code, 'stopped', `${o.call} (${o.app}): ${o.error!.code}: ${o.error!.message}`);
       assert.match(o.error!.message, expected, `${o.call} (${o.app})`);
     }

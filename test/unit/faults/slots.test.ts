@@ -31,7 +31,10 @@ describe('faults: slots', function () {
     const t0 = Date.now();
     const results = await Promise.allSettled(['a', 'b', 'c'].map((app) => pool!.callTool(app, 'echo', { text: app })));
     const ms = Date.now() - t0;
-    assert.deepEqual(results.map((r) => (r.status === 'fulfilled' ? textOf(r.value.result.content).split('\n')[0] : String(r.reason))), ['a', 'b', 'c']);
+    assert.deepEqual(
+      results.map((r) => (r.status === 'fulfilled' ? textOf(r.value.result.content).split('\n')[0] : String(r.reason))),
+      ['a', 'b', 'c'],
+    );
     assert.equal(maxAlive(events), 1, 'more processes than maxSize at once');
     assert.ok(ms < 15_000, `took ${ms} ms: starts waited for each other`);
     figures.three_starts_max1_ms = ms;

@@ -9,7 +9,19 @@ import * as assert from 'node:assert/strict';
 import { type AppSpec, type Pool, PoolError, type PoolErrorCode } from '../../../src/pool';
 import { listProcesses } from '../../fixtures/processTable';
 import { makePool, remoteSpec, stdioSpec } from '../helpers';
-import { ErrorTally, expectNoDescendants, mb, measureMemory, printFigures, prng, serverProcesses, sleep, startHttpChild, tempDir, type HttpChild } from './faultKit';
+import {
+  ErrorTally,
+  expectNoDescendants,
+  mb,
+  measureMemory,
+  printFigures,
+  prng,
+  serverProcesses,
+  sleep,
+  startHttpChild,
+  tempDir,
+  type HttpChild,
+} from './faultKit';
 
 const OPS = Number(process.env.SOAK_OPS ?? 1000);
 const SEED = Number(process.env.SOAK_SEED ?? 20261123);
@@ -61,7 +73,8 @@ const ALLOWED: Record<OpKind, PoolErrorCode[]> = {
 /** What each code's message must say (a 'protocol' error, or any other text, is a finding). */
 const MESSAGES: Partial<Record<PoolErrorCode, RegExp>> = {
   crashed: /^app "\w+" died during (call to "\w+"|listing tools)( \((killed by SIG\w+|exit code \d+)\))?; the next call starts a fresh process$/,
-  stopped: /^(app "\w+" was stopped while (?:starting|waiting for a free slot)|app "\w+" was stopped: its definition changed or was removed|(call to "\w+"|listing tools) on app "\w+" ended: the app was stopped)$/,
+  stopped:
+    /^(app "\w+" was stopped while (?:starting|waiting for a free slot)|app "\w+" was stopped: its definition changed or was removed|(call to "\w+"|listing tools) on app "\w+" ended: the app was stopped)$/,
   backoff: /^app "\w+" failed \d+ times in a row; the next start is held back for \d+ s \(crash-loop guard\)\. Last error: .+\. Restart the app to try now\.$/,
   'unknown-app': /^no app named "\w+" is configured \(configured: [\w, ]+\)$/,
   timeout: /^call to "sleep" on app "s\d" timed out after 0\.2 s$/,
@@ -304,7 +317,9 @@ describe('faults: soak', function () {
     await p.stopAll();
     const stopAllMs = Date.now() - s0;
     const aliveAtEnd = serverProcesses(p, [http.pid]);
-    const leftovers = listProcesses().filter((x) => aliveAtEnd.includes(x.pid)).map((x) => `${x.pid} ${x.state} ${x.cmdline.slice(0, 160)}`);
+    const leftovers = listProcesses()
+      .filter((x) => aliveAtEnd.includes(x.pid))
+      .map((x) => `${x.pid} ${x.state} ${x.cmdline.slice(0, 160)}`);
     const spawned = p.snapshots().reduce((n, s) => n + s.starts, 0) + retiredStarts;
     const memAfter = await measureMemory();
     await http.close();
@@ -344,7 +359,12 @@ describe('faults: soak', function () {
       gc: memAfter.gc,
       duration_s: (Date.now() - t0) / 1000,
     });
-    printFigures('soak-errors-by-op', { errors: `{${[...byOp.entries()].sort().map(([k, v]) => `${k}: ${v}`).join(', ')}}` });
+    printFigures('soak-errors-by-op', {
+      errors: `{${[...byOp.entries()]
+        .sort()
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ')}}`,
+    });
     if (leftovers.length) console.log(`      left running:\n        ${leftovers.join('\n        ')}`);
     if (unexpected.length) console.log(`      unexpected:\n        ${unexpected.slice(0, 20).join('\n        ')}`);
     await expectNoDescendants(5000);
@@ -389,13 +409,23 @@ describe('faults: soak', function () {
         // the definition changes (and, every other round, a second change overlaps the first)
         // while a call, a restart and a warm-up arrive for the same app
         const changes = [racePool.configure([stdioSpec('x', { GEN: `${i}b` })])];
-        const racing = [settle('call', racePool.callTool('x', 'echo', { text: 'during' })), settle('restart', racePool.restart('x')), settle('warm', racePool.warm('x'))];
+        const racing = [
+          settle('call', racePool.callTool('x', 'echo', { text: 'during' })),
+          settle('restart', racePool.restart('x')),
+          settle('warm', racePool.warm('x')),
+        ];
         if (i % 2) changes.push(racePool.configure([stdioSpec('x', { GEN: `${i}c` })]));
         await Promise.all([...changes, ...racing]);
       }
       await racePool.stopAll();
       const left = serverProcesses(racePool);
-      printFigures('config-races', { rounds: 10, outcomes: tally.toString(), started: pids.size, alive_after_stop_all: left.length, duration_s: (Date.now() - t0) / 1000 });
+      printFigures('config-races', {
+        rounds: 10,
+        outcomes: tally.toString(),
+        started: pids.size,
+        alive_after_stop_all: left.length,
+        duration_s: (Date.now() - t0) / 1000,
+      });
       assert.deepEqual(left, [], 'every process the pool started is stopped by stopAll');
     } finally {
       await racePool.shutdown();

@@ -9,20 +9,24 @@ import { type Served, serve } from './helpers';
 
 function api(s: Served, method: string, path: string, body?: unknown, onRequest?: (abort: () => void) => void): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(s.gateway.url + path, { method, headers: { authorization: `Bearer ${s.gateway.token}`, 'content-type': 'application/json' } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on('error', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
+    const req = request(
+      s.gateway.url + path,
+      { method, headers: { authorization: `Bearer ${s.gateway.token}`, 'content-type': 'application/json' } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
     req.on('error', reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));
     onRequest?.(() => req.destroy());
   });
 }
 
-describe('gateway: the CLI\'s API', function () {
+describe("gateway: the CLI's API", function () {
   this.timeout(60_000);
   let s: Served;
   beforeEach(async () => {
@@ -36,7 +40,10 @@ describe('gateway: the CLI\'s API', function () {
   it('status names the window, the apps and the blocked ones; tools start the app', async () => {
     const before = JSON.parse((await api(s, 'GET', '/v1/pool')).text);
     assert.equal(before.window.name, 'test window');
-    assert.deepEqual(before.apps.map((a: { name: string; status: string }) => [a.name, a.status]), [['f', 'stopped']]);
+    assert.deepEqual(
+      before.apps.map((a: { name: string; status: string }) => [a.name, a.status]),
+      [['f', 'stopped']],
+    );
     assert.deepEqual(before.blocked, [{ name: 'ws-app', reason: 'untrusted workspace' }]);
     const tools = JSON.parse((await api(s, 'GET', '/v1/apps/f/tools')).text);
     assert.ok(tools.tools.some((t: { name: string }) => t.name === 'echo'));
@@ -45,10 +52,16 @@ describe('gateway: the CLI\'s API', function () {
     assert.equal(typeof after.apps[0].pid, 'number');
   });
 
-  it('a call streams progress lines, then its result; errors are one JSON object with the pool\'s code', async () => {
+  it("a call streams progress lines, then its result; errors are one JSON object with the pool's code", async () => {
     const r = await api(s, 'POST', '/v1/apps/f/call', { tool: 'progress', arguments: { steps: 2, delayMs: 5 } });
-    const lines = r.text.trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(lines.slice(0, -1).map((l) => l.progress.progress), [1, 2]);
+    const lines = r.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      lines.slice(0, -1).map((l) => l.progress.progress),
+      [1, 2],
+    );
     assert.match(JSON.stringify(lines.at(-1).result.content), /done/);
     const unknown = await api(s, 'GET', '/v1/apps/nope/tools');
     assert.equal(unknown.status, 404);

@@ -15,10 +15,10 @@ import { parseVsCodeMcp } from '../../../src/import/formats/vscodeMcp';
 import { tempDir } from '../tempDirs';
 
 /** A stand-in for dist/cli.js that prints what it was given. */
-const FAKE_CLI = "console.log(JSON.stringify({ argv: process.argv.slice(2), electron: process.env.ELECTRON_RUN_AS_NODE ?? null }));\n";
+const FAKE_CLI = 'console.log(JSON.stringify({ argv: process.argv.slice(2), electron: process.env.ELECTRON_RUN_AS_NODE ?? null }));\n';
 
 (process.platform === 'win32' ? describe.skip : describe)('the mcp-pool launcher (a real sh script)', () => {
-  it('runs the CLI with the editor\'s runtime as Node, passing every argument unchanged', () => {
+  it("runs the CLI with the editor's runtime as Node, passing every argument unchanged", () => {
     const dir = tempDir('launcher-');
     const cli = join(dir, "ext with 'quotes' $HOME", 'cli.js');
     mkdirSync(dirname(cli));
@@ -46,7 +46,19 @@ const FAKE_CLI = "console.log(JSON.stringify({ argv: process.argv.slice(2), elec
     const dir = tempDir('launcher-');
     const file = writeLauncher(join(dir, 'bin'), { node: process.execPath, cli: join(dir, 'gone', 'cli.js') });
     const marker = join(dir, 'fallback-ran');
-    const fell = spawnSync(file, ['stdio', 'atlassian', '--fallback', process.execPath, '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, process.argv.slice(1).join(' '))`, 'x y'], { encoding: 'utf8' });
+    const fell = spawnSync(
+      file,
+      [
+        'stdio',
+        'atlassian',
+        '--fallback',
+        process.execPath,
+        '-e',
+        `require('fs').writeFileSync(${JSON.stringify(marker)}, process.argv.slice(1).join(' '))`,
+        'x y',
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(fell.status, 0, fell.stderr);
     assert.equal(readFileSync(marker, 'utf8'), 'x y');
     const none = spawnSync(file, ['status'], { encoding: 'utf8' });
@@ -86,7 +98,10 @@ describe('client configurations: `<launcher> stdio <app>`, read back by the impo
     const fallback = mcpRemoteFallback('https://mcp.atlassian.com/v1/sse');
     const c = clientConfig('mcpServers', { app: 'atlassian', command, fallback });
     const doc = JSON.parse(c.text);
-    assert.deepEqual(doc.mcpServers.atlassian, { command, args: ['stdio', 'atlassian', '--fallback', 'npx', '-y', 'mcp-remote', 'https://mcp.atlassian.com/v1/sse'] });
+    assert.deepEqual(doc.mcpServers.atlassian, {
+      command,
+      args: ['stdio', 'atlassian', '--fallback', 'npx', '-y', 'mcp-remote', 'https://mcp.atlassian.com/v1/sse'],
+    });
     assert.equal(parseMcpServers(doc).entries[0].server?.kind, 'stdio');
   });
 
@@ -97,7 +112,14 @@ describe('client configurations: `<launcher> stdio <app>`, read back by the impo
     const json = /^# (\{.*\})$/m.exec(c.text)![1];
     assert.deepEqual(JSON.parse(json), { transport: 'stdio', command: [command, 'stdio', 'my notes'] });
     const home = '/home/u';
-    const { entries } = await parseTasak(doc, { sourcePath: '/home/u/.tasak/tasak.yaml', home, loadJson: async (p) => { assert.equal(p, '/home/u/.tasak/mcp/my_notes.json'); return { value: JSON.parse(json) }; } });
+    const { entries } = await parseTasak(doc, {
+      sourcePath: '/home/u/.tasak/tasak.yaml',
+      home,
+      loadJson: async (p) => {
+        assert.equal(p, '/home/u/.tasak/mcp/my_notes.json');
+        return { value: JSON.parse(json) };
+      },
+    });
     assert.deepEqual(entries[0].server, { kind: 'stdio', command, args: ['stdio', 'my notes'], env: {} });
   });
 });

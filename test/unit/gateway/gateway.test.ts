@@ -17,9 +17,9 @@ describe('gateway: every protocol feature through the pool (real stdio server, S
     await expectNoProcesses();
   });
 
-  it('initializes under the app\'s name with its capabilities and instructions, and lists and calls its tools', async () => {
+  it("initializes under the app's name with its capabilities and instructions, and lists and calls its tools", async () => {
     const c = await s.connect('f');
-    assert.deepEqual(c.getServerVersion(), { name: 'f', version: '1.0.0' }, 'named after the app, with the server\'s version');
+    assert.deepEqual(c.getServerVersion(), { name: 'f', version: '1.0.0' }, "named after the app, with the server's version");
     const caps = c.getServerCapabilities()!;
     assert.ok(caps.tools && caps.resources?.subscribe && caps.prompts && caps.completions && caps.logging, JSON.stringify(caps));
     const { tools } = await c.listTools();
@@ -32,7 +32,7 @@ describe('gateway: every protocol feature through the pool (real stdio server, S
     assert.equal((r.structuredContent as { pid: number }).pid, s.pool.snapshot('f')!.pid);
   });
 
-  it('relays progress with the client\'s own token, and results with their _meta', async () => {
+  it("relays progress with the client's own token, and results with their _meta", async () => {
     const c = await s.connect('f');
     const seen: number[] = [];
     const r = await c.callTool({ name: 'progress', arguments: { steps: 3, delayMs: 5 } }, CallToolResultSchema, { onprogress: (p) => seen.push(p.progress) });
@@ -80,26 +80,33 @@ describe('gateway: every protocol feature through the pool (real stdio server, S
     const got: Record<string, string[]> = { verbose: [], quiet: [] };
     verbose.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void got.verbose.push(n.params.level));
     quiet.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void got.quiet.push(n.params.level));
-    assert.equal(await sent(quiet), 'warning,error,critical,alert,emergency', 'the editor\'s level');
+    assert.equal(await sent(quiet), 'warning,error,critical,alert,emergency', "the editor's level");
     await quiet.setLoggingLevel('error');
     await verbose.setLoggingLevel('debug');
     got.verbose.length = got.quiet.length = 0;
     assert.equal(await sent(quiet), 'debug,info,notice,warning,error,critical,alert,emergency', 'a client asked for debug: the server sends it all');
     await waitUntil(() => got.verbose.length === 8 && got.quiet.length === 4, 5000, `each client its own (${JSON.stringify(got)})`);
     assert.deepEqual(got.quiet, ['error', 'critical', 'alert', 'emergency']);
-    assert.equal(s.pool.snapshot('f')!.logLevel, 'warning', 'the editor\'s own level is unchanged');
+    assert.equal(s.pool.snapshot('f')!.logLevel, 'warning', "the editor's own level is unchanged");
     await verbose.close();
-    await waitUntil(async () => (await sent(quiet)) === 'warning,error,critical,alert,emergency', 5000, 'the verbose client gone: back to the editor\'s level');
+    await waitUntil(async () => (await sent(quiet)) === 'warning,error,critical,alert,emergency', 5000, "the verbose client gone: back to the editor's level");
   });
 
   it('serves many clients on one process: 10 clients × 100 concurrent calls, every answer to its own client', async () => {
     const clients = await Promise.all(Array.from({ length: 10 }, (_, i) => s.connect('f', { name: `client-${i}` })));
     assert.equal(s.gateway.clients('f').length, 10);
     const results = await Promise.all(
-      clients.flatMap((c, i) => Array.from({ length: 100 }, (_, j) => c.callTool({ name: 'echo', arguments: { text: `${i}:${j}` } }).then((r) => ({ want: `${i}:${j}`, got: textOf(r.content as never).split('\n')[0] })))),
+      clients.flatMap((c, i) =>
+        Array.from({ length: 100 }, (_, j) =>
+          c.callTool({ name: 'echo', arguments: { text: `${i}:${j}` } }).then((r) => ({ want: `${i}:${j}`, got: textOf(r.content as never).split('\n')[0] })),
+        ),
+      ),
     );
     assert.equal(results.length, 1000);
-    assert.deepEqual(results.filter((r) => r.want !== r.got), []);
+    assert.deepEqual(
+      results.filter((r) => r.want !== r.got),
+      [],
+    );
     assert.equal(processesMatching(RUN_MARK).length, 1);
     assert.equal(s.pool.snapshot('f')!.starts, 1);
   });

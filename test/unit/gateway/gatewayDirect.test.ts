@@ -37,7 +37,7 @@ describe('gateway: direct apps', function () {
     assert.equal(s.pool.snapshot('d')!.pid, undefined);
   });
 
-  it('a direct app whose server is the gateway: calls cross two pools to the first pool\'s one process; its own Authorization header wins over a stored OAuth token', async () => {
+  it("a direct app whose server is the gateway: calls cross two pools to the first pool's one process; its own Authorization header wins over a stored OAuth token", async () => {
     s = await serve([stdioSpec('f')]);
     const url = s.gateway.url + mcpPath('f');
     const headers = { Authorization: `Bearer ${s.gateway.token}` };
@@ -48,6 +48,9 @@ describe('gateway: direct apps', function () {
     const first = await outer.callTool('via', 'echo', { text: 'direct through the gateway' });
     assert.equal(textOf(first.result.content).split('\n')[0], 'direct through the gateway');
     assert.equal((first.result.structuredContent as { pid: number }).pid, s.pool.snapshot('f')!.pid);
-    assert.ok(s.gateway.clients('f').some((c) => /^mcp-remote-pool/.test(c.name)), JSON.stringify(s.gateway.clients('f')));
+    assert.ok(
+      s.gateway.clients('f').some((c) => /^mcp-remote-pool/.test(c.name)),
+      JSON.stringify(s.gateway.clients('f')),
+    );
   });
 });

@@ -10,16 +10,25 @@ import { waitUntil } from '../../fixtures/processTable';
 import { expectNoProcesses, stdioSpec, textOf } from '../helpers';
 import { type Served, serve } from './helpers';
 
-const INIT = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+const INIT = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+});
 
 function post(url: string, headers: Record<string, string>, body = INIT): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
+    const req = request(
+      url,
+      { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -36,7 +45,7 @@ describe('gateway: who may connect, and clients that cancel or go away', functio
     await expectNoProcesses();
   });
 
-  it('refuses a missing or wrong token (401), a foreign Host (DNS rebinding) or a web page\'s Origin (403), before starting anything', async () => {
+  it("refuses a missing or wrong token (401), a foreign Host (DNS rebinding) or a web page's Origin (403), before starting anything", async () => {
     const url = s.gateway.url + mcpPath('f');
     const good = { authorization: `Bearer ${s.gateway.token}` };
     assert.equal((await post(url, {})).status, 401);
@@ -63,13 +72,21 @@ describe('gateway: who may connect, and clients that cancel or go away', functio
     const unknown = await post(s.gateway.url + mcpPath('nope'), good);
     assert.equal(unknown.status, 404);
     assert.match(JSON.parse(unknown.body).error.message, /no app named "nope".*apps: f/);
-    const gone = await post(s.gateway.url + mcpPath('f'), { ...good, 'mcp-session-id': 'not-a-session' }, JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }));
+    const gone = await post(
+      s.gateway.url + mcpPath('f'),
+      { ...good, 'mcp-session-id': 'not-a-session' },
+      JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }),
+    );
     assert.equal(gone.status, 404);
   });
 
   it('answers a body over the limit with 413 (before reading the rest), and a bad app name encoding with 400', async () => {
     const good = { authorization: `Bearer ${s.gateway.token}` };
-    const big = await post(s.gateway.url + mcpPath('f'), good, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { pad: 'x'.repeat(5 * 1024 * 1024) } })).catch((e: Error) => ({ status: -1, body: e.message }));
+    const big = await post(
+      s.gateway.url + mcpPath('f'),
+      good,
+      JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { pad: 'x'.repeat(5 * 1024 * 1024) } }),
+    ).catch((e: Error) => ({ status: -1, body: e.message }));
     assert.equal(big.status, 413, big.body);
     const bad = await post(s.gateway.url + '/apps/%E0/mcp', good);
     assert.equal(bad.status, 400, bad.body);
@@ -77,14 +94,14 @@ describe('gateway: who may connect, and clients that cancel or go away', functio
     assert.equal(badApi.status, 400, badApi.body);
   });
 
-  it('passes the server\'s own error answers on as they are (code, its words, data)', async () => {
+  it("passes the server's own error answers on as they are (code, its words, data)", async () => {
     const c = await s.connect('f');
     const e = await c.readResource({ uri: 'fixture://no-such-resource' }).then(
       () => undefined,
       (err: unknown) => err as { code: number; message: string },
     );
     assert.ok(e, 'the read failed');
-    assert.equal(e.code, -32602, 'the server\'s code, not an internal error');
+    assert.equal(e.code, -32602, "the server's code, not an internal error");
     // the SDK server's own message (which the SDK frames as "MCP error -32602: …" on the wire), without the pool's framing
     assert.match(e.message, /Resource fixture:\/\/no-such-resource not found$/);
     assert.doesNotMatch(e.message, /app "f"|failed:|rejected the arguments/);
@@ -96,18 +113,31 @@ describe('gateway: who may connect, and clients that cancel or go away', functio
     const reader = await s.connect('f', { name: 'reader' });
     // a raw session whose GET stream is never read
     const init = await new Promise<{ sid: string }>((resolve, reject) => {
-      const req = request(s.gateway.url + mcpPath('f'), { method: 'POST', headers: { authorization: `Bearer ${s.gateway.token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve({ sid: String(res.headers['mcp-session-id']) }));
-      });
+      const req = request(
+        s.gateway.url + mcpPath('f'),
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${s.gateway.token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve({ sid: String(res.headers['mcp-session-id']) }));
+        },
+      );
       req.on('error', reject);
       req.end(INIT);
     });
-    await post(s.gateway.url + mcpPath('f'), { authorization: `Bearer ${s.gateway.token}`, 'mcp-session-id': init.sid, 'mcp-protocol-version': '2025-06-18' }, JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
+    await post(
+      s.gateway.url + mcpPath('f'),
+      { authorization: `Bearer ${s.gateway.token}`, 'mcp-session-id': init.sid, 'mcp-protocol-version': '2025-06-18' },
+      JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+    );
     // the stream opened on a raw socket that is never read (paused at once: the kernel's buffers fill, then the gateway's)
     const port = Number(new URL(s.gateway.url).port);
     const sock = connect(port, '127.0.0.1', () => {
-      sock.write(`GET ${mcpPath('f')} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${s.gateway.token}\r\nMcp-Session-Id: ${init.sid}\r\nMcp-Protocol-Version: 2025-06-18\r\nAccept: text/event-stream\r\n\r\n`);
+      sock.write(
+        `GET ${mcpPath('f')} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${s.gateway.token}\r\nMcp-Session-Id: ${init.sid}\r\nMcp-Protocol-Version: 2025-06-18\r\nAccept: text/event-stream\r\n\r\n`,
+      );
     });
     sock.pause();
     sock.on('error', () => undefined);
@@ -120,7 +150,7 @@ describe('gateway: who may connect, and clients that cancel or go away', functio
     sock.destroy();
   });
 
-  it('a client\'s cancel reaches the server (the call ends early); other clients\' calls go on', async () => {
+  it("a client's cancel reaches the server (the call ends early); other clients' calls go on", async () => {
     const a = await s.connect('f', { name: 'a' });
     const b = await s.connect('f', { name: 'b' });
     const ctl = new AbortController();
@@ -141,11 +171,14 @@ describe('gateway: who may connect, and clients that cancel or go away', functio
 
   it('a client that disconnects mid-call has its call cancelled in the pool; its session ends', async () => {
     const a = await s.connect('f', { name: 'leaver' });
-    assert.deepEqual(s.gateway.clients('f').map((c) => c.name), ['leaver']);
+    assert.deepEqual(
+      s.gateway.clients('f').map((c) => c.name),
+      ['leaver'],
+    );
     void a.callTool({ name: 'sleep', arguments: { ms: 30_000 } }).catch(() => undefined);
     await waitUntil(() => s.pool.snapshot('f')!.inFlight === 1, 5000, 'the call is in flight');
     await a.close();
-    await waitUntil(() => s.pool.snapshot('f')!.inFlight === 0, 5000, 'the pool\'s call was cancelled when the client went away');
+    await waitUntil(() => s.pool.snapshot('f')!.inFlight === 0, 5000, "the pool's call was cancelled when the client went away");
     // the process stays warm for the next client
     const b = await s.connect('f', { name: 'next' });
     const r = await b.callTool({ name: 'echo', arguments: { text: 'still warm' } });

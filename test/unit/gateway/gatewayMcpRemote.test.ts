@@ -24,7 +24,7 @@ describe('gateway: the real mcp-remote as its client', function () {
     await expectNoProcesses();
   });
 
-  it('lists and calls the pooled app\'s tools, reads its resources and gets its prompts — on the first pool\'s one process', async () => {
+  it("lists and calls the pooled app's tools, reads its resources and gets its prompts — on the first pool's one process", async () => {
     const tools = await outer.listTools('via');
     assert.ok(tools.some((t) => t.name === 'echo'));
     const first = await outer.callTool('via', 'echo', { text: 'through mcp-remote' });

@@ -19,7 +19,11 @@ const editor: ClientHooks = {
 };
 
 function answersSampling(c: Client, text: string): void {
-  c.setRequestHandler(CreateMessageRequestSchema, async (r) => ({ role: 'assistant', model: 'client-model', content: { type: 'text', text: `${text}: ${JSON.stringify(r.params.messages[0].content)}` } }));
+  c.setRequestHandler(CreateMessageRequestSchema, async (r) => ({
+    role: 'assistant',
+    model: 'client-model',
+    content: { type: 'text', text: `${text}: ${JSON.stringify(r.params.messages[0].content)}` },
+  }));
 }
 
 describe('gateway: what the server asks goes to the client it belongs to', function () {
@@ -33,7 +37,7 @@ describe('gateway: what the server asks goes to the client it belongs to', funct
     await expectNoProcesses();
   });
 
-  it('sampling: a client that declared it answers for its own call; one that did not gets the editor\'s answer', async () => {
+  it("sampling: a client that declared it answers for its own call; one that did not gets the editor's answer", async () => {
     const capable = await s.connect('f', { name: 'capable', capabilities: { sampling: {} } });
     answersSampling(capable, 'client A');
     const plain = await s.connect('f', { name: 'plain' });
@@ -51,9 +55,12 @@ describe('gateway: what the server asks goes to the client it belongs to', funct
     const form = report(await c.callTool({ name: 'ask_form', arguments: {} }));
     assert.deepEqual(form.content, { name: 'client', count: 2 });
     const roots = report(await c.callTool({ name: 'list_roots', arguments: {} }));
-    assert.deepEqual(roots.roots.map((r: { uri: string }) => r.uri), ['file:///client-root']);
+    assert.deepEqual(
+      roots.roots.map((r: { uri: string }) => r.uri),
+      ['file:///client-root'],
+    );
     const url = report(await c.callTool({ name: 'ask_url', arguments: { url: 'https://example.com/confirm' } }));
-    assert.equal(url.action, 'accept', 'answered by the editor (the test\'s hook accepts)');
+    assert.equal(url.action, 'accept', "answered by the editor (the test's hook accepts)");
   });
 
   it('two clients calling at once: nobody can tell whose call asked, so the editor answers', async () => {

@@ -15,7 +15,10 @@ export interface Served {
   close(): Promise<void>;
 }
 
-export async function serve(specs: AppSpec[], opts: { hooks?: ClientHooks; settings?: Parameters<typeof makePool>[0]; gateway?: Partial<GatewayOptions> } = {}): Promise<Served> {
+export async function serve(
+  specs: AppSpec[],
+  opts: { hooks?: ClientHooks; settings?: Parameters<typeof makePool>[0]; gateway?: Partial<GatewayOptions> } = {},
+): Promise<Served> {
   const router = new HookRouter(opts.hooks);
   const pool = makePool(opts.settings ?? {}, { clientHooks: router.hooks });
   await pool.configure(specs);

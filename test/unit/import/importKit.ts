@@ -18,8 +18,10 @@ export function src(rel: string, format: ImportFormat, scope: ImportScope = 'use
 }
 
 export const INPUT = 'a VS Code input prompt, kept as written and not resolved; store the value with MCP Pool: Store Secret and use ${secret:name}';
-export const ENV = 'an environment variable, kept as written and not resolved; if it holds a secret, store the value with MCP Pool: Store Secret and use ${secret:name}';
-export const BARE_ENV = "an environment variable in the source tool's syntax, kept as written and not resolved; if it holds a secret, store the value with MCP Pool: Store Secret and use ${secret:name}";
+export const ENV =
+  'an environment variable, kept as written and not resolved; if it holds a secret, store the value with MCP Pool: Store Secret and use ${secret:name}';
+export const BARE_ENV =
+  "an environment variable in the source tool's syntax, kept as written and not resolved; if it holds a secret, store the value with MCP Pool: Store Secret and use ${secret:name}";
 export const EDITOR_VAR = 'an editor variable, kept as written and not resolved; replace it with a concrete value if MCP Pool does not expand it';
 export const CLEAR = 'looks like a secret written in clear text; store it with MCP Pool: Store Secret and use ${secret:name} instead';
 

@@ -19,7 +19,10 @@ describe('import: parseMcpRemoteCommand', () => {
     assert.deepEqual(parseMcpRemoteCommand('C:\\Program Files\\nodejs\\npx.cmd', ['-y', 'mcp-remote', 'https://x.example/mcp']), plain('npx'));
     assert.deepEqual(parseMcpRemoteCommand('cmd', ['/c', 'npx', '-y', 'mcp-remote', 'https://x.example/mcp']), plain('npx'));
     assert.deepEqual(parseMcpRemoteCommand('node', ['/opt/node_modules/mcp-remote/dist/proxy.js', 'https://x.example/mcp']), plain('node'));
-    assert.deepEqual(parseMcpRemoteCommand('node.exe', ['--no-warnings', 'C:\\m\\node_modules\\mcp-remote\\dist\\proxy.js', 'https://x.example/mcp']), plain('node'));
+    assert.deepEqual(
+      parseMcpRemoteCommand('node.exe', ['--no-warnings', 'C:\\m\\node_modules\\mcp-remote\\dist\\proxy.js', 'https://x.example/mcp']),
+      plain('node'),
+    );
     assert.deepEqual(parseMcpRemoteCommand('npx', ['-y', '-p', 'mcp-remote@latest', 'mcp-remote', 'https://x.example/mcp']), plain('npx'));
   });
 
@@ -35,12 +38,19 @@ describe('import: parseMcpRemoteCommand', () => {
 
   it('turns headers, --allow-http and the callback port into settings and keeps other flags in order', () => {
     const r = parseMcpRemoteCommand('npx', [
-      '-y', 'mcp-remote@0.1.18', 'http://10.0.0.5/mcp', '3334',
-      '--header', 'Authorization: Bearer ${env:TOKEN}',
-      '--transport', 'http-only',
-      '--header', 'X-Org:acme',
+      '-y',
+      'mcp-remote@0.1.18',
+      'http://10.0.0.5/mcp',
+      '3334',
+      '--header',
+      'Authorization: Bearer ${env:TOKEN}',
+      '--transport',
+      'http-only',
+      '--header',
+      'X-Org:acme',
       '--allow-http',
-      '--header', 'X-Org: other',
+      '--header',
+      'X-Org: other',
       '--debug',
       '--header',
     ]);
@@ -60,7 +70,21 @@ describe('import: parseMcpRemoteCommand', () => {
   });
 
   it('reports a missing URL as undefined (still recognised as mcp-remote)', () => {
-    assert.deepEqual(parseMcpRemoteCommand('npx', ['-y', 'mcp-remote']), { launcher: 'npx', url: undefined, args: [], headers: {}, allowHttp: false, warnings: [] });
-    assert.deepEqual(parseMcpRemoteCommand('npx', ['-y', 'mcp-remote', '--debug']), { launcher: 'npx', url: undefined, args: ['--debug'], headers: {}, allowHttp: false, warnings: [] });
+    assert.deepEqual(parseMcpRemoteCommand('npx', ['-y', 'mcp-remote']), {
+      launcher: 'npx',
+      url: undefined,
+      args: [],
+      headers: {},
+      allowHttp: false,
+      warnings: [],
+    });
+    assert.deepEqual(parseMcpRemoteCommand('npx', ['-y', 'mcp-remote', '--debug']), {
+      launcher: 'npx',
+      url: undefined,
+      args: ['--debug'],
+      headers: {},
+      allowHttp: false,
+      warnings: [],
+    });
   });
 });

@@ -20,15 +20,21 @@ describe('import: placeholders and secrets', () => {
     const fake = async () => mcpJson;
     const { candidates, problems } = await readImportCandidates([{ path: '/x/mcp.json', format: 'vscode', scope: 'user' }], [], fake);
     // user:password@ in a URL would be shown and logged: the app is not imported, and the problem says what to do
-    assert.deepEqual(problems.map((p) => p.message), [
-      'server "userinfo": not a valid MCP Pool app: url: must not contain credentials (user:password@): put them in a header, e.g. "headers": { "Authorization": "Basic ${secret:NAME}" } with the value stored by MCP Pool: Store Secret…',
-    ]);
-    assert.deepEqual(candidates.map((c) => [c.name, c.warnings]), [
-      ['ours', []],
-      ['query', ['url query parameter "api_key" looks like a secret written in clear text; settings are stored as plain text']],
-      ['basic', [`headers.X-Custom ${CLEAR}`]],
-      ['home', [`command references \${userHome}: ${EDITOR_VAR}`]],
-    ]);
+    assert.deepEqual(
+      problems.map((p) => p.message),
+      [
+        'server "userinfo": not a valid MCP Pool app: url: must not contain credentials (user:password@): put them in a header, e.g. "headers": { "Authorization": "Basic ${secret:NAME}" } with the value stored by MCP Pool: Store Secret…',
+      ],
+    );
+    assert.deepEqual(
+      candidates.map((c) => [c.name, c.warnings]),
+      [
+        ['ours', []],
+        ['query', ['url query parameter "api_key" looks like a secret written in clear text; settings are stored as plain text']],
+        ['basic', [`headers.X-Custom ${CLEAR}`]],
+        ['home', [`command references \${userHome}: ${EDITOR_VAR}`]],
+      ],
+    );
     assertValid(candidates);
     const text = JSON.stringify([candidates.map((c) => c.warnings), problems]);
     for (const secret of ['k123', 'pw123', 'dXNlcjpwYXNz']) assert.ok(!text.includes(secret), secret);

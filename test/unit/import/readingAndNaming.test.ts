@@ -65,7 +65,9 @@ describe('import: reading and naming', () => {
     const reads: string[] = [];
     const fake = async (file: string): Promise<string> => {
       reads.push(file);
-      const err = Object.assign(new Error(`${file}: nope`), { code: file.endsWith('locked.json') ? 'EACCES' : file.endsWith('dir.json') ? 'EISDIR' : 'ENOENT' });
+      const err = Object.assign(new Error(`${file}: nope`), {
+        code: file.endsWith('locked.json') ? 'EACCES' : file.endsWith('dir.json') ? 'EISDIR' : 'ENOENT',
+      });
       throw err;
     };
     const sources: ImportSource[] = [
@@ -100,6 +102,9 @@ describe('import: reading and naming', () => {
       fake,
     );
     assert.deepEqual(scan.problems, []);
-    assert.deepEqual(scan.candidates.map((c) => [c.name, c.definition]), [['a', { command: 'node' }]]);
+    assert.deepEqual(
+      scan.candidates.map((c) => [c.name, c.definition]),
+      [['a', { command: 'node' }]],
+    );
   });
 });

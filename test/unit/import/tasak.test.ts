@@ -98,10 +98,17 @@ describe('import: TASAK tasak.yaml', () => {
     const source: ImportSource = { path: 'C:\\p\\.tasak\\tasak.yaml', format: 'tasak', scope: 'workspace' };
     const { candidates, problems } = await readImportCandidates([source], [], fake, { home: 'C:\\Users\\u' });
     assert.deepEqual(problems, []);
-    assert.deepEqual(candidates.map((c) => [c.name, c.definition, c.warnings]), [
-      ['a', { command: 'C:\\tools\\server.exe', args: ['--stdio'] }, []],
-      ['b', { command: 'node', args: ['b.js'] }, ['the relative config path "b.json" was read from C:\\p (TASAK resolves it against the directory it runs in)']],
-    ]);
+    assert.deepEqual(
+      candidates.map((c) => [c.name, c.definition, c.warnings]),
+      [
+        ['a', { command: 'C:\\tools\\server.exe', args: ['--stdio'] }, []],
+        [
+          'b',
+          { command: 'node', args: ['b.js'] },
+          ['the relative config path "b.json" was read from C:\\p (TASAK resolves it against the directory it runs in)'],
+        ],
+      ],
+    );
   });
 
   it('reports bad YAML and a document that is not a mapping', async () => {

@@ -85,12 +85,7 @@ describe('import: VS Code mcp.json', () => {
           args: ['server.js', '--api-key', 'sk-live-123', '--token=abc'],
           env: { OPENAI_API_KEY: 'sk-abc', LOG_LEVEL: 'debug', SAFE_TOKEN: '${input:t}' },
         },
-        warnings: [
-          `env.SAFE_TOKEN references \${input:t}: ${INPUT}`,
-          `args[2] ${CLEAR}`,
-          `args[3] ${CLEAR}`,
-          `env.OPENAI_API_KEY ${CLEAR}`,
-        ],
+        warnings: [`env.SAFE_TOKEN references \${input:t}: ${INPUT}`, `args[2] ${CLEAR}`, `args[3] ${CLEAR}`, `env.OPENAI_API_KEY ${CLEAR}`],
       },
       {
         name: 'gallery',
@@ -117,16 +112,19 @@ describe('import: VS Code mcp.json', () => {
     const source = src('vscode/wrong-types.json', 'vscode', 'workspace');
     const { candidates, problems } = await readImportCandidates([source], []);
     assert.deepEqual(candidates, []);
-    assert.deepEqual(problems.map((p) => p.message), [
-      'server "a": the definition must be an object',
-      'server "b": "args" must be an array of strings',
-      'server "c": "env.X" must be a string',
-      'server "d": has neither "command" nor "url"',
-      'server "e": "type" must be a string',
-      'server "f": "command" must be a non-empty string',
-      'server "g": not a valid MCP Pool app: headers.Bad Header: "Bad Header" is not a valid header name',
-      'server "  ": the name is empty',
-    ]);
+    assert.deepEqual(
+      problems.map((p) => p.message),
+      [
+        'server "a": the definition must be an object',
+        'server "b": "args" must be an array of strings',
+        'server "c": "env.X" must be a string',
+        'server "d": has neither "command" nor "url"',
+        'server "e": "type" must be a string',
+        'server "f": "command" must be a non-empty string',
+        'server "g": not a valid MCP Pool app: headers.Bad Header: "Bad Header" is not a valid header name',
+        'server "  ": the name is empty',
+      ],
+    );
     assert.ok(problems.every((p) => p.source === source.path));
   });
 
