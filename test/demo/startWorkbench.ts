@@ -91,13 +91,26 @@ const quickRow = (page: Page, label: string | RegExp) =>
 /** A label that is exactly `name`, after an optional $(icon) (rendered as an empty span). */
 const exactly = (name: string) => new RegExp(`^\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
 
-/** F1, a command by its title, Enter. */
+/**
+ * F1, a command by its title, Enter. A workbench on its first start may still move the focus while
+ * the palette opens (a view restoring), which closes the palette under the typing: then it is
+ * opened again, up to three times (the failure is the last attempt's).
+ */
 async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
   const input = quickInput(page).locator('.quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: 30_000 });
-  await input.fill(`>${title}`);
-  await quickRow(page, title).waitFor({ timeout: 30_000 });
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 30_000 });
+      await input.fill(`>${title}`, { timeout: 5_000 });
+      await quickRow(page, title).waitFor({ timeout: attempt < 3 ? 10_000 : 30_000 });
+      break;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      console.log(`      [info] the palette closed while "${title}" was typed (attempt ${attempt}): opening it again`);
+      await page.keyboard.press('Escape');
+    }
+  }
   await page.keyboard.press('Enter');
 }
 
