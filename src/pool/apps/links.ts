@@ -34,11 +34,6 @@ export type LinkMaker = (onAuthUrl: (url: string) => void) => Link;
 export class LinkFactory {
   constructor(private readonly opts: LinkFactoryOptions) {}
 
-  /** Whether the app runs a process of its own (a stdio server, or mcp-remote): only those use the launcher. */
-  static usesProcess(spec: AppSpec): boolean {
-    return spec.kind === 'stdio' || spec.transport !== 'direct';
-  }
-
   /**
    * What will carry the app's next session. Checks first what can be checked without starting
    * anything, and throws a message naming the app and the field when its command (or mcp-remote's

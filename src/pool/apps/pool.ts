@@ -140,7 +140,7 @@ export class Pool extends Disposable implements AppHost {
   async setLauncher(launcher: McpRemoteLauncher): Promise<string[]> {
     if (JSON.stringify(launcher) === JSON.stringify(this._launcher)) return [];
     this._launcher = launcher;
-    const remote = [...this.apps.values()].filter((a) => a.spec.kind === 'remote' && LinkFactory.usesProcess(a.spec) && holdsSlot(a.state));
+    const remote = [...this.apps.values()].filter((a) => a.transport === 'mcp-remote' && holdsSlot(a.state));
     await Promise.all(remote.map((a) => a.stop('config')));
     return remote.map((a) => a.name);
   }
