@@ -57,6 +57,8 @@ export class ClientSession {
   lastActive = Date.now();
   /** Event streams (GET) the client holds open: while it holds one, it is there. */
   streams = 0;
+  /** The client opened an event stream at least once (one that never did and went quiet died early). */
+  streamed = false;
   /** Counts requests (of any kind, event streams included): tells a client that came back from one that did not. */
   activity = 0;
 

@@ -10,11 +10,13 @@ import { Disposable, toDisposable } from '../common/lifecycle';
 import { PoolError, type Pool, type PoolEvent, type ElicitRequestParams } from '../pool';
 import { serveCliApi, fail } from './cliApi';
 import { ClientSession } from './clientSession';
+import { Connections } from './connections';
 import { GATEWAY_DEFAULTS, GATEWAY_HOST } from './defaults';
 import { Guard, newToken } from './guard';
 import type { HookRouter, HookTarget, RoutedFeature } from './hookRouter';
-import { API_PREFIX, appFromPath, type DiscoveryEntry, MCP_ROUTE, type PoolStatus } from '../contract/protocol';
+import { API_PREFIX, type ApiError, appFromPath, type DiscoveryEntry, MCP_ROUTE, type PoolStatus } from '../contract/protocol';
 import { toMcpError } from './poolErrors';
+import { ResponseWatch } from './responses';
 
 export interface GatewayOptions {
   readonly pool: Pool;
@@ -46,7 +48,24 @@ export interface GatewayOptions {
    * there (the SDK's stream queues without limit).
    */
   readonly stalledStreamMs?: number;
+  /** The limits on what callers can make the gateway hold (GATEWAY_DEFAULTS says why each has its value). */
+  readonly limits?: Partial<GatewayLimits>;
+  /** Where the gateway says what it closed or refused to stay bounded (the pool's log in the editor). */
+  readonly log?: (line: string) => void;
 }
+
+export type GatewayLimits = Pick<
+  typeof GATEWAY_DEFAULTS,
+  | 'sessionNoStreamIdleMs'
+  | 'maxSessionsPerApp'
+  | 'headersTimeoutMs'
+  | 'requestTimeoutMs'
+  | 'connectionsCheckEveryMs'
+  | 'maxUnprovenConnections'
+  | 'maxConnections'
+  | 'maxStreamQueuedBytes'
+  | 'maxQueuedBytesPerClient'
+>;
 
 /** Who uses an app through the gateway. */
 export interface GatewayClient {
@@ -68,8 +87,10 @@ export class Gateway extends Disposable {
   private sweepTimer?: NodeJS.Timeout;
   private streamTimer?: NodeJS.Timeout;
   private closing?: Promise<void>;
-  /** The open event streams (GET), watched for a client that stopped reading: since when each waits for a drain. */
-  private readonly streams = new Map<ServerResponse, number | undefined>();
+  private readonly limits: GatewayLimits;
+  private readonly connections: Connections;
+  /** Every response, watched for a client that does not read what is queued for it. */
+  private readonly responses: ResponseWatch;
   /** The "is this client gone?" checks after a stream closed. */
   private readonly goneChecks = new Set<NodeJS.Timeout>();
 
@@ -77,9 +98,19 @@ export class Gateway extends Disposable {
     super();
     this.token = opts.token ?? newToken();
     this.guard = new Guard(this.token);
-    this.http = createServer((req, res) => void this.serve(req, res));
-    // SSE streams stay open as long as their clients want
-    this.http.requestTimeout = 0;
+    const limits = (this.limits = { ...GATEWAY_DEFAULTS, ...opts.limits });
+    const log = opts.log ?? (() => undefined);
+    // Node's deadlines count until a request has arrived (headers, then body), not while its answer
+    // streams: event streams and long tool calls stay open as long as their clients want.
+    this.http = createServer(
+      { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: limits.connectionsCheckEveryMs },
+      (req, res) => void this.serve(req, res),
+    );
+    this.connections = new Connections(this.http, limits, log);
+    this.responses = new ResponseWatch(
+      { maxStreamQueuedBytes: limits.maxStreamQueuedBytes, maxQueuedBytesPerClient: limits.maxQueuedBytesPerClient, stalledMs: this.stalledStreamMs },
+      log,
+    );
     this._register(opts.pool.onEvent((e) => this.onPoolEvent(e)));
     if (opts.router) this._register(opts.router.route((app, feature, params) => this.targetFor(app, feature, params)));
   }
@@ -100,8 +131,9 @@ export class Gateway extends Disposable {
     this.port = (this.http.address() as AddressInfo).port;
     this.guard.listening(this.port);
     const idle = this.opts.sessionIdleMs ?? GATEWAY_DEFAULTS.sessionIdleMs;
-    this.sweepTimer = setInterval(() => this.sweep(idle), Math.min(GATEWAY_DEFAULTS.sweepEveryMs, idle)).unref();
-    this.streamTimer = setInterval(() => this.checkStreams(), Math.min(GATEWAY_DEFAULTS.streamCheckEveryMs, this.stalledStreamMs / 4)).unref();
+    const noStream = this.limits.sessionNoStreamIdleMs;
+    this.sweepTimer = setInterval(() => this.sweep(idle, noStream), Math.min(GATEWAY_DEFAULTS.sweepEveryMs, idle, noStream / 4)).unref();
+    this.streamTimer = setInterval(() => this.responses.checkStalled(), Math.min(GATEWAY_DEFAULTS.streamCheckEveryMs, this.stalledStreamMs / 4)).unref();
     this._register(toDisposable(() => this.stopTimers()));
   }
 
@@ -134,6 +166,11 @@ export class Gateway extends Disposable {
     };
   }
 
+  /** What the gateway closed or refused to stay bounded, so far. */
+  get counts(): Gateway['connections']['counts'] & Gateway['responses']['counts'] & { connections: number } {
+    return { ...this.connections.counts, ...this.responses.counts, connections: this.connections.size };
+  }
+
   /** Stops listening (new requests get 503 meanwhile), then ends every session (their running requests are cancelled). */
   close(): Promise<void> {
     this.closing ??= (async () => {
@@ -162,9 +199,11 @@ export class Gateway extends Disposable {
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const refusal = this.guard.check(req);
-      if (refusal) return fail(res, refusal.status, { code: refusal.code, message: refusal.message });
+      // a refused request costs nothing lasting: its answer closes the connection (the body is not waited for)
+      if (refusal) return refuse(res, refusal.status, { code: refusal.code, message: refusal.message });
+      this.connections.proven(req.socket);
       if (this.closing)
-        return fail(res, 503, { code: 'shutting-down', message: 'the gateway is shutting down (the editor window is closing or the gateway was turned off)' });
+        return refuse(res, 503, { code: 'shutting-down', message: 'the gateway is shutting down (the editor window is closing or the gateway was turned off)' });
       const path = new URL(req.url ?? '/', `http://${GATEWAY_HOST}`).pathname;
       const m = MCP_ROUTE.exec(path);
       if (m) {
@@ -172,9 +211,11 @@ export class Gateway extends Disposable {
         if (app === undefined) return fail(res, 400, { code: 'bad-request', message: 'the app name in the path is not valid percent-encoding' });
         return await this.mcp(app, req, res);
       }
-      if (path.startsWith(API_PREFIX))
+      if (path.startsWith(API_PREFIX)) {
+        this.responses.answer(res, `a CLI request (${req.method ?? ''} ${path})`);
         return await serveCliApi({ pool: this.opts.pool, status: () => this.status(), readBody: (r) => this.readJson(r) }, req, res, path);
-      return fail(res, 404, { code: 'not-found', message: `no such route: ${path} (apps are served at /apps/<name>/mcp)` });
+      }
+      return refuse(res, 404, { code: 'not-found', message: `no such route: ${path} (apps are served at /apps/<name>/mcp)` });
     } catch (e) {
       if (res.headersSent) return void res.end();
       if (!(e instanceof BodyError)) return fail(res, 500, { code: 'internal', message: (e as Error).message });
@@ -199,6 +240,7 @@ export class Gateway extends Disposable {
       // the spec's answer to an unknown (e.g. ended) session: 404, and the client initializes again
       if (!session || session.app !== app) return rpcError(res, 404, -32001, 'Session not found');
     } else if (req.method === 'POST') {
+      if (!this.roomFor(app, res)) return;
       session = await this.open(app, res);
       if (!session) return;
     } else {
@@ -211,15 +253,16 @@ export class Gateway extends Disposable {
         if (!res.writableFinished) session.abandon(ids);
       });
     session.touch();
+    const label = `app "${app}"'s client ${session.client?.name ?? '(initializing)'}`;
     if (req.method === 'GET') {
       session.streams++;
-      this.streams.set(res, undefined);
+      session.streamed = true;
+      this.responses.stream(res, label);
       res.on('close', () => {
         session.streams--;
-        this.streams.delete(res);
         this.streamClosed(session);
       });
-    }
+    } else this.responses.answer(res, label, session);
     await session.transport.handleRequest(req, res, body);
     // a first request that was no initialize: nothing was opened
     if (this.pending.has(session) && !session.sessionId) await session.close();
@@ -271,24 +314,37 @@ export class Gateway extends Disposable {
     this.goneChecks.add(check);
   }
 
-  /** Closes an event stream whose client stopped reading it; the client is then gone unless it comes back. */
-  private checkStreams(): void {
-    const now = Date.now();
-    const limit = this.stalledStreamMs;
-    for (const [res, since] of this.streams) {
-      if (!res.writableNeedDrain) this.streams.set(res, undefined);
-      else if (since === undefined) this.streams.set(res, now);
-      else if (now - since >= limit) res.destroy();
-    }
-  }
-
   private get stalledStreamMs(): number {
     return this.opts.stalledStreamMs ?? GATEWAY_DEFAULTS.stalledStreamMs;
   }
 
-  private sweep(idleMs: number): void {
+  /** Ends idle sessions: after idleMs, or after noStreamMs when the client never opened an event stream (it died early). */
+  private sweep(idleMs: number, noStreamMs: number): void {
     const now = Date.now();
-    for (const s of this.sessions.values()) if (s.streams === 0 && s.callsInFlight === 0 && now - s.lastActive > idleMs) void s.close();
+    for (const s of this.sessions.values()) {
+      if (s.streams > 0 || s.callsInFlight > 0) continue;
+      if (now - s.lastActive > (s.streamed ? idleMs : noStreamMs)) void s.close();
+    }
+  }
+
+  /**
+   * Room for one more session of `app` (maxSessionsPerApp): the least recently active session that
+   * holds no event stream and no call is ended for it; if all are busy, the client is told (503).
+   */
+  private roomFor(app: string, res: ServerResponse): boolean {
+    const max = this.limits.maxSessionsPerApp;
+    const mine = [...this.sessions.values(), ...this.pending].filter((s) => s.app === app);
+    if (mine.length < max) return true;
+    const idle = mine.filter((s) => s.sessionId && s.streams === 0 && s.callsInFlight === 0).sort((a, b) => a.lastActive - b.lastActive);
+    for (const s of idle.slice(0, mine.length - max + 1)) void s.close();
+    if (idle.length >= mine.length - max + 1) return true;
+    rpcError(
+      res,
+      503,
+      -32000,
+      `app "${app}" already has ${mine.length} gateway sessions, all in use (the limit is ${max} per app): end unused sessions (HTTP DELETE) or try again later`,
+    );
+    return false;
   }
 
   private onPoolEvent(e: PoolEvent): void {
@@ -377,4 +433,10 @@ function rpcError(res: ServerResponse, status: number, code: number, message: st
   const body = JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null });
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
+}
+
+/** An answer that closes its connection once sent: Node then neither waits for the rest of a body nor keeps the socket alive. */
+function refuse(res: ServerResponse, status: number, error: ApiError): void {
+  res.setHeader('connection', 'close');
+  fail(res, status, error);
 }

@@ -91,7 +91,7 @@ export class GatewayService extends Disposable implements GatewayClients {
   private async start(): Promise<void> {
     if (this.gateway) return;
     const { pool, router, window, blocked } = this.deps;
-    const gateway = new Gateway({ pool, router, window, blocked });
+    const gateway = new Gateway({ pool, router, window, blocked, log: (line) => this.deps.log.warn(line) });
     try {
       await gateway.start();
     } catch (e) {

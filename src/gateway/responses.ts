@@ -1,0 +1,120 @@
+// What the gateway holds for its clients: the bytes queued on each response (an event stream, an
+// MCP answer, a CLI answer) that the client has not read yet. Node queues whatever is written to a
+// response without limit, and the SDK writes every notification and answer at once, so a client
+// that stops reading would make the extension host hold everything the server sends. Checked
+// after every write: an event stream over its cap is closed; answers over their client's cap are
+// dropped (the request is cancelled by its connection closing). Checked every few seconds: a
+// response whose client read nothing for stalledMs while bytes wait is closed.
+import type { ServerResponse } from 'node:http';
+
+export interface ResponseLimits {
+  readonly maxStreamQueuedBytes: number;
+  readonly maxQueuedBytesPerClient: number;
+  readonly stalledMs: number;
+}
+
+/** What the gateway closed for clients that did not read (for its log and the tests). */
+export interface ResponseCounts {
+  /** Event streams closed over maxStreamQueuedBytes. */
+  streamsOverCap: number;
+  /** Answers dropped over maxQueuedBytesPerClient. */
+  answersOverCap: number;
+  /** Responses closed after stalledMs without their client reading. */
+  stalled: number;
+}
+
+interface Watched {
+  readonly kind: 'stream' | 'answer';
+  /** Whose answers count together (a client session, or the response itself for one CLI request). */
+  readonly owner: object;
+  readonly label: string;
+  /** Since when bytes wait without the socket writing any (undefined: it is writing or has nothing queued). */
+  since?: number;
+  written: number;
+}
+
+export class ResponseWatch {
+  private readonly watched = new Map<ServerResponse, Watched>();
+  private readonly byOwner = new Map<object, Set<ServerResponse>>();
+  readonly counts: ResponseCounts = { streamsOverCap: 0, answersOverCap: 0, stalled: 0 };
+
+  constructor(
+    private readonly limits: ResponseLimits,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** An event stream (GET): capped on its own. */
+  stream(res: ServerResponse, label: string): void {
+    this.watch(res, { kind: 'stream', owner: res, label, written: 0 });
+  }
+
+  /** An answer: capped together with the other answers of `owner` (a session; by default the answer alone). */
+  answer(res: ServerResponse, label: string, owner: object = res): void {
+    this.watch(res, { kind: 'answer', owner, label, written: 0 });
+  }
+
+  /** Closes each response whose client read nothing for stalledMs while bytes wait. */
+  checkStalled(): void {
+    const now = Date.now();
+    for (const [res, w] of this.watched) {
+      const written = res.socket?.bytesWritten ?? 0;
+      const waiting = res.writableNeedDrain && written === w.written;
+      w.written = written;
+      if (!waiting) w.since = undefined;
+      else if (w.since === undefined) w.since = now;
+      else if (now - w.since >= this.limits.stalledMs) {
+        this.counts.stalled++;
+        this.close(res, w, `its client read nothing for ${Math.round((now - w.since) / 1000)} s (${mb(res.writableLength)} waiting)`);
+      }
+    }
+  }
+
+  private watch(res: ServerResponse, w: Watched): void {
+    this.watched.set(res, w);
+    let mine = this.byOwner.get(w.owner);
+    if (!mine) this.byOwner.set(w.owner, (mine = new Set()));
+    mine.add(res);
+    res.once('close', () => {
+      this.watched.delete(res);
+      mine.delete(res);
+      if (!mine.size) this.byOwner.delete(w.owner);
+    });
+    // after every write, what is queued is looked at (the SDK and the CLI API write at once, whatever the socket holds)
+    const write = res.write;
+    const end = res.end;
+    const after = () => this.queued(res, w);
+    res.write = function (this: ServerResponse, ...args: unknown[]) {
+      const ok = (write as (...a: unknown[]) => boolean).apply(this, args);
+      after();
+      return ok;
+    } as typeof res.write;
+    res.end = function (this: ServerResponse, ...args: unknown[]) {
+      const out = (end as (...a: unknown[]) => ServerResponse).apply(this, args);
+      after();
+      return out;
+    } as typeof res.end;
+  }
+
+  private queued(res: ServerResponse, w: Watched): void {
+    if (res.destroyed) return;
+    if (w.kind === 'stream') {
+      if (res.writableLength <= this.limits.maxStreamQueuedBytes) return;
+      this.counts.streamsOverCap++;
+      return this.close(res, w, `${mb(res.writableLength)} waited for its client to read (limit ${mb(this.limits.maxStreamQueuedBytes)} per event stream)`);
+    }
+    let total = 0;
+    for (const r of this.byOwner.get(w.owner) ?? []) total += r.writableLength;
+    if (total <= this.limits.maxQueuedBytesPerClient) return;
+    this.counts.answersOverCap++;
+    this.close(res, w, `${mb(total)} of answers waited for the client to read (limit ${mb(this.limits.maxQueuedBytesPerClient)} per client)`);
+  }
+
+  private close(res: ServerResponse, w: Watched, why: string): void {
+    this.log(`gateway: closed ${w.kind === 'stream' ? 'the event stream' : 'an answer'} of ${w.label}: ${why}`);
+    res.destroy();
+  }
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
