@@ -4,6 +4,7 @@
 // the oldest closed first, so a flood of them never takes the place of an authorised client;
 // all connections are capped too (idle keep-alive ones closed first). An accept that fails
 // (too many open files) is reported, never thrown: the server's 'error' would take the host down.
+import { readFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
 
@@ -20,6 +21,33 @@ export interface ConnectionCounts {
   refused: number;
   /** Accepts that failed (EMFILE: the host is out of file descriptors). */
   acceptErrors: number;
+}
+
+/**
+ * The connection caps fitted to the host's file descriptor limit: each at most its share of the
+ * limit (GATEWAY_DEFAULTS says why), so that sockets alone never take the descriptors the pool
+ * needs for its processes and pipes. Unchanged where the limit cannot be read (not Linux).
+ */
+export function fitToDescriptors(
+  limits: ConnectionLimits,
+  shares: { readonly connections: number; readonly unproven: number },
+  fdLimit = descriptorLimit(),
+): ConnectionLimits {
+  if (fdLimit === undefined) return limits;
+  return {
+    maxConnections: Math.max(8, Math.min(limits.maxConnections, Math.floor(fdLimit * shares.connections))),
+    maxUnprovenConnections: Math.max(4, Math.min(limits.maxUnprovenConnections, Math.floor(fdLimit * shares.unproven))),
+  };
+}
+
+/** This process's soft limit on open files (Linux: /proc/self/limits); undefined when unknown or unlimited. */
+export function descriptorLimit(): number | undefined {
+  try {
+    const m = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export class Connections {

@@ -62,6 +62,15 @@ export const GATEWAY_DEFAULTS = {
    */
   maxConnections: 1024,
   /**
+   * At most this share of the host's file descriptor limit (soft RLIMIT_NOFILE, read at start on
+   * Linux) goes to gateway connections, and at most `descriptorShareUnproven` to connections
+   * without the token: the rest stays for the pool's processes, pipes and files. Under a limit of
+   * 1024 (a common default) that is 512 connections, 128 of them unproven; under 100, 50 and 12.
+   * Explicit limits (GatewayOptions.limits) are taken as given.
+   */
+  descriptorShareConnections: 0.5,
+  descriptorShareUnproven: 0.125,
+  /**
    * A response (an event stream or an answer) whose client stopped reading it — nothing written
    * to its socket for this long while bytes wait — is closed: the queued bytes would otherwise
    * stay in memory for a client that is not there.

@@ -10,7 +10,7 @@ import { Disposable, toDisposable } from '../common/lifecycle';
 import { PoolError, type Pool, type PoolEvent, type ElicitRequestParams } from '../pool';
 import { serveCliApi, fail } from './cliApi';
 import { ClientSession } from './clientSession';
-import { Connections } from './connections';
+import { Connections, fitToDescriptors } from './connections';
 import { GATEWAY_DEFAULTS, GATEWAY_HOST } from './defaults';
 import { Guard, newToken } from './guard';
 import type { HookRouter, HookTarget, RoutedFeature } from './hookRouter';
@@ -54,18 +54,20 @@ export interface GatewayOptions {
   readonly log?: (line: string) => void;
 }
 
-export type GatewayLimits = Pick<
-  typeof GATEWAY_DEFAULTS,
-  | 'sessionNoStreamIdleMs'
-  | 'maxSessionsPerApp'
-  | 'headersTimeoutMs'
-  | 'requestTimeoutMs'
-  | 'connectionsCheckEveryMs'
-  | 'maxUnprovenConnections'
-  | 'maxConnections'
-  | 'maxStreamQueuedBytes'
-  | 'maxQueuedBytesPerClient'
->;
+export type GatewayLimits = {
+  readonly [
+    K in
+      | 'sessionNoStreamIdleMs'
+      | 'maxSessionsPerApp'
+      | 'headersTimeoutMs'
+      | 'requestTimeoutMs'
+      | 'connectionsCheckEveryMs'
+      | 'maxUnprovenConnections'
+      | 'maxConnections'
+      | 'maxStreamQueuedBytes'
+      | 'maxQueuedBytesPerClient'
+  ]: number;
+};
 
 /** Who uses an app through the gateway. */
 export interface GatewayClient {
@@ -98,7 +100,11 @@ export class Gateway extends Disposable {
     super();
     this.token = opts.token ?? newToken();
     this.guard = new Guard(this.token);
-    const limits = (this.limits = { ...GATEWAY_DEFAULTS, ...opts.limits });
+    const fitted = fitToDescriptors(GATEWAY_DEFAULTS, {
+      connections: GATEWAY_DEFAULTS.descriptorShareConnections,
+      unproven: GATEWAY_DEFAULTS.descriptorShareUnproven,
+    });
+    const limits = (this.limits = { ...GATEWAY_DEFAULTS, ...fitted, ...opts.limits });
     const log = opts.log ?? (() => undefined);
     // Node's deadlines count until a request has arrived (headers, then body), not while its answer
     // streams: event streams and long tool calls stay open as long as their clients want.
@@ -203,7 +209,10 @@ export class Gateway extends Disposable {
       if (refusal) return refuse(res, refusal.status, { code: refusal.code, message: refusal.message });
       this.connections.proven(req.socket);
       if (this.closing)
-        return refuse(res, 503, { code: 'shutting-down', message: 'the gateway is shutting down (the editor window is closing or the gateway was turned off)' });
+        return refuse(res, 503, {
+          code: 'shutting-down',
+          message: 'the gateway is shutting down (the editor window is closing or the gateway was turned off)',
+        });
       const path = new URL(req.url ?? '/', `http://${GATEWAY_HOST}`).pathname;
       const m = MCP_ROUTE.exec(path);
       if (m) {

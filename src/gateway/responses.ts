@@ -80,19 +80,18 @@ export class ResponseWatch {
       if (!mine.size) this.byOwner.delete(w.owner);
     });
     // after every write, what is queued is looked at (the SDK and the CLI API write at once, whatever the socket holds)
-    const write = res.write;
-    const end = res.end;
-    const after = () => this.queued(res, w);
-    res.write = function (this: ServerResponse, ...args: unknown[]) {
-      const ok = (write as (...a: unknown[]) => boolean).apply(this, args);
-      after();
+    const write = res.write.bind(res) as (...a: unknown[]) => boolean;
+    const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
+    res.write = ((...args: unknown[]) => {
+      const ok = write(...args);
+      this.queued(res, w);
       return ok;
-    } as typeof res.write;
-    res.end = function (this: ServerResponse, ...args: unknown[]) {
-      const out = (end as (...a: unknown[]) => ServerResponse).apply(this, args);
-      after();
+    }) as typeof res.write;
+    res.end = ((...args: unknown[]) => {
+      const out = end(...args);
+      this.queued(res, w);
       return out;
-    } as typeof res.end;
+    }) as typeof res.end;
   }
 
   private queued(res: ServerResponse, w: Watched): void {

@@ -43,8 +43,8 @@ export async function startHost(opts: { limits?: object; options?: object; nofil
       ? spawn(process.execPath, args, { env, stdio: ['pipe', 'pipe', 'pipe'] })
       : spawn('/usr/bin/prlimit', [`--nofile=${opts.nofile}:${opts.nofile}`, process.execPath, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const lines = createInterface({ input: child.stdout! });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const lines = createInterface({ input: child.stdout });
   const waiting: ((line: string) => void)[] = [];
   lines.on('line', (line) => waiting.shift()?.(line));
   const next = () =>
@@ -65,12 +65,12 @@ export async function startHost(opts: { limits?: object; options?: object; nofil
     log: () => stderr,
     fds: () => readdirSync(`/proc/${hello.pid}/fd`).length,
     async stats() {
-      child.stdin!.write('stats\n');
+      child.stdin.write('stats\n');
       return JSON.parse(await next()) as HostStats;
     },
     async close() {
       if (child.exitCode === null && child.signalCode === null) {
-        child.stdin!.end();
+        child.stdin.end();
         const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
         await exited;
         clearTimeout(timer);
@@ -117,7 +117,12 @@ export interface Attacker {
  * Opens `count` sockets to the gateway (at most `perBatch` at once, `pauseMs` between batches),
  * each trickling one byte every `everyMs`, without the token. Every socket is destroyed by stop().
  */
-export async function slowLoris(port: number, count: number, how: (i: number) => Trickle, opts: { perBatch?: number; pauseMs?: number; everyMs?: number } = {}): Promise<Attacker> {
+export async function slowLoris(
+  port: number,
+  count: number,
+  how: (i: number) => Trickle,
+  opts: { perBatch?: number; pauseMs?: number; everyMs?: number } = {},
+): Promise<Attacker> {
   const perBatch = opts.perBatch ?? 100;
   const sockets: Socket[] = [];
   const closedAfter: (number | undefined)[] = [];
