@@ -59,6 +59,8 @@ export class ClientSession {
   streams = 0;
   /** The client opened an event stream at least once (one that never did and went quiet died early). */
   streamed = false;
+  /** Told the size of each message sent on the session's event stream (set while one is open). */
+  onStreamOffer?: (bytes: number) => void;
   /** Counts requests (of any kind, event streams included): tells a client that came back from one that did not. */
   activity = 0;
 
@@ -94,6 +96,14 @@ export class ClientSession {
       onsessionclosed: () => void this.close(),
     });
     this.transport.onclose = () => void this.close();
+    // what goes to the event stream (messages that belong to no request) is counted as it is
+    // offered, so the gateway can bound what waits there for a client that does not read
+    const send = this.transport.send.bind(this.transport);
+    this.transport.send = (message, options) => {
+      const standalone = options?.relatedRequestId === undefined && 'method' in message;
+      if (standalone && this.onStreamOffer) this.onStreamOffer(JSON.stringify(message).length);
+      return send(message, options);
+    };
     this.handle(capabilities);
   }
 

@@ -266,8 +266,10 @@ export class Gateway extends Disposable {
     if (req.method === 'GET') {
       session.streams++;
       session.streamed = true;
-      this.responses.stream(res, label);
+      const offer = this.responses.stream(res, label);
+      session.onStreamOffer ??= offer;
       res.on('close', () => {
+        if (session.onStreamOffer === offer) session.onStreamOffer = undefined;
         session.streams--;
         this.streamClosed(session);
       });

@@ -30,8 +30,15 @@ interface Watched {
   readonly label: string;
   /** Since when bytes wait without the socket writing any (undefined: it is writing or has nothing queued). */
   since?: number;
+  /** Socket bytes written when last checked (progress tells a slow reader from one that stopped). */
+  flushed: number;
+  /** Bytes given to the SDK for this response, and bytes it wrote to the response so far: the difference waits in the SDK's own stream. */
+  offered: number;
   written: number;
 }
+
+/** Tells the watch that bytes were given to the SDK for a response (they wait in its stream until written). */
+export type Offer = (bytes: number) => void;
 
 export class ResponseWatch {
   private readonly watched = new Map<ServerResponse, Watched>();
@@ -43,14 +50,23 @@ export class ResponseWatch {
     private readonly log: (line: string) => void,
   ) {}
 
-  /** An event stream (GET): capped on its own. */
-  stream(res: ServerResponse, label: string): void {
-    this.watch(res, { kind: 'stream', owner: res, label, written: 0 });
+  /**
+   * An event stream (GET): capped on its own. The SDK queues what it sends in a stream of its
+   * own and writes to the response only as the socket drains, so what waits is counted from both
+   * ends: the bytes offered (the returned function) minus those written, plus the response's queue.
+   */
+  stream(res: ServerResponse, label: string): Offer {
+    const w: Watched = { kind: 'stream', owner: res, label, flushed: 0, offered: 0, written: 0 };
+    this.watch(res, w);
+    return (bytes) => {
+      w.offered += bytes;
+      this.queued(res, w);
+    };
   }
 
   /** An answer: capped together with the other answers of `owner` (a session; by default the answer alone). */
   answer(res: ServerResponse, label: string, owner: object = res): void {
-    this.watch(res, { kind: 'answer', owner, label, written: 0 });
+    this.watch(res, { kind: 'answer', owner, label, flushed: 0, offered: 0, written: 0 });
   }
 
   /** Closes each response whose client read nothing for stalledMs while bytes wait. */
@@ -58,8 +74,8 @@ export class ResponseWatch {
     const now = Date.now();
     for (const [res, w] of this.watched) {
       const written = res.socket?.bytesWritten ?? 0;
-      const waiting = res.writableNeedDrain && written === w.written;
-      w.written = written;
+      const waiting = (res.writableNeedDrain || w.offered > w.written) && written === w.flushed;
+      w.flushed = written;
       if (!waiting) w.since = undefined;
       else if (w.since === undefined) w.since = now;
       else if (now - w.since >= this.limits.stalledMs) {
@@ -83,11 +99,13 @@ export class ResponseWatch {
     const write = res.write.bind(res) as (...a: unknown[]) => boolean;
     const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
     res.write = ((...args: unknown[]) => {
+      w.written += byteLength(args[0]);
       const ok = write(...args);
       this.queued(res, w);
       return ok;
     }) as typeof res.write;
     res.end = ((...args: unknown[]) => {
+      if (typeof args[0] !== 'function') w.written += byteLength(args[0]);
       const out = end(...args);
       this.queued(res, w);
       return out;
@@ -97,9 +115,10 @@ export class ResponseWatch {
   private queued(res: ServerResponse, w: Watched): void {
     if (res.destroyed) return;
     if (w.kind === 'stream') {
-      if (res.writableLength <= this.limits.maxStreamQueuedBytes) return;
+      const waiting = Math.max(0, w.offered - w.written) + res.writableLength;
+      if (waiting <= this.limits.maxStreamQueuedBytes) return;
       this.counts.streamsOverCap++;
-      return this.close(res, w, `${mb(res.writableLength)} waited for its client to read (limit ${mb(this.limits.maxStreamQueuedBytes)} per event stream)`);
+      return this.close(res, w, `${mb(waiting)} waited for its client to read (limit ${mb(this.limits.maxStreamQueuedBytes)} per event stream)`);
     }
     let total = 0;
     for (const r of this.byOwner.get(w.owner) ?? []) total += r.writableLength;
@@ -112,6 +131,12 @@ export class ResponseWatch {
     this.log(`gateway: closed ${w.kind === 'stream' ? 'the event stream' : 'an answer'} of ${w.label}: ${why}`);
     res.destroy();
   }
+}
+
+function byteLength(chunk: unknown): number {
+  if (typeof chunk === 'string') return Buffer.byteLength(chunk);
+  if (chunk instanceof Uint8Array) return chunk.byteLength;
+  return 0;
 }
 
 function mb(bytes: number): string {

@@ -14,6 +14,8 @@ const GATEWAY_HOST = join(REPO_ROOT, 'out/test/fixtures/gateway-host.js');
 
 export interface HostStats {
   rss: number;
+  /** Bytes in Buffers (what sockets hold queued, among others). */
+  buffers: number;
   lagP99Ms: number;
   lagMaxMs: number;
   counts: Record<string, number>;
@@ -45,16 +47,24 @@ export async function startHost(opts: { limits?: object; options?: object; nofil
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const lines = createInterface({ input: child.stdout });
-  const waiting: ((line: string) => void)[] = [];
-  lines.on('line', (line) => waiting.shift()?.(line));
+  const waiting: { resolve: (line: string) => void; reject: (e: Error) => void }[] = [];
+  lines.on('line', (line) => waiting.shift()?.resolve(line));
+  child.once('exit', (code, signal) => {
+    for (const w of waiting.splice(0)) w.reject(new Error(`the gateway host exited (${code ?? signal}); its stderr:\n${stderr}`));
+  });
   const next = () =>
     new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the gateway host did not answer; its stderr:\n${stderr}`)), 20_000);
-      waiting.push((line) => {
-        clearTimeout(timer);
-        resolve(line);
+      waiting.push({
+        resolve: (line) => {
+          clearTimeout(timer);
+          resolve(line);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
       });
-      child.once('exit', (code, signal) => reject(new Error(`the gateway host exited (${code ?? signal}); its stderr:\n${stderr}`)));
     });
   const hello = JSON.parse(await next()) as { url: string; token: string; pid: number };
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -169,3 +179,51 @@ export async function slowLoris(
 }
 
 export const MB = 1024 * 1024;
+
+const INIT = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+};
+
+/** One MCP POST over raw HTTP, its answer read whole: status, session id, body. */
+export function mcpPost(url: string, token: string, message: object, sid?: string): Promise<{ status: number; sid?: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2025-06-18',
+    };
+    if (sid) headers['mcp-session-id'] = sid;
+    const req = request(`${url}/apps/f/mcp`, { method: 'POST', agent: false, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, sid: res.headers['mcp-session-id'] as string | undefined, body }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(message));
+  });
+}
+
+/** A raw MCP session (initialize, then initialized), without an event stream; its id. */
+export async function rawSession(url: string, token: string): Promise<string> {
+  const init = await mcpPost(url, token, INIT);
+  if (init.status !== 200 || !init.sid) throw new Error(`initialize: HTTP ${init.status}: ${init.body}`);
+  await mcpPost(url, token, { jsonrpc: '2.0', method: 'notifications/initialized' }, init.sid);
+  return init.sid;
+}
+
+/** Raw HTTP on a socket that is never read (paused at once): what the gateway sends it piles up. */
+export function unreadRequest(port: number, head: string, body = ''): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, '127.0.0.1', () => {
+      s.write(`${head}\r\nHost: 127.0.0.1:${port}\r\n${body ? `Content-Length: ${Buffer.byteLength(body)}\r\n` : ''}\r\n${body}`);
+      resolve(s);
+    });
+    s.pause();
+    s.on('error', reject);
+  });
+}
