@@ -59,6 +59,8 @@ export class ClientSession {
   streams = 0;
   /** The client opened an event stream at least once (one that never did and went quiet died early). */
   streamed = false;
+  /** The client made a request past the handshake (a POST-only client at work, not one that died starting). */
+  worked = false;
   /** Told the size of each message sent on the session's event stream (set while one is open). */
   onStreamOffer?: (bytes: number) => void;
   /** Counts requests (of any kind, event streams included): tells a client that came back from one that did not. */
@@ -283,6 +285,7 @@ export class ClientSession {
   /** One forwarded request: cancellable by the client, by its connection dropping and by the session ending; failures as MCP errors. */
   private async run<T>(x: Extra, isCall: boolean, op: (signal: AbortSignal) => Promise<T>): Promise<T> {
     this.lastActive = Date.now();
+    this.worked = true;
     const ctl = new AbortController();
     const onAbort = () => ctl.abort(x.signal.reason);
     if (x.signal.aborted) onAbort();

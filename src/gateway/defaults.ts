@@ -12,10 +12,10 @@ export const GATEWAY_DEFAULTS = {
   /** A session without requests and without an open event stream this long is ended (its client initializes again if it comes back). */
   sessionIdleMs: 10 * 60_000,
   /**
-   * A session that never opened an event stream (GET) and sent nothing for this long is ended:
-   * every SDK client (VS Code, `mcp-pool stdio`) opens its stream right after initializing, so such
-   * a session is a client that died early (a relay killed mid-start). Any request keeps a
-   * POST-only client's session; one idle this long initializes again.
+   * A session that did nothing past its handshake (never opened an event stream, never made a
+   * request) and stayed quiet this long is ended: every SDK client (VS Code, `mcp-pool stdio`)
+   * opens its stream right after initializing, so such a session is a client that died early (a
+   * relay killed mid-start). A POST-only client that has made requests keeps `sessionIdleMs`.
    */
   sessionNoStreamIdleMs: 60_000,
   /** A client whose event stream closed and that sent nothing for this long is gone. A reconnecting stream comes back well within it. */

@@ -334,7 +334,7 @@ export class Gateway extends Disposable {
     const now = Date.now();
     for (const s of this.sessions.values()) {
       if (s.streams > 0 || s.callsInFlight > 0) continue;
-      if (now - s.lastActive > (s.streamed ? idleMs : noStreamMs)) void s.close();
+      if (now - s.lastActive > (s.streamed || s.worked ? idleMs : noStreamMs)) void s.close();
     }
   }
 

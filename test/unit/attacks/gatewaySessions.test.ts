@@ -46,21 +46,25 @@ describe('attacks: sessions that are never closed', function () {
     assert.match(refused.body, /already has 3 gateway sessions, all in use \(the limit is 3 per app\)/);
   });
 
-  it('ends a session that never opened its event stream once idle (sessionNoStreamIdleMs); requests keep a POST-only client', async () => {
+  it('ends a session that did nothing past its handshake once idle (sessionNoStreamIdleMs); a POST-only client that made requests keeps its session', async () => {
     s = await serve([stdioSpec('f', { FIXTURE_FEATURES: '1' })], { gateway: { limits: { sessionNoStreamIdleMs: 1000 } } });
     const { url, token } = s.gateway;
     const idle = await rawSession(url, token);
     const busy = await rawSession(url, token);
+    const worked = await rawSession(url, token);
+    assert.equal((await mcpPost(url, token, { jsonrpc: '2.0', id: 3, method: 'tools/list' }, worked)).status, 200);
     const t0 = Date.now();
     let gone: number | undefined;
     while (Date.now() - t0 < 3000) {
       const r = await mcpPost(url, token, { jsonrpc: '2.0', id: 9, method: 'tools/list' }, busy);
       assert.equal(r.status, 200, 'a POST-only client that keeps sending keeps its session');
-      if (gone === undefined && s.gateway.clients('f').length === 1) gone = Date.now() - t0;
+      if (gone === undefined && s.gateway.clients('f').length === 2) gone = Date.now() - t0;
       await new Promise((r2) => setTimeout(r2, 300));
     }
     assert.ok(gone !== undefined && gone < 2500, `the idle session was ended (${gone} ms)`);
     assert.equal((await mcpPost(url, token, { jsonrpc: '2.0', id: 9, method: 'tools/list' }, idle)).status, 404);
+    const later = await mcpPost(url, token, { jsonrpc: '2.0', id: 4, method: 'tools/list' }, worked);
+    assert.equal(later.status, 200, 'a POST-only client that made a request and then went quiet keeps its session (sessionIdleMs)');
     console.log(
       `   a session that never opened its event stream: ended ${gone} ms after its last request (sessionNoStreamIdleMs 1 s here, 60 s by default, swept every 15 s)`,
     );
