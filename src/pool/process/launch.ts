@@ -2,6 +2,7 @@
 // checked before spawning so a typo gives a clear message instead of a bare ENOENT.
 import { accessSync, constants, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { secretFreeArgs } from './argvSecrets';
 import { childEnvironment } from './environment';
 import type { AppSpec, LaunchCommand } from '../types';
 
@@ -30,11 +31,13 @@ export function launchCommand(spec: AppSpec, launcher: McpRemoteLauncher, baseEn
   if (spec.kind === 'stdio') {
     return { command: spec.command, args: spec.args, env: childEnvironment(baseEnv, spec.env), cwd: spec.cwd };
   }
-  const headerArgs = Object.entries(spec.headers).flatMap(([k, v]) => ['--header', `${k}:${v}`]);
+  // header values and client secrets go in 0600 files, never on the command line (argvSecrets.ts)
+  const { args, files } = secretFreeArgs(spec.headers, spec.args);
   return {
     command: launcher.command,
-    args: [...launcher.args, spec.url, ...headerArgs, ...spec.args],
+    args: [...launcher.args, spec.url, ...args],
     env: childEnvironment(baseEnv, { ...launcher.env, ...spec.env }),
+    secretFiles: files,
   };
 }
 

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { writeSecretFiles, type WrittenSecrets } from './argvSecrets';
 import { ChildProcessTransport } from './childTransport';
 import { ProcessTree } from './processTree';
 import { StderrTail } from '../stderrTail';
@@ -31,6 +32,7 @@ export class ProcessLink implements Link {
   private child?: ChildProcessWithoutNullStreams;
   private transport?: ChildProcessTransport;
   private tree?: ProcessTree;
+  private secrets?: WrittenSecrets;
   private readonly stderr: StderrTail;
   private exitInfo?: ExitInfo;
   private readonly exited: Promise<ExitInfo>;
@@ -65,7 +67,9 @@ export class ProcessLink implements Link {
     const cookie = randomBytes(16).toString('hex');
     let child: ChildProcessWithoutNullStreams;
     try {
-      child = spawn(launch.command, [...launch.args], {
+      // header values and client secrets: files the process reads at start, never its command line
+      this.secrets = writeSecretFiles(launch.secretFiles ?? []);
+      child = spawn(launch.command, [...launch.args, ...this.secrets.args], {
         cwd: launch.cwd,
         env: { ...launch.env, [TREE_COOKIE_VAR]: cookie },
         stdio: ['pipe', 'pipe', 'pipe'],
@@ -75,14 +79,19 @@ export class ProcessLink implements Link {
         detached: process.platform !== 'win32',
       });
     } catch (e) {
+      this.secrets?.remove();
       throw new StartError(`could not start "${launch.command}": ${(e as Error).message}`, []);
     }
     this.child = child;
     this.stderr.attach(child.stderr); // read before anything else: an unread pipe can stall the child
     const spawnError = new Promise<never>((_, reject) =>
-      child.once('error', (e) => reject(new StartError(`could not start "${launch.command}": ${e.message}`, this.stderr.tail()))),
+      child.once('error', (e) => {
+        this.secrets?.remove();
+        reject(new StartError(`could not start "${launch.command}": ${e.message}`, this.stderr.tail()));
+      }),
     );
     child.once('exit', (code, signal) => {
+      this.secrets?.remove();
       this.exitInfo = { code, signal };
       this.resolveExited(this.exitInfo);
     });
@@ -100,6 +109,7 @@ export class ProcessLink implements Link {
   }
 
   established(onDown: () => void): void {
+    this.secrets?.remove(); // read at start: the handshake is done
     this.tree?.refresh();
     // From here on, an exit or a closed stdout is a break unless close() asked for it.
     if (this.exitInfo || this.child?.stdout.readableEnded) onDown();
