@@ -164,6 +164,15 @@ function parseOne(name: string, def: unknown, report: Report, defaultTransport: 
   };
   const args = stringArray(d.args, 'args', fail);
   args.forEach((a, i) => a.includes('\0') && fail('contains a NUL character, which no program can receive', `args[${i}]`));
+  args.forEach(
+    (a, i) =>
+      /\$\{secret:/.test(a) &&
+      report(
+        `\${secret:…} is not replaced in args: a command line is readable by every user of this machine (ps); pass the secret in ${hasUrl ? '"headers"' : '"env"'} instead`,
+        `args[${i}]`,
+        'warning',
+      ),
+  );
   const env = stringMap(d.env, 'env', fail, (k, v) => {
     if (!ENV_NAME.test(k)) return `"${k}" is not a valid environment variable name`;
     if (v.includes('\0')) return `value of "${k}" contains a NUL character, which an environment cannot hold`;

@@ -109,6 +109,18 @@ describe('app definitions', () => {
     const bad = parseAppDefinitions({ d: { url: 'https://d.dev/mcp', transport: 'direct', args: ['--transport', 'websocket'] } });
     assert.match(bad.problems[0].message, /"--transport websocket" is not one of http-first, http-only, sse-only, sse-first/);
   });
+  it('warns that ${secret:…} in args is not replaced and would be readable by every local user; the app is kept', () => {
+    const { specs, problems } = parseAppDefinitions({ s: { command: 'node', args: ['srv.js', '--token', '${secret:tok}'] } });
+    assert.equal(specs.length, 1);
+    assert.deepEqual(
+      problems.map((p) => [p.app, p.field, p.severity]),
+      [['s', 'args[2]', 'warning']],
+    );
+    assert.match(
+      problems[0].message,
+      /not replaced in args: a command line is readable by every user of this machine \(ps\); pass the secret in "env" instead/,
+    );
+  });
 });
 
 describe('launching', () => {
