@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { writeSecretFiles, type WrittenSecrets } from './argvSecrets';
 import { ChildProcessTransport } from './childTransport';
+import { isOutOfDescriptors, reserveDescriptor, tooManyOpenFiles } from './descriptors';
 import { ProcessTree } from './processTree';
 import { StderrTail } from '../stderrTail';
 import { TREE_COOKIE_VAR, type TreeIdentity } from './treeMembers';
@@ -39,6 +40,7 @@ export class ProcessLink implements Link {
   private resolveExited!: (e: ExitInfo) => void;
 
   constructor(private readonly opts: ProcessLinkOptions) {
+    reserveDescriptor(); // so that running out of them can still be described (descriptors.ts)
     this.stderr = new StderrTail(opts.stderrLines, opts.onStderr, opts.onAuthUrl, opts.redact);
     this.exited = new Promise((r) => (this.resolveExited = r));
   }
@@ -80,14 +82,20 @@ export class ProcessLink implements Link {
       });
     } catch (e) {
       this.secrets?.remove();
-      throw new StartError(`could not start "${launch.command}": ${(e as Error).message}`, []);
+      throw new StartError(`could not start "${launch.command}": ${isOutOfDescriptors(e) ? tooManyOpenFiles(e) : (e as Error).message}`, []);
+    }
+    // Out of descriptors, Node creates no pipes (and emits EMFILE or ENFILE next): say so now
+    if (!child.stdin || !child.stdout || !child.stderr) {
+      child.once('error', () => undefined);
+      this.secrets?.remove();
+      throw new StartError(`could not start "${launch.command}": ${tooManyOpenFiles()}`, []);
     }
     this.child = child;
     this.stderr.attach(child.stderr); // read before anything else: an unread pipe can stall the child
     const spawnError = new Promise<never>((_, reject) =>
       child.once('error', (e) => {
         this.secrets?.remove();
-        reject(new StartError(`could not start "${launch.command}": ${e.message}`, this.stderr.tail()));
+        reject(new StartError(`could not start "${launch.command}": ${isOutOfDescriptors(e) ? tooManyOpenFiles(e) : e.message}`, this.stderr.tail()));
       }),
     );
     child.once('exit', (code, signal) => {
