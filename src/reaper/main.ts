@@ -1,5 +1,6 @@
 // The pool's watchdog: a tiny process that outlives nothing. The pool tells it, on stdin, which
-// process trees it owns: "+<root pid>[ <start time> <cookie>]" and "-<root pid>". When stdin
+// process trees it owns: "+<root pid>[ <start time> <cookie>]" and "-<root pid>"; it answers
+// "?<n>" with "!<n>" on stdout (the pool's heartbeat: a frozen watchdog is replaced). When stdin
 // closes — the pool stopped normally, or the editor's extension host died, even by SIGKILL —
 // every tree still listed is ended (SIGTERM, then SIGKILL), so no server outlives the editor.
 // On Linux a tree's members are found as the pool finds them (src/pool/process/treeMembers.ts: the
@@ -70,6 +71,10 @@ function end(): void {
 }
 
 function onLine(line: string): void {
+  if (line[0] === '?') {
+    process.stdout.write(`!${line.slice(1)}\n`);
+    return;
+  }
   const [head, start, cookie] = line.split(' ');
   const root = Number(head.slice(1));
   if (!Number.isInteger(root) || root <= 1) return;
@@ -82,6 +87,7 @@ function onLine(line: string): void {
   trees.set(root, membership);
 }
 
+process.stdout.on('error', () => undefined); // the host is gone: stdin's end says so
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (chunk: string) => {
   buffered += chunk;
