@@ -316,3 +316,44 @@ function canonical(value: unknown): string {
       : v,
   );
 }
+
+/**
+ * What no process, environment or header can hold, in a spec that did not come through
+ * parseAppDefinitions (the pool's API) or that had secrets resolved into it: the field and the
+ * reason, never the value (it may be a secret). Undefined when the spec can be started.
+ */
+export function specProblem(spec: AppSpec): string | undefined {
+  const isString = (v: unknown): v is string => typeof v === 'string';
+  const nul = 'contains a NUL character, which no program can receive';
+  if (!isString(spec.name) || !spec.name.trim() || CONTROL.test(spec.name)) return 'the app name must be a non-empty string without control characters';
+  const args: unknown = spec.args;
+  if (!Array.isArray(args)) return 'args must be an array of strings';
+  for (const [i, a] of (args as unknown[]).entries()) {
+    if (!isString(a)) return `args[${i}] must be a string`;
+    if (a.includes('\0')) return `args[${i}] ${nul}`;
+  }
+  const env: unknown = spec.env;
+  if (typeof env !== 'object' || env === null || Array.isArray(env)) return 'env must be an object of string values';
+  for (const [k, v] of Object.entries(env as Record<string, unknown>)) {
+    if (!k || k.includes('=') || CONTROL.test(k)) return `env: ${JSON.stringify(k.slice(0, 64))} is not a valid environment variable name`;
+    if (!isString(v)) return `env.${k} must be a string`;
+    if (v.includes('\0')) return `env.${k} contains a NUL character, which an environment cannot hold`;
+  }
+  if (spec.idleTimeoutMs !== undefined && (typeof spec.idleTimeoutMs !== 'number' || !(spec.idleTimeoutMs >= 0))) return 'idleTimeoutMs must be a number ≥ 0';
+  if (spec.kind === 'remote') {
+    if (!isString(spec.url) || CONTROL.test(spec.url)) return 'url must be a string without control characters';
+    const headers: unknown = spec.headers;
+    if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) return 'headers must be an object of string values';
+    for (const [k, v] of Object.entries(headers as Record<string, unknown>)) {
+      if (!HEADER_NAME.test(k)) return `headers: ${JSON.stringify(k.slice(0, 64))} is not a valid header name`;
+      if (!isString(v)) return `headers.${k} must be a string`;
+      if (CONTROL_BUT_TAB.test(v)) return `headers.${k} contains a line break, NUL or other control character, which a header cannot hold`;
+    }
+    return undefined;
+  }
+  if (spec.kind !== 'stdio') return 'kind must be "remote" or "stdio"';
+  if (!isString(spec.command) || !spec.command.trim()) return 'command must be a non-empty string';
+  if (CONTROL.test(spec.command)) return 'command contains a control character';
+  if (spec.cwd !== undefined && (!isString(spec.cwd) || CONTROL.test(spec.cwd))) return 'cwd must be a string without control characters';
+  return undefined;
+}

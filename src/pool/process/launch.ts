@@ -43,6 +43,13 @@ export function launchCommand(spec: AppSpec, launcher: McpRemoteLauncher, baseEn
 
 /** Throws a message naming the app and the field when the command or cwd cannot work. */
 export function preflight(app: string, cmd: LaunchCommand, field: 'command' | 'launcher'): void {
+  // what spawn would refuse, naming the place and never the value (a secret, maybe)
+  const what = field === 'launcher' ? 'the mcp-remote launcher (setting mcpPool.mcpRemoteCommand)' : 'the command';
+  if ([cmd.command, ...cmd.args, cmd.cwd ?? ''].some((s) => typeof s !== 'string' || s.includes('\0')))
+    throw new Error(`app "${app}": ${what} or one of its arguments contains a NUL character (or is not a string)`);
+  for (const [k, v] of Object.entries(cmd.env))
+    if (typeof v !== 'string' || v.includes('\0') || k.includes('\0'))
+      throw new Error(`app "${app}": the environment variable ${k.replace(/\0/g, '')} contains a NUL character (or is not a string)`);
   if (cmd.cwd !== undefined) {
     let isDir = false;
     try {
