@@ -68,6 +68,8 @@ const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 /** Longest app name accepted (it is shown in the tree, channel names and log lines). */
 const MAX_NAME = 64;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Shortest idle timeout other than 0 (never), in seconds: an app stopped sooner would restart on almost every use. */
+const MIN_IDLE_SECONDS = 1;
 /** Longest idle timeout accepted, in seconds (one week). */
 const MAX_IDLE_SECONDS = 7 * 24 * 3600;
 
@@ -182,6 +184,14 @@ function parseOne(name: string, def: unknown, report: Report, defaultTransport: 
   if (d.idleTimeout !== undefined) {
     if (typeof d.idleTimeout !== 'number' || !Number.isFinite(d.idleTimeout) || d.idleTimeout < 0 || d.idleTimeout > MAX_IDLE_SECONDS) {
       fail(`must be a number of seconds between 0 (never evict) and ${MAX_IDLE_SECONDS}`, 'idleTimeout');
+    } else if (d.idleTimeout > 0 && d.idleTimeout < MIN_IDLE_SECONDS) {
+      // (rounded to whole milliseconds, a value below 0.0005 s became 0: "never")
+      report(
+        `${d.idleTimeout} s is below the shortest idle timeout (${MIN_IDLE_SECONDS} s); using ${MIN_IDLE_SECONDS} s (0 keeps the app running)`,
+        'idleTimeout',
+        'warning',
+      );
+      idleTimeoutMs = MIN_IDLE_SECONDS * 1000;
     } else {
       idleTimeoutMs = Math.round(d.idleTimeout * 1000);
     }
