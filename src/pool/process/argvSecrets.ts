@@ -4,7 +4,8 @@
 // readHeaderFile) and its static OAuth client information from `--static-oauth-client-info @PATH`.
 // So every header value — from the app's `headers` or written as `--header Name:Value` in its
 // `args` — and an inline client information go into such files, written just before the spawn and
-// removed once mcp-remote has read them (the MCP handshake is done) or the process ended.
+// removed once mcp-remote has read them (the MCP handshake is done) or the process ended — or, if
+// the pool's host dies before that, by the watchdog (src/reaper/main.ts).
 //
 // Files rather than environment variables (mcp-remote also expands `${NAME}` in header values):
 // mcp-remote keys its OAuth state by a hash of the header values as given (before expansion), and
@@ -57,6 +58,8 @@ export function secretFreeArgs(headers: Readonly<Record<string, string>>, extraA
 /** Files written for one process: the arguments that name them, and their removal. */
 export interface WrittenSecrets {
   readonly args: string[];
+  /** The folder holding the files (for the watchdog, which removes it if the pool's host dies first). */
+  readonly dir?: string;
   /** Removes the files (idempotent). */
   remove(): void;
 }
@@ -78,7 +81,7 @@ export function writeSecretFiles(files: readonly SecretFile[], baseDir = tmpdir(
       writeFileSync(path, f.content, { mode: 0o600, flag: 'wx' });
       args.push(f.flag, f.prefix + path);
     }
-    return { args, remove };
+    return { args, dir, remove };
   } catch (e) {
     remove();
     throw e;

@@ -9,7 +9,8 @@ import { ChildProcessTransport } from './childTransport';
 import { isOutOfDescriptors, reserveDescriptor, tooManyOpenFiles } from './descriptors';
 import { ProcessTree } from './processTree';
 import { StderrTail } from '../stderrTail';
-import { TREE_COOKIE_VAR, type TreeIdentity } from './treeMembers';
+import { TREE_COOKIE_VAR } from './treeMembers';
+import type { Watchdog } from './watchdog';
 import { delay, describeExit, type Link, StartError } from '../link';
 import type { ExitInfo, LaunchCommand } from '../types';
 
@@ -25,7 +26,7 @@ export interface ProcessLinkOptions {
   /** mcp-remote's sign-in prompt, seen on stderr (remote apps only). */
   readonly onAuthUrl?: (url: string) => void;
   /** Watchdog that ends the tree if the pool's host dies without stopping it. */
-  readonly watchdog?: { track(root: number, identity?: TreeIdentity): void; untrack(root: number): void };
+  readonly watchdog?: Pick<Watchdog, 'track' | 'untrack' | 'secretDir'>;
 }
 
 /** A server process tree and its stdio, spawned once. */
@@ -71,6 +72,7 @@ export class ProcessLink implements Link {
     try {
       // header values and client secrets: files the process reads at start, never its command line
       this.secrets = writeSecretFiles(launch.secretFiles ?? []);
+      if (this.secrets.dir) this.opts.watchdog?.secretDir(this.secrets.dir, true); // before the spawn: no window to leave it
       child = spawn(launch.command, [...launch.args, ...this.secrets.args], {
         cwd: launch.cwd,
         env: { ...launch.env, [TREE_COOKIE_VAR]: cookie },
@@ -81,25 +83,25 @@ export class ProcessLink implements Link {
         detached: process.platform !== 'win32',
       });
     } catch (e) {
-      this.secrets?.remove();
+      this.dropSecrets();
       throw new StartError(`could not start "${launch.command}": ${isOutOfDescriptors(e) ? tooManyOpenFiles(e) : (e as Error).message}`, []);
     }
     // Out of descriptors, Node creates no pipes (and emits EMFILE or ENFILE next): say so now
     if (!child.stdin || !child.stdout || !child.stderr) {
       child.once('error', () => undefined);
-      this.secrets?.remove();
+      this.dropSecrets();
       throw new StartError(`could not start "${launch.command}": ${tooManyOpenFiles()}`, []);
     }
     this.child = child;
     this.stderr.attach(child.stderr); // read before anything else: an unread pipe can stall the child
     const spawnError = new Promise<never>((_, reject) =>
       child.once('error', (e) => {
-        this.secrets?.remove();
+        this.dropSecrets();
         reject(new StartError(`could not start "${launch.command}": ${isOutOfDescriptors(e) ? tooManyOpenFiles(e) : e.message}`, this.stderr.tail()));
       }),
     );
     child.once('exit', (code, signal) => {
-      this.secrets?.remove();
+      this.dropSecrets();
       this.exitInfo = { code, signal };
       this.resolveExited(this.exitInfo);
     });
@@ -117,7 +119,7 @@ export class ProcessLink implements Link {
   }
 
   established(onDown: () => void): void {
-    this.secrets?.remove(); // read at start: the handshake is done
+    this.dropSecrets(); // read at start: the handshake is done
     this.tree?.refresh();
     // From here on, an exit or a closed stdout is a break unless close() asked for it.
     if (this.exitInfo || this.child?.stdout.readableEnded) onDown();
@@ -157,6 +159,14 @@ export class ProcessLink implements Link {
     if (!this.tree) return;
     await this.tree.kill(2000);
     this.release();
+  }
+
+  /** The secret files are read (or will never be): removed, and the watchdog told. */
+  private dropSecrets(): void {
+    if (!this.secrets?.dir) return;
+    this.secrets.remove();
+    this.opts.watchdog?.secretDir(this.secrets.dir, false);
+    this.secrets = undefined;
   }
 
   /** The tree is gone: the watchdog need not look after it any more. */

@@ -25,6 +25,8 @@ export class Watchdog {
   private child?: ChildProcess;
   /** Root pid → the line that tells a watchdog about the tree. */
   private readonly tracked = new Map<number, string>();
+  /** Folder → the line that tells a watchdog about it: secret files it removes if the host dies. */
+  private readonly secretDirs = new Map<string, string>();
   private closed = false;
   private readonly restarts: number[] = [];
   private heartbeat?: NodeJS.Timeout;
@@ -51,6 +53,17 @@ export class Watchdog {
   track(root: number, identity?: TreeIdentity): void {
     const line = identity ? `+${root} ${identity.start} ${identity.cookie}` : `+${root}`;
     this.tracked.set(root, line);
+    this.send(line);
+  }
+
+  /**
+   * A folder of secret files a process is about to read (told before it is spawned, so no host
+   * death leaves it behind), or that the pool removed (`held` false).
+   */
+  secretDir(dir: string, held: boolean): void {
+    const line = `f${held ? '+' : '-'}${encodeURIComponent(dir)}`;
+    if (held) this.secretDirs.set(dir, line);
+    else if (!this.secretDirs.delete(dir)) return;
     this.send(line);
   }
 
@@ -152,7 +165,7 @@ export class Watchdog {
     }
     this.restarts.push(now);
     const next = this.ensure();
-    if (next?.stdin?.writable) next.stdin.write([...this.tracked.values()].map((line) => `${line}\n`).join(''));
+    if (next?.stdin?.writable) next.stdin.write([...this.tracked.values(), ...this.secretDirs.values()].map((line) => `${line}\n`).join(''));
     this.onNotice(
       `the watchdog (pid ${child.pid}) ended (${how}); restarted it (pid ${next?.pid ?? '?'}) with ${this.tracked.size} process tree${this.tracked.size === 1 ? '' : 's'}`,
     );

@@ -7,7 +7,10 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { waitUntil } from '../../fixtures/processTable';
 import type { Pool } from '../../../src/pool';
 import { startHttpFixture, type HttpFixture } from '../../fixtures/http-server';
 import { makePool, remoteSpec, textOf } from '../helpers';
@@ -128,6 +131,32 @@ describe('attacks: secrets on command lines', function () {
     assert.deepEqual(secretFiles(), [], 'no secret file left once the apps are running');
     // and the processes still running show none either
     for (const s of pool.snapshots()) if (s.pid) for (const sec of secrets) assert.ok(!cmdline(s.pid).includes(sec));
+  });
+
+  it("a host killed mid-start leaves no secret file: the watchdog removes it with the host's processes", async function () {
+    if (process.platform !== 'linux') this.skip();
+    const sockets = new Set<Socket>();
+    const hole = createServer((sock) => {
+      sockets.add(sock); // accept, answer nothing: the start hangs with the file in place
+      sock.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => hole.listen(0, '127.0.0.1', r));
+    const host = spawn(process.execPath, [join(__dirname, 'secretHost.js'), `http://127.0.0.1:${(hole.address() as AddressInfo).port}/mcp`], {
+      stdio: 'ignore',
+      env: { ...process.env, TMPDIR: tmp, POOL_TEST_HOME: tempDir('home-') },
+    });
+    try {
+      await waitUntil(() => secretFiles().some((l) => l.includes('/headers')), 15_000, 'the secret file written');
+      await waitUntil(() => ourDescendants().some((p) => cmdline(p).includes('proxy')), 15_000, 'mcp-remote running');
+      host.kill('SIGKILL');
+      const t0 = Date.now();
+      await waitUntil(() => secretFiles().length === 0, 10_000, `secret files removed (left: ${secretFiles().join(', ')})`);
+      figures.secret_file_removed_after_host_kill_ms = Date.now() - t0;
+    } finally {
+      if (host.exitCode === null && host.signalCode === null) host.kill('SIGKILL');
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => hole.close(() => r()));
+    }
   });
 
   it('a start that fails removes its secret files too', async function () {
