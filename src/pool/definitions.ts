@@ -68,6 +68,8 @@ const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 /** Longest app name accepted (it is shown in the tree, channel names and log lines). */
 const MAX_NAME = 64;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Shortest idle timeout other than 0 (never), in seconds: an app stopped sooner would restart on almost every use. */
+const MIN_IDLE_SECONDS = 1;
 /** Longest idle timeout accepted, in seconds (one week). */
 const MAX_IDLE_SECONDS = 7 * 24 * 3600;
 
@@ -164,6 +166,15 @@ function parseOne(name: string, def: unknown, report: Report, defaultTransport: 
   };
   const args = stringArray(d.args, 'args', fail);
   args.forEach((a, i) => a.includes('\0') && fail('contains a NUL character, which no program can receive', `args[${i}]`));
+  args.forEach(
+    (a, i) =>
+      /\$\{secret:/.test(a) &&
+      report(
+        `\${secret:…} is not replaced in args: a command line is readable by every user of this machine (ps); pass the secret in ${hasUrl ? '"headers"' : '"env"'} instead`,
+        `args[${i}]`,
+        'warning',
+      ),
+  );
   const env = stringMap(d.env, 'env', fail, (k, v) => {
     if (!ENV_NAME.test(k)) return `"${k}" is not a valid environment variable name`;
     if (v.includes('\0')) return `value of "${k}" contains a NUL character, which an environment cannot hold`;
@@ -173,6 +184,14 @@ function parseOne(name: string, def: unknown, report: Report, defaultTransport: 
   if (d.idleTimeout !== undefined) {
     if (typeof d.idleTimeout !== 'number' || !Number.isFinite(d.idleTimeout) || d.idleTimeout < 0 || d.idleTimeout > MAX_IDLE_SECONDS) {
       fail(`must be a number of seconds between 0 (never evict) and ${MAX_IDLE_SECONDS}`, 'idleTimeout');
+    } else if (d.idleTimeout > 0 && d.idleTimeout < MIN_IDLE_SECONDS) {
+      // (rounded to whole milliseconds, a value below 0.0005 s became 0: "never")
+      report(
+        `${d.idleTimeout} s is below the shortest idle timeout (${MIN_IDLE_SECONDS} s); using ${MIN_IDLE_SECONDS} s (0 keeps the app running)`,
+        'idleTimeout',
+        'warning',
+      );
+      idleTimeoutMs = MIN_IDLE_SECONDS * 1000;
     } else {
       idleTimeoutMs = Math.round(d.idleTimeout * 1000);
     }
@@ -306,4 +325,45 @@ function canonical(value: unknown): string {
       ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
       : v,
   );
+}
+
+/**
+ * What no process, environment or header can hold, in a spec that did not come through
+ * parseAppDefinitions (the pool's API) or that had secrets resolved into it: the field and the
+ * reason, never the value (it may be a secret). Undefined when the spec can be started.
+ */
+export function specProblem(spec: AppSpec): string | undefined {
+  const isString = (v: unknown): v is string => typeof v === 'string';
+  const nul = 'contains a NUL character, which no program can receive';
+  if (!isString(spec.name) || !spec.name.trim() || CONTROL.test(spec.name)) return 'the app name must be a non-empty string without control characters';
+  const args: unknown = spec.args;
+  if (!Array.isArray(args)) return 'args must be an array of strings';
+  for (const [i, a] of (args as unknown[]).entries()) {
+    if (!isString(a)) return `args[${i}] must be a string`;
+    if (a.includes('\0')) return `args[${i}] ${nul}`;
+  }
+  const env: unknown = spec.env;
+  if (typeof env !== 'object' || env === null || Array.isArray(env)) return 'env must be an object of string values';
+  for (const [k, v] of Object.entries(env as Record<string, unknown>)) {
+    if (!k || k.includes('=') || CONTROL.test(k)) return `env: ${JSON.stringify(k.slice(0, 64))} is not a valid environment variable name`;
+    if (!isString(v)) return `env.${k} must be a string`;
+    if (v.includes('\0')) return `env.${k} contains a NUL character, which an environment cannot hold`;
+  }
+  if (spec.idleTimeoutMs !== undefined && (typeof spec.idleTimeoutMs !== 'number' || !(spec.idleTimeoutMs >= 0))) return 'idleTimeoutMs must be a number ≥ 0';
+  if (spec.kind === 'remote') {
+    if (!isString(spec.url) || CONTROL.test(spec.url)) return 'url must be a string without control characters';
+    const headers: unknown = spec.headers;
+    if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) return 'headers must be an object of string values';
+    for (const [k, v] of Object.entries(headers as Record<string, unknown>)) {
+      if (!HEADER_NAME.test(k)) return `headers: ${JSON.stringify(k.slice(0, 64))} is not a valid header name`;
+      if (!isString(v)) return `headers.${k} must be a string`;
+      if (CONTROL_BUT_TAB.test(v)) return `headers.${k} contains a line break, NUL or other control character, which a header cannot hold`;
+    }
+    return undefined;
+  }
+  if (spec.kind !== 'stdio') return 'kind must be "remote" or "stdio"';
+  if (!isString(spec.command) || !spec.command.trim()) return 'command must be a non-empty string';
+  if (CONTROL.test(spec.command)) return 'command contains a control character';
+  if (spec.cwd !== undefined && (!isString(spec.cwd) || CONTROL.test(spec.cwd))) return 'cwd must be a string without control characters';
+  return undefined;
 }

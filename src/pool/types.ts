@@ -52,6 +52,17 @@ export interface LaunchCommand {
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   readonly cwd?: string;
+  /** Secrets the process reads from files (mode 0600), named at the end of its arguments: never on its command line. */
+  readonly secretFiles?: readonly SecretFile[];
+}
+
+/** A file a process reads a secret from, named on its command line by `flag` (then `prefix` + its path). */
+export interface SecretFile {
+  readonly flag: string;
+  /** Put before the path (`@` for mcp-remote's `--static-oauth-client-info @PATH`). */
+  readonly prefix: string;
+  readonly name: string;
+  readonly content: string;
 }
 
 export type AppStatus = 'starting' | RunningStatus | 'stopping' | 'stopped' | 'crashed';

@@ -1,13 +1,21 @@
 // The pool's watchdog: a tiny process that outlives nothing. The pool tells it, on stdin, which
-// process trees it owns: "+<root pid>[ <start time> <cookie>]" and "-<root pid>". When stdin
+// process trees it owns: "+<root pid>[ <start time> <cookie>]" and "-<root pid>"; it answers
+// "?<n>" with "!<n>" on stdout (the pool's heartbeat: a frozen watchdog is replaced).
+// "f+<folder, URI-encoded>" names a folder of secret files a process reads at start ("f-<folder>":
+// the pool removed it); the watchdog removes those left when it ends the trees
+// (src/pool/process/argvSecrets.ts). When stdin
 // closes — the pool stopped normally, or the editor's extension host died, even by SIGKILL —
 // every tree still listed is ended (SIGTERM, then SIGKILL), so no server outlives the editor.
 // On Linux a tree's members are found as the pool finds them (src/pool/process/treeMembers.ts: the
 // environment cookie, pid + start time checked before each signal); elsewhere its process
 // group is signalled. Bundled to dist/reaper.js.
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { basename } from 'node:path';
 import { hasProcTable, procTable, TreeMembership } from '../pool/process/treeMembers';
 
+/** Folders of secret files the pool has not removed yet. */
+const secretDirs = new Set<string>();
 /** Root pid → its members (Linux), or undefined: signal the root's group. */
 const trees = new Map<number, TreeMembership | undefined>();
 const graceMs = Number(process.argv[2] ?? 1500);
@@ -54,9 +62,23 @@ function kill(target: number, sig: NodeJS.Signals): void {
   }
 }
 
+/** Removes the secret folders still listed (only ours: named as argvSecrets.ts names them). */
+function removeSecretDirs(): void {
+  for (const dir of secretDirs) {
+    if (!basename(dir).startsWith('mcp-pool-secrets-')) continue;
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // nothing more to do
+    }
+  }
+  secretDirs.clear();
+}
+
 function end(): void {
   if (ending) return;
   ending = true;
+  removeSecretDirs();
   if (!signalAll('SIGTERM')) process.exit(0);
   setTimeout(() => {
     // SIGKILL until nothing is left (a member may fork between a scan and its signal), briefly.
@@ -70,6 +92,21 @@ function end(): void {
 }
 
 function onLine(line: string): void {
+  if (line[0] === '?') {
+    process.stdout.write(`!${line.slice(1)}\n`);
+    return;
+  }
+  if (line[0] === 'f') {
+    let dir: string;
+    try {
+      dir = decodeURIComponent(line.slice(2));
+    } catch {
+      return; // not a path the pool wrote
+    }
+    if (line[1] === '+') secretDirs.add(dir);
+    else secretDirs.delete(dir);
+    return;
+  }
   const [head, start, cookie] = line.split(' ');
   const root = Number(head.slice(1));
   if (!Number.isInteger(root) || root <= 1) return;
@@ -82,6 +119,7 @@ function onLine(line: string): void {
   trees.set(root, membership);
 }
 
+process.stdout.on('error', () => undefined); // the host is gone: stdin's end says so
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (chunk: string) => {
   buffered += chunk;

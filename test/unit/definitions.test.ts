@@ -109,10 +109,22 @@ describe('app definitions', () => {
     const bad = parseAppDefinitions({ d: { url: 'https://d.dev/mcp', transport: 'direct', args: ['--transport', 'websocket'] } });
     assert.match(bad.problems[0].message, /"--transport websocket" is not one of http-first, http-only, sse-only, sse-first/);
   });
+  it('warns that ${secret:…} in args is not replaced and would be readable by every local user; the app is kept', () => {
+    const { specs, problems } = parseAppDefinitions({ s: { command: 'node', args: ['srv.js', '--token', '${secret:tok}'] } });
+    assert.equal(specs.length, 1);
+    assert.deepEqual(
+      problems.map((p) => [p.app, p.field, p.severity]),
+      [['s', 'args[2]', 'warning']],
+    );
+    assert.match(
+      problems[0].message,
+      /not replaced in args: a command line is readable by every user of this machine \(ps\); pass the secret in "env" instead/,
+    );
+  });
 });
 
 describe('launching', () => {
-  it("runs the bundled mcp-remote with the editor's runtime; headers become --header; no shell", () => {
+  it("runs the bundled mcp-remote with the editor's runtime; headers go in a --header-file, never on the command line; no shell", () => {
     const [spec] = parseAppDefinitions({ r: { url: 'https://x.dev/mcp', headers: { Authorization: 'Bearer t' }, args: ['--transport', 'http-only'] } }).specs;
     const cmd = launchCommand(spec, bundledLauncher('/ext/dist/mcp-remote/proxy.mjs', '/usr/bin/node'), {
       PATH: '/bin',
@@ -121,8 +133,34 @@ describe('launching', () => {
       NODE_OPTIONS: '--inspect',
     });
     assert.equal(cmd.command, '/usr/bin/node');
-    assert.deepEqual(cmd.args, ['/ext/dist/mcp-remote/proxy.mjs', 'https://x.dev/mcp', '--header', 'Authorization:Bearer t', '--transport', 'http-only']);
+    assert.deepEqual(cmd.args, ['/ext/dist/mcp-remote/proxy.mjs', 'https://x.dev/mcp', '--transport', 'http-only']);
+    assert.deepEqual(cmd.secretFiles, [{ flag: '--header-file', prefix: '', name: 'headers', content: 'Authorization: Bearer t\n' }]);
     assert.deepEqual(cmd.env, { PATH: '/bin', HOME: '/home/u', ELECTRON_RUN_AS_NODE: '1' });
+  });
+
+  it('moves "--header Name:Value" and an inline --static-oauth-client-info out of args, keeping the order (a later header wins)', () => {
+    const [spec] = parseAppDefinitions({
+      r: {
+        url: 'https://x.dev/mcp',
+        headers: { Authorization: 'Bearer a' },
+        args: ['--header', 'Authorization: Bearer b', '--header', 'not a header', '--static-oauth-client-info', '{"client_secret":"s"}', '--debug'],
+      },
+    }).specs;
+    const cmd = launchCommand(spec, commandLauncher(['mcp-remote']), {});
+    assert.deepEqual(cmd.args, ['https://x.dev/mcp', '--debug']);
+    assert.deepEqual(
+      cmd.secretFiles?.map((f) => [f.flag, f.prefix, f.content]),
+      [
+        ['--header-file', '', 'Authorization: Bearer a\nAuthorization: Bearer b\n'],
+        ['--static-oauth-client-info', '@', '{"client_secret":"s"}'],
+      ],
+    );
+    const fromFile = launchCommand(
+      parseAppDefinitions({ r: { url: 'https://x.dev/mcp', args: ['--static-oauth-client-info', '@/p/info.json'] } }).specs[0],
+      commandLauncher(['m']),
+      {},
+    );
+    assert.deepEqual(fromFile.args, ['https://x.dev/mcp', '--static-oauth-client-info', '@/p/info.json'], 'a path stays');
   });
 
   it('a launcher override replaces the bundled copy', () => {

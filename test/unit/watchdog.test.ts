@@ -1,6 +1,7 @@
 // The watchdog watches itself: if it dies (killed, crashed) while the pool owns servers, the pool
 // notices at once, starts another and tells it every live process tree, so a host crash right
-// after still leaves nothing behind; a SIGTERM or SIGHUP to the watchdog alone does not end the
+// after still leaves nothing behind; a frozen one (SIGSTOP) stops answering the pool's heartbeat and
+// is killed and replaced the same way; a SIGTERM or SIGHUP to the watchdog alone does not end the
 // servers of a host that is alive. Real processes: a stand-in host (test/fixtures/pool-host.ts).
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -71,6 +72,37 @@ describe('watchdog watches itself', function () {
     host.kill();
     await waitUntil(() => host.pids.every((p) => !isAlive(p)), 5000, `servers gone after the host crash (alive: ${host.pids.filter(isAlive).join(', ')})`);
     console.log(`      [measure] watchdog replaced ${replacedMs} ms after its SIGKILL; a host crash then left 0 of ${host.pids.length} processes`);
+  });
+
+  it('a frozen (SIGSTOP) watchdog misses its heartbeat, is killed and replaced, told every group: a host crash after leaves nothing', async () => {
+    const host = await startHost();
+    hosts.push(host);
+    try {
+      process.kill(host.reaper, 'SIGSTOP');
+      const t0 = Date.now();
+      const next = await waitUntil(() => watchdogOf(host, host.reaper), 15_000, 'a new watchdog');
+      const replacedMs = Date.now() - t0;
+      await waitUntil(
+        () =>
+          host
+            .stderr()
+            .includes(
+              `the watchdog (pid ${host.reaper}) ended (did not answer for 5 s, stopped or hung: killed by the pool); restarted it (pid ${next}) with 2 process trees`,
+            ),
+        3000,
+        'the replacement is logged',
+      );
+      await waitUntil(() => !isAlive(host.reaper), 3000, 'the frozen watchdog is gone');
+      assert.ok(replacedMs < 12_000, `replaced in ${replacedMs} ms`);
+      host.kill();
+      await waitUntil(() => host.pids.every((p) => !isAlive(p)), 5000, `servers gone after the host crash (alive: ${host.pids.filter(isAlive).join(', ')})`);
+      console.log(
+        `      [measure] frozen watchdog replaced ${(replacedMs / 1000).toFixed(1)} s after its SIGSTOP (deadline 5 s); a host crash then left 0 of ${host.pids.length} processes`,
+      );
+    } finally {
+      // still stopped if the pool did not end it (checked: a pid that was reaped may be someone else's now)
+      if (listProcesses().some((p) => p.pid === host.reaper && p.state === 'T' && p.cmdline.includes('reaper.js'))) process.kill(host.reaper, 'SIGKILL');
+    }
   });
 
   for (const sig of ['SIGTERM', 'SIGHUP'] as const) {

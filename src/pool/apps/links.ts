@@ -3,6 +3,7 @@
 // need (the launcher, the fetch, the sign-ins and their redirect, the watchdog); an app only asks
 // it for its link and never knows which kind it got.
 import type { Emitter } from '../../common/emitter';
+import { specProblem } from '../definitions';
 import type { ExternalRedirect } from '../direct/directAuth';
 import { type FetchLike, strategyOf } from '../direct/directTransport';
 import { HttpLink } from '../direct/httpLink';
@@ -40,6 +41,9 @@ export class LinkFactory {
    * launcher) cannot be run.
    */
   prepare(spec: AppSpec): LinkMaker {
+    // a spec from the API, or with secrets resolved into it, is checked before anything is built from it
+    const problem = specProblem(spec);
+    if (problem) throw new Error(`app ${JSON.stringify(String(spec.name).slice(0, 64))}: ${problem}`);
     const { redactor, events, settings } = this.opts;
     const onLog = (line: string) => events.fire({ type: 'stderr', app: spec.name, line });
     const redact = (line: string) => redactor.redact(line);

@@ -2,6 +2,7 @@
 // checked before spawning so a typo gives a clear message instead of a bare ENOENT.
 import { accessSync, constants, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { secretFreeArgs } from './argvSecrets';
 import { childEnvironment } from './environment';
 import type { AppSpec, LaunchCommand } from '../types';
 
@@ -30,16 +31,25 @@ export function launchCommand(spec: AppSpec, launcher: McpRemoteLauncher, baseEn
   if (spec.kind === 'stdio') {
     return { command: spec.command, args: spec.args, env: childEnvironment(baseEnv, spec.env), cwd: spec.cwd };
   }
-  const headerArgs = Object.entries(spec.headers).flatMap(([k, v]) => ['--header', `${k}:${v}`]);
+  // header values and client secrets go in 0600 files, never on the command line (argvSecrets.ts)
+  const { args, files } = secretFreeArgs(spec.headers, spec.args);
   return {
     command: launcher.command,
-    args: [...launcher.args, spec.url, ...headerArgs, ...spec.args],
+    args: [...launcher.args, spec.url, ...args],
     env: childEnvironment(baseEnv, { ...launcher.env, ...spec.env }),
+    secretFiles: files,
   };
 }
 
 /** Throws a message naming the app and the field when the command or cwd cannot work. */
 export function preflight(app: string, cmd: LaunchCommand, field: 'command' | 'launcher'): void {
+  // what spawn would refuse, naming the place and never the value (a secret, maybe)
+  const what = field === 'launcher' ? 'the mcp-remote launcher (setting mcpPool.mcpRemoteCommand)' : 'the command';
+  if ([cmd.command, ...cmd.args, cmd.cwd ?? ''].some((s) => typeof s !== 'string' || s.includes('\0')))
+    throw new Error(`app "${app}": ${what} or one of its arguments contains a NUL character (or is not a string)`);
+  for (const [k, v] of Object.entries(cmd.env))
+    if (typeof v !== 'string' || v.includes('\0') || k.includes('\0'))
+      throw new Error(`app "${app}": the environment variable ${k.replace(/\0/g, '')} contains a NUL character (or is not a string)`);
   if (cmd.cwd !== undefined) {
     let isDir = false;
     try {

@@ -4,10 +4,13 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { writeSecretFiles, type WrittenSecrets } from './argvSecrets';
 import { ChildProcessTransport } from './childTransport';
+import { isOutOfDescriptors, reserveDescriptor, tooManyOpenFiles } from './descriptors';
 import { ProcessTree } from './processTree';
 import { StderrTail } from '../stderrTail';
-import { TREE_COOKIE_VAR, type TreeIdentity } from './treeMembers';
+import { TREE_COOKIE_VAR } from './treeMembers';
+import type { Watchdog } from './watchdog';
 import { delay, describeExit, type Link, StartError } from '../link';
 import type { ExitInfo, LaunchCommand } from '../types';
 
@@ -23,7 +26,7 @@ export interface ProcessLinkOptions {
   /** mcp-remote's sign-in prompt, seen on stderr (remote apps only). */
   readonly onAuthUrl?: (url: string) => void;
   /** Watchdog that ends the tree if the pool's host dies without stopping it. */
-  readonly watchdog?: { track(root: number, identity?: TreeIdentity): void; untrack(root: number): void };
+  readonly watchdog?: Pick<Watchdog, 'track' | 'untrack' | 'secretDir'>;
 }
 
 /** A server process tree and its stdio, spawned once. */
@@ -31,12 +34,14 @@ export class ProcessLink implements Link {
   private child?: ChildProcessWithoutNullStreams;
   private transport?: ChildProcessTransport;
   private tree?: ProcessTree;
+  private secrets?: WrittenSecrets;
   private readonly stderr: StderrTail;
   private exitInfo?: ExitInfo;
   private readonly exited: Promise<ExitInfo>;
   private resolveExited!: (e: ExitInfo) => void;
 
   constructor(private readonly opts: ProcessLinkOptions) {
+    reserveDescriptor(); // so that running out of them can still be described (descriptors.ts)
     this.stderr = new StderrTail(opts.stderrLines, opts.onStderr, opts.onAuthUrl, opts.redact);
     this.exited = new Promise((r) => (this.resolveExited = r));
   }
@@ -65,7 +70,10 @@ export class ProcessLink implements Link {
     const cookie = randomBytes(16).toString('hex');
     let child: ChildProcessWithoutNullStreams;
     try {
-      child = spawn(launch.command, [...launch.args], {
+      // header values and client secrets: files the process reads at start, never its command line
+      this.secrets = writeSecretFiles(launch.secretFiles ?? []);
+      if (this.secrets.dir) this.opts.watchdog?.secretDir(this.secrets.dir, true); // before the spawn: no window to leave it
+      child = spawn(launch.command, [...launch.args, ...this.secrets.args], {
         cwd: launch.cwd,
         env: { ...launch.env, [TREE_COOKIE_VAR]: cookie },
         stdio: ['pipe', 'pipe', 'pipe'],
@@ -75,14 +83,25 @@ export class ProcessLink implements Link {
         detached: process.platform !== 'win32',
       });
     } catch (e) {
-      throw new StartError(`could not start "${launch.command}": ${(e as Error).message}`, []);
+      this.dropSecrets();
+      throw new StartError(`could not start "${launch.command}": ${isOutOfDescriptors(e) ? tooManyOpenFiles(e) : (e as Error).message}`, []);
+    }
+    // Out of descriptors, Node creates no pipes (and emits EMFILE or ENFILE next): say so now
+    if (!child.stdin || !child.stdout || !child.stderr) {
+      child.once('error', () => undefined);
+      this.dropSecrets();
+      throw new StartError(`could not start "${launch.command}": ${tooManyOpenFiles()}`, []);
     }
     this.child = child;
     this.stderr.attach(child.stderr); // read before anything else: an unread pipe can stall the child
     const spawnError = new Promise<never>((_, reject) =>
-      child.once('error', (e) => reject(new StartError(`could not start "${launch.command}": ${e.message}`, this.stderr.tail()))),
+      child.once('error', (e) => {
+        this.dropSecrets();
+        reject(new StartError(`could not start "${launch.command}": ${isOutOfDescriptors(e) ? tooManyOpenFiles(e) : e.message}`, this.stderr.tail()));
+      }),
     );
     child.once('exit', (code, signal) => {
+      this.dropSecrets();
       this.exitInfo = { code, signal };
       this.resolveExited(this.exitInfo);
     });
@@ -100,6 +119,7 @@ export class ProcessLink implements Link {
   }
 
   established(onDown: () => void): void {
+    this.dropSecrets(); // read at start: the handshake is done
     this.tree?.refresh();
     // From here on, an exit or a closed stdout is a break unless close() asked for it.
     if (this.exitInfo || this.child?.stdout.readableEnded) onDown();
@@ -139,6 +159,14 @@ export class ProcessLink implements Link {
     if (!this.tree) return;
     await this.tree.kill(2000);
     this.release();
+  }
+
+  /** The secret files are read (or will never be): removed, and the watchdog told. */
+  private dropSecrets(): void {
+    if (!this.secrets?.dir) return;
+    this.secrets.remove();
+    this.opts.watchdog?.secretDir(this.secrets.dir, false);
+    this.secrets = undefined;
   }
 
   /** The tree is gone: the watchdog need not look after it any more. */
