@@ -8,6 +8,32 @@ import type { PoolStatus } from '../contract/protocol';
 
 type Json = Readonly<Record<string, unknown>>;
 
+/**
+ * What a terminal would act on rather than show: C0 controls but \n and \t (ESC starts the CSI/OSC
+ * sequences that move the cursor, set the window title or write the clipboard with OSC 52; \r and
+ * \b overwrite what was shown), DEL, C1 controls (U+0080–U+009F, CSI and OSC among them) and the
+ * bidirectional overrides and isolates that reorder a line (U+061C, U+200E–U+200F, U+202A–U+202E,
+ * U+2066–U+2069).
+ */
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Text from servers made safe to print on a terminal: every control character shown as an escape (`\x1b`, `\u202e`); CRLF becomes \n. */
+export function terminalSafe(text: string): string {
+  return text.replace(/\r\n/g, '\n').replace(UNSAFE, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/**
+ * JSON for `--json`: JSON.stringify's text with DEL, C1 and the bidi controls also written as \u
+ * escapes (it escapes only C0 itself): the same value, and nothing a terminal acts on.
+ */
+export function jsonText(value: unknown): string {
+  return (JSON.stringify(value, null, 2) ?? 'null').replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Decoded size of base64 text, without decoding it. */
 export function base64Bytes(b64: string): number {
   const clean = b64.replace(/\s/g, '');

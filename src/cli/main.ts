@@ -8,7 +8,18 @@ import { EXIT, type PoolStatus } from '../contract/protocol';
 import { ApiFailure, appPath, callApi } from './api';
 import { type Invocation, parseArgs, UsageError, usageLine } from './args';
 import { buildArguments, CoercionError, needsSchema } from './coerce';
-import { formatProgress, formatPromptResult, formatReadResult, formatResources, formatStatus, formatToolResult, formatTools, formatPrompts } from './format';
+import {
+  formatProgress,
+  formatPromptResult,
+  formatReadResult,
+  formatResources,
+  formatStatus,
+  formatToolResult,
+  formatTools,
+  formatPrompts,
+  jsonText,
+  terminalSafe,
+} from './format';
 import { helpText } from './help';
 import { findPool, type PoolTarget } from './poolLookup';
 import type * as Fallback from './fallback';
@@ -26,11 +37,17 @@ class Exit extends Error {
   }
 }
 
-const out = (text: string) => {
-  if (text) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+// Text may come from servers (results, listings, error messages): what a terminal would act on is
+// shown as escapes (format.ts terminalSafe). --json is JSON, its escapes written out (jsonText).
+const write = (stream: NodeJS.WriteStream, text: string) => {
+  const safe = terminalSafe(text);
+  stream.write(safe.endsWith('\n') ? safe : `${safe}\n`);
 };
-const err = (text: string) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
-const json = (value: unknown) => out(JSON.stringify(value, null, 2));
+const out = (text: string) => {
+  if (text) write(process.stdout, text);
+};
+const err = (text: string) => write(process.stderr, text);
+const json = (value: unknown) => process.stdout.write(`${jsonText(value)}\n`);
 
 /** The pool to use, or an Exit saying why there is none. */
 function pool(inv: Invocation, ignoreEnv = false): PoolTarget {
@@ -39,16 +56,22 @@ function pool(inv: Invocation, ignoreEnv = false): PoolTarget {
   return choice.target;
 }
 
+/** A pool from the terminal's environment that is not there any more (nothing listens, or what listens is not it). */
+function envPoolGone(e: unknown, target: PoolTarget): e is ApiFailure {
+  return e instanceof ApiFailure && (e.code === 'refused' || e.code === 'unproven') && target.fromEnv;
+}
+
 /**
  * Runs `fn` on the pool. A pool from the terminal's environment that refuses the connection (the
- * window was reloaded: a new port) is replaced once by what the discovery folder says.
+ * window was reloaded: a new port) or does not prove it holds the token (another program took the
+ * port) is replaced once by what the discovery folder says.
  */
 async function onPool<T>(inv: Invocation, fn: (target: PoolTarget) => Promise<T>): Promise<T> {
   const target = pool(inv);
   try {
     return await fn(target);
   } catch (e) {
-    if (!(e instanceof ApiFailure) || e.code !== 'refused' || !target.fromEnv) throw e;
+    if (!envPoolGone(e, target)) throw e;
     const other = findPool(inv.pool, { ignoreEnv: true });
     if (!other.ok || other.target.url === target.url) throw e;
     return fn(other.target);
@@ -152,7 +175,7 @@ async function stdio(inv: Invocation): Promise<number> {
     status = (await callApi(target, 'GET', `/v1/pool`)) as PoolStatus;
   } catch (e) {
     if (!(e instanceof ApiFailure)) throw e;
-    const other = e.code === 'refused' && target.fromEnv ? findPool(inv.pool, { ignoreEnv: true }) : undefined;
+    const other = envPoolGone(e, target) ? findPool(inv.pool, { ignoreEnv: true }) : undefined;
     if (!other?.ok) return fallback(e.message);
     target = other.target;
     try {

@@ -1,9 +1,11 @@
 // Which pool a command talks to: `--pool <pid|folder>`, else the editor's terminal environment
 // (MCP_POOL_URL + MCP_POOL_TOKEN), else the discovery folder, picked by the current folder.
-// choosePool is pure; findPool reads the environment and the discovery folder.
+// choosePool is pure; findPool reads the environment and the discovery folder. Only loopback URLs
+// are used (a token never leaves the machine), and a pool is still only trusted once it proves it
+// holds the token (api.ts proveTarget).
 import { resolve, sep } from 'node:path';
-import { discoveryDir, type FoundEntry, liveEntries, pickForFolder } from '../contract/discovery';
-import { ENV_TOKEN, ENV_URL } from '../contract/protocol';
+import { discoveryDir, type FoundEntry, pickForFolder, scanEntries, type SkippedEntry } from '../contract/discovery';
+import { ENV_TOKEN, ENV_URL, isLoopbackUrl } from '../contract/protocol';
 
 export interface PoolTarget {
   readonly url: string;
@@ -14,7 +16,8 @@ export interface PoolTarget {
 }
 
 export type PoolChoice =
-  { readonly ok: true; readonly target: PoolTarget } | { readonly ok: false; readonly reason: 'none' | 'ambiguous' | 'no-match'; readonly message: string };
+  | { readonly ok: true; readonly target: PoolTarget }
+  | { readonly ok: false; readonly reason: 'none' | 'ambiguous' | 'no-match' | 'not-loopback'; readonly message: string };
 
 export const NO_POOL_HINT = 'open VS Code with the MCP Remote Pool extension (or enable it), or give `mcp-pool stdio` a --fallback command';
 
@@ -38,16 +41,41 @@ export interface PoolQuery {
   readonly pool?: string;
   /** Skip the environment (its pool did not answer). */
   readonly ignoreEnv?: boolean;
+  /** Discovery entries not used, and why: named when no pool is found. */
+  readonly skipped?: () => readonly SkippedEntry[];
+}
+
+/** A URL for messages: its origin only (never credentials, paths or queries). */
+function shownUrl(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'something that is not a URL';
+  }
 }
 
 export function choosePool(q: PoolQuery): PoolChoice {
   if (q.pool === undefined && !q.ignoreEnv) {
     const url = q.env[ENV_URL];
     const token = q.env[ENV_TOKEN];
-    if (url && token) return { ok: true, target: { url: url.replace(/\/+$/, ''), token, source: ENV_URL, fromEnv: true } };
+    if (url && token) {
+      if (!isLoopbackUrl(url))
+        return {
+          ok: false,
+          reason: 'not-loopback',
+          message: `${ENV_URL} is ${shownUrl(url)}: it must be http on this machine's loopback (http://127.0.0.1:PORT, http://[::1]:PORT or http://localhost:PORT); the pool's token is never sent elsewhere. Unset ${ENV_URL} to find the pool from the discovery folder`,
+        };
+      return { ok: true, target: { url: url.replace(/\/+$/, ''), token, source: ENV_URL, fromEnv: true } };
+    }
   }
   const entries = q.entries();
-  if (!entries.length) return { ok: false, reason: 'none', message: `no MCP pool is running: ${NO_POOL_HINT}` };
+  if (!entries.length) {
+    const skipped = q.skipped?.() ?? [];
+    const why = skipped.length
+      ? ` (${skipped.length} discovery ${skipped.length === 1 ? 'entry was' : 'entries were'} not used: ${skipped.map((s) => `${s.file}: ${s.reason}`).join('; ')})`
+      : '';
+    return { ok: false, reason: 'none', message: `no MCP pool is running: ${NO_POOL_HINT}${why}` };
+  }
   if (q.pool !== undefined) {
     if (/^\d+$/.test(q.pool)) {
       const byPid = entries.find((e) => e.pid === Number(q.pool));
@@ -69,7 +97,15 @@ export function choosePool(q: PoolQuery): PoolChoice {
   };
 }
 
-/** The pool for this process. */
+/** The pool for this process. With MCP_POOL_DEBUG set, every discovery entry not used is named on stderr with why. */
 export function findPool(pool: string | undefined, opts: { ignoreEnv?: boolean } = {}): PoolChoice {
-  return choosePool({ env: process.env, entries: () => liveEntries(discoveryDir()), cwd: process.cwd(), pool, ...opts });
+  let scan: ReturnType<typeof scanEntries> | undefined;
+  const scanned = () => {
+    if (!scan) {
+      scan = scanEntries(discoveryDir());
+      if (process.env.MCP_POOL_DEBUG) for (const s of scan.skipped) process.stderr.write(`mcp-pool: skipped the discovery entry ${s.file}: ${s.reason}\n`);
+    }
+    return scan;
+  };
+  return choosePool({ env: process.env, entries: () => scanned().entries, skipped: () => scanned().skipped, cwd: process.cwd(), pool, ...opts });
 }

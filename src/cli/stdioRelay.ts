@@ -11,7 +11,9 @@ import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontex
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { EXIT, mcpPath } from '../contract/protocol';
-import { ApiFailure, callApi } from './api';
+import { ApiFailure, callApi, forgetProof, proveTarget } from './api';
+import { terminalSafe } from './format';
+import type { PoolTarget } from './poolLookup';
 
 export interface RelayOptions {
   readonly url: string;
@@ -31,12 +33,14 @@ function isResponse(m: JSONRPCMessage): m is JSONRPCMessage & { id: Id } {
 
 /** Errors after which the gateway will not answer again: nobody listens, the session is gone, the token is refused. */
 function isFatal(e: unknown): boolean {
+  if (e instanceof ApiFailure) return e.code === 'unproven' || e.code === 'refused';
   if (e instanceof StreamableHTTPError) return e.code === 404 || e.code === 401 || e.code === 403;
   const cause = (e as { cause?: { code?: string } } | undefined)?.cause;
   return cause?.code === 'ECONNREFUSED';
 }
 
 function describe(e: unknown): string {
+  if (e instanceof ApiFailure) return e.message;
   const cause = (e as { cause?: { code?: string } } | undefined)?.cause;
   if (cause?.code === 'ECONNREFUSED') return 'the pool does not answer (the editor window was closed?)';
   if (e instanceof StreamableHTTPError && e.code === 404) return 'the pool no longer knows this session (the app was removed, or the editor restarted)';
@@ -44,11 +48,31 @@ function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/**
+ * fetch for the relay's HTTP transport: a request carries the token only to a pool that proved it
+ * holds it (api.ts, cached per process); after a connection failed, whatever answers next proves
+ * itself again (a window closed and another program took its port mid-session).
+ */
+function provingFetch(target: PoolTarget): typeof fetch {
+  return async (input, init) => {
+    await proveTarget(target);
+    try {
+      return await fetch(input, init);
+    } catch (e) {
+      forgetProof(target);
+      throw e;
+    }
+  };
+}
+
 export function runRelay(opts: RelayOptions): Promise<number> {
   return new Promise<number>((resolve) => {
+    const target: PoolTarget = { url: opts.url, token: opts.token, source: 'the relay', fromEnv: false };
     const http = new StreamableHTTPClientTransport(new URL(mcpPath(opts.app), `${opts.url}/`), {
       requestInit: { headers: { authorization: `Bearer ${opts.token}` } },
+      fetch: provingFetch(target),
     });
+    const say = (text: string) => process.stderr.write(`mcp-pool stdio ${terminalSafe(opts.app)}: ${terminalSafe(text)}\n`);
     const stdio = new StdioServerTransport();
     /** Requests from the client still waiting for their response, so they can be failed if the pool goes away. */
     const pending = new Set<Id>();
@@ -58,7 +82,7 @@ export function runRelay(opts: RelayOptions): Promise<number> {
     const finish = async (code: number, why?: string) => {
       if (finished) return;
       finished = true;
-      if (why) process.stderr.write(`mcp-pool stdio ${opts.app}: ${why}\n`);
+      if (why) say(why);
       for (const id of pending) {
         await stdio.send({ jsonrpc: '2.0', id, error: { code: -32000, message: `mcp-pool: ${why ?? 'the relay closed'}` } }).catch(() => undefined);
       }
@@ -100,11 +124,12 @@ export function runRelay(opts: RelayOptions): Promise<number> {
     const probe = () => {
       if (probing || finished) return;
       probing = true;
-      callApi({ url: opts.url, token: opts.token, source: 'the relay', fromEnv: false }, 'GET', '/v1/pool').then(
+      callApi(target, 'GET', '/v1/pool').then(
         () => (probing = false),
         (e: unknown) => {
           probing = false;
-          if (e instanceof ApiFailure && (e.code === 'refused' || e.code === 'unreachable'))
+          if (e instanceof ApiFailure && e.code === 'unproven') void finish(EXIT.pool, e.message);
+          else if (e instanceof ApiFailure && (e.code === 'refused' || e.code === 'unreachable'))
             void finish(EXIT.pool, 'the pool went away (the editor window was closed?)');
         },
       );
@@ -112,11 +137,11 @@ export function runRelay(opts: RelayOptions): Promise<number> {
     http.onerror = (e) => {
       if (finished) return;
       if (isFatal(e)) return void finish(EXIT.pool, describe(e));
-      process.stderr.write(`mcp-pool stdio ${opts.app}: ${describe(e)}\n`);
+      say(describe(e));
       probe();
     };
     http.onclose = () => void finish(EXIT.ok);
-    stdio.onerror = (e) => process.stderr.write(`mcp-pool stdio ${opts.app}: ${describe(e)}\n`);
+    stdio.onerror = (e) => say(describe(e));
     // The client closed our stdin (or went away): the session is over.
     process.stdin.once('end', () => void finish(EXIT.ok));
     process.stdin.once('close', () => void finish(EXIT.ok));

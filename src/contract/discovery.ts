@@ -2,24 +2,87 @@
 // DiscoveryEntry), so `mcp-pool` and other local processes outside the editor's terminals find a
 // pool. Folder 0700, files 0600 (they hold the window's token), written atomically, removed on
 // shutdown; an entry whose process is gone (a crashed editor) is stale: skipped and deleted.
-// Node built-ins only (the CLI bundles this).
+// An entry is trusted only when it is a regular file of this user, mode 0600, naming a loopback
+// URL, and its process is the one that wrote it (same pid and, on Linux, the same start time: a
+// reused pid is a different process). Skipped entries are reported with why. Node built-ins only
+// (the CLI bundles this).
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  fchmodSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
-import { type DiscoveryEntry, ENV_DISCOVERY_DIR } from './protocol';
+import { type DiscoveryEntry, ENV_DISCOVERY_DIR, isLoopbackUrl } from './protocol';
 
 export function discoveryDir(env: NodeJS.ProcessEnv = process.env): string {
   return env[ENV_DISCOVERY_DIR] || join(homedir(), '.mcp-pool', 'windows');
 }
 
+/** This process's user, where the platform has one (not on Windows). */
+export function currentUid(): number | undefined {
+  return typeof process.getuid === 'function' ? process.getuid() : undefined;
+}
+
+/**
+ * When process `pid` started (Linux: field 22 of /proc/PID/stat, clock ticks since boot), so an
+ * entry survives nothing but its own process; undefined elsewhere or when it cannot be read.
+ */
+export function processStartTime(pid: number, platform: NodeJS.Platform = process.platform): string | undefined {
+  if (platform !== 'linux') return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // the command name (field 2) is in parentheses and may hold spaces and parentheses itself
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const start = fields[22 - 3];
+    return start && /^\d+$/.test(start) ? start : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `dir` made if needed, and checked to be a real folder of this user (not a symbolic link: the
+ * token would be written wherever it points), then made 0700 through its own descriptor (never
+ * through a link). Throws a clear error otherwise.
+ */
+export function ensureOwnFolder(dir: string, mode = 0o700, what = 'the discovery folder'): void {
+  mkdirSync(dir, { recursive: true, mode });
+  const st = lstatSync(dir);
+  if (st.isSymbolicLink()) throw new Error(`${what} ${dir} is a symbolic link: refusing to use it (remove the link; a real folder is created in its place)`);
+  if (!st.isDirectory()) throw new Error(`${what} ${dir} is not a folder: remove it`);
+  const uid = currentUid();
+  if (uid !== undefined && st.uid !== uid) throw new Error(`${what} ${dir} belongs to uid ${st.uid}, not to you (uid ${uid}): remove it or fix its owner`);
+  if (process.platform === 'win32') return;
+  // O_NOFOLLOW: were it swapped for a link since the lstat, the open fails instead of following it
+  const fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+  try {
+    const now = fstatSync(fd);
+    if (now.ino !== st.ino || now.dev !== st.dev) throw new Error(`${what} ${dir} changed while it was checked: try again`);
+    if ((now.mode & 0o777) !== mode) fchmodSync(fd, mode);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Writes this window's entry; returns a function that removes it (idempotent). */
 export function publish(entry: DiscoveryEntry, dir = discoveryDir()): () => void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
+  ensureOwnFolder(dir);
   const file = join(dir, `${entry.pid}-${randomBytes(4).toString('hex')}.json`);
-  const tmp = `${file}.tmp`;
-  writeFileSync(tmp, JSON.stringify(entry, null, 2), { mode: 0o600 });
+  const tmp = `${file}.${randomBytes(8).toString('hex')}.tmp`;
+  const startTime = entry.startTime ?? processStartTime(entry.pid);
+  const full: DiscoveryEntry = { ...entry, nonce: entry.nonce ?? randomBytes(16).toString('base64url'), ...(startTime ? { startTime } : {}) };
+  writeFileSync(tmp, JSON.stringify(full, null, 2), { mode: 0o600, flag: 'wx' });
   renameSync(tmp, file);
   let removed = false;
   return () => {
@@ -33,31 +96,94 @@ export interface FoundEntry extends DiscoveryEntry {
   readonly file: string;
 }
 
-/** The live entries, newest window first; stale ones (process gone, unreadable) are deleted. */
-export function liveEntries(dir = discoveryDir(), alive: (pid: number) => boolean = isAlive): FoundEntry[] {
+/** An entry not used, and why (for `MCP_POOL_DEBUG` and the "no pool" message). */
+export interface SkippedEntry {
+  readonly file: string;
+  readonly reason: string;
+}
+
+export interface ScanOptions {
+  readonly alive?: (pid: number) => boolean;
+  readonly startTime?: (pid: number) => string | undefined;
+  readonly uid?: number;
+}
+
+/**
+ * The entries that may be used, newest window first, and those skipped with why. Stale ones of
+ * this user (process gone or replaced, unreadable) are deleted; others are left alone.
+ */
+export function scanEntries(dir = discoveryDir(), opts: ScanOptions = {}): { entries: FoundEntry[]; skipped: SkippedEntry[] } {
+  const alive = opts.alive ?? isAlive;
+  const startTime = opts.startTime ?? ((pid: number) => processStartTime(pid));
+  const uid = 'uid' in opts ? opts.uid : currentUid();
+  const entries: FoundEntry[] = [];
+  const skipped: SkippedEntry[] = [];
   let names: string[];
   try {
+    const st = lstatSync(dir);
+    if (st.isSymbolicLink() || !st.isDirectory())
+      return { entries, skipped: [{ file: dir, reason: 'the discovery folder is a symbolic link or not a folder' }] };
+    if (uid !== undefined && st.uid !== uid) return { entries, skipped: [{ file: dir, reason: `the discovery folder belongs to uid ${st.uid}, not to you` }] };
     names = readdirSync(dir);
   } catch {
-    return [];
+    return { entries, skipped };
   }
-  const out: FoundEntry[] = [];
   for (const name of names) {
     if (!name.endsWith('.json')) continue;
     const file = join(dir, name);
+    const skip = (reason: string) => skipped.push({ file, reason });
+    let st;
+    try {
+      st = lstatSync(file);
+    } catch {
+      continue;
+    }
+    if (!st.isFile()) {
+      skip(st.isSymbolicLink() ? 'a symbolic link, not a file' : 'not a regular file');
+      continue;
+    }
+    if (uid !== undefined && st.uid !== uid) {
+      skip(`owned by uid ${st.uid}, not by you (uid ${uid})`);
+      continue;
+    }
     let entry: DiscoveryEntry | undefined;
     try {
       entry = parseEntry(readFileSync(file, 'utf8'));
     } catch {
       entry = undefined;
     }
-    if (!entry || !alive(entry.pid)) {
+    if (!entry) {
+      skip('not a discovery entry (deleted)');
       rmSync(file, { force: true });
       continue;
     }
-    out.push({ ...entry, file });
+    if (!alive(entry.pid)) {
+      skip(`its process ${entry.pid} is gone (deleted)`);
+      rmSync(file, { force: true });
+      continue;
+    }
+    const started = entry.startTime === undefined ? undefined : startTime(entry.pid);
+    if (entry.startTime !== undefined && started !== undefined && started !== entry.startTime) {
+      skip(`its pid ${entry.pid} now belongs to another process (started at ${started}, not ${entry.startTime}; deleted)`);
+      rmSync(file, { force: true });
+      continue;
+    }
+    if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
+      skip(`its mode is ${(st.mode & 0o777).toString(8).padStart(4, '0')}: it must be 0600 (readable by you only)`);
+      continue;
+    }
+    if (!isLoopbackUrl(entry.url)) {
+      skip(`its URL is not on this machine's loopback (127.0.0.1, [::1], localhost)`);
+      continue;
+    }
+    entries.push({ ...entry, file });
   }
-  return out.sort((a, b) => b.window.startedAt - a.window.startedAt);
+  return { entries: entries.sort((a, b) => b.window.startedAt - a.window.startedAt), skipped };
+}
+
+/** The entries that may be used, newest window first (scanEntries without the skipped). */
+export function liveEntries(dir = discoveryDir(), alive: (pid: number) => boolean = isAlive): FoundEntry[] {
+  return scanEntries(dir, { alive }).entries;
 }
 
 function parseEntry(text: string): DiscoveryEntry | undefined {
@@ -68,7 +194,8 @@ function parseEntry(text: string): DiscoveryEntry | undefined {
     typeof v.url !== 'string' ||
     typeof v.token !== 'string' ||
     !Array.isArray(v.folders) ||
-    typeof v.window?.startedAt !== 'number'
+    typeof v.window?.startedAt !== 'number' ||
+    (v.startTime !== undefined && typeof v.startTime !== 'string')
   )
     return undefined;
   return v as DiscoveryEntry;

@@ -3,10 +3,14 @@
 // its absolute path) keep working. It runs the installed extension's CLI on the editor's own Node
 // runtime (Electron as Node with ELECTRON_RUN_AS_NODE=1: users need no Node of their own). The
 // editor rewrites it at every activation, so after an update it points at the new version; if the
-// version it names is gone before that, a `--fallback` command still runs. Node built-ins only.
-import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+// version it names is gone before that, a `--fallback` command still runs (without the pool's
+// token and URL). Its folder is the user's alone to write (0755, never a link); the script is
+// written to a fresh randomly named file and renamed over the old one. Node built-ins only.
+import { randomBytes } from 'node:crypto';
+import { closeSync, fchmodSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXIT } from './protocol';
+import { ensureOwnFolder } from './discovery';
+import { ENV_TOKEN, ENV_URL, EXIT } from './protocol';
 
 export const LAUNCHER_NAME = 'mcp-pool';
 
@@ -37,10 +41,11 @@ if [ -f "$cli" ] && [ -x "$node" ]; then
   ELECTRON_RUN_AS_NODE=1 exec "$node" "$cli" "$@"
 fi
 # The extension version this names is gone (updated or uninstalled, and the editor not started
-# since): a configuration's --fallback command still runs.
+# since): a configuration's --fallback command still runs, without the pool's token and URL.
 while [ $# -gt 0 ]; do
   if [ "$1" = --fallback ]; then
     shift
+    unset ${ENV_TOKEN} ${ENV_URL} ELECTRON_RUN_AS_NODE
     [ $# -gt 0 ] && exec "$@"
     break
   fi
@@ -74,16 +79,28 @@ export function windowsLauncher(t: LauncherTarget): string {
   ].join('\r\n');
 }
 
+/** The launcher's folder: readable by all (it is on PATH), writable by the user only, whatever the umask. */
+export const LAUNCHER_DIR_MODE = 0o755;
+
 /**
- * Writes the launcher into `binDir` (created if needed) and returns its path. Written to a
- * temporary file and renamed over the old one: another window's terminal may be running it.
+ * Writes the launcher into `binDir` (created if needed: 0755, this user's, not a symbolic link)
+ * and returns its path. Written to a new randomly named file (exclusive create: nothing planted
+ * there is followed) and renamed over the old one: another window's terminal may be running it.
  */
 export function writeLauncher(binDir: string, target: LauncherTarget, platform: NodeJS.Platform = process.platform): string {
-  mkdirSync(binDir, { recursive: true });
+  ensureOwnFolder(binDir, LAUNCHER_DIR_MODE, "the mcp-pool launcher's folder");
   const file = launcherPath(binDir, platform);
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, platform === 'win32' ? windowsLauncher(target) : posixLauncher(target), { mode: 0o755 });
-  if (platform !== 'win32') chmodSync(tmp, 0o755);
+  const tmp = `${file}.${randomBytes(8).toString('hex')}.tmp`;
+  const fd = openSync(tmp, 'wx', 0o755);
+  try {
+    writeSync(fd, platform === 'win32' ? windowsLauncher(target) : posixLauncher(target));
+    if (platform !== 'win32') fchmodSync(fd, 0o755);
+  } catch (e) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  closeSync(fd);
   renameSync(tmp, file);
   return file;
 }

@@ -21,6 +21,7 @@ export function appFromPath(part: string): string | undefined {
  * The CLI's plain-HTTP API (JSON in, JSON or NDJSON out), served next to the MCP endpoints with the
  * same token. One round trip per command: no MCP handshake, so a `mcp-pool call` costs little more
  * than starting Node. Paths under /v1/:
+ *   GET  /v1/proof                       ← header mcp-pool-challenge, NO token → { proof } (contract/proof.ts; asked before any other)
  *   GET  /v1/pool                        → PoolStatus
  *   GET  /v1/apps/<app>/tools            → { tools: Tool[] }
  *   POST /v1/apps/<app>/call             ← { tool, arguments }  → NDJSON: { progress } lines, then { result } or { error }
@@ -86,6 +87,21 @@ export interface DiscoveryEntry {
   /** The window's workspace folders (absolute paths), to pick a pool by the current folder. */
   readonly folders: readonly string[];
   readonly window: { readonly name: string; readonly startedAt: number };
+  /** A random id of this entry (discovery.ts publish sets it). */
+  readonly nonce?: string;
+  /** When the process `pid` started (Linux: /proc/PID/stat field 22), so a reused pid is seen as another process; absent elsewhere. */
+  readonly startTime?: string;
+}
+
+/** Whether `url` is http on this machine's loopback (127.0.0.1, [::1], localhost): the only place a pool's token is sent. */
+export function isLoopbackUrl(url: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  return u.protocol === 'http:' && !u.username && !u.password && ['127.0.0.1', '[::1]', 'localhost'].includes(u.hostname);
 }
 
 /** `mcp-pool` exit codes. */

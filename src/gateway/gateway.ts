@@ -16,6 +16,7 @@ import { Guard, newToken } from './guard';
 import type { HookRouter, HookTarget, RoutedFeature } from './hookRouter';
 import { API_PREFIX, type ApiError, appFromPath, type DiscoveryEntry, MCP_ROUTE, type PoolStatus } from '../contract/protocol';
 import { toMcpError } from './poolErrors';
+import { answerProof, isProofRequest } from './proof';
 import { ResponseWatch } from './responses';
 
 export interface GatewayOptions {
@@ -204,6 +205,8 @@ export class Gateway extends Disposable {
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
+      // the one route served without the token: the gateway proves it holds it (proof.ts)
+      if (isProofRequest(req)) return answerProof(req, res, this.token, this.guard);
       const refusal = this.guard.check(req);
       // a refused request costs nothing lasting: its answer closes the connection (the body is not waited for)
       if (refusal) return refuse(res, refusal.status, { code: refusal.code, message: refusal.message });

@@ -261,10 +261,10 @@ describe('mcp-pool CLI as a process (real pool, real gateway)', function () {
     assert.ok(!r.stdout.includes(gateway.token));
   });
 
-  it('a wrong token: refused, one line, exit 3', async () => {
+  it('a wrong token: the pool cannot prove it holds it, so it is never sent; one line, exit 3', async () => {
     const r = await run(['status'], { env: { ...env, MCP_POOL_TOKEN: 'wrong' } });
     assert.equal(r.code, EXIT.pool);
-    assert.match(oneLine(r), /bearer token/);
+    assert.match(oneLine(r), /did not prove it holds the token \(its answer is wrong\); MCP_POOL_TOKEN is from an earlier editor session/);
     assert.doesNotMatch(r.stderr, new RegExp(gateway.token));
   });
 
