@@ -26,6 +26,8 @@ export interface ApiRequestOptions {
   readonly signal?: AbortSignal;
   /** NDJSON lines other than the final one (`{ progress }`). */
   readonly onLine?: (line: Readonly<Record<string, unknown>>) => void;
+  /** Prove the pool again rather than trust this process's cached proof (a long-lived relay). */
+  readonly freshProof?: boolean;
 }
 
 /**
@@ -83,6 +85,11 @@ export function proveTarget(target: PoolTarget, signal?: AbortSignal): Promise<v
     p.catch(() => proofs.get(key) === p && proofs.delete(key));
   }
   return p;
+}
+
+/** The pool proves it holds the token now (no cache): for a long-lived relay, before each request. */
+export function proveNow(target: PoolTarget, signal?: AbortSignal): Promise<void> {
+  return askProof(target, signal);
 }
 
 function askProof(target: PoolTarget, signal?: AbortSignal): Promise<void> {
@@ -150,7 +157,7 @@ function connectionFailure(target: PoolTarget, e: NodeJS.ErrnoException): ApiFai
  * the last to `onLine` and resolve to the last line's `result` (or reject with its `error`).
  */
 export async function callApi(target: PoolTarget, method: 'GET' | 'POST', path: string, body?: unknown, opts: ApiRequestOptions = {}): Promise<unknown> {
-  await proveTarget(target, opts.signal);
+  await (opts.freshProof ? proveNow : proveTarget)(target, opts.signal);
   return send(target, method, path, body, opts);
 }
 

@@ -11,7 +11,7 @@ import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontex
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { EXIT, mcpPath } from '../contract/protocol';
-import { ApiFailure, callApi, forgetProof, proveTarget } from './api';
+import { ApiFailure, callApi, proveNow } from './api';
 import { terminalSafe } from './format';
 import type { PoolTarget } from './poolLookup';
 
@@ -49,19 +49,15 @@ function describe(e: unknown): string {
 }
 
 /**
- * fetch for the relay's HTTP transport: a request carries the token only to a pool that proved it
- * holds it (api.ts, cached per process); after a connection failed, whatever answers next proves
- * itself again (a window closed and another program took its port mid-session).
+ * fetch for the relay's HTTP transport: every request carries the token only to a pool that has
+ * just proven it holds it (one extra round trip, about a millisecond on loopback). A relay lives
+ * as long as its client: its window may close mid-session and another program take its port, and
+ * a proof cached from before would then hand that program the token and the next call.
  */
 function provingFetch(target: PoolTarget): typeof fetch {
   return async (input, init) => {
-    await proveTarget(target);
-    try {
-      return await fetch(input, init);
-    } catch (e) {
-      forgetProof(target);
-      throw e;
-    }
+    await proveNow(target);
+    return fetch(input, init);
   };
 }
 
@@ -124,7 +120,7 @@ export function runRelay(opts: RelayOptions): Promise<number> {
     const probe = () => {
       if (probing || finished) return;
       probing = true;
-      callApi(target, 'GET', '/v1/pool').then(
+      callApi(target, 'GET', '/v1/pool', undefined, { freshProof: true }).then(
         () => (probing = false),
         (e: unknown) => {
           probing = false;

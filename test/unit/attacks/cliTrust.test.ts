@@ -13,6 +13,8 @@ import { request as httpRequest } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { forgetProof, proveTarget } from '../../../src/cli/api';
 import type { PoolTarget } from '../../../src/cli/poolLookup';
 import { processStartTime, publish, scanEntries } from '../../../src/contract/discovery';
@@ -264,6 +266,63 @@ describe('attack: a stale discovery entry whose port another program took (real 
       /^mcp-pool: the pool at .* \(from MCP_POOL_URL\) did not prove it holds the token .*MCP_POOL_TOKEN is from an earlier editor session/,
     );
     assertNothingSent('stale MCP_POOL_URL');
+  });
+});
+
+describe('attack: the window closes mid-session and another program takes its port (real `mcp-pool stdio` relay, SDK client)', function () {
+  this.timeout(60_000);
+  let pool: Pool;
+  let gateway: Gateway | undefined;
+  let impostor: Impostor | undefined;
+  let client: Client | undefined;
+
+  afterEach(async () => {
+    await client?.close().catch(() => undefined);
+    await impostor?.close();
+    await gateway?.close();
+    gateway?.dispose();
+    await pool?.shutdown();
+    pool?.dispose();
+    await expectNoProcesses();
+  });
+
+  it('the relay has the pool prove itself before every request: neither the token nor the next call reach the impostor; the relay ends', async () => {
+    pool = makePool();
+    await pool.configure([stdioSpec('f')]);
+    gateway = new Gateway({ pool, window: { name: 'w', startedAt: Date.now() } });
+    await gateway.start();
+    const token = gateway.token;
+    const port = Number(new URL(gateway.url).port);
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [CLI, 'stdio', 'f'],
+      env: bareEnv(join(tmpdir(), 'mcp-pool-no-such-discovery'), { MCP_POOL_URL: gateway.url, MCP_POOL_TOKEN: token }),
+      stderr: 'pipe',
+    });
+    let stderr = '';
+    transport.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => (transport.onclose = () => resolve(null)));
+    client = new Client({ name: 'trust-test', version: '1' });
+    await client.connect(transport);
+    assert.equal((await client.callTool({ name: 'add', arguments: { a: 1, b: 2 } })).isError ?? false, false, 'works on the real pool');
+    // the window closes; at once another program takes its port
+    await gateway.close();
+    gateway.dispose();
+    gateway = undefined;
+    impostor = new Impostor();
+    await impostor.listen(port);
+    const secret = `mid-session-secret-${Date.now()}`;
+    await client.callTool({ name: 'echo', arguments: { text: secret } }).then(
+      (r) => assert.ok(r.isError || !JSON.stringify(r).includes('FORGED'), 'no forged result'),
+      () => undefined,
+    );
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    const bytes = impostor.bytes;
+    assert.ok(!bytes.includes(token), `the token reached the impostor: ${bytes}\n---\n${stderr}`);
+    assert.ok(!bytes.includes(secret), "the call's arguments reached the impostor");
+    assert.doesNotMatch(bytes, /authorization/i);
+    assert.match(stderr, /did not prove it holds the token/, stderr);
+    console.log(`      relay after its window closed: ${impostor.requests} request(s) to the impostor (the proof), ${bytes.length} bytes, no token`);
   });
 });
 
