@@ -23,6 +23,8 @@ Options:
 
 The pool is found through MCP_POOL_URL and MCP_POOL_TOKEN (set in the editor's terminals), else
 through the discovery folder (~/.mcp-pool/windows, or MCP_POOL_DISCOVERY_DIR), by the current folder.
+A pool is used only on this machine's loopback, and only once it proves it holds the token (nothing
+else is sent before). MCP_POOL_DEBUG=1 names each discovery entry not used, and why.
 
 Exit codes: 0 ok · 1 the tool returned an error · 2 usage · 3 pool or connection error · 130 interrupted`;
 

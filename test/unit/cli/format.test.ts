@@ -10,6 +10,8 @@ import {
   formatStatus,
   formatToolResult,
   formatTools,
+  jsonText,
+  terminalSafe,
 } from '../../../src/cli/format';
 import { formatDuration } from '../../../src/common/format';
 import type { PoolStatus } from '../../../src/contract/protocol';
@@ -135,5 +137,29 @@ describe('mcp-pool output', () => {
     );
     assert.equal(formatProgress({ progress: 1, total: 3, message: 'step 1/3' }), 'step 1/3 (1/3)');
     assert.equal(formatProgress({ progress: 2 }), 'progress 2');
+  });
+});
+
+describe('mcp-pool text safe for a terminal', () => {
+  it('shows C0 (but \\n, \\t), ESC sequences, DEL, C1 and bidi controls as escapes; CRLF becomes \\n', () => {
+    assert.equal(terminalSafe('a\x1b[31mred\x1b[0m'), 'a\\x1b[31mred\\x1b[0m');
+    assert.equal(terminalSafe('\x1b]52;c;ZXZpbA==\x07'), '\\x1b]52;c;ZXZpbA==\\x07', 'OSC 52 clipboard write');
+    assert.equal(terminalSafe('\x1b]0;title\x1b\\'), '\\x1b]0;title\\x1b\\');
+    assert.equal(terminalSafe('\x00\x08\x0b\x0c\x0d\x7f'), '\\x00\\x08\\x0b\\x0c\\x0d\\x7f');
+    assert.equal(terminalSafe('\u0085\u009b\u009d'), '\\x85\\x9b\\x9d', 'C1: NEL, CSI, OSC');
+    assert.equal(
+      terminalSafe('\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c'),
+      '\\u202a\\u202b\\u202c\\u202d\\u202e\\u2066\\u2067\\u2068\\u2069\\u200e\\u200f\\u061c',
+    );
+    assert.equal(terminalSafe('tab\there\r\nnext\nline — ünïcödé 日本 🙂'), 'tab\there\nnext\nline — ünïcödé 日本 🙂');
+  });
+
+  it('--json: the same value, with DEL, C1 and bidi controls written as \\u escapes too', () => {
+    const value = { text: 'a\x1b[2J\u009b\u202e\x7f\n', n: 1 };
+    const text = jsonText(value);
+    assert.deepEqual(JSON.parse(text), value);
+    // eslint-disable-next-line no-control-regex
+    assert.doesNotMatch(text, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+    assert.equal(jsonText(undefined), 'null');
   });
 });

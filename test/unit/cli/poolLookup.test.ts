@@ -66,4 +66,30 @@ describe('mcp-pool pool lookup', () => {
     const c = choosePool(query({ env: { MCP_POOL_URL: 'http://127.0.0.1:9', MCP_POOL_TOKEN: 'x' }, entries: () => [A], ignoreEnv: true }));
     assert.ok(c.ok && c.target.token === 't1001');
   });
+
+  it('takes MCP_POOL_URL only on loopback; a clear error otherwise that shows no credentials or path', () => {
+    const with_ = (url: string) => choosePool(query({ env: { MCP_POOL_URL: url, MCP_POOL_TOKEN: 'x' } }));
+    for (const ok of ['http://127.0.0.1:9', 'http://[::1]:9/', 'http://localhost:9']) assert.ok(with_(ok).ok, ok);
+    for (const bad of [
+      'http://10.0.0.5:9',
+      'https://127.0.0.1:9',
+      'http://127.0.0.1.evil.example:9',
+      'http://user:pw@127.0.0.1:9',
+      'http://evil.example/x?t=1',
+      'not a url',
+    ]) {
+      const c = with_(bad);
+      assert.ok(!c.ok && c.reason === 'not-loopback', bad);
+      assert.match(c.message, /^MCP_POOL_URL is .*: it must be http on this machine's loopback/);
+      assert.doesNotMatch(c.message, /pw|\?t=1|\/x/);
+    }
+  });
+
+  it('names the discovery entries it did not use when it finds no pool', () => {
+    const c = choosePool(
+      query({ entries: () => [], skipped: () => [{ file: '/d/1.json', reason: 'its mode is 0644: it must be 0600 (readable by you only)' }] }),
+    );
+    assert.ok(!c.ok && c.reason === 'none');
+    assert.match(c.message, /\(1 discovery entry was not used: \/d\/1\.json: its mode is 0644/);
+  });
 });
