@@ -286,6 +286,31 @@ describe('attack: the window closes mid-session and another program takes its po
     await expectNoProcesses();
   });
 
+  it('measured: a call through the relay, with its proof before every request', async () => {
+    pool = makePool();
+    await pool.configure([stdioSpec('f')]);
+    gateway = new Gateway({ pool, window: { name: 'w', startedAt: Date.now() } });
+    await gateway.start();
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [CLI, 'stdio', 'f'],
+      env: bareEnv(join(tmpdir(), 'mcp-pool-no-such-discovery'), { MCP_POOL_URL: gateway.url, MCP_POOL_TOKEN: gateway.token }),
+      stderr: 'pipe',
+    });
+    client = new Client({ name: 'trust-test', version: '1' });
+    await client.connect(transport);
+    await client.callTool({ name: 'add', arguments: { a: 1, b: 2 } });
+    const times: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const t = process.hrtime.bigint();
+      await client.callTool({ name: 'add', arguments: { a: i, b: 1 } });
+      times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    times.sort((a, b) => a - b);
+    console.log(`      a call through \`mcp-pool stdio\` (proof + call): median ${times[30].toFixed(2)} ms, p90 ${times[54].toFixed(2)} ms (60 calls)`);
+    assert.ok(times[30] < 500);
+  });
+
   it('the relay has the pool prove itself before every request: neither the token nor the next call reach the impostor; the relay ends', async () => {
     pool = makePool();
     await pool.configure([stdioSpec('f')]);
