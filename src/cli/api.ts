@@ -92,6 +92,18 @@ export function proveNow(target: PoolTarget, signal?: AbortSignal): Promise<void
   return askProof(target, signal);
 }
 
+/** What listens at the pool's address did not prove it holds the token, and why. */
+export function unprovenFailure(target: PoolTarget, why: string): ApiFailure {
+  return new ApiFailure(
+    'unproven',
+    `the pool at ${target.url} (from ${target.source}) did not prove it holds the token (${why}); ${
+      target.fromEnv
+        ? `${ENV_TOKEN} is from an earlier editor session (open a new terminal, or unset ${ENV_URL}) or another program took its port`
+        : 'the entry is stale or another program took its port'
+    }. Nothing else was sent to it`,
+  );
+}
+
 function askProof(target: PoolTarget, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     let url: URL;
@@ -101,15 +113,7 @@ function askProof(target: PoolTarget, signal?: AbortSignal): Promise<void> {
       return reject(new ApiFailure('unreachable', `the pool's address is not a URL: ${target.url} (from ${target.source})`));
     }
     const challenge = newChallenge();
-    const unproven = (why: string) =>
-      new ApiFailure(
-        'unproven',
-        `the pool at ${target.url} (from ${target.source}) did not prove it holds the token (${why}); ${
-          target.fromEnv
-            ? `${ENV_TOKEN} is from an earlier editor session (open a new terminal, or unset ${ENV_URL}) or another program took its port`
-            : 'the entry is stale or another program took its port'
-        }. Nothing else was sent to it`,
-      );
+    const unproven = (why: string) => unprovenFailure(target, why);
     const req = httpRequest(url, { method: 'GET', agent, headers: { [PROOF_HEADER]: challenge, accept: 'application/json' }, signal });
     const timer = setTimeout(() => {
       req.destroy();

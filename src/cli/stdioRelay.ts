@@ -11,7 +11,8 @@ import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontex
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { EXIT, mcpPath } from '../contract/protocol';
-import { ApiFailure, callApi, proveNow } from './api';
+import { ApiFailure, callApi } from './api';
+import { provenFetch } from './provenFetch';
 import { terminalSafe } from './format';
 import type { PoolTarget } from './poolLookup';
 
@@ -48,25 +49,13 @@ function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/**
- * fetch for the relay's HTTP transport: every request carries the token only to a pool that has
- * just proven it holds it (one extra round trip, about a millisecond on loopback). A relay lives
- * as long as its client: its window may close mid-session and another program take its port, and
- * a proof cached from before would then hand that program the token and the next call.
- */
-function provingFetch(target: PoolTarget): typeof fetch {
-  return async (input, init) => {
-    await proveNow(target);
-    return fetch(input, init);
-  };
-}
-
 export function runRelay(opts: RelayOptions): Promise<number> {
   return new Promise<number>((resolve) => {
     const target: PoolTarget = { url: opts.url, token: opts.token, source: 'the relay', fromEnv: false };
     const http = new StreamableHTTPClientTransport(new URL(mcpPath(opts.app), `${opts.url}/`), {
       requestInit: { headers: { authorization: `Bearer ${opts.token}` } },
-      fetch: provingFetch(target),
+      // every connection proves the pool holds the token before it carries anything (provenFetch.ts)
+      fetch: provenFetch(target),
     });
     const say = (text: string) => process.stderr.write(`mcp-pool stdio ${terminalSafe(opts.app)}: ${terminalSafe(text)}\n`);
     const stdio = new StdioServerTransport();
