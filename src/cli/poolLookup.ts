@@ -2,7 +2,7 @@
 // (MCP_POOL_URL + MCP_POOL_TOKEN), else the discovery folder, picked by the current folder.
 // choosePool is pure; findPool reads the environment and the discovery folder. Only loopback URLs
 // are used (a token never leaves the machine), and a pool is still only trusted once it proves it
-// holds the token (api.ts proveTarget).
+// holds the token (poolProof.ts).
 import { resolve, sep } from 'node:path';
 import { discoveryDir, type FoundEntry, pickForFolder, scanEntries, type SkippedEntry } from '../contract/discovery';
 import { ENV_TOKEN, ENV_URL, isLoopbackUrl } from '../contract/protocol';

@@ -109,7 +109,7 @@ export function runRelay(opts: RelayOptions): Promise<number> {
     const probe = () => {
       if (probing || finished) return;
       probing = true;
-      callApi(target, 'GET', '/v1/pool', undefined, { freshProof: true }).then(
+      callApi(target, 'GET', '/v1/pool').then(
         () => (probing = false),
         (e: unknown) => {
           probing = false;
