@@ -61,7 +61,11 @@ describe('attacks: a direct app reads a bounded amount from a hostile server', f
   }
 
   const streams: [mode: string, what: string, expected: RegExp][] = [
-    ['get-notifications', 'notifications as fast as the socket takes them', /sent [\d,]+ unsolicited messages in .* \(limit 2,000\/s, bursts of 10,000: [\d,]+ notifications\); stopped/],
+    [
+      'get-notifications',
+      'notifications as fast as the socket takes them',
+      /sent [\d,]+ unsolicited messages in .* \(limit 2,000\/s, bursts of 10,000: [\d,]+ notifications\); stopped/,
+    ],
     ['get-line', 'one line that never ends', /sent one event of more than 16 MB on its event stream/],
     ['get-event', 'one event (short lines, no blank line) that never ends', /sent one event of more than 16 MB on its event stream/],
   ];
@@ -120,7 +124,7 @@ describe('attacks: a direct app reads a bounded amount from a hostile server', f
   });
 
   const documents: [mode: string, name: RegExp][] = [
-    ['auth-prm', /the authorization server's protected-resource metadata was larger than 1 MB/],
+    ['auth-prm', /the server's OAuth protected-resource metadata was larger than 1 MB/],
     ['auth-asm', /the authorization server's metadata was larger than 1 MB/],
     ['auth-register', /the authorization server's registration answer was larger than 1 MB/],
     ['auth-token', /the authorization server's token answer was larger than 1 MB/],

@@ -55,7 +55,9 @@ function endlessJson(res: ServerResponse, status = 200): void {
 }
 
 const notification = Buffer.from(
-  `data: ${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', logger: 'flood', data: 'x'.repeat(100) } })}\n\n`.repeat(64),
+  `data: ${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', logger: 'flood', data: 'x'.repeat(100) } })}\n\n`.repeat(
+    64,
+  ),
 );
 
 const auth = mode.startsWith('auth-');
@@ -65,7 +67,11 @@ const session = randomBytes(8).toString('hex');
 function answer(method: string, params: Record<string, unknown> | undefined): unknown {
   switch (method) {
     case 'initialize':
-      return { protocolVersion: (params?.protocolVersion as string) ?? '2025-06-18', capabilities: { tools: {}, logging: {} }, serverInfo: { name: 'hostile', version: '1' } };
+      return {
+        protocolVersion: (params?.protocolVersion as string) ?? '2025-06-18',
+        capabilities: { tools: {}, logging: {} },
+        serverInfo: { name: 'hostile', version: '1' },
+      };
     case 'tools/list':
       return { tools: [{ name: 'echo', inputSchema: { type: 'object' } }] };
     case 'tools/call':
@@ -85,7 +91,12 @@ async function mcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     }
     if (!tokens.has(bearer)) {
       req.resume();
-      return json(res, 401, { error: 'invalid_token' }, { 'WWW-Authenticate': `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp"` });
+      return json(
+        res,
+        401,
+        { error: 'invalid_token' },
+        { 'WWW-Authenticate': `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp"` },
+      );
     }
   }
   if (req.method === 'DELETE') return void res.writeHead(200).end();
