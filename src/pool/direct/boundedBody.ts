@@ -20,14 +20,14 @@ const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 export async function readStart(response: Response, maxBytes = ERROR_BODY_BYTES, ms = ERROR_BODY_MS): Promise<string> {
   const body = response.body;
   if (!body) return '';
-  const reader = body.getReader();
+  const reader = (body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
   try {
     while (size < maxBytes) {
-      const next = await Promise.race([reader.read(), late]).catch(() => undefined);
+      const next: ReadableStreamReadResult<Uint8Array> | undefined = await Promise.race([reader.read(), late]).catch(() => undefined);
       if (!next || next.done) break;
       chunks.push(next.value);
       size += next.value.byteLength;
