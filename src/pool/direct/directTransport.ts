@@ -367,7 +367,6 @@ export class DirectTransport implements Transport {
   private startFailure(e: unknown): Error {
     // at the start nothing else was sent either: the reason is all there is to say
     if (e instanceof NotSentError) return new Error(e.reason);
-    if (this.authFailure) return new Error(`signing in with OAuth failed: ${this.authFailure.message}`, { cause: e });
     const code = statusOf(e);
     if (code !== undefined) {
       const said = this.lastStatus?.status === code ? this.lastStatus.said : '';
@@ -378,14 +377,16 @@ export class DirectTransport implements Transport {
       }
       return new Error(describeStatus(code, said));
     }
-    const message = e instanceof Error ? e.message : String(e);
-    if (this.lastStatus?.status === 401 && this.opts.auth && !(e instanceof UnauthorizedError)) {
+    // (an OAuth document past its bound: that is what failed, whatever the SDK made of it)
+    const message = this.authFailure?.message ?? (e instanceof Error ? e.message : String(e));
+    if (this.lastStatus?.status === 401 && this.opts.auth && (this.authFailure || !(e instanceof UnauthorizedError))) {
       // the server wants a sign-in and the SDK's OAuth (discovery, registration, token) failed
       return new Error(
         `${describeStatus(401, this.lastStatus.said)}, and signing in with OAuth failed (${message}). If the server takes a token instead, give the app an Authorization header (its value stored with "MCP Pool: Store Secret…")`,
         { cause: e },
       );
     }
+    if (this.authFailure) return new Error(`signing in with OAuth failed: ${message}`, { cause: e });
     return e instanceof Error ? e : new Error(message);
   }
 
@@ -528,13 +529,26 @@ export class DirectTransport implements Transport {
         (e) => (deadline.aborted ? fail(late()) : e),
       );
     const request = { ...init, signal };
+    // A registration or token request refused with a body that is no OAuth error (plain text, HTML,
+    // nothing): the status and the body's start, not the SDK's JSON parse error. (Discovery's
+    // errors stay the SDK's: a 404 page there means "try the next place".)
+    const answered = async (r: Response) => {
+      if (r.ok || init.method !== 'POST') return bounded(r);
+      const said = await readStart(r);
+      if (isJsonObject(said)) return withText(r, said);
+      throw fail(
+        new Error(
+          `${describeStatus(r.status, said).replace('the server', `the authorization server (${target.host})`)}, in place of ${document.replace(/^the authorization server's /, 'its ')}`,
+        ),
+      );
+    };
     const refresh =
       this.opts.auth && init.body instanceof URLSearchParams && init.body.get('grant_type') === 'refresh_token' ? init.body.get('refresh_token') : null;
     try {
       // (one refresh per refresh token: the others get a copy of its answer, read whole — bounded first)
       return refresh
-        ? await this.opts.auth!.refreshOnce(refresh, async () => bounded(await this.opts.fetch(target, request)))
-        : bounded(await this.opts.fetch(target, request));
+        ? await this.opts.auth!.refreshOnce(refresh, async () => answered(await this.opts.fetch(target, request)))
+        : await answered(await this.opts.fetch(target, request));
     } catch (e) {
       if (e === this.authFailure) throw e;
       if (deadline.aborted) throw fail(late());
@@ -569,6 +583,15 @@ export class DirectTransport implements Transport {
         ),
       describe: (e) => describeNetworkError(e, this.opts.url),
     };
+  }
+}
+
+function isJsonObject(text: string): boolean {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return typeof value === 'object' && value !== null;
+  } catch {
+    return false;
   }
 }
 

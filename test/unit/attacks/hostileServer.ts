@@ -11,7 +11,7 @@
 //                      the server asks for OAuth; that document (protected-resource metadata,
 //                      authorization-server metadata, the registration answer, the token answer) never ends
 //   auth-trickle-prm   the protected-resource metadata comes one byte a second
-//   auth-plain-401     every MCP request is answered 401 with a plain-text body and no WWW-Authenticate
+//   auth-plain-401     every request (MCP, OAuth discovery, registration) is answered 401 with a plain-text body, no WWW-Authenticate
 // Prints {"url": "http://127.0.0.1:PORT/mcp"} on stdout, then serves until killed.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -134,6 +134,12 @@ async function mcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
 }
 
 const server = createServer((req, res) => {
+  if (mode === 'auth-plain-401') {
+    // every path, OAuth's too: 401 with a plain-text body
+    req.resume();
+    res.writeHead(401, { 'Content-Type': 'text/plain' });
+    return void res.end('Unauthorized');
+  }
   const u = new URL(req.url ?? '/', origin);
   const path = u.pathname;
   void (async () => {
