@@ -97,6 +97,8 @@ export class DirectTransport implements Transport {
   private inner: StreamableHTTPClientTransport | SSEClientTransport;
   /** Messages are handed on one per microtask turn (see wire()). */
   private delivery: Promise<void> = Promise.resolve();
+  /** When the event loop last had a turn while messages were handed on (see turn()). */
+  private slice = 0;
   /** Messages waiting in `delivery`, or handed on less than a turn ago. */
   private queued = 0;
   private initialized = false;
@@ -224,6 +226,7 @@ export class DirectTransport implements Transport {
       this.queued++;
       // (counted down a turn after it was handed on: the SDK's handler of a notification has run by then)
       this.delivery = this.delivery
+        .then(() => this.turn())
         .then(() => this.hand(m))
         .then(
           () => void this.queued--,
@@ -260,6 +263,18 @@ export class DirectTransport implements Transport {
     this.flooded = violation;
     this.opts.down(`the server ${violation}`, violation);
     void this.inner.close().catch(() => undefined);
+  }
+
+  /** Handing messages on: the event loop gets a turn every SLICE_MS (a burst of notifications never holds it long). */
+  private turn(): Promise<void> | undefined {
+    const now = performance.now();
+    if (now - this.slice <= SLICE_MS) return undefined;
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.slice = performance.now();
+        resolve();
+      }),
+    );
   }
 
   private hand(m: JSONRPCMessage): void {
