@@ -11,7 +11,7 @@ import { DirectTransport } from '../../../src/pool/direct/directTransport';
 import { MemorySignInStore, SignIns } from '../../../src/pool/direct/signIn';
 import { expectCode, tempDir } from '../faults/faultKit';
 import { directSpec, makePool } from '../helpers';
-import { type Hostile, startHostile } from './attackKit';
+import { type Hostile, startHostile } from './directAttackKit';
 
 describe('attacks: the direct path says what went wrong', function () {
   this.timeout(60_000);

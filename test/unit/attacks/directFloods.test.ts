@@ -10,7 +10,7 @@ import type { Pool, PoolEvent } from '../../../src/pool';
 import { MemorySignInStore } from '../../../src/pool/direct/signIn';
 import { expectCode, printFigures, sleep, tempDir } from '../faults/faultKit';
 import { collectEvents, directSpec, makePool } from '../helpers';
-import { describeFigures, type Hostile, type HostFigures, startHostile, watchHost } from './attackKit';
+import { describeFigures, type Hostile, type HostFigures, startHostile, watchHost } from './directAttackKit';
 
 const MB = 1024 * 1024;
 /** The app's maxMessageBytes in these tests (the largest event a server may send). */
