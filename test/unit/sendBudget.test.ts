@@ -2,7 +2,7 @@
 // bursts pass, a sustained rate above the limit is a breach within the time the buckets allow,
 // progress for a call in flight costs a tenth, and a breach says what was sent in words.
 import * as assert from 'node:assert/strict';
-import { type BudgetBreach, describeBreach, SEND_LIMITS, SendBudget, type UnsolicitedKind } from '../../src/pool/process/sendBudget';
+import { type BudgetBreach, describeBreach, SEND_LIMITS, SendBudget, type UnsolicitedKind } from '../../src/pool/sendBudget';
 
 /** A budget on a clock the test moves. */
 function clocked(): { budget: SendBudget; advance: (ms: number) => void } {

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { OAuthClientProvider, OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { CALLBACK_PATH, LoopbackRedirect } from './loopback';
+import { CALLBACK_PATH, LoopbackRedirect, needsBothLoopbacks } from './loopback';
 import type { SignIns, StoredSignIn } from './signIn';
 
 /** Thrown from state(): the client must be registered again for this redirect; the sign-in is retried. */
@@ -94,7 +94,8 @@ export class DirectAuth implements OAuthClientProvider {
   async prepare(): Promise<void> {
     const stored = await this.load();
     this.registeredRedirect = stored?.client && 'redirect_uris' in stored.client ? stored.client.redirect_uris?.[0] : undefined;
-    await this.loopback.listen(this.registeredRedirect ? portOf(this.registeredRedirect) : undefined);
+    // (a `localhost` redirect: on both loopbacks, or not at all — a browser tries [::1] first)
+    await this.loopback.listen(this.registeredRedirect ? portOf(this.registeredRedirect) : undefined, needsBothLoopbacks(this.registeredRedirect));
     this.forwarded = await this.forward();
   }
 

@@ -7,7 +7,11 @@
 //  - when the link is down (the session is gone, a request's stream broke before its answer, the
 //    event stream could not be re-opened): reported once through `down`;
 //  - the app's headers go only to the MCP server's origin (never to an authorization server);
-//  - a bound on a request's response stream.
+//  - a bound on everything read from the server and its authorization server (boundedBody.ts): a
+//    request's response stream, the size of one event of the background event stream, the start
+//    of an error's body, each OAuth document (size and deadline); and the flood budget the stdio
+//    side applies (SendBudget): unsolicited messages and the background stream's bytes. A server
+//    past a bound is stopped as flooding, with what it sent and the limit.
 import { SSEClientTransport, SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
@@ -17,6 +21,8 @@ import { type DirectAuth, RegisterAgain } from './directAuth';
 import { TRANSPORT_STRATEGIES, type TransportStrategy } from '../types';
 import { describeNetworkError, describeStatus, errorBody, isNotConnected } from './httpFailure';
 import { NotSentError } from '../link';
+import { type BudgetBreach, describeBreach, SendBudget, type UnsolicitedKind } from '../sendBudget';
+import { cappedResponse, checkedResponse, EventSizes, readStart, withText } from './boundedBody';
 import { RequestSignals, requestIds, type ResponseWatch, watchEventStream, watchJsonResponse } from './responseWatch';
 
 /** The strategy named by mcp-remote arguments (`--transport sse-only`), if any. */
@@ -36,8 +42,10 @@ export interface DirectTransportOptions {
   readonly fetch: FetchLike;
   /** OAuth (the SDK's client auth asks it); without it, a 401 is an error naming what to do. */
   readonly auth?: DirectAuth;
-  /** Largest response stream of one request, in bytes. */
+  /** Largest response stream of one request, and largest event of the background event stream, in bytes (the app's maxMessageBytes). */
   readonly maxResponseBytes: number;
+  /** The longest a request to an authorization server (and its answer) may take (default AUTH_REQUEST_MS). */
+  readonly authRequestMs?: number;
   /**
    * Which transport, as mcp-remote's `--transport` says it: `http-first` (default: Streamable HTTP,
    * legacy SSE on a 404/405 to the first POST), `http-only`, `sse-only`, `sse-first` (SSE, then
@@ -53,8 +61,33 @@ export interface DirectTransportOptions {
 const EVENT_STREAM = /^text\/event-stream/i;
 const JSON_TYPE = /^application\/json/i;
 
-/** The longest a request to an authorization server may take. */
-const AUTH_REQUEST_MS = 30_000;
+/** The longest a request to an authorization server (and its answer) may take. */
+export const AUTH_REQUEST_MS = 30_000;
+/** The longest the background event stream is read (and its messages handed on) before the event loop gets a turn. */
+const SLICE_MS = 8;
+/** The largest OAuth document (metadata, a registration or token answer: small JSON documents). */
+export const AUTH_MAX_BYTES = 1024 * 1024;
+
+/** What an OAuth request fetches, in words ("the authorization server's token answer"), or undefined for the session's own requests. */
+function authDocument(target: URL, method: string, body: unknown): string | undefined {
+  const path = target.pathname;
+  if (path.startsWith('/.well-known/')) {
+    if (path.startsWith('/.well-known/oauth-protected-resource')) return "the server's OAuth protected-resource metadata";
+    return "the authorization server's metadata";
+  }
+  if (method !== 'POST') return undefined;
+  if (body instanceof URLSearchParams && body.has('grant_type')) return "the authorization server's token answer";
+  if (typeof body === 'string' && body.startsWith('{') && !body.includes('"jsonrpc"') && body.includes('"redirect_uris"')) {
+    return "the authorization server's registration answer";
+  }
+  return undefined;
+}
+
+/** The HTTP status an error of the SDK's transports carries (a DOMException's `code` is no status: 23 is a timeout). */
+function statusOf(e: unknown): number | undefined {
+  if (!(e instanceof StreamableHTTPError || e instanceof SseError)) return undefined;
+  return typeof e.code === 'number' && e.code >= 100 && e.code <= 599 ? e.code : undefined;
+}
 
 export class DirectTransport implements Transport {
   onclose?: () => void;
@@ -64,6 +97,8 @@ export class DirectTransport implements Transport {
   private inner: StreamableHTTPClientTransport | SSEClientTransport;
   /** Messages are handed on one per microtask turn (see wire()). */
   private delivery: Promise<void> = Promise.resolve();
+  /** When the event loop last had a turn while messages were handed on (see turn()). */
+  private slice = 0;
   /** Messages waiting in `delivery`, or handed on less than a turn ago. */
   private queued = 0;
   private initialized = false;
@@ -77,6 +112,12 @@ export class DirectTransport implements Transport {
   private readonly signals = new RequestSignals();
   /** Failed attempts in a row to re-open the event stream (GET). */
   private streamFailures = 0;
+  /** What the server may send that nobody asked for (the stdio side's budget and words). */
+  private readonly budget = new SendBudget();
+  /** Why the transport ended the link itself (the server flooded it); nothing more is sent or handed on. */
+  private flooded?: string;
+  /** An OAuth document went past its bound: the sign-in fails with it (the SDK would fall back to another discovery). */
+  private authFailure?: Error;
 
   /** The app sets its own Authorization header (it wins over OAuth tokens). */
   private readonly ownAuthorization: boolean;
@@ -172,6 +213,12 @@ export class DirectTransport implements Transport {
     // Handing them on one per turn keeps the server's order; an answer with nothing before it still
     // to be handled (the common case: a call's answer alone) goes at once.
     t.onmessage = (m) => {
+      if (this.flooded) return;
+      const kind = this.unsolicited(m);
+      if (kind) {
+        const breach = this.budget.charge(kind, 0);
+        if (breach) return this.breached(breach);
+      }
       const answer = !('method' in m);
       // an answer (the SDK has validated the message): a cheap structural look, not its zod guards
       if (answer && 'id' in m && m.id !== undefined && m.id !== null) this.unanswered.delete(m.id);
@@ -179,6 +226,7 @@ export class DirectTransport implements Transport {
       this.queued++;
       // (counted down a turn after it was handed on: the SDK's handler of a notification has run by then)
       this.delivery = this.delivery
+        .then(() => this.turn())
         .then(() => this.hand(m))
         .then(
           () => void this.queued--,
@@ -187,6 +235,46 @@ export class DirectTransport implements Transport {
     };
     t.onerror = (e) => this.innerError(e);
     t.onclose = () => this.onclose?.();
+  }
+
+  /** What a message is, if the client did not ask for it (undefined for an answer to one of its requests). Before the answer is struck off. */
+  private unsolicited(m: JSONRPCMessage): UnsolicitedKind | undefined {
+    if ('method' in m) {
+      if ('id' in m) return 'request';
+      if (m.method !== 'notifications/progress') return 'notification';
+      // (the SDK's progress token is the request's id)
+      const token = (m.params as { progressToken?: unknown } | undefined)?.progressToken;
+      return (typeof token === 'string' || typeof token === 'number') && this.unanswered.has(token) ? 'progress' : 'notification';
+    }
+    const id = 'id' in m ? m.id : undefined;
+    return id !== undefined && id !== null && this.unanswered.has(id) ? undefined : 'stray-response';
+  }
+
+  private breached(breach: BudgetBreach): void {
+    this.flood(describeBreach(breach));
+  }
+
+  /**
+   * The server broke a bound of what it may send: the link is down with the reason (the app stops
+   * as flooding), nothing more is handed on or sent, and every stream is aborted (the SDK's close).
+   */
+  private flood(violation: string): void {
+    if (this.flooded || this.closed) return;
+    this.flooded = violation;
+    this.opts.down(`the server ${violation}`, violation);
+    void this.inner.close().catch(() => undefined);
+  }
+
+  /** Handing messages on: the event loop gets a turn every SLICE_MS (a burst of notifications never holds it long). */
+  private turn(): Promise<void> | undefined {
+    const now = performance.now();
+    if (now - this.slice <= SLICE_MS) return undefined;
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.slice = performance.now();
+        resolve();
+      }),
+    );
   }
 
   private hand(m: JSONRPCMessage): void {
@@ -294,8 +382,8 @@ export class DirectTransport implements Transport {
   private startFailure(e: unknown): Error {
     // at the start nothing else was sent either: the reason is all there is to say
     if (e instanceof NotSentError) return new Error(e.reason);
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'number' && code > 0) {
+    const code = statusOf(e);
+    if (code !== undefined) {
       const said = this.lastStatus?.status === code ? this.lastStatus.said : '';
       if (code === 401 && !this.opts.auth) {
         return new Error(
@@ -304,19 +392,23 @@ export class DirectTransport implements Transport {
       }
       return new Error(describeStatus(code, said));
     }
-    const message = e instanceof Error ? e.message : String(e);
-    if (this.lastStatus?.status === 401 && this.opts.auth && !(e instanceof UnauthorizedError)) {
+    // (an OAuth document past its bound: that is what failed, whatever the SDK made of it)
+    const message = this.authFailure?.message ?? (e instanceof Error ? e.message : String(e));
+    if (this.lastStatus?.status === 401 && this.opts.auth && (this.authFailure || !(e instanceof UnauthorizedError))) {
       // the server wants a sign-in and the SDK's OAuth (discovery, registration, token) failed
       return new Error(
         `${describeStatus(401, this.lastStatus.said)}, and signing in with OAuth failed (${message}). If the server takes a token instead, give the app an Authorization header (its value stored with "MCP Pool: Store Secret…")`,
         { cause: e },
       );
     }
+    if (this.authFailure) return new Error(`signing in with OAuth failed: ${message}`, { cause: e });
     return e instanceof Error ? e : new Error(message);
   }
 
   /** Every HTTP request of the session passes here (the SDK's transports call it as their fetch). */
   private async send0(url: string | URL, init: RequestInit = {}): Promise<Response> {
+    // a server that flooded the link gets nothing more (the SDK would re-open its event stream)
+    if (this.flooded) throw new NotSentError(`the server ${this.flooded}`);
     const target = url instanceof URL ? url : new URL(url);
     // (the SDK's transports request the very URL they were given: no origin to work out then)
     const sameOrigin = target === this.opts.url || target.origin === this.opts.url.origin;
@@ -325,32 +417,30 @@ export class DirectTransport implements Transport {
     // the app's headers win over what the SDK set (a configured Authorization over an OAuth token), as with mcp-remote
     if (sameOrigin) for (const [k, v] of this.appHeaders) headers.set(k, v);
     const method = (init.method ?? 'GET').toUpperCase();
+    // an OAuth request (discovery, registration, tokens), on the server's origin or another one
+    const document =
+      target === this.opts.url ? undefined : (authDocument(target, method, init.body) ?? (sameOrigin ? undefined : "the authorization server's answer"));
+    if (document) return this.sendAuth(target, { ...init, headers }, document);
     let signal = init.signal;
-    // requests to an authorization server (discovery, registration, tokens) get no signal of the
-    // session's: bounded here, so a stalled one cannot hold a start (or a shared refresh) for minutes
-    if (!sameOrigin) signal = signal ? AbortSignal.any([signal, AbortSignal.timeout(AUTH_REQUEST_MS)]) : AbortSignal.timeout(AUTH_REQUEST_MS);
     // the session's requests get signals of their own, following the SDK's (a few requests share one)
-    const own = sameOrigin && signal ? this.signals.take(signal) : undefined;
+    const own = signal ? this.signals.take(signal) : undefined;
     if (own) signal = own.signal;
     init = { ...init, headers, signal };
     let response: Response;
-    const refresh =
-      this.opts.auth && init.body instanceof URLSearchParams && init.body.get('grant_type') === 'refresh_token' ? init.body.get('refresh_token') : null;
     try {
-      response = refresh ? await this.opts.auth!.refreshOnce(refresh, () => this.opts.fetch(url, init)) : await this.opts.fetch(url, init);
+      response = await this.opts.fetch(url, init);
     } catch (e) {
       own?.release();
       if ((e as Error)?.name === 'AbortError') throw e;
       const words = describeNetworkError(e, target);
       if (isNotConnected(e)) {
-        if (sameOrigin && this.initialized) this.opts.down(words);
+        if (this.initialized) this.opts.down(words);
         throw new NotSentError(words);
       }
-      if (sameOrigin && this.initialized && method === 'POST') this.opts.down(words);
-      if (sameOrigin && method === 'GET' && this.initialized && this.kind !== 'sse') this.streamOpened(false);
+      if (this.initialized && method === 'POST') this.opts.down(words);
+      if (method === 'GET' && this.initialized && this.kind !== 'sse') this.streamOpened(false);
       throw new Error(words, { cause: e });
     }
-    if (!sameOrigin) return response;
     let status = response.status;
     if (status === 401 && this.opts.auth) {
       // Sent with a token that another request has meanwhile refreshed: not processed, so sent
@@ -369,34 +459,28 @@ export class DirectTransport implements Transport {
     }
     // (each look at a fetch Response costs: the status is read once, the rest only where needed)
     const ok = status >= 200 && status < 300;
-    if (!ok && !(method === 'GET' && status === 405)) {
-      this.lastStatus = {
-        status,
-        said: errorBody(
-          await response
-            .clone()
-            .text()
-            .catch(() => ''),
-        ),
-      };
+    if (!ok) {
+      // an error's body: its start is all that is read (for the message), the rest is cancelled;
+      // the SDK reads the same start for its own error
+      const said = await readStart(response);
+      response = withText(response, said);
+      if (!(method === 'GET' && status === 405)) this.lastStatus = { status, said: errorBody(said) };
     }
     if (method === 'GET' && this.initialized && this.kind !== 'sse') this.streamOpened(ok || status === 405);
     if (status === 404 && method !== 'DELETE' && headers.has('mcp-session-id')) {
       // The server does not know the session (it restarted, or expired it): nothing was processed.
-      await response.body?.cancel().catch(() => undefined);
       own?.release();
       const words = 'the server no longer knows the session (HTTP 404): it restarted or ended it';
       this.opts.down(words);
       throw new NotSentError(words);
     }
-    // nothing more to come (202 Accepted: the SDK drops the empty body); an event stream (GET) or
-    // an error's body stays tied to the session's signal: few, and the session ends with them
-    if (status === 202 || status === 204) {
+    // nothing more to come (202 Accepted: the SDK drops the empty body); an error's body was read
+    if (status === 202 || status === 204 || !ok) {
       own?.release();
       return response;
     }
-    if (method === 'POST' && ok && response.body) {
-      const type = response.headers.get('content-type') ?? '';
+    const type = response.headers.get('content-type') ?? '';
+    if (method === 'POST' && response.body) {
       if (EVENT_STREAM.test(type)) {
         const ids = requestIds(init.body);
         if (ids.length) return watchEventStream(response, this.watch(ids, own?.release));
@@ -404,7 +488,90 @@ export class DirectTransport implements Transport {
       // a plain JSON answer: bounded in size too (nothing to resume, nothing else to watch)
       if (JSON_TYPE.test(type)) return watchJsonResponse(response, this.watch([], own?.release));
     }
+    // the background event stream (GET; with legacy SSE, the stream that carries every answer):
+    // tied to the session's signal (one, and the session ends with it), its events and bytes bounded
+    if (method === 'GET' && response.body && EVENT_STREAM.test(type)) return this.watchBackground(response);
     return response;
+  }
+
+  /**
+   * The background event stream, read through a check: one event may not grow past the app's
+   * maxMessageBytes (an SSE parser holds it whole until it ends), and its bytes are charged to the
+   * flood budget as they arrive (with legacy SSE, which carries the answers too: only while no
+   * request waits for one). Its messages are charged as they are handed on (wire()).
+   */
+  private watchBackground(response: Response): Response {
+    const sizes = new EventSizes();
+    const max = this.opts.maxResponseBytes;
+    const legacy = this.kind === 'sse';
+    return checkedResponse(
+      response,
+      (chunk) => {
+        if (this.flooded) return new Error(`the server ${this.flooded}`);
+        if (sizes.take(chunk) > max) {
+          const mb = Math.round(max / 1048576);
+          this.flood(`sent one event of more than ${mb} MB on its event stream (limit: maxMessageBytes); the connection was closed`);
+          return new Error(`the server's event stream sent one event of more than ${mb} MB`);
+        }
+        if (legacy && this.unanswered.size > 0) return undefined;
+        const breach = this.budget.charge('notification', chunk.byteLength, 0);
+        if (!breach) return undefined;
+        this.breached(breach);
+        return new Error(`the server ${this.flooded ?? describeBreach(breach)}`);
+      },
+      (e) => e,
+      SLICE_MS,
+    );
+  }
+
+  /**
+   * A request of the SDK's OAuth (discovery, registration, a token): no signal of the session's, a
+   * deadline of its own (so a stalled one cannot hold a start, or a shared refresh, for minutes),
+   * and an answer of at most AUTH_MAX_BYTES. Past either bound the sign-in fails, naming the document.
+   */
+  private async sendAuth(target: URL, init: RequestInit, document: string): Promise<Response> {
+    if (this.authFailure) throw this.authFailure;
+    const ms = this.opts.authRequestMs ?? AUTH_REQUEST_MS;
+    const deadline = AbortSignal.timeout(ms);
+    const signal = init.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+    const late = () => new Error(`${document} did not arrive within ${seconds(ms)} (from ${target.host})`);
+    const fail = (e: Error) => (this.authFailure ??= e);
+    const bounded = (r: Response) =>
+      cappedResponse(
+        r,
+        AUTH_MAX_BYTES,
+        () => fail(new Error(`${document} was larger than ${Math.round(AUTH_MAX_BYTES / 1048576)} MB (from ${target.host}); the sign-in was stopped`)),
+        (e) => (deadline.aborted ? fail(late()) : e),
+      );
+    const request = { ...init, signal };
+    // A registration or token request refused with a body that is no OAuth error (plain text, HTML,
+    // nothing): the status and the body's start, not the SDK's JSON parse error. (Discovery's
+    // errors stay the SDK's: a 404 page there means "try the next place".)
+    const answered = async (r: Response) => {
+      if (r.ok || init.method !== 'POST') return bounded(r);
+      const said = await readStart(r);
+      if (isJsonObject(said)) return withText(r, said);
+      throw fail(
+        new Error(
+          `${describeStatus(r.status, said).replace('the server', `the authorization server (${target.host})`)}, in place of ${document.replace(/^the authorization server's /, 'its ')}`,
+        ),
+      );
+    };
+    const refresh =
+      this.opts.auth && init.body instanceof URLSearchParams && init.body.get('grant_type') === 'refresh_token' ? init.body.get('refresh_token') : null;
+    try {
+      // (one refresh per refresh token: the others get a copy of its answer, read whole — bounded first)
+      return refresh
+        ? await this.opts.auth!.refreshOnce(refresh, async () => answered(await this.opts.fetch(target, request)))
+        : await answered(await this.opts.fetch(target, request));
+    } catch (e) {
+      if (e === this.authFailure) throw e;
+      if (deadline.aborted) throw fail(late());
+      if ((e as Error)?.name === 'AbortError') throw e;
+      const words = describeNetworkError(e, target);
+      if (isNotConnected(e)) throw new NotSentError(words);
+      throw new Error(words, { cause: e });
+    }
   }
 
   /**
@@ -432,4 +599,17 @@ export class DirectTransport implements Transport {
       describe: (e) => describeNetworkError(e, this.opts.url),
     };
   }
+}
+
+function isJsonObject(text: string): boolean {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return typeof value === 'object' && value !== null;
+  } catch {
+    return false;
+  }
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }

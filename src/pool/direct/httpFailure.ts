@@ -18,6 +18,9 @@ const NOT_CONNECTED = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
   'CERT_HAS_EXPIRED',
+  // no socket could be made (out of descriptors): nothing was sent
+  'EMFILE',
+  'ENFILE',
 ]);
 
 /** Whether a fetch failed before any byte of the request could reach the server (so it was not sent). */
@@ -50,6 +53,9 @@ export function describeNetworkError(e: unknown, url: URL): string {
       return `${host} is unreachable from this machine`;
     case 'UND_ERR_CONNECT_TIMEOUT':
       return `connecting to ${host} timed out`;
+    case 'EMFILE':
+    case 'ENFILE':
+      return `too many open files: the pool's host is out of file descriptors (${code}) and could not connect to ${host}; raise the limit (ulimit -n) or stop what holds them`;
     case 'ECONNRESET':
     case 'UND_ERR_SOCKET':
       return `the connection to ${host} was closed by the other side`;

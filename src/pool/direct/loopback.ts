@@ -1,8 +1,11 @@
 // The OAuth redirect's landing place for a direct app's sign-in: a listener on 127.0.0.1 that
 // accepts one callback (`/oauth/callback?code=…&state=…`) whose state is one it handed out, shows
 // the user a page saying what happened, and hands the code on. Bound only while a sign-in may be
-// under way; nothing else is served.
-import { createServer, type Server } from 'node:http';
+// under way; nothing else is served. For a redirect registered as `http://localhost:PORT/…` (as
+// mcp-remote registers it) it listens on both loopbacks: a browser tries [::1] first, and whoever
+// else listened on [::1]:PORT would receive the code. If either address is held by someone else,
+// it listens elsewhere instead (the client is then registered again for a 127.0.0.1 redirect).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export const CALLBACK_PATH = '/oauth/callback';
@@ -19,8 +22,24 @@ function page(title: string, text: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(title)}</title></head><body style="font-family:system-ui,sans-serif;margin:3em"><h2>${esc(title)}</h2><p>${esc(text)}</p></body></html>`;
 }
 
+/** Whether a redirect's host is reached on both loopbacks by a browser (`localhost` resolves to ::1 and 127.0.0.1). */
+export function needsBothLoopbacks(redirect: string | undefined): boolean {
+  if (!redirect) return false;
+  try {
+    const host = new URL(redirect).hostname;
+    return host === 'localhost' || host === '[::1]';
+  } catch {
+    return false;
+  }
+}
+
+/** Errors of a bind to ::1 that mean this machine has no IPv6 loopback (then no one can listen there either). */
+const NO_IPV6 = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EPROTONOSUPPORT']);
+
 export class LoopbackRedirect {
   private server?: Server;
+  /** The same listener on [::1], for a `localhost` redirect. */
+  private server6?: Server;
   private listening?: Promise<number>;
   /** Bumped by close(): a bind that finishes after it is closed at once. */
   private generation = 0;
@@ -38,14 +57,17 @@ export class LoopbackRedirect {
     return port === undefined ? undefined : `http://127.0.0.1:${port}${CALLBACK_PATH}`;
   }
 
-  /** Listens on `preferred` if it is free, else on any free port. Resolves to the port; concurrent calls share one bind. */
-  listen(preferred?: number): Promise<number> {
-    this.listening ??= this.bind(preferred, this.generation);
+  /**
+   * Listens on `preferred` if it is free (on 127.0.0.1, and on [::1] too when `bothLoopbacks`),
+   * else on any free port of 127.0.0.1. Resolves to the port; concurrent calls share one bind.
+   */
+  listen(preferred?: number, bothLoopbacks = false): Promise<number> {
+    this.listening ??= this.bind(preferred, bothLoopbacks, this.generation);
     return this.listening;
   }
 
-  private async bind(preferred: number | undefined, generation: number): Promise<number> {
-    const server = createServer((req, res) => {
+  private async bind(preferred: number | undefined, bothLoopbacks: boolean, generation: number): Promise<number> {
+    const handle = (req: IncomingMessage, res: ServerResponse) => {
       const u = new URL(req.url ?? '/', 'http://127.0.0.1');
       const send = (status: number, title: string, text: string) => {
         res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
@@ -68,26 +90,45 @@ export class LoopbackRedirect {
       }
       send(200, `Signed in: ${this.app}`, 'You can close this tab and go back to the editor.');
       this.waiter?.resolve({ code, state });
-    });
-    const bind = (port: number) =>
+    };
+    const bind = (server: Server, port: number, host: string) =>
       new Promise<void>((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, '127.0.0.1', () => {
+        server.listen(port, host, () => {
           server.off('error', reject);
           resolve();
         });
       });
+    let server = createServer(handle);
+    let server6: Server | undefined;
     try {
-      await bind(preferred ?? 0);
+      await bind(server, preferred ?? 0, '127.0.0.1');
+      if (preferred && bothLoopbacks) {
+        server6 = createServer(handle);
+        try {
+          await bind(server6, preferred, '::1');
+        } catch (e) {
+          server6 = undefined;
+          // no IPv6 loopback on this machine: 127.0.0.1 is the only place a browser can land
+          if (!NO_IPV6.has((e as NodeJS.ErrnoException).code ?? '')) {
+            // someone else listens on [::1]:PORT, where a browser would take the code: not this port
+            server.close();
+            throw e;
+          }
+        }
+      }
     } catch {
-      await bind(0);
+      server = createServer(handle);
+      await bind(server, 0, '127.0.0.1');
     }
     if (generation !== this.generation) {
       // closed while binding: nobody will wait on this listener
       server.close();
+      server6?.close();
       throw new SignInCancelled(`the sign-in for "${this.app}" was abandoned`);
     }
     this.server = server;
+    this.server6 = server6;
     return this.port!;
   }
 
@@ -123,8 +164,10 @@ export class LoopbackRedirect {
     this.listening = undefined;
     this.waiter?.reject(new SignInCancelled(`the sign-in for "${this.app}" was abandoned`));
     this.states.clear();
-    this.server?.closeAllConnections();
-    this.server?.close();
-    this.server = undefined;
+    for (const server of [this.server, this.server6]) {
+      server?.closeAllConnections();
+      server?.close();
+    }
+    this.server = this.server6 = undefined;
   }
 }

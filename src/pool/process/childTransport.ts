@@ -13,7 +13,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { type JSONRPCMessage, JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
 import { NotSentError } from '../link';
 import { findMessageId, LineFramer, type OversizedLine } from './lineFramer';
-import { type BudgetBreach, describeBreach, SendBudget, type UnsolicitedKind } from './sendBudget';
+import { type BudgetBreach, describeBreach, SendBudget, type UnsolicitedKind } from '../sendBudget';
 
 type RequestId = string | number;
 

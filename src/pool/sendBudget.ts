@@ -8,6 +8,8 @@
 // Answers to the client's own requests are never charged; progress for a call in flight is
 // charged a tenth (it is asked for, but a server can still flood it), and so is an empty line
 // (harmless now and then, and cheap: nothing is parsed or dispatched — but not free by the million).
+// The same budget, with the same words, bounds a direct app's event streams (direct/): its
+// messages are charged as they are handed on, the bytes of its background stream as they arrive.
 
 /** What a server sent that the client did not ask for (or, for `progress`, asked for in moderation). */
 export type UnsolicitedKind = 'notification' | 'progress' | 'stray-response' | 'request' | 'garbage' | 'blank' | 'unterminated';
@@ -78,10 +80,10 @@ export class SendBudget {
   }
 
   /**
-   * Charges one message of `kind` and its `bytes` (`unterminated` data is bytes only, counted as
-   * they arrive). Returns the breach when a bucket runs dry, otherwise undefined.
+   * Charges `messages` of `kind` (one; `unterminated` data is bytes only) and their `bytes` (counted
+   * as they arrive, or with the message). Returns the breach when a bucket runs dry, otherwise undefined.
    */
-  charge(kind: UnsolicitedKind, bytes: number): BudgetBreach | undefined {
+  charge(kind: UnsolicitedKind, bytes: number, messages = kind === 'unterminated' ? 0 : 1): BudgetBreach | undefined {
     const now = this.now();
     const { limits } = this;
     const elapsed = Math.max(0, now - this.last) / 1000;
@@ -95,7 +97,6 @@ export class SendBudget {
       this.kinds = new Map();
       this.lastKind = undefined;
     }
-    const messages = kind === 'unterminated' ? 0 : 1;
     const weight = WEIGHTS[kind] ?? 1;
     this.messageTokens -= messages * weight;
     this.byteTokens -= bytes * weight;
