@@ -22,7 +22,8 @@ import { TRANSPORT_STRATEGIES, type TransportStrategy } from '../types';
 import { describeNetworkError, describeStatus, errorBody, isNotConnected } from './httpFailure';
 import { NotSentError } from '../link';
 import { type BudgetBreach, describeBreach, SendBudget, type UnsolicitedKind } from '../sendBudget';
-import { cappedResponse, checkedResponse, EventSizes, readStart, withText } from './boundedBody';
+import { checkedResponse, EventSizes, readStart, withText } from './boundedBody';
+import { authDocument, AuthRequests } from './authRequests';
 import { RequestSignals, requestIds, type ResponseWatch, watchEventStream, watchJsonResponse } from './responseWatch';
 
 /** The strategy named by mcp-remote arguments (`--transport sse-only`), if any. */
@@ -61,28 +62,8 @@ export interface DirectTransportOptions {
 const EVENT_STREAM = /^text\/event-stream/i;
 const JSON_TYPE = /^application\/json/i;
 
-/** The longest a request to an authorization server (and its answer) may take. */
-export const AUTH_REQUEST_MS = 30_000;
 /** The longest the background event stream is read (and its messages handed on) before the event loop gets a turn. */
 const SLICE_MS = 8;
-/** The largest OAuth document (metadata, a registration or token answer: small JSON documents). */
-export const AUTH_MAX_BYTES = 1024 * 1024;
-
-/** What an OAuth request fetches, in words ("the authorization server's token answer"), or undefined for the session's own requests. */
-function authDocument(target: URL, method: string, body: unknown): string | undefined {
-  const path = target.pathname;
-  if (path.startsWith('/.well-known/')) {
-    if (path.startsWith('/.well-known/oauth-protected-resource')) return "the server's OAuth protected-resource metadata";
-    return "the authorization server's metadata";
-  }
-  if (method !== 'POST') return undefined;
-  if (body instanceof URLSearchParams && body.has('grant_type')) return "the authorization server's token answer";
-  if (typeof body === 'string' && body.startsWith('{') && !body.includes('"jsonrpc"') && body.includes('"redirect_uris"')) {
-    return "the authorization server's registration answer";
-  }
-  return undefined;
-}
-
 /** The HTTP status an error of the SDK's transports carries (a DOMException's `code` is no status: 23 is a timeout). */
 function statusOf(e: unknown): number | undefined {
   if (!(e instanceof StreamableHTTPError || e instanceof SseError)) return undefined;
@@ -117,7 +98,8 @@ export class DirectTransport implements Transport {
   /** Why the transport ended the link itself (the server flooded it); nothing more is sent or handed on. */
   private flooded?: string;
   /** An OAuth document went past its bound: the sign-in fails with it (the SDK would fall back to another discovery). */
-  private authFailure?: Error;
+  /** The OAuth requests (discovery, registration, tokens) of this start. */
+  private readonly authRequests: AuthRequests;
 
   /** The app sets its own Authorization header (it wins over OAuth tokens). */
   private readonly ownAuthorization: boolean;
@@ -128,6 +110,7 @@ export class DirectTransport implements Transport {
     this.appHeaders = Object.entries(opts.headers);
     this.ownAuthorization = this.appHeaders.some(([k]) => k.toLowerCase() === 'authorization');
     this.fetch = (url, init) => this.send0(url, init);
+    this.authRequests = new AuthRequests({ fetch: opts.fetch, auth: opts.auth, requestMs: opts.authRequestMs });
     this.inner = new StreamableHTTPClientTransport(opts.url, { fetch: this.fetch, authProvider: opts.auth });
   }
 
@@ -393,15 +376,15 @@ export class DirectTransport implements Transport {
       return new Error(describeStatus(code, said));
     }
     // (an OAuth document past its bound: that is what failed, whatever the SDK made of it)
-    const message = this.authFailure?.message ?? (e instanceof Error ? e.message : String(e));
-    if (this.lastStatus?.status === 401 && this.opts.auth && (this.authFailure || !(e instanceof UnauthorizedError))) {
+    const message = this.authRequests.failure?.message ?? (e instanceof Error ? e.message : String(e));
+    if (this.lastStatus?.status === 401 && this.opts.auth && (this.authRequests.failure || !(e instanceof UnauthorizedError))) {
       // the server wants a sign-in and the SDK's OAuth (discovery, registration, token) failed
       return new Error(
         `${describeStatus(401, this.lastStatus.said)}, and signing in with OAuth failed (${message}). If the server takes a token instead, give the app an Authorization header (its value stored with "MCP Pool: Store Secret…")`,
         { cause: e },
       );
     }
-    if (this.authFailure) return new Error(`signing in with OAuth failed: ${message}`, { cause: e });
+    if (this.authRequests.failure) return new Error(`signing in with OAuth failed: ${message}`, { cause: e });
     return e instanceof Error ? e : new Error(message);
   }
 
@@ -420,7 +403,7 @@ export class DirectTransport implements Transport {
     // an OAuth request (discovery, registration, tokens), on the server's origin or another one
     const document =
       target === this.opts.url ? undefined : (authDocument(target, method, init.body) ?? (sameOrigin ? undefined : "the authorization server's answer"));
-    if (document) return this.sendAuth(target, { ...init, headers }, document);
+    if (document) return this.authRequests.send(target, { ...init, headers }, document);
     let signal = init.signal;
     // the session's requests get signals of their own, following the SDK's (a few requests share one)
     const own = signal ? this.signals.take(signal) : undefined;
@@ -525,56 +508,6 @@ export class DirectTransport implements Transport {
   }
 
   /**
-   * A request of the SDK's OAuth (discovery, registration, a token): no signal of the session's, a
-   * deadline of its own (so a stalled one cannot hold a start, or a shared refresh, for minutes),
-   * and an answer of at most AUTH_MAX_BYTES. Past either bound the sign-in fails, naming the document.
-   */
-  private async sendAuth(target: URL, init: RequestInit, document: string): Promise<Response> {
-    if (this.authFailure) throw this.authFailure;
-    const ms = this.opts.authRequestMs ?? AUTH_REQUEST_MS;
-    const deadline = AbortSignal.timeout(ms);
-    const signal = init.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
-    const late = () => new Error(`${document} did not arrive within ${seconds(ms)} (from ${target.host})`);
-    const fail = (e: Error) => (this.authFailure ??= e);
-    const bounded = (r: Response) =>
-      cappedResponse(
-        r,
-        AUTH_MAX_BYTES,
-        () => fail(new Error(`${document} was larger than ${Math.round(AUTH_MAX_BYTES / 1048576)} MB (from ${target.host}); the sign-in was stopped`)),
-        (e) => (deadline.aborted ? fail(late()) : e),
-      );
-    const request = { ...init, signal };
-    // A registration or token request refused with a body that is no OAuth error (plain text, HTML,
-    // nothing): the status and the body's start, not the SDK's JSON parse error. (Discovery's
-    // errors stay the SDK's: a 404 page there means "try the next place".)
-    const answered = async (r: Response) => {
-      if (r.ok || init.method !== 'POST') return bounded(r);
-      const said = await readStart(r);
-      if (isJsonObject(said)) return withText(r, said);
-      throw fail(
-        new Error(
-          `${describeStatus(r.status, said).replace('the server', `the authorization server (${target.host})`)}, in place of ${document.replace(/^the authorization server's /, 'its ')}`,
-        ),
-      );
-    };
-    const refresh =
-      this.opts.auth && init.body instanceof URLSearchParams && init.body.get('grant_type') === 'refresh_token' ? init.body.get('refresh_token') : null;
-    try {
-      // (one refresh per refresh token: the others get a copy of its answer, read whole — bounded first)
-      return refresh
-        ? await this.opts.auth!.refreshOnce(refresh, async () => answered(await this.opts.fetch(target, request)))
-        : await answered(await this.opts.fetch(target, request));
-    } catch (e) {
-      if (e === this.authFailure) throw e;
-      if (deadline.aborted) throw fail(late());
-      if ((e as Error)?.name === 'AbortError') throw e;
-      const words = describeNetworkError(e, target);
-      if (isNotConnected(e)) throw new NotSentError(words);
-      throw new Error(words, { cause: e });
-    }
-  }
-
-  /**
    * The event stream (GET) was (re-)opened, or not. The SDK tries twice more after a break, then
    * gives up silently: the server's notifications would be lost from then on, so two failures in a
    * row mean the link is down (a fresh session gets a fresh stream).
@@ -599,17 +532,4 @@ export class DirectTransport implements Transport {
       describe: (e) => describeNetworkError(e, this.opts.url),
     };
   }
-}
-
-function isJsonObject(text: string): boolean {
-  try {
-    const value = JSON.parse(text) as unknown;
-    return typeof value === 'object' && value !== null;
-  } catch {
-    return false;
-  }
-}
-
-function seconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
