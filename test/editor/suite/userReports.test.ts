@@ -92,7 +92,14 @@ const cfg = () => vscode.workspace.getConfiguration('mcpPool');
     await vscode.commands.executeCommand(Commands.killApp, 'nu');
     const starts = api.pool.snapshot('nu')!.starts;
     const invocation = Promise.resolve(vscode.commands.executeCommand<CallOutcome | undefined>(Commands.invokeTool, 'nu'));
-    await waitFor(() => api.pool.snapshot('nu')!.status === 'idle' && api.pool.snapshot('nu')!.starts === starts + 1, 'the picker started the app');
+    await waitFor(() => api.pool.snapshot('nu')!.status === 'idle' && api.pool.snapshot('nu')!.starts === starts + 1, 'the picker started the app').catch(
+      (e: Error) => {
+        // (seen once in CI on the newest VS Code under load: say what the app was doing then)
+        const { status, starts: now, lastError } = api.pool.snapshot('nu')!;
+        const log = api.outputs.pool.lines.slice(-8).join(' | ');
+        throw new Error(`${e.message}: status ${status}, starts ${starts} → ${now}, last error ${lastError ?? 'none'}; pool log: ${log}`);
+      },
+    );
     await sleep(300);
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     assert.strictEqual(await invocation, undefined, 'cancelled');
