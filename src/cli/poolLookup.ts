@@ -63,7 +63,7 @@ export function choosePool(q: PoolQuery): PoolChoice {
         return {
           ok: false,
           reason: 'not-loopback',
-          message: `${ENV_URL} is ${shownUrl(url)}: it must be http on this machine's loopback (http://127.0.0.1:PORT, http://[::1]:PORT or http://localhost:PORT); the pool's token is never sent elsewhere. Unset ${ENV_URL} to find the pool from the discovery folder`,
+          message: `${ENV_URL} is ${shownUrl(url)}: it must be http://127.0.0.1:PORT, where the pool's gateway listens; the pool's token is never sent elsewhere. Unset ${ENV_URL} to find the pool from the discovery folder`,
         };
       return { ok: true, target: { url: url.replace(/\/+$/, ''), token, source: ENV_URL, fromEnv: true } };
     }

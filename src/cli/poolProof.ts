@@ -55,7 +55,11 @@ function proveOn(socket: Socket, target: PoolTarget, host: string): Promise<void
       const head = buf.subarray(0, end).toString('latin1');
       const status = /^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1];
       const length = /\r\ncontent-length:\s*(\d+)\s*(\r\n|$)/i.exec(head)?.[1];
-      if (status === '404') return done(unprovenFailure(target, 'it has no proof route: an editor window with an older MCP Remote Pool? reload it'));
+      // (a gateway of an older MCP Remote Pool has no proof route: it refuses the request, having no token, with 401)
+      if (status === '404' || status === '401')
+        return done(
+          unprovenFailure(target, `it answered HTTP ${status} to the proof, as an editor window with an older MCP Remote Pool does: reload that window`),
+        );
       if (status !== '200' || length === undefined) return done(unprovenFailure(target, `it answered ${status ? `HTTP ${status}` : 'something else'}`));
       const total = end + 4 + Number(length);
       if (buf.length < total) return;

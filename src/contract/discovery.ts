@@ -173,7 +173,7 @@ export function scanEntries(dir = discoveryDir(), opts: ScanOptions = {}): { ent
       continue;
     }
     if (!isLoopbackUrl(entry.url)) {
-      skip(`its URL is not on this machine's loopback (127.0.0.1, [::1], localhost)`);
+      skip(`its URL is not http://127.0.0.1:PORT, where every pool's gateway listens`);
       continue;
     }
     entries.push({ ...entry, file });

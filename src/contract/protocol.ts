@@ -93,7 +93,11 @@ export interface DiscoveryEntry {
   readonly startTime?: string;
 }
 
-/** Whether `url` is http on this machine's loopback (127.0.0.1, [::1], localhost): the only place a pool's token is sent. */
+/**
+ * Whether `url` is http on 127.0.0.1, where every gateway listens: the only place a pool's token is
+ * sent. Not `[::1]` nor `localhost` (which may resolve to ::1 first): the gateway does not listen
+ * there, so another local user could, and relay the proof to the real gateway on 127.0.0.1.
+ */
 export function isLoopbackUrl(url: string): boolean {
   let u: URL;
   try {
@@ -101,7 +105,7 @@ export function isLoopbackUrl(url: string): boolean {
   } catch {
     return false;
   }
-  return u.protocol === 'http:' && !u.username && !u.password && ['127.0.0.1', '[::1]', 'localhost'].includes(u.hostname);
+  return u.protocol === 'http:' && !u.username && !u.password && u.hostname === '127.0.0.1';
 }
 
 /** `mcp-pool` exit codes. */

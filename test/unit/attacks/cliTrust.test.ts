@@ -9,7 +9,7 @@
 import * as assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -436,7 +436,7 @@ describe('discovery entries that are not trusted are skipped (real gateway behin
   it('a URL that is not loopback', async () => {
     const dir = join(tempDir('trust-'), 'windows');
     publish(entry(`http://example.invalid:${new URL(gateway.url).port}`), dir);
-    await skippedWith(dir, /its URL is not on this machine's loopback/);
+    await skippedWith(dir, /its URL is not http:\/\/127\.0\.0\.1:PORT/);
   });
 
   it('MCP_POOL_URL that is not loopback: a clear error, nothing is sent', async () => {
@@ -452,14 +452,62 @@ describe('discovery entries that are not trusted are skipped (real gateway behin
       }
       const r = await cli(['status'], bareEnv(join(tempDir('trust-'), 'none'), { MCP_POOL_URL: `${url}/path?q=1`, MCP_POOL_TOKEN: gateway.token }));
       assert.equal(r.code, EXIT.pool);
-      assert.match(
-        r.stderr,
-        /^mcp-pool: MCP_POOL_URL is http:\/\/\S+: it must be http on this machine's loopback \(http:\/\/127\.0\.0\.1:PORT, http:\/\/\[::1\]:PORT or http:\/\/localhost:PORT\)/,
-      );
+      assert.match(r.stderr, /^mcp-pool: MCP_POOL_URL is http:\/\/\S+: it must be http:\/\/127\.0\.0\.1:PORT, where the pool's gateway listens/);
       assert.doesNotMatch(r.stderr, /path\?q=1/);
       assert.equal(impostor.received.length, 0, 'not even a connection');
     } finally {
       await impostor.close();
+    }
+  });
+});
+
+describe('MCP_POOL_URL on [::1], where the gateway does not listen', function () {
+  this.timeout(30_000);
+  it('is refused before anything is sent: a listener there (another local user) could relay the proof to the real gateway and get the token', async function () {
+    const impostor = new Impostor();
+    try {
+      await impostor.listen(0, '::1');
+    } catch {
+      return this.skip(); // no IPv6 loopback on this machine
+    }
+    try {
+      for (const host of [`[::1]:${impostor.port}`, `localhost:${impostor.port}`]) {
+        const r = await cli(
+          ['call', 'f', 'echo', 'text=SECRET-ARGUMENT'],
+          bareEnv(join(tempDir('trust-'), 'none'), { MCP_POOL_URL: `http://${host}`, MCP_POOL_TOKEN: 'a-token' }),
+        );
+        assert.equal(r.code, EXIT.pool, r.stderr);
+        assert.match(r.stderr, /it must be http:\/\/127\.0\.0\.1:PORT/);
+      }
+      assert.equal(impostor.received.length, 0, 'not even a connection');
+    } finally {
+      await impostor.close();
+    }
+  });
+});
+
+describe('a window still running an older MCP Remote Pool (no proof route)', function () {
+  this.timeout(30_000);
+  it('is named as such (reload that window), not only as a possible impostor, and gets neither token nor argument', async () => {
+    // what an older gateway's guard answers a request without the token
+    const seen: string[] = [];
+    const old = createHttpServer((req, res) => {
+      seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
+      req.resume();
+      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'unauthorized', message: 'missing or wrong token' } }));
+    });
+    await new Promise<void>((r) => old.listen(0, '127.0.0.1', r));
+    try {
+      const port = (old.address() as { port: number }).port;
+      const r = await cli(
+        ['call', 'f', 'echo', 'text=SECRET-ARGUMENT'],
+        bareEnv(join(tempDir('trust-'), 'none'), { MCP_POOL_URL: `http://127.0.0.1:${port}`, MCP_POOL_TOKEN: 'a-token' }),
+      );
+      assert.equal(r.code, EXIT.pool, r.stderr);
+      assert.match(r.stderr, /answered HTTP 401 to the proof, as an editor window with an older MCP Remote Pool does: reload that window/);
+      assert.deepEqual(seen, [`GET ${PROOF_PATH} `], 'only the proof request, without the token');
+    } finally {
+      await new Promise((r) => old.close(r));
     }
   });
 });

@@ -67,10 +67,12 @@ describe('mcp-pool pool lookup', () => {
     assert.ok(c.ok && c.target.token === 't1001');
   });
 
-  it('takes MCP_POOL_URL only on loopback; a clear error otherwise that shows no credentials or path', () => {
+  it('takes MCP_POOL_URL only on 127.0.0.1 (where the gateway listens; not [::1] nor localhost, where another user could); a clear error otherwise that shows no credentials or path', () => {
     const with_ = (url: string) => choosePool(query({ env: { MCP_POOL_URL: url, MCP_POOL_TOKEN: 'x' } }));
-    for (const ok of ['http://127.0.0.1:9', 'http://[::1]:9/', 'http://localhost:9']) assert.ok(with_(ok).ok, ok);
+    for (const ok of ['http://127.0.0.1:9', 'http://127.0.0.1:9/']) assert.ok(with_(ok).ok, ok);
     for (const bad of [
+      'http://[::1]:9/',
+      'http://localhost:9',
       'http://10.0.0.5:9',
       'https://127.0.0.1:9',
       'http://127.0.0.1.evil.example:9',
@@ -80,7 +82,7 @@ describe('mcp-pool pool lookup', () => {
     ]) {
       const c = with_(bad);
       assert.ok(!c.ok && c.reason === 'not-loopback', bad);
-      assert.match(c.message, /^MCP_POOL_URL is .*: it must be http on this machine's loopback/);
+      assert.match(c.message, /^MCP_POOL_URL is .*: it must be http:\/\/127\.0\.0\.1:PORT, where the pool's gateway listens/);
       assert.doesNotMatch(c.message, /pw|\?t=1|\/x/);
     }
   });
