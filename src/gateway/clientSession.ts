@@ -32,6 +32,7 @@ import {
 import { MAX_TIMER_MS, type ElicitRequestParams, type Pool, type AppSnapshot, type ToolInfo } from '../pool';
 import type { HookTarget, RoutedFeature } from './hookRouter';
 import { toMcpError } from './poolErrors';
+import { streamedBytes } from './responses';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -103,7 +104,7 @@ export class ClientSession {
     const send = this.transport.send.bind(this.transport);
     this.transport.send = (message, options) => {
       const standalone = options?.relatedRequestId === undefined && 'method' in message;
-      if (standalone && this.onStreamOffer) this.onStreamOffer(JSON.stringify(message).length);
+      if (standalone && this.onStreamOffer) this.onStreamOffer(streamedBytes(message));
       return send(message, options);
     };
     this.handle(capabilities);

@@ -174,8 +174,8 @@ export class Gateway extends Disposable {
   }
 
   /** What the gateway closed or refused to stay bounded, so far. */
-  get counts(): Gateway['connections']['counts'] & Gateway['responses']['counts'] & { connections: number } {
-    return { ...this.connections.counts, ...this.responses.counts, connections: this.connections.size };
+  get counts(): Gateway['connections']['counts'] & Gateway['responses']['counts'] & { connections: number; streamBacklog: number } {
+    return { ...this.connections.counts, ...this.responses.counts, connections: this.connections.size, streamBacklog: this.responses.streamBacklog };
   }
 
   /** Stops listening (new requests get 503 meanwhile), then ends every session (their running requests are cancelled). */

@@ -40,10 +40,27 @@ interface Watched {
 /** Tells the watch that bytes were given to the SDK for a response (they wait in its stream until written). */
 export type Offer = (bytes: number) => void;
 
+/**
+ * The bytes the SDK writes to an event stream for `message`: its SSE framing (`event: message\n`,
+ * `data: `, `\n\n`; no event ids, the gateway keeps no event store) around the JSON in UTF-8. Exact,
+ * so what is offered and what is written never drift apart on a long-lived stream (a test checks it).
+ */
+export function streamedBytes(message: unknown): number {
+  return SSE_FRAMING_BYTES + Buffer.byteLength(JSON.stringify(message));
+}
+const SSE_FRAMING_BYTES = 'event: message\n'.length + 'data: '.length + '\n\n'.length;
+
 export class ResponseWatch {
   private readonly watched = new Map<ServerResponse, Watched>();
   private readonly byOwner = new Map<object, Set<ServerResponse>>();
   readonly counts: ResponseCounts = { streamsOverCap: 0, answersOverCap: 0, stalled: 0 };
+
+  /** The bytes counted as waiting in the SDK's streams of open event streams (0 once every client read everything). */
+  get streamBacklog(): number {
+    let sum = 0;
+    for (const w of this.watched.values()) if (w.kind === 'stream') sum += w.offered - w.written;
+    return sum;
+  }
 
   constructor(
     private readonly limits: ResponseLimits,
@@ -100,6 +117,8 @@ export class ResponseWatch {
     const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
     res.write = ((...args: unknown[]) => {
       w.written += byteLength(args[0]);
+      // (more written than offered: the SDK wrote something of its own; never a credit against the cap)
+      if (w.written > w.offered) w.offered = w.written;
       const ok = write(...args);
       this.queued(res, w);
       return ok;

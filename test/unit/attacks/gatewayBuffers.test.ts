@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { waitUntil } from '../../fixtures/processTable';
 import { expectNoProcesses } from '../helpers';
 import { type Host, MB, mcpPost, rawSession, startHost, unreadRequest } from './attackKit';
@@ -84,6 +85,34 @@ describe('attacks: what the gateway holds for clients that do not read', functio
     assert.ok(stats.counts.streamsOverCap >= 1, 'the stream was closed over its cap');
     assert.ok(peak - rss0 < 80 * MB, `the host grew ${((peak - rss0) / MB).toFixed(0)} MB`);
     assert.match(h.log(), /limit 8\.0 MB per event stream/);
+  });
+
+  it('counts what waits on an event stream exactly: after 2,000 messages with non-ASCII text read by a live client, 0 bytes are counted as waiting (no credit against the 8 MB cap)', async () => {
+    host = await startHost();
+    const h = host;
+    client = new Client({ name: 'reader', version: '1' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${h.url}/apps/f/mcp`), { requestInit: { headers: { authorization: `Bearer ${h.token}` } } }),
+    );
+    let got = 0;
+    client.setNotificationHandler(LoggingMessageNotificationSchema, () => void got++);
+    await client.setLoggingLevel('debug');
+    // (log messages go on the event stream: wait until it carries them)
+    await waitUntil(
+      async () => {
+        await client!.callTool({ name: 'log', arguments: { message: 'ready?', text: true } });
+        return got > 0;
+      },
+      10_000,
+      'the client opened its event stream',
+    );
+    got = 0;
+    for (let i = 0; i < 250; i++) await client.callTool({ name: 'log', arguments: { message: `é→✓ ${i} ünïcödé 🙂`, text: true } });
+    await waitUntil(() => got >= 2000, 20_000, 'the client read every message');
+    await waitUntil(async () => (await h.stats()).counts.streamBacklog === 0, 5000, 'nothing counted as waiting');
+    const backlog = (await h.stats()).counts.streamBacklog;
+    console.log(`   ${got} messages read on an event stream: ${backlog} bytes counted as waiting`);
+    assert.equal(backlog, 0);
   });
 
   it('drops answers of a client that does not read them beyond 96 MB, and closes the rest after the stalled-stream deadline', async () => {
