@@ -96,15 +96,19 @@ export class LoopbackRedirect {
         server.once('error', reject);
         server.listen(port, host, () => {
           server.off('error', reject);
+          // an error after listening (EMFILE on accept) must not be thrown into the host
+          server.on('error', () => undefined);
           resolve();
         });
       });
-    let server = createServer(handle);
+    // (a browser sends its headers at once: whoever trickles them is not a browser)
+    const create = () => Object.assign(createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, handle), { maxConnections: 64 });
+    let server = create();
     let server6: Server | undefined;
     try {
       await bind(server, preferred ?? 0, '127.0.0.1');
       if (preferred && bothLoopbacks) {
-        server6 = createServer(handle);
+        server6 = create();
         try {
           await bind(server6, preferred, '::1');
         } catch (e) {
@@ -118,7 +122,7 @@ export class LoopbackRedirect {
         }
       }
     } catch {
-      server = createServer(handle);
+      server = create();
       await bind(server, 0, '127.0.0.1');
     }
     if (generation !== this.generation) {
