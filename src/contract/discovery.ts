@@ -132,14 +132,27 @@ export function scanEntries(dir = discoveryDir(), opts: ScanOptions = {}): { ent
     if (!name.endsWith('.json')) continue;
     const file = join(dir, name);
     const skip = (reason: string) => skipped.push({ file, reason });
-    let st;
+    // opened without following a link, then checked and read through that descriptor: a file
+    // swapped for a link between a check and the read is never followed
+    let fd: number;
     try {
-      st = lstatSync(file);
-    } catch {
+      fd = openSync(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ELOOP') skip('a symbolic link, not a file');
       continue;
     }
+    let st;
+    let text: string;
+    try {
+      st = fstatSync(fd);
+      text = st.isFile() && (uid === undefined || st.uid === uid) ? readFileSync(fd, 'utf8') : '';
+    } catch {
+      continue;
+    } finally {
+      closeSync(fd);
+    }
     if (!st.isFile()) {
-      skip(st.isSymbolicLink() ? 'a symbolic link, not a file' : 'not a regular file');
+      skip('not a regular file');
       continue;
     }
     if (uid !== undefined && st.uid !== uid) {
@@ -147,10 +160,17 @@ export function scanEntries(dir = discoveryDir(), opts: ScanOptions = {}): { ent
       continue;
     }
     let entry: DiscoveryEntry | undefined;
+    let version: unknown;
     try {
-      entry = parseEntry(readFileSync(file, 'utf8'));
+      version = (JSON.parse(text) as { version?: unknown }).version;
+      entry = parseEntry(text);
     } catch {
       entry = undefined;
+    }
+    if (!entry && typeof version === 'number' && version > 1) {
+      // a window running a newer MCP Remote Pool wrote it: not this CLI's to judge, nor to delete
+      skip(`written by a newer MCP Remote Pool (entry version ${version})`);
+      continue;
     }
     if (!entry) {
       skip('not a discovery entry (deleted)');

@@ -433,6 +433,14 @@ describe('discovery entries that are not trusted are skipped (real gateway behin
     await skippedWith(dir, /a symbolic link, not a file/);
   });
 
+  it("an entry of a newer version (a window running a newer MCP Remote Pool): skipped, and left for that version's CLI", async () => {
+    const dir = join(tempDir('trust-'), 'windows');
+    publish(entry(), dir);
+    const file = editEntry(dir, (e) => (e.version = 2));
+    await skippedWith(dir, /written by a newer MCP Remote Pool \(entry version 2\)/);
+    assert.ok(existsSync(file), 'not deleted');
+  });
+
   it('a URL that is not loopback', async () => {
     const dir = join(tempDir('trust-'), 'windows');
     publish(entry(`http://example.invalid:${new URL(gateway.url).port}`), dir);
