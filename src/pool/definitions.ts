@@ -2,6 +2,7 @@
 // Every problem names the app and the field, so a user can fix it without guessing.
 
 import { type AppSpec, type RemoteTransport, TRANSPORT_STRATEGIES } from './types';
+import { hasSecretParameter } from './redact';
 
 export interface DefinitionProblem {
   readonly app: string;
@@ -227,6 +228,12 @@ function parseOne(name: string, def: unknown, report: Report, defaultTransport: 
       if (unused.length) report(`mcp-remote arguments are not used by a direct app (${unused.join(' ')}); they are ignored`, 'args', 'warning');
       if (Object.keys(env).length) report('a direct app runs no process, so "env" is not used; it is ignored', 'env', 'warning');
     }
+    if (transport === 'mcp-remote' && hasSecretParameter(d.url as string))
+      report(
+        'the URL carries what looks like a key (?token=, ?api_key=…): mcp-remote gets the URL on its command line, which every user of this machine can read (ps); pass the key in "headers", or use "transport": "direct" (no process)',
+        'url',
+        'warning',
+      );
     const extra = d.allowHttp === true && !args.includes('--allow-http') ? [...args, '--allow-http'] : args;
     return { kind: 'remote', name, url, args: extra, headers, env, idleTimeoutMs, transport };
   }

@@ -17,6 +17,13 @@ const PATTERNS: RegExp[] = [
   // and an OAuth authorization code (?code=…; not code_challenge, which is public)
   /([?&#;](?:code|[\w.-]*(?:token|key|secret|passw(?:or)?d|pwd|auth|sig|signature|credential|session)[\w.-]*)=)[^&#\s"'<>]+/gi,
 ];
+const SECRET_PARAMETER = PATTERNS[PATTERNS.length - 1];
+
+/** Whether `url` carries a secret-looking query or fragment parameter (`?token=…`, `&api_key=…`). */
+export function hasSecretParameter(url: string): boolean {
+  SECRET_PARAMETER.lastIndex = 0;
+  return SECRET_PARAMETER.test(url);
+}
 
 export class Redactor {
   private readonly secrets = new Set<string>();

@@ -123,6 +123,26 @@ describe('app definitions', () => {
   });
 });
 
+describe('a key in the URL of an mcp-remote app', () => {
+  it("is warned about (mcp-remote's command line is readable by every local user); not for a direct app, nor for a plain URL", () => {
+    const { specs, problems } = parseAppDefinitions({
+      keyed: { url: 'https://x.dev/mcp?api_key=abc123' },
+      direct: { url: 'https://x.dev/mcp?api_key=abc123', transport: 'direct' },
+      plain: { url: 'https://x.dev/mcp?region=eu' },
+    });
+    assert.equal(specs.length, 3, 'every app is kept');
+    assert.deepEqual(
+      problems.map((p) => [p.app, p.field, p.severity]),
+      [['keyed', 'url', 'warning']],
+    );
+    assert.match(
+      problems[0].message,
+      /command line, which every user of this machine can read \(ps\); pass the key in "headers", or use "transport": "direct"/,
+    );
+    assert.ok(!problems[0].message.includes('abc123'), 'the key is not shown');
+  });
+});
+
 describe('launching', () => {
   it("runs the bundled mcp-remote with the editor's runtime; headers go in a --header-file, never on the command line; no shell", () => {
     const [spec] = parseAppDefinitions({ r: { url: 'https://x.dev/mcp', headers: { Authorization: 'Bearer t' }, args: ['--transport', 'http-only'] } }).specs;

@@ -30,7 +30,13 @@ describe('import: placeholders and secrets', () => {
       candidates.map((c) => [c.name, c.warnings]),
       [
         ['ours', []],
-        ['query', ['url query parameter "api_key" looks like a secret written in clear text; settings are stored as plain text']],
+        [
+          'query',
+          [
+            'url query parameter "api_key" looks like a secret written in clear text; settings are stored as plain text',
+            'url: the URL carries what looks like a key (?token=, ?api_key=…): mcp-remote gets the URL on its command line, which every user of this machine can read (ps); pass the key in "headers", or use "transport": "direct" (no process)',
+          ],
+        ],
         ['basic', [`headers.X-Custom ${CLEAR}`]],
         ['home', [`command references \${userHome}: ${EDITOR_VAR}`]],
       ],
