@@ -12,10 +12,11 @@ export const AUTH_REQUEST_MS = 30_000;
 /** The largest OAuth document (metadata, a registration or token answer: small JSON documents). */
 export const AUTH_MAX_BYTES = 1024 * 1024;
 
-/** What an OAuth request fetches, in words ("the authorization server's token answer"), or undefined for the session's own requests. */
+/** What an OAuth request fetches, in words ("the authorization server's token answer"), or undefined when its path and body do not tell. */
 export function authDocument(target: URL, method: string, body: unknown): string | undefined {
   const path = target.pathname;
-  if (path.startsWith('/.well-known/')) {
+  // (RFC 8414's path-aware discovery puts the well-known part first, OpenID's after the issuer's path)
+  if (path.includes('/.well-known/')) {
     if (path.startsWith('/.well-known/oauth-protected-resource')) return "the server's OAuth protected-resource metadata";
     return "the authorization server's metadata";
   }

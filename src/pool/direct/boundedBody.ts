@@ -56,9 +56,17 @@ export function checkedResponse(
   failed: (e: unknown) => unknown = (e) => e,
   /** Let the event loop turn when reading went on this long without one (a stream that is read as fast as it comes never yields otherwise). */
   sliceMs = Infinity,
+  /** Called once when the body is over: read to its end, failed or cancelled. */
+  onEnd?: () => void,
 ): Response {
   const source = response.body?.getReader();
   if (!source) return response;
+  let over = false;
+  const end = () => {
+    if (over) return;
+    over = true;
+    onEnd?.();
+  };
   let slice = performance.now();
   const body = new ReadableStream<Uint8Array>(
     {
@@ -71,18 +79,26 @@ export function checkedResponse(
         try {
           chunk = await source.read();
         } catch (e) {
+          end();
           return controller.error(failed(e));
         }
-        if (chunk.done) return controller.close();
+        if (chunk.done) {
+          end();
+          return controller.close();
+        }
         const error = check(chunk.value);
         if (error) {
+          end();
           controller.error(error);
           void source.cancel(error).catch(() => undefined);
           return;
         }
         controller.enqueue(chunk.value);
       },
-      cancel: (reason) => source.cancel(reason),
+      cancel: (reason) => {
+        end();
+        return source.cancel(reason);
+      },
     },
     { highWaterMark: 0 },
   );

@@ -60,6 +60,9 @@ export interface DirectTransportOptions {
 }
 
 const EVENT_STREAM = /^text\/event-stream/i;
+/** The background event stream may be opened at most STREAM_OPENS_MAX times in STREAM_OPENS_MS (a server that ends it at once, with `retry: 0`, would have it re-opened hundreds of times a second). */
+export const STREAM_OPENS_MAX = 60;
+export const STREAM_OPENS_MS = 10_000;
 const JSON_TYPE = /^application\/json/i;
 
 /** The longest the background event stream is read (and its messages handed on) before the event loop gets a turn. */
@@ -93,6 +96,10 @@ export class DirectTransport implements Transport {
   private readonly signals = new RequestSignals();
   /** Failed attempts in a row to re-open the event stream (GET). */
   private streamFailures = 0;
+  /** When the event stream (GET) was opened, within the last STREAM_OPENS_MS. */
+  private readonly streamOpens: number[] = [];
+  /** The protected-resource metadata a 401 of the server named (WWW-Authenticate's resource_metadata). */
+  private resourceMetadata?: string;
   /** What the server may send that nobody asked for (the stdio side's budget and words). */
   private readonly budget = new SendBudget();
   /** Why the transport ended the link itself (the server flooded it); nothing more is sent or handed on. */
@@ -376,7 +383,8 @@ export class DirectTransport implements Transport {
       return new Error(describeStatus(code, said));
     }
     // (an OAuth document past its bound: that is what failed, whatever the SDK made of it)
-    const message = this.authRequests.failure?.message ?? (e instanceof Error ? e.message : String(e));
+    // (never an empty reason: an error without a message is named by its kind)
+    const message = this.authRequests.failure?.message || (e instanceof Error ? e.message || e.name : String(e)) || 'no reason given';
     if (this.lastStatus?.status === 401 && this.opts.auth && (this.authRequests.failure || !(e instanceof UnauthorizedError))) {
       // the server wants a sign-in and the SDK's OAuth (discovery, registration, token) failed
       return new Error(
@@ -400,10 +408,20 @@ export class DirectTransport implements Transport {
     // the app's headers win over what the SDK set (a configured Authorization over an OAuth token), as with mcp-remote
     if (sameOrigin) for (const [k, v] of this.appHeaders) headers.set(k, v);
     const method = (init.method ?? 'GET').toUpperCase();
-    // an OAuth request (discovery, registration, tokens), on the server's origin or another one
-    const document =
-      target === this.opts.url ? undefined : (authDocument(target, method, init.body) ?? (sameOrigin ? undefined : "the authorization server's answer"));
-    if (document) return this.authRequests.send(target, { ...init, headers }, document);
+    // The session's own requests go to the app's URL (with legacy SSE, its messages are POSTed to
+    // the endpoint the server named, on its origin). Everything else, on any origin and any path,
+    // is a request of the SDK's OAuth (discovery, registration, tokens): bounded in size and time.
+    const session = target === this.opts.url || target.href === this.opts.url.href || (sameOrigin && method === 'POST' && isJsonRpc(init.body));
+    if (!session) {
+      const document =
+        authDocument(target, method, init.body) ??
+        (target.href === this.resourceMetadata
+          ? "the server's OAuth protected-resource metadata"
+          : sameOrigin
+            ? 'an OAuth document from the server'
+            : "the authorization server's answer");
+      return this.authRequests.send(target, { ...init, headers }, document);
+    }
     let signal = init.signal;
     // the session's requests get signals of their own, following the SDK's (a few requests share one)
     const own = signal ? this.signals.take(signal) : undefined;
@@ -439,6 +457,7 @@ export class DirectTransport implements Transport {
       // the SDK's auth runs next and may send the user to the browser (only while starting):
       // the loopback must listen before it builds the redirect
       if (status === 401 && this.opts.auth.interactive) await this.opts.auth.prepare();
+      if (status === 401) this.resourceMetadata = resourceMetadataOf(response.headers.get('www-authenticate'), target) ?? this.resourceMetadata;
     }
     // (each look at a fetch Response costs: the status is read once, the rest only where needed)
     const ok = status >= 200 && status < 300;
@@ -449,7 +468,24 @@ export class DirectTransport implements Transport {
       response = withText(response, said);
       if (!(method === 'GET' && status === 405)) this.lastStatus = { status, said: errorBody(said) };
     }
-    if (method === 'GET' && this.initialized && this.kind !== 'sse') this.streamOpened(ok || status === 405);
+    // The event stream (GET) answered 2xx with a body that is no event stream: the SDK would feed it
+    // to its SSE parser whatever it is (which holds a line without end): it failed to open.
+    const type = ok ? (response.headers.get('content-type') ?? '') : '';
+    if (method === 'GET' && ok && status !== 202 && status !== 204 && response.body && !EVENT_STREAM.test(type)) {
+      await response.body.cancel().catch(() => undefined);
+      own?.release();
+      if (this.initialized && this.kind !== 'sse') this.streamOpened(false);
+      const words = `the server answered its event stream (GET) with ${type ? `Content-Type ${JSON.stringify(clip(type))}` : 'no Content-Type'}, not text/event-stream; no notifications from it`;
+      this.opts.note(`[http] ${words}`);
+      throw new Error(words);
+    }
+    if (method === 'GET' && this.initialized && this.kind !== 'sse') this.streamOpened(ok || status === 405, ok);
+    if (this.flooded) {
+      // (the stream was opened once too often)
+      await response.body?.cancel().catch(() => undefined);
+      own?.release();
+      throw new NotSentError(`the server ${this.flooded}`);
+    }
     if (status === 404 && method !== 'DELETE' && headers.has('mcp-session-id')) {
       // The server does not know the session (it restarted, or expired it): nothing was processed.
       own?.release();
@@ -462,7 +498,6 @@ export class DirectTransport implements Transport {
       own?.release();
       return response;
     }
-    const type = response.headers.get('content-type') ?? '';
     if (method === 'POST' && response.body) {
       if (EVENT_STREAM.test(type)) {
         const ids = requestIds(init.body);
@@ -473,7 +508,7 @@ export class DirectTransport implements Transport {
     }
     // the background event stream (GET; with legacy SSE, the stream that carries every answer):
     // tied to the session's signal (one, and the session ends with it), its events and bytes bounded
-    if (method === 'GET' && response.body && EVENT_STREAM.test(type)) return this.watchBackground(response);
+    if (method === 'GET' && response.body) return this.watchBackground(response, own?.release);
     return response;
   }
 
@@ -483,7 +518,7 @@ export class DirectTransport implements Transport {
    * flood budget as they arrive (with legacy SSE, which carries the answers too: only while no
    * request waits for one). Its messages are charged as they are handed on (wire()).
    */
-  private watchBackground(response: Response): Response {
+  private watchBackground(response: Response, onEnd?: () => void): Response {
     const sizes = new EventSizes();
     const max = this.opts.maxResponseBytes;
     const legacy = this.kind === 'sse';
@@ -504,6 +539,7 @@ export class DirectTransport implements Transport {
       },
       (e) => e,
       SLICE_MS,
+      onEnd,
     );
   }
 
@@ -512,7 +548,20 @@ export class DirectTransport implements Transport {
    * gives up silently: the server's notifications would be lost from then on, so two failures in a
    * row mean the link is down (a fresh session gets a fresh stream).
    */
-  private streamOpened(ok: boolean): void {
+  private streamOpened(ok: boolean, opened = false): void {
+    if (opened) {
+      // each open counts: a server that ends the stream at once has it re-opened in a tight loop
+      const now = performance.now();
+      const opens = this.streamOpens;
+      opens.push(now);
+      while (now - opens[0] > STREAM_OPENS_MS) opens.shift();
+      if (opens.length > STREAM_OPENS_MAX) {
+        const secs = Math.max(0.1, (now - opens[0]) / 1000).toFixed(1);
+        return this.flood(
+          `re-opened its event stream ${opens.length} times in ${secs} s (limit: ${STREAM_OPENS_MAX} in ${STREAM_OPENS_MS / 1000} s); the connection was closed`,
+        );
+      }
+    }
     this.streamFailures = ok ? 0 : this.streamFailures + 1;
     if (this.streamFailures >= 2) this.opts.down("the server's event stream was lost and could not be re-opened");
   }
@@ -532,4 +581,26 @@ export class DirectTransport implements Transport {
       describe: (e) => describeNetworkError(e, this.opts.url),
     };
   }
+}
+
+/** A POST body that is a JSON-RPC message (or a batch): the session's, not OAuth's. */
+function isJsonRpc(body: unknown): boolean {
+  return typeof body === 'string' && body.includes('"jsonrpc"') && (body.startsWith('{') || body.startsWith('['));
+}
+
+/** The protected-resource metadata's URL a 401's WWW-Authenticate names (RFC 9728), if any. */
+function resourceMetadataOf(header: string | null, base: URL): string | undefined {
+  const m = header ? /resource_metadata="([^"]*)"/i.exec(header) : null;
+  if (!m) return undefined;
+  try {
+    return new URL(m[1], base).href;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A server's string, short and printable, for a message. */
+function clip(text: string): string {
+  const plain = text.replace(/[^\x20-\x7e]/g, '?');
+  return plain.length > 60 ? `${plain.slice(0, 60)}…` : plain;
 }

@@ -88,6 +88,60 @@ describe('attacks: a direct app reads a bounded amount from a hostile server', f
     });
   }
 
+  it('the event stream (GET) is answered 200 application/octet-stream, bytes without a newline that never end: refused, the app keeps working', async () => {
+    hostile = await startHostile('get-plain');
+    const p = start();
+    await p.configure([directSpec('h', hostile.url)]);
+    const watch = await watchHost();
+    await p.callTool('h', 'echo', {}); // the stream opens with the session
+    // unbounded, the SDK's SSE parser held the endless line: ≈ 100 MB a second
+    const end = Date.now() + 15_000;
+    const said = () => events.find((e) => e.type === 'stderr' && e.app === 'h' && /not text\/event-stream/.test(e.line));
+    const rssCap = process.memoryUsage().rss + 400 * MB; // (a host that is not bounded stops the wait early)
+    while (!said() && Date.now() < end && process.memoryUsage().rss < rssCap) await sleep(20);
+    watch.detected();
+    await sleep(3000);
+    await p.callTool('h', 'echo', {});
+    const f = await watch.finish();
+    const line = said();
+    assert.ok(line && line.type === 'stderr', "the app's log says why the stream was refused");
+    assert.match(line.line, /the server answered its event stream \(GET\) with Content-Type "application\/octet-stream", not text\/event-stream/);
+    assert.equal(p.snapshot('h')?.status, 'idle');
+    report('direct GET stream: not an event stream', f);
+    console.log(`      said: ${line.line}`);
+  });
+
+  it('the event stream (GET) sends `retry: 0` and ends, every time: the app stops as flooding, naming the re-opens', async () => {
+    hostile = await startHostile('get-retry0');
+    const p = start();
+    await p.configure([directSpec('h', hostile.url)]);
+    const watch = await watchHost();
+    const cpu = process.cpuUsage();
+    await p.callTool('h', 'echo', {}).catch(() => undefined);
+    const stopped = await waitStopped(events, 'h', DETECT_MS + 5_000);
+    watch.detected();
+    const used = process.cpuUsage(cpu);
+    const f = await watch.finish();
+    assert.ok(stopped, `the app was not stopped (status ${p.snapshot('h')?.status})`);
+    assert.equal(stopped.reason, 'flooding');
+    assert.match(stopped.detail ?? '', /re-opened its event stream 61 times in [\d.]+ s \(limit: 60 in 10 s\)/);
+    report('direct GET stream: retry 0', f, { cpuMs: Math.round((used.user + used.system) / 1000) });
+    console.log(`      said: ${stopped.detail}`);
+  });
+
+  it('a healthy event stream (GET) that ends every 1.5 s is re-opened and left alone', async () => {
+    hostile = await startHostile('get-reconnect');
+    const p = start();
+    await p.configure([directSpec('h', hostile.url)]);
+    await p.callTool('h', 'echo', {});
+    await sleep(8000);
+    assert.equal(await waitStopped(events, 'h', 10), undefined);
+    assert.equal(p.snapshot('h')?.status, 'idle');
+    await p.callTool('h', 'echo', {});
+    // one session all along: the stream's re-opens did not take the link down
+    assert.equal(events.filter((e) => e.type === 'started' && e.app === 'h').length, 1);
+  });
+
   it('a tool call answered with an event stream whose one event never ends: the call fails as flooding', async () => {
     hostile = await startHostile('post-event');
     const p = start();
@@ -125,6 +179,8 @@ describe('attacks: a direct app reads a bounded amount from a hostile server', f
 
   const documents: [mode: string, name: RegExp][] = [
     ['auth-prm', /the server's OAuth protected-resource metadata was larger than 1 MB/],
+    ['auth-prm-elsewhere', /signing in with OAuth failed \(the server's OAuth protected-resource metadata was larger than 1 MB/],
+    ['auth-asm-path', /the authorization server's metadata was larger than 1 MB/],
     ['auth-asm', /the authorization server's metadata was larger than 1 MB/],
     ['auth-register', /the authorization server's registration answer was larger than 1 MB/],
     ['auth-token', /the authorization server's token answer was larger than 1 MB/],

@@ -4,12 +4,17 @@
 //   get-notifications  the event stream (GET) sends valid notifications as fast as the socket takes them
 //   get-line           the event stream sends one line that never ends (`data: xxxx…`)
 //   get-event          the event stream sends one event that never ends (short `data:` lines, no blank line)
+//   get-plain          the event stream is answered 200 application/octet-stream, bytes without a newline that never end
+//   get-retry0         the event stream sends `retry: 0` and ends at once, every time it is opened
+//   get-reconnect      (healthy) the event stream ends after 1.5 s, every time it is opened
 //   post-event         a tool call is answered with an event stream whose one event never ends
 //   post-total         a tool call is answered with an event stream of small events (comments) that never ends
 //   error-body         the first POST is answered 500 with a body that never ends
 //   auth-prm | auth-asm | auth-register | auth-token
 //                      the server asks for OAuth; that document (protected-resource metadata,
 //                      authorization-server metadata, the registration answer, the token answer) never ends
+//   auth-prm-elsewhere the 401 names protected-resource metadata outside /.well-known/ (/meta) that never ends
+//   auth-asm-path      the authorization server has a path (/tenant): its OpenID metadata there never ends
 //   auth-trickle-prm   the protected-resource metadata comes one byte a second
 //   auth-plain-401     every request (MCP, OAuth discovery, registration) is answered 401 with a plain-text body, no WWW-Authenticate
 // Prints {"url": "http://127.0.0.1:PORT/mcp"} on stdout, then serves until killed.
@@ -95,13 +100,26 @@ async function mcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
         res,
         401,
         { error: 'invalid_token' },
-        { 'WWW-Authenticate': `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp"` },
+        {
+          'WWW-Authenticate': `Bearer resource_metadata="${origin}${mode === 'auth-prm-elsewhere' ? '/meta' : '/.well-known/oauth-protected-resource/mcp'}"`,
+        },
       );
     }
   }
   if (req.method === 'DELETE') return void res.writeHead(200).end();
   if (req.method === 'GET') {
     if (!mode.startsWith('get-')) return void res.writeHead(405).end();
+    if (mode === 'get-plain') {
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+      return flood(res, () => CHUNK);
+    }
+    if (mode === 'get-retry0') return void res.writeHead(200, { 'Content-Type': 'text/event-stream' }).end('retry: 0\n\n');
+    if (mode === 'get-reconnect') {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      const timer = setTimeout(() => res.end(), 1500);
+      res.on('close', () => clearTimeout(timer));
+      return;
+    }
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' });
     if (mode === 'get-notifications') return flood(res, () => notification);
     if (mode === 'get-line') {
@@ -144,6 +162,8 @@ const server = createServer((req, res) => {
   const path = u.pathname;
   void (async () => {
     if (path === '/mcp') return mcp(req, res);
+    if (path === '/meta' && mode === 'auth-prm-elsewhere') return endlessJson(res);
+    if (path === '/tenant/.well-known/openid-configuration' && mode === 'auth-asm-path') return endlessJson(res);
     if (path.startsWith('/.well-known/oauth-protected-resource')) {
       if (mode === 'auth-prm') return endlessJson(res);
       if (mode === 'auth-trickle-prm') {
@@ -152,9 +172,9 @@ const server = createServer((req, res) => {
         res.on('close', () => clearInterval(timer));
         return;
       }
-      return json(res, 200, { resource: `${origin}/mcp`, authorization_servers: [origin] });
+      return json(res, 200, { resource: `${origin}/mcp`, authorization_servers: [mode === 'auth-asm-path' ? `${origin}/tenant` : origin] });
     }
-    if (path === '/.well-known/oauth-authorization-server' || path === '/.well-known/openid-configuration') {
+    if (mode !== 'auth-asm-path' && (path === '/.well-known/oauth-authorization-server' || path === '/.well-known/openid-configuration')) {
       if (mode === 'auth-asm') return endlessJson(res);
       return json(res, 200, {
         issuer: origin,
