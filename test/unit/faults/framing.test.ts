@@ -82,8 +82,9 @@ describe('faults: framing and floods', function () {
     await probe;
     const lag = stopLag();
     assert.equal(textOf(out.result.content).length, 60 * 1024 * 1024);
-    // the quadratic framing took 18.5 s here; linear framing is bounded by the copy itself
-    assert.ok(ms < 10_000, `60 MB took ${ms} ms`);
+    // the quadratic framing took 18.5 s on an idle box; linear framing is bounded by the copy itself
+    // (≈ 2 s idle, 10 s seen with the box loaded 5×)
+    assert.ok(ms < 15_000, `60 MB took ${ms} ms`);
     neighbour.sort((a, b) => a - b);
     figures.response_60mb_ms = ms;
     figures.max_event_loop_lag_ms = lag;

@@ -16,7 +16,7 @@ describe('faults: hung servers', function () {
 
   it('never answers initialize: the start timeout fires, the whole tree is killed, the snapshot says why', async function () {
     if (process.platform === 'win32') this.skip();
-    pool = makePool({ startTimeoutMs: 1000, stopGraceMs: 500 });
+    pool = makePool({ startTimeoutMs: 3000, stopGraceMs: 500 });
     const events = collectEvents(pool);
     // the server (exec'd by sh, so it keeps the pid) has a child of its own that must die too
     const script = `'${process.execPath}' -e 'setInterval(()=>{},1000)' -- ${RUN_MARK} & exec '${process.execPath}' '${STDIO_FIXTURE}' --hang-init ${RUN_MARK}`;
@@ -27,7 +27,7 @@ describe('faults: hung servers', function () {
     const err = await expectCode(
       pool.callTool('mute', 'echo', { text: 'x' }),
       'start-failed',
-      /app "mute" could not start: server did not complete the MCP handshake within 1 s/,
+      /app "mute" could not start: server did not complete the MCP handshake within 3 s/,
     );
     const took = Date.now() - start;
     clearInterval(watch);
@@ -40,10 +40,10 @@ describe('faults: hung servers', function () {
     );
     const snap = pool.snapshot('mute')!;
     assert.equal(snap.status, 'stopped');
-    assert.match(snap.lastError ?? '', /server did not complete the MCP handshake within 1 s/);
+    assert.match(snap.lastError ?? '', /server did not complete the MCP handshake within 3 s/);
     assert.equal(snap.pid, undefined);
     assert.ok(events.some((e) => e.type === 'startFailed' && /handshake/.test(e.error)));
-    figures.init_timeout_ms = 1000;
+    figures.init_timeout_ms = 3000;
     figures.init_fail_after_ms = took;
     figures.init_tree_size = seen.size;
   });
