@@ -137,11 +137,16 @@ describe('era fixtures (SDK v2 test servers, modern-only and dual)', function ()
       const client = await modernStdio(MODERN_STDIO_FIXTURE, [`--call-log=${log}`]);
       const updated: string[] = [];
       client.setNotificationHandler('notifications/resources/updated', (n) => void updated.push(n.params.uri));
-      const sub = await client.listen({ resourceSubscriptions: ['fixture://counter'] });
+      let toolsChanged = 0;
+      client.setNotificationHandler('notifications/tools/list_changed', () => void toolsChanged++);
+      const sub = await client.listen({ resourceSubscriptions: ['fixture://counter'], toolsListChanged: true });
       closers.push(() => sub.close());
       await client.callTool({ name: 'touch_resource', arguments: { uri: 'fixture://counter' } });
-      for (let i = 0; i < 50 && updated.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      await client.callTool({ name: 'add_tool', arguments: { name: 'extra' } });
+      for (let i = 0; i < 50 && (updated.length === 0 || toolsChanged === 0); i++) await new Promise((r) => setTimeout(r, 20));
       assert.deepEqual(updated, ['fixture://counter']);
+      assert.equal(toolsChanged, 1, 'add_tool announces tools/list_changed on the listen stream');
+      assert.ok((await client.listTools({}, { cacheMode: 'refresh' })).tools.some((t) => t.name === 'extra'));
       assert.equal(((await client.readResource({ uri: 'fixture://counter' })).contents[0] as { text: string }).text, 'touched 1 times');
 
       const steps: number[] = [];
@@ -238,9 +243,39 @@ describe('era fixtures (SDK v2 test servers, modern-only and dual)', function ()
       client.setNotificationHandler('notifications/resources/updated', (n) => void updated.push(n.params.uri));
       const sub = await client.listen({ resourceSubscriptions: ['fixture://counter'] });
       closers.push(() => sub.close());
+      let toolsChanged = 0;
+      client.setNotificationHandler('notifications/tools/list_changed', () => void toolsChanged++);
+      const tools = await client.listen({ toolsListChanged: true });
+      closers.push(() => tools.close());
       await client.callTool({ name: 'touch', arguments: { uri: 'fixture://counter' } });
-      for (let i = 0; i < 50 && updated.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      await client.callTool({ name: 'add_tool', arguments: { name: 'extra' } });
+      for (let i = 0; i < 50 && (updated.length === 0 || toolsChanged === 0); i++) await new Promise((r) => setTimeout(r, 20));
       assert.deepEqual(updated, ['fixture://counter']);
+      assert.equal(toolsChanged, 1, 'add_tool announces tools/list_changed once, through the handler bus');
+      assert.ok(
+        (await client.listTools({}, { cacheMode: 'refresh' })).tools.some((t) => t.name === 'extra'),
+        'later instances have the added tool',
+      );
+    });
+
+    it('in-process: --hang-after holds calls past n, --exit-after fires once the n-th answer is out; no exit/crash tools', async () => {
+      const hangs = await startEraHttpFixture({ legacy: 'reject', hangAfter: 1 });
+      closers.push(() => hangs.close());
+      const client = await modernHttp(hangs.url);
+      assert.equal((await call(client, 'echo', { text: 'one' })).text, 'one');
+      await assert.rejects(client.callTool({ name: 'echo', arguments: { text: 'two' } }, { timeout: 300 }), /timed out/i);
+      assert.ok(!(await client.listTools()).tools.some((t) => t.name === 'exit' || t.name === 'crash'));
+
+      let exited = 0;
+      const exits = await startEraHttpFixture({ legacy: 'stateless', exitAfter: 2, onExitAfter: () => void exited++ });
+      closers.push(() => exits.close());
+      const old = await legacyHttp(exits.url);
+      await call(old, 'echo', { text: 'a' });
+      assert.equal(exited, 0);
+      await call(old, 'echo', { text: 'b' });
+      for (let i = 0; i < 50 && exited === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(exited, 1);
+      assert.equal(exits.counts().callsAnswered, 2);
     });
   });
 });
