@@ -188,10 +188,13 @@ describe('era fixtures (SDK v2 test servers, modern-only and dual)', function ()
     });
 
     it('--exit-after=1 exits once the first answer is out; --hang-after=0 never answers a call but still answers tools/list', async () => {
-      const exits = await modernStdio(MODERN_STDIO_FIXTURE, ['--exit-after=1']);
+      const stats = join(dir, 'stats.json');
+      const exits = await modernStdio(MODERN_STDIO_FIXTURE, ['--exit-after=1', `--stats-file=${stats}`]);
       const closed = new Promise<void>((resolve) => (exits.onclose = () => resolve()));
-      assert.equal((await call(exits, 'echo', { text: 'last' })).text, 'last');
+      const last = await call(exits, 'echo', { text: 'last' });
       await closed;
+      const counted = JSON.parse(readFileSync(stats, 'utf8')) as Report;
+      assert.deepEqual(counted, { methods: { 'tools/call': 1 }, tools: { echo: 1 }, callsAnswered: 1, http: {}, pid: last.pid });
 
       const hangs = await modernStdio(MODERN_STDIO_FIXTURE, ['--hang-after=0']);
       assert.ok((await hangs.listTools()).tools.length > 0);
@@ -222,6 +225,7 @@ describe('era fixtures (SDK v2 test servers, modern-only and dual)', function ()
       assert.equal(ask.isError, true);
       assert.match(JSON.stringify(ask.content), /per-request legacy serving cannot receive server-to-client requests/);
       assert.equal(fx.counts().methods['server/discover'], 1);
+      assert.deepEqual(fx.errors(), [], 'a dual endpoint rejects nothing here');
     });
 
     it('dual (stateful): a 1.x client gets a 2025 session and real elicitation/sampling/roots requests', async () => {
@@ -238,6 +242,7 @@ describe('era fixtures (SDK v2 test servers, modern-only and dual)', function ()
     it('--token: 401 without the bearer token, served with it; touch reaches a listen stream through the handler bus', async () => {
       const fx = await http('reject', { token: 'sekrit' });
       await assert.rejects(modernHttp(fx.url), /401/);
+      assert.equal(fx.counts().http.POST, 1);
       const client = await modernHttp(fx.url, { Authorization: 'Bearer sekrit' });
       const updated: string[] = [];
       client.setNotificationHandler('notifications/resources/updated', (n) => void updated.push(n.params.uri));
@@ -265,6 +270,8 @@ describe('era fixtures (SDK v2 test servers, modern-only and dual)', function ()
       assert.equal((await call(client, 'echo', { text: 'one' })).text, 'one');
       await assert.rejects(client.callTool({ name: 'echo', arguments: { text: 'two' } }, { timeout: 300 }), /timed out/i);
       assert.ok(!(await client.listTools()).tools.some((t) => t.name === 'exit' || t.name === 'crash'));
+      await assert.rejects(legacyHttp(hangs.url), /-32022/);
+      assert.match(hangs.errors().join('\n'), /Rejected 2025-era request on a modern-only endpoint/);
 
       let exited = 0;
       const exits = await startEraHttpFixture({ legacy: 'stateless', exitAfter: 2, onExitAfter: () => void exited++ });
