@@ -4,7 +4,7 @@
 // in a dialog before opening the browser. Both name the app that asks. The answers map to the
 // protocol's actions: a filled form is `accept`, "Decline" is `decline`, Escape is `cancel`.
 import * as vscode from 'vscode';
-import type { ElicitRequestParams, ElicitResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ElicitRequestParams, ElicitResult } from '@modelcontextprotocol/client';
 import { ArgumentMemory, type MementoLike } from '../invoke/argumentMemory';
 import { promptForArguments } from '../invoke/argumentPrompts';
 import type { JsonArgumentsEditor } from '../invoke/jsonArgumentsEditor';

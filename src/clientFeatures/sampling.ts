@@ -5,7 +5,8 @@
 // No API (an older editor), no model (asked first: nobody is asked in vain), or no consent: a clear
 // refusal, which the pool sends to the server as a JSON-RPC error.
 import * as vscode from 'vscode';
-import { type CreateMessageRequestParams, type CreateMessageResult, McpError } from '@modelcontextprotocol/sdk/types.js';
+import type { CreateMessageRequestParams, CreateMessageResult } from '@modelcontextprotocol/client';
+import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { SamplingConsent } from './samplingConsent';
 
 /** How much of one message a row of the consent shows (the whole request is one Enter away). */

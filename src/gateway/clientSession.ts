@@ -152,7 +152,8 @@ export class ClientSession {
     return {
       roots: async (signal) => (await this.server.listRoots(undefined, options(signal))).roots,
       elicit: (p, signal) => this.server.elicitInput(p, options(signal)),
-      sample: (p, signal) => this.server.createMessage(p, options(signal)),
+      // the pool's hooks speak SDK v2 types, this Server 1.x ones (same wire shape): a cast at the boundary
+      sample: (p, signal) => this.server.createMessage(p as Parameters<Server['createMessage']>[0], options(signal)),
     };
   }
 

@@ -1,7 +1,7 @@
 // What carries an MCP session, seen from the Connection that drives it: a process tree
 // (processLink.ts) or a direct HTTP connection to the remote server (httpLink.ts). What both share:
 // the Link contract, the start failure, and the error that proves a message never left.
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { Transport } from '@modelcontextprotocol/client';
 import type { ExitInfo } from './types';
 
 export class StartError extends Error {
@@ -9,8 +9,9 @@ export class StartError extends Error {
     message: string,
     readonly stderrTail: readonly string[],
     readonly exit?: ExitInfo,
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
     this.name = 'StartError';
   }
 }

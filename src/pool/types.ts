@@ -98,6 +98,13 @@ export interface AppSnapshot {
   readonly exit?: ExitInfo;
   readonly serverName?: string;
   readonly serverVersion?: string;
+  /**
+   * The MCP protocol revision the running connection speaks (e.g. "2025-11-25", "2026-07-28") and
+   * its era: 'modern' (2026-07-28 on: server/discover, no initialize) or 'legacy'. Through mcp-remote
+   * this is what the pool speaks with the proxy, which bridges to the remote's era itself.
+   */
+  readonly protocolVersion?: string;
+  readonly protocolEra?: 'legacy' | 'modern';
   readonly toolCount?: number;
   /**
    * What the server declared at its last start (undefined before the first one): views show only

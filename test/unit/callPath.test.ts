@@ -5,7 +5,9 @@
 // servers, is in pool.test.ts and direct.test.ts.
 import * as assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
+import { SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { fromSdk } from '../../src/pool/session/mcpErrors';
 import { CallClocks } from '../../src/pool/session/callClock';
 import { REQUESTS_PER_SIGNAL, RequestSignals, requestIds } from '../../src/pool/direct/responseWatch';
 
@@ -45,10 +47,15 @@ describe('call path: clocks, shared signals, request ids', function () {
       assert.deepEqual(order, ['100 ms clock', '1500 ms clock'], 'the clock due first runs out first, though it started second');
       assert.ok(atShort >= 100, `100 ms clock ran out after ${atShort.toFixed(0)} ms`);
       assert.ok(atLong >= 1500, `1500 ms clock ran out after ${atLong.toFixed(0)} ms`);
-      const reason = long.signal.reason as McpError;
-      assert.ok(reason instanceof McpError);
-      assert.equal(reason.code, ErrorCode.RequestTimeout);
+      // the SDK v2 Client passes an SdkError reason on as it is; the session makes it the pool's McpError (mcpErrors.ts fromSdk)
+      const reason = long.signal.reason as SdkError;
+      assert.ok(reason instanceof SdkError);
+      assert.equal(reason.code, SdkErrorCode.RequestTimeout);
       assert.deepEqual(reason.data, { timeout: 1500 });
+      const pooled = fromSdk(reason) as McpError;
+      assert.ok(pooled instanceof McpError);
+      assert.equal(pooled.code, ErrorCode.RequestTimeout);
+      assert.deepEqual(pooled.data, { timeout: 1500 });
       a.dispose();
       b.dispose();
       clocks.dispose();

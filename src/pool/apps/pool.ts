@@ -11,6 +11,7 @@ import { MemorySignInStore, SignIns, signInKey, type SignInStore } from '../dire
 import type { McpRemoteLauncher } from '../process/launch';
 import { Watchdog } from '../process/watchdog';
 import type { ClientHooks } from '../session/clientHooks';
+import { EraMemory, type EraVerdictStore } from '../session/eraMemory';
 import { holdsSlot } from './appState';
 import { LinkFactory } from './links';
 import { type AppHost, PooledApp } from './pooledApp';
@@ -64,6 +65,8 @@ export interface PoolOptions {
    * `env.asExternalUri`, which forwards the port in a remote window); default: the loopback itself.
    */
   readonly signIns?: { readonly store?: SignInStore; readonly mcpRemoteEnv?: NodeJS.ProcessEnv; readonly externalRedirect?: ExternalRedirect };
+  /** Where the protocol era found for each server outlives this pool (the editor's global state); default: memory only (eraMemory.ts). */
+  readonly eraStore?: EraVerdictStore;
 }
 
 export interface ConfigureResult {
@@ -87,6 +90,7 @@ export class Pool extends Disposable implements AppHost {
   readonly clientHooks?: ClientHooks;
   readonly signIns: SignIns;
   readonly links: LinkFactory;
+  readonly eras: EraMemory;
   private sweepTimer?: NodeJS.Timeout;
   private shuttingDown?: Promise<void>;
   private configuring: Promise<unknown> = Promise.resolve();
@@ -101,6 +105,7 @@ export class Pool extends Disposable implements AppHost {
         this.events.fire({ type: 'watchdog', app: '', message }),
       );
     this.clientHooks = opts.clientHooks;
+    this.eras = new EraMemory(opts.eraStore);
     this.signIns = this._register(
       new SignIns(opts.signIns?.store ?? new MemorySignInStore(), opts.signIns?.mcpRemoteEnv, (secret) => this.redactor.addSecret(secret)),
     );

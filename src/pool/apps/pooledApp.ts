@@ -10,6 +10,7 @@ import { isNotSent } from '../link';
 import { describeTarget } from '../process/launch';
 import type { Redactor } from '../redact';
 import type { ClientHooks } from '../session/clientHooks';
+import { type EraMemory, processEraKey } from '../session/eraMemory';
 import { Connection, describeExit, formatSeconds, type StartError } from '../session/connection';
 import type { McpSession } from '../session/mcpSession';
 import type { PoolSettings } from '../settings';
@@ -31,6 +32,8 @@ export interface AppHost {
   readonly events: Emitter<PoolEvent>;
   /** The host's answers to what servers ask (roots, elicitation, sampling). */
   readonly clientHooks?: ClientHooks;
+  /** The protocol era found for each server (eraMemory.ts). */
+  readonly eras: EraMemory;
   /**
    * Waits (in line, first come first served) for room in the pool before a new link opens; may
    * evict idle apps. Calls `grantSlot` in the tick it decides this start may go. Rejects at once
@@ -155,6 +158,8 @@ export class PooledApp implements Tenant {
       exit: this.exit,
       serverName: server?.name,
       serverVersion: server?.version,
+      protocolVersion: conn?.era?.protocolVersion,
+      protocolEra: conn?.era?.kind,
       toolCount: this.toolCount,
       ...this.features.snapshot(),
       backoffUntil: this.crashLoop.backoffUntil(),
@@ -273,6 +278,15 @@ export class PooledApp implements Tenant {
         missesToFail: this.spec.kind === 'remote' ? 2 : 0,
         onLost: () => void this.endConnection(conn, 'unreachable'),
       },
+      // A stdio server may speak either era: probed once, then remembered per command line. A
+      // remote app's mcp-remote bridges the eras itself (--protocol auto) and speaks 2025 to the
+      // pool; a direct app stays on 2025 until its HTTP link speaks both (src/pool/direct).
+      negotiation: this.spec.kind === 'stdio' ? 'auto' : 'legacy',
+      era:
+        this.spec.kind === 'stdio'
+          ? { memory: this.host.eras, key: processEraKey(this.spec.command, this.spec.args, this.spec.cwd, this.spec.env ?? {}) }
+          : undefined,
+      probeTimeoutMs: s.pingTimeoutMs,
     });
     this.starts++;
     // a stop from now on ends this connection instead of waiting for its handshake's timeout

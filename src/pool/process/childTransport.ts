@@ -8,9 +8,7 @@
 // spawns its own child, which would hide the process tree from us (it signals only the direct
 // child on close) — hence this thin layer.
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { type JSONRPCMessage, JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
+import { type JSONRPCMessage, parseJSONRPCMessage, serializeMessage, type Transport } from '@modelcontextprotocol/client';
 import { NotSentError } from '../link';
 import { findMessageId, LineFramer, type OversizedLine } from './lineFramer';
 import { type BudgetBreach, describeBreach, SendBudget, type UnsolicitedKind } from '../sendBudget';
@@ -69,6 +67,19 @@ export class ChildProcessTransport implements Transport {
       (line, bytes) => this.ingest(line, bytes),
       (line) => this.oversized(line),
     );
+  }
+
+  /**
+   * The child's pid and stderr: what makes the SDK v2 Client see a stdio transport (it recognizes one
+   * by these two members), so its era probe treats a silent server as a legacy one (falls back to
+   * initialize) instead of as an outage. The stderr is read by the link (processLink.ts), never here.
+   */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get stderr(): NodeJS.ReadableStream {
+    return this.child.stderr;
   }
 
   start(): Promise<void> {
@@ -225,7 +236,7 @@ export class ChildProcessTransport implements Transport {
           let message: JSONRPCMessage;
           try {
             // a line that is not JSON throws the parser's own words, as the SDK's deserializeMessage would
-            message = JSONRPCMessageSchema.parse('unparsed' in entry ? JSON.parse(entry.unparsed) : entry.value);
+            message = parseJSONRPCMessage('unparsed' in entry ? JSON.parse(entry.unparsed) : entry.value);
           } catch (e) {
             this.garbageLines++;
             this.onerror?.(new Error(`server printed a line that is not JSON-RPC: ${(e as Error).message.slice(0, 200)}`));

@@ -3,7 +3,7 @@
 // over the process's stdio; it knows nothing of MCP. Where the reliability work lives.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { Transport } from '@modelcontextprotocol/client';
 import { writeSecretFiles, type WrittenSecrets } from './argvSecrets';
 import { ChildProcessTransport } from './childTransport';
 import { isOutOfDescriptors, reserveDescriptor, tooManyOpenFiles } from './descriptors';

@@ -9,7 +9,7 @@
 // clock that starts over, moves only its own deadline, and the timer is set again only when that
 // deadline is the earliest. Back-to-back calls then cost no timer each (one timer per call, set and
 // cleared, was a tenth of what the pool adds to a warm call).
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ownTimeout } from './mcpErrors';
 
 export class CallClocks {
   private readonly running = new Set<CallClock>();
@@ -113,7 +113,7 @@ export class CallClock {
   /** @internal The time is up. */
   runOut(): void {
     this.deadline = Infinity;
-    this.call.abort(new McpError(ErrorCode.RequestTimeout, 'Request timed out', { timeout: this.ms }));
+    this.call.abort(ownTimeout(this.ms));
   }
 
   private arm(): void {

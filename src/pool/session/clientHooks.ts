@@ -5,24 +5,19 @@
 // a hook, or one whose hook fails, gets a JSON-RPC error at once; a hook is told (its AbortSignal)
 // when the server cancels the request or the connection ends, and is given up on after
 // hookTimeoutMs. The SDK's Client does the protocol: its request handlers validate what comes and goes.
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import {
-  type ClientCapabilities,
-  CreateMessageRequestSchema,
-  type CreateMessageRequestParams,
-  type CreateMessageResult,
-  ElicitationCompleteNotificationSchema,
-  ElicitRequestSchema,
-  type ElicitRequestParams,
-  type ElicitResult,
-  ErrorCode,
-  ListRootsRequestSchema,
-  McpError,
-  type Root,
-} from '@modelcontextprotocol/sdk/types.js';
+import type {
+  Client,
+  ClientCapabilities,
+  CreateMessageRequestParams,
+  CreateMessageResult,
+  ElicitRequestParams,
+  ElicitResult,
+  Root,
+} from '@modelcontextprotocol/client';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { untilAborted } from '../../common/abort';
 
-export type { CreateMessageRequestParams, CreateMessageResult, ElicitRequestParams, ElicitResult, Root } from '@modelcontextprotocol/sdk/types.js';
+export type { CreateMessageRequestParams, CreateMessageResult, ElicitRequestParams, ElicitResult, Root } from '@modelcontextprotocol/client';
 
 /** The host's roots (e.g. the workspace folders), the same for every app. */
 export interface RootsHook {
@@ -80,19 +75,21 @@ export function answerServerRequests(client: Client, ctx: HostAnswers): void {
   const declared = declaredCapabilities(hooks);
   const roots = hooks.roots;
   if (roots)
-    client.setRequestHandler(ListRootsRequestSchema, async (_r, extra) => ({
-      roots: [...(await answer(ctx, 'roots/list', extra.signal, (signal) => roots.list(app, signal)))],
+    client.setRequestHandler('roots/list', async (_r, extra) => ({
+      roots: [...(await answer(ctx, 'roots/list', extra.mcpReq.signal, (signal) => roots.list(app, signal)))],
     }));
   const elicit = hooks.elicit;
   if (elicit && declared.elicitation) {
-    client.setRequestHandler(ElicitRequestSchema, (r, extra) => answer(ctx, 'elicitation/create', extra.signal, (signal) => elicit(app, r.params, signal)));
+    client.setRequestHandler('elicitation/create', (r, extra) =>
+      answer(ctx, 'elicitation/create', extra.mcpReq.signal, (signal) => elicit(app, r.params, signal)),
+    );
     const complete = hooks.elicitationComplete;
-    if (complete) client.setNotificationHandler(ElicitationCompleteNotificationSchema, (n) => complete(app, n.params.elicitationId));
+    if (complete) client.setNotificationHandler('notifications/elicitation/complete', (n) => complete(app, n.params.elicitationId));
   }
   const sample = hooks.sample;
   if (sample)
-    client.setRequestHandler(CreateMessageRequestSchema, (r, extra) =>
-      answer(ctx, 'sampling/createMessage', extra.signal, (signal) => sample(app, r.params, signal)),
+    client.setRequestHandler('sampling/createMessage', (r, extra) =>
+      answer(ctx, 'sampling/createMessage', extra.mcpReq.signal, (signal) => sample(app, r.params, signal)),
     );
   // The SDK would answer "Method not found"; say which capability this client did not declare.
   client.fallbackRequestHandler = (request) => {

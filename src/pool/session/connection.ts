@@ -3,9 +3,12 @@
 // (or found dead); the app makes a new one to restart. It owns the start (handshake deadline,
 // stretched once for a sign-in) and the death of the pair; the two halves know nothing of each
 // other. Requests go to `session` directly: the connection only says whether it is still alive.
+import { type PriorDiscovery, SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
+import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { ClientHooks } from './clientHooks';
+import type { EraMemory, EraVerdict } from './eraMemory';
 import type { LivenessOptions } from './liveness';
-import { McpSession, type ServerNotice } from './mcpSession';
+import { McpSession, type NegotiatedEra, type ServerNotice } from './mcpSession';
 import { describeExit, formatSeconds, type Link, StartError } from '../link';
 import type { ExitInfo } from '../types';
 
@@ -33,26 +36,59 @@ export interface ConnectionOptions {
   readonly onDeath: (exit: ExitInfo) => void;
   /** Pings while tool calls are in flight (liveness.ts). */
   readonly liveness: Omit<LivenessOptions, 'ping'>;
+  /**
+   * How the protocol era is found (mcpSession.ts): 'auto' (server/discover, then initialize for a
+   * legacy server) with the verdicts remembered under `era.key`; 'legacy' for a link that bridges
+   * the eras itself (mcp-remote).
+   */
+  readonly negotiation: 'auto' | 'legacy';
+  readonly era?: { readonly memory: EraMemory; readonly key: string };
+  /** How long the era probe may go unanswered (a silent stdio server is a legacy one). */
+  readonly probeTimeoutMs: number;
 }
 
+/** UnsupportedProtocolVersion: the server refuses the era it was addressed in. */
+const UNSUPPORTED_PROTOCOL_VERSION = -32022;
+
 export class Connection {
-  private readonly link: Link;
-  /** The MCP session: every request of the app goes to it (pooledApp.ts `request`). */
-  readonly session: McpSession;
+  private link: Link;
+  private _session: McpSession;
+  /** The verdict this connection started from (undefined: it probed). */
+  private startedFrom?: EraVerdict;
   private stopping?: Promise<void>;
   private dead = false;
   private authDeadlineExtended = false;
   private extendDeadline?: (ms: number) => void;
 
   constructor(private readonly opts: ConnectionOptions) {
-    this.link = opts.link((url) => {
+    this.link = this.makeLink();
+    this._session = this.makeSession();
+  }
+
+  /** The MCP session: every request of the app goes to it (pooledApp.ts `request`). */
+  get session(): McpSession {
+    return this._session;
+  }
+
+  /** The protocol era and revision the connection speaks (undefined before the handshake). */
+  get era(): NegotiatedEra | undefined {
+    return this._session.era;
+  }
+
+  private makeLink(): Link {
+    const opts = this.opts;
+    return opts.link((url) => {
       if (!this.authDeadlineExtended) {
         this.authDeadlineExtended = true;
         this.extendDeadline?.(opts.authTimeoutMs);
       }
       opts.onAuthUrl?.(url);
     });
-    this.session = new McpSession({
+  }
+
+  private makeSession(): McpSession {
+    const opts = this.opts;
+    return new McpSession({
       app: opts.app,
       clientInfo: opts.clientInfo,
       hooks: opts.hooks,
@@ -61,6 +97,9 @@ export class Connection {
       onNotice: opts.onNotice,
       onProtocolError: opts.onProtocolError,
       liveness: opts.liveness,
+      negotiation: opts.negotiation,
+      probeTimeoutMs: opts.probeTimeoutMs,
+      onEraRefused: (e) => this.eraRefused(e),
     });
   }
 
@@ -87,8 +126,64 @@ export class Connection {
     return this.link.stderrTail(n);
   }
 
-  /** Opens the link and completes the MCP handshake, or ends the link and throws. */
+  /**
+   * Opens the link and completes the MCP handshake, or ends the link and throws. The era: a
+   * remembered verdict is used as it is (no probe; eraMemory.ts); without one the session probes
+   * and the verdict is remembered. A verdict the server refuses (a legacy one, for a server that
+   * became modern-only) is forgotten and the start tried once more on a fresh link, probing; so is
+   * a probe that ended the server (servers that exit on any request before initialize: legacy).
+   */
   async start(): Promise<void> {
+    const era = this.opts.negotiation === 'auto' ? this.opts.era : undefined;
+    const remembered = era?.memory.get(era.key);
+    try {
+      await this.attempt(remembered);
+    } catch (e) {
+      const retry = era && this.retryVerdict(e, remembered);
+      // (a stop during the start ended it: nothing is tried again)
+      if (!retry || !era || this.stopping) throw e;
+      if (retry === 'probe') era.memory.forget(era.key);
+      else era.memory.remember(era.key, { kind: 'legacy' });
+      this.opts.onProtocolError(
+        retry === 'probe'
+          ? `the server refused the protocol era remembered for it (${remembered?.kind}); probing it again`
+          : 'the server ended the connection on the era probe (server/discover): it is treated as a legacy (2025) server',
+      );
+      this.dead = false;
+      this.link = this.makeLink();
+      this._session = this.makeSession();
+      await this.attempt(era.memory.get(era.key));
+    }
+    const now = this._session.era;
+    if (era && now) era.memory.remember(era.key, now.kind === 'modern' ? { kind: 'modern', discover: now.discover } : { kind: 'legacy' });
+  }
+
+  /** Whether a failed start is worth one more (and with which verdict): see start(). */
+  private retryVerdict(e: unknown, remembered: EraVerdict | undefined): 'probe' | 'legacy' | undefined {
+    const cause = e instanceof StartError ? e.cause : e;
+    if (remembered) return cause instanceof McpError && cause.code === UNSUPPORTED_PROTOCOL_VERSION ? 'probe' : undefined;
+    // the SDK's typed verdict for a connection that closed while it probed in place
+    // (the process exited while the SDK probed in place: its typed verdict, with the exit)
+    if (cause instanceof SdkError && cause.code === SdkErrorCode.EraNegotiationFailed && e instanceof StartError && e.exit) return 'legacy';
+    return undefined;
+  }
+
+  /** A request on a connection started from a modern verdict was refused for its era: the verdict goes, and so does this connection. */
+  private eraRefused(e: McpError): void {
+    const era = this.opts.era;
+    if (!era || this.startedFrom?.kind !== 'modern') return;
+    era.memory.forget(era.key);
+    this.opts.onProtocolError(`the server refused the modern protocol era remembered for it (${e.message}); the next start probes its era again`);
+    this.markDead();
+  }
+
+  private async attempt(verdict: EraVerdict | undefined): Promise<void> {
+    this.startedFrom = verdict;
+    const prior: PriorDiscovery | undefined = verdict
+      ? verdict.kind === 'modern'
+        ? { kind: 'modern', discover: verdict.discover }
+        : { kind: 'legacy' }
+      : undefined;
     const { transport, failed } = this.link.open();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -101,7 +196,7 @@ export class Connection {
     });
     timeout.catch(() => undefined);
     try {
-      await Promise.race([this.session.connect(transport), failed, timeout]);
+      await Promise.race([this._session.connect(transport, prior), failed, timeout]);
     } catch (e) {
       if (e instanceof StartError) {
         await this.kill();
@@ -115,8 +210,8 @@ export class Connection {
       // The handshake failed because the link went down (a process exited)? Then that is the real reason.
       const exit = await this.link.waitExit(500);
       await this.kill();
-      if (exit) throw new StartError(`server exited during start (${describeExit(exit)})`, this.link.stderrTail(), exit);
-      throw new StartError(`MCP handshake failed: ${(e as Error).message}`, this.link.stderrTail());
+      if (exit) throw new StartError(`server exited during start (${describeExit(exit)})`, this.link.stderrTail(), exit, e);
+      throw new StartError(`MCP handshake failed: ${describeHandshakeFailure(e)}`, this.link.stderrTail(), undefined, e);
     } finally {
       if (timer) clearTimeout(timer);
       this.extendDeadline = undefined;
@@ -137,7 +232,7 @@ export class Connection {
   markDead(): void {
     if (this.dead) return;
     this.dead = true;
-    this.session.quiet();
+    this._session.quiet();
     if (this.stopping) return;
     void this.link.endBroken().then((exit) => this.opts.onDeath(exit));
   }
@@ -148,16 +243,26 @@ export class Connection {
    * once nothing of it is left.
    */
   stop(opts: { force?: boolean } = {}): Promise<void> {
-    this.session.quiet();
+    this._session.quiet();
     if (!this.stopping) {
       this.dead = true;
-      this.stopping = this.link.close(() => this.session.close(), opts.force === true);
+      this.stopping = this.link.close(() => this._session.close(), opts.force === true);
     }
     return this.stopping;
   }
 
   private async kill(): Promise<void> {
     this.dead = true;
-    await this.link.close(() => this.session.close(), true);
+    await this.link.close(() => this._session.close(), true);
   }
+}
+
+/** A handshake's failure in words that name the era when it is the era that failed (item 6 of issue 21). */
+function describeHandshakeFailure(e: unknown): string {
+  const message = (e as Error)?.message ?? String(e);
+  if (e instanceof McpError && e.code === UNSUPPORTED_PROTOCOL_VERSION)
+    return `${message} — the server does not speak the protocol revision the pool offered it (2025 revisions through initialize, 2026-07-28 through server/discover); update the server or the extension`;
+  if (e instanceof SdkError && e.code === SdkErrorCode.EraNegotiationFailed)
+    return `${message} — the pool and the server share no protocol revision (the pool speaks 2024-11-05 … 2025-11-25 and 2026-07-28)`;
+  return message;
 }

@@ -1,10 +1,16 @@
-// What an MCP error answer means. -32001 (RequestTimeout) has two sources: the SDK's own request
-// timeout, which carries `data.timeout`, and mcp-remote, which answers a request with -32001 at
-// once when it cannot forward it (remote down, an HTTP error, the session gone) — without it.
-// And a tool result that does not match its output schema, told apart from a rejection of arguments.
+// What an MCP error answer means, and the one place where the SDK v2 client's errors become the
+// pool's. The pool's error vocabulary stays the 1.x McpError (code, message "MCP error <code>: …",
+// data) that callFailure.ts, the gateway and the CLI read: the session translates every error of
+// the v2 Client at its boundary (fromSdk), so nothing past it knows which SDK made the call.
+//
+// -32001 (RequestTimeout) has two sources: the SDK's own request timeout, which carries
+// `data.timeout`, and mcp-remote, which answers a request with -32001 at once when it cannot
+// forward it (remote down, an HTTP error, the session gone) — without it. And a tool result that
+// does not match its output schema, told apart from a rejection of arguments.
+import { ProtocolError, ProtocolErrorCode, SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/client/validators/ajv';
+import type { JsonSchemaType, JsonSchemaValidator, jsonSchemaValidator } from '@modelcontextprotocol/client';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
-import type { JsonSchemaType, JsonSchemaValidator, jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 
 function isRequestTimeoutCode(e: unknown): e is McpError {
   return e instanceof McpError && e.code === (ErrorCode.RequestTimeout as number);
@@ -22,15 +28,27 @@ export function isUnforwarded(e: unknown): e is McpError {
   return isRequestTimeoutCode(e) && !isOwnTimeout(e);
 }
 
+/** The error a call's own clock aborts it with (callClock.ts): the SDK passes an SdkError reason on as it is. */
+export function ownTimeout(ms: number): SdkError {
+  return new SdkError(SdkErrorCode.RequestTimeout, 'Request timed out', { timeout: ms });
+}
+
 /**
  * A result whose structuredContent does not match the tool's output schema, found by the SDK's
  * check on this side. The SDK reports it as InvalidParams, which would read as "the server rejected
- * the arguments"; thrown from the validator as an McpError, it reaches the caller as it is.
+ * the arguments"; the session turns it into this error, which the caller can tell apart.
  */
 export class OutputSchemaMismatch extends McpError {
   constructor(readonly detail: string) {
     super(ErrorCode.InvalidParams, `the result does not match the tool's output schema: ${detail}`);
     this.name = 'OutputSchemaMismatch';
+  }
+}
+
+/** What the validator throws inside the v2 Client: a ProtocolError, so the SDK passes it on as it is (fromSdk makes it an OutputSchemaMismatch). */
+class MismatchFound extends ProtocolError {
+  constructor(readonly detail: string) {
+    super(ProtocolErrorCode.InvalidParams, `the result does not match the tool's output schema: ${detail}`);
   }
 }
 
@@ -42,11 +60,34 @@ export function outputSchemaValidator(): jsonSchemaValidator {
       const check = ajv.getValidator<T>(schema);
       return (input) => {
         const verdict = check(input);
-        if (!verdict.valid) throw new OutputSchemaMismatch(verdict.errorMessage);
+        if (!verdict.valid) throw new MismatchFound(verdict.errorMessage);
         return verdict;
       };
     },
   };
+}
+
+/** SDK v2 error codes that mean what a 1.x McpError code meant. */
+const SDK_CODES: Partial<Record<SdkErrorCode, number>> = {
+  [SdkErrorCode.RequestTimeout]: ErrorCode.RequestTimeout,
+  [SdkErrorCode.ConnectionClosed]: ErrorCode.ConnectionClosed,
+};
+
+/**
+ * The pool's error for what the v2 Client threw: the server's error answer (a ProtocolError) as the
+ * McpError a 1.x client made of it; the SDK's own timeout and closed connection as their 1.x codes;
+ * everything else as it is (an Error whose message says what happened).
+ */
+export function fromSdk(e: unknown): unknown {
+  if (e instanceof McpError) return e;
+  if (e instanceof MismatchFound) return new OutputSchemaMismatch(e.detail);
+  if (e instanceof ProtocolError) return new McpError(e.code, e.message, e.data);
+  if (e instanceof SdkError) {
+    const code = SDK_CODES[e.code];
+    if (code !== undefined) return new McpError(code, e.message, e.data);
+    if (e.code === SdkErrorCode.ListPaginationExceeded) return new Error(`the server's list did not end (${e.message})`);
+  }
+  return e;
 }
 
 /**

@@ -4,26 +4,14 @@
 // host through its hooks (clientHooks.ts), runs task-required tools as tasks (taskCall.ts), and
 // watches the server's liveness while calls are in flight. It knows nothing of processes or HTTP.
 // Capability checks are the app's (appFeatures.ts): the session sends what it is asked to.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import {
-  type CallToolResult,
-  CallToolResultSchema,
-  ErrorCode,
-  LoggingMessageNotificationSchema,
-  McpError,
-  type Progress,
-  PromptListChangedNotificationSchema,
-  ResourceListChangedNotificationSchema,
-  ResourceUpdatedNotificationSchema,
-  ToolListChangedNotificationSchema,
-} from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, Client, type JsonSchemaType, type PriorDiscovery, type Progress, type Transport } from '@modelcontextprotocol/client';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { untilAborted } from '../../common/abort';
 import { CallClocks } from './callClock';
 import { answerServerRequests, type ClientHooks, declaredCapabilities } from './clientHooks';
-import { ListingCache, allPages } from './listing';
+import { ListingCache, MAX_PAGES } from './listing';
 import { Liveness, type LivenessOptions } from './liveness';
-import { outputSchemaValidator } from './mcpErrors';
+import { fromSdk, outputSchemaValidator } from './mcpErrors';
 import { MAX_TIMER_MS } from '../settings';
 import { callToolAsTask } from './taskCall';
 import type {
@@ -63,7 +51,24 @@ export interface McpSessionOptions {
   readonly onProtocolError: (message: string) => void;
   /** Pings while tool calls are in flight (liveness.ts); the session supplies the ping. */
   readonly liveness: Omit<LivenessOptions, 'ping'>;
+  /**
+   * How the era is found when no verdict is given to connect(): 'auto' probes with server/discover
+   * (on the connection itself) and falls back to initialize; 'legacy' initializes at once (a link
+   * whose other end bridges the eras itself: mcp-remote --protocol auto).
+   */
+  readonly negotiation: 'auto' | 'legacy';
+  /** How long the era probe may go unanswered before the server counts as legacy (a silent stdio server). */
+  readonly probeTimeoutMs: number;
+  /** A request was refused with UnsupportedProtocolVersion: the era this connection speaks is not the server's (any more). */
+  readonly onEraRefused?: (e: McpError) => void;
 }
+
+const UNSUPPORTED_PROTOCOL_VERSION = -32022;
+
+/** The era a connection speaks, once connected: what the app shows, and what the pool remembers for the next start. */
+export type NegotiatedEra =
+  | { readonly kind: 'legacy'; readonly protocolVersion: string }
+  | { readonly kind: 'modern'; readonly protocolVersion: string; readonly discover: NonNullable<ReturnType<Client['getDiscoverResult']>> };
 
 /** How long one request may take and who may cancel it. */
 export interface RequestLimits {
@@ -80,30 +85,41 @@ export class McpSession {
   private readonly resources = new ListingCache<ResourceInfo>();
   private readonly templates = new ListingCache<ResourceTemplateInfo>();
   private readonly prompts = new ListingCache<PromptInfo>();
+  /** Progress handlers of the task calls in flight, by their own token (taskCall.ts). */
+  private readonly taskProgress = new Map<string, (p: Progress) => void>();
+  private taskCalls = 0;
+  /** Output validators of tools whose error results carry structuredContent (checked as a 1.x client did). */
+  private readonly errorValidators = new WeakMap<ToolInfo, (value: unknown) => void>();
   /** The tools by name, for the listing `tools.peek()` holds. */
   private toolIndex?: { readonly of: readonly ToolInfo[]; readonly byName: ReadonlyMap<string, ToolInfo> };
 
   constructor(private readonly opts: McpSessionOptions) {
     // The output validator reports a mismatch as its own error (mcpErrors.ts), not as bad arguments.
-    this.client = new Client(opts.clientInfo, { capabilities: declaredCapabilities(opts.hooks), jsonSchemaValidator: outputSchemaValidator() });
+    this.client = new Client(opts.clientInfo, {
+      capabilities: declaredCapabilities(opts.hooks),
+      jsonSchemaValidator: outputSchemaValidator(),
+      listMaxPages: MAX_PAGES,
+      // both eras (eraMemory.ts, connection.ts): server/discover first, initialize when the server is legacy
+      versionNegotiation: { mode: opts.negotiation, probe: { timeoutMs: opts.probeTimeoutMs } },
+    });
     answerServerRequests(this.client, { app: opts.app, hooks: opts.hooks ?? {}, timeoutMs: opts.hookTimeoutMs, hold: (answer) => this.clocks.hold(answer) });
-    this.liveness = new Liveness({ ...opts.liveness, ping: (ms) => this.client.ping({ timeout: ms }) });
-    this.client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+    this.liveness = new Liveness({ ...opts.liveness, ping: (ms) => this.sdk(this.client.ping({ timeout: ms })) });
+    this.client.setNotificationHandler('notifications/tools/list_changed', () => {
       this.tools.drop();
       opts.onToolsChanged();
     });
     // The spec has one notification for both resources and their templates.
-    this.client.setNotificationHandler(ResourceListChangedNotificationSchema, () => {
+    this.client.setNotificationHandler('notifications/resources/list_changed', () => {
       this.resources.drop();
       this.templates.drop();
       opts.onNotice({ kind: 'resourcesChanged' });
     });
-    this.client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => opts.onNotice({ kind: 'resourceUpdated', uri: n.params.uri }));
-    this.client.setNotificationHandler(PromptListChangedNotificationSchema, () => {
+    this.client.setNotificationHandler('notifications/resources/updated', (n) => opts.onNotice({ kind: 'resourceUpdated', uri: n.params.uri }));
+    this.client.setNotificationHandler('notifications/prompts/list_changed', () => {
       this.prompts.drop();
       opts.onNotice({ kind: 'promptsChanged' });
     });
-    this.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) =>
+    this.client.setNotificationHandler('notifications/message', (n) =>
       opts.onNotice({ kind: 'log', level: n.params.level, logger: n.params.logger, data: n.params.data }),
     );
     this.client.onerror = (e) => opts.onProtocolError(e.message);
@@ -131,61 +147,67 @@ export class McpSession {
     return this.client.getInstructions();
   }
 
-  /** The MCP handshake over `transport`. */
-  connect(transport: Transport): Promise<void> {
-    return this.client.connect(transport);
+  /**
+   * The MCP handshake over `transport`: server/discover then (for a legacy server) initialize, or
+   * with a remembered verdict (`prior`) initialize at once (legacy) or nothing at all (modern).
+   */
+  async connect(transport: Transport, prior?: PriorDiscovery): Promise<void> {
+    await this.sdk(this.client.connect(transport, prior ? { prior } : undefined));
+    // A task's progress comes after the answer that created it, when the Client has forgotten the
+    // token: it is taken off the stream here, by the task call's own token (taskCall.ts).
+    const deliver = transport.onmessage;
+    transport.onmessage = (message, extra) => {
+      if ('method' in message && message.method === 'notifications/progress' && !('id' in message)) {
+        const params = message.params as (Progress & { progressToken?: unknown }) | undefined;
+        const handler = typeof params?.progressToken === 'string' ? this.taskProgress.get(params.progressToken) : undefined;
+        if (handler && params) return handler({ progress: params.progress, total: params.total, message: params.message });
+      }
+      deliver?.(message, extra);
+    };
+  }
+
+  /** The era this connection speaks (undefined before the handshake). */
+  get era(): NegotiatedEra | undefined {
+    const protocolVersion = this.client.getNegotiatedProtocolVersion();
+    if (protocolVersion === undefined) return undefined;
+    const discover = this.client.getDiscoverResult();
+    return this.client.getProtocolEra() === 'modern' && discover ? { kind: 'modern', protocolVersion, discover } : { kind: 'legacy', protocolVersion };
   }
 
   /** Tools, listed once per session and cached until the server says they changed. */
   listTools(): Promise<ToolInfo[]> {
-    return this.tools.get(() =>
-      allPages(
-        (cursor) => this.client.listTools(cursor ? { cursor } : undefined),
-        (page) => page.tools.map((t) => ({ ...t })), // whole: title, icons, annotations, outputSchema, execution, _meta
-      ),
-    );
+    return this.tools.get(async () => (await this.sdk(this.client.listTools())).tools.map((t) => ({ ...t }))); // whole: title, icons, annotations, outputSchema, execution, _meta
   }
 
   /** Every resource (all pages), cached like the tools; the first caller's timeout applies to the listing. */
   listResources(timeoutMs: number): Promise<ResourceInfo[]> {
-    return this.resources.get(() =>
-      allPages(
-        (cursor) => this.client.listResources(cursor ? { cursor } : undefined, { timeout: timeoutMs }),
-        (page) => page.resources,
-      ),
-    );
+    return this.resources.get(async () => (await this.sdk(this.client.listResources(undefined, { timeout: timeoutMs }))).resources);
   }
 
   /** Every resource template (all pages), cached like the resources. */
   listResourceTemplates(timeoutMs: number): Promise<ResourceTemplateInfo[]> {
-    return this.templates.get(() =>
-      allPages(
-        (cursor) => this.client.listResourceTemplates(cursor ? { cursor } : undefined, { timeout: timeoutMs }),
-        (page) => page.resourceTemplates,
-      ),
-    );
+    return this.templates.get(async () => (await this.sdk(this.client.listResourceTemplates(undefined, { timeout: timeoutMs }))).resourceTemplates);
   }
 
   /** Every prompt (all pages), cached like the tools. */
   listPrompts(timeoutMs: number): Promise<PromptInfo[]> {
-    return this.prompts.get(() =>
-      allPages(
-        (cursor) => this.client.listPrompts(cursor ? { cursor } : undefined, { timeout: timeoutMs }),
-        (page) => page.prompts.map((p) => ({ ...p, arguments: p.arguments ?? [] })),
-      ),
+    return this.prompts.get(async () =>
+      (await this.sdk(this.client.listPrompts(undefined, { timeout: timeoutMs }))).prompts.map((p) => ({ ...p, arguments: p.arguments ?? [] })),
     );
   }
 
   /** A resource's contents, whole (never cached). Rejects with a ServerLost when the liveness check finds the server gone meanwhile. */
   async readResource(uri: string, limits: RequestLimits): Promise<ResourceReadResult> {
-    const raw = await this.liveness.watch(limits.signal, (signal) => this.client.readResource({ uri }, { signal, timeout: limits.timeoutMs }));
+    const raw = await this.liveness.watch(limits.signal, (signal) =>
+      this.sdk(this.client.readResource({ uri }, { signal, timeout: limits.timeoutMs, cacheMode: 'bypass' })),
+    );
     return { contents: raw.contents };
   }
 
   /** A prompt with its arguments, every message whole. */
   async getPrompt(name: string, args: Readonly<Record<string, string>>, limits: RequestLimits): Promise<PromptResult> {
     const raw = await this.liveness.watch(limits.signal, (signal) =>
-      this.client.getPrompt({ name, arguments: { ...args } }, { signal, timeout: limits.timeoutMs }),
+      this.sdk(this.client.getPrompt({ name, arguments: { ...args } }, { signal, timeout: limits.timeoutMs })),
     );
     return { description: raw.description, messages: raw.messages.map((m) => ({ role: m.role, content: m.content })) };
   }
@@ -198,21 +220,21 @@ export class McpSession {
     limits: RequestLimits,
   ): Promise<CompletionResult> {
     const params = { ref: { ...ref }, argument: { ...argument }, ...(context ? { context: { arguments: { ...context } } } : {}) };
-    const raw = await this.liveness.watch(limits.signal, (signal) => this.client.complete(params, { signal, timeout: limits.timeoutMs }));
+    const raw = await this.liveness.watch(limits.signal, (signal) => this.sdk(this.client.complete(params, { signal, timeout: limits.timeoutMs })));
     const c = raw.completion;
     return { values: c.values, ...(c.total !== undefined ? { total: c.total } : {}), hasMore: c.hasMore === true };
   }
 
   async subscribe(uri: string, limits: RequestLimits): Promise<void> {
-    await this.client.subscribeResource({ uri }, { signal: limits.signal, timeout: limits.timeoutMs });
+    await this.sdk(this.client.subscribeResource({ uri }, { signal: limits.signal, timeout: limits.timeoutMs }));
   }
 
   async unsubscribe(uri: string, limits: RequestLimits): Promise<void> {
-    await this.client.unsubscribeResource({ uri }, { signal: limits.signal, timeout: limits.timeoutMs });
+    await this.sdk(this.client.unsubscribeResource({ uri }, { signal: limits.signal, timeout: limits.timeoutMs }));
   }
 
   async setLogLevel(level: LogLevel, limits: RequestLimits): Promise<void> {
-    await this.client.setLoggingLevel(level, { signal: limits.signal, timeout: limits.timeoutMs });
+    await this.sdk(this.client.setLoggingLevel(level, { signal: limits.signal, timeout: limits.timeoutMs }));
   }
 
   /** The tools by name (listing them first if this session has not yet). */
@@ -261,23 +283,34 @@ export class McpSession {
         // The clock decides when the call has taken too long; the SDK's own timeout never fires first.
         const request = { signal: clock.signal, timeout: MAX_TIMER_MS, onprogress };
         if (tool?.execution?.taskSupport === 'required') {
-          return await callToolAsTask(this.client, name, args, {
-            ...request,
-            requestTimeoutMs: MAX_TIMER_MS,
-            onStatus: opts.onStatus,
-            alive: clock.touch,
-            cancelTimeoutMs: this.opts.liveness.timing().pingTimeoutMs,
-            onCancelFailed: this.opts.onProtocolError,
-          });
+          const progressToken = onprogress ? `pool-task-${++this.taskCalls}` : undefined;
+          if (progressToken && onprogress) this.taskProgress.set(progressToken, onprogress);
+          try {
+            return await callToolAsTask(this.client, name, args, {
+              ...request,
+              progressToken,
+              requestTimeoutMs: MAX_TIMER_MS,
+              onStatus: opts.onStatus,
+              alive: clock.touch,
+              cancelTimeoutMs: this.opts.liveness.timing().pingTimeoutMs,
+              onCancelFailed: this.opts.onProtocolError,
+              validate: tool.outputSchema ? (result) => checkOutput(tool, result) : undefined,
+            });
+          } finally {
+            if (progressToken) this.taskProgress.delete(progressToken);
+          }
         }
-        return (await this.client.callTool({ name, arguments: args }, CallToolResultSchema, request)) as CallToolResult;
+        const result = await this.sdk(this.client.callTool({ name, arguments: args }, request));
+        // SDK v2 checks only results that are no error; the pool checks an error result's structuredContent too, as it always did
+        if (result.isError && result.structuredContent !== undefined && tool?.outputSchema) this.checkErrorOutput(tool, result.structuredContent);
+        return result;
       } finally {
         clock.dispose();
       }
     });
     return {
       content: raw.content ?? [],
-      structuredContent: raw.structuredContent,
+      structuredContent: raw.structuredContent as ToolResult['structuredContent'], // an object in both eras' results the pool reads (SEP-2106 allows any JSON value)
       isError: raw.isError === true,
       ...(raw._meta !== undefined ? { _meta: raw._meta } : {}),
     };
@@ -286,17 +319,41 @@ export class McpSession {
   /** Tells the server the host's roots changed (only declared when the host gave a roots hook). */
   rootsChanged(): void {
     if (!this.opts.hooks?.roots) return;
+    if (this.client.getProtocolEra() === 'modern') return; // the modern era has no roots/list_changed: roots go with each input request
     this.client.sendRootsListChanged().catch((e: unknown) => this.opts.onProtocolError(`notifications/roots/list_changed not sent: ${(e as Error).message}`));
   }
 
   /** Whether the server answers a ping within `ms`. */
   async ping(ms: number): Promise<boolean> {
     try {
-      await this.client.ping({ timeout: ms });
+      await this.sdk(this.client.ping({ timeout: ms }));
       return true;
     } catch {
       return false;
     }
+  }
+
+  private checkErrorOutput(tool: ToolInfo, value: unknown): void {
+    let check = this.errorValidators.get(tool);
+    if (!check) {
+      const validate = outputSchemaValidator().getValidator(tool.outputSchema as JsonSchemaType);
+      check = (v) => void validate(v);
+      this.errorValidators.set(tool, check);
+    }
+    try {
+      check(value);
+    } catch (e) {
+      throw fromSdk(e);
+    }
+  }
+
+  /** The call's promise, its SDK v2 error (if any) turned into the pool's (mcpErrors.ts); an era refusal is told to the connection. */
+  private sdk<T>(p: Promise<T>): Promise<T> {
+    return p.catch((e: unknown) => {
+      const error = fromSdk(e);
+      if (error instanceof McpError && error.code === UNSUPPORTED_PROTOCOL_VERSION) this.opts.onEraRefused?.(error);
+      throw error;
+    });
   }
 
   /** No more pings; called as soon as the link is down or closing. */
@@ -309,6 +366,14 @@ export class McpSession {
     await this.client.close().catch(() => undefined);
     this.clocks.dispose();
   }
+}
+
+/** A task's result against its tool's output schema (a plain call's is checked by the Client). */
+function checkOutput(tool: ToolInfo, result: CallToolResult): void {
+  if (!tool.outputSchema) return;
+  if (result.structuredContent === undefined)
+    throw new McpError(ErrorCode.InvalidRequest, `Tool ${tool.name} has an output schema but did not return structured content`);
+  outputSchemaValidator().getValidator(tool.outputSchema)(result.structuredContent);
 }
 
 function reasonOf(signal: AbortSignal): Error {

@@ -1,18 +1,22 @@
-// A tool whose `execution.taskSupport` is 'required' is called as a task, through the SDK's
-// experimental tasks API: callToolStream creates the task (tools/call with `task`), polls tasks/get
-// and fetches tasks/result, validating the result against the tool's output schema. On top of it:
+// A tool whose `execution.taskSupport` is 'required' is called as a task (the 2025-11-25 tasks:
+// tools/call with `task`, then tasks/get polling and tasks/result). SDK v2's Client has no
+// experimental tasks API any more (tasks moved to an extension, `@modelcontextprotocol/ext-tasks`);
+// the 2025 flow is three plain requests, sent here with the core schemas. On top of it:
 //   - each new status (or status message) is reported (onStatus) and counts as a sign of life for
 //     the call's timeout; progress arrives under the token of the creating request, as for a call;
 //   - when the call ends early (cancelled, timed out, the server found gone) the task is cancelled
 //     on the server (tasks/cancel) and the call fails at once, not after the next poll;
 //   - a task that ends 'failed' gives its result (an error result) when the server has one, and
 //     otherwise an error that says so with the status message;
-//   - a server asking for a poll interval below MIN_POLL_MS is polled every MIN_POLL_MS (the
-//     stream is pulled no faster), so no server can make the host poll in a tight loop.
+//   - a server asking for a poll interval below MIN_POLL_MS is polled every MIN_POLL_MS, so no
+//     server can make the host poll in a tight loop; the result is checked against the tool's
+//     output schema (`validate`), as a plain call's is by the Client.
 import { setMaxListeners } from 'node:events';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { type CallToolResult, CallToolResultSchema, ErrorCode, McpError, type Progress, type Task } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Client, Progress, Task } from '@modelcontextprotocol/client';
+import { CallToolResultSchema, CancelTaskResultSchema, CreateTaskResultSchema, GetTaskResultSchema } from '@modelcontextprotocol/core';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { untilAborted } from '../../common/abort';
+import { fromSdk } from './mcpErrors';
 import type { TaskStatusUpdate } from '../types';
 
 const MIN_POLL_MS = 50;
@@ -23,6 +27,11 @@ export interface TaskCallOptions {
   /** The SDK's timeout for each request of the task (the signal decides first). */
   readonly requestTimeoutMs: number;
   readonly onprogress?: (progress: Progress) => void;
+  /**
+   * Progress of a task arrives after the creating request's answer, when the SDK v2 Client has
+   * forgotten its token: the session hands it here by a token of the task call's own (mcpSession.ts).
+   */
+  readonly progressToken?: string;
   readonly onStatus?: (task: TaskStatusUpdate) => void;
   /** A new status or status message: the call's timeout starts over. */
   readonly alive: () => void;
@@ -30,6 +39,8 @@ export interface TaskCallOptions {
   readonly cancelTimeoutMs: number;
   /** tasks/cancel could not be sent or was refused: a note for the log. */
   readonly onCancelFailed: (message: string) => void;
+  /** Checks a result against the tool's output schema (throws when it does not match). */
+  readonly validate?: (result: CallToolResult) => void;
 }
 
 export async function callToolAsTask(client: Client, name: string, args: Record<string, unknown>, o: TaskCallOptions): Promise<CallToolResult> {
@@ -39,8 +50,8 @@ export async function callToolAsTask(client: Client, name: string, args: Record<
     if (taskId === undefined || cancelling) return;
     cancelling = true;
     const id = taskId;
-    client.experimental.tasks
-      .cancelTask(id, { timeout: o.cancelTimeoutMs })
+    client
+      .request({ method: 'tasks/cancel', params: { taskId: id } }, CancelTaskResultSchema, { timeout: o.cancelTimeoutMs })
       .catch((e: unknown) => o.onCancelFailed(`tasks/cancel of task ${id} ("${name}") failed: ${e instanceof Error ? e.message : String(e)}`));
   };
   o.signal.addEventListener('abort', cancel, { once: true });
@@ -48,50 +59,47 @@ export async function callToolAsTask(client: Client, name: string, args: Record<
     return await untilAborted(follow(), o.signal, () =>
       o.signal.reason instanceof Error ? o.signal.reason : new McpError(ErrorCode.InternalError, 'the call was aborted'),
     );
+  } catch (e) {
+    throw fromSdk(e);
   } finally {
     o.signal.removeEventListener('abort', cancel);
   }
 
   async function follow(): Promise<CallToolResult> {
-    // The SDK adds an abort listener to the signal for each request of the stream (every poll) and
-    // never removes it; the signal is this call's own, so they go with it, but Node would warn past 10.
+    // one abort listener per request of the task (every poll): the signal is this call's own
     setMaxListeners(0, o.signal);
     const requestOptions = { signal: o.signal, timeout: o.requestTimeoutMs };
-    const stream = client.experimental.tasks.callToolStream({ name, arguments: args }, CallToolResultSchema, {
-      ...requestOptions,
-      onprogress: o.onprogress,
-      task: {},
-    });
+    const meta = o.progressToken !== undefined ? { _meta: { progressToken: o.progressToken } } : {};
+    const created = await client.request(
+      { method: 'tools/call', params: { name, arguments: args, task: {}, ...meta } },
+      CreateTaskResultSchema,
+      requestOptions,
+    );
+    let task: Task = created.task;
+    taskId = task.taskId;
     let last: Task | undefined;
-    let pulled = Date.now();
-    // Bounded: the stream ends with a result or an error, and every request in it ends with the signal.
-    for await (const message of stream) {
-      if (message.type === 'taskCreated' || message.type === 'taskStatus') {
-        taskId = message.task.taskId;
-        if (last?.status !== message.task.status || last.statusMessage !== message.task.statusMessage) {
-          o.alive();
-          o.onStatus?.({ ...message.task });
-        }
-        last = message.task;
-        const wait = MIN_POLL_MS - (Date.now() - pulled);
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        pulled = Date.now();
-      } else if (message.type === 'result') {
-        return message.result;
-      } else {
-        if (last?.status === 'failed') {
-          const result = await client.experimental.tasks.getTaskResult(last.taskId, CallToolResultSchema, requestOptions).catch(() => undefined);
-          if (result) return result;
-        }
-        if (last?.status === 'failed' || last?.status === 'cancelled') {
-          throw new McpError(
-            ErrorCode.InternalError,
-            `task ${last.taskId} ${last.status === 'failed' ? 'failed' : 'was cancelled by the server'}${last.statusMessage ? `: ${last.statusMessage}` : ''}`,
-          );
-        }
-        throw message.error;
+    // Bounded: every request ends with the signal, and a terminal status ends the loop.
+    for (;;) {
+      if (last?.status !== task.status || last.statusMessage !== task.statusMessage) {
+        o.alive();
+        o.onStatus?.({ ...task });
       }
+      last = task;
+      if (task.status === 'completed' || task.status === 'failed' || task.status === 'cancelled' || task.status === 'input_required') break;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(MIN_POLL_MS, Math.min(task.pollInterval ?? MIN_POLL_MS, 5_000))));
+      task = { ...task, ...(await client.request({ method: 'tasks/get', params: { taskId: task.taskId } }, GetTaskResultSchema, requestOptions)) };
     }
-    throw new McpError(ErrorCode.InternalError, `the task of "${name}" ended without a result`);
+    if (task.status === 'cancelled')
+      throw new McpError(ErrorCode.InternalError, `task ${task.taskId} was cancelled by the server${task.statusMessage ? `: ${task.statusMessage}` : ''}`);
+    // tasks/result waits for the end (an input_required task asks the host meanwhile, through the hooks)
+    const result = await client
+      .request({ method: 'tasks/result', params: { taskId: task.taskId } }, CallToolResultSchema, requestOptions)
+      .catch((e: unknown) => {
+        if (task.status === 'failed' && !o.signal.aborted)
+          throw new McpError(ErrorCode.InternalError, `task ${task.taskId} failed${task.statusMessage ? `: ${task.statusMessage}` : ''}`);
+        throw e;
+      });
+    if (!result.isError) o.validate?.(result);
+    return result;
   }
 }

@@ -1,0 +1,83 @@
+// What the pool remembers of each server's protocol era, so a start after the first costs no
+// probe: a modern server's discover result (adopted with `connect({ prior })`: zero round trips),
+// or that a server is legacy (initialize at once, no server/discover first). Keyed by what the
+// server is: the command line, working directory and environment of a stdio server (mcp-remote's
+// too: its URL and arguments are on it), hashed so no argument or secret is kept in clear.
+//
+// Verdicts are dated. A legacy verdict would otherwise hold forever (an upgraded server still
+// answers initialize): past LEGACY_VERDICT_MS the next start probes again. A modern verdict that is
+// wrong fails loudly at once (the server refuses the era): the connection forgets it and probes
+// (connection.ts). A store (the editor's global state) may keep them across sessions of the host.
+import { createHash } from 'node:crypto';
+import type { DiscoverResult } from '@modelcontextprotocol/client';
+
+/** How long a legacy verdict is trusted before the next start probes again. */
+export const LEGACY_VERDICT_MS = 24 * 60 * 60 * 1000;
+/** At most this many verdicts are kept (the oldest go first). */
+const MAX_VERDICTS = 500;
+
+export type EraVerdict = { readonly kind: 'legacy'; readonly at: number } | { readonly kind: 'modern'; readonly at: number; readonly discover: DiscoverResult };
+
+/** Where verdicts outlive the host's session (the editor's global state); optional. */
+export interface EraVerdictStore {
+  load(): Readonly<Record<string, EraVerdict>> | undefined;
+  save(all: Readonly<Record<string, EraVerdict>>): void;
+}
+
+export class EraMemory {
+  private readonly verdicts = new Map<string, EraVerdict>();
+
+  constructor(
+    private readonly store?: EraVerdictStore,
+    private readonly now: () => number = Date.now,
+  ) {
+    try {
+      for (const [k, v] of Object.entries(store?.load() ?? {})) if (isVerdict(v)) this.verdicts.set(k, v);
+    } catch {
+      // unreadable: every server is probed once more
+    }
+  }
+
+  /** The verdict to start with, if one is known and still trusted. */
+  get(key: string): EraVerdict | undefined {
+    const v = this.verdicts.get(key);
+    if (v?.kind === 'legacy' && this.now() - v.at > LEGACY_VERDICT_MS) return undefined;
+    return v;
+  }
+
+  remember(key: string, verdict: { kind: 'legacy' } | { kind: 'modern'; discover: DiscoverResult }): void {
+    const before = this.verdicts.get(key);
+    // an unchanged verdict is not written again at each start (a legacy one is dated by its last probe)
+    if (before && before.kind === verdict.kind && (verdict.kind === 'legacy' || JSON.stringify(before) === JSON.stringify({ ...verdict, at: before.at })))
+      return;
+    this.verdicts.delete(key);
+    this.verdicts.set(key, { ...verdict, at: this.now() });
+    while (this.verdicts.size > MAX_VERDICTS) this.verdicts.delete(this.verdicts.keys().next().value!);
+    this.persist();
+  }
+
+  forget(key: string): void {
+    if (this.verdicts.delete(key)) this.persist();
+  }
+
+  private persist(): void {
+    try {
+      this.store?.save(Object.fromEntries(this.verdicts));
+    } catch {
+      // kept in memory for this session
+    }
+  }
+}
+
+/** The key of a process's server: what it runs, where, with which environment (hashed). */
+export function processEraKey(command: string, args: readonly string[], cwd: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify([command, args, cwd ?? '', Object.entries(env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]));
+  return `process:${h.digest('hex').slice(0, 32)}`;
+}
+
+function isVerdict(v: unknown): v is EraVerdict {
+  const o = v as { kind?: unknown; at?: unknown; discover?: { supportedVersions?: unknown } } | undefined;
+  if (typeof o?.at !== 'number') return false;
+  return o.kind === 'legacy' || (o.kind === 'modern' && Array.isArray(o.discover?.supportedVersions));
+}
