@@ -156,15 +156,21 @@ async function callTool(room: AppRoom, params: CallParams, x: ServerContext): Pr
   }
   // this exchange's progress token and its stream: closing it cancels the call
   const token = params._meta?.progressToken;
+  // progress goes out before the answer (the exchange's stream ends with it): the sends are awaited before answering
+  let sent = Promise.resolve();
   call.progress =
     token === undefined
       ? undefined
-      : (p) => void x.mcpReq.notify({ method: 'notifications/progress', params: { progressToken: token, ...p } }).catch(() => undefined);
+      : (p) => {
+          const note = x.mcpReq.notify({ method: 'notifications/progress', params: { progressToken: token, ...p } }).catch(() => undefined);
+          sent = sent.then(() => note);
+        };
   const onAbort = () => call.cancel(new Error('the client closed the request (cancelled)'));
   if (x.mcpReq.signal.aborted) onAbort();
   x.mcpReq.signal.addEventListener('abort', onAbort, { once: true });
   try {
     const turn = await call.next();
+    await sent;
     if (turn.kind === 'done') return toolResult(turn.result);
     const requestState = room.parked.park(call, binding);
     if (requestState === undefined) {
