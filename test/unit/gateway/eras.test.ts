@@ -271,6 +271,106 @@ describe('gateway: clients of every era (1.x; v2 legacy, auto, pinned 2026-07-28
     }
   });
 
+  /** Posts one 2026-07-28 request by hand (headers and envelope as a pinned client sends them); returns every JSON-RPC message of the answer. */
+  const modernPost = async (id: number, method: string, name: string, params: Record<string, unknown>, meta: Record<string, unknown> = {}) => {
+    const res = await fetch(`${s.gateway.url}/apps/f/mcp`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${s.gateway.token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': MODERN,
+        'mcp-method': method,
+        'mcp-name': name,
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id,
+        method,
+        params: {
+          ...params,
+          _meta: {
+            'io.modelcontextprotocol/protocolVersion': MODERN,
+            'io.modelcontextprotocol/clientCapabilities': { elicitation: { form: {} } },
+            'io.modelcontextprotocol/clientInfo': { name: 'raw-modern', version: '1' },
+            ...meta,
+          },
+        },
+      }),
+    });
+    const text = await res.text();
+    if (text.startsWith('{')) return [JSON.parse(text)] as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    return text
+      .split('\n')
+      .filter((l) => l.startsWith('data: '))
+      .map((l) => JSON.parse(l.slice(6))) as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+
+  it("pinned: the log level in a request's _meta gets it the app's log lines at that level while it runs; the server is asked for it meanwhile", async () => {
+    const logged = await modernPost(3, 'tools/call', 'log', { name: 'log', arguments: { message: 'm' } }, { 'io.modelcontextprotocol/logLevel': 'error' });
+    const levels = logged.filter((m) => m.method === 'notifications/message').map((m) => m.params.level as string);
+    assert.deepEqual(levels, ['error', 'critical', 'alert', 'emergency'], 'only what its level lets through');
+    const answer = logged.find((m) => m.id === 3)!;
+    assert.equal(answer.result.content[0].text, 'error,critical,alert,emergency', 'the shared server was asked for that level during the call');
+    const quiet = await modernPost(4, 'tools/call', 'log', { name: 'log', arguments: { message: 'm' } });
+    assert.deepEqual(
+      quiet.filter((m) => m.method === 'notifications/message'),
+      [],
+      'a request without a level gets no log lines',
+    );
+    await waitUntil(() => s.pool.snapshot('f')!.logLevel === undefined, 5000, "the request's level no longer counts once it ended");
+  });
+
+  it('pinned: a call waiting for its client (input_required) expires: its upstream call is cancelled, nothing is left waiting', async () => {
+    await s.close();
+    s = await serve([stdioSpec('f', { FIXTURE_FEATURES: '1', FIXTURE_CALL_LOG: log })], {
+      hooks: { elicit: async () => ({ action: 'decline' }) },
+      gateway: { limits: { inputRequiredTtlMs: 300 } },
+    });
+    const asked = await modernPost(5, 'tools/call', 'ask_form', { name: 'ask_form', arguments: {} });
+    assert.equal(asked[0].result.resultType, 'input_required');
+    assert.equal(asked[0].result.inputRequests.q1.method, 'elicitation/create');
+    assert.equal(s.gateway.counts.parked, 1);
+    await waitUntil(() => s.gateway.counts.parked === 0 && s.pool.snapshot('f')!.inFlight === 0, 5000, 'the parked call expired and its upstream call ended');
+    const late = await modernPost(6, 'tools/call', 'ask_form', {
+      name: 'ask_form',
+      arguments: {},
+      requestState: asked[0].result.requestState,
+      inputResponses: { q1: { action: 'accept', content: { name: 'late' } } },
+    });
+    assert.match(late[0].error.message, /Invalid or expired requestState/);
+  });
+
+  it('figures: the gateway hop of a modern call and of a legacy one (µs, median of 300 interleaved rounds)', async function () {
+    this.timeout(120_000);
+    const legacy = await connect('1.x');
+    const v2legacy = await connect('legacy');
+    const modern = await connect('pinned');
+    await s.pool.warm('f');
+    const args = { name: 'echo', arguments: { text: 'x' } };
+    const times: Record<'pool' | 'legacy' | 'v2legacy' | 'modern', number[]> = { pool: [], legacy: [], v2legacy: [], modern: [] };
+    const time = async (what: keyof typeof times, op: () => Promise<unknown>) => {
+      const t0 = process.hrtime.bigint();
+      await op();
+      times[what].push(Number(process.hrtime.bigint() - t0) / 1000);
+    };
+    for (let i = 0; i < 50; i++) await Promise.all([any(legacy).callTool(args), any(modern).callTool(args)]); // warm-up
+    for (let i = 0; i < 300; i++) {
+      await time('pool', () => s.pool.callTool('f', 'echo', { text: 'x' }));
+      await time('legacy', () => any(legacy).callTool(args));
+      await time('v2legacy', () => any(v2legacy).callTool(args));
+      await time('modern', () => any(modern).callTool(args));
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const m = { pool: median(times.pool), legacy: median(times.legacy), v2legacy: median(times.v2legacy), modern: median(times.modern) };
+    console.log(
+      `      figures: call on the pool ${m.pool.toFixed(0)} µs; through the gateway: legacy (1.x client, session) ${m.legacy.toFixed(0)} µs = hop ${(m.legacy - m.pool).toFixed(0)} µs; ` +
+        `v2 client in legacy mode ${m.v2legacy.toFixed(0)} µs = hop ${(m.v2legacy - m.pool).toFixed(0)} µs; ` +
+        `modern (v2 pinned, a Server per request) ${m.modern.toFixed(0)} µs = hop ${(m.modern - m.pool).toFixed(0)} µs`,
+    );
+    assert.ok(m.modern < 50_000, 'a modern call stays in the milliseconds');
+  });
+
   it('modern requests pass the same Guard: no token → 401, a foreign Origin → 403, a missing Mcp-Method header → refused', async () => {
     const url = `${s.gateway.url}/apps/f/mcp`;
     const envelope = { 'io.modelcontextprotocol/protocolVersion': MODERN, 'io.modelcontextprotocol/clientCapabilities': {} };
