@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ElicitRequestSchema, CreateMessageRequestSchema, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CreateMessageRequestSchema, ElicitRequestSchema, ListRootsRequestSchema, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { Client as V2Client } from '@modelcontextprotocol/client';
 import { processesMatching, waitUntil } from '../../fixtures/processTable';
 import { expectNoProcesses, RUN_MARK, stdioSpec } from '../helpers';
@@ -66,6 +66,7 @@ describe('gateway: clients of every era (1.x; v2 legacy, auto, pinned 2026-07-28
       hooks: {
         elicit: async () => ({ action: 'decline' }),
         sample: async () => ({ role: 'assistant', model: 'editor-model', content: { type: 'text', text: 'from the editor' } }),
+        roots: { list: () => [{ uri: 'file:///editor-root', name: 'editor' }], onDidChange: () => ({ dispose: () => undefined }) },
       },
     });
   });
@@ -120,8 +121,8 @@ describe('gateway: clients of every era (1.x; v2 legacy, auto, pinned 2026-07-28
   }
 
   for (const era of ERAS) {
-    it(`${era}: elicitation and sampling reach the client (modern: input_required and a retry; legacy: a real request); the tool runs once`, async () => {
-      const c = await connect(era, { capabilities: { elicitation: { form: {} }, sampling: {} } });
+    it(`${era}: elicitation, sampling and roots reach the client (modern: input_required and a retry; legacy: a real request); the tool runs once`, async () => {
+      const c = await connect(era, { capabilities: { elicitation: { form: {} }, sampling: {}, roots: {} } });
       const raw = any(c);
       const asked: string[] = [];
       const elicit = async (req: { params: { message?: string } }) => {
@@ -132,22 +133,33 @@ describe('gateway: clients of every era (1.x; v2 legacy, auto, pinned 2026-07-28
         asked.push('sample');
         return { role: 'assistant' as const, model: `model-${c.era}`, content: { type: 'text' as const, text: 'short' } };
       };
+      const roots = async () => {
+        asked.push('roots');
+        return { roots: [{ uri: `file:///root-${c.era}`, name: c.era }] };
+      };
       if (c.era === '1.x') {
         raw.setRequestHandler(ElicitRequestSchema, elicit);
         raw.setRequestHandler(CreateMessageRequestSchema, sample);
+        raw.setRequestHandler(ListRootsRequestSchema, roots);
       } else {
         raw.setRequestHandler('elicitation/create', elicit);
         raw.setRequestHandler('sampling/createMessage', sample);
+        raw.setRequestHandler('roots/list', roots);
       }
       const calls0 = s.pool.snapshot('f')!.calls;
       const form = JSON.parse(firstText(await raw.callTool({ name: 'ask_form', arguments: {} })));
       assert.deepEqual(form.content, { name: `client-${c.era}`, count: 2 }, 'answered by this client, not the editor');
       const sampled = JSON.parse(firstText(await raw.callTool({ name: 'summarize', arguments: { text: 'x' } })));
       assert.equal(sampled.model, `model-${c.era}`);
-      assert.deepEqual(asked, ['elicit:Who are you?', 'sample']);
-      assert.equal(s.pool.snapshot('f')!.calls - calls0, 2, 'each tool ran once on the server (a retry resumes, never re-sends)');
+      const listed = JSON.parse(firstText(await raw.callTool({ name: 'list_roots', arguments: {} })));
+      assert.deepEqual(
+        listed.roots.map((r: { uri: string }) => r.uri),
+        [`file:///root-${c.era}`],
+      );
+      assert.deepEqual(asked, ['elicit:Who are you?', 'sample', 'roots']);
+      assert.equal(s.pool.snapshot('f')!.calls - calls0, 3, 'each tool ran once on the server (a retry resumes, never re-sends)');
       const inputRequired = c.received.filter((b) => b.includes('"input_required"')).length;
-      if (isModern(c)) assert.equal(inputRequired, 2, 'each question came back as input_required');
+      if (isModern(c)) assert.equal(inputRequired, 3, 'each question came back as input_required');
       else assert.equal(inputRequired, 0);
       assert.equal(s.gateway.counts.parked, 0, 'no call left waiting');
     });
@@ -339,6 +351,17 @@ describe('gateway: clients of every era (1.x; v2 legacy, auto, pinned 2026-07-28
       inputResponses: { q1: { action: 'accept', content: { name: 'late' } } },
     });
     assert.match(late[0].error.message, /Invalid or expired requestState/);
+  });
+
+  it("pinned: a call past the pool's timeout fails with the pool's timeout error, and the server is told", async () => {
+    await s.close();
+    s = await serve([stdioSpec('f', { FIXTURE_FEATURES: '1', FIXTURE_CALL_LOG: log })], { settings: { callTimeoutMs: 400 } });
+    const c = await connect('pinned');
+    await assert.rejects(any(c).callTool({ name: 'sleep', arguments: { ms: 10_000 } }), (e: Error & { data?: { pool?: string } }) => {
+      assert.equal(e.data?.pool, 'timeout', e.message);
+      return true;
+    });
+    await waitUntil(() => callLog(log).some((e) => e.tool === 'sleep' && e.cancelled), 10_000, 'the server saw the call cancelled');
   });
 
   it('figures: the gateway hop of a modern call and of a legacy one (µs, median of 300 interleaved rounds)', async function () {
