@@ -364,6 +364,25 @@ describe('gateway: clients of every era (1.x; v2 legacy, auto, pinned 2026-07-28
     await waitUntil(() => callLog(log).some((e) => e.tool === 'sleep' && e.cancelled), 10_000, 'the server saw the call cancelled');
   });
 
+  it('pinned: listen streams are bounded per app (maxSessionsPerApp) and watched like event streams', async () => {
+    await s.close();
+    s = await serve([stdioSpec('f', { FIXTURE_FEATURES: '1' })], { gateway: { limits: { maxSessionsPerApp: 1 } } });
+    const a = await connect('pinned');
+    const b = await connect('pinned');
+    const first = await any(a).listen({ toolsListChanged: true });
+    await assert.rejects(any(b).listen({ toolsListChanged: true }), /Subscription limit reached/);
+    await first.close();
+    await waitUntil(
+      async () =>
+        any(b)
+          .listen({ toolsListChanged: true })
+          .then((sub) => sub.close().then(() => true))
+          .catch(() => false),
+      5000,
+      'room again once the first stream closed',
+    );
+  });
+
   it('figures: the gateway hop of a modern call and of a legacy one (µs, median of 300 interleaved rounds)', async function () {
     this.timeout(120_000);
     const legacy = await connect('1.x');
