@@ -364,7 +364,7 @@ describe('gateway: clients of every era (1.x; v2 legacy, auto, pinned 2026-07-28
     await waitUntil(() => callLog(log).some((e) => e.tool === 'sleep' && e.cancelled), 10_000, 'the server saw the call cancelled');
   });
 
-  it('pinned: listen streams are bounded per app (maxSessionsPerApp) and watched like event streams', async () => {
+  it('pinned: listen streams are bounded per app (maxSessionsPerApp)', async () => {
     await s.close();
     s = await serve([stdioSpec('f', { FIXTURE_FEATURES: '1' })], { gateway: { limits: { maxSessionsPerApp: 1 } } });
     const a = await connect('pinned');
