@@ -221,11 +221,11 @@ export class DirectAuth implements OAuthClientProvider {
     return this.opts.signIns.refreshOnce(refreshToken, run);
   }
 
-  /** The code of the user's sign-in, once the browser comes back (rejects if abandoned or refused). */
-  async nextCode(signal?: AbortSignal): Promise<string> {
-    const { code, state } = await this.loopback.next(signal);
+  /** The code of the user's sign-in (and the issuer that answered), once the browser comes back (rejects if abandoned or refused). */
+  async nextCode(signal?: AbortSignal): Promise<{ code: string; iss?: string }> {
+    const { code, state, iss } = await this.loopback.next(signal);
     this.callbackState = state;
-    return code;
+    return { code, iss };
   }
 
   /** This app's browser sign-in is over (done or not): apps that joined it go on. */

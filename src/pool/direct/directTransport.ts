@@ -12,11 +12,16 @@
 //    of an error's body, each OAuth document (size and deadline); and the flood budget the stdio
 //    side applies (SendBudget): unsolicited messages and the background stream's bytes. A server
 //    past a bound is stopped as flooding, with what it sent and the limit.
-import { SSEClientTransport, SseError } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
-import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { isInitializeRequest, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import {
+  type JSONRPCMessage,
+  SdkHttpError,
+  SSEClientTransport,
+  SseError,
+  StreamableHTTPClientTransport,
+  type Transport,
+  type TransportSendOptions,
+  UnauthorizedError,
+} from '@modelcontextprotocol/client';
 import { type DirectAuth, RegisterAgain } from './directAuth';
 import { TRANSPORT_STRATEGIES, type TransportStrategy } from '../types';
 import { describeNetworkError, describeStatus, errorBody, isNotConnected } from './httpFailure';
@@ -68,9 +73,9 @@ const JSON_TYPE = /^application\/json/i;
 /** The longest the background event stream is read (and its messages handed on) before the event loop gets a turn. */
 const SLICE_MS = 8;
 /** The HTTP status an error of the SDK's transports carries (a DOMException's `code` is no status: 23 is a timeout). */
-function statusOf(e: unknown): number | undefined {
-  if (!(e instanceof StreamableHTTPError || e instanceof SseError)) return undefined;
-  return typeof e.code === 'number' && e.code >= 100 && e.code <= 599 ? e.code : undefined;
+export function statusOf(e: unknown): number | undefined {
+  const code = e instanceof SdkHttpError ? e.status : e instanceof SseError ? e.code : undefined;
+  return typeof code === 'number' && code >= 100 && code <= 599 ? code : undefined;
 }
 
 export class DirectTransport implements Transport {
@@ -87,6 +92,8 @@ export class DirectTransport implements Transport {
   private queued = 0;
   private initialized = false;
   private closed = false;
+  /** The transport the start settled on (later first requests do not choose again). */
+  private chosen?: 'streamable-http' | 'sse';
   /** Requests sent and not answered yet. */
   private readonly unanswered = new Set<string | number>();
   private readonly fetch: FetchLike;
@@ -118,7 +125,16 @@ export class DirectTransport implements Transport {
     this.ownAuthorization = this.appHeaders.some(([k]) => k.toLowerCase() === 'authorization');
     this.fetch = (url, init) => this.send0(url, init);
     this.authRequests = new AuthRequests({ fetch: opts.fetch, auth: opts.auth, requestMs: opts.authRequestMs });
-    this.inner = new StreamableHTTPClientTransport(opts.url, { fetch: this.fetch, authProvider: opts.auth });
+    this.inner = this.streamable();
+  }
+
+  private streamable(): StreamableHTTPClientTransport {
+    return new StreamableHTTPClientTransport(this.opts.url, { fetch: this.fetch, authProvider: this.opts.auth });
+  }
+
+  /** Streamable HTTP opens one request per message (closing it is the 2026 era's cancellation); legacy SSE does not. */
+  get hasPerRequestStream(): boolean {
+    return this.kind === 'streamable-http';
   }
 
   /** Which of the SDK's transports carries the session. */
@@ -142,24 +158,36 @@ export class DirectTransport implements Transport {
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     if (this.closed) throw new NotSentError('the connection is closed');
     const id = 'method' in message && 'id' in message ? message.id : undefined;
-    if (id !== undefined) this.unanswered.add(id);
+    if (id !== undefined) {
+      this.unanswered.add(id);
+      // 2026 era: the client closes a request's stream to cancel it (no notifications/cancelled)
+      const stop = options?.requestSignal;
+      if (stop) {
+        if (stop.aborted) this.unanswered.delete(id);
+        else stop.addEventListener('abort', () => this.unanswered.delete(id), { once: true });
+      }
+    }
     // a cancelled request (the caller gave up, or its timeout) gets no answer, and its stream may end without one
     else if ('method' in message && message.method === 'notifications/cancelled') {
       const cancelled = (message.params as { requestId?: unknown } | undefined)?.requestId;
       if (typeof cancelled === 'string' || typeof cancelled === 'number') this.unanswered.delete(cancelled);
     }
     try {
-      // (the SDK's type guards validate with zod: a cheap look at the method first)
-      if (!this.initialized && 'method' in message && message.method === 'initialize' && isInitializeRequest(message)) {
-        await this.sendInitialize(message, options);
+      // The start: the 2025 handshake (`initialize`), or in the 2026 era the first request (the
+      // version probe `server/discover`, or with a remembered verdict the first real request):
+      // where a sign-in happens and Streamable HTTP or legacy SSE is chosen.
+      const method = 'method' in message ? message.method : undefined;
+      if (method === 'initialize' || (!this.initialized && id !== undefined)) {
+        await this.sendFirst(message, options, method === 'initialize');
+        this.chosen = this.kind;
         this.initialized = true;
         return;
       }
-      await (this.opts.auth ? this.sendAuthorized(message, options) : (this.inner as Transport).send(message, options));
+      await (this.opts.auth ? this.sendAuthorized(message, options) : this.post(message, options));
     } catch (e) {
       if (id !== undefined) this.unanswered.delete(id);
       // only this request's own 401 proves it was not processed
-      if (e instanceof UnauthorizedError || (e instanceof StreamableHTTPError && e.code === 401 && this.opts.auth)) {
+      if (e instanceof UnauthorizedError || (statusOf(e) === 401 && this.opts.auth)) {
         // the sign-in stopped working (revoked, refresh refused): nothing was processed; a fresh
         // session starts, and that start asks the user
         const words = 'the server no longer accepts the sign-in (HTTP 401): the next start signs in again';
@@ -177,11 +205,16 @@ export class DirectTransport implements Transport {
    */
   private async sendAuthorized(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     try {
-      await (this.inner as Transport).send(message, options);
+      await this.post(message, options);
     } catch (e) {
-      if (!this.opts.auth || !(e instanceof StreamableHTTPError) || e.code !== 401) throw e;
-      await (this.inner as Transport).send(message, options);
+      if (!this.opts.auth || statusOf(e) !== 401) throw e;
+      await this.post(message, options);
     }
+  }
+
+  /** A message, on whichever of the SDK's transports carries the session. */
+  private post(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    return (this.inner as Transport).send(message, options);
   }
 
   /** Ends the session on the server (HTTP DELETE; a server may refuse with 405). SSE sessions end with their stream. */
@@ -282,40 +315,60 @@ export class DirectTransport implements Transport {
     if (this.initialized && !this.closed && this.kind === 'sse' && e instanceof SseError) this.opts.down("the server's event stream ended");
   }
 
-  /** The first request: on Streamable HTTP and/or legacy SSE, as the strategy says (default: HTTP, then SSE on a 404/405, once). */
-  private async sendInitialize(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+  /**
+   * The first request: on Streamable HTTP and/or legacy SSE, as the strategy says (default: HTTP,
+   * then SSE on a 404/405, once). A 2026-era first request (`handshake` false) that the server
+   * refuses with a 4xx other than 401 fails with the SDK's own error: the client reads that as the
+   * server's era (a 2025 server does not know `server/discover`) and falls back to `initialize`.
+   */
+  private async sendFirst(message: JSONRPCMessage, options: TransportSendOptions | undefined, handshake: boolean): Promise<void> {
     const auth = this.opts.auth;
     if (auth) auth.interactive = true;
-    const strategy = this.opts.strategy ?? 'http-first';
-    const viaHttp = () => this.signingIn(() => (this.inner as Transport).send(message, options));
+    const strategy = this.chosen ?? this.opts.strategy ?? 'http-first';
+    const eraAnswer = (e: unknown) => {
+      const code = statusOf(e);
+      return !handshake && code !== undefined && code >= 400 && code < 500 && code !== 401 && !(code === 404 || code === 405);
+    };
+    const viaHttp = () => this.signingIn(() => this.post(message, options));
     const viaSse = async () => {
       // a started SSE transport cannot start again (after a sign-in): a fresh one each time
       await this.signingIn(() => this.replaceInner(() => new SSEClientTransport(this.opts.url, { fetch: this.fetch, authProvider: this.opts.auth })));
-      await this.signingIn(() => (this.inner as Transport).send(message, options));
+      await this.signingIn(() => this.post(message, options));
     };
-    const wrongEnd = (e: unknown) => (e instanceof StreamableHTTPError || e instanceof SseError) && (e.code === 404 || e.code === 405);
+    const wrongEnd = (e: unknown) => statusOf(e) === 404 || statusOf(e) === 405;
+    const failure = (e: unknown): Error => {
+      if (!eraAnswer(e)) return this.startFailure(e);
+      // (refused in the server's own words: this transport is the server's, the handshake follows on it)
+      this.chosen = this.kind;
+      return e as Error;
+    };
     try {
-      if (strategy === 'sse-only') return await viaSse().catch((e: unknown) => Promise.reject(this.startFailure(e)));
+      // (a 2025 handshake after a 2026 probe: on the transport the probe found)
+      if (this.chosen) return await viaHttp().catch((e: unknown) => Promise.reject(failure(e)));
+      if (strategy === 'sse-only') return await viaSse().catch((e: unknown) => Promise.reject(failure(e)));
       if (strategy === 'sse-first') {
         try {
           return await viaSse();
         } catch (e) {
-          if (!wrongEnd(e)) throw this.startFailure(e);
-          this.opts.note(`[http] the server answered ${(e as SseError).code} to the legacy SSE stream; trying Streamable HTTP`);
-          await this.replaceInner(() => new StreamableHTTPClientTransport(this.opts.url, { fetch: this.fetch, authProvider: this.opts.auth }));
-          return await viaHttp().catch((e2: unknown) => Promise.reject(this.startFailure(e2)));
+          if (!wrongEnd(e)) throw failure(e);
+          this.opts.note(`[http] the server answered ${statusOf(e)} to the legacy SSE stream; trying Streamable HTTP`);
+          await this.replaceInner(() => this.streamable());
+          return await viaHttp().catch((e2: unknown) => Promise.reject(failure(e2)));
         }
       }
       try {
         await viaHttp();
         return;
       } catch (e) {
-        if (strategy === 'http-only' || !wrongEnd(e)) throw this.startFailure(e);
+        if (strategy === 'http-only' || !wrongEnd(e)) throw failure(e);
         const first = this.startFailure(e).message;
-        this.opts.note(`[http] the server answered ${(e as StreamableHTTPError).code} to a Streamable HTTP initialize; trying the legacy SSE transport`);
+        this.opts.note(
+          `[http] the server answered ${statusOf(e)} to a Streamable HTTP ${handshake ? 'initialize' : 'request'}; trying the legacy SSE transport`,
+        );
         try {
           await viaSse();
         } catch (e2) {
+          if (eraAnswer(e2)) throw failure(e2);
           const again = this.startFailure(e2);
           throw new Error(`neither Streamable HTTP (${first}) nor legacy SSE (${again.message}) works at this URL; is it the server's MCP endpoint?`, {
             cause: e2,
@@ -357,8 +410,9 @@ export class DirectTransport implements Transport {
         await joined;
       } else {
         try {
-          const code = await auth.nextCode();
-          await this.inner.finishAuth(code);
+          const { code, iss } = await auth.nextCode();
+          // (the SDK checks `iss` against the issuer it sent the user to, RFC 9207, before it redeems the code)
+          await this.inner.finishAuth(code, iss);
         } finally {
           auth.signedIn();
         }
@@ -501,6 +555,8 @@ export class DirectTransport implements Transport {
     if (method === 'POST' && response.body) {
       if (EVENT_STREAM.test(type)) {
         const ids = requestIds(init.body);
+        // the 2026 era's notification stream (one long-lived request): bounded as the GET stream is
+        if (ids.length === 1 && isListen(init.body)) return this.watchBackground(response, this.listenEnded(ids[0], own?.release));
         if (ids.length) return watchEventStream(response, this.watch(ids, own?.release));
       }
       // a plain JSON answer: bounded in size too (nothing to resume, nothing else to watch)
@@ -544,6 +600,21 @@ export class DirectTransport implements Transport {
   }
 
   /**
+   * The `subscriptions/listen` stream ended. Unanswered (the server is gone, or dropped it): the
+   * session's notifications would be lost from then on, so the link is down, as when the 2025 GET
+   * stream cannot be re-opened (a fresh session listens again). Closed by the client, or answered
+   * by the server (its way of ending a subscription): nothing to say.
+   */
+  private listenEnded(id: string | number, release?: () => void): () => void {
+    return () => {
+      release?.();
+      setImmediate(() => {
+        if (!this.closed && !this.flooded && this.unanswered.has(id)) this.opts.down("the server's notification stream (subscriptions/listen) ended");
+      });
+    };
+  }
+
+  /**
    * The event stream (GET) was (re-)opened, or not. The SDK tries twice more after a break, then
    * gives up silently: the server's notifications would be lost from then on, so two failures in a
    * row mean the link is down (a fresh session gets a fresh stream).
@@ -581,6 +652,11 @@ export class DirectTransport implements Transport {
       describe: (e) => describeNetworkError(e, this.opts.url),
     };
   }
+}
+
+/** A POST body that opens the 2026 era's notification stream. */
+function isListen(body: unknown): boolean {
+  return typeof body === 'string' && body.includes('"method":"subscriptions/listen"');
 }
 
 /** A POST body that is a JSON-RPC message (or a batch): the session's, not OAuth's. */
