@@ -190,7 +190,9 @@ export class DirectTransport implements Transport {
       if (e instanceof UnauthorizedError || (statusOf(e) === 401 && this.opts.auth)) {
         // the sign-in stopped working (revoked, refresh refused): nothing was processed; a fresh
         // session starts, and that start asks the user
-        const words = 'the server no longer accepts the sign-in (HTTP 401): the next start signs in again';
+        const words = this.opts.auth?.stepUpScope
+          ? 'the server asks for more permission than the sign-in gave (HTTP 403 insufficient_scope): the next start signs in again for it'
+          : 'the server no longer accepts the sign-in (HTTP 401): the next start signs in again';
         this.opts.down(words);
         throw new NotSentError(words);
       }
@@ -512,6 +514,9 @@ export class DirectTransport implements Transport {
       // the loopback must listen before it builds the redirect
       if (status === 401 && this.opts.auth.interactive) await this.opts.auth.prepare();
       if (status === 401) this.resourceMetadata = resourceMetadataOf(response.headers.get('www-authenticate'), target) ?? this.resourceMetadata;
+      // a step-up is pending: the sign-in this 401 leads to asks for the wider scope too
+      const wider = this.opts.auth.stepUpScope;
+      if (status === 401 && wider) response = withChallengeScope(response, wider);
     }
     // (each look at a fetch Response costs: the status is read once, the rest only where needed)
     const ok = status >= 200 && status < 300;
@@ -673,6 +678,17 @@ function resourceMetadataOf(header: string | null, base: URL): string | undefine
   } catch {
     return undefined;
   }
+}
+
+/** A 401 whose challenge also names `scope` (merged with the scope it asked for, if any). */
+function withChallengeScope(response: Response, scope: string): Response {
+  const header = response.headers.get('www-authenticate') ?? 'Bearer';
+  const asked = /scope="([^"]*)"/i.exec(header)?.[1];
+  const union = [...new Set([...(asked?.split(' ') ?? []), ...scope.split(' ')].filter(Boolean))].join(' ');
+  const headers = new Headers(response.headers);
+  const added = header.includes('=') ? `${header}, scope="${union}"` : `${header} scope="${union}"`;
+  headers.set('www-authenticate', asked === undefined ? added : header.replace(/scope="[^"]*"/i, `scope="${union}"`));
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
 /** A server's string, short and printable, for a message. */
