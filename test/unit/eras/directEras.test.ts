@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Client, SdkError } from '@modelcontextprotocol/client';
+import { Client, SdkError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { HttpLink } from '../../../src/pool/direct/httpLink';
 import { type HttpFixture, startHttpFixture } from '../../fixtures/http-server';
 
@@ -186,4 +186,45 @@ describe("direct HTTP, both protocol eras (SDK v2 client over the pool's link)",
       void sub.close().catch(() => undefined);
     });
   }
+
+  it('figures: a warm call on a modern server through the link vs a v2 client held on the SDK transport; memory per connected link', async () => {
+    const s = await serve('modern');
+    ({ client, link: l } = await connect(s.url));
+    const held = new Client({ name: 'held', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
+    await held.connect(new StreamableHTTPClientTransport(new URL(s.url)));
+    const extra: { client: Client; link: HttpLink }[] = [];
+    try {
+      const median = async (c: Client) => {
+        const times: number[] = [];
+        for (let i = 0; i < 40; i++) await c.callTool({ name: 'echo', arguments: { text: 'w' } });
+        for (let i = 0; i < 300; i++) {
+          const t0 = performance.now();
+          await c.callTool({ name: 'echo', arguments: { text: 'w' } });
+          times.push(performance.now() - t0);
+        }
+        return Math.round(times.sort((a, b) => a - b)[150] * 1000);
+      };
+      const viaLink = await median(client);
+      const viaHeld = await median(held);
+      globalThis.gc?.();
+      const rss0 = process.memoryUsage().rss;
+      for (let i = 0; i < 20; i++) {
+        const c = await connect(s.url);
+        await c.client.callTool({ name: 'echo', arguments: { text: 'w' } });
+        extra.push(c);
+      }
+      globalThis.gc?.();
+      const perApp = (process.memoryUsage().rss - rss0) / 20 / 1024 / 1024;
+      console.log(
+        `      warm call, modern server: link ${viaLink} µs, held v2 client ${viaHeld} µs (ratio ${(viaLink / viaHeld).toFixed(2)}); RSS per connected link ≈ ${perApp.toFixed(2)} MB`,
+      );
+      assert.ok(viaLink > 0 && viaHeld > 0);
+    } finally {
+      for (const c of extra) {
+        await c.client.close().catch(() => undefined);
+        await c.link.close(() => Promise.resolve(), true).catch(() => undefined);
+      }
+      await held.close();
+    }
+  });
 });
