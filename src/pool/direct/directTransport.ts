@@ -14,7 +14,6 @@
 //    past a bound is stopped as flooding, with what it sent and the limit.
 import {
   type JSONRPCMessage,
-  SdkHttpError,
   SSEClientTransport,
   SseError,
   StreamableHTTPClientTransport,
@@ -22,21 +21,19 @@ import {
   type TransportSendOptions,
   UnauthorizedError,
 } from '@modelcontextprotocol/client';
+import type { TransportStrategy } from '../types';
 import { type DirectAuth, RegisterAgain } from './directAuth';
-import { TRANSPORT_STRATEGIES, type TransportStrategy } from '../types';
 import { describeNetworkError, describeStatus, errorBody, isNotConnected } from './httpFailure';
 import { NotSentError } from '../link';
 import { type BudgetBreach, describeBreach, SendBudget, type UnsolicitedKind } from '../sendBudget';
 import { checkedResponse, EventSizes, readStart, withText } from './boundedBody';
 import { authDocument, AuthRequests } from './authRequests';
+import { StreamOpens } from './streamOpens';
+import { clip, EVENT_STREAM, isJsonRpc, isListen, JSON_TYPE, resourceMetadataOf, statusOf, withChallengeScope } from './httpWire';
 import { RequestSignals, requestIds, type ResponseWatch, watchEventStream, watchJsonResponse } from './responseWatch';
 
-/** The strategy named by mcp-remote arguments (`--transport sse-only`), if any. */
-export function strategyOf(args: readonly string[]): TransportStrategy | undefined {
-  const i = args.indexOf('--transport');
-  const value = i >= 0 ? args[i + 1] : undefined;
-  return (TRANSPORT_STRATEGIES as readonly (string | undefined)[]).includes(value) ? (value as TransportStrategy) : undefined;
-}
+export { strategyOf } from './httpWire';
+export { STREAM_OPENS_MAX, STREAM_OPENS_MS } from './streamOpens';
 
 /** The fetch the transport uses: the host's (the editor's, with its proxy settings), or Node's. */
 export type FetchLike = (url: string | URL, init?: RequestInit) => Promise<Response>;
@@ -64,20 +61,8 @@ export interface DirectTransportOptions {
   readonly down: (reason: string, violation?: string) => void;
 }
 
-const EVENT_STREAM = /^text\/event-stream/i;
-/** The background event stream may be opened at most STREAM_OPENS_MAX times in STREAM_OPENS_MS (a server that ends it at once, with `retry: 0`, would have it re-opened hundreds of times a second). */
-export const STREAM_OPENS_MAX = 60;
-export const STREAM_OPENS_MS = 10_000;
-const JSON_TYPE = /^application\/json/i;
-
 /** The longest the background event stream is read (and its messages handed on) before the event loop gets a turn. */
 const SLICE_MS = 8;
-/** The HTTP status an error of the SDK's transports carries (a DOMException's `code` is no status: 23 is a timeout). */
-export function statusOf(e: unknown): number | undefined {
-  const code = e instanceof SdkHttpError ? e.status : e instanceof SseError ? e.code : undefined;
-  return typeof code === 'number' && code >= 100 && code <= 599 ? code : undefined;
-}
-
 export class DirectTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
@@ -101,10 +86,8 @@ export class DirectTransport implements Transport {
   private lastStatus?: { status: number; said: string };
   /** The signals the session's requests are sent with (not the SDK's one for all). */
   private readonly signals = new RequestSignals();
-  /** Failed attempts in a row to re-open the event stream (GET). */
-  private streamFailures = 0;
   /** When the event stream (GET) was opened, within the last STREAM_OPENS_MS. */
-  private readonly streamOpens: number[] = [];
+  private readonly streamOpens = new StreamOpens();
   /** The protected-resource metadata a 401 of the server named (WWW-Authenticate's resource_metadata). */
   private resourceMetadata?: string;
   /** What the server may send that nobody asked for (the stdio side's budget and words). */
@@ -619,27 +602,11 @@ export class DirectTransport implements Transport {
     };
   }
 
-  /**
-   * The event stream (GET) was (re-)opened, or not. The SDK tries twice more after a break, then
-   * gives up silently: the server's notifications would be lost from then on, so two failures in a
-   * row mean the link is down (a fresh session gets a fresh stream).
-   */
+  /** The event stream (GET) was (re-)opened, or not (streamOpens.ts): too many opens flood, two failures in a row are a loss. */
   private streamOpened(ok: boolean, opened = false): void {
-    if (opened) {
-      // each open counts: a server that ends the stream at once has it re-opened in a tight loop
-      const now = performance.now();
-      const opens = this.streamOpens;
-      opens.push(now);
-      while (now - opens[0] > STREAM_OPENS_MS) opens.shift();
-      if (opens.length > STREAM_OPENS_MAX) {
-        const secs = Math.max(0.1, (now - opens[0]) / 1000).toFixed(1);
-        return this.flood(
-          `re-opened its event stream ${opens.length} times in ${secs} s (limit: ${STREAM_OPENS_MAX} in ${STREAM_OPENS_MS / 1000} s); the connection was closed`,
-        );
-      }
-    }
-    this.streamFailures = ok ? 0 : this.streamFailures + 1;
-    if (this.streamFailures >= 2) this.opts.down("the server's event stream was lost and could not be re-opened");
+    const verdict = this.streamOpens.opened(ok, opened);
+    if (verdict?.kind === 'flooding') this.flood(verdict.words);
+    else if (verdict) this.opts.down(verdict.words);
   }
 
   /** The watch on a request's response (or a JSON answer, with no `ids`): a break while a request waits, or too much, takes the link down. */
@@ -657,42 +624,4 @@ export class DirectTransport implements Transport {
       describe: (e) => describeNetworkError(e, this.opts.url),
     };
   }
-}
-
-/** A POST body that opens the 2026 era's notification stream. */
-function isListen(body: unknown): boolean {
-  return typeof body === 'string' && body.includes('"method":"subscriptions/listen"');
-}
-
-/** A POST body that is a JSON-RPC message (or a batch): the session's, not OAuth's. */
-function isJsonRpc(body: unknown): boolean {
-  return typeof body === 'string' && body.includes('"jsonrpc"') && (body.startsWith('{') || body.startsWith('['));
-}
-
-/** The protected-resource metadata's URL a 401's WWW-Authenticate names (RFC 9728), if any. */
-function resourceMetadataOf(header: string | null, base: URL): string | undefined {
-  const m = header ? /resource_metadata="([^"]*)"/i.exec(header) : null;
-  if (!m) return undefined;
-  try {
-    return new URL(m[1], base).href;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A 401 whose challenge also names `scope` (merged with the scope it asked for, if any). */
-function withChallengeScope(response: Response, scope: string): Response {
-  const header = response.headers.get('www-authenticate') ?? 'Bearer';
-  const asked = /scope="([^"]*)"/i.exec(header)?.[1];
-  const union = [...new Set([...(asked?.split(' ') ?? []), ...scope.split(' ')].filter(Boolean))].join(' ');
-  const headers = new Headers(response.headers);
-  const added = header.includes('=') ? `${header}, scope="${union}"` : `${header} scope="${union}"`;
-  headers.set('www-authenticate', asked === undefined ? added : header.replace(/scope="[^"]*"/i, `scope="${union}"`));
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
-}
-
-/** A server's string, short and printable, for a message. */
-function clip(text: string): string {
-  const plain = text.replace(/[^\x20-\x7e]/g, '?');
-  return plain.length > 60 ? `${plain.slice(0, 60)}…` : plain;
 }
