@@ -144,6 +144,7 @@ export class PooledApp implements Tenant {
       name: this.name,
       kind: this.spec.kind,
       transport: this.transport,
+      ...(this.spec.kind === 'remote' && this.spec.transportChoice ? { transportChoice: this.spec.transportChoice } : {}),
       target: this.maskedTarget(),
       status: this.status,
       createdAt: this.createdAt,
@@ -236,6 +237,9 @@ export class PooledApp implements Tenant {
     return start;
   }
 
+  /** The transport choice of "auto" was said in the log. */
+  private choiceSaid = false;
+
   private async start(makeLink: LinkMaker, signal: AbortSignal): Promise<Connection> {
     try {
       await this.host.reserveSlot(this, signal);
@@ -247,6 +251,11 @@ export class PooledApp implements Tenant {
     const t0 = Date.now();
     const granted = this._state;
     if (granted.kind !== 'starting') throw this.stoppedWhileStarting();
+    // (the setting's "auto" chose the transport: said once, in the app's log)
+    if (this.spec.kind === 'remote' && this.spec.transportChoice && !this.choiceSaid) {
+      this.choiceSaid = true;
+      this.host.events.fire({ type: 'stderr', app: this.name, line: `[pool] remoteTransport "auto": ${this.spec.transportChoice}` });
+    }
     const s = this.host.settings;
     const conn: Connection = new Connection({
       startTimeoutMs: s.startTimeoutMs,
