@@ -10,7 +10,7 @@ import { isNotSent } from '../link';
 import { describeTarget } from '../process/launch';
 import type { Redactor } from '../redact';
 import type { ClientHooks } from '../session/clientHooks';
-import { type EraMemory, processEraKey } from '../session/eraMemory';
+import { type EraMemory, httpEraKey, processEraKey } from '../session/eraMemory';
 import { Connection, describeExit, formatSeconds, type StartError } from '../session/connection';
 import type { McpSession } from '../session/mcpSession';
 import type { PoolSettings } from '../settings';
@@ -130,6 +130,12 @@ export class PooledApp implements Tenant {
     const r = this.host.redactor;
     if (this.masked?.version !== r.version) this.masked = { version: r.version, text: r.redact(describeTarget(this.spec)) };
     return this.masked.text;
+  }
+
+  /** Under which key the app's protocol era is remembered; undefined where the pool does not negotiate it (mcp-remote does). */
+  private eraKey(): string | undefined {
+    if (this.spec.kind === 'stdio') return processEraKey(this.spec.command, this.spec.args, this.spec.cwd, this.spec.env ?? {});
+    return this.spec.transport === 'direct' ? httpEraKey(this.spec.url, this.spec.headers) : undefined;
   }
 
   /** How the app is reached (AppSnapshot.transport). */
@@ -287,14 +293,11 @@ export class PooledApp implements Tenant {
         missesToFail: this.spec.kind === 'remote' ? 2 : 0,
         onLost: () => void this.endConnection(conn, 'unreachable'),
       },
-      // A stdio server may speak either era: probed once, then remembered per command line. A
-      // remote app's mcp-remote bridges the eras itself (--protocol auto) and speaks 2025 to the
-      // pool; a direct app stays on 2025 until its HTTP link speaks both (src/pool/direct).
-      negotiation: this.spec.kind === 'stdio' ? 'auto' : 'legacy',
-      era:
-        this.spec.kind === 'stdio'
-          ? { memory: this.host.eras, key: processEraKey(this.spec.command, this.spec.args, this.spec.cwd, this.spec.env ?? {}) }
-          : undefined,
+      // A stdio server and a direct remote may speak either era: probed once, then remembered per
+      // command line, or per URL and authorization context (never reused across them). A remote
+      // app's mcp-remote bridges the eras itself (--protocol auto) and speaks 2025 to the pool.
+      negotiation: this.eraKey() ? 'auto' : 'legacy',
+      era: this.eraKey() ? { memory: this.host.eras, key: this.eraKey()! } : undefined,
       probeTimeoutMs: s.pingTimeoutMs,
     });
     this.starts++;
