@@ -336,6 +336,12 @@ export function sameSpec(a: AppSpec, b: AppSpec): boolean {
   return canonical(a) === canonical(b);
 }
 
+/** Whether two specs run the same, whatever they say about it (why the setting "auto" chose their transport). */
+export function sameRun(a: AppSpec, b: AppSpec): boolean {
+  const bare = (s: AppSpec) => (s.kind === 'remote' ? { ...s, transportChoice: undefined } : s);
+  return sameSpec(bare(a), bare(b));
+}
+
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)

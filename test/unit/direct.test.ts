@@ -399,4 +399,17 @@ describe('direct remote apps (HTTP from the pool, no process)', function () {
     const said = events.filter((e) => e.type === 'stderr' && e.app === 'a' && e.line.includes('remoteTransport "auto"'));
     assert.equal(said.length, 1, 'said once, not at every start');
   });
+
+  it('switching remoteTransport from "auto" to "direct" for an app that already runs direct restarts nothing (a call in flight finishes)', async () => {
+    server = await startHttpFixture();
+    const p = start();
+    await p.configure(parseAppDefinitions({ a: { url: server.url, allowHttp: true } }).specs);
+    await p.callTool('a', 'echo', { text: 'warm' });
+    const slow = p.callTool('a', 'sleep', { ms: 300 });
+    const result = await p.configure(parseAppDefinitions({ a: { url: server.url, allowHttp: true } }, { remoteTransport: 'direct' }).specs);
+    assert.deepEqual(result.changed, [], 'the app runs the same: not a change');
+    assert.match(JSON.stringify((await slow).result.content), /slept|300/);
+    assert.equal(p.snapshot('a')!.starts, 1);
+    assert.equal(p.snapshot('a')!.transportChoice, undefined, 'the hover no longer says "auto" chose it');
+  });
 });

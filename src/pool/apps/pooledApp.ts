@@ -69,9 +69,10 @@ export class PooledApp implements Tenant {
   readonly features: AppFeatures;
 
   constructor(
-    readonly spec: AppSpec,
+    private _spec: AppSpec,
     private readonly host: AppHost,
   ) {
+    const spec = _spec;
     for (const v of Object.values(spec.kind === 'remote' ? spec.headers : {})) host.redactor.addSecret(v);
     for (const v of Object.values(spec.env)) if (v.length >= 12) host.redactor.addSecret(v);
     this.features = new AppFeatures({
@@ -130,6 +131,17 @@ export class PooledApp implements Tenant {
     const r = this.host.redactor;
     if (this.masked?.version !== r.version) this.masked = { version: r.version, text: r.redact(describeTarget(this.spec)) };
     return this.masked.text;
+  }
+
+  get spec(): AppSpec {
+    return this._spec;
+  }
+
+  /** A definition that runs the same (sameRun): taken without a restart (e.g. only why "auto" chose the transport differs). */
+  adopt(spec: AppSpec): void {
+    this._spec = spec;
+    this.choiceSaid = false;
+    this.host.changed(this);
   }
 
   /** Under which key the app's protocol era is remembered; undefined where the pool does not negotiate it (mcp-remote does). */
