@@ -17,7 +17,7 @@ import type { PoolSettings } from '../settings';
 import type { AppSnapshot, AppSpec, AppStatus, CallOptions, CallOutcome, ExitInfo, PoolEvent, StopReason, ToolInfo } from '../types';
 import { AppFeatures } from './appFeatures';
 import { type AppState, currentConnection, holdsSlot, STOPPED, statusOf } from './appState';
-import { describeCallFailure } from './callFailure';
+import { describeCallFailure, describeStartFailure } from './callFailure';
 import { CrashLoopGuard } from './crashLoopGuard';
 import type { LinkFactory, LinkMaker } from './links';
 import type { RequestOptions, Sent } from './request';
@@ -298,7 +298,7 @@ export class PooledApp implements Tenant {
       const now = this._state;
       if (now.kind !== 'starting') throw this.stoppedWhileStarting();
       const err = e as StartError;
-      const reason = this.host.redactor.redact(err.message);
+      const reason = this.host.redactor.redact(describeStartFailure(this.spec, err));
       if (err.exit) this.exit = err.exit;
       this.recordFailure(`start failed: ${reason}`);
       this.host.events.fire({ type: 'startFailed', app: this.name, error: reason, stderrTail: err.stderrTail ?? [] });
