@@ -2,7 +2,8 @@
 // answered, in words a user can act on. mcp-remote prints it in several shapes depending on its
 // protocol mode and transport strategy (0.15: `--protocol auto` reports the `server/discover`
 // probe's status, legacy the first POST's, the SSE fallback its GET's); the pool's start error
-// names the status instead of leaving it in a stack trace in the stderr tail.
+// names the status instead of leaving it in a stack trace in the stderr tail, and a modern-only
+// server refusing a 2025 request (-32022: a `--protocol legacy` in the app's args) by its era.
 
 /** A line of mcp-remote's that carries the remote's HTTP status, and what mcp-remote was doing. */
 const STATUS_LINES: readonly RegExp[] = [
@@ -11,6 +12,8 @@ const STATUS_LINES: readonly RegExp[] = [
   /Error POSTing to endpoint \(HTTP (\d{3})\)/,
   /Received error \(status (\d{3})\)/,
 ];
+/** A modern-only server refusing a 2025 request (-32022), in the server's answer that mcp-remote prints. */
+const UNSUPPORTED_VERSION = /Unsupported protocol version: ([0-9-]{10})(?:.*?"supported":\[([^\]]{1,200})\])?/;
 /** The `data: { status: 500, statusText: '…' }` block of the SDK's HTTP errors, printed after the error line. */
 const STATUS_FIELD = /^\s*status: (\d{3}),?\s*$/;
 const STATUS_TEXT_FIELD = /^\s*statusText: '([^']{1,80})',?\s*$/;
@@ -33,14 +36,24 @@ export function remoteRefusal(stderr: readonly string[]): RemoteRefusal | undefi
     if (!said) continue;
     const status = Number(said[1]);
     if (status < 400) return undefined;
+    const era = stderr
+      .slice(Math.max(0, i - 4), i + 12)
+      .map((l) => UNSUPPORTED_VERSION.exec(l))
+      .find(Boolean);
     // the SDK prints its error's data (status, statusText) in the lines after the error line
     const statusText = stderr
-      .slice(Math.max(0, i - 3), i + 12)
+      .slice(Math.max(0, i - 4), i + 12)
       .map((l) => STATUS_TEXT_FIELD.exec(l)?.[1])
       .find(Boolean);
-    return { status, statusText, advice: adviceFor(status) };
+    return { status, statusText, advice: era ? eraAdvice(era[1], era[2]) : adviceFor(status) };
   }
   return undefined;
+}
+
+/** mcp-remote spoke a revision the server does not (a `--protocol` in the app's args, as --protocol auto would have found the right one). */
+function eraAdvice(asked: string, supported: string | undefined): string {
+  const versions = supported ? supported.replace(/"/g, '').split(',').join(', ') : 'another revision';
+  return `it does not speak MCP ${asked} (it supports ${versions}): remove "--protocol" from the app's args, so mcp-remote negotiates the revision (--protocol auto, the pool's default)`;
 }
 
 function adviceFor(status: number): string {
