@@ -4,6 +4,7 @@
 // probe's status, legacy the first POST's, the SSE fallback its GET's); the pool's start error
 // names the status instead of leaving it in a stack trace in the stderr tail, and a modern-only
 // server refusing a 2025 request (-32022: a `--protocol legacy` in the app's args) by its era.
+// Also: the remote's revision when mcp-remote bridges to a modern server (bridgedRevision).
 
 /** A line of mcp-remote's that carries the remote's HTTP status, and what mcp-remote was doing. */
 const STATUS_LINES: readonly RegExp[] = [
@@ -69,4 +70,16 @@ function adviceFor(status: number): string {
 /** `the remote server answered HTTP 500 Internal Server Error, <consequence>; <advice>`. */
 export function describeRefusal(r: RemoteRefusal, consequence?: string): string {
   return `the remote server answered HTTP ${r.status}${r.statusText ? ` ${r.statusText}` : ''}${consequence ? `, ${consequence}` : ''}; ${r.advice}`;
+}
+
+/** mcp-remote 0.15 (`--protocol auto`) says so on stderr when it bridges the pool's 2025 session to a modern remote. */
+const BRIDGING = /Remote server speaks MCP (\d{4}-\d{2}-\d{2}); answering the local client's handshake here/;
+
+/** The revision of the remote that mcp-remote bridges to (modern era), or undefined when it relays a 2025 session as is. */
+export function bridgedRevision(stderr: readonly string[]): string | undefined {
+  for (const line of stderr) {
+    const m = BRIDGING.exec(line);
+    if (m) return m[1];
+  }
+  return undefined;
 }

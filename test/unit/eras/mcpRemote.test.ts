@@ -138,6 +138,9 @@ for (const era of ['modern', 'dual', 'legacy'] as const) {
       // the era that served it, as the server saw it (the 1.x fixture has no era field)
       if (era !== 'legacy') assert.equal((echo.result.structuredContent as Report).era, 'modern', 'mcp-remote auto reached the server in the 2026 era');
       assert.equal(textOf((await pool.callTool('r', 'add', { a: 2, b: 3 })).result.content), '5');
+      // the remote's revision, not the 2025 one the pool speaks with mcp-remote
+      const snap = pool.snapshot('r')!;
+      assert.deepEqual([snap.protocolVersion, snap.protocolEra], era === 'legacy' ? ['2025-11-25', 'legacy'] : ['2026-07-28', 'modern']);
 
       const progress: string[] = [];
       const done = await pool.callTool('r', 'progress', { steps: 5, delayMs: 60 }, { onProgress: (p) => progress.push(p.message ?? '') });
