@@ -6,6 +6,7 @@ export {
   isLocalHost,
   REMOTE_KEYS,
   REMOTE_TRANSPORTS,
+  REMOTE_TRANSPORT_SETTINGS,
   STDIO_KEYS,
   type ParseOptions,
   type AppDefinition,

@@ -52,6 +52,7 @@ export function appTooltipMarkdown(s: AppSnapshot, now: number, extras: TooltipE
   const how = s.kind === 'stdio' ? 'stdio' : s.transport === 'direct' ? 'remote (direct HTTP)' : 'remote (mcp-remote)';
   lines.push(`**${escapeMarkdown(s.name)}** — ${how} · ${escapeMarkdown(stateWord(s, now))}`);
   field(s.kind === 'remote' ? 'URL' : 'Command', `\`${s.target.replace(/`/g, "'")}\``);
+  if (s.transportChoice) field('Transport', `${escapeMarkdown(s.transportChoice)} (setting remoteTransport: auto)`);
   if (s.pid !== undefined) field('PID', `${s.pid}${extras.rss !== undefined ? ` · memory ${formatBytes(extras.rss)}` : ''}`);
   else if (s.transport === 'direct' && s.createdAt !== undefined && s.status !== 'stopped' && s.status !== 'crashed')
     field('Process', 'none: the session runs in the editor');

@@ -172,6 +172,12 @@ describe('Apps view (pure parts)', () => {
       assert.match(appTooltipMarkdown(lost, NOW), /\*\*Disconnected:\*\* connection lost: the server no longer knows the session \\\(HTTP 404\\\)/);
       assert.match(describeApp(lost, NOW), /^crashed · connection lost/);
       assert.match(appTooltipMarkdown(snapshot({ status: 'idle', pid: 7 }), NOW), /remote \(mcp-remote\)/);
+      // the setting's "auto" says which transport it chose, and why
+      const auto = appTooltipMarkdown(
+        snapshot({ status: 'idle', pid: 7, transportChoice: 'through mcp-remote: it sets "env" for the mcp-remote process' }),
+        NOW,
+      );
+      assert.match(auto, /\*\*Transport:\*\* through mcp\\-remote: it sets "env" for the mcp\\-remote process \(setting remoteTransport: auto\)/);
     });
 
     it('names the clients that use the app through the gateway (same names counted once)', () => {

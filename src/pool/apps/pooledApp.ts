@@ -11,7 +11,7 @@ import { describeTarget } from '../process/launch';
 import { bridgedRevision } from '../process/mcpRemoteSaid';
 import type { Redactor } from '../redact';
 import type { ClientHooks } from '../session/clientHooks';
-import { type EraMemory, processEraKey } from '../session/eraMemory';
+import { type EraMemory, httpEraKey, processEraKey } from '../session/eraMemory';
 import { Connection, describeExit, formatSeconds, type StartError } from '../session/connection';
 import type { McpSession } from '../session/mcpSession';
 import type { PoolSettings } from '../settings';
@@ -135,6 +135,12 @@ export class PooledApp implements Tenant {
     return this.masked.text;
   }
 
+  /** Under which key the app's protocol era is remembered; undefined where the pool does not negotiate it (mcp-remote does). */
+  private eraKey(): string | undefined {
+    if (this.spec.kind === 'stdio') return processEraKey(this.spec.command, this.spec.args, this.spec.cwd, this.spec.env ?? {});
+    return this.spec.transport === 'direct' ? httpEraKey(this.spec.url, this.spec.headers) : undefined;
+  }
+
   /** How the app is reached (AppSnapshot.transport). */
   get transport(): AppSnapshot['transport'] {
     return this.spec.kind === 'stdio' ? 'stdio' : (this.spec.transport ?? 'mcp-remote');
@@ -147,6 +153,7 @@ export class PooledApp implements Tenant {
       name: this.name,
       kind: this.spec.kind,
       transport: this.transport,
+      ...(this.spec.kind === 'remote' && this.spec.transportChoice ? { transportChoice: this.spec.transportChoice } : {}),
       target: this.maskedTarget(),
       status: this.status,
       createdAt: this.createdAt,
@@ -252,6 +259,9 @@ export class PooledApp implements Tenant {
     return start;
   }
 
+  /** The transport choice of "auto" was said in the log. */
+  private choiceSaid = false;
+
   private async start(makeLink: LinkMaker, signal: AbortSignal): Promise<Connection> {
     try {
       await this.host.reserveSlot(this, signal);
@@ -263,6 +273,11 @@ export class PooledApp implements Tenant {
     const t0 = Date.now();
     const granted = this._state;
     if (granted.kind !== 'starting') throw this.stoppedWhileStarting();
+    // (the setting's "auto" chose the transport: said once, in the app's log)
+    if (this.spec.kind === 'remote' && this.spec.transportChoice && !this.choiceSaid) {
+      this.choiceSaid = true;
+      this.host.events.fire({ type: 'stderr', app: this.name, line: `[pool] remoteTransport "auto": ${this.spec.transportChoice}` });
+    }
     const s = this.host.settings;
     const conn: Connection = new Connection({
       startTimeoutMs: s.startTimeoutMs,
@@ -294,14 +309,11 @@ export class PooledApp implements Tenant {
         missesToFail: this.spec.kind === 'remote' ? 2 : 0,
         onLost: () => void this.endConnection(conn, 'unreachable'),
       },
-      // A stdio server may speak either era: probed once, then remembered per command line. A
-      // remote app's mcp-remote bridges the eras itself (--protocol auto) and speaks 2025 to the
-      // pool; a direct app stays on 2025 until its HTTP link speaks both (src/pool/direct).
-      negotiation: this.spec.kind === 'stdio' ? 'auto' : 'legacy',
-      era:
-        this.spec.kind === 'stdio'
-          ? { memory: this.host.eras, key: processEraKey(this.spec.command, this.spec.args, this.spec.cwd, this.spec.env ?? {}) }
-          : undefined,
+      // A stdio server and a direct remote may speak either era: probed once, then remembered per
+      // command line, or per URL and authorization context (never reused across them). A remote
+      // app's mcp-remote bridges the eras itself (--protocol auto) and speaks 2025 to the pool.
+      negotiation: this.eraKey() ? 'auto' : 'legacy',
+      era: this.eraKey() ? { memory: this.host.eras, key: this.eraKey()! } : undefined,
       probeTimeoutMs: s.pingTimeoutMs,
     });
     this.starts++;
