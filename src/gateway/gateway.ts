@@ -178,6 +178,8 @@ export class Gateway extends Disposable {
         calls: s.calls,
         errors: s.errors,
         lastError: s.lastError,
+        protocolVersion: s.protocolVersion,
+        protocolEra: s.protocolEra,
         clients: this.clients(s.name),
       })),
       blocked: this.opts.blocked?.() ?? [],

@@ -107,8 +107,9 @@ export interface AppSnapshot {
   readonly serverVersion?: string;
   /**
    * The MCP protocol revision the running connection speaks (e.g. "2025-11-25", "2026-07-28") and
-   * its era: 'modern' (2026-07-28 on: server/discover, no initialize) or 'legacy'. Through mcp-remote
-   * this is what the pool speaks with the proxy, which bridges to the remote's era itself.
+   * its era: 'modern' (2026-07-28 on: server/discover, no initialize) or 'legacy'. Through mcp-remote:
+   * the remote's revision when mcp-remote bridges to a modern server (it says so on its stderr), else
+   * the 2025 revision negotiated through it (which mcp-remote relays from the remote).
    */
   readonly protocolVersion?: string;
   readonly protocolEra?: 'legacy' | 'modern';

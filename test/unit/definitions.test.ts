@@ -193,7 +193,7 @@ describe('launching', () => {
       NODE_OPTIONS: '--inspect',
     });
     assert.equal(cmd.command, '/usr/bin/node');
-    assert.deepEqual(cmd.args, ['/ext/dist/mcp-remote/proxy.mjs', 'https://x.dev/mcp', '--transport', 'http-only']);
+    assert.deepEqual(cmd.args, ['/ext/dist/mcp-remote/proxy.mjs', 'https://x.dev/mcp', '--transport', 'http-only', '--protocol', 'auto']);
     assert.deepEqual(cmd.secretFiles, [{ flag: '--header-file', prefix: '', name: 'headers', content: 'Authorization: Bearer t\n' }]);
     assert.deepEqual(cmd.env, { PATH: '/bin', HOME: '/home/u', ELECTRON_RUN_AS_NODE: '1' });
   });
@@ -207,7 +207,7 @@ describe('launching', () => {
       },
     }).specs;
     const cmd = launchCommand(spec, commandLauncher(['mcp-remote']), {});
-    assert.deepEqual(cmd.args, ['https://x.dev/mcp', '--debug']);
+    assert.deepEqual(cmd.args, ['https://x.dev/mcp', '--debug', '--protocol', 'auto']);
     assert.deepEqual(
       cmd.secretFiles?.map((f) => [f.flag, f.prefix, f.content]),
       [
@@ -220,13 +220,21 @@ describe('launching', () => {
       commandLauncher(['m']),
       {},
     );
-    assert.deepEqual(fromFile.args, ['https://x.dev/mcp', '--static-oauth-client-info', '@/p/info.json'], 'a path stays');
+    assert.deepEqual(fromFile.args, ['https://x.dev/mcp', '--static-oauth-client-info', '@/p/info.json', '--protocol', 'auto'], 'a path stays');
   });
 
   it('a launcher override replaces the bundled copy', () => {
     const [spec] = parseAppDefinitions({ r: { url: 'https://x.dev/mcp' } }).specs;
     const cmd = launchCommand(spec, commandLauncher(['npx', '-y', 'mcp-remote@0.15.1']), {});
-    assert.deepEqual([cmd.command, ...cmd.args], ['npx', '-y', 'mcp-remote@0.15.1', 'https://x.dev/mcp']);
+    assert.deepEqual([cmd.command, ...cmd.args], ['npx', '-y', 'mcp-remote@0.15.1', 'https://x.dev/mcp', '--protocol', 'auto']);
+  });
+
+  it("mcp-remote reaches both protocol eras (--protocol auto) unless the app's own args say otherwise", () => {
+    const args = (a: string[]) => launchCommand(parseAppDefinitions({ r: { url: 'https://x.dev/mcp', args: a } }).specs[0], commandLauncher(['m']), {}).args;
+    assert.deepEqual(args([]), ['https://x.dev/mcp', '--protocol', 'auto']);
+    assert.deepEqual(args(['--protocol', 'legacy']), ['https://x.dev/mcp', '--protocol', 'legacy']);
+    assert.deepEqual(args(['--protocol', '2026-07-28', '--debug']), ['https://x.dev/mcp', '--protocol', '2026-07-28', '--debug']);
+    assert.deepEqual(args(['--protocol=legacy']), ['https://x.dev/mcp', '--protocol=legacy']);
   });
 
   it("passes an explicit environment: allow-listed variables plus the app's own", () => {

@@ -8,6 +8,7 @@ import type { Emitter } from '../../common/emitter';
 import { PoolError } from '../errors';
 import { isNotSent } from '../link';
 import { describeTarget } from '../process/launch';
+import { bridgedRevision } from '../process/mcpRemoteSaid';
 import type { Redactor } from '../redact';
 import type { ClientHooks } from '../session/clientHooks';
 import { type EraMemory, httpEraKey, processEraKey } from '../session/eraMemory';
@@ -17,7 +18,7 @@ import type { PoolSettings } from '../settings';
 import type { AppSnapshot, AppSpec, AppStatus, CallOptions, CallOutcome, ExitInfo, PoolEvent, StopReason, ToolInfo } from '../types';
 import { AppFeatures } from './appFeatures';
 import { type AppState, currentConnection, holdsSlot, STOPPED, statusOf } from './appState';
-import { describeCallFailure } from './callFailure';
+import { describeCallFailure, describeStartFailure } from './callFailure';
 import { CrashLoopGuard } from './crashLoopGuard';
 import type { LinkFactory, LinkMaker } from './links';
 import type { RequestOptions, Sent } from './request';
@@ -65,6 +66,8 @@ export class PooledApp implements Tenant {
   private authUrl?: string;
   private okSinceStart = false;
   private toolCount?: number;
+  /** The remote's revision mcp-remote said it bridges to, read per connection (eraOf). */
+  private bridged?: { readonly conn: Connection; readonly version: string | undefined };
   /** Resources, prompts, completions, logging (appFeatures.ts). */
   readonly features: AppFeatures;
 
@@ -177,8 +180,7 @@ export class PooledApp implements Tenant {
       exit: this.exit,
       serverName: server?.name,
       serverVersion: server?.version,
-      protocolVersion: conn?.era?.protocolVersion,
-      protocolEra: conn?.era?.kind,
+      ...this.eraOf(conn),
       toolCount: this.toolCount,
       ...this.features.snapshot(),
       backoffUntil: this.crashLoop.backoffUntil(),
@@ -186,6 +188,20 @@ export class PooledApp implements Tenant {
       authUrl: this.authUrl,
       stderrTail: conn?.stderrTail(20) ?? [], // redacted as each line arrived
     };
+  }
+
+  /**
+   * The revision the app's server speaks. Through mcp-remote the pool's own session is always 2025:
+   * when mcp-remote says (stderr) it bridges to a modern remote, that remote's revision is shown.
+   * Read once per connection (the line may scroll out of the tail later).
+   */
+  private eraOf(conn: Connection | undefined): Pick<AppSnapshot, 'protocolVersion' | 'protocolEra'> {
+    if (!conn) return {};
+    if (this.transport === 'mcp-remote') {
+      if (this.bridged?.conn !== conn || this.bridged.version === undefined) this.bridged = { conn, version: bridgedRevision(conn.stderrTail()) };
+      if (this.bridged.version) return { protocolVersion: this.bridged.version, protocolEra: 'modern' };
+    }
+    return { protocolVersion: conn.era?.protocolVersion, protocolEra: conn.era?.kind };
   }
 
   // ---- the life: every transition goes through setState -----------------------------------
@@ -322,7 +338,7 @@ export class PooledApp implements Tenant {
       const now = this._state;
       if (now.kind !== 'starting') throw this.stoppedWhileStarting();
       const err = e as StartError;
-      const reason = this.host.redactor.redact(err.message);
+      const reason = this.host.redactor.redact(describeStartFailure(this.spec, err));
       if (err.exit) this.exit = err.exit;
       this.recordFailure(`start failed: ${reason}`);
       this.host.events.fire({ type: 'startFailed', app: this.name, error: reason, stderrTail: err.stderrTail ?? [] });
