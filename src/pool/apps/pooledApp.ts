@@ -3,6 +3,7 @@
 // noticed at once; repeated failures back off. Every request to its server, whatever it asks for,
 // goes through one route (`request`): started if needed, retried where that is safe, its failure
 // described once (callFailure.ts).
+import { InMemoryResponseCacheStore } from '@modelcontextprotocol/client';
 import { untilAborted } from '../../common/abort';
 import type { Emitter } from '../../common/emitter';
 import { PoolError } from '../errors';
@@ -65,6 +66,13 @@ export class PooledApp implements Tenant {
   private authUrl?: string;
   private okSinceStart = false;
   private toolCount?: number;
+  /**
+   * The SDK's response cache for this app's connections (2026-07-28 cache hints): kept across
+   * restarts, so a start within the ttl of the last tools/list lists nothing. One app is one
+   * authorization context (its command line, its credentials), so `private` results are not shared
+   * beyond it; a changed definition is a new app with a new cache.
+   */
+  private readonly responses = new InMemoryResponseCacheStore({ maxEntries: 64 });
   /** Resources, prompts, completions, logging (appFeatures.ts). */
   readonly features: AppFeatures;
 
@@ -287,6 +295,7 @@ export class PooledApp implements Tenant {
           ? { memory: this.host.eras, key: processEraKey(this.spec.command, this.spec.args, this.spec.cwd, this.spec.env ?? {}) }
           : undefined,
       probeTimeoutMs: s.pingTimeoutMs,
+      responseCache: this.responses,
     });
     this.starts++;
     // a stop from now on ends this connection instead of waiting for its handshake's timeout

@@ -3,7 +3,7 @@
 // (or found dead); the app makes a new one to restart. It owns the start (handshake deadline,
 // stretched once for a sign-in) and the death of the pair; the two halves know nothing of each
 // other. Requests go to `session` directly: the connection only says whether it is still alive.
-import { type PriorDiscovery, SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
+import { type PriorDiscovery, type ResponseCacheStore, SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { ClientHooks } from './clientHooks';
 import type { EraMemory, EraVerdict } from './eraMemory';
@@ -45,6 +45,8 @@ export interface ConnectionOptions {
   readonly era?: { readonly memory: EraMemory; readonly key: string };
   /** How long the era probe may go unanswered (a silent stdio server is a legacy one). */
   readonly probeTimeoutMs: number;
+  /** The app's response cache (modern cache hints), kept across its connections (mcpSession.ts). */
+  readonly responseCache?: ResponseCacheStore;
 }
 
 /** UnsupportedProtocolVersion: the server refuses the era it was addressed in. */
@@ -100,6 +102,7 @@ export class Connection {
       negotiation: opts.negotiation,
       probeTimeoutMs: opts.probeTimeoutMs,
       onEraRefused: (e) => this.eraRefused(e),
+      responseCache: opts.responseCache,
     });
   }
 

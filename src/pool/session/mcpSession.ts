@@ -4,11 +4,21 @@
 // host through its hooks (clientHooks.ts), runs task-required tools as tasks (taskCall.ts), and
 // watches the server's liveness while calls are in flight. It knows nothing of processes or HTTP.
 // Capability checks are the app's (appFeatures.ts): the session sends what it is asked to.
-import { type CallToolResult, Client, type JsonSchemaType, type PriorDiscovery, type Progress, type Transport } from '@modelcontextprotocol/client';
+import {
+  type CallToolResult,
+  Client,
+  type JsonSchemaType,
+  LOG_LEVEL_META_KEY,
+  type PriorDiscovery,
+  type Progress,
+  type ResponseCacheStore,
+  type Transport,
+} from '@modelcontextprotocol/client';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { untilAborted } from '../../common/abort';
 import { CallClocks } from './callClock';
 import { answerServerRequests, type ClientHooks, declaredCapabilities } from './clientHooks';
+import { ListenStream } from './listenStream';
 import { ListingCache, MAX_PAGES } from './listing';
 import { Liveness, type LivenessOptions } from './liveness';
 import { fromSdk, outputSchemaValidator } from './mcpErrors';
@@ -61,6 +71,11 @@ export interface McpSessionOptions {
   readonly probeTimeoutMs: number;
   /** A request was refused with UnsupportedProtocolVersion: the era this connection speaks is not the server's (any more). */
   readonly onEraRefused?: (e: McpError) => void;
+  /**
+   * The SDK's response cache (2026-07-28 cache hints: ttlMs, cacheScope), shared by the successive
+   * sessions of one app (pooledApp.ts): a restart within a listing's ttl lists nothing again.
+   */
+  readonly responseCache?: ResponseCacheStore;
 }
 
 const UNSUPPORTED_PROTOCOL_VERSION = -32022;
@@ -92,6 +107,9 @@ export class McpSession {
   private readonly errorValidators = new WeakMap<ToolInfo, (value: unknown) => void>();
   /** The tools by name, for the listing `tools.peek()` holds. */
   private toolIndex?: { readonly of: readonly ToolInfo[]; readonly byName: ReadonlyMap<string, ToolInfo> };
+  /** Modern era: the resource subscriptions (listenStream.ts) and the log level each request carries. */
+  private readonly listen: ListenStream;
+  private logLevel?: LogLevel;
 
   constructor(private readonly opts: McpSessionOptions) {
     // The output validator reports a mismatch as its own error (mcpErrors.ts), not as bad arguments.
@@ -101,6 +119,21 @@ export class McpSession {
       listMaxPages: MAX_PAGES,
       // both eras (eraMemory.ts, connection.ts): server/discover first, initialize when the server is legacy
       versionNegotiation: { mode: opts.negotiation, probe: { timeoutMs: opts.probeTimeoutMs } },
+      ...(opts.responseCache ? { responseCacheStore: opts.responseCache } : {}),
+    });
+    this.listen = new ListenStream({
+      client: this.client,
+      listChanges: () => {
+        const c = this.client.getServerCapabilities() ?? {};
+        return {
+          ...(c.tools?.listChanged ? { toolsListChanged: true } : {}),
+          ...(c.prompts?.listChanged ? { promptsListChanged: true } : {}),
+          ...(c.resources?.listChanged ? { resourcesListChanged: true } : {}),
+        };
+      },
+      timeoutMs: () => opts.liveness.timing().pingTimeoutMs * 4,
+      onProblem: opts.onProtocolError,
+      sdk: (p) => this.sdk(p),
     });
     answerServerRequests(this.client, { app: opts.app, hooks: opts.hooks ?? {}, timeoutMs: opts.hookTimeoutMs, hold: (answer) => this.clocks.hold(answer) });
     this.liveness = new Liveness({ ...opts.liveness, ping: (ms) => this.sdk(this.client.ping({ timeout: ms })) });
@@ -174,9 +207,26 @@ export class McpSession {
     return this.client.getProtocolEra() === 'modern' && discover ? { kind: 'modern', protocolVersion, discover } : { kind: 'legacy', protocolVersion };
   }
 
-  /** Tools, listed once per session and cached until the server says they changed. */
+  private get modern(): boolean {
+    return this.client.getProtocolEra() === 'modern';
+  }
+
+  /** The log level a modern request carries in its _meta (that era has no logging/setLevel). */
+  private levelMeta(): { _meta?: Record<string, unknown> } {
+    return this.logLevel && this.modern ? { _meta: { [LOG_LEVEL_META_KEY]: this.logLevel } } : {};
+  }
+
+  /** Tools, listed once per session and cached until the server says they changed or (modern) their ttlMs passed. */
   listTools(): Promise<ToolInfo[]> {
-    return this.tools.get(async () => (await this.sdk(this.client.listTools())).tools.map((t) => ({ ...t }))); // whole: title, icons, annotations, outputSchema, execution, _meta
+    let ttl: number | undefined;
+    return this.tools.get(
+      async () => {
+        const listed = await this.sdk(this.client.listTools());
+        ttl = typeof listed.ttlMs === 'number' ? listed.ttlMs : undefined; // a modern server's cache hint; the listing is kept that long (0 or none: until it says the list changed)
+        return listed.tools.map((t) => ({ ...t })); // whole: title, icons, annotations, outputSchema, execution, _meta
+      },
+      () => ttl,
+    );
   }
 
   /** Every resource (all pages), cached like the tools; the first caller's timeout applies to the listing. */
@@ -199,7 +249,7 @@ export class McpSession {
   /** A resource's contents, whole (never cached). Rejects with a ServerLost when the liveness check finds the server gone meanwhile. */
   async readResource(uri: string, limits: RequestLimits): Promise<ResourceReadResult> {
     const raw = await this.liveness.watch(limits.signal, (signal) =>
-      this.sdk(this.client.readResource({ uri }, { signal, timeout: limits.timeoutMs, cacheMode: 'bypass' })),
+      this.sdk(this.client.readResource({ uri, ...this.levelMeta() }, { signal, timeout: limits.timeoutMs, cacheMode: 'bypass' })),
     );
     return { contents: raw.contents };
   }
@@ -207,7 +257,7 @@ export class McpSession {
   /** A prompt with its arguments, every message whole. */
   async getPrompt(name: string, args: Readonly<Record<string, string>>, limits: RequestLimits): Promise<PromptResult> {
     const raw = await this.liveness.watch(limits.signal, (signal) =>
-      this.sdk(this.client.getPrompt({ name, arguments: { ...args } }, { signal, timeout: limits.timeoutMs })),
+      this.sdk(this.client.getPrompt({ name, arguments: { ...args }, ...this.levelMeta() }, { signal, timeout: limits.timeoutMs })),
     );
     return { description: raw.description, messages: raw.messages.map((m) => ({ role: m.role, content: m.content })) };
   }
@@ -219,21 +269,29 @@ export class McpSession {
     context: Readonly<Record<string, string>> | undefined,
     limits: RequestLimits,
   ): Promise<CompletionResult> {
-    const params = { ref: { ...ref }, argument: { ...argument }, ...(context ? { context: { arguments: { ...context } } } : {}) };
+    const params = { ref: { ...ref }, argument: { ...argument }, ...(context ? { context: { arguments: { ...context } } } : {}), ...this.levelMeta() };
     const raw = await this.liveness.watch(limits.signal, (signal) => this.sdk(this.client.complete(params, { signal, timeout: limits.timeoutMs })));
     const c = raw.completion;
     return { values: c.values, ...(c.total !== undefined ? { total: c.total } : {}), hasMore: c.hasMore === true };
   }
 
+  /** 2025: resources/subscribe; 2026-07-28: the resource joins the session's subscriptions/listen stream (listenStream.ts). */
   async subscribe(uri: string, limits: RequestLimits): Promise<void> {
+    if (this.modern) return this.listen.add(uri, limits);
     await this.sdk(this.client.subscribeResource({ uri }, { signal: limits.signal, timeout: limits.timeoutMs }));
   }
 
   async unsubscribe(uri: string, limits: RequestLimits): Promise<void> {
+    if (this.modern) return this.listen.remove(uri, limits);
     await this.sdk(this.client.unsubscribeResource({ uri }, { signal: limits.signal, timeout: limits.timeoutMs }));
   }
 
+  /** 2025: logging/setLevel; 2026-07-28: nothing is sent, every later request carries the level in its _meta. */
   async setLogLevel(level: LogLevel, limits: RequestLimits): Promise<void> {
+    if (this.modern) {
+      this.logLevel = level;
+      return;
+    }
     await this.sdk(this.client.setLoggingLevel(level, { signal: limits.signal, timeout: limits.timeoutMs }));
   }
 
@@ -300,7 +358,7 @@ export class McpSession {
             if (progressToken) this.taskProgress.delete(progressToken);
           }
         }
-        const result = await this.sdk(this.client.callTool({ name, arguments: args }, request));
+        const result = await this.sdk(this.client.callTool({ name, arguments: args, ...this.levelMeta() }, request));
         // SDK v2 checks only results that are no error; the pool checks an error result's structuredContent too, as it always did
         if (result.isError && result.structuredContent !== undefined && tool?.outputSchema) this.checkErrorOutput(tool, result.structuredContent);
         return result;
@@ -359,10 +417,12 @@ export class McpSession {
   /** No more pings; called as soon as the link is down or closing. */
   quiet(): void {
     this.liveness.dispose();
+    this.listen.dispose();
   }
 
   async close(): Promise<void> {
     this.liveness.dispose();
+    this.listen.dispose();
     await this.client.close().catch(() => undefined);
     this.clocks.dispose();
   }
