@@ -296,6 +296,8 @@ export class PooledApp implements Tenant {
           : undefined,
       probeTimeoutMs: s.pingTimeoutMs,
       responseCache: this.responses,
+      // mcp-remote (--protocol auto) answers ping itself but forwards server/discover to the remote
+      probe: this.spec.kind === 'remote' && this.spec.transport !== 'direct' ? 'discover' : 'era',
     });
     this.starts++;
     // a stop from now on ends this connection instead of waiting for its handshake's timeout

@@ -19,6 +19,7 @@ import { untilAborted } from '../../common/abort';
 import { CallClocks } from './callClock';
 import { answerServerRequests, type ClientHooks, declaredCapabilities } from './clientHooks';
 import { ListenStream } from './listenStream';
+import { ProxyProbe } from './proxyProbe';
 import { ListingCache, MAX_PAGES } from './listing';
 import { Liveness, type LivenessOptions } from './liveness';
 import { fromSdk, outputSchemaValidator } from './mcpErrors';
@@ -61,6 +62,14 @@ export interface McpSessionOptions {
   readonly onProtocolError: (message: string) => void;
   /** Pings while tool calls are in flight (liveness.ts); the session supplies the ping. */
   readonly liveness: Omit<LivenessOptions, 'ping'>;
+  /**
+   * How the session asks whether the server is there (alive()): 'era' pings a 2025 server and
+   * sends server/discover to a modern one (that era has no ping); 'discover' always sends
+   * server/discover: the other end is a proxy that answers ping itself (mcp-remote --protocol
+   * auto) but forwards server/discover to the remote (a 2025 remote's "method not found" is an
+   * answer too).
+   */
+  readonly probe?: 'era' | 'discover';
   /**
    * How the era is found when no verdict is given to connect(): 'auto' probes with server/discover
    * (on the connection itself) and falls back to initialize; 'legacy' initializes at once (a link
@@ -110,6 +119,8 @@ export class McpSession {
   /** Modern era: the resource subscriptions (listenStream.ts) and the log level each request carries. */
   private readonly listen: ListenStream;
   private logLevel?: LogLevel;
+  /** The liveness question through a proxy (proxyProbe.ts), once connected. */
+  private proxyProbe?: ProxyProbe;
 
   constructor(private readonly opts: McpSessionOptions) {
     // The output validator reports a mismatch as its own error (mcpErrors.ts), not as bad arguments.
@@ -136,7 +147,7 @@ export class McpSession {
       sdk: (p) => this.sdk(p),
     });
     answerServerRequests(this.client, { app: opts.app, hooks: opts.hooks ?? {}, timeoutMs: opts.hookTimeoutMs, hold: (answer) => this.clocks.hold(answer) });
-    this.liveness = new Liveness({ ...opts.liveness, ping: (ms) => this.sdk(this.client.ping({ timeout: ms })) });
+    this.liveness = new Liveness({ ...opts.liveness, ping: (ms) => this.probeOnce(ms) });
     this.client.setNotificationHandler('notifications/tools/list_changed', () => {
       this.tools.drop();
       opts.onToolsChanged();
@@ -189,7 +200,10 @@ export class McpSession {
     // A task's progress comes after the answer that created it, when the Client has forgotten the
     // token: it is taken off the stream here, by the task call's own token (taskCall.ts).
     const deliver = transport.onmessage;
+    const probe = this.opts.probe === 'discover' && this.client.getProtocolEra() !== 'modern' ? new ProxyProbe(transport) : undefined;
+    this.proxyProbe = probe;
     transport.onmessage = (message, extra) => {
+      if (probe?.take(message)) return;
       if ('method' in message && message.method === 'notifications/progress' && !('id' in message)) {
         const params = message.params as (Progress & { progressToken?: unknown }) | undefined;
         const handler = typeof params?.progressToken === 'string' ? this.taskProgress.get(params.progressToken) : undefined;
@@ -381,14 +395,21 @@ export class McpSession {
     this.client.sendRootsListChanged().catch((e: unknown) => this.opts.onProtocolError(`notifications/roots/list_changed not sent: ${(e as Error).message}`));
   }
 
-  /** Whether the server answers a ping within `ms`. */
+  /** Whether the server answers a ping (modern, or through a proxy: server/discover) within `ms`; any JSON-RPC error it sends back is an answer. */
   async ping(ms: number): Promise<boolean> {
     try {
-      await this.sdk(this.client.ping({ timeout: ms }));
+      await this.probeOnce(ms);
       return true;
-    } catch {
-      return false;
+    } catch (e) {
+      return e instanceof McpError && e.code !== (ErrorCode.RequestTimeout as number) && e.code !== (ErrorCode.ConnectionClosed as number);
     }
+  }
+
+  /** One liveness question (see McpSessionOptions.probe): resolves when answered, rejects with the pool's error otherwise. */
+  private probeOnce(ms: number): Promise<unknown> {
+    if (this.proxyProbe) return this.proxyProbe.ask(ms);
+    if (this.modern) return this.sdk(this.client.discover({ timeout: ms }));
+    return this.sdk(this.client.ping({ timeout: ms }));
   }
 
   private checkErrorOutput(tool: ToolInfo, value: unknown): void {
@@ -418,11 +439,13 @@ export class McpSession {
   quiet(): void {
     this.liveness.dispose();
     this.listen.dispose();
+    this.proxyProbe?.dispose();
   }
 
   async close(): Promise<void> {
     this.liveness.dispose();
     this.listen.dispose();
+    this.proxyProbe?.dispose();
     await this.client.close().catch(() => undefined);
     this.clocks.dispose();
   }

@@ -240,3 +240,29 @@ for (const fx of ERAS) {
       });
   });
 }
+
+describe('era negotiation over stdio: a modern server slower to start than the era probe waits', function () {
+  this.timeout(60_000);
+  let pool: Pool | undefined;
+  afterEach(async () => {
+    await pool?.shutdown();
+    pool?.dispose();
+    await expectNoProcesses();
+  });
+
+  it('the silent probe reads as legacy, initialize is refused (-32022): the start probes again, waiting longer, and reaches it as modern', async () => {
+    pool = makePool({ pingTimeoutMs: 500 }); // the era probe waits pingTimeoutMs
+    const events = collectEvents(pool);
+    // the fixture starts reading 1.5 s after its process did (a server behind a slow launcher: npx, a cold cache)
+    const late = 'setTimeout(() => require(process.argv[1]), 1500)';
+    await pool.configure([{ kind: 'stdio', name: 'slow', command: process.execPath, args: ['-e', late, MODERN_STDIO_FIXTURE, RUN_MARK], env: {} }]);
+    const r = await pool.callTool('slow', 'echo', { text: 'hi' });
+    assert.equal((r.result.structuredContent as Report).era, 'modern');
+    assert.equal(pool.snapshot('slow')!.protocolEra, 'modern');
+    const lines = eventsOf(events, 'stderr').map((e) => e.line);
+    assert.ok(
+      lines.some((l) => /did not answer the era probe \(server\/discover\) within 0\.5 s, then refused the 2025 revision/.test(l)),
+      lines.join('\n'),
+    );
+  });
+});
