@@ -8,6 +8,7 @@ import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { ClientHooks } from './clientHooks';
 import type { EraMemory, EraVerdict } from './eraMemory';
 import type { LivenessOptions } from './liveness';
+import { serverWords } from './mcpErrors';
 import { McpSession, type NegotiatedEra, type ServerNotice } from './mcpSession';
 import { describeExit, formatSeconds, type Link, StartError } from '../link';
 import type { ExitInfo } from '../types';
@@ -63,6 +64,7 @@ export class Connection {
   private dead = false;
   private authDeadlineExtended = false;
   private extendDeadline?: (ms: number) => void;
+  private _eraProblem?: string;
 
   constructor(private readonly opts: ConnectionOptions) {
     this.link = this.makeLink();
@@ -180,10 +182,16 @@ export class Connection {
     return undefined;
   }
 
+  /** Why this connection ended for its era (a request refused in it, or answered in another), in words for the call that met it. */
+  get eraProblem(): string | undefined {
+    return this._eraProblem;
+  }
+
   /** A request on a connection started from a modern verdict was refused for its era: the verdict goes, and so does this connection. */
   private eraRefused(e: McpError): void {
     const era = this.opts.era;
     if (!era || this.startedFrom?.kind !== 'modern') return;
+    this._eraProblem ??= `${serverWords(e)} — the pool had remembered this server as a 2026-07-28 (modern) one; it forgot that, and the next request starts a fresh connection that probes the era again`;
     era.memory.forget(era.key);
     this.opts.onProtocolError(`the server refused the modern protocol era remembered for it (${e.message}); the next start probes its era again`);
     this.markDead();

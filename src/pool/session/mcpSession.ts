@@ -22,7 +22,7 @@ import { ListenStream } from './listenStream';
 import { ProxyProbe } from './proxyProbe';
 import { ListingCache, MAX_PAGES } from './listing';
 import { Liveness, type LivenessOptions } from './liveness';
-import { fromSdk, outputSchemaValidator } from './mcpErrors';
+import { fromSdk, outputSchemaValidator, UNSUPPORTED_PROTOCOL_VERSION } from './mcpErrors';
 import { MAX_TIMER_MS } from '../settings';
 import { callToolAsTask } from './taskCall';
 import type {
@@ -86,8 +86,6 @@ export interface McpSessionOptions {
    */
   readonly responseCache?: ResponseCacheStore;
 }
-
-const UNSUPPORTED_PROTOCOL_VERSION = -32022;
 
 /** The era a connection speaks, once connected: what the app shows, and what the pool remembers for the next start. */
 export type NegotiatedEra =
@@ -328,6 +326,8 @@ export class McpSession {
       return (await untilAborted(this.toolsByName(), signal, () => reasonOf(signal))).get(name);
     } catch (e) {
       if (signal.aborted) throw e;
+      // The server is not of this connection's era: the call is not sent (it could not be read back either).
+      if (e instanceof McpError && e.code === UNSUPPORTED_PROTOCOL_VERSION) throw e;
       // A connection that ended (or a request never sent) fails the call itself in a moment.
       if (!(e instanceof McpError) || e.code === (ErrorCode.ConnectionClosed as number)) return undefined;
       this.opts.onProtocolError(`listing tools before calling "${name}" failed (${(e as Error).message}); calling it without its output schema`);
