@@ -101,7 +101,9 @@ for (const fx of ERAS) {
     });
 
     it(`negotiates the ${fx.era} era and reports it`, async () => {
-      const r = await call('echo', { text: 'hi' });
+      const first = await pool.callTool('e', 'echo', { text: 'hi' });
+      const r = first.result;
+      console.log(`      figures: start (probe) ${eventsOf(events, 'started')[0]?.durationMs} ms, first call ${Math.round(first.durationMs)} ms`);
       assert.equal(textOf(r.content).split('\n')[0], 'hi');
       assert.equal(r.structuredContent?.text, 'hi');
       const snap = pool.snapshot('e')!;
@@ -224,6 +226,7 @@ for (const fx of ERAS) {
         const t0 = performance.now();
         const again = await pool.callTool('e', 'request_counts', {});
         const coldMs = performance.now() - t0;
+        console.log(`      figures: start with the verdict ${eventsOf(events, 'started')[1]?.durationMs} ms, first call ${Math.round(coldMs)} ms`);
         const methods = (again.result.structuredContent as Report).methods as Record<string, number>;
         assert.deepEqual(methods, { 'tools/call': 1 }, `the restarted server got only the call (cold ${Math.round(coldMs)} ms)`);
       });
