@@ -172,33 +172,58 @@ export class McpSession {
     return this.logLevel && this.modern ? { _meta: { [LOG_LEVEL_META_KEY]: this.logLevel } } : {};
   }
 
-  /** Tools, listed once per session and cached until the server says they changed or (modern) their ttlMs passed. */
-  listTools(): Promise<ToolInfo[]> {
+  /**
+   * One listing through `cache`: kept until the server says the list changed or, for a modern
+   * server's result with a `ttlMs` hint, until that passed (a modern session hears list changes
+   * only while it listens: listenStream.ts). 0 or no hint: until the list changes.
+   */
+  private listed<R extends object, T>(cache: ListingCache<T>, fetch: () => Promise<R>, items: (r: R) => T[]): Promise<T[]> {
     let ttl: number | undefined;
-    return this.tools.get(
+    return cache.get(
       async () => {
-        const listed = await this.sdk(this.client.listTools());
-        ttl = typeof listed.ttlMs === 'number' ? listed.ttlMs : undefined; // a modern server's cache hint; the listing is kept that long (0 or none: until it says the list changed)
-        return listed.tools.map((t) => ({ ...t })); // whole: title, icons, annotations, outputSchema, execution, _meta
+        const r = await this.sdk(fetch());
+        const hint = (r as { ttlMs?: unknown }).ttlMs;
+        ttl = typeof hint === 'number' ? hint : undefined;
+        return items(r);
       },
       () => ttl,
     );
   }
 
+  /** Tools, listed once per session and cached until the server says they changed or (modern) their ttlMs passed. */
+  listTools(): Promise<ToolInfo[]> {
+    // whole: title, icons, annotations, outputSchema, execution, _meta
+    return this.listed(
+      this.tools,
+      () => this.client.listTools(),
+      (r) => r.tools.map((t) => ({ ...t })),
+    );
+  }
+
   /** Every resource (all pages), cached like the tools; the first caller's timeout applies to the listing. */
   listResources(timeoutMs: number): Promise<ResourceInfo[]> {
-    return this.resources.get(async () => (await this.sdk(this.client.listResources(undefined, { timeout: timeoutMs }))).resources);
+    return this.listed(
+      this.resources,
+      () => this.client.listResources(undefined, { timeout: timeoutMs }),
+      (r) => r.resources,
+    );
   }
 
   /** Every resource template (all pages), cached like the resources. */
   listResourceTemplates(timeoutMs: number): Promise<ResourceTemplateInfo[]> {
-    return this.templates.get(async () => (await this.sdk(this.client.listResourceTemplates(undefined, { timeout: timeoutMs }))).resourceTemplates);
+    return this.listed(
+      this.templates,
+      () => this.client.listResourceTemplates(undefined, { timeout: timeoutMs }),
+      (r) => r.resourceTemplates,
+    );
   }
 
   /** Every prompt (all pages), cached like the tools. */
   listPrompts(timeoutMs: number): Promise<PromptInfo[]> {
-    return this.prompts.get(async () =>
-      (await this.sdk(this.client.listPrompts(undefined, { timeout: timeoutMs }))).prompts.map((p) => ({ ...p, arguments: p.arguments ?? [] })),
+    return this.listed(
+      this.prompts,
+      () => this.client.listPrompts(undefined, { timeout: timeoutMs }),
+      (r) => r.prompts.map((p) => ({ ...p, arguments: p.arguments ?? [] })),
     );
   }
 
