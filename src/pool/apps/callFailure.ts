@@ -58,6 +58,9 @@ export async function describeCallFailure(
     );
   }
   if (signal?.aborted) return new PoolError('cancelled', app, `${what} on app "${app}" was cancelled`);
+  // the server is not of the era the connection speaks (a verdict remembered from before it changed): say so, not "died"
+  const eraProblem = conn.eraProblem;
+  if (eraProblem) return new PoolError('protocol', app, `${what} on app "${app}" failed: ${ctx.redact(eraProblem)}`, tail);
   if (isOwnTimeout(e) && !conn.isDead) {
     ctx.onTimeout();
     return new PoolError('timeout', app, `${what} on app "${app}" timed out after ${formatSeconds(timeoutMs)}`, tail);

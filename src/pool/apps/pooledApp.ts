@@ -3,6 +3,7 @@
 // noticed at once; repeated failures back off. Every request to its server, whatever it asks for,
 // goes through one route (`request`): started if needed, retried where that is safe, its failure
 // described once (callFailure.ts).
+import { InMemoryResponseCacheStore } from '@modelcontextprotocol/client';
 import { untilAborted } from '../../common/abort';
 import type { Emitter } from '../../common/emitter';
 import { PoolError } from '../errors';
@@ -68,6 +69,13 @@ export class PooledApp implements Tenant {
   private toolCount?: number;
   /** The remote's revision mcp-remote said it bridges to, read per connection (eraOf). */
   private bridged?: { readonly conn: Connection; readonly version: string | undefined };
+  /**
+   * The SDK's response cache for this app's connections (2026-07-28 cache hints): kept across
+   * restarts, so a start within the ttl of the last tools/list lists nothing. One app is one
+   * authorization context (its command line, its credentials), so `private` results are not shared
+   * beyond it; a changed definition is a new app with a new cache.
+   */
+  private readonly responses = new InMemoryResponseCacheStore({ maxEntries: 64 });
   /** Resources, prompts, completions, logging (appFeatures.ts). */
   readonly features: AppFeatures;
 
@@ -327,6 +335,9 @@ export class PooledApp implements Tenant {
       negotiation: this.eraKey() ? 'auto' : 'legacy',
       era: this.eraKey() ? { memory: this.host.eras, key: this.eraKey()! } : undefined,
       probeTimeoutMs: s.pingTimeoutMs,
+      responseCache: this.responses,
+      // mcp-remote (--protocol auto) answers ping itself but forwards server/discover to the remote
+      probe: this.spec.kind === 'remote' && this.spec.transport !== 'direct' ? 'discover' : 'era',
     });
     this.starts++;
     // a stop from now on ends this connection instead of waiting for its handshake's timeout

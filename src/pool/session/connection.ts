@@ -3,11 +3,12 @@
 // (or found dead); the app makes a new one to restart. It owns the start (handshake deadline,
 // stretched once for a sign-in) and the death of the pair; the two halves know nothing of each
 // other. Requests go to `session` directly: the connection only says whether it is still alive.
-import { type PriorDiscovery, SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
+import { type PriorDiscovery, type ResponseCacheStore, SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { ClientHooks } from './clientHooks';
 import type { EraMemory, EraVerdict } from './eraMemory';
 import type { LivenessOptions } from './liveness';
+import { serverWords } from './mcpErrors';
 import { McpSession, type NegotiatedEra, type ServerNotice } from './mcpSession';
 import { describeExit, formatSeconds, type Link, StartError } from '../link';
 import type { ExitInfo } from '../types';
@@ -45,6 +46,10 @@ export interface ConnectionOptions {
   readonly era?: { readonly memory: EraMemory; readonly key: string };
   /** How long the era probe may go unanswered (a silent stdio server is a legacy one). */
   readonly probeTimeoutMs: number;
+  /** How liveness asks (mcpSession.ts `probe`): 'discover' for a link whose other end answers ping itself. */
+  readonly probe?: 'era' | 'discover';
+  /** The app's response cache (modern cache hints), kept across its connections (mcpSession.ts). */
+  readonly responseCache?: ResponseCacheStore;
 }
 
 /** UnsupportedProtocolVersion: the server refuses the era it was addressed in. */
@@ -59,6 +64,7 @@ export class Connection {
   private dead = false;
   private authDeadlineExtended = false;
   private extendDeadline?: (ms: number) => void;
+  private _eraProblem?: string;
 
   constructor(private readonly opts: ConnectionOptions) {
     this.link = this.makeLink();
@@ -86,7 +92,8 @@ export class Connection {
     });
   }
 
-  private makeSession(): McpSession {
+  /** The MCP session; `probeTimeoutMs`: a longer era probe than the settings say (a retry, see start()). */
+  private makeSession(probeTimeoutMs = this.opts.probeTimeoutMs): McpSession {
     const opts = this.opts;
     return new McpSession({
       app: opts.app,
@@ -98,8 +105,10 @@ export class Connection {
       onProtocolError: opts.onProtocolError,
       liveness: opts.liveness,
       negotiation: opts.negotiation,
-      probeTimeoutMs: opts.probeTimeoutMs,
+      probeTimeoutMs,
       onEraRefused: (e) => this.eraRefused(e),
+      responseCache: opts.responseCache,
+      probe: opts.probe,
     });
   }
 
@@ -143,35 +152,46 @@ export class Connection {
       // (a stop during the start ended it: nothing is tried again)
       if (!retry || !era || this.stopping) throw e;
       if (retry === 'probe') era.memory.forget(era.key);
-      else era.memory.remember(era.key, { kind: 'legacy' });
+      else if (retry === 'legacy') era.memory.remember(era.key, { kind: 'legacy' });
       this.opts.onProtocolError(
         retry === 'probe'
           ? `the server refused the protocol era remembered for it (${remembered?.kind}); probing it again`
-          : 'the server ended the connection on the era probe (server/discover): it is treated as a legacy (2025) server',
+          : retry === 'legacy'
+            ? 'the server ended the connection on the era probe (server/discover): it is treated as a legacy (2025) server'
+            : `the server did not answer the era probe (server/discover) within ${formatSeconds(this.opts.probeTimeoutMs)}, then refused the 2025 revision: it speaks 2026-07-28 but was slow to start; probing again, waiting up to the start timeout`,
       );
       this.dead = false;
       this.link = this.makeLink();
-      this._session = this.makeSession();
+      this._session = this.makeSession(retry === 'slow-probe' ? this.opts.startTimeoutMs : undefined);
       await this.attempt(era.memory.get(era.key));
     }
     const now = this._session.era;
     if (era && now) era.memory.remember(era.key, now.kind === 'modern' ? { kind: 'modern', discover: now.discover } : { kind: 'legacy' });
   }
 
-  /** Whether a failed start is worth one more (and with which verdict): see start(). */
-  private retryVerdict(e: unknown, remembered: EraVerdict | undefined): 'probe' | 'legacy' | undefined {
+  /** Whether a failed start is worth one more (and how): see start(). */
+  private retryVerdict(e: unknown, remembered: EraVerdict | undefined): 'probe' | 'legacy' | 'slow-probe' | undefined {
     const cause = e instanceof StartError ? e.cause : e;
-    if (remembered) return cause instanceof McpError && cause.code === UNSUPPORTED_PROTOCOL_VERSION ? 'probe' : undefined;
+    const refused = cause instanceof McpError && cause.code === UNSUPPORTED_PROTOCOL_VERSION;
+    if (remembered) return refused ? 'probe' : undefined;
+    // probed, found silent (legacy), then initialize was refused: a modern server that took longer than the probe to start
+    if (refused) return 'slow-probe';
     // the SDK's typed verdict for a connection that closed while it probed in place
     // (the process exited while the SDK probed in place: its typed verdict, with the exit)
     if (cause instanceof SdkError && cause.code === SdkErrorCode.EraNegotiationFailed && e instanceof StartError && e.exit) return 'legacy';
     return undefined;
   }
 
+  /** Why this connection ended for its era (a request refused in it, or answered in another), in words for the call that met it. */
+  get eraProblem(): string | undefined {
+    return this._eraProblem;
+  }
+
   /** A request on a connection started from a modern verdict was refused for its era: the verdict goes, and so does this connection. */
   private eraRefused(e: McpError): void {
     const era = this.opts.era;
     if (!era || this.startedFrom?.kind !== 'modern') return;
+    this._eraProblem ??= `${serverWords(e)} — the pool had remembered this server as a 2026-07-28 (modern) one; it forgot that, and the next request starts a fresh connection that probes the era again`;
     era.memory.forget(era.key);
     this.opts.onProtocolError(`the server refused the modern protocol era remembered for it (${e.message}); the next start probes its era again`);
     this.markDead();

@@ -23,18 +23,31 @@ export async function allPages<P extends { nextCursor?: string }, T>(
   }
 }
 
-/** One listing at a time, shared by concurrent callers, kept until dropped; a failed one is not kept. */
+/**
+ * One listing at a time, shared by concurrent callers, kept until dropped or (a modern server's
+ * `ttlMs` hint) until it expires; a failed one is not kept. An expired listing is still what
+ * peek() gives (the call path's tool metadata: the best there is until the next listing).
+ */
 export class ListingCache<T> {
   private listing?: Promise<T[]>;
   private value?: T[];
+  private expiresAt?: number;
 
-  get(fetch: () => Promise<T[]>): Promise<T[]> {
+  /** `fetch` resolves with the items and, when the server gave one, how long they stay fresh. */
+  get(fetch: () => Promise<T[]>, ttlMs?: () => number | undefined): Promise<T[]> {
+    if (this.listing && this.expiresAt !== undefined && performance.now() >= this.expiresAt) {
+      this.listing = undefined;
+      this.expiresAt = undefined;
+    }
     if (!this.listing) {
       const listing = fetch();
       this.listing = listing;
       listing.then(
         (items) => {
-          if (this.listing === listing) this.value = items;
+          if (this.listing !== listing) return;
+          this.value = items;
+          const ttl = ttlMs?.();
+          this.expiresAt = ttl !== undefined && ttl > 0 ? performance.now() + ttl : undefined;
         },
         () => {
           if (this.listing === listing) this.listing = undefined;
@@ -53,5 +66,6 @@ export class ListingCache<T> {
   drop(): void {
     this.listing = undefined;
     this.value = undefined;
+    this.expiresAt = undefined;
   }
 }

@@ -67,6 +67,21 @@ export function outputSchemaValidator(): jsonSchemaValidator {
   };
 }
 
+/** UnsupportedProtocolVersion (2026-07-28): the request was addressed in an era the server does not speak. */
+export const UNSUPPORTED_PROTOCOL_VERSION = -32022;
+
+/**
+ * A 2025-era answer on a connection that speaks 2026-07-28 (a result without `resultType`): the
+ * server is not (any longer) the modern server the pool remembered. Carries -32022, as the server's
+ * own refusal would, so the connection forgets the verdict (connection.ts).
+ */
+export class AnsweredInOtherEra extends McpError {
+  constructor(detail: string) {
+    super(UNSUPPORTED_PROTOCOL_VERSION, `the server answered as a 2025-era server on a connection that speaks 2026-07-28 (${detail})`);
+    this.name = 'AnsweredInOtherEra';
+  }
+}
+
 /** SDK v2 error codes that mean what a 1.x McpError code meant. */
 const SDK_CODES: Partial<Record<SdkErrorCode, number>> = {
   [SdkErrorCode.RequestTimeout]: ErrorCode.RequestTimeout,
@@ -86,6 +101,9 @@ export function fromSdk(e: unknown): unknown {
     const code = SDK_CODES[e.code];
     if (code !== undefined) return new McpError(code, e.message, e.data);
     if (e.code === SdkErrorCode.ListPaginationExceeded) return new Error(`the server's list did not end (${e.message})`);
+    // SDK v2 2.4.0 gives a missing resultType no code or data of its own (InvalidResult covers every malformed result): its words are all there is
+    // eslint-disable-next-line no-restricted-syntax
+    if (e.code === SdkErrorCode.InvalidResult && /missing required resultType/.test(e.message)) return new AnsweredInOtherEra('its result has no resultType');
   }
   return e;
 }

@@ -4,14 +4,27 @@
 // host through its hooks (clientHooks.ts), runs task-required tools as tasks (taskCall.ts), and
 // watches the server's liveness while calls are in flight. It knows nothing of processes or HTTP.
 // Capability checks are the app's (appFeatures.ts): the session sends what it is asked to.
-import { type CallToolResult, Client, type JsonSchemaType, type PriorDiscovery, type Progress, type Transport } from '@modelcontextprotocol/client';
+import {
+  type CallToolResult,
+  Client,
+  type JsonSchemaType,
+  LOG_LEVEL_META_KEY,
+  type PriorDiscovery,
+  type Progress,
+  type Transport,
+} from '@modelcontextprotocol/client';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { untilAborted } from '../../common/abort';
 import { CallClocks } from './callClock';
-import { answerServerRequests, type ClientHooks, declaredCapabilities } from './clientHooks';
+import { answerServerRequests, declaredCapabilities } from './clientHooks';
+import { ListenStream } from './listenStream';
+import { ProxyProbe } from './proxyProbe';
 import { ListingCache, MAX_PAGES } from './listing';
-import { Liveness, type LivenessOptions } from './liveness';
-import { fromSdk, outputSchemaValidator } from './mcpErrors';
+import { Liveness } from './liveness';
+import type { McpSessionOptions, NegotiatedEra, RequestLimits } from './sessionOptions';
+
+export type { McpSessionOptions, NegotiatedEra, RequestLimits, ServerNotice } from './sessionOptions';
+import { fromSdk, outputSchemaValidator, UNSUPPORTED_PROTOCOL_VERSION } from './mcpErrors';
 import { MAX_TIMER_MS } from '../settings';
 import { callToolAsTask } from './taskCall';
 import type {
@@ -29,53 +42,6 @@ import type {
   ToolResult,
 } from '../types';
 
-/** What a server tells the client on its own, beyond tools/list_changed. */
-export type ServerNotice =
-  | { readonly kind: 'resourcesChanged' }
-  | { readonly kind: 'resourceUpdated'; readonly uri: string }
-  | { readonly kind: 'promptsChanged' }
-  | { readonly kind: 'log'; readonly level: LogLevel; readonly logger?: string; readonly data: unknown };
-
-export interface McpSessionOptions {
-  /** The app this session belongs to: named in every hook call. */
-  readonly app: string;
-  readonly clientInfo: { name: string; version: string };
-  /** What the host answers when the server asks (roots, elicitation, sampling); declared only where given. */
-  readonly hooks?: ClientHooks;
-  /** How long a hook may take before the server is told the host did not answer. */
-  readonly hookTimeoutMs: number;
-  readonly onToolsChanged: () => void;
-  /** Resource and prompt list changes, resource updates and log messages (after the session dropped its cached listings). */
-  readonly onNotice: (notice: ServerNotice) => void;
-  /** Protocol-level problems (garbage, unknown responses): not fatal, a line for the log. */
-  readonly onProtocolError: (message: string) => void;
-  /** Pings while tool calls are in flight (liveness.ts); the session supplies the ping. */
-  readonly liveness: Omit<LivenessOptions, 'ping'>;
-  /**
-   * How the era is found when no verdict is given to connect(): 'auto' probes with server/discover
-   * (on the connection itself) and falls back to initialize; 'legacy' initializes at once (a link
-   * whose other end bridges the eras itself: mcp-remote --protocol auto).
-   */
-  readonly negotiation: 'auto' | 'legacy';
-  /** How long the era probe may go unanswered before the server counts as legacy (a silent stdio server). */
-  readonly probeTimeoutMs: number;
-  /** A request was refused with UnsupportedProtocolVersion: the era this connection speaks is not the server's (any more). */
-  readonly onEraRefused?: (e: McpError) => void;
-}
-
-const UNSUPPORTED_PROTOCOL_VERSION = -32022;
-
-/** The era a connection speaks, once connected: what the app shows, and what the pool remembers for the next start. */
-export type NegotiatedEra =
-  | { readonly kind: 'legacy'; readonly protocolVersion: string }
-  | { readonly kind: 'modern'; readonly protocolVersion: string; readonly discover: NonNullable<ReturnType<Client['getDiscoverResult']>> };
-
-/** How long one request may take and who may cancel it. */
-export interface RequestLimits {
-  readonly timeoutMs: number;
-  readonly signal?: AbortSignal;
-}
-
 export class McpSession {
   private readonly client: Client;
   private readonly liveness: Liveness;
@@ -92,6 +58,11 @@ export class McpSession {
   private readonly errorValidators = new WeakMap<ToolInfo, (value: unknown) => void>();
   /** The tools by name, for the listing `tools.peek()` holds. */
   private toolIndex?: { readonly of: readonly ToolInfo[]; readonly byName: ReadonlyMap<string, ToolInfo> };
+  /** Modern era: the resource subscriptions (listenStream.ts) and the log level each request carries. */
+  private readonly listen: ListenStream;
+  private logLevel?: LogLevel;
+  /** The liveness question through a proxy (proxyProbe.ts), once connected. */
+  private proxyProbe?: ProxyProbe;
 
   constructor(private readonly opts: McpSessionOptions) {
     // The output validator reports a mismatch as its own error (mcpErrors.ts), not as bad arguments.
@@ -101,9 +72,24 @@ export class McpSession {
       listMaxPages: MAX_PAGES,
       // both eras (eraMemory.ts, connection.ts): server/discover first, initialize when the server is legacy
       versionNegotiation: { mode: opts.negotiation, probe: { timeoutMs: opts.probeTimeoutMs } },
+      ...(opts.responseCache ? { responseCacheStore: opts.responseCache } : {}),
+    });
+    this.listen = new ListenStream({
+      client: this.client,
+      listChanges: () => {
+        const c = this.client.getServerCapabilities() ?? {};
+        return {
+          ...(c.tools?.listChanged ? { toolsListChanged: true } : {}),
+          ...(c.prompts?.listChanged ? { promptsListChanged: true } : {}),
+          ...(c.resources?.listChanged ? { resourcesListChanged: true } : {}),
+        };
+      },
+      timeoutMs: () => opts.liveness.timing().pingTimeoutMs * 4,
+      onProblem: opts.onProtocolError,
+      sdk: (p) => this.sdk(p),
     });
     answerServerRequests(this.client, { app: opts.app, hooks: opts.hooks ?? {}, timeoutMs: opts.hookTimeoutMs, hold: (answer) => this.clocks.hold(answer) });
-    this.liveness = new Liveness({ ...opts.liveness, ping: (ms) => this.sdk(this.client.ping({ timeout: ms })) });
+    this.liveness = new Liveness({ ...opts.liveness, ping: (ms) => this.probeOnce(ms) });
     this.client.setNotificationHandler('notifications/tools/list_changed', () => {
       this.tools.drop();
       opts.onToolsChanged();
@@ -156,7 +142,10 @@ export class McpSession {
     // A task's progress comes after the answer that created it, when the Client has forgotten the
     // token: it is taken off the stream here, by the task call's own token (taskCall.ts).
     const deliver = transport.onmessage;
+    const probe = this.opts.probe === 'discover' && this.client.getProtocolEra() !== 'modern' ? new ProxyProbe(transport) : undefined;
+    this.proxyProbe = probe;
     transport.onmessage = (message, extra) => {
+      if (probe?.take(message)) return;
       if ('method' in message && message.method === 'notifications/progress' && !('id' in message)) {
         const params = message.params as (Progress & { progressToken?: unknown }) | undefined;
         const handler = typeof params?.progressToken === 'string' ? this.taskProgress.get(params.progressToken) : undefined;
@@ -174,32 +163,74 @@ export class McpSession {
     return this.client.getProtocolEra() === 'modern' && discover ? { kind: 'modern', protocolVersion, discover } : { kind: 'legacy', protocolVersion };
   }
 
-  /** Tools, listed once per session and cached until the server says they changed. */
+  private get modern(): boolean {
+    return this.client.getProtocolEra() === 'modern';
+  }
+
+  /** The log level a modern request carries in its _meta (that era has no logging/setLevel). */
+  private levelMeta(): { _meta?: Record<string, unknown> } {
+    return this.logLevel && this.modern ? { _meta: { [LOG_LEVEL_META_KEY]: this.logLevel } } : {};
+  }
+
+  /**
+   * One listing through `cache`: kept until the server says the list changed or, for a modern
+   * server's result with a `ttlMs` hint, until that passed (a modern session hears list changes
+   * only while it listens: listenStream.ts). 0 or no hint: until the list changes.
+   */
+  private listed<R extends object, T>(cache: ListingCache<T>, fetch: () => Promise<R>, items: (r: R) => T[]): Promise<T[]> {
+    let ttl: number | undefined;
+    return cache.get(
+      async () => {
+        const r = await this.sdk(fetch());
+        const hint = (r as { ttlMs?: unknown }).ttlMs;
+        ttl = typeof hint === 'number' ? hint : undefined;
+        return items(r);
+      },
+      () => ttl,
+    );
+  }
+
+  /** Tools, listed once per session and cached until the server says they changed or (modern) their ttlMs passed. */
   listTools(): Promise<ToolInfo[]> {
-    return this.tools.get(async () => (await this.sdk(this.client.listTools())).tools.map((t) => ({ ...t }))); // whole: title, icons, annotations, outputSchema, execution, _meta
+    // whole: title, icons, annotations, outputSchema, execution, _meta
+    return this.listed(
+      this.tools,
+      () => this.client.listTools(),
+      (r) => r.tools.map((t) => ({ ...t })),
+    );
   }
 
   /** Every resource (all pages), cached like the tools; the first caller's timeout applies to the listing. */
   listResources(timeoutMs: number): Promise<ResourceInfo[]> {
-    return this.resources.get(async () => (await this.sdk(this.client.listResources(undefined, { timeout: timeoutMs }))).resources);
+    return this.listed(
+      this.resources,
+      () => this.client.listResources(undefined, { timeout: timeoutMs }),
+      (r) => r.resources,
+    );
   }
 
   /** Every resource template (all pages), cached like the resources. */
   listResourceTemplates(timeoutMs: number): Promise<ResourceTemplateInfo[]> {
-    return this.templates.get(async () => (await this.sdk(this.client.listResourceTemplates(undefined, { timeout: timeoutMs }))).resourceTemplates);
+    return this.listed(
+      this.templates,
+      () => this.client.listResourceTemplates(undefined, { timeout: timeoutMs }),
+      (r) => r.resourceTemplates,
+    );
   }
 
   /** Every prompt (all pages), cached like the tools. */
   listPrompts(timeoutMs: number): Promise<PromptInfo[]> {
-    return this.prompts.get(async () =>
-      (await this.sdk(this.client.listPrompts(undefined, { timeout: timeoutMs }))).prompts.map((p) => ({ ...p, arguments: p.arguments ?? [] })),
+    return this.listed(
+      this.prompts,
+      () => this.client.listPrompts(undefined, { timeout: timeoutMs }),
+      (r) => r.prompts.map((p) => ({ ...p, arguments: p.arguments ?? [] })),
     );
   }
 
   /** A resource's contents, whole (never cached). Rejects with a ServerLost when the liveness check finds the server gone meanwhile. */
   async readResource(uri: string, limits: RequestLimits): Promise<ResourceReadResult> {
     const raw = await this.liveness.watch(limits.signal, (signal) =>
-      this.sdk(this.client.readResource({ uri }, { signal, timeout: limits.timeoutMs, cacheMode: 'bypass' })),
+      this.sdk(this.client.readResource({ uri, ...this.levelMeta() }, { signal, timeout: limits.timeoutMs, cacheMode: 'bypass' })),
     );
     return { contents: raw.contents };
   }
@@ -207,7 +238,7 @@ export class McpSession {
   /** A prompt with its arguments, every message whole. */
   async getPrompt(name: string, args: Readonly<Record<string, string>>, limits: RequestLimits): Promise<PromptResult> {
     const raw = await this.liveness.watch(limits.signal, (signal) =>
-      this.sdk(this.client.getPrompt({ name, arguments: { ...args } }, { signal, timeout: limits.timeoutMs })),
+      this.sdk(this.client.getPrompt({ name, arguments: { ...args }, ...this.levelMeta() }, { signal, timeout: limits.timeoutMs })),
     );
     return { description: raw.description, messages: raw.messages.map((m) => ({ role: m.role, content: m.content })) };
   }
@@ -219,21 +250,29 @@ export class McpSession {
     context: Readonly<Record<string, string>> | undefined,
     limits: RequestLimits,
   ): Promise<CompletionResult> {
-    const params = { ref: { ...ref }, argument: { ...argument }, ...(context ? { context: { arguments: { ...context } } } : {}) };
+    const params = { ref: { ...ref }, argument: { ...argument }, ...(context ? { context: { arguments: { ...context } } } : {}), ...this.levelMeta() };
     const raw = await this.liveness.watch(limits.signal, (signal) => this.sdk(this.client.complete(params, { signal, timeout: limits.timeoutMs })));
     const c = raw.completion;
     return { values: c.values, ...(c.total !== undefined ? { total: c.total } : {}), hasMore: c.hasMore === true };
   }
 
+  /** 2025: resources/subscribe; 2026-07-28: the resource joins the session's subscriptions/listen stream (listenStream.ts). */
   async subscribe(uri: string, limits: RequestLimits): Promise<void> {
+    if (this.modern) return this.listen.add(uri, limits);
     await this.sdk(this.client.subscribeResource({ uri }, { signal: limits.signal, timeout: limits.timeoutMs }));
   }
 
   async unsubscribe(uri: string, limits: RequestLimits): Promise<void> {
+    if (this.modern) return this.listen.remove(uri, limits);
     await this.sdk(this.client.unsubscribeResource({ uri }, { signal: limits.signal, timeout: limits.timeoutMs }));
   }
 
+  /** 2025: logging/setLevel; 2026-07-28: nothing is sent, every later request carries the level in its _meta. */
   async setLogLevel(level: LogLevel, limits: RequestLimits): Promise<void> {
+    if (this.modern) {
+      this.logLevel = level;
+      return;
+    }
     await this.sdk(this.client.setLoggingLevel(level, { signal: limits.signal, timeout: limits.timeoutMs }));
   }
 
@@ -256,6 +295,8 @@ export class McpSession {
       return (await untilAborted(this.toolsByName(), signal, () => reasonOf(signal))).get(name);
     } catch (e) {
       if (signal.aborted) throw e;
+      // The server is not of this connection's era: the call is not sent (it could not be read back either).
+      if (e instanceof McpError && e.code === UNSUPPORTED_PROTOCOL_VERSION) throw e;
       // A connection that ended (or a request never sent) fails the call itself in a moment.
       if (!(e instanceof McpError) || e.code === (ErrorCode.ConnectionClosed as number)) return undefined;
       this.opts.onProtocolError(`listing tools before calling "${name}" failed (${(e as Error).message}); calling it without its output schema`);
@@ -300,7 +341,7 @@ export class McpSession {
             if (progressToken) this.taskProgress.delete(progressToken);
           }
         }
-        const result = await this.sdk(this.client.callTool({ name, arguments: args }, request));
+        const result = await this.sdk(this.client.callTool({ name, arguments: args, ...this.levelMeta() }, request));
         // SDK v2 checks only results that are no error; the pool checks an error result's structuredContent too, as it always did
         if (result.isError && result.structuredContent !== undefined && tool?.outputSchema) this.checkErrorOutput(tool, result.structuredContent);
         return result;
@@ -323,14 +364,21 @@ export class McpSession {
     this.client.sendRootsListChanged().catch((e: unknown) => this.opts.onProtocolError(`notifications/roots/list_changed not sent: ${(e as Error).message}`));
   }
 
-  /** Whether the server answers a ping within `ms`. */
+  /** Whether the server answers a ping (modern, or through a proxy: server/discover) within `ms`; any JSON-RPC error it sends back is an answer. */
   async ping(ms: number): Promise<boolean> {
     try {
-      await this.sdk(this.client.ping({ timeout: ms }));
+      await this.probeOnce(ms);
       return true;
-    } catch {
-      return false;
+    } catch (e) {
+      return e instanceof McpError && e.code !== (ErrorCode.RequestTimeout as number) && e.code !== (ErrorCode.ConnectionClosed as number);
     }
+  }
+
+  /** One liveness question (see McpSessionOptions.probe): resolves when answered, rejects with the pool's error otherwise. */
+  private probeOnce(ms: number): Promise<unknown> {
+    if (this.proxyProbe) return this.proxyProbe.ask(ms);
+    if (this.modern) return this.sdk(this.client.discover({ timeout: ms }));
+    return this.sdk(this.client.ping({ timeout: ms }));
   }
 
   private checkErrorOutput(tool: ToolInfo, value: unknown): void {
@@ -359,10 +407,14 @@ export class McpSession {
   /** No more pings; called as soon as the link is down or closing. */
   quiet(): void {
     this.liveness.dispose();
+    this.listen.dispose();
+    this.proxyProbe?.dispose();
   }
 
   async close(): Promise<void> {
     this.liveness.dispose();
+    this.listen.dispose();
+    this.proxyProbe?.dispose();
     await this.client.close().catch(() => undefined);
     this.clocks.dispose();
   }
