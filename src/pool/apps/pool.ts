@@ -12,6 +12,7 @@ import type { McpRemoteLauncher } from '../process/launch';
 import { Watchdog } from '../process/watchdog';
 import type { ClientHooks } from '../session/clientHooks';
 import { EraMemory, type EraVerdictStore } from '../session/eraMemory';
+import { ResponseCaches } from '../session/responseCaches';
 import { holdsSlot } from './appState';
 import { LinkFactory } from './links';
 import { type AppHost, PooledApp } from './pooledApp';
@@ -91,6 +92,7 @@ export class Pool extends Disposable implements AppHost {
   readonly signIns: SignIns;
   readonly links: LinkFactory;
   readonly eras: EraMemory;
+  readonly responseCaches = new ResponseCaches();
   private sweepTimer?: NodeJS.Timeout;
   private shuttingDown?: Promise<void>;
   private configuring: Promise<unknown> = Promise.resolve();

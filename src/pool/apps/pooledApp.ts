@@ -3,7 +3,7 @@
 // noticed at once; repeated failures back off. Every request to its server, whatever it asks for,
 // goes through one route (`request`): started if needed, retried where that is safe, its failure
 // described once (callFailure.ts).
-import { InMemoryResponseCacheStore } from '@modelcontextprotocol/client';
+import type { ResponseCacheStore } from '@modelcontextprotocol/client';
 import { untilAborted } from '../../common/abort';
 import type { Emitter } from '../../common/emitter';
 import { PoolError } from '../errors';
@@ -13,6 +13,7 @@ import { bridgedRevision } from '../process/mcpRemoteSaid';
 import type { Redactor } from '../redact';
 import type { ClientHooks } from '../session/clientHooks';
 import { type EraMemory, httpEraKey, processEraKey } from '../session/eraMemory';
+import type { ResponseCaches } from '../session/responseCaches';
 import { Connection, describeExit, formatSeconds, type StartError } from '../session/connection';
 import type { McpSession } from '../session/mcpSession';
 import type { PoolSettings } from '../settings';
@@ -36,6 +37,8 @@ export interface AppHost {
   readonly clientHooks?: ClientHooks;
   /** The protocol era found for each server (eraMemory.ts). */
   readonly eras: EraMemory;
+  /** The SDK's response caches, per server and authorization context (responseCaches.ts). */
+  readonly responseCaches: ResponseCaches;
   /**
    * Waits (in line, first come first served) for room in the pool before a new link opens; may
    * evict idle apps. Calls `grantSlot` in the tick it decides this start may go. Rejects at once
@@ -71,11 +74,11 @@ export class PooledApp implements Tenant {
   private bridged?: { readonly conn: Connection; readonly version: string | undefined };
   /**
    * The SDK's response cache for this app's connections (2026-07-28 cache hints): kept across
-   * restarts, so a start within the ttl of the last tools/list lists nothing. One app is one
-   * authorization context (its command line, its credentials), so `private` results are not shared
-   * beyond it; a changed definition is a new app with a new cache.
+   * restarts and shared with apps of the same server and authorization context (responseCaches.ts),
+   * so a start within the ttl of the last tools/list lists nothing. An app whose era mcp-remote
+   * negotiates has its own; a changed definition is a new app with its cache found again by key.
    */
-  private readonly responses = new InMemoryResponseCacheStore({ maxEntries: 64 });
+  private readonly responses: ResponseCacheStore;
   /** Resources, prompts, completions, logging (appFeatures.ts). */
   readonly features: AppFeatures;
 
@@ -84,6 +87,7 @@ export class PooledApp implements Tenant {
     private readonly host: AppHost,
   ) {
     const spec = _spec;
+    this.responses = host.responseCaches.of(this.eraKey());
     for (const v of Object.values(spec.kind === 'remote' ? spec.headers : {})) host.redactor.addSecret(v);
     for (const v of Object.values(spec.env)) if (v.length >= 12) host.redactor.addSecret(v);
     this.features = new AppFeatures({

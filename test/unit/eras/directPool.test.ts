@@ -14,7 +14,7 @@ async function modernServerProcess(): Promise<{ child: ChildProcess; url: string
   const child = spawn(process.execPath, [MODERN_HTTP_FIXTURE], { stdio: ['ignore', 'pipe', 'ignore'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const line = out.split('\n').find((l) => l.startsWith('{'));
       if (line) resolve((JSON.parse(line) as { url: string }).url);
@@ -79,7 +79,7 @@ describe('eras: direct apps on the pool', function () {
       const knownMs = Date.now() - t1;
       assert.strictEqual(again.result.structuredContent?.text, 'again');
       const seen = diff(server.counts().methods, before);
-      assert.deepStrictEqual([seen['server/discover'] ?? 0, seen.initialize ?? 0], [0, 0], `another app on the server probes nothing: ${JSON.stringify(seen)}`);
+      assert.deepStrictEqual(seen, { 'tools/call': 1 }, 'another app on the server (the same authorization context) sends nothing before its call');
 
       // a restart of an app: a new connection, the verdict and the tools listing (within its ttl) known
       await pool.stop('first');
@@ -128,6 +128,7 @@ describe('eras: direct apps on the pool', function () {
     await pool.callTool('b', 'echo', { text: 'b' });
     const seen = diff(server.counts().methods, before);
     assert.strictEqual(seen['server/discover'], 1, `the other context probed once: ${JSON.stringify(seen)}`);
+    assert.strictEqual(seen['tools/list'], 1, `and listed the tools itself (nothing cached is shared across contexts): ${JSON.stringify(seen)}`);
   });
 
   it('a 2025 server behind a direct app is reached with initialize, and remembered as such', async () => {
