@@ -21,6 +21,7 @@ import { TerminalEnvironment } from './gatewayHost/terminalEnvironment';
 import { vscodeMcpApi } from './gatewayHost/vscodeMcpApi';
 import { VsCodeMcpProvider } from './gatewayHost/vscodeMcpProvider';
 import { Prewarmer } from './config/prewarmer';
+import { MementoEraStore } from './config/eraStore';
 import { browserRedirect, SecretSignInStore } from './config/signInStore';
 import { ArgumentMemory } from './invoke/argumentMemory';
 import { JsonArgumentsEditor } from './invoke/jsonArgumentsEditor';
@@ -87,6 +88,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<McpPoo
       reaperScript: dist('reaper.js'),
       clientHooks: router.hooks,
       signIns: { store: new SecretSignInStore(context.secrets), externalRedirect: browserRedirect },
+      // the protocol era found for each server, so the next session starts it without a probe
+      eraStore: new MementoEraStore(context.globalState, (message) => outputs.pool.warn(message)),
     }),
   );
   pool = thePool;

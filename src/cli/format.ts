@@ -162,7 +162,7 @@ export function formatStatus(status: PoolStatus, now = Date.now()): string {
     out.push('no apps configured (add some in the editor: MCP Pool: Add App…)');
     return out.join('\n');
   }
-  const rows: string[][] = [['APP', 'STATE', 'PID', 'UPTIME', 'LAST USED', 'CALLS', 'CLIENTS']];
+  const rows: string[][] = [['APP', 'STATE', 'PID', 'UPTIME', 'LAST USED', 'CALLS', 'PROTOCOL', 'CLIENTS']];
   for (const a of status.apps) {
     const clients = a.clients.map((c) => c.name);
     const counted = [...new Set(clients)].map((n) => (clients.filter((c) => c === n).length > 1 ? `${n} ×${clients.filter((c) => c === n).length}` : n));
@@ -173,6 +173,7 @@ export function formatStatus(status: PoolStatus, now = Date.now()): string {
       a.createdAt && (a.pid || isRunning(a.status)) ? formatDuration(now - a.createdAt) : '-',
       a.lastUsedAt ? formatAgo(a.lastUsedAt, now) : '-',
       a.errors ? `${a.calls} (${a.errors} errors)` : String(a.calls),
+      a.protocolVersion ?? '-',
       counted.join(', ') || '-',
     ]);
   }

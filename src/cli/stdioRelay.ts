@@ -1,13 +1,16 @@
 // `mcp-pool stdio <app>`: a stdio MCP server that relays raw JSON-RPC messages both ways between
 // its client (stdin/stdout, the SDK's StdioServerTransport) and the pooled app's endpoint on the
-// gateway (the SDK's StreamableHTTPClientTransport, with the window's token). Transport level:
-// requests, responses, notifications, server→client requests, progress and cancellation all pass
-// as they are; the gateway gives this client its own MCP session on the warm process.
-// When either side closes, the other is closed and the process ends.
+// gateway (SDK v2's StreamableHTTPClientTransport, with the window's token). Transport level and
+// era-transparent: a 2025-era client's messages (initialize, its session, server→client requests)
+// and a 2026-07-28 client's (server/discover, requests carrying their version in `_meta`,
+// input_required results, subscriptions/listen) pass as they are. SDK v2's transport derives the
+// headers a modern request needs (MCP-Protocol-Version, Mcp-Method, Mcp-Name) from the message
+// itself, and a modern request's `notifications/cancelled` becomes what cancels it over HTTP: its
+// response stream is closed. When either side closes, the other is closed and the process ends.
 //
 // Built into its own bundle (dist/cli-stdio.js) that dist/cli.js loads only for `stdio`: the SDK
 // is not parsed on any other command's path.
-import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { SdkHttpError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { EXIT, mcpPath } from '../contract/protocol';
@@ -31,11 +34,22 @@ function isRequest(m: JSONRPCMessage): m is JSONRPCMessage & { id: Id; method: s
 function isResponse(m: JSONRPCMessage): m is JSONRPCMessage & { id: Id } {
   return !('method' in m) && 'id' in m;
 }
+/** A 2026-07-28 request: it carries its protocol version in its own `_meta` (no session). */
+function isModern(m: JSONRPCMessage): boolean {
+  const meta = (m as { params?: { _meta?: Record<string, unknown> } }).params?._meta;
+  return typeof meta?.['io.modelcontextprotocol/protocolVersion'] === 'string';
+}
+/** The request a `notifications/cancelled` cancels. */
+function cancelledId(m: JSONRPCMessage): Id | undefined {
+  if (!('method' in m) || m.method !== 'notifications/cancelled') return undefined;
+  const id = (m.params as { requestId?: unknown } | undefined)?.requestId;
+  return typeof id === 'string' || typeof id === 'number' ? id : undefined;
+}
 
 /** Errors after which the gateway will not answer again: nobody listens, the session is gone, the token is refused. */
 function isFatal(e: unknown): boolean {
   if (e instanceof ApiFailure) return e.code === 'unproven' || e.code === 'refused';
-  if (e instanceof StreamableHTTPError) return e.code === 404 || e.code === 401 || e.code === 403;
+  if (e instanceof SdkHttpError) return e.status === 404 || e.status === 401 || e.status === 403;
   const cause = (e as { cause?: { code?: string } } | undefined)?.cause;
   return cause?.code === 'ECONNREFUSED';
 }
@@ -44,8 +58,8 @@ function describe(e: unknown): string {
   if (e instanceof ApiFailure) return e.message;
   const cause = (e as { cause?: { code?: string } } | undefined)?.cause;
   if (cause?.code === 'ECONNREFUSED') return 'the pool does not answer (the editor window was closed?)';
-  if (e instanceof StreamableHTTPError && e.code === 404) return 'the pool no longer knows this session (the app was removed, or the editor restarted)';
-  if (e instanceof StreamableHTTPError && (e.code === 401 || e.code === 403)) return 'the pool refused the token';
+  if (e instanceof SdkHttpError && e.status === 404) return 'the pool no longer knows this session (the app was removed, or the editor restarted)';
+  if (e instanceof SdkHttpError && (e.status === 401 || e.status === 403)) return 'the pool refused the token';
   return e instanceof Error ? e.message : String(e);
 }
 
@@ -62,6 +76,8 @@ export function runRelay(opts: RelayOptions): Promise<number> {
     /** Requests from the client still waiting for their response, so they can be failed if the pool goes away. */
     const pending = new Set<Id>();
     const initializeIds = new Set<Id>();
+    /** Modern requests in flight, each on its own response stream: closing it is their cancellation. */
+    const modern = new Map<Id, AbortController>();
     let finished = false;
 
     const finish = async (code: number, why?: string) => {
@@ -72,6 +88,8 @@ export function runRelay(opts: RelayOptions): Promise<number> {
         await stdio.send({ jsonrpc: '2.0', id, error: { code: -32000, message: `mcp-pool: ${why ?? 'the relay closed'}` } }).catch(() => undefined);
       }
       pending.clear();
+      for (const ctl of modern.values()) ctl.abort();
+      modern.clear();
       // Tell the gateway this session is over (best effort, bounded), then close both sides.
       if (code === EXIT.ok && http.sessionId)
         await Promise.race([http.terminateSession().catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
@@ -82,11 +100,30 @@ export function runRelay(opts: RelayOptions): Promise<number> {
     };
 
     stdio.onmessage = (message) => {
+      // a modern request is cancelled by closing its stream (2026-07-28 has no cancel over HTTP);
+      // a subscriptions/listen stream is closed the same way
+      const cancelled = cancelledId(message);
+      const stream = cancelled === undefined ? undefined : modern.get(cancelled);
+      if (stream && cancelled !== undefined) {
+        modern.delete(cancelled);
+        pending.delete(cancelled);
+        stream.abort();
+        return;
+      }
+      let requestSignal: AbortSignal | undefined;
       if (isRequest(message)) {
         pending.add(message.id);
         if (message.method === 'initialize') initializeIds.add(message.id);
+        if (isModern(message)) {
+          const ctl = new AbortController();
+          modern.set(message.id, ctl);
+          requestSignal = ctl.signal;
+        }
       }
-      http.send(message).catch((e: unknown) => {
+      http.send(message, requestSignal ? { requestSignal } : undefined).catch((e: unknown) => {
+        if (isRequest(message)) modern.delete(message.id);
+        // (a modern request the client cancelled: its stream was closed on purpose)
+        if (requestSignal?.aborted) return;
         if (finished) return;
         if (isRequest(message) && pending.delete(message.id)) {
           void stdio.send({ jsonrpc: '2.0', id: message.id, error: { code: -32000, message: `mcp-pool: ${describe(e)}` } }).catch(() => undefined);
@@ -97,6 +134,7 @@ export function runRelay(opts: RelayOptions): Promise<number> {
     http.onmessage = (message) => {
       if (isResponse(message)) {
         pending.delete(message.id);
+        modern.delete(message.id);
         if (initializeIds.delete(message.id) && 'result' in message) {
           const version = (message.result as { protocolVersion?: unknown }).protocolVersion;
           if (typeof version === 'string') http.setProtocolVersion(version);

@@ -66,7 +66,7 @@ async function askForApp(pool: Pool): Promise<AddAppRequest | undefined> {
   // The last step (where to save) is only asked when a workspace is open.
   const steps = vscode.workspace.workspaceFolders?.length ? 4 : 3;
   const title = (step: number) => `Add MCP App (${step}/${steps})`;
-  const setting = vscode.workspace.getConfiguration(SECTION).get<string>(Settings.remoteTransport.key) === 'direct' ? 'direct' : 'mcp-remote';
+  const setting = vscode.workspace.getConfiguration(SECTION).get<string>(Settings.remoteTransport.key) === 'mcp-remote' ? 'mcp-remote' : 'direct';
   const remoteKinds = [
     {
       label: '$(globe) Remote server (URL) through mcp-remote',

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseJsonc } from 'jsonc-parser/lib/esm/main.js';
 import * as vscode from 'vscode';
-import { parseAppDefinitions, REMOTE_TRANSPORTS, type DefinitionProblem, type PoolSettings, type AppSpec, type RemoteTransport } from '../pool';
+import { parseAppDefinitions, REMOTE_TRANSPORT_SETTINGS, type DefinitionProblem, type PoolSettings, type AppSpec, type RemoteTransportSetting } from '../pool';
 import { type NumberSetting, SECTION, type SettingKey, Settings, settingId } from '../manifest/settings';
 
 export interface PoolConfig {
@@ -61,14 +61,14 @@ export function readConfig(trusted: boolean): PoolConfig {
     for (const name of workspaceAppNames()) if (!blocked.includes(name)) blocked.push(name);
   }
   const transportSetting = cfg.get<unknown>(Settings.remoteTransport.key);
-  let remoteTransport: RemoteTransport = Settings.remoteTransport.default;
-  if (typeof transportSetting === 'string' && (REMOTE_TRANSPORTS as readonly string[]).includes(transportSetting))
-    remoteTransport = transportSetting as RemoteTransport;
+  let remoteTransport: RemoteTransportSetting = Settings.remoteTransport.default;
+  if (typeof transportSetting === 'string' && (REMOTE_TRANSPORT_SETTINGS as readonly string[]).includes(transportSetting))
+    remoteTransport = transportSetting as RemoteTransportSetting;
   else if (transportSetting !== undefined && transportSetting !== null) {
     problems.push({
       app: '(settings)',
       field: settingId(Settings.remoteTransport.key),
-      message: `must be ${REMOTE_TRANSPORTS.map((t) => `"${t}"`).join(' or ')}; using "${remoteTransport}"`,
+      message: `must be ${REMOTE_TRANSPORT_SETTINGS.map((t) => `"${t}"`).join(', ')}; using "${remoteTransport}"`,
       severity: 'warning',
     });
   }

@@ -55,6 +55,12 @@ export interface PoolStatusApp {
   readonly calls: number;
   readonly errors: number;
   readonly lastError?: string;
+  /**
+   * The MCP revision its running connection speaks ("2025-11-25", "2026-07-28") and its era; through
+   * mcp-remote, the remote's. Absent while it is not connected, and from older editors.
+   */
+  readonly protocolVersion?: string;
+  readonly protocolEra?: 'legacy' | 'modern';
   /** Clients connected through the gateway, by the name they gave at initialize. */
   readonly clients: readonly { readonly name: string; readonly version?: string }[];
 }

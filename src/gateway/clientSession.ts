@@ -313,7 +313,7 @@ const SEVERITY: readonly string[] = LoggingLevelSchema.options;
  * A tool as a gateway client sees it: whole, except that a tool the server runs only as a task is
  * offered as a plain tool (the pool runs the task and answers with its result).
  */
-function forClient(tool: ToolInfo): ToolInfo {
+export function forClient(tool: ToolInfo): ToolInfo {
   if (tool.execution?.taskSupport !== 'required') return tool;
   const { execution: _execution, ...rest } = tool;
   return rest;

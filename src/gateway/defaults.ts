@@ -90,6 +90,17 @@ export const GATEWAY_DEFAULTS = {
    * cancelled).
    */
   maxQueuedBytesPerClient: 96 * 1024 * 1024,
+  /**
+   * A modern client's tool call that asked it something (`input_required`) waits this long for the
+   * client's retry with the answer; then its upstream call is cancelled. Human-paced, like SDK v2's
+   * own round timeout (10 minutes).
+   */
+  inputRequiredTtlMs: 10 * 60_000,
+  /**
+   * Modern calls one app may hold waiting for their clients' answers: each holds a call in flight
+   * on the pooled server; a client that never retries holds one until inputRequiredTtlMs.
+   */
+  maxInputRequiredPerApp: 64,
   /** Idle sessions are looked for this often (or every sessionNoStreamIdleMs / 4, when that is shorter). */
   sweepEveryMs: 15_000,
   /** Event streams are checked for a client that stopped reading this often (or 4 times per stalledStreamMs, when that is shorter). */

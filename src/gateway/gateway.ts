@@ -18,6 +18,7 @@ import { API_PREFIX, type ApiError, appFromPath, type DiscoveryEntry, MCP_ROUTE,
 import { toMcpError } from './poolErrors';
 import { answerProof, isProofRequest } from './proof';
 import { ResponseWatch } from './responses';
+import { isModernRequest, ModernEndpoints } from './modern/endpoint';
 
 export interface GatewayOptions {
   readonly pool: Pool;
@@ -67,6 +68,8 @@ export type GatewayLimits = {
       | 'maxConnections'
       | 'maxStreamQueuedBytes'
       | 'maxQueuedBytesPerClient'
+      | 'inputRequiredTtlMs'
+      | 'maxInputRequiredPerApp'
   ]: number;
 };
 
@@ -96,6 +99,8 @@ export class Gateway extends Disposable {
   private readonly responses: ResponseWatch;
   /** The "is this client gone?" checks after a stream closed. */
   private readonly goneChecks = new Set<NodeJS.Timeout>();
+  /** What modern (2026-07-28) clients are served by: SDK v2's handler per app (modern/endpoint.ts). */
+  private readonly modern: ModernEndpoints;
 
   constructor(private readonly opts: GatewayOptions) {
     super();
@@ -116,6 +121,12 @@ export class Gateway extends Disposable {
     this.connections = new Connections(this.http, limits, log);
     this.responses = new ResponseWatch(
       { maxStreamQueuedBytes: limits.maxStreamQueuedBytes, maxQueuedBytesPerClient: limits.maxQueuedBytesPerClient, stalledMs: this.stalledStreamMs },
+      log,
+    );
+    this.modern = new ModernEndpoints(
+      opts.pool,
+      { ttlMs: limits.inputRequiredTtlMs, maxParked: limits.maxInputRequiredPerApp, maxListenStreams: limits.maxSessionsPerApp },
+      this.responses,
       log,
     );
     this._register(opts.pool.onEvent((e) => this.onPoolEvent(e)));
@@ -167,6 +178,8 @@ export class Gateway extends Disposable {
         calls: s.calls,
         errors: s.errors,
         lastError: s.lastError,
+        protocolVersion: s.protocolVersion,
+        protocolEra: s.protocolEra,
         clients: this.clients(s.name),
       })),
       blocked: this.opts.blocked?.() ?? [],
@@ -174,8 +187,14 @@ export class Gateway extends Disposable {
   }
 
   /** What the gateway closed or refused to stay bounded, so far. */
-  get counts(): Gateway['connections']['counts'] & Gateway['responses']['counts'] & { connections: number; streamBacklog: number } {
-    return { ...this.connections.counts, ...this.responses.counts, connections: this.connections.size, streamBacklog: this.responses.streamBacklog };
+  get counts(): Gateway['connections']['counts'] & Gateway['responses']['counts'] & { connections: number; streamBacklog: number; parked: number } {
+    return {
+      ...this.connections.counts,
+      ...this.responses.counts,
+      connections: this.connections.size,
+      streamBacklog: this.responses.streamBacklog,
+      parked: this.modern.parked,
+    };
   }
 
   /** Stops listening (new requests get 503 meanwhile), then ends every session (their running requests are cancelled). */
@@ -184,7 +203,7 @@ export class Gateway extends Disposable {
       this.stopTimers();
       const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
       const ending = [...this.sessions.values(), ...this.pending].map((s) => s.close());
-      await Promise.all(ending);
+      await Promise.all([...ending, this.modern.close()]);
       this.http.closeAllConnections();
       await closed;
     })();
@@ -245,6 +264,8 @@ export class Gateway extends Disposable {
       return rpcError(res, 404, -32600, `no app named "${app}" is served here${known.length ? ` (apps: ${known.join(', ')})` : ''}`);
     }
     const body = req.method === 'POST' ? await this.readJson(req) : undefined;
+    // a 2026-07-28 request (no session, its version in its own _meta): SDK v2's modern path
+    if (await isModernRequest(req, body)) return this.serveModern(app, req, res, body);
     const sid = req.headers['mcp-session-id'];
     let session: ClientSession | undefined;
     if (typeof sid === 'string') {
@@ -280,6 +301,27 @@ export class Gateway extends Disposable {
     await session.transport.handleRequest(req, res, body);
     // a first request that was no initialize: nothing was opened
     if (this.pending.has(session) && !session.sessionId) await session.close();
+  }
+
+  /**
+   * A modern request: served from what the pool knows of the app. A stopped app whose capabilities
+   * are known from an earlier start stays stopped (a `server/discover` probe starts nothing); one
+   * never started in this session is started first, as its first legacy client would start it.
+   */
+  private async serveModern(app: string, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    const { pool } = this.opts;
+    if (!pool.snapshot(app)?.capabilities) {
+      try {
+        await pool.warm(app);
+      } catch (e) {
+        const err = toMcpError(e);
+        return rpcError(res, e instanceof PoolError && e.code === 'unknown-app' ? 404 : 502, err.code, err.message);
+      }
+    }
+    const name = (body as { params?: { _meta?: Record<string, { name?: unknown } | undefined> } } | undefined)?.params?._meta?.[
+      'io.modelcontextprotocol/clientInfo'
+    ]?.name;
+    await this.modern.serve(app, req, res, body, `app "${app}"'s modern client ${typeof name === 'string' ? name : '(unnamed)'}`);
   }
 
   /** A new client of `app`: the app is started (the first client warms it) so the session can declare what its server offers. */
@@ -362,6 +404,7 @@ export class Gateway extends Disposable {
   }
 
   private onPoolEvent(e: PoolEvent): void {
+    this.modern.onPoolEvent(e);
     if (this.sessions.size === 0) return;
     const of = (app: string) => [...this.sessions.values()].filter((s) => s.app === app);
     switch (e.type) {
@@ -387,9 +430,12 @@ export class Gateway extends Disposable {
    */
   private targetFor(app: string, feature: RoutedFeature, params?: ElicitRequestParams): HookTarget | undefined {
     const calling = [...this.sessions.values()].filter((s) => s.app === app && s.callsInFlight > 0);
-    if (calling.length !== 1) return undefined;
+    // a modern client's call is a caller of its own (no session tells two calls of one client apart)
+    const modern = this.modern.callers(app);
+    if (calling.length + modern.length !== 1) return undefined;
     // tool calls on both sides: a listing or a read meanwhile (the editor's views) asks nothing of anyone
     const calls = this.opts.pool.snapshot(app)?.callsInFlight ?? 0;
+    if (modern.length) return calls > 1 ? undefined : modern[0].target(feature, params);
     if (calls > calling[0].callsInFlight) return undefined;
     return calling[0].target(feature, params);
   }

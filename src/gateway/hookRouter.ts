@@ -3,7 +3,9 @@
 // arrives, it goes to the gateway client it belongs to if that can be told and the client declared
 // the capability — otherwise to the editor's own handlers, which name the app that asks.
 // Over stdio a server's request carries no link to the call that caused it, so "belongs to" means:
-// that client's calls are the only ones in flight on the app (see Gateway.targetFor).
+// that client's calls are the only ones in flight on the app (see Gateway.targetFor). A legacy
+// client is asked with a real request on its session; a modern (2026-07-28) client's call answers
+// `input_required` and its retry brings the answer (modern/inputRequired.ts).
 import type { IDisposable } from '../common/lifecycle';
 import type { ClientHooks, CreateMessageRequestParams, CreateMessageResult, ElicitRequestParams, ElicitResult, Root } from '../pool';
 

@@ -1,7 +1,7 @@
 // The extension's settings: keys, defaults and bounds, in one place. package.json's
 // `contributes.configuration` must agree (test/unit/manifest.test.ts), and the defaults are the
 // pool's own (DEFAULT_SETTINGS), so what the settings UI shows is what the pool does.
-import { DEFAULT_SETTINGS, MAX_TIMER_MS, type RemoteTransport } from '../pool';
+import { DEFAULT_SETTINGS, MAX_TIMER_MS, type RemoteTransportSetting } from '../pool';
 
 /** The longest duration a setting may ask for, in seconds (a longer timer would fire at once). */
 const MAX_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
@@ -26,7 +26,7 @@ export const Settings = {
   prewarm: { key: 'prewarm', default: [] as string[] },
   mcpRemoteCommand: { key: 'mcpRemoteCommand', default: [] as string[] },
   /** How remote apps without their own "transport" are reached: an mcp-remote process, or directly over HTTP. */
-  remoteTransport: { key: 'remoteTransport', default: 'mcp-remote' as RemoteTransport },
+  remoteTransport: { key: 'remoteTransport', default: 'auto' as RemoteTransportSetting },
   /** The local gateway: the pool's apps for terminals, `mcp-pool`, other MCP clients and VS Code's own MCP. */
   gatewayEnabled: { key: 'gateway.enabled', default: true as boolean },
   /** The pooled apps as VS Code's own MCP servers (through the gateway). */

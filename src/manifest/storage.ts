@@ -15,3 +15,6 @@ export const JSON_ARGUMENTS_STATUS_PREFIX = 'mcpPool.jsonArguments.';
 
 /** globalState key of the apps the user allowed to sample through a language model. */
 export const SAMPLING_CONSENT_KEY = 'mcpPool.samplingConsent';
+
+/** globalState key of the protocol era found for each server (keys are hashes; see config/eraStore.ts). */
+export const ERA_VERDICTS_KEY = 'mcpPool.protocolEras';

@@ -1,7 +1,8 @@
 // Validation of app definitions as users write them (settings JSON), into AppSpecs.
 // Every problem names the app and the field, so a user can fix it without guessing.
 
-import { type AppSpec, type RemoteTransport, TRANSPORT_STRATEGIES } from './types';
+import { type AppSpec, type RemoteTransport, type RemoteTransportSetting, TRANSPORT_STRATEGIES } from './types';
+import { mcpRemoteOnly } from './remoteChoice';
 import { hasSecretParameter } from './redact';
 
 export interface DefinitionProblem {
@@ -80,11 +81,13 @@ export function isLocalHost(hostname: string): boolean {
 }
 
 export const REMOTE_TRANSPORTS: readonly RemoteTransport[] = ['mcp-remote', 'direct'];
+/** The values of the setting mcpPool.remoteTransport (`auto`: remoteChoice.ts). */
+export const REMOTE_TRANSPORT_SETTINGS: readonly RemoteTransportSetting[] = ['auto', 'mcp-remote', 'direct'];
 const TRANSPORT_MODES: readonly (string | undefined)[] = TRANSPORT_STRATEGIES;
 
 export interface ParseOptions {
   /** How a remote app without its own "transport" is reached (the setting mcpPool.remoteTransport). */
-  readonly remoteTransport?: RemoteTransport;
+  readonly remoteTransport?: RemoteTransportSetting;
 }
 
 /**
@@ -127,7 +130,7 @@ export function parseAppDefinitions(raw: unknown, options: ParseOptions = {}): P
       continue;
     }
     seen.set(name.toLowerCase(), rawName);
-    const spec = parseOne(name, def, report, options.remoteTransport ?? 'mcp-remote');
+    const spec = parseOne(name, def, report, options.remoteTransport ?? 'auto');
     if (spec) specs.push(spec);
   }
   return { specs, problems };
@@ -135,7 +138,7 @@ export function parseAppDefinitions(raw: unknown, options: ParseOptions = {}): P
 
 type Report = (message: string, field?: string, severity?: 'error' | 'warning') => void;
 
-function parseOne(name: string, def: unknown, report: Report, defaultTransport: RemoteTransport): AppSpec | undefined {
+function parseOne(name: string, def: unknown, report: Report, defaultTransport: RemoteTransportSetting): AppSpec | undefined {
   if (typeof def !== 'object' || def === null || Array.isArray(def)) {
     report('definition must be an object with either "url" (remote) or "command" (stdio)');
     return undefined;
@@ -207,7 +210,13 @@ function parseOne(name: string, def: unknown, report: Report, defaultTransport: 
       if (CONTROL_BUT_TAB.test(v)) return `value of "${k}" contains a control character`;
       return undefined;
     });
-    let transport = defaultTransport;
+    let transport: RemoteTransport = defaultTransport === 'auto' ? 'direct' : defaultTransport;
+    let transportChoice: string | undefined;
+    if (defaultTransport === 'auto' && d.transport === undefined) {
+      const why = mcpRemoteOnly(args, env);
+      transport = why ? 'mcp-remote' : 'direct';
+      transportChoice = why ? `through mcp-remote: ${why}` : 'direct (no process)';
+    }
     if (d.transport !== undefined) {
       if (typeof d.transport !== 'string' || !(REMOTE_TRANSPORTS as readonly string[]).includes(d.transport))
         fail(`must be ${REMOTE_TRANSPORTS.map((t) => `"${t}"`).join(' or ')}`, 'transport');
@@ -225,7 +234,8 @@ function parseOne(name: string, def: unknown, report: Report, defaultTransport: 
           'args',
           'warning',
         );
-      if (unused.length) report(`mcp-remote arguments are not used by a direct app (${unused.join(' ')}); they are ignored`, 'args', 'warning');
+      if (unused.length && !transportChoice)
+        report(`mcp-remote arguments are not used by a direct app (${unused.join(' ')}); they are ignored`, 'args', 'warning');
       if (Object.keys(env).length) report('a direct app runs no process, so "env" is not used; it is ignored', 'env', 'warning');
     }
     if (transport === 'mcp-remote' && hasSecretParameter(d.url as string))
@@ -235,7 +245,7 @@ function parseOne(name: string, def: unknown, report: Report, defaultTransport: 
         'warning',
       );
     const extra = d.allowHttp === true && !args.includes('--allow-http') ? [...args, '--allow-http'] : args;
-    return { kind: 'remote', name, url, args: extra, headers, env, idleTimeoutMs, transport };
+    return { kind: 'remote', name, url, args: extra, headers, env, idleTimeoutMs, transport, ...(transportChoice ? { transportChoice } : {}) };
   }
 
   let command: string | undefined;
@@ -324,6 +334,12 @@ function stringMap(
 /** Same definition, whatever the order of the keys of env and headers (reordering must not restart an app). */
 export function sameSpec(a: AppSpec, b: AppSpec): boolean {
   return canonical(a) === canonical(b);
+}
+
+/** Whether two specs run the same, whatever they say about it (why the setting "auto" chose their transport). */
+export function sameRun(a: AppSpec, b: AppSpec): boolean {
+  const bare = (s: AppSpec) => (s.kind === 'remote' ? { ...s, transportChoice: undefined } : s);
+  return sameSpec(bare(a), bare(b));
 }
 
 function canonical(value: unknown): string {

@@ -6,6 +6,7 @@ export {
   isLocalHost,
   REMOTE_KEYS,
   REMOTE_TRANSPORTS,
+  REMOTE_TRANSPORT_SETTINGS,
   STDIO_KEYS,
   type ParseOptions,
   type AppDefinition,
@@ -16,6 +17,7 @@ export {
 } from './definitions';
 export type { FetchLike } from './direct/directTransport';
 export { MemorySignInStore, signInKey, type SignInStore, type StoredSignIn } from './direct/signIn';
+export type { EraVerdict, EraVerdictStore } from './session/eraMemory';
 export { bundledLauncher, commandLauncher, describeTarget, type McpRemoteLauncher } from './process/launch';
 export { DEFAULT_SETTINGS, MAX_TIMER_MS, type PoolSettings } from './settings';
 export { Redactor } from './redact';

@@ -22,6 +22,9 @@ interface AppSpecBase {
  */
 export type RemoteTransport = 'mcp-remote' | 'direct';
 
+/** The setting `mcpPool.remoteTransport`: one of the two, or `auto` (direct unless the app needs mcp-remote; remoteChoice.ts). */
+export type RemoteTransportSetting = RemoteTransport | 'auto';
+
 /** mcp-remote's `--transport` modes, which a direct app follows too (directTransport.ts). */
 export const TRANSPORT_STRATEGIES = ['http-first', 'http-only', 'sse-only', 'sse-first'] as const;
 export type TransportStrategy = (typeof TRANSPORT_STRATEGIES)[number];
@@ -36,6 +39,8 @@ export interface RemoteAppSpec extends AppSpecBase {
   readonly headers: Readonly<Record<string, string>>;
   /** Undefined: through mcp-remote. */
   readonly transport?: RemoteTransport;
+  /** Chosen by the setting's `auto`, and why (shown once in the app's log and in the hover). */
+  readonly transportChoice?: string;
 }
 
 /** A local MCP server spoken to over stdio. */
@@ -87,6 +92,8 @@ export interface AppSnapshot {
   readonly pid?: number;
   /** How the app is reached: its own process over stdio, through an mcp-remote process, or directly over HTTP from the host (no process). */
   readonly transport: 'stdio' | RemoteTransport;
+  /** Why that transport, when the setting's `auto` chose it. */
+  readonly transportChoice?: string;
   /** Requests in flight: tool calls and the other uses of the app (reads, prompts; not a view's listings). */
   readonly inFlight: number;
   /** Of those, tool calls. */
@@ -100,8 +107,9 @@ export interface AppSnapshot {
   readonly serverVersion?: string;
   /**
    * The MCP protocol revision the running connection speaks (e.g. "2025-11-25", "2026-07-28") and
-   * its era: 'modern' (2026-07-28 on: server/discover, no initialize) or 'legacy'. Through mcp-remote
-   * this is what the pool speaks with the proxy, which bridges to the remote's era itself.
+   * its era: 'modern' (2026-07-28 on: server/discover, no initialize) or 'legacy'. Through mcp-remote:
+   * the remote's revision when mcp-remote bridges to a modern server (it says so on its stderr), else
+   * the 2025 revision negotiated through it (which mcp-remote relays from the remote).
    */
   readonly protocolVersion?: string;
   readonly protocolEra?: 'legacy' | 'modern';

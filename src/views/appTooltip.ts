@@ -52,6 +52,7 @@ export function appTooltipMarkdown(s: AppSnapshot, now: number, extras: TooltipE
   const how = s.kind === 'stdio' ? 'stdio' : s.transport === 'direct' ? 'remote (direct HTTP)' : 'remote (mcp-remote)';
   lines.push(`**${escapeMarkdown(s.name)}** — ${how} · ${escapeMarkdown(stateWord(s, now))}`);
   field(s.kind === 'remote' ? 'URL' : 'Command', `\`${s.target.replace(/`/g, "'")}\``);
+  if (s.transportChoice) field('Transport', `${escapeMarkdown(s.transportChoice)} (setting remoteTransport: auto)`);
   if (s.pid !== undefined) field('PID', `${s.pid}${extras.rss !== undefined ? ` · memory ${formatBytes(extras.rss)}` : ''}`);
   else if (s.transport === 'direct' && s.createdAt !== undefined && s.status !== 'stopped' && s.status !== 'crashed')
     field('Process', 'none: the session runs in the editor');
@@ -62,6 +63,8 @@ export function appTooltipMarkdown(s: AppSnapshot, now: number, extras: TooltipE
     const server = s.serverName ? escapeMarkdown(`${s.serverName}${s.serverVersion ? ` ${s.serverVersion}` : ''}`) : 'unknown server';
     field('Server', `${server}${s.toolCount !== undefined ? ` · ${plural(s.toolCount, 'tool')}` : ''}`);
   }
+  const protocol = protocolText(s);
+  if (protocol) field('Protocol', escapeMarkdown(protocol));
   const offers = offersText(s);
   if (offers) field('Offers', offers);
   if (extras.clients?.length) field('Gateway', escapeMarkdown(clientsText(extras.clients)));
@@ -85,6 +88,18 @@ export function appTooltipMarkdown(s: AppSnapshot, now: number, extras: TooltipE
   const tail = s.stderrTail.slice(-STDERR_LINES);
   if (tail.length) text += `\n\n**stderr** (last ${plural(tail.length, 'line')}):\n\n${codeBlock(tail)}`;
   return `${text}\n\n_As of ${formatClock(now)}._`;
+}
+
+/**
+ * The MCP revision the running connection speaks: `MCP 2026-07-28 (modern era)`, `MCP 2025-11-25
+ * (2025 era)`; through mcp-remote to a modern remote, `…, bridged by mcp-remote`. Undefined while
+ * nothing is connected.
+ */
+export function protocolText(s: AppSnapshot): string | undefined {
+  if (!s.protocolVersion) return undefined;
+  const era = s.protocolEra === 'modern' ? ' (modern era)' : s.protocolEra === 'legacy' ? ' (2025 era)' : '';
+  const bridged = s.transport === 'mcp-remote' && s.protocolEra === 'modern' ? ', bridged by mcp-remote' : '';
+  return `MCP ${s.protocolVersion}${era}${bridged}`;
 }
 
 /**

@@ -183,6 +183,20 @@ export function buildRows(raw: RawResults): Row[] {
       [gw.fanIn.wallMs],
     );
   }
+  const md = raw.modern;
+  if (md) {
+    add(
+      {
+        id: 'modern.warm',
+        section: 'Modern',
+        label: `modern (2026-07-28) direct app: warm call on the pool (${md.warm.direct.length} interleaved rounds)`,
+        unit: 'ms',
+        chart: { label: 'pool: 2026-07-28 direct app, warm call', kind: 'pool' },
+      },
+      md.warm.direct,
+    );
+    add({ id: 'modern.held', section: 'Modern', label: 'floor: SDK v2 client pinned to 2026-07-28, held in this process', unit: 'ms' }, md.warm.heldInProcess);
+  }
   const dr = raw.direct;
   if (dr) {
     add(
@@ -322,6 +336,15 @@ export function buildRatios(raw: RawResults): Ratio[] {
       'median of pairwise ratios per repetition (order alternated)',
     );
   }
+
+  const md = raw.modern;
+  if (md)
+    paired(
+      'modern.vsHeld',
+      'modern (2026-07-28) direct app warm call ÷ SDK v2 client held in this process (same server)',
+      md.warm.direct,
+      md.warm.heldInProcess,
+    );
 
   const st = raw.stdio.samples;
   paired('stdio.pooledVsHeld', 'stdio: warm pooled ÷ held client', st.pooled ?? none, st.held ?? none);

@@ -15,6 +15,8 @@ export interface BenchOptions {
   readonly gatewayRounds: number;
   /** Interleaved warm rounds of a direct app (vs held in-process client, vs through mcp-remote). */
   readonly directRounds: number;
+  /** Interleaved warm rounds of a modern (2026-07-28) direct app vs a held SDK v2 client. */
+  readonly modernRounds: number;
   /** Cold starts of fresh apps, direct and through mcp-remote (each). */
   readonly directColdReps: number;
   /**
@@ -35,7 +37,7 @@ export interface BenchOptions {
   readonly svg: string;
 }
 
-const USAGE = `usage: npm run bench -- [--n 20] [--latency MS] [--pairs 1000] [--stdio-n 500] [--gateway-n 300] [--direct-n 500] [--direct-cold 10] [--warmup 300]
+const USAGE = `usage: npm run bench -- [--n 20] [--latency MS] [--pairs 1000] [--stdio-n 500] [--gateway-n 300] [--direct-n 500] [--direct-cold 10] [--modern-n 500] [--warmup 300]
                        [--prewarm-reps 5] [--cli-n 100] [--parallel-rounds 5] [--no-npx] [--json FILE] [--chart]`;
 
 export function parseArgs(argv: readonly string[]): BenchOptions {
@@ -47,6 +49,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     gatewayRounds: 300,
     directRounds: 500,
     directColdReps: 10,
+    modernRounds: 500,
     warmup: 300,
     prewarmReps: 5,
     cliIterations: 100,
@@ -65,6 +68,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     '--gateway-n': 'gatewayRounds',
     '--direct-n': 'directRounds',
     '--direct-cold': 'directColdReps',
+    '--modern-n': 'modernRounds',
     '--warmup': 'warmup',
     '--prewarm-reps': 'prewarmReps',
     '--cli-n': 'cliIterations',

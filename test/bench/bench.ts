@@ -29,6 +29,7 @@ import { renderMarkdown, renderText } from './report';
 import type { BenchResults, RawResults, Resources, RunMeta } from './results';
 import { measureStdioFloor, STDIO_APP } from './stdioFloor';
 import { measureDirect } from './direct';
+import { measureModern } from './modern';
 import { measureGateway } from './gateway';
 import { checkTargets } from './targets';
 import { heldStep, oneShotStep, pooledStep, type VariantId } from './variants';
@@ -222,6 +223,11 @@ async function main(): Promise<number> {
     const direct = await measureDirect((marker) => server.marked(marker), runId, home, opts.directRounds, opts.directColdReps, opts.warmup);
     errors.push(...direct.errors);
 
+    // ---- 2026-07-28 remotes: warm vs a held v2 client, cold round trips, default memory -------------
+    progress(`modern: ${opts.modernRounds} interleaved warm rounds (direct app, held v2 client), a cold start's requests, memory of 10 default remote apps`);
+    const modern = await measureModern(opts.modernRounds, opts.warmup);
+    errors.push(...modern.errors);
+
     // ---- stop everything, then count what is left ---------------------------------------------
     await cleanup();
     const left = await childrenAfterStop();
@@ -242,6 +248,7 @@ async function main(): Promise<number> {
       overheadStdio,
       gateway,
       direct,
+      modern,
       pooledPids: [...pooledPids],
       pooledProcessRss,
       oneShotLeftoversKilled: leftoversKilled,

@@ -2,6 +2,7 @@
 // table, ratios, targets). This is what `--json FILE` writes.
 import type { RoundRobinResult, ParallelResult } from './concurrency';
 import type { DirectResult } from './direct';
+import type { ModernResult } from './modern';
 import type { GatewayResult } from './gateway';
 import type { OneShotTiming } from './oneShot';
 import type { OverheadProfile } from './overhead';
@@ -47,6 +48,7 @@ export interface RawResults {
   readonly gateway?: GatewayResult;
   /** Direct remote apps (no mcp-remote): warm calls against a held in-process client and through mcp-remote, cold starts, memory. */
   readonly direct?: DirectResult;
+  readonly modern?: ModernResult;
   readonly pooledPids: number[];
   /** RSS of the pooled mcp-remote process (bytes), while warm. */
   readonly pooledProcessRss?: number;
@@ -55,7 +57,7 @@ export interface RawResults {
 
 export interface Row {
   readonly id: string;
-  readonly section: 'HTTP' | 'Direct' | 'CLI' | 'Concurrency' | 'Prewarm' | 'Stdio' | 'Gateway';
+  readonly section: 'HTTP' | 'Direct' | 'CLI' | 'Concurrency' | 'Prewarm' | 'Stdio' | 'Gateway' | 'Modern';
   readonly label: string;
   readonly unit: 'ms' | 'µs';
   readonly summary: Summary;

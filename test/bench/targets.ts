@@ -122,6 +122,38 @@ export function checkTargets(raw: RawResults, ratios: readonly Ratio[], resource
     });
   }
 
+  const md = raw.modern;
+  if (md) {
+    const vsHeld = get('modern.vsHeld');
+    targets.push({
+      id: 'modern.warmVsHeld',
+      label: 'warm call on a 2026-07-28 direct app vs an SDK v2 client pinned to 2026-07-28, held in this process on the same server',
+      goal: 'direct ÷ held ≤ 1.05',
+      actual: vsHeld
+        ? `${fmt(vsHeld.value)}${ci(vsHeld)}; direct ${fmt(median(md.warm.direct))} ms, held ${fmt(median(md.warm.heldInProcess))} ms; the app negotiated ${md.protocolVersion ?? 'no version'}`
+        : 'n/a',
+      status: vsHeld && Number.isFinite(vsHeld.value) ? status(vsHeld.value <= 1.05 && md.protocolVersion === '2026-07-28') : 'N/A',
+    });
+    const methods = Object.entries(md.cold.methods)
+      .map(([m, n]) => `${m} ${n}`)
+      .join(', ');
+    targets.push({
+      id: 'modern.coldRoundTrips',
+      label: 'requests a new connection to a known 2026-07-28 server sends before the call itself (counted at the server)',
+      goal: '0',
+      actual: `${md.cold.requestsBeforeCall} (the server saw: ${methods || 'nothing'}); first call ${fmt(md.cold.ms, 1)} ms`,
+      status: status(md.cold.requestsBeforeCall === 0),
+    });
+    const mb = (b: number) => `${(b / 1048576).toFixed(2)} MB`;
+    targets.push({
+      id: 'remote.defaultMemory',
+      label: `memory per warm remote app with default settings (${md.memory.apps} apps, RSS growth of the pool's process and the apps' processes, after a GC)`,
+      goal: '≤ 5 MB per app',
+      actual: `${mb(md.memory.perAppBytes)} per app (the default transport: ${md.memory.transport}); live JS memory ${mb(md.memory.livePerAppBytes)} per app`,
+      status: Number.isFinite(md.memory.perAppBytes) ? status(md.memory.perAppBytes <= 5 * 1048576) : 'N/A',
+    });
+  }
+
   targets.push({
     id: 'noLeftovers',
     label: 'child processes of the benchmark left at the end',

@@ -172,6 +172,12 @@ describe('Apps view (pure parts)', () => {
       assert.match(appTooltipMarkdown(lost, NOW), /\*\*Disconnected:\*\* connection lost: the server no longer knows the session \\\(HTTP 404\\\)/);
       assert.match(describeApp(lost, NOW), /^crashed · connection lost/);
       assert.match(appTooltipMarkdown(snapshot({ status: 'idle', pid: 7 }), NOW), /remote \(mcp-remote\)/);
+      // the setting's "auto" says which transport it chose, and why
+      const auto = appTooltipMarkdown(
+        snapshot({ status: 'idle', pid: 7, transportChoice: 'through mcp-remote: it sets "env" for the mcp-remote process' }),
+        NOW,
+      );
+      assert.match(auto, /\*\*Transport:\*\* through mcp\\-remote: it sets "env" for the mcp\\-remote process \(setting remoteTransport: auto\)/);
     });
 
     it('names the clients that use the app through the gateway (same names counted once)', () => {
@@ -216,6 +222,15 @@ describe('Apps view (pure parts)', () => {
       assert.match(md, /\*\*Server:\*\* example\\-server 1\\\.2\\\.3 · 3 tools/);
       assert.match(md, /\*\*Last error:\*\* call to "x" failed: \\\*boom\\\*/);
       assert.match(md, /last 5 lines[\s\S]*```text\nl2\nl3\nl4\nl5\nl6\n```\n\n_As of/);
+    });
+
+    it("shows the protocol revision of the app's connection and its era (bridged by mcp-remote when it is)", () => {
+      const line = (patch: Partial<AppSnapshot>) =>
+        /\*\*Protocol:\*\* ([^\n]*?)(?: {2})?\n/.exec(appTooltipMarkdown(snapshot({ status: 'idle', pid: 1, ...patch }), NOW))?.[1];
+      assert.equal(line({ protocolVersion: '2026-07-28', protocolEra: 'modern' }), 'MCP 2026\\-07\\-28 \\(modern era\\), bridged by mcp\\-remote');
+      assert.equal(line({ transport: 'direct', protocolVersion: '2026-07-28', protocolEra: 'modern' }), 'MCP 2026\\-07\\-28 \\(modern era\\)');
+      assert.equal(line({ kind: 'stdio', transport: 'stdio', protocolVersion: '2025-11-25', protocolEra: 'legacy' }), 'MCP 2025\\-11\\-25 \\(2025 era\\)');
+      assert.equal(line({}), undefined, 'nothing connected: no line');
     });
 
     it('says what the server offers once it is known, with the counts listed so far', () => {

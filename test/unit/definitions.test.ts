@@ -7,10 +7,13 @@ import { Redactor } from '../../src/pool/redact';
 
 describe('app definitions', () => {
   it('accepts remote and stdio apps and normalises them', () => {
-    const { specs, problems } = parseAppDefinitions({
-      jira: { url: 'https://mcp.atlassian.com/v1/sse', args: ['--transport', 'sse-only'], headers: { 'X-Team': 'a' }, idleTimeout: 60 },
-      local: { command: 'node', args: ['server.js'], env: { DEBUG: '1' }, cwd: '/tmp' },
-    });
+    const { specs, problems } = parseAppDefinitions(
+      {
+        jira: { url: 'https://mcp.atlassian.com/v1/sse', args: ['--transport', 'sse-only'], headers: { 'X-Team': 'a' }, idleTimeout: 60 },
+        local: { command: 'node', args: ['server.js'], env: { DEBUG: '1' }, cwd: '/tmp' },
+      },
+      { remoteTransport: 'mcp-remote' },
+    );
     assert.deepEqual(problems, []);
     assert.deepEqual(specs, [
       {
@@ -82,8 +85,10 @@ describe('app definitions', () => {
       b: { url: 'https://b.dev/mcp', transport: 'direct' },
       c: { url: 'https://c.dev/mcp', transport: 'mcp-remote' },
     };
-    const transports = (o?: { remoteTransport?: 'mcp-remote' | 'direct' }) => parseAppDefinitions(raw, o).specs.map((s) => s.kind === 'remote' && s.transport);
-    assert.deepEqual(transports(), ['mcp-remote', 'direct', 'mcp-remote']);
+    const transports = (o?: { remoteTransport?: 'mcp-remote' | 'direct' | 'auto' }) =>
+      parseAppDefinitions(raw, o).specs.map((s) => s.kind === 'remote' && s.transport);
+    assert.deepEqual(transports({ remoteTransport: 'mcp-remote' }), ['mcp-remote', 'direct', 'mcp-remote']);
+    assert.deepEqual(transports(), ['direct', 'direct', 'mcp-remote'], 'the default, auto: direct where nothing asks for mcp-remote');
     assert.deepEqual(transports({ remoteTransport: 'direct' }), ['direct', 'direct', 'mcp-remote']);
     const bad = parseAppDefinitions({ x: { url: 'https://x.dev/mcp', transport: 'websocket' } });
     assert.deepEqual(bad.specs, []);
@@ -123,13 +128,48 @@ describe('app definitions', () => {
   });
 });
 
+describe('mcpPool.remoteTransport "auto" (the default)', () => {
+  it('reaches an app directly unless its arguments use what only mcp-remote does, or it sets env; says why; explicit choices unchanged', () => {
+    const { specs, problems } = parseAppDefinitions({
+      plain: { url: 'https://a.dev/mcp' },
+      honoured: { url: 'https://a.dev/mcp', args: ['--transport', 'sse-only', '--allow-http', '--debug', '--protocol', 'auto'] },
+      staticClient: { url: 'https://a.dev/mcp', args: ['--static-oauth-client-info', '@/tmp/c.json'] },
+      headerArg: { url: 'https://a.dev/mcp', args: ['--header', 'X-Key:${KEY}'] },
+      proxy: { url: 'https://a.dev/mcp', args: ['--enable-proxy'] },
+      port: { url: 'https://a.dev/mcp', args: ['9876'] },
+      withEnv: { url: 'https://a.dev/mcp', env: { NODE_EXTRA_CA_CERTS: '/ca.pem' } },
+      pinnedRemote: { url: 'https://a.dev/mcp', transport: 'mcp-remote' },
+      pinnedDirect: { url: 'https://a.dev/mcp', transport: 'direct', args: ['--enable-proxy'] },
+    });
+    const by = Object.fromEntries(specs.map((s) => [s.name, s.kind === 'remote' ? [s.transport, s.transportChoice] : []]));
+    assert.deepEqual(by.plain, ['direct', 'direct (no process)']);
+    assert.deepEqual(by.honoured, ['direct', 'direct (no process)']);
+    assert.equal(by.staticClient[0], 'mcp-remote');
+    assert.match(by.staticClient[1] as string, /only mcp-remote does \(--static-oauth-client-info\)/);
+    assert.match(by.headerArg[1] as string, /--header/);
+    assert.match(by.proxy[1] as string, /--enable-proxy/);
+    assert.match(by.port[1] as string, /a callback port/);
+    assert.match(by.withEnv[1] as string, /"env"/);
+    assert.deepEqual(by.pinnedRemote, ['mcp-remote', undefined]);
+    assert.deepEqual(by.pinnedDirect, ['direct', undefined]);
+    // (no "not used by a direct app" warning for what auto found harmless; the explicit direct app still gets it)
+    assert.deepEqual(
+      problems.map((p) => p.app),
+      ['pinnedDirect'],
+    );
+  });
+});
+
 describe('a key in the URL of an mcp-remote app', () => {
   it("is warned about (mcp-remote's command line is readable by every local user); not for a direct app, nor for a plain URL", () => {
-    const { specs, problems } = parseAppDefinitions({
-      keyed: { url: 'https://x.dev/mcp?api_key=abc123' },
-      direct: { url: 'https://x.dev/mcp?api_key=abc123', transport: 'direct' },
-      plain: { url: 'https://x.dev/mcp?region=eu' },
-    });
+    const { specs, problems } = parseAppDefinitions(
+      {
+        keyed: { url: 'https://x.dev/mcp?api_key=abc123' },
+        direct: { url: 'https://x.dev/mcp?api_key=abc123', transport: 'direct' },
+        plain: { url: 'https://x.dev/mcp?region=eu' },
+      },
+      { remoteTransport: 'mcp-remote' },
+    );
     assert.equal(specs.length, 3, 'every app is kept');
     assert.deepEqual(
       problems.map((p) => [p.app, p.field, p.severity]),
@@ -153,7 +193,7 @@ describe('launching', () => {
       NODE_OPTIONS: '--inspect',
     });
     assert.equal(cmd.command, '/usr/bin/node');
-    assert.deepEqual(cmd.args, ['/ext/dist/mcp-remote/proxy.mjs', 'https://x.dev/mcp', '--transport', 'http-only']);
+    assert.deepEqual(cmd.args, ['/ext/dist/mcp-remote/proxy.mjs', 'https://x.dev/mcp', '--transport', 'http-only', '--protocol', 'auto']);
     assert.deepEqual(cmd.secretFiles, [{ flag: '--header-file', prefix: '', name: 'headers', content: 'Authorization: Bearer t\n' }]);
     assert.deepEqual(cmd.env, { PATH: '/bin', HOME: '/home/u', ELECTRON_RUN_AS_NODE: '1' });
   });
@@ -167,7 +207,7 @@ describe('launching', () => {
       },
     }).specs;
     const cmd = launchCommand(spec, commandLauncher(['mcp-remote']), {});
-    assert.deepEqual(cmd.args, ['https://x.dev/mcp', '--debug']);
+    assert.deepEqual(cmd.args, ['https://x.dev/mcp', '--debug', '--protocol', 'auto']);
     assert.deepEqual(
       cmd.secretFiles?.map((f) => [f.flag, f.prefix, f.content]),
       [
@@ -180,13 +220,21 @@ describe('launching', () => {
       commandLauncher(['m']),
       {},
     );
-    assert.deepEqual(fromFile.args, ['https://x.dev/mcp', '--static-oauth-client-info', '@/p/info.json'], 'a path stays');
+    assert.deepEqual(fromFile.args, ['https://x.dev/mcp', '--static-oauth-client-info', '@/p/info.json', '--protocol', 'auto'], 'a path stays');
   });
 
   it('a launcher override replaces the bundled copy', () => {
     const [spec] = parseAppDefinitions({ r: { url: 'https://x.dev/mcp' } }).specs;
     const cmd = launchCommand(spec, commandLauncher(['npx', '-y', 'mcp-remote@0.15.1']), {});
-    assert.deepEqual([cmd.command, ...cmd.args], ['npx', '-y', 'mcp-remote@0.15.1', 'https://x.dev/mcp']);
+    assert.deepEqual([cmd.command, ...cmd.args], ['npx', '-y', 'mcp-remote@0.15.1', 'https://x.dev/mcp', '--protocol', 'auto']);
+  });
+
+  it("mcp-remote reaches both protocol eras (--protocol auto) unless the app's own args say otherwise", () => {
+    const args = (a: string[]) => launchCommand(parseAppDefinitions({ r: { url: 'https://x.dev/mcp', args: a } }).specs[0], commandLauncher(['m']), {}).args;
+    assert.deepEqual(args([]), ['https://x.dev/mcp', '--protocol', 'auto']);
+    assert.deepEqual(args(['--protocol', 'legacy']), ['https://x.dev/mcp', '--protocol', 'legacy']);
+    assert.deepEqual(args(['--protocol', '2026-07-28', '--debug']), ['https://x.dev/mcp', '--protocol', '2026-07-28', '--debug']);
+    assert.deepEqual(args(['--protocol=legacy']), ['https://x.dev/mcp', '--protocol=legacy']);
   });
 
   it("passes an explicit environment: allow-listed variables plus the app's own", () => {

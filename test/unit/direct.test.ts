@@ -8,7 +8,7 @@ import type { Pool, PoolEvent } from '../../src/pool';
 import { type HttpFixture, startHttpFixture } from '../fixtures/http-server';
 import { waitUntil } from '../fixtures/processTable';
 import { closedPort, expectCode } from './faults/faultKit';
-import { commandLauncher } from '../../src/pool';
+import { commandLauncher, parseAppDefinitions } from '../../src/pool';
 import { BUNDLED_MCP_REMOTE } from '../fixtures/paths';
 import { collectEvents, directSpec, makePool, ourProcesses, remoteSpec, textOf } from './helpers';
 
@@ -382,5 +382,34 @@ describe('direct remote apps (HTTP from the pool, no process)', function () {
     const proxyAgain = await p.callTool('r', 'echo', { text: 'y' });
     assert.equal(proxyAgain.coldStart, true);
     assert.notEqual(proxyAgain.pid, viaProxy.pid);
+  });
+
+  it('remoteTransport "auto" (the default): a plain remote app runs direct, says so once in its log, and the snapshot (hover) says why', async () => {
+    server = await startHttpFixture();
+    const p = start();
+    const { specs } = parseAppDefinitions({ a: { url: server.url, allowHttp: true } });
+    await p.configure(specs);
+    const r = await p.callTool('a', 'echo', { text: 'auto' });
+    assert.equal(r.pid, undefined, 'no process');
+    await p.restart('a');
+    await p.callTool('a', 'echo', { text: 'again' });
+    const snap = p.snapshot('a')!;
+    assert.equal(snap.transport, 'direct');
+    assert.equal(snap.transportChoice, 'direct (no process)');
+    const said = events.filter((e) => e.type === 'stderr' && e.app === 'a' && e.line.includes('remoteTransport "auto"'));
+    assert.equal(said.length, 1, 'said once, not at every start');
+  });
+
+  it('switching remoteTransport from "auto" to "direct" for an app that already runs direct restarts nothing (a call in flight finishes)', async () => {
+    server = await startHttpFixture();
+    const p = start();
+    await p.configure(parseAppDefinitions({ a: { url: server.url, allowHttp: true } }).specs);
+    await p.callTool('a', 'echo', { text: 'warm' });
+    const slow = p.callTool('a', 'sleep', { ms: 300 });
+    const result = await p.configure(parseAppDefinitions({ a: { url: server.url, allowHttp: true } }, { remoteTransport: 'direct' }).specs);
+    assert.deepEqual(result.changed, [], 'the app runs the same: not a change');
+    assert.match(JSON.stringify((await slow).result.content), /slept|300/);
+    assert.equal(p.snapshot('a')!.starts, 1);
+    assert.equal(p.snapshot('a')!.transportChoice, undefined, 'the hover no longer says "auto" chose it');
   });
 });

@@ -1,11 +1,27 @@
 // What a failed request (a tool call, a listing) turns into: one PoolError whose code says what
 // happened (cancelled, timeout, unreachable, crashed, flooding, stopped, invalid-arguments,
 // protocol) and whose message says it in words, with the server's last stderr lines where they explain it.
+// And the words of a failed start (describeStartFailure).
 import { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+import type { StartError } from '../link';
+import { describeRefusal, remoteRefusal } from '../process/mcpRemoteSaid';
 import { type Connection, describeExit, formatSeconds } from '../session/connection';
 import { PoolError } from '../errors';
 import { ServerLost } from '../session/liveness';
 import { isOwnTimeout, isUnforwarded, OutputSchemaMismatch, serverWords } from '../session/mcpErrors';
+import type { AppSpec } from '../types';
+
+/**
+ * Why a start failed, in words (not yet redacted). When mcp-remote exited because the remote server
+ * answered an HTTP error, that status and what to do come first: in `--protocol auto` mcp-remote
+ * reports it as a failed version negotiation, buried in a stack trace of its stderr.
+ */
+export function describeStartFailure(spec: AppSpec, err: StartError): string {
+  const viaProcess = spec.kind === 'remote' && spec.transport !== 'direct';
+  const refusal = viaProcess && err.exit ? remoteRefusal(err.stderrTail ?? []) : undefined;
+  if (!refusal || !err.exit) return err.message;
+  return describeRefusal(refusal, `so mcp-remote exited during start (${describeExit(err.exit)})`);
+}
 
 export interface FailureContext {
   readonly app: string;

@@ -3,7 +3,7 @@
 // lives for the editor session; the editor layer only calls it and renders its events.
 import { Disposable, toDisposable } from '../../common/lifecycle';
 import { Emitter } from '../../common/emitter';
-import { sameSpec } from '../definitions';
+import { sameRun, sameSpec } from '../definitions';
 import { PoolError } from '../errors';
 import type { ExternalRedirect } from '../direct/directAuth';
 import type { FetchLike } from '../direct/directTransport';
@@ -173,10 +173,10 @@ export class Pool extends Disposable implements AppHost {
         this.apps.delete(name);
         stops.push(app.retire('removed'));
         this.events.fire({ type: 'state', app: name, snapshot: { ...app.snapshot(), status: 'stopped' } });
-      } else if (!sameSpec(spec, app.spec)) {
+      } else if (!sameRun(spec, app.spec)) {
         result.changed.push(name);
         stops.push(app.retire('config'));
-      }
+      } else if (!sameSpec(spec, app.spec)) app.adopt(spec);
     }
     await Promise.all(stops);
     for (const spec of specs) {

@@ -9,16 +9,17 @@ import type { Emitter } from '../../common/emitter';
 import { PoolError } from '../errors';
 import { isNotSent } from '../link';
 import { describeTarget } from '../process/launch';
+import { bridgedRevision } from '../process/mcpRemoteSaid';
 import type { Redactor } from '../redact';
 import type { ClientHooks } from '../session/clientHooks';
-import { type EraMemory, processEraKey } from '../session/eraMemory';
+import { type EraMemory, httpEraKey, processEraKey } from '../session/eraMemory';
 import { Connection, describeExit, formatSeconds, type StartError } from '../session/connection';
 import type { McpSession } from '../session/mcpSession';
 import type { PoolSettings } from '../settings';
 import type { AppSnapshot, AppSpec, AppStatus, CallOptions, CallOutcome, ExitInfo, PoolEvent, StopReason, ToolInfo } from '../types';
 import { AppFeatures } from './appFeatures';
 import { type AppState, currentConnection, holdsSlot, STOPPED, statusOf } from './appState';
-import { describeCallFailure } from './callFailure';
+import { describeCallFailure, describeStartFailure } from './callFailure';
 import { CrashLoopGuard } from './crashLoopGuard';
 import type { LinkFactory, LinkMaker } from './links';
 import type { RequestOptions, Sent } from './request';
@@ -66,6 +67,8 @@ export class PooledApp implements Tenant {
   private authUrl?: string;
   private okSinceStart = false;
   private toolCount?: number;
+  /** The remote's revision mcp-remote said it bridges to, read per connection (eraOf). */
+  private bridged?: { readonly conn: Connection; readonly version: string | undefined };
   /**
    * The SDK's response cache for this app's connections (2026-07-28 cache hints): kept across
    * restarts, so a start within the ttl of the last tools/list lists nothing. One app is one
@@ -77,9 +80,10 @@ export class PooledApp implements Tenant {
   readonly features: AppFeatures;
 
   constructor(
-    readonly spec: AppSpec,
+    private _spec: AppSpec,
     private readonly host: AppHost,
   ) {
+    const spec = _spec;
     for (const v of Object.values(spec.kind === 'remote' ? spec.headers : {})) host.redactor.addSecret(v);
     for (const v of Object.values(spec.env)) if (v.length >= 12) host.redactor.addSecret(v);
     this.features = new AppFeatures({
@@ -140,6 +144,23 @@ export class PooledApp implements Tenant {
     return this.masked.text;
   }
 
+  get spec(): AppSpec {
+    return this._spec;
+  }
+
+  /** A definition that runs the same (sameRun): taken without a restart (e.g. only why "auto" chose the transport differs). */
+  adopt(spec: AppSpec): void {
+    this._spec = spec;
+    this.choiceSaid = false;
+    this.host.changed(this);
+  }
+
+  /** Under which key the app's protocol era is remembered; undefined where the pool does not negotiate it (mcp-remote does). */
+  private eraKey(): string | undefined {
+    if (this.spec.kind === 'stdio') return processEraKey(this.spec.command, this.spec.args, this.spec.cwd, this.spec.env ?? {});
+    return this.spec.transport === 'direct' ? httpEraKey(this.spec.url, this.spec.headers) : undefined;
+  }
+
   /** How the app is reached (AppSnapshot.transport). */
   get transport(): AppSnapshot['transport'] {
     return this.spec.kind === 'stdio' ? 'stdio' : (this.spec.transport ?? 'mcp-remote');
@@ -152,6 +173,7 @@ export class PooledApp implements Tenant {
       name: this.name,
       kind: this.spec.kind,
       transport: this.transport,
+      ...(this.spec.kind === 'remote' && this.spec.transportChoice ? { transportChoice: this.spec.transportChoice } : {}),
       target: this.maskedTarget(),
       status: this.status,
       createdAt: this.createdAt,
@@ -166,8 +188,7 @@ export class PooledApp implements Tenant {
       exit: this.exit,
       serverName: server?.name,
       serverVersion: server?.version,
-      protocolVersion: conn?.era?.protocolVersion,
-      protocolEra: conn?.era?.kind,
+      ...this.eraOf(conn),
       toolCount: this.toolCount,
       ...this.features.snapshot(),
       backoffUntil: this.crashLoop.backoffUntil(),
@@ -175,6 +196,20 @@ export class PooledApp implements Tenant {
       authUrl: this.authUrl,
       stderrTail: conn?.stderrTail(20) ?? [], // redacted as each line arrived
     };
+  }
+
+  /**
+   * The revision the app's server speaks. Through mcp-remote the pool's own session is always 2025:
+   * when mcp-remote says (stderr) it bridges to a modern remote, that remote's revision is shown.
+   * Read once per connection (the line may scroll out of the tail later).
+   */
+  private eraOf(conn: Connection | undefined): Pick<AppSnapshot, 'protocolVersion' | 'protocolEra'> {
+    if (!conn) return {};
+    if (this.transport === 'mcp-remote') {
+      if (this.bridged?.conn !== conn || this.bridged.version === undefined) this.bridged = { conn, version: bridgedRevision(conn.stderrTail()) };
+      if (this.bridged.version) return { protocolVersion: this.bridged.version, protocolEra: 'modern' };
+    }
+    return { protocolVersion: conn.era?.protocolVersion, protocolEra: conn.era?.kind };
   }
 
   // ---- the life: every transition goes through setState -----------------------------------
@@ -244,6 +279,9 @@ export class PooledApp implements Tenant {
     return start;
   }
 
+  /** The transport choice of "auto" was said in the log. */
+  private choiceSaid = false;
+
   private async start(makeLink: LinkMaker, signal: AbortSignal): Promise<Connection> {
     try {
       await this.host.reserveSlot(this, signal);
@@ -255,6 +293,11 @@ export class PooledApp implements Tenant {
     const t0 = Date.now();
     const granted = this._state;
     if (granted.kind !== 'starting') throw this.stoppedWhileStarting();
+    // (the setting's "auto" chose the transport: said once, in the app's log)
+    if (this.spec.kind === 'remote' && this.spec.transportChoice && !this.choiceSaid) {
+      this.choiceSaid = true;
+      this.host.events.fire({ type: 'stderr', app: this.name, line: `[pool] remoteTransport "auto": ${this.spec.transportChoice}` });
+    }
     const s = this.host.settings;
     const conn: Connection = new Connection({
       startTimeoutMs: s.startTimeoutMs,
@@ -286,14 +329,11 @@ export class PooledApp implements Tenant {
         missesToFail: this.spec.kind === 'remote' ? 2 : 0,
         onLost: () => void this.endConnection(conn, 'unreachable'),
       },
-      // A stdio server may speak either era: probed once, then remembered per command line. A
-      // remote app's mcp-remote bridges the eras itself (--protocol auto) and speaks 2025 to the
-      // pool; a direct app stays on 2025 until its HTTP link speaks both (src/pool/direct).
-      negotiation: this.spec.kind === 'stdio' ? 'auto' : 'legacy',
-      era:
-        this.spec.kind === 'stdio'
-          ? { memory: this.host.eras, key: processEraKey(this.spec.command, this.spec.args, this.spec.cwd, this.spec.env ?? {}) }
-          : undefined,
+      // A stdio server and a direct remote may speak either era: probed once, then remembered per
+      // command line, or per URL and authorization context (never reused across them). A remote
+      // app's mcp-remote bridges the eras itself (--protocol auto) and speaks 2025 to the pool.
+      negotiation: this.eraKey() ? 'auto' : 'legacy',
+      era: this.eraKey() ? { memory: this.host.eras, key: this.eraKey()! } : undefined,
       probeTimeoutMs: s.pingTimeoutMs,
       responseCache: this.responses,
       // mcp-remote (--protocol auto) answers ping itself but forwards server/discover to the remote
@@ -309,7 +349,7 @@ export class PooledApp implements Tenant {
       const now = this._state;
       if (now.kind !== 'starting') throw this.stoppedWhileStarting();
       const err = e as StartError;
-      const reason = this.host.redactor.redact(err.message);
+      const reason = this.host.redactor.redact(describeStartFailure(this.spec, err));
       if (err.exit) this.exit = err.exit;
       this.recordFailure(`start failed: ${reason}`);
       this.host.events.fire({ type: 'startFailed', app: this.name, error: reason, stderrTail: err.stderrTail ?? [] });

@@ -4,8 +4,7 @@
 // middle of a session is refused instead, and the pool starts a fresh session that asks), and
 // receives the redirect on a loopback listener that accepts only the states it handed out.
 import { randomBytes } from 'node:crypto';
-import type { OAuthClientProvider, OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthClientProvider, OAuthDiscoveryState, OAuthTokens } from '@modelcontextprotocol/client';
 import { CALLBACK_PATH, LoopbackRedirect, needsBothLoopbacks } from './loopback';
 import type { SignIns, StoredSignIn } from './signIn';
 
@@ -57,6 +56,8 @@ export class DirectAuth implements OAuthClientProvider {
   private registeredRedirect?: string;
   /** The loopback's redirect as the browser reaches it, when that is another address (a forwarded port). */
   private forwarded?: string;
+  /** A step-up's scope (see stepUpScope). */
+  private stepUp?: string;
   /** Ends this app's browser sign-in for the apps that joined it. */
   private browsing?: () => void;
   /** Another app's browser sign-in this start joined. */
@@ -79,6 +80,9 @@ export class DirectAuth implements OAuthClientProvider {
   get clientMetadata(): OAuthClientMetadata {
     return {
       client_name: this.opts.clientName,
+      // (2026-07-28: a registering client says what it is; a loopback redirect makes it a native app)
+      application_type: 'native',
+      ...(this.stepUpScope ? { scope: this.stepUpScope } : {}),
       redirect_uris: [this.redirectUrl],
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
@@ -146,22 +150,40 @@ export class DirectAuth implements OAuthClientProvider {
   }
 
   async tokens(): Promise<OAuthTokens | undefined> {
-    return (await this.load())?.tokens;
+    const stored = await this.load();
+    // a step-up is pending: the tokens lack the scope the server wants, the start signs in again
+    return stored?.stepUpScope ? undefined : stored?.tokens;
   }
 
   /** The access token requests are sent with now. */
   async accessToken(): Promise<string | undefined> {
-    return (await this.load())?.tokens?.access_token;
+    return (await this.tokens())?.access_token;
+  }
+
+  /** The scope a `403 insufficient_scope` asked for, while no sign-in has granted it yet. */
+  get stepUpScope(): string | undefined {
+    return this.stepUp;
   }
 
   async saveTokens(tokens: OAuthTokens): Promise<void> {
     const expires_at = typeof tokens.expires_in === 'number' ? Date.now() + tokens.expires_in * 1000 : undefined;
-    await this.opts.signIns.update(this.opts.key, (old) => ({ ...old, tokens: { ...tokens, ...(expires_at ? { expires_at } : {}) } }));
+    this.stepUp = undefined;
+    await this.opts.signIns.update(this.opts.key, (old) => ({ ...old, stepUpScope: undefined, tokens: { ...tokens, ...(expires_at ? { expires_at } : {}) } }));
   }
 
   redirectToAuthorization(url: URL): void {
-    // outside a start the SDK's request fails as unauthorized, and a fresh start asks the user
-    if (!this.interactive) return;
+    // outside a start the SDK's request fails as unauthorized, and a fresh start asks the user;
+    // a step-up (403 insufficient_scope: the SDK asks again with the wider scope) is remembered
+    // so that start asks for that scope
+    if (!this.interactive) {
+      const scope = url.searchParams.get('scope');
+      if (scope && scope !== this.stepUp) {
+        this.stepUp = scope;
+        this.opts.note(`[auth] the server asks for more permission (scope "${scope.slice(0, 200)}"): the next start signs in again for it`);
+        void this.opts.signIns.update(this.opts.key, (old) => ({ ...old, stepUpScope: scope })).catch(() => undefined);
+      }
+      return;
+    }
     let done!: () => void;
     const mine = new Promise<void>((resolve) => (done = resolve));
     const other = this.opts.signIns.joinSignIn(this.opts.key, mine);
@@ -221,11 +243,11 @@ export class DirectAuth implements OAuthClientProvider {
     return this.opts.signIns.refreshOnce(refreshToken, run);
   }
 
-  /** The code of the user's sign-in, once the browser comes back (rejects if abandoned or refused). */
-  async nextCode(signal?: AbortSignal): Promise<string> {
-    const { code, state } = await this.loopback.next(signal);
+  /** The code of the user's sign-in (and the issuer that answered), once the browser comes back (rejects if abandoned or refused). */
+  async nextCode(signal?: AbortSignal): Promise<{ code: string; iss?: string }> {
+    const { code, state, iss } = await this.loopback.next(signal);
     this.callbackState = state;
-    return code;
+    return { code, iss };
   }
 
   /** This app's browser sign-in is over (done or not): apps that joined it go on. */
@@ -243,6 +265,7 @@ export class DirectAuth implements OAuthClientProvider {
 
   private async load(): Promise<StoredSignIn | undefined> {
     const value = await this.opts.signIns.get(this.opts.key);
+    if (value?.stepUpScope) this.stepUp = value.stepUpScope;
     if (value?.importedFrom && !this.noted) {
       this.noted = true;
       this.opts.note(`[auth] using the sign-in mcp-remote saved for this server (copied from ${value.importedFrom})`);

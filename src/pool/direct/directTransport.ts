@@ -12,26 +12,28 @@
 //    of an error's body, each OAuth document (size and deadline); and the flood budget the stdio
 //    side applies (SendBudget): unsolicited messages and the background stream's bytes. A server
 //    past a bound is stopped as flooding, with what it sent and the limit.
-import { SSEClientTransport, SseError } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
-import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { isInitializeRequest, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import {
+  type JSONRPCMessage,
+  SSEClientTransport,
+  SseError,
+  StreamableHTTPClientTransport,
+  type Transport,
+  type TransportSendOptions,
+  UnauthorizedError,
+} from '@modelcontextprotocol/client';
+import type { TransportStrategy } from '../types';
 import { type DirectAuth, RegisterAgain } from './directAuth';
-import { TRANSPORT_STRATEGIES, type TransportStrategy } from '../types';
 import { describeNetworkError, describeStatus, errorBody, isNotConnected } from './httpFailure';
 import { NotSentError } from '../link';
 import { type BudgetBreach, describeBreach, SendBudget, type UnsolicitedKind } from '../sendBudget';
 import { checkedResponse, EventSizes, readStart, withText } from './boundedBody';
 import { authDocument, AuthRequests } from './authRequests';
+import { StreamOpens } from './streamOpens';
+import { clip, EVENT_STREAM, isJsonRpc, isListen, JSON_TYPE, resourceMetadataOf, statusOf, withChallengeScope } from './httpWire';
 import { RequestSignals, requestIds, type ResponseWatch, watchEventStream, watchJsonResponse } from './responseWatch';
 
-/** The strategy named by mcp-remote arguments (`--transport sse-only`), if any. */
-export function strategyOf(args: readonly string[]): TransportStrategy | undefined {
-  const i = args.indexOf('--transport');
-  const value = i >= 0 ? args[i + 1] : undefined;
-  return (TRANSPORT_STRATEGIES as readonly (string | undefined)[]).includes(value) ? (value as TransportStrategy) : undefined;
-}
+export { strategyOf } from './httpWire';
+export { STREAM_OPENS_MAX, STREAM_OPENS_MS } from './streamOpens';
 
 /** The fetch the transport uses: the host's (the editor's, with its proxy settings), or Node's. */
 export type FetchLike = (url: string | URL, init?: RequestInit) => Promise<Response>;
@@ -59,20 +61,8 @@ export interface DirectTransportOptions {
   readonly down: (reason: string, violation?: string) => void;
 }
 
-const EVENT_STREAM = /^text\/event-stream/i;
-/** The background event stream may be opened at most STREAM_OPENS_MAX times in STREAM_OPENS_MS (a server that ends it at once, with `retry: 0`, would have it re-opened hundreds of times a second). */
-export const STREAM_OPENS_MAX = 60;
-export const STREAM_OPENS_MS = 10_000;
-const JSON_TYPE = /^application\/json/i;
-
 /** The longest the background event stream is read (and its messages handed on) before the event loop gets a turn. */
 const SLICE_MS = 8;
-/** The HTTP status an error of the SDK's transports carries (a DOMException's `code` is no status: 23 is a timeout). */
-function statusOf(e: unknown): number | undefined {
-  if (!(e instanceof StreamableHTTPError || e instanceof SseError)) return undefined;
-  return typeof e.code === 'number' && e.code >= 100 && e.code <= 599 ? e.code : undefined;
-}
-
 export class DirectTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
@@ -87,6 +77,8 @@ export class DirectTransport implements Transport {
   private queued = 0;
   private initialized = false;
   private closed = false;
+  /** The transport the start settled on (later first requests do not choose again). */
+  private chosen?: 'streamable-http' | 'sse';
   /** Requests sent and not answered yet. */
   private readonly unanswered = new Set<string | number>();
   private readonly fetch: FetchLike;
@@ -94,10 +86,8 @@ export class DirectTransport implements Transport {
   private lastStatus?: { status: number; said: string };
   /** The signals the session's requests are sent with (not the SDK's one for all). */
   private readonly signals = new RequestSignals();
-  /** Failed attempts in a row to re-open the event stream (GET). */
-  private streamFailures = 0;
   /** When the event stream (GET) was opened, within the last STREAM_OPENS_MS. */
-  private readonly streamOpens: number[] = [];
+  private readonly streamOpens = new StreamOpens();
   /** The protected-resource metadata a 401 of the server named (WWW-Authenticate's resource_metadata). */
   private resourceMetadata?: string;
   /** What the server may send that nobody asked for (the stdio side's budget and words). */
@@ -118,7 +108,16 @@ export class DirectTransport implements Transport {
     this.ownAuthorization = this.appHeaders.some(([k]) => k.toLowerCase() === 'authorization');
     this.fetch = (url, init) => this.send0(url, init);
     this.authRequests = new AuthRequests({ fetch: opts.fetch, auth: opts.auth, requestMs: opts.authRequestMs });
-    this.inner = new StreamableHTTPClientTransport(opts.url, { fetch: this.fetch, authProvider: opts.auth });
+    this.inner = this.streamable();
+  }
+
+  private streamable(): StreamableHTTPClientTransport {
+    return new StreamableHTTPClientTransport(this.opts.url, { fetch: this.fetch, authProvider: this.opts.auth });
+  }
+
+  /** Streamable HTTP opens one request per message (closing it is the 2026 era's cancellation); legacy SSE does not. */
+  get hasPerRequestStream(): boolean {
+    return this.kind === 'streamable-http';
   }
 
   /** Which of the SDK's transports carries the session. */
@@ -142,27 +141,41 @@ export class DirectTransport implements Transport {
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     if (this.closed) throw new NotSentError('the connection is closed');
     const id = 'method' in message && 'id' in message ? message.id : undefined;
-    if (id !== undefined) this.unanswered.add(id);
+    if (id !== undefined) {
+      this.unanswered.add(id);
+      // 2026 era: the client closes a request's stream to cancel it (no notifications/cancelled)
+      const stop = options?.requestSignal;
+      if (stop) {
+        if (stop.aborted) this.unanswered.delete(id);
+        else stop.addEventListener('abort', () => this.unanswered.delete(id), { once: true });
+      }
+    }
     // a cancelled request (the caller gave up, or its timeout) gets no answer, and its stream may end without one
     else if ('method' in message && message.method === 'notifications/cancelled') {
       const cancelled = (message.params as { requestId?: unknown } | undefined)?.requestId;
       if (typeof cancelled === 'string' || typeof cancelled === 'number') this.unanswered.delete(cancelled);
     }
     try {
-      // (the SDK's type guards validate with zod: a cheap look at the method first)
-      if (!this.initialized && 'method' in message && message.method === 'initialize' && isInitializeRequest(message)) {
-        await this.sendInitialize(message, options);
+      // The start: the 2025 handshake (`initialize`), or in the 2026 era the first request (the
+      // version probe `server/discover`, or with a remembered verdict the first real request):
+      // where a sign-in happens and Streamable HTTP or legacy SSE is chosen.
+      const method = 'method' in message ? message.method : undefined;
+      if (method === 'initialize' || (!this.initialized && id !== undefined)) {
+        await this.sendFirst(message, options, method === 'initialize');
+        this.chosen = this.kind;
         this.initialized = true;
         return;
       }
-      await (this.opts.auth ? this.sendAuthorized(message, options) : (this.inner as Transport).send(message, options));
+      await (this.opts.auth ? this.sendAuthorized(message, options) : this.post(message, options));
     } catch (e) {
       if (id !== undefined) this.unanswered.delete(id);
       // only this request's own 401 proves it was not processed
-      if (e instanceof UnauthorizedError || (e instanceof StreamableHTTPError && e.code === 401 && this.opts.auth)) {
+      if (e instanceof UnauthorizedError || (statusOf(e) === 401 && this.opts.auth)) {
         // the sign-in stopped working (revoked, refresh refused): nothing was processed; a fresh
         // session starts, and that start asks the user
-        const words = 'the server no longer accepts the sign-in (HTTP 401): the next start signs in again';
+        const words = this.opts.auth?.stepUpScope
+          ? 'the server asks for more permission than the sign-in gave (HTTP 403 insufficient_scope): the next start signs in again for it'
+          : 'the server no longer accepts the sign-in (HTTP 401): the next start signs in again';
         this.opts.down(words);
         throw new NotSentError(words);
       }
@@ -177,11 +190,16 @@ export class DirectTransport implements Transport {
    */
   private async sendAuthorized(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     try {
-      await (this.inner as Transport).send(message, options);
+      await this.post(message, options);
     } catch (e) {
-      if (!this.opts.auth || !(e instanceof StreamableHTTPError) || e.code !== 401) throw e;
-      await (this.inner as Transport).send(message, options);
+      if (!this.opts.auth || statusOf(e) !== 401) throw e;
+      await this.post(message, options);
     }
+  }
+
+  /** A message, on whichever of the SDK's transports carries the session. */
+  private post(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    return (this.inner as Transport).send(message, options);
   }
 
   /** Ends the session on the server (HTTP DELETE; a server may refuse with 405). SSE sessions end with their stream. */
@@ -282,40 +300,60 @@ export class DirectTransport implements Transport {
     if (this.initialized && !this.closed && this.kind === 'sse' && e instanceof SseError) this.opts.down("the server's event stream ended");
   }
 
-  /** The first request: on Streamable HTTP and/or legacy SSE, as the strategy says (default: HTTP, then SSE on a 404/405, once). */
-  private async sendInitialize(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+  /**
+   * The first request: on Streamable HTTP and/or legacy SSE, as the strategy says (default: HTTP,
+   * then SSE on a 404/405, once). A 2026-era first request (`handshake` false) that the server
+   * refuses with a 4xx other than 401 fails with the SDK's own error: the client reads that as the
+   * server's era (a 2025 server does not know `server/discover`) and falls back to `initialize`.
+   */
+  private async sendFirst(message: JSONRPCMessage, options: TransportSendOptions | undefined, handshake: boolean): Promise<void> {
     const auth = this.opts.auth;
     if (auth) auth.interactive = true;
-    const strategy = this.opts.strategy ?? 'http-first';
-    const viaHttp = () => this.signingIn(() => (this.inner as Transport).send(message, options));
+    const strategy = this.chosen ?? this.opts.strategy ?? 'http-first';
+    const eraAnswer = (e: unknown) => {
+      const code = statusOf(e);
+      return !handshake && code !== undefined && code >= 400 && code < 500 && code !== 401 && !(code === 404 || code === 405);
+    };
+    const viaHttp = () => this.signingIn(() => this.post(message, options));
     const viaSse = async () => {
       // a started SSE transport cannot start again (after a sign-in): a fresh one each time
       await this.signingIn(() => this.replaceInner(() => new SSEClientTransport(this.opts.url, { fetch: this.fetch, authProvider: this.opts.auth })));
-      await this.signingIn(() => (this.inner as Transport).send(message, options));
+      await this.signingIn(() => this.post(message, options));
     };
-    const wrongEnd = (e: unknown) => (e instanceof StreamableHTTPError || e instanceof SseError) && (e.code === 404 || e.code === 405);
+    const wrongEnd = (e: unknown) => statusOf(e) === 404 || statusOf(e) === 405;
+    const failure = (e: unknown): Error => {
+      if (!eraAnswer(e)) return this.startFailure(e);
+      // (refused in the server's own words: this transport is the server's, the handshake follows on it)
+      this.chosen = this.kind;
+      return e as Error;
+    };
     try {
-      if (strategy === 'sse-only') return await viaSse().catch((e: unknown) => Promise.reject(this.startFailure(e)));
+      // (a 2025 handshake after a 2026 probe: on the transport the probe found)
+      if (this.chosen) return await viaHttp().catch((e: unknown) => Promise.reject(failure(e)));
+      if (strategy === 'sse-only') return await viaSse().catch((e: unknown) => Promise.reject(failure(e)));
       if (strategy === 'sse-first') {
         try {
           return await viaSse();
         } catch (e) {
-          if (!wrongEnd(e)) throw this.startFailure(e);
-          this.opts.note(`[http] the server answered ${(e as SseError).code} to the legacy SSE stream; trying Streamable HTTP`);
-          await this.replaceInner(() => new StreamableHTTPClientTransport(this.opts.url, { fetch: this.fetch, authProvider: this.opts.auth }));
-          return await viaHttp().catch((e2: unknown) => Promise.reject(this.startFailure(e2)));
+          if (!wrongEnd(e)) throw failure(e);
+          this.opts.note(`[http] the server answered ${statusOf(e)} to the legacy SSE stream; trying Streamable HTTP`);
+          await this.replaceInner(() => this.streamable());
+          return await viaHttp().catch((e2: unknown) => Promise.reject(failure(e2)));
         }
       }
       try {
         await viaHttp();
         return;
       } catch (e) {
-        if (strategy === 'http-only' || !wrongEnd(e)) throw this.startFailure(e);
+        if (strategy === 'http-only' || !wrongEnd(e)) throw failure(e);
         const first = this.startFailure(e).message;
-        this.opts.note(`[http] the server answered ${(e as StreamableHTTPError).code} to a Streamable HTTP initialize; trying the legacy SSE transport`);
+        this.opts.note(
+          `[http] the server answered ${statusOf(e)} to a Streamable HTTP ${handshake ? 'initialize' : 'request'}; trying the legacy SSE transport`,
+        );
         try {
           await viaSse();
         } catch (e2) {
+          if (eraAnswer(e2)) throw failure(e2);
           const again = this.startFailure(e2);
           throw new Error(`neither Streamable HTTP (${first}) nor legacy SSE (${again.message}) works at this URL; is it the server's MCP endpoint?`, {
             cause: e2,
@@ -357,8 +395,9 @@ export class DirectTransport implements Transport {
         await joined;
       } else {
         try {
-          const code = await auth.nextCode();
-          await this.inner.finishAuth(code);
+          const { code, iss } = await auth.nextCode();
+          // (the SDK checks `iss` against the issuer it sent the user to, RFC 9207, before it redeems the code)
+          await this.inner.finishAuth(code, iss);
         } finally {
           auth.signedIn();
         }
@@ -458,6 +497,9 @@ export class DirectTransport implements Transport {
       // the loopback must listen before it builds the redirect
       if (status === 401 && this.opts.auth.interactive) await this.opts.auth.prepare();
       if (status === 401) this.resourceMetadata = resourceMetadataOf(response.headers.get('www-authenticate'), target) ?? this.resourceMetadata;
+      // a step-up is pending: the sign-in this 401 leads to asks for the wider scope too
+      const wider = this.opts.auth.stepUpScope;
+      if (status === 401 && wider) response = withChallengeScope(response, wider);
     }
     // (each look at a fetch Response costs: the status is read once, the rest only where needed)
     const ok = status >= 200 && status < 300;
@@ -501,6 +543,8 @@ export class DirectTransport implements Transport {
     if (method === 'POST' && response.body) {
       if (EVENT_STREAM.test(type)) {
         const ids = requestIds(init.body);
+        // the 2026 era's notification stream (one long-lived request): bounded as the GET stream is
+        if (ids.length === 1 && isListen(init.body)) return this.watchBackground(response, this.listenEnded(ids[0], own?.release));
         if (ids.length) return watchEventStream(response, this.watch(ids, own?.release));
       }
       // a plain JSON answer: bounded in size too (nothing to resume, nothing else to watch)
@@ -544,26 +588,25 @@ export class DirectTransport implements Transport {
   }
 
   /**
-   * The event stream (GET) was (re-)opened, or not. The SDK tries twice more after a break, then
-   * gives up silently: the server's notifications would be lost from then on, so two failures in a
-   * row mean the link is down (a fresh session gets a fresh stream).
+   * The `subscriptions/listen` stream ended. Unanswered (the server is gone, or dropped it): the
+   * session's notifications would be lost from then on, so the link is down, as when the 2025 GET
+   * stream cannot be re-opened (a fresh session listens again). Closed by the client, or answered
+   * by the server (its way of ending a subscription): nothing to say.
    */
+  private listenEnded(id: string | number, release?: () => void): () => void {
+    return () => {
+      release?.();
+      setImmediate(() => {
+        if (!this.closed && !this.flooded && this.unanswered.has(id)) this.opts.down("the server's notification stream (subscriptions/listen) ended");
+      });
+    };
+  }
+
+  /** The event stream (GET) was (re-)opened, or not (streamOpens.ts): too many opens flood, two failures in a row are a loss. */
   private streamOpened(ok: boolean, opened = false): void {
-    if (opened) {
-      // each open counts: a server that ends the stream at once has it re-opened in a tight loop
-      const now = performance.now();
-      const opens = this.streamOpens;
-      opens.push(now);
-      while (now - opens[0] > STREAM_OPENS_MS) opens.shift();
-      if (opens.length > STREAM_OPENS_MAX) {
-        const secs = Math.max(0.1, (now - opens[0]) / 1000).toFixed(1);
-        return this.flood(
-          `re-opened its event stream ${opens.length} times in ${secs} s (limit: ${STREAM_OPENS_MAX} in ${STREAM_OPENS_MS / 1000} s); the connection was closed`,
-        );
-      }
-    }
-    this.streamFailures = ok ? 0 : this.streamFailures + 1;
-    if (this.streamFailures >= 2) this.opts.down("the server's event stream was lost and could not be re-opened");
+    const verdict = this.streamOpens.opened(ok, opened);
+    if (verdict?.kind === 'flooding') this.flood(verdict.words);
+    else if (verdict) this.opts.down(verdict.words);
   }
 
   /** The watch on a request's response (or a JSON answer, with no `ids`): a break while a request waits, or too much, takes the link down. */
@@ -581,26 +624,4 @@ export class DirectTransport implements Transport {
       describe: (e) => describeNetworkError(e, this.opts.url),
     };
   }
-}
-
-/** A POST body that is a JSON-RPC message (or a batch): the session's, not OAuth's. */
-function isJsonRpc(body: unknown): boolean {
-  return typeof body === 'string' && body.includes('"jsonrpc"') && (body.startsWith('{') || body.startsWith('['));
-}
-
-/** The protected-resource metadata's URL a 401's WWW-Authenticate names (RFC 9728), if any. */
-function resourceMetadataOf(header: string | null, base: URL): string | undefined {
-  const m = header ? /resource_metadata="([^"]*)"/i.exec(header) : null;
-  if (!m) return undefined;
-  try {
-    return new URL(m[1], base).href;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A server's string, short and printable, for a message. */
-function clip(text: string): string {
-  const plain = text.replace(/[^\x20-\x7e]/g, '?');
-  return plain.length > 60 ? `${plain.slice(0, 60)}…` : plain;
 }

@@ -10,6 +10,13 @@ import type { AddressInfo } from 'node:net';
 
 export const CALLBACK_PATH = '/oauth/callback';
 
+/** An accepted callback: the code, its state, and the `iss` the authorization server named (RFC 9207), if any. */
+export interface SignInAnswer {
+  readonly code: string;
+  readonly state: string;
+  readonly iss?: string;
+}
+
 export class SignInCancelled extends Error {
   constructor(message: string) {
     super(message);
@@ -44,7 +51,7 @@ export class LoopbackRedirect {
   /** Bumped by close(): a bind that finishes after it is closed at once. */
   private generation = 0;
   private readonly states = new Set<string>();
-  private waiter?: { resolve: (r: { code: string; state: string }) => void; reject: (e: Error) => void };
+  private waiter?: { resolve: (r: SignInAnswer) => void; reject: (e: Error) => void };
 
   constructor(private readonly app: string) {}
 
@@ -89,7 +96,9 @@ export class LoopbackRedirect {
         return;
       }
       send(200, `Signed in: ${this.app}`, 'You can close this tab and go back to the editor.');
-      this.waiter?.resolve({ code, state });
+      // (RFC 9207: the issuer that answered, checked by the SDK before the code is redeemed)
+      const iss = u.searchParams.get('iss');
+      this.waiter?.resolve(iss === null ? { code, state } : { code, state, iss });
     };
     const bind = (server: Server, port: number, host: string) =>
       new Promise<void>((resolve, reject) => {
@@ -142,7 +151,7 @@ export class LoopbackRedirect {
   }
 
   /** The next accepted callback. Rejects on an error answer, when `signal` aborts, or on close(). */
-  next(signal?: AbortSignal): Promise<{ code: string; state: string }> {
+  next(signal?: AbortSignal): Promise<SignInAnswer> {
     return new Promise((resolve, reject) => {
       const onAbort = () => reject(new SignInCancelled(`the sign-in for "${this.app}" was abandoned`));
       if (signal?.aborted) return onAbort();

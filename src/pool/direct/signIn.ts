@@ -7,8 +7,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
-import type { OAuthClientInformationMixed, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { OAuthClientInformationMixed, OAuthDiscoveryState, OAuthTokens } from '@modelcontextprotocol/client';
 
 export type StoredTokens = OAuthTokens & { expires_at?: number };
 
@@ -16,6 +15,11 @@ export interface StoredSignIn {
   readonly tokens?: StoredTokens;
   readonly client?: OAuthClientInformationMixed;
   readonly discovery?: OAuthDiscoveryState;
+  /**
+   * The wider scope the server asked for in a `403 insufficient_scope` (step-up): until a sign-in
+   * grants it, the stored tokens are not used and the next start signs in asking for it.
+   */
+  readonly stepUpScope?: string;
   /** Where it came from, when it was copied from mcp-remote's cache (shown once in the log). */
   readonly importedFrom?: string;
 }

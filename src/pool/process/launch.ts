@@ -35,10 +35,18 @@ export function launchCommand(spec: AppSpec, launcher: McpRemoteLauncher, baseEn
   const { args, files } = secretFreeArgs(spec.headers, spec.args);
   return {
     command: launcher.command,
-    args: [...launcher.args, spec.url, ...args],
+    args: [...launcher.args, spec.url, ...args, ...protocolArgs(spec.args)],
     env: childEnvironment(baseEnv, { ...launcher.env, ...spec.env }),
     secretFiles: files,
   };
+}
+
+/**
+ * mcp-remote reaches servers of both protocol eras with `--protocol auto` (it bridges a modern
+ * remote to the pool's 2025 session); its default is legacy only. A user's own `--protocol` wins.
+ */
+export function protocolArgs(userArgs: readonly string[]): string[] {
+  return userArgs.some((a) => a === '--protocol' || a.startsWith('--protocol=')) ? [] : ['--protocol', 'auto'];
 }
 
 /** Throws a message naming the app and the field when the command or cwd cannot work. */

@@ -76,6 +76,17 @@ export function processEraKey(command: string, args: readonly string[], cwd: str
   return `process:${h.digest('hex').slice(0, 32)}`;
 }
 
+/**
+ * The key of a remote server reached over HTTP: its URL and the authorization context the pool
+ * sends (the app's headers; an OAuth sign-in is shared by apps with the same URL and headers), hashed.
+ * A verdict is never reused across authorization contexts: what a server offers may depend on who asks.
+ */
+export function httpEraKey(url: string, headers: Readonly<Record<string, string>>): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify([url, Object.entries(headers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]));
+  return `http:${h.digest('hex').slice(0, 32)}`;
+}
+
 function isVerdict(v: unknown): v is EraVerdict {
   const o = v as { kind?: unknown; at?: unknown; discover?: { supportedVersions?: unknown } } | undefined;
   if (typeof o?.at !== 'number') return false;

@@ -122,7 +122,8 @@ const textOf = (o: CallOutcome) =>
     const out = await vscode.commands.executeCommand<CallOutcome>('mcpPool.invokeTool', 'plain', 'echo', { text: 'direct by default' });
     assert.match(textOf(out), /direct by default/);
     assert.strictEqual(out.pid, undefined);
-    await cfg().update('remoteTransport', undefined, vscode.ConfigurationTarget.Global);
+    // (the default is "auto" now, which is direct for this app: back to mcp-remote by name)
+    await cfg().update('remoteTransport', 'mcp-remote', vscode.ConfigurationTarget.Global);
     await waitFor(() => api.pool.snapshot('plain')?.transport === 'mcp-remote', 'back to mcp-remote');
     const proxied = await vscode.commands.executeCommand<CallOutcome>('mcpPool.invokeTool', 'plain', 'echo', { text: 'through the proxy' });
     assert.ok(proxied.pid, 'an mcp-remote process');

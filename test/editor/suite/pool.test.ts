@@ -87,7 +87,7 @@ const textOf = (o: CallOutcome) =>
   });
 
   it('picks up apps from settings and shows them stopped', async () => {
-    await cfg().update('apps', { files: stdioApp(), remote: { url: http.url } }, vscode.ConfigurationTarget.Global);
+    await cfg().update('apps', { files: stdioApp(), remote: { url: http.url, transport: 'mcp-remote' } }, vscode.ConfigurationTarget.Global);
     await waitFor(() => api.pool.names().length === 2, 'two apps configured');
     const rows = await waitFor(() => {
       const r = api.tree.rows();
@@ -211,7 +211,11 @@ const textOf = (o: CallOutcome) =>
   it('a settings change restarts only the app whose definition changed', async () => {
     const filesPid = api.pool.snapshot('files')!.pid!;
     const remotePid = api.pool.snapshot('remote')!.pid!;
-    await cfg().update('apps', { files: stdioApp({ env: { CHANGED: '1' } }), remote: { url: http.url } }, vscode.ConfigurationTarget.Global);
+    await cfg().update(
+      'apps',
+      { files: stdioApp({ env: { CHANGED: '1' } }), remote: { url: http.url, transport: 'mcp-remote' } },
+      vscode.ConfigurationTarget.Global,
+    );
     await waitFor(() => api.pool.snapshot('files')!.status === 'stopped', 'files stopped by the change');
     assert.strictEqual(isAlive(filesPid), false);
     assert.strictEqual(api.pool.snapshot('remote')!.pid, remotePid, 'remote kept its process');
@@ -219,7 +223,11 @@ const textOf = (o: CallOutcome) =>
   });
 
   it('bad settings give a clear message naming the app and field, and the other apps keep working', async () => {
-    await cfg().update('apps', { files: stdioApp(), remote: { url: http.url }, broken: { url: 'ftp://nope' } }, vscode.ConfigurationTarget.Global);
+    await cfg().update(
+      'apps',
+      { files: stdioApp(), remote: { url: http.url, transport: 'mcp-remote' }, broken: { url: 'ftp://nope' } },
+      vscode.ConfigurationTarget.Global,
+    );
     await waitFor(() => api.config.state.problems.some((p) => p.app === 'broken'), 'problem reported');
     const p = api.config.state.problems.find((x) => x.app === 'broken')!;
     assert.strictEqual(p.field, 'url');
@@ -234,7 +242,7 @@ const textOf = (o: CallOutcome) =>
     await vscode.commands.executeCommand('mcpPool.storeSecret', 'suite-token', token);
     await cfg().update(
       'apps',
-      { files: stdioApp(), remote: { url: http.url, headers: { Authorization: 'Bearer ${secret:suite-token}' } } },
+      { files: stdioApp(), remote: { url: http.url, transport: 'mcp-remote', headers: { Authorization: 'Bearer ${secret:suite-token}' } } },
       vscode.ConfigurationTarget.Global,
     );
     await waitFor(

@@ -28,7 +28,10 @@ const cfg = () => vscode.workspace.getConfiguration('mcpPool');
     http = await startHttpFixture();
     await cfg().update(
       'apps',
-      { nu: { command: process.execPath, args: [STDIO_FIXTURE, '--name=nu', '--stderr-banner=nu says hello on stderr'] }, nuremote: { url: http.url } },
+      {
+        nu: { command: process.execPath, args: [STDIO_FIXTURE, '--name=nu', '--stderr-banner=nu says hello on stderr'] },
+        nuremote: { url: http.url, transport: 'mcp-remote' },
+      },
       vscode.ConfigurationTarget.Global,
     );
     await waitFor(() => api.pool.names().includes('nu') && api.pool.names().includes('nuremote'), 'apps configured');

@@ -121,6 +121,10 @@ describe('mcp-pool CLI as a process (real pool, real gateway)', function () {
       body.apps.map((a: { name: string }) => a.name),
       ['f'],
     );
+    // the revision its connection speaks (the stdio fixture is a 2025 server), in the JSON and the table
+    assert.deepEqual([body.apps[0].protocolVersion, body.apps[0].protocolEra], ['2025-11-25', 'legacy']);
+    assert.match(text.stdout, /\nAPP +STATE +PID +UPTIME +LAST USED +CALLS +PROTOCOL +CLIENTS\n/);
+    assert.match(text.stdout, new RegExp(`\\nf +idle +${pool.snapshot('f')!.pid} .* 2025-11-25 +`));
   });
 
   it('tools: name(arguments) and description; --json the raw list', async () => {

@@ -116,7 +116,11 @@ describe('faults: remote apps through mcp-remote', function () {
     const events = collectEvents(pool);
     await pool.configure([spec]);
     const s = Date.now();
-    const err = await expectCode(pool.callTool('denied', 'echo', { text: 'x' }), 'start-failed', /server exited during start \(exit code 1\)/);
+    const err = await expectCode(
+      pool.callTool('denied', 'echo', { text: 'x' }),
+      'start-failed',
+      /the remote server answered HTTP 401, so mcp-remote exited during start \(exit code 1\); the server refused the credentials: check the app's headers/,
+    );
     figures.http401_fail_ms = Date.now() - s;
     figures.http401_says = JSON.stringify(
       err.stderrTail
@@ -145,14 +149,22 @@ describe('faults: remote apps through mcp-remote', function () {
     const s500 = await http('500');
     pool = makePool();
     await pool.configure([isolated('nf', s404.url).spec, isolated('ise', s500.url).spec]);
-    const e404 = await expectCode(pool.callTool('nf', 'echo', { text: 'x' }), 'start-failed', /exited during start/);
+    const e404 = await expectCode(
+      pool.callTool('nf', 'echo', { text: 'x' }),
+      'start-failed',
+      /the remote server answered HTTP 404, so mcp-remote exited during start \(exit code 1\); no MCP endpoint there: check the app's URL/,
+    );
     assert.ok(
       e404.stderrTail.some((l) => /Non-200 status code \(404\)/.test(l)),
       e404.details,
     );
-    const e500 = await expectCode(pool.callTool('ise', 'echo', { text: 'x' }), 'start-failed', /exited during start/);
+    const e500 = await expectCode(
+      pool.callTool('ise', 'echo', { text: 'x' }),
+      'start-failed',
+      /the remote server answered HTTP 500 Internal Server Error, so mcp-remote exited during start \(exit code 1\); the server itself failed/,
+    );
     assert.ok(
-      e500.stderrTail.some((l) => /Error POSTing to endpoint: .*Internal Server Error/.test(l)),
+      e500.stderrTail.some((l) => /Version negotiation failed: the server answered the probe with HTTP 500/.test(l)),
       e500.details,
     );
     assert.deepEqual(serverProcesses(pool), []);

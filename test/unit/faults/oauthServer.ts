@@ -27,6 +27,9 @@ export interface OAuthServer {
   readonly stats: OAuthStats;
   /** access token → client_id, for every token issued */
   readonly tokens: Map<string, string>;
+  /** Every registration request's body and every token request's form, as received. */
+  readonly registrations: Record<string, unknown>[];
+  readonly tokenRequests: Record<string, string>[];
   /** What the MCP server behind it saw (tool calls executed, sessions). */
   upstream(): ReturnType<HttpFixture['stats']>;
   /** Every token and refresh token issued so far stops working (the user revoked the app). */
@@ -43,6 +46,10 @@ export interface OAuthServerOptions {
   readonly expiresIn?: number;
   /** A refresh token works once; each refresh issues a new one (default false). */
   readonly rotateRefreshTokens?: boolean;
+  /** RFC 9207: advertise `authorization_response_iss_parameter_supported` and add `iss` to the redirect (its own issuer, or another's: a mix-up). */
+  readonly iss?: 'right' | 'wrong';
+  /** A tools/call needs this scope: without it, 403 with `WWW-Authenticate: Bearer error="insufficient_scope"` (step-up). */
+  readonly stepUpScope?: string;
 }
 
 function body(req: IncomingMessage): Promise<string> {
@@ -63,21 +70,26 @@ export async function startOAuthServer(opts: OAuthServerOptions = {}): Promise<O
   const inner: HttpFixture = await startHttpFixture({ mode: opts.mcp === 'sse' ? 'sse' : 'ok' });
   const stats: OAuthStats = { registrations: 0, authorizations: 0, tokensIssued: 0, refreshes: 0, refused: 0, mcpUnauthorized: 0, mcpAuthorized: 0 };
   const clients = new Set<string>();
-  const codes = new Map<string, { clientId: string; redirectUri: string; challenge: string }>();
+  const codes = new Map<string, { clientId: string; redirectUri: string; challenge: string; scope: string }>();
+  const scopes = new Map<string, string>();
+  const registrations: Record<string, unknown>[] = [];
+  const tokenRequests: Record<string, string>[] = [];
   const tokens = new Map<string, string>();
   const expiry = new Map<string, number>();
   const refresh = new Map<string, string>();
   const expiresIn = opts.expiresIn ?? 3600;
   let origin = '';
 
-  const issue = (res: ServerResponse, clientId: string) => {
+  const issue = (res: ServerResponse, clientId: string, scope = '') => {
     const access = `at_${randomBytes(16).toString('hex')}`;
     const rt = `rt_${randomBytes(16).toString('hex')}`;
     tokens.set(access, clientId);
+    scopes.set(access, scope);
+    scopes.set(rt, scope);
     expiry.set(access, Date.now() + expiresIn * 1000);
     refresh.set(rt, clientId);
     stats.tokensIssued++;
-    json(res, 200, { access_token: access, token_type: 'Bearer', expires_in: expiresIn, refresh_token: rt });
+    json(res, 200, { access_token: access, token_type: 'Bearer', expires_in: expiresIn, refresh_token: rt, ...(scope ? { scope } : {}) });
   };
   const refuse = (res: ServerResponse, error: string) => {
     stats.refused++;
@@ -101,11 +113,13 @@ export async function startOAuthServer(opts: OAuthServerOptions = {}): Promise<O
           grant_types_supported: ['authorization_code', 'refresh_token'],
           code_challenge_methods_supported: ['S256'],
           token_endpoint_auth_methods_supported: ['none'],
+          ...(opts.iss ? { authorization_response_iss_parameter_supported: true } : {}),
         });
       }
       if (path.startsWith('/.well-known/')) return json(res, 404, { error: 'not_found' });
       if (path === '/register' && req.method === 'POST') {
         const meta = JSON.parse(await body(req)) as Record<string, unknown>;
+        registrations.push(meta);
         const clientId = `client_${randomBytes(8).toString('hex')}`;
         clients.add(clientId);
         stats.registrations++;
@@ -120,9 +134,10 @@ export async function startOAuthServer(opts: OAuthServerOptions = {}): Promise<O
           return json(res, 400, { error: 'invalid_request', error_description: 'PKCE S256 required' });
         stats.authorizations++;
         const code = `code_${randomBytes(8).toString('hex')}`;
-        codes.set(code, { clientId, redirectUri, challenge });
+        codes.set(code, { clientId, redirectUri, challenge, scope: u.searchParams.get('scope') ?? '' });
         const back = new URL(redirectUri);
         back.searchParams.set('code', code);
+        if (opts.iss) back.searchParams.set('iss', opts.iss === 'right' ? origin : 'https://mix-up.example');
         const state = u.searchParams.get('state');
         if (state) back.searchParams.set('state', state);
         res.writeHead(302, { Location: back.toString() });
@@ -130,6 +145,7 @@ export async function startOAuthServer(opts: OAuthServerOptions = {}): Promise<O
       }
       if (path === '/token' && req.method === 'POST') {
         const form = new URLSearchParams(await body(req));
+        tokenRequests.push(Object.fromEntries(form));
         if (form.get('grant_type') === 'authorization_code') {
           const grant = codes.get(form.get('code') ?? '');
           if (!grant) return refuse(res, 'invalid_grant');
@@ -137,7 +153,7 @@ export async function startOAuthServer(opts: OAuthServerOptions = {}): Promise<O
           const verifier = form.get('code_verifier') ?? '';
           if (createHash('sha256').update(verifier).digest('base64url') !== grant.challenge) return refuse(res, 'invalid_grant');
           if (form.get('redirect_uri') !== grant.redirectUri) return refuse(res, 'invalid_grant');
-          return issue(res, grant.clientId);
+          return issue(res, grant.clientId, grant.scope);
         }
         if (form.get('grant_type') === 'refresh_token') {
           stats.refreshes++;
@@ -145,7 +161,7 @@ export async function startOAuthServer(opts: OAuthServerOptions = {}): Promise<O
           const clientId = refresh.get(rt);
           if (!clientId) return refuse(res, 'invalid_grant');
           if (opts.rotateRefreshTokens) refresh.delete(rt);
-          return issue(res, clientId);
+          return issue(res, clientId, scopes.get(rt));
         }
         return json(res, 400, { error: 'unsupported_grant_type' });
       }
@@ -164,6 +180,18 @@ export async function startOAuthServer(opts: OAuthServerOptions = {}): Promise<O
             },
           );
         }
+        const granted = (scopes.get(token) ?? '').split(' ');
+        const sent = opts.stepUpScope ? await body(req) : undefined;
+        if (opts.stepUpScope && sent?.includes('"tools/call"') && !granted.includes(opts.stepUpScope)) {
+          return json(
+            res,
+            403,
+            { error: 'insufficient_scope' },
+            {
+              'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${opts.stepUpScope}", resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp"`,
+            },
+          );
+        }
         stats.mcpAuthorized++;
         const headers = { ...req.headers };
         delete headers.host;
@@ -176,7 +204,8 @@ export async function startOAuthServer(opts: OAuthServerOptions = {}): Promise<O
           if (!res.headersSent) json(res, 502, { error: 'upstream' });
           else res.end();
         });
-        req.pipe(upstream);
+        if (sent !== undefined) upstream.end(sent);
+        else req.pipe(upstream);
         return;
       }
       json(res, 404, { error: 'not_found' });
@@ -191,6 +220,8 @@ export async function startOAuthServer(opts: OAuthServerOptions = {}): Promise<O
     url: `${origin}/mcp`,
     stats,
     tokens,
+    registrations,
+    tokenRequests,
     upstream: () => inner.stats(),
     revoke: () => {
       tokens.clear();

@@ -34,7 +34,7 @@ describe('import: placeholders and secrets', () => {
           'query',
           [
             'url query parameter "api_key" looks like a secret written in clear text; settings are stored as plain text',
-            'url: the URL carries what looks like a key (?token=, ?api_key=…): mcp-remote gets the URL on its command line, which every user of this machine can read (ps); pass the key in "headers", or use "transport": "direct" (no process)',
+            // (no "mcp-remote's command line" warning: under remoteTransport "auto" this app runs direct, with no process)
           ],
         ],
         ['basic', [`headers.X-Custom ${CLEAR}`]],
