@@ -164,6 +164,11 @@ for (const fx of ERAS) {
         'touched 1 times',
         'a read after the update is fresh',
       );
+
+      await pool.unsubscribeResource('e', 'fixture://counter');
+      await call('touch_resource', { uri: 'fixture://counter' });
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(eventsOf(events, 'resourceUpdated').length, 1, 'nothing heard after unsubscribing');
     });
 
     it('a subscription and the log level survive a restart', async () => {
