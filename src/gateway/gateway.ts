@@ -19,6 +19,7 @@ import { toMcpError } from './poolErrors';
 import { answerProof, isProofRequest } from './proof';
 import { ResponseWatch } from './responses';
 import { isModernRequest, ModernEndpoints } from './modern/endpoint';
+import { ModernClients } from './modern/modernClients';
 
 export interface GatewayOptions {
   readonly pool: Pool;
@@ -101,6 +102,8 @@ export class Gateway extends Disposable {
   private readonly goneChecks = new Set<NodeJS.Timeout>();
   /** What modern (2026-07-28) clients are served by: SDK v2's handler per app (modern/endpoint.ts). */
   private readonly modern: ModernEndpoints;
+  /** 2026-07-28 clients have no session: the names their requests carry, while recent (modernClients.ts). */
+  private readonly modernClients: ModernClients;
 
   constructor(private readonly opts: GatewayOptions) {
     super();
@@ -123,11 +126,13 @@ export class Gateway extends Disposable {
       { maxStreamQueuedBytes: limits.maxStreamQueuedBytes, maxQueuedBytesPerClient: limits.maxQueuedBytesPerClient, stalledMs: this.stalledStreamMs },
       log,
     );
+    this.modernClients = new ModernClients(opts.sessionIdleMs ?? GATEWAY_DEFAULTS.sessionIdleMs, (app) => this.clientsChanged.fire(app));
     this.modern = new ModernEndpoints(
       opts.pool,
       { ttlMs: limits.inputRequiredTtlMs, maxParked: limits.maxInputRequiredPerApp, maxListenStreams: limits.maxSessionsPerApp },
       this.responses,
       log,
+      (app, client) => this.modernClients.saw(app, client),
     );
     this._register(opts.pool.onEvent((e) => this.onPoolEvent(e)));
     if (opts.router) this._register(opts.router.route((app, feature, params) => this.targetFor(app, feature, params)));
@@ -155,11 +160,11 @@ export class Gateway extends Disposable {
     this._register(toDisposable(() => this.stopTimers()));
   }
 
-  /** The clients of `app` (initialized sessions), by the names they gave. */
+  /** The clients of `app` by the names they gave: initialized 2025 sessions, and 2026-07-28 clients that sent a request lately. */
   clients(app: string): GatewayClient[] {
     const out: GatewayClient[] = [];
     for (const s of this.sessions.values()) if (s.app === app && s.client) out.push(s.client);
-    return out;
+    return [...out, ...this.modernClients.of(app)];
   }
 
   status(): PoolStatus {
@@ -376,6 +381,7 @@ export class Gateway extends Disposable {
 
   /** Ends idle sessions: after idleMs, or after noStreamMs when the client never opened an event stream (it died early). */
   private sweep(idleMs: number, noStreamMs: number): void {
+    this.modernClients.sweep();
     const now = Date.now();
     for (const s of this.sessions.values()) {
       if (s.streams > 0 || s.callsInFlight > 0) continue;
@@ -419,7 +425,10 @@ export class Gateway extends Disposable {
       case 'log':
         return of(e.app).forEach((s) => s.log(e.level, e.logger, e.data));
       case 'stopped':
-        if (e.reason === 'removed') of(e.app).forEach((s) => void s.close());
+        if (e.reason === 'removed') {
+          of(e.app).forEach((s) => void s.close());
+          this.modernClients.forget(e.app);
+        }
         return;
     }
   }

@@ -14,6 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type NodeMcpRequestHandler, toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
 import { createMcpHandler, isLegacyRequest, type McpHttpHandler, SUBSCRIPTION_ID_META_KEY } from '@modelcontextprotocol/server';
 import type { Pool, PoolEvent } from '../../pool';
+import type { GatewayClient } from '../gateway';
 import { toMcpError } from '../poolErrors';
 import { type Offer, type ResponseWatch, streamedBytes } from '../responses';
 import { type ModernCall, ParkedCalls, type ParkLimits } from './inputRequired';
@@ -45,8 +46,8 @@ class AppEndpoint {
   private readonly node: NodeMcpRequestHandler;
   private readonly listens = new Set<ListenStream>();
 
-  constructor(pool: Pool, app: string, limits: ModernLimits, log: (line: string) => void) {
-    this.room = { pool, app, calls: new Set(), parked: new ParkedCalls(limits), taps: new Set() };
+  constructor(pool: Pool, app: string, limits: ModernLimits, log: (line: string) => void, saw: (client: GatewayClient | undefined) => void) {
+    this.room = { pool, app, calls: new Set(), parked: new ParkedCalls(limits), taps: new Set(), saw };
     this.handler = createMcpHandler(() => buildServer(this.room, pool.snapshot(app)), {
       legacy: 'reject',
       maxSubscriptions: limits.maxListenStreams,
@@ -163,12 +164,14 @@ export class ModernEndpoints {
     private readonly limits: ModernLimits,
     private readonly responses: ResponseWatch,
     private readonly log: (line: string) => void,
+    /** Who sent a request of `app` (its `_meta` clientInfo). */
+    private readonly saw: (app: string, client: GatewayClient | undefined) => void,
   ) {}
 
   /** Serves one modern request of `app` (known to the pool). */
   serve(app: string, req: IncomingMessage, res: ServerResponse, body: unknown, label: string): Promise<void> {
     let ep = this.apps.get(app);
-    if (!ep && !this.closed) this.apps.set(app, (ep = new AppEndpoint(this.pool, app, this.limits, this.log)));
+    if (!ep && !this.closed) this.apps.set(app, (ep = new AppEndpoint(this.pool, app, this.limits, this.log, (client) => this.saw(app, client))));
     if (!ep) return Promise.resolve(void res.writeHead(503).end());
     return ep.serve(req, res, body, this.responses, label);
   }

@@ -18,7 +18,9 @@ import {
 import { LOG_LEVELS, type AppSnapshot, type LogLevel, type Pool, type ToolResult } from '../../pool';
 import { forClient } from '../clientSession';
 import { toMcpError } from '../poolErrors';
+import type { GatewayClient } from '../gateway';
 import { type InputMethod, ModernCall, type ParkedCalls } from './inputRequired';
+import { clientOf } from './modernClients';
 
 /** What the requests of one app share: the pool, the calls in flight and parked, the log taps. */
 export interface AppRoom {
@@ -29,6 +31,8 @@ export interface AppRoom {
   readonly parked: ParkedCalls;
   /** Requests that asked for log messages (`_meta` log level), each with its sender. */
   readonly taps: Set<LogTap>;
+  /** Who sent a request (its `_meta` clientInfo), for the app's list of clients. */
+  readonly saw: (client: GatewayClient | undefined) => void;
 }
 
 /** A request that asked for the app's log messages at `level` while it runs. */
@@ -98,6 +102,7 @@ export function buildServer(room: AppRoom, snapshot: AppSnapshot | undefined): S
  * logging/setLevel is for a legacy session).
  */
 async function forward<T>(room: AppRoom, x: ServerContext, op: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  room.saw(clientOf(x.mcpReq.envelope));
   const level = (x.mcpReq.envelope as Record<string, unknown> | undefined)?.[LOG_LEVEL_META_KEY];
   let tap: LogTap | undefined;
   try {

@@ -4,7 +4,7 @@
 // And the words of a failed start (describeStartFailure).
 import { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import type { StartError } from '../link';
-import { describeRefusal, remoteRefusal } from '../process/mcpRemoteSaid';
+import { describeRefusal, remoteRefusal, unreachableSaid } from '../process/mcpRemoteSaid';
 import { type Connection, describeExit, formatSeconds } from '../session/connection';
 import { PoolError } from '../errors';
 import { ServerLost } from '../session/liveness';
@@ -19,8 +19,9 @@ import type { AppSpec } from '../types';
 export function describeStartFailure(spec: AppSpec, err: StartError): string {
   const viaProcess = spec.kind === 'remote' && spec.transport !== 'direct';
   const refusal = viaProcess && err.exit ? remoteRefusal(err.stderrTail ?? []) : undefined;
-  if (!refusal || !err.exit) return err.message;
-  return describeRefusal(refusal, `so mcp-remote exited during start (${describeExit(err.exit)})`);
+  if (refusal && err.exit) return describeRefusal(refusal, `so mcp-remote exited during start (${describeExit(err.exit)})`);
+  const unreachable = viaProcess && err.exit && spec.kind === 'remote' ? unreachableSaid(err.stderrTail ?? [], spec.url) : undefined;
+  return unreachable && err.exit ? `${unreachable}; it exited during start (${describeExit(err.exit)})` : err.message;
 }
 
 export interface FailureContext {

@@ -67,6 +67,18 @@ function adviceFor(status: number): string {
   return "check the app's URL and headers";
 }
 
+/**
+ * mcp-remote could not reach the remote at all (0.15 `--protocol auto` prints only "fetch failed",
+ * the cause hidden): what it may be and what to do, for an https or http URL.
+ */
+export function unreachableSaid(stderr: readonly string[], url: string): string | undefined {
+  if (!stderr.some((l) => /(?:probe failed|Connection error).*fetch failed/.test(l))) return undefined;
+  const tls = url.startsWith('https:')
+    ? ", or its TLS certificate is not trusted (a company CA: add it with NODE_EXTRA_CA_CERTS in the editor's environment)"
+    : '';
+  return `mcp-remote could not reach the remote server (fetch failed): its host does not resolve or does not answer${tls}; the direct transport ("transport": "direct") names the exact cause`;
+}
+
 /** `the remote server answered HTTP 500 Internal Server Error, <consequence>; <advice>`. */
 export function describeRefusal(r: RemoteRefusal, consequence?: string): string {
   return `the remote server answered HTTP ${r.status}${r.statusText ? ` ${r.statusText}` : ''}${consequence ? `, ${consequence}` : ''}; ${r.advice}`;

@@ -282,7 +282,11 @@ function describeHandshakeFailure(e: unknown): string {
   const message = (e as Error)?.message ?? String(e);
   if (e instanceof McpError && e.code === UNSUPPORTED_PROTOCOL_VERSION)
     return `${message} — the server does not speak the protocol revision the pool offered it (2025 revisions through initialize, 2026-07-28 through server/discover); update the server or the extension`;
-  if (e instanceof SdkError && e.code === SdkErrorCode.EraNegotiationFailed)
+  if (e instanceof SdkError && e.code === SdkErrorCode.EraNegotiationFailed) {
+    // the probe never got an answer (nothing listening, a TLS or network error): that, not the era
+    const probe = /^Version negotiation probe failed: ([\s\S]+)$/.exec(message);
+    if (probe) return probe[1];
     return `${message} — the pool and the server share no protocol revision (the pool speaks 2024-11-05 … 2025-11-25 and 2026-07-28)`;
+  }
   return message;
 }

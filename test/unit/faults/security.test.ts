@@ -144,7 +144,7 @@ describe('faults: security', function () {
     assert.ok(masked >= 3, `masked stderr lines: ${masked}`);
     assert.ok(errors.some((e) => e.stderrTail.some((l) => /auth •••• rejected/.test(l))));
     // header values are not on the launcher's command line at all: it names a file (test/unit/attacks/secretsOffArgv.test.ts)
-    assert.ok(errors.some((e) => e.stderrTail.some((l) => /launcher failed: \S+ --header-file \S+\/headers$/.test(l))));
+    assert.ok(errors.some((e) => e.stderrTail.some((l) => /launcher failed: \S+ .*--header-file \S+\/headers( --protocol auto)?$/.test(l))));
     for (const [k, v] of Object.entries(T)) {
       const i = all.indexOf(v);
       if (i >= 0) console.log('LEAK', k, JSON.stringify(all.slice(Math.max(0, i - 300), i + 100)));
