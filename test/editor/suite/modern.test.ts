@@ -59,7 +59,8 @@ const text = (o: CallOutcome) => o.result.content.map((c) => (typeof c.text === 
     assert.strictEqual(api.pool.snapshot('modern')!.protocolVersion, '2026-07-28');
     const node = (await api.tree.getChildren()).find((n) => n.app === 'modern' && n.kind === 'app')!;
     const item = api.tree.resolveTreeItem(api.tree.getTreeItem(node), node);
-    assert.match((item.tooltip as vscode.MarkdownString).value, /2026-07-28/, 'the hover names the revision');
+    const hover = (item.tooltip as vscode.MarkdownString).value;
+    assert.match(hover, /\*\*Protocol:\*\* MCP 2026\\?-07\\?-28/, `the hover names the revision (Markdown-escaped): ${hover}`);
   });
 
   it('its resource opens as a document', async () => {
