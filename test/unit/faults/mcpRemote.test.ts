@@ -62,7 +62,7 @@ describe('faults: remote apps through mcp-remote', function () {
     const err = await expectCode(
       pool.callTool('down', 'echo', { text: 'x' }),
       'start-failed',
-      /app "down" could not start: server exited during start \(exit code 1\)/,
+      /app "down" could not start: mcp-remote could not reach the remote server \(fetch failed\): its host does not resolve or does not answer; .*it exited during start \(exit code 1\)/,
     );
     figures.down_fail_ms = Date.now() - s;
     assert.ok(
