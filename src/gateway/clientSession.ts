@@ -44,6 +44,27 @@ export interface SessionEvents {
   readonly closed: (session: ClientSession) => void;
 }
 
+/** What the gateway declares, in the shape both SDK eras' ServerCapabilities accept. */
+export interface GatewayCapabilities {
+  tools?: { listChanged: boolean };
+  resources?: { listChanged: boolean; subscribe?: boolean };
+  prompts?: { listChanged: boolean };
+  completions?: Record<string, never>;
+  logging?: Record<string, never>;
+}
+
+/** The capabilities a gateway client sees (either era): what the pooled server declared, every list changing (the pool tells). */
+export function capabilitiesOf(snapshot: AppSnapshot | undefined): GatewayCapabilities {
+  const caps = snapshot?.capabilities;
+  const out: GatewayCapabilities = {};
+  if (caps?.tools !== false) out.tools = { listChanged: true };
+  if (caps?.resources) out.resources = { listChanged: true, ...(caps.subscribe ? { subscribe: true } : {}) };
+  if (caps?.prompts) out.prompts = { listChanged: true };
+  if (caps?.completions) out.completions = {};
+  if (caps?.logging) out.logging = {};
+  return out;
+}
+
 export class ClientSession {
   readonly server: Server;
   readonly transport: StreamableHTTPServerTransport;
@@ -78,13 +99,7 @@ export class ClientSession {
     upstream: AppSnapshot,
     private readonly events: SessionEvents,
   ) {
-    const caps = upstream.capabilities;
-    const capabilities: ServerCapabilities = {};
-    if (caps?.tools !== false) capabilities.tools = { listChanged: true };
-    if (caps?.resources) capabilities.resources = { listChanged: true, ...(caps.subscribe ? { subscribe: true } : {}) };
-    if (caps?.prompts) capabilities.prompts = { listChanged: true };
-    if (caps?.completions) capabilities.completions = {};
-    if (caps?.logging) capabilities.logging = {};
+    const capabilities: ServerCapabilities = capabilitiesOf(upstream);
     // Named after the app (what the user configured, unique in the pool), not the pooled server's own
     // name: VS Code names a server's tools after its title or name (mcp_<app>_<tool>), and two apps running
     // the same server must not collide there. (No title for the same reason: VS Code prefers it.)

@@ -18,7 +18,8 @@ import type { GatewayClient } from '../gateway';
 import { toMcpError } from '../poolErrors';
 import { type Offer, type ResponseWatch, streamedBytes } from '../responses';
 import { type ModernCall, ParkedCalls, type ParkLimits } from './inputRequired';
-import { type AppRoom, buildServer, capabilitiesOf } from './requests';
+import { capabilitiesOf } from '../clientSession';
+import { type AppRoom, buildServer } from './requests';
 
 export interface ModernLimits extends ParkLimits {
   /** Open `subscriptions/listen` streams one app may have. */

@@ -12,11 +12,10 @@ import {
   ProtocolError,
   ProtocolErrorCode,
   Server,
-  type ServerCapabilities,
   type ServerContext,
 } from '@modelcontextprotocol/server';
 import { LOG_LEVELS, type AppSnapshot, type LogLevel, type Pool, type ToolResult } from '../../pool';
-import { forClient } from '../clientSession';
+import { capabilitiesOf, forClient } from '../clientSession';
 import { toMcpError } from '../poolErrors';
 import type { GatewayClient } from '../gateway';
 import { type InputMethod, ModernCall, type ParkedCalls } from './inputRequired';
@@ -39,18 +38,6 @@ export interface AppRoom {
 export interface LogTap {
   readonly level: LogLevel;
   send(level: LogLevel, logger: string | undefined, data: unknown): void;
-}
-
-/** The capabilities a gateway client sees: what the pooled server declared, every list changing (the pool tells). */
-export function capabilitiesOf(snapshot: AppSnapshot | undefined): ServerCapabilities {
-  const caps = snapshot?.capabilities;
-  const out: ServerCapabilities = {};
-  if (caps?.tools !== false) out.tools = { listChanged: true };
-  if (caps?.resources) out.resources = { listChanged: true, ...(caps.subscribe ? { subscribe: true } : {}) };
-  if (caps?.prompts) out.prompts = { listChanged: true };
-  if (caps?.completions) out.completions = {};
-  if (caps?.logging) out.logging = {};
-  return out;
 }
 
 export function buildServer(room: AppRoom, snapshot: AppSnapshot | undefined): Server {
