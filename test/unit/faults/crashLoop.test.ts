@@ -77,15 +77,21 @@ describe('faults: crash loop', function () {
 
     // while held back and idle, the pool does nothing: no spawn, no CPU
     const starts = snap.starts;
-    const idle0 = process.cpuUsage();
-    const i0 = Date.now();
-    await sleep(2000);
-    const idleCpu = process.cpuUsage(idle0);
-    const idlePct = ((idleCpu.user + idleCpu.system) / 1000 / (Date.now() - i0)) * 100;
-    figures.cpu_pct_while_held_back_idle = idlePct;
+    // the whole test process is measured, other suites' leftovers included (a GC or a closing
+    // socket of an earlier test can take a burst): a retry spin is steady, so it shows in every one
+    // of four 500 ms windows, and the quietest window is the one that tells
+    const windows: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const idle0 = process.cpuUsage();
+      const i0 = Date.now();
+      await sleep(500);
+      const idleCpu = process.cpuUsage(idle0);
+      windows.push(((idleCpu.user + idleCpu.system) / 1000 / (Date.now() - i0)) * 100);
+    }
+    const idlePct = Math.min(...windows);
+    figures.cpu_pct_while_held_back_idle = windows.map((w) => w.toFixed(1)).join('/');
     assert.equal(pool.snapshot('loop')!.starts, starts, 'no start while nobody asks');
-    // the whole test process is measured (other suites' timers included): a retry spin would take a core
-    assert.ok(idlePct < 25, `CPU ${idlePct.toFixed(1)}% while holding back`);
+    assert.ok(idlePct < 25, `CPU ${windows.map((w) => w.toFixed(1)).join('%, ')}% in four windows while holding back`);
   });
 
   it('recovers when fixed: by reconfiguring, by restart after fixing, or on its own once the backoff ends', async () => {
