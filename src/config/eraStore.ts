@@ -5,10 +5,10 @@
 //
 // Bounded: at most MAX_STORED_CHARS in all, the newest verdicts first; a verdict larger than
 // MAX_VERDICT_CHARS (a discover result with long instructions) is not kept (that server is probed
-// once per session). Nothing secret: keys are hashes (`process:<hex>`, `http:<hex>`; any other key is
+// once per session). Nothing secret: keys are hashes (`process:<hex>`, `http:<hex>`, `via:<hex>`; any other key is
 // not stored), values are what servers declare to every client. A verdict that is wrong is corrected
 // by the pool (a refused modern verdict is forgotten, a legacy one is re-probed after a day).
-import type { EraVerdict, EraVerdictStore } from '../pool';
+import type { EraVerdictStore, ServerVerdict } from '../pool';
 import { ERA_VERDICTS_KEY } from '../manifest/storage';
 
 export interface MementoLike {
@@ -29,14 +29,14 @@ export class MementoEraStore implements EraVerdictStore {
     private readonly onError: (message: string) => void = () => undefined,
   ) {}
 
-  load(): Readonly<Record<string, EraVerdict>> | undefined {
+  load(): Readonly<Record<string, ServerVerdict>> | undefined {
     const raw = this.state.get<unknown>(ERA_VERDICTS_KEY);
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
     // the pool checks each verdict's shape; only hashed keys are taken
-    return Object.fromEntries(Object.entries(raw as Record<string, EraVerdict>).filter(([k]) => HASHED_KEY.test(k)));
+    return Object.fromEntries(Object.entries(raw as Record<string, ServerVerdict>).filter(([k]) => HASHED_KEY.test(k)));
   }
 
-  save(all: Readonly<Record<string, EraVerdict>>): void {
+  save(all: Readonly<Record<string, ServerVerdict>>): void {
     void Promise.resolve(this.state.update(ERA_VERDICTS_KEY, bounded(all))).catch((e: unknown) =>
       this.onError(`could not save the protocol eras of servers: ${e instanceof Error ? e.message : String(e)}`),
     );
@@ -44,11 +44,11 @@ export class MementoEraStore implements EraVerdictStore {
 }
 
 /** The newest verdicts with hashed keys that fit the bounds, oldest first. */
-export function bounded(all: Readonly<Record<string, EraVerdict>>): Record<string, EraVerdict> {
+export function bounded(all: Readonly<Record<string, ServerVerdict>>): Record<string, ServerVerdict> {
   const newestFirst = Object.entries(all)
     .filter(([k]) => HASHED_KEY.test(k))
     .sort(([, a], [, b]) => b.at - a.at);
-  const kept: [string, EraVerdict][] = [];
+  const kept: [string, ServerVerdict][] = [];
   let size = 2;
   for (const [k, v] of newestFirst) {
     const chars = JSON.stringify(k).length + JSON.stringify(v).length + 2;

@@ -17,7 +17,7 @@ export {
 } from './definitions';
 export type { FetchLike } from './direct/directTransport';
 export { MemorySignInStore, signInKey, type SignInStore, type StoredSignIn } from './direct/signIn';
-export type { EraVerdict, EraVerdictStore } from './session/eraMemory';
+export type { EraVerdict, EraVerdictStore, ServerVerdict } from './session/eraMemory';
 export { bundledLauncher, commandLauncher, describeTarget, type McpRemoteLauncher } from './process/launch';
 export { DEFAULT_SETTINGS, MAX_TIMER_MS, type PoolSettings } from './settings';
 export { Redactor } from './redact';

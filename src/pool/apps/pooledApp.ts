@@ -19,6 +19,7 @@ import type { McpSession } from '../session/mcpSession';
 import type { PoolSettings } from '../settings';
 import type { AppSnapshot, AppSpec, AppStatus, CallOptions, CallOutcome, ExitInfo, PoolEvent, StopReason, ToolInfo } from '../types';
 import { AppFeatures } from './appFeatures';
+import { AutoRoute } from './autoRoute';
 import { type AppState, currentConnection, holdsSlot, STOPPED, statusOf } from './appState';
 import { describeCallFailure, describeStartFailure } from './callFailure';
 import { CrashLoopGuard } from './crashLoopGuard';
@@ -81,13 +82,19 @@ export class PooledApp implements Tenant {
   private readonly responses: ResponseCacheStore;
   /** Resources, prompts, completions, logging (appFeatures.ts). */
   readonly features: AppFeatures;
+  /** Where "auto" made the app direct and a direct start failed lately, mcp-remote (autoRoute.ts). */
+  private readonly autoRoute: AutoRoute;
+  /** The definition the app runs: its spec, or the same through mcp-remote (autoRoute.ts); read at each start. */
+  private running: AppSpec;
 
   constructor(
     private _spec: AppSpec,
     private readonly host: AppHost,
   ) {
     const spec = _spec;
-    this.responses = host.responseCaches.of(this.eraKey());
+    this.autoRoute = new AutoRoute(host.eras);
+    this.running = this.autoRoute.route(spec);
+    this.responses = host.responseCaches.of(this.eraKey(spec));
     for (const v of Object.values(spec.kind === 'remote' ? spec.headers : {})) host.redactor.addSecret(v);
     for (const v of Object.values(spec.env)) if (v.length >= 12) host.redactor.addSecret(v);
     this.features = new AppFeatures({
@@ -155,19 +162,20 @@ export class PooledApp implements Tenant {
   /** A definition that runs the same (sameRun): taken without a restart (e.g. only why "auto" chose the transport differs). */
   adopt(spec: AppSpec): void {
     this._spec = spec;
+    this.running = this.autoRoute.route(spec);
     this.choiceSaid = false;
     this.host.changed(this);
   }
 
   /** Under which key the app's protocol era is remembered; undefined where the pool does not negotiate it (mcp-remote does). */
-  private eraKey(): string | undefined {
-    if (this.spec.kind === 'stdio') return processEraKey(this.spec.command, this.spec.args, this.spec.cwd, this.spec.env ?? {});
-    return this.spec.transport === 'direct' ? httpEraKey(this.spec.url, this.spec.headers) : undefined;
+  private eraKey(spec = this.running): string | undefined {
+    if (spec.kind === 'stdio') return processEraKey(spec.command, spec.args, spec.cwd, spec.env ?? {});
+    return spec.transport === 'direct' ? httpEraKey(spec.url, spec.headers) : undefined;
   }
 
   /** How the app is reached (AppSnapshot.transport). */
   get transport(): AppSnapshot['transport'] {
-    return this.spec.kind === 'stdio' ? 'stdio' : (this.spec.transport ?? 'mcp-remote');
+    return this.running.kind === 'stdio' ? 'stdio' : (this.running.transport ?? 'mcp-remote');
   }
 
   snapshot(): AppSnapshot {
@@ -177,7 +185,7 @@ export class PooledApp implements Tenant {
       name: this.name,
       kind: this.spec.kind,
       transport: this.transport,
-      ...(this.spec.kind === 'remote' && this.spec.transportChoice ? { transportChoice: this.spec.transportChoice } : {}),
+      ...(this.running.kind === 'remote' && this.running.transportChoice ? { transportChoice: this.running.transportChoice } : {}),
       target: this.maskedTarget(),
       status: this.status,
       createdAt: this.createdAt,
@@ -271,7 +279,8 @@ export class PooledApp implements Tenant {
     if (heldBack) return Promise.reject(heldBack);
     let makeLink: LinkMaker;
     try {
-      makeLink = this.host.links.prepare(this.spec);
+      this.running = this.autoRoute.route(this.spec);
+      makeLink = this.host.links.prepare(this.running);
     } catch (e) {
       this.recordFailure((e as Error).message);
       return Promise.reject(new PoolError('start-failed', this.name, (e as Error).message));
@@ -298,67 +307,48 @@ export class PooledApp implements Tenant {
     const granted = this._state;
     if (granted.kind !== 'starting') throw this.stoppedWhileStarting();
     // (the setting's "auto" chose the transport: said once, in the app's log)
-    if (this.spec.kind === 'remote' && this.spec.transportChoice && !this.choiceSaid) {
-      this.choiceSaid = true;
-      this.host.events.fire({ type: 'stderr', app: this.name, line: `[pool] remoteTransport "auto": ${this.spec.transportChoice}` });
-    }
-    const s = this.host.settings;
-    const conn: Connection = new Connection({
-      startTimeoutMs: s.startTimeoutMs,
-      authTimeoutMs: s.authTimeoutMs,
-      clientInfo: s.clientInfo,
-      app: this.name,
-      hooks: this.host.clientHooks,
-      hookTimeoutMs: s.hookTimeoutMs,
-      link: makeLink,
-      // the first prompt of each start
-      onAuthUrl: (url) => {
-        if (this.authUrl !== undefined) return;
-        this.authUrl = url;
-        this.host.events.fire({ type: 'authRequired', app: this.name, url });
-        this.host.changed(this);
-      },
-      // Redacted like every stderr line: a stray response from a server can carry anything.
-      onProtocolError: (message) => this.host.events.fire({ type: 'stderr', app: this.name, line: this.host.redactor.redact(`[pool] ${message}`) }),
-      onToolsChanged: () => {
-        this.toolCount = undefined;
-        this.host.events.fire({ type: 'toolsChanged', app: this.name });
-      },
-      onNotice: (notice) => this.features.onNotice(notice),
-      onDeath: (exit) => this.onDeath(conn, exit),
-      // A remote app's pings go to the remote: two missed in a row mean it (or the proxy) hangs.
-      // A stdio server may legitimately be too busy to answer (see liveness.ts).
-      liveness: {
-        timing: () => this.host.settings,
-        missesToFail: this.spec.kind === 'remote' ? 2 : 0,
-        onLost: () => void this.endConnection(conn, 'unreachable'),
-      },
-      // A stdio server and a direct remote may speak either era: probed once, then remembered per
-      // command line, or per URL and authorization context (never reused across them). A remote
-      // app's mcp-remote bridges the eras itself (--protocol auto) and speaks 2025 to the pool.
-      negotiation: this.eraKey() ? 'auto' : 'legacy',
-      era: this.eraKey() ? { memory: this.host.eras, key: this.eraKey()! } : undefined,
-      probeTimeoutMs: s.pingTimeoutMs,
-      responseCache: this.responses,
-      // mcp-remote (--protocol auto) answers ping itself but forwards server/discover to the remote
-      probe: this.spec.kind === 'remote' && this.spec.transport !== 'direct' ? 'discover' : 'era',
-    });
+    this.sayChoice();
     this.starts++;
+    let conn = this.connection(makeLink);
     // a stop from now on ends this connection instead of waiting for its handshake's timeout
     this.setState({ ...granted, conn });
-    try {
-      await conn.start();
-    } catch (e) {
-      // ended by a stop (kill, restart, shutdown) while starting: not a failure of the server
-      const now = this._state;
-      if (now.kind !== 'starting') throw this.stoppedWhileStarting();
-      const err = e as StartError;
-      const reason = this.host.redactor.redact(describeStartFailure(this.spec, err));
-      if (err.exit) this.exit = err.exit;
-      this.recordFailure(`start failed: ${reason}`);
-      this.host.events.fire({ type: 'startFailed', app: this.name, error: reason, stderrTail: err.stderrTail ?? [] });
-      this.setState({ kind: 'stopped', crashed: err.exit !== undefined, dead: now.dead });
-      throw new PoolError('start-failed', this.name, `app "${this.name}" could not start: ${reason}`, err.stderrTail ?? []);
+    /** The direct start's failure, when this start went on through mcp-remote (autoRoute.ts). */
+    let direct: string | undefined;
+    for (;;) {
+      try {
+        await conn.start();
+        break;
+      } catch (e) {
+        // ended by a stop (kill, restart, shutdown) while starting: not a failure of the server
+        const now = this._state;
+        if (now.kind !== 'starting') throw this.stoppedWhileStarting();
+        const err = e as StartError;
+        let reason = this.host.redactor.redact(describeStartFailure(this.running, err));
+        const next = direct === undefined ? this.autoRoute.fallBack(this.running, err, reason) : undefined;
+        const nextLink = next && this.prepareOrNot(next);
+        if (next && nextLink) {
+          direct = reason;
+          this.running = next;
+          this.say(`[pool] remoteTransport "auto": the direct start failed (${reason}); trying mcp-remote`);
+          conn = this.connection(nextLink);
+          this.setState({ ...now, conn });
+          continue;
+        }
+        if (direct !== undefined) {
+          // neither got through: nothing is remembered, the next start tries directly again
+          this.running = this.spec;
+          reason = `directly: ${direct}; through mcp-remote: ${reason}`;
+        }
+        if (err.exit) this.exit = err.exit;
+        this.recordFailure(`start failed: ${reason}`);
+        this.host.events.fire({ type: 'startFailed', app: this.name, error: reason, stderrTail: err.stderrTail ?? [] });
+        this.setState({ kind: 'stopped', crashed: err.exit !== undefined, dead: now.dead });
+        throw new PoolError('start-failed', this.name, `app "${this.name}" could not start: ${reason}`, err.stderrTail ?? []);
+      }
+    }
+    if (direct !== undefined) {
+      this.autoRoute.remember(this.spec, direct);
+      this.say(`[pool] remoteTransport "auto": ${this.running.kind === 'remote' ? this.running.transportChoice : ''}`);
     }
     if (this._state.kind !== 'starting') {
       // stopped (e.g. pool shutdown) while starting: don't keep what just started
@@ -378,6 +368,77 @@ export class PooledApp implements Tenant {
     await this.features.restore(conn);
     // stopped meanwhile: the callers waiting hear it, as for a stop during the start (a death is theirs to find)
     if (this.stateNow() === 'stopping') throw this.stoppedWhileStarting();
+    return conn;
+  }
+
+  /** A line in the app's log. */
+  private say(line: string): void {
+    this.host.events.fire({ type: 'stderr', app: this.name, line });
+  }
+
+  /** Why the setting "auto" chose the transport, once per definition. */
+  private sayChoice(): void {
+    const run = this.running;
+    if (run.kind !== 'remote' || !run.transportChoice || this.choiceSaid) return;
+    this.choiceSaid = true;
+    this.say(`[pool] remoteTransport "auto": ${run.transportChoice}`);
+  }
+
+  /** The link for `spec`, or undefined where it cannot be made (mcp-remote's launcher missing: said in the log). */
+  private prepareOrNot(spec: AppSpec): LinkMaker | undefined {
+    try {
+      return this.host.links.prepare(spec);
+    } catch (e) {
+      this.say(`[pool] remoteTransport "auto": mcp-remote cannot be tried: ${this.host.redactor.redact((e as Error).message)}`);
+      return undefined;
+    }
+  }
+
+  /** A connection for one start of the definition the app runs, over the link `makeLink` makes. */
+  private connection(makeLink: LinkMaker): Connection {
+    const s = this.host.settings;
+    const run = this.running;
+    const eraKey = this.eraKey(run);
+    const conn: Connection = new Connection({
+      startTimeoutMs: s.startTimeoutMs,
+      authTimeoutMs: s.authTimeoutMs,
+      clientInfo: s.clientInfo,
+      app: this.name,
+      hooks: this.host.clientHooks,
+      hookTimeoutMs: s.hookTimeoutMs,
+      link: makeLink,
+      // the first prompt of each start
+      onAuthUrl: (url) => {
+        if (this.authUrl !== undefined) return;
+        this.authUrl = url;
+        this.host.events.fire({ type: 'authRequired', app: this.name, url });
+        this.host.changed(this);
+      },
+      // Redacted like every stderr line: a stray response from a server can carry anything.
+      onProtocolError: (message) => this.say(this.host.redactor.redact(`[pool] ${message}`)),
+      onToolsChanged: () => {
+        this.toolCount = undefined;
+        this.host.events.fire({ type: 'toolsChanged', app: this.name });
+      },
+      onNotice: (notice) => this.features.onNotice(notice),
+      onDeath: (exit) => this.onDeath(conn, exit),
+      // A remote app's pings go to the remote: two missed in a row mean it (or the proxy) hangs.
+      // A stdio server may legitimately be too busy to answer (see liveness.ts).
+      liveness: {
+        timing: () => this.host.settings,
+        missesToFail: run.kind === 'remote' ? 2 : 0,
+        onLost: () => void this.endConnection(conn, 'unreachable'),
+      },
+      // A stdio server and a direct remote may speak either era: probed once, then remembered per
+      // command line, or per URL and authorization context (never reused across them). A remote
+      // app's mcp-remote bridges the eras itself (--protocol auto) and speaks 2025 to the pool.
+      negotiation: eraKey ? 'auto' : 'legacy',
+      era: eraKey ? { memory: this.host.eras, key: eraKey } : undefined,
+      probeTimeoutMs: s.pingTimeoutMs,
+      responseCache: this.responses,
+      // mcp-remote (--protocol auto) answers ping itself but forwards server/discover to the remote
+      probe: run.kind === 'remote' && run.transport !== 'direct' ? 'discover' : 'era',
+    });
     return conn;
   }
 

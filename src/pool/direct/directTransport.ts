@@ -15,6 +15,8 @@
 import {
   type JSONRPCMessage,
   SSEClientTransport,
+  SdkError,
+  SdkErrorCode,
   SseError,
   StreamableHTTPClientTransport,
   type Transport,
@@ -23,7 +25,7 @@ import {
 } from '@modelcontextprotocol/client';
 import type { TransportStrategy } from '../types';
 import { type DirectAuth, RegisterAgain } from './directAuth';
-import { describeNetworkError, describeStatus, errorBody, isNotConnected } from './httpFailure';
+import { AnsweredOtherwise, describeNetworkError, describeStatus, errorBody, isNotConnected, refusedAsSent } from './httpFailure';
 import { NotSentError } from '../link';
 import { type BudgetBreach, describeBreach, SendBudget, type UnsolicitedKind } from '../sendBudget';
 import { checkedResponse, EventSizes, readStart, withText } from './boundedBody';
@@ -419,19 +421,23 @@ export class DirectTransport implements Transport {
           `${describeStatus(code, said)}. Give the app an Authorization header (its value stored with "MCP Pool: Store Secret…"), or use "transport": "mcp-remote" to sign in in the browser`,
         );
       }
-      return new Error(describeStatus(code, said));
+      const words = describeStatus(code, said);
+      return refusedAsSent(code, words) ?? new Error(words);
     }
     // (an OAuth document past its bound: that is what failed, whatever the SDK made of it)
     // (never an empty reason: an error without a message is named by its kind)
     const message = this.authRequests.failure?.message || (e instanceof Error ? e.message || e.name : String(e)) || 'no reason given';
     if (this.lastStatus?.status === 401 && this.opts.auth && (this.authRequests.failure || !(e instanceof UnauthorizedError))) {
       // the server wants a sign-in and the SDK's OAuth (discovery, registration, token) failed
-      return new Error(
+      return new AnsweredOtherwise(
         `${describeStatus(401, this.lastStatus.said)}, and signing in with OAuth failed (${message}). If the server takes a token instead, give the app an Authorization header (its value stored with "MCP Pool: Store Secret…")`,
         { cause: e },
       );
     }
-    if (this.authRequests.failure) return new Error(`signing in with OAuth failed: ${message}`, { cause: e });
+    if (this.authRequests.failure) return new AnsweredOtherwise(`signing in with OAuth failed: ${message}`, { cause: e });
+    // an answer the SDK could not take as MCP over HTTP (an unexpected content type, a handshake result it rejects)
+    if (e instanceof SdkError && (e.code === SdkErrorCode.ClientHttpUnexpectedContent || e.code === SdkErrorCode.InvalidResult))
+      return new AnsweredOtherwise(e.message, { cause: e });
     return e instanceof Error ? e : new Error(message);
   }
 

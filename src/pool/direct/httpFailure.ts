@@ -87,3 +87,36 @@ export function errorBody(text: string): string {
   }
   return text;
 }
+
+/**
+ * Statuses of a direct start that say the server (or a gateway in front of it) answered but would
+ * not take MCP as the pool's HTTP client sent it: a request it found malformed, a method or media
+ * type it refuses, a conflict. Not the credentials (401, 403), a rate limit (429) or the server
+ * being down (5xx): another client would meet those too.
+ */
+const REFUSED_AS_SENT = new Set([400, 404, 405, 406, 409, 410, 412, 415, 422]);
+
+/**
+ * A direct start the server answered, but not as the pool's HTTP client speaks MCP, or whose
+ * sign-in failed at the authorization server (its documents, registration or token endpoint): a
+ * different client may get through, so under mcpPool.remoteTransport "auto" the app tries
+ * mcp-remote (apps/autoRoute.ts). A network or TLS failure, a timeout, refused credentials, a
+ * sign-in the user abandoned or the authorization server refused: not this.
+ */
+export class AnsweredOtherwise extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AnsweredOtherwise';
+  }
+}
+
+/** The AnsweredOtherwise for a status the server refused the request with, or undefined. */
+export function refusedAsSent(status: number, message: string): AnsweredOtherwise | undefined {
+  return REFUSED_AS_SENT.has(status) ? new AnsweredOtherwise(message) : undefined;
+}
+
+/** Whether a failed direct start (or what it was caused by) is one mcp-remote may get past. */
+export function mcpRemoteMayHandle(e: unknown): boolean {
+  for (let cur = e, i = 0; cur && i < 6; cur = (cur as { cause?: unknown }).cause, i++) if (cur instanceof AnsweredOtherwise) return true;
+  return false;
+}

@@ -17,15 +17,26 @@ export const LEGACY_VERDICT_MS = 24 * 60 * 60 * 1000;
 const MAX_VERDICTS = 500;
 
 export type EraVerdict = { readonly kind: 'legacy'; readonly at: number } | { readonly kind: 'modern'; readonly at: number; readonly discover: DiscoverResult };
+/**
+ * A remote app the setting "auto" would reach directly, whose direct start failed in a way
+ * mcp-remote got past (apps/autoRoute.ts): it goes through mcp-remote. Dated like a legacy verdict:
+ * past ROUTE_VERDICT_MS the next start tries directly again.
+ */
+export type RouteVerdict = { readonly kind: 'mcp-remote'; readonly at: number; readonly reason: string };
+/** What the pool remembers of a server: its era, or how it is reached. */
+export type ServerVerdict = EraVerdict | RouteVerdict;
+
+/** How long a remote app reached through mcp-remote after a failed direct start stays so. */
+export const ROUTE_VERDICT_MS = LEGACY_VERDICT_MS;
 
 /** Where verdicts outlive the host's session (the editor's global state); optional. */
 export interface EraVerdictStore {
-  load(): Readonly<Record<string, EraVerdict>> | undefined;
-  save(all: Readonly<Record<string, EraVerdict>>): void;
+  load(): Readonly<Record<string, ServerVerdict>> | undefined;
+  save(all: Readonly<Record<string, ServerVerdict>>): void;
 }
 
 export class EraMemory {
-  private readonly verdicts = new Map<string, EraVerdict>();
+  private readonly verdicts = new Map<string, ServerVerdict>();
 
   constructor(
     private readonly store?: EraVerdictStore,
@@ -41,8 +52,21 @@ export class EraMemory {
   /** The verdict to start with, if one is known and still trusted. */
   get(key: string): EraVerdict | undefined {
     const v = this.verdicts.get(key);
-    if (v?.kind === 'legacy' && this.now() - v.at > LEGACY_VERDICT_MS) return undefined;
+    if (v?.kind === 'mcp-remote' || (v?.kind === 'legacy' && this.now() - v.at > LEGACY_VERDICT_MS)) return undefined;
     return v;
+  }
+
+  /** Why a remote app goes through mcp-remote (under `routeKey`), if a direct start failed lately. */
+  route(key: string): RouteVerdict | undefined {
+    const v = this.verdicts.get(key);
+    return v?.kind === 'mcp-remote' && this.now() - v.at <= ROUTE_VERDICT_MS ? v : undefined;
+  }
+
+  rememberRoute(key: string, reason: string): void {
+    this.verdicts.delete(key);
+    this.verdicts.set(key, { kind: 'mcp-remote', at: this.now(), reason: reason.slice(0, 500) });
+    this.trim();
+    this.persist();
   }
 
   remember(key: string, verdict: { kind: 'legacy' } | { kind: 'modern'; discover: DiscoverResult }): void {
@@ -52,8 +76,12 @@ export class EraMemory {
       return;
     this.verdicts.delete(key);
     this.verdicts.set(key, { ...verdict, at: this.now() });
-    while (this.verdicts.size > MAX_VERDICTS) this.verdicts.delete(this.verdicts.keys().next().value!);
+    this.trim();
     this.persist();
+  }
+
+  private trim(): void {
+    while (this.verdicts.size > MAX_VERDICTS) this.verdicts.delete(this.verdicts.keys().next().value!);
   }
 
   forget(key: string): void {
@@ -87,8 +115,15 @@ export function httpEraKey(url: string, headers: Readonly<Record<string, string>
   return `http:${h.digest('hex').slice(0, 32)}`;
 }
 
-function isVerdict(v: unknown): v is EraVerdict {
-  const o = v as { kind?: unknown; at?: unknown; discover?: { supportedVersions?: unknown } } | undefined;
+/** The key under which how a remote app is reached is remembered (RouteVerdict): its URL and authorization context, as httpEraKey. */
+export function routeKey(url: string, headers: Readonly<Record<string, string>>): string {
+  return `via:${httpEraKey(url, headers).slice('http:'.length)}`;
+}
+
+function isVerdict(v: unknown): v is ServerVerdict {
+  const o = v as { kind?: unknown; at?: unknown; discover?: { supportedVersions?: unknown }; reason?: unknown } | undefined;
   if (typeof o?.at !== 'number') return false;
-  return o.kind === 'legacy' || (o.kind === 'modern' && Array.isArray(o.discover?.supportedVersions));
+  return (
+    o.kind === 'legacy' || (o.kind === 'modern' && Array.isArray(o.discover?.supportedVersions)) || (o.kind === 'mcp-remote' && typeof o.reason === 'string')
+  );
 }
