@@ -1,0 +1,163 @@
+// A server that asks its client for something (elicitation) while a prompts/get or a resources/read
+// runs, through the real gateway: a 2026-07-28 client gets `input_required` and retries with its
+// answer, a 2025 client gets a real request on its session — as for tools/call — against upstream
+// apps of both eras (the 1.x stdio fixture, a 2025 server asking with real requests; the SDK v2
+// modern-only stdio fixture, asking with `input_required`). The upstream request runs once: the
+// client's retry resumes it. A parked request its client never retries expires and leaves nothing.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { AppSpec } from '../../../src/pool';
+import { MODERN_STDIO_FIXTURE } from '../../fixtures/paths';
+import { waitUntil } from '../../fixtures/processTable';
+import { expectNoProcesses, RUN_MARK, stdioSpec } from '../helpers';
+import { tempDir } from '../tempDirs';
+import { type AnyClient, ERAS, httpClient, MODERN } from './erasHelpers';
+import { type Served, serve } from './helpers';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+interface Asking {
+  setRequestHandler(schemaOrMethod: any, handler: any): void;
+  getPrompt(params: { name: string; arguments?: Record<string, string> }): Promise<{ messages: { content: { type: string; text?: string } }[] }>;
+  readResource(params: { uri: string }): Promise<{ contents: { text?: string }[] }>;
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+const isModern = (c: AnyClient) => c.era === 'pinned' || c.era === 'auto';
+
+function lines(path: string): Record<string, unknown>[] {
+  try {
+    return readFileSync(path, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  } catch {
+    return [];
+  }
+}
+
+describe('gateway: prompts/get and resources/read that ask the client (input_required / a real request), every client era, upstreams of both eras', function () {
+  this.timeout(60_000);
+  let s: Served | undefined;
+  let log: string;
+  const clients: AnyClient[] = [];
+  /** Upstream apps: `old` the 1.x stdio fixture (2025, real server→client requests), `new` the SDK v2 modern-only stdio fixture (input_required). */
+  const specs = (): AppSpec[] => [
+    stdioSpec('old', { FIXTURE_FEATURES: '1', FIXTURE_CALL_LOG: log }),
+    { kind: 'stdio', name: 'new', command: process.execPath, args: [MODERN_STDIO_FIXTURE, RUN_MARK, `--call-log=${log}`], env: {} },
+  ];
+  const start = async (ttlMs?: number) => {
+    s = await serve(specs(), {
+      // the editor's own answer: a request routed to it instead of the asking client shows as "decline"
+      hooks: { elicit: async () => ({ action: 'decline' }) },
+      ...(ttlMs !== undefined ? { gateway: { limits: { inputRequiredTtlMs: ttlMs } } } : {}),
+    });
+    return s;
+  };
+
+  beforeEach(() => {
+    log = join(tempDir('eras-input-'), 'calls.jsonl');
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close().catch(() => undefined)));
+    await s?.close();
+    s = undefined;
+    await expectNoProcesses();
+  });
+
+  for (const app of ['old', 'new'] as const) {
+    for (const era of ERAS) {
+      it(`${era} client, ${app === 'old' ? '2025 (1.x)' : 'modern (SDK v2)'} upstream: prompts/get and resources/read get the client's own answer; each ran once upstream`, async () => {
+        const served = await start();
+        const c = await httpClient(era, served.gateway.url, served.gateway.token, app, { capabilities: { elicitation: { form: {} } } });
+        clients.push(c);
+        const raw = c.raw as unknown as Asking;
+        const asked: string[] = [];
+        const elicit = async (req: { params: { message?: string } }) => {
+          asked.push(req.params.message ?? '');
+          return { action: 'accept' as const, content: { name: `client-${era}` } };
+        };
+        if (era === '1.x') raw.setRequestHandler(ElicitRequestSchema, elicit);
+        else raw.setRequestHandler('elicitation/create', elicit);
+
+        const prompt = await raw.getPrompt({ name: 'ask_name', arguments: {} });
+        assert.equal(prompt.messages[0].content.text, `asked #1: accept client-${era}`, 'the answer of this client reached the server; its first run');
+        const read = await raw.readResource({ uri: 'fixture://asked' });
+        assert.equal(read.contents[0].text, `asked #1: accept client-${era}`);
+        assert.deepEqual(asked, ['Name for ask_name?', 'Name for fixture://asked?']);
+
+        const inputRequired = c.received.filter((b) => b.includes('"input_required"')).length;
+        if (isModern(c)) {
+          assert.equal(c.version(), MODERN);
+          assert.equal(inputRequired, 2, 'each question came back as input_required');
+        } else assert.equal(inputRequired, 0, 'a 2025 client is asked with a real request');
+        assert.equal(served.gateway.counts.parked, 0, 'nothing left waiting');
+        if (app === 'new')
+          assert.deepEqual(
+            lines(log).map((l) => l.tool),
+            ['ask_name', 'fixture://asked'],
+            'one first round of each upstream (a retry resumes it, never sends it again)',
+          );
+        await waitUntil(() => served.pool.snapshot(app)!.inFlight === 0, 5000, 'nothing in flight');
+      });
+    }
+  }
+
+  /** One 2026-07-28 request by hand, as a pinned client sends it; returns every JSON-RPC message of the answer. */
+  const modernPost = async (served: Served, app: string, id: number, method: string, name: string, params: Record<string, unknown>) => {
+    const res = await fetch(`${served.gateway.url}/apps/${app}/mcp`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${served.gateway.token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': MODERN,
+        'mcp-method': method,
+        'mcp-name': name,
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id,
+        method,
+        params: {
+          ...params,
+          _meta: {
+            'io.modelcontextprotocol/protocolVersion': MODERN,
+            'io.modelcontextprotocol/clientCapabilities': { elicitation: { form: {} } },
+            'io.modelcontextprotocol/clientInfo': { name: 'raw-modern', version: '1' },
+          },
+        },
+      }),
+    });
+    const text = await res.text();
+    if (text.startsWith('{')) return [JSON.parse(text)] as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    return text
+      .split('\n')
+      .filter((l) => l.startsWith('data: '))
+      .map((l) => JSON.parse(l.slice(6))) as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+
+  it('pinned: a prompts/get waiting for its client (input_required) expires: the upstream request is cancelled, nothing is left', async () => {
+    const served = await start(300);
+    const asked = await modernPost(served, 'old', 5, 'prompts/get', 'ask_name', { name: 'ask_name', arguments: {} });
+    const result = asked.find((m) => m.id === 5)!.result;
+    assert.equal(result.resultType, 'input_required');
+    assert.equal(result.inputRequests.q1.method, 'elicitation/create');
+    assert.equal(result.inputRequests.q1.params.message, 'Name for ask_name?');
+    assert.equal(served.gateway.counts.parked, 1);
+    await waitUntil(
+      () => served.gateway.counts.parked === 0 && served.pool.snapshot('old')!.inFlight === 0,
+      5000,
+      'the parked prompt expired and its upstream request ended',
+    );
+    await waitUntil(() => lines(log).some((l) => l.asked === 'ask_name' && l.cancelled === true), 5000, 'the server saw its request cancelled');
+    const late = await modernPost(served, 'old', 6, 'prompts/get', 'ask_name', {
+      name: 'ask_name',
+      arguments: {},
+      requestState: result.requestState,
+      inputResponses: { q1: { action: 'accept', content: { name: 'late' } } },
+    });
+    assert.match(late[0].error.message, /Invalid or expired requestState/);
+  });
+});
