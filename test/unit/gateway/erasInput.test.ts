@@ -9,11 +9,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { AppSpec } from '../../../src/pool';
-import { MODERN_STDIO_FIXTURE } from '../../fixtures/paths';
+import { MODERN_STDIO_FIXTURE, REPO_ROOT } from '../../fixtures/paths';
 import { waitUntil } from '../../fixtures/processTable';
 import { expectNoProcesses, RUN_MARK, stdioSpec } from '../helpers';
 import { tempDir } from '../tempDirs';
-import { type AnyClient, ERAS, httpClient, MODERN } from './erasHelpers';
+import { type AnyClient, ERAS, httpClient, MODERN, relayClient } from './erasHelpers';
 import { type Served, serve } from './helpers';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -25,6 +25,18 @@ interface Asking {
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 const isModern = (c: AnyClient) => c.era === 'pinned' || c.era === 'auto';
+
+/** Answers the client's elicitation requests with the name `client-<era>`, recording each question. */
+function answerAs(c: AnyClient, asked: string[]): Asking {
+  const raw = c.raw as unknown as Asking;
+  const elicit = async (req: { params: { message?: string } }) => {
+    asked.push(req.params.message ?? '');
+    return { action: 'accept' as const, content: { name: `client-${c.era}` } };
+  };
+  if (c.era === '1.x') raw.setRequestHandler(ElicitRequestSchema, elicit);
+  else raw.setRequestHandler('elicitation/create', elicit);
+  return raw;
+}
 
 function lines(path: string): Record<string, unknown>[] {
   try {
@@ -72,14 +84,8 @@ describe('gateway: prompts/get and resources/read that ask the client (input_req
         const served = await start();
         const c = await httpClient(era, served.gateway.url, served.gateway.token, app, { capabilities: { elicitation: { form: {} } } });
         clients.push(c);
-        const raw = c.raw as unknown as Asking;
         const asked: string[] = [];
-        const elicit = async (req: { params: { message?: string } }) => {
-          asked.push(req.params.message ?? '');
-          return { action: 'accept' as const, content: { name: `client-${era}` } };
-        };
-        if (era === '1.x') raw.setRequestHandler(ElicitRequestSchema, elicit);
-        else raw.setRequestHandler('elicitation/create', elicit);
+        const raw = answerAs(c, asked);
 
         const prompt = await raw.getPrompt({ name: 'ask_name', arguments: {} });
         assert.equal(prompt.messages[0].content.text, `asked #1: accept client-${era}`, 'the answer of this client reached the server; its first run');
@@ -160,4 +166,61 @@ describe('gateway: prompts/get and resources/read that ask the client (input_req
     });
     assert.match(late[0].error.message, /Invalid or expired requestState/);
   });
+
+  it("pinned: a prompt's requestState resumes only that prompt (not a read, a tool call or another prompt); its right retry gets the answer to a prompt that ran once", async () => {
+    const served = await start();
+    const asked = await modernPost(served, 'new', 7, 'prompts/get', 'ask_name', { name: 'ask_name', arguments: {} });
+    const { requestState } = asked.find((m) => m.id === 7)!.result;
+    const answers = { q1: { action: 'accept', content: { name: 'raw' } } };
+    const foreign = [
+      await modernPost(served, 'new', 8, 'resources/read', 'fixture://asked', { uri: 'fixture://asked', requestState, inputResponses: answers }),
+      await modernPost(served, 'new', 9, 'tools/call', 'ask_name', { name: 'ask_name', arguments: {}, requestState, inputResponses: answers }),
+      await modernPost(served, 'new', 10, 'prompts/get', 'greet', { name: 'greet', arguments: { name: 'x' }, requestState, inputResponses: answers }),
+    ];
+    for (const answer of foreign) assert.match(answer[0].error.message, /Invalid or expired requestState/);
+    const done = await modernPost(served, 'new', 11, 'prompts/get', 'ask_name', { name: 'ask_name', arguments: {}, requestState, inputResponses: answers });
+    assert.equal(done.find((m) => m.id === 11)!.result.messages[0].content.text, 'asked #1: accept raw');
+    assert.deepEqual(
+      lines(log).map((l) => l.tool),
+      ['ask_name'],
+      'the prompt ran once upstream, nothing else ran',
+    );
+    assert.equal(served.gateway.counts.parked, 0);
+  });
+
+  it("pinned: while a client's prompt waits for it, a question of someone else's tool call (the editor's) is not routed to that client", async () => {
+    const served = await start();
+    const asked = await modernPost(served, 'old', 12, 'prompts/get', 'ask_name', { name: 'ask_name', arguments: {} });
+    const { requestState } = asked.find((m) => m.id === 12)!.result;
+    assert.equal(served.gateway.counts.parked, 1);
+    // the editor's own call asks too: its question goes to the editor's hook (decline), not onto the parked prompt
+    const editor = await served.pool.callTool('old', 'ask_form', { message: 'Editor?' });
+    const text = (editor.result.content as { type: string; text?: string }[])[0].text ?? '';
+    assert.equal(JSON.parse(text).action, 'decline');
+    const done = await modernPost(served, 'old', 13, 'prompts/get', 'ask_name', {
+      name: 'ask_name',
+      arguments: {},
+      requestState,
+      inputResponses: { q1: { action: 'accept', content: { name: 'raw' } } },
+    });
+    assert.equal(done.find((m) => m.id === 13)!.result.messages[0].content.text, 'asked #1: accept raw');
+  });
+
+  for (const era of ['1.x', 'pinned'] as const) {
+    it(`${era} client through mcp-pool stdio: a prompts/get and a resources/read that ask get the client's answer`, async () => {
+      const served = await start();
+      const env: Record<string, string> = {};
+      for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('MCP_POOL_')) env[k] = v;
+      const dir = tempDir('eras-input-relay-');
+      Object.assign(env, { MCP_POOL_DISCOVERY_DIR: join(dir, 'no-windows'), MCP_POOL_URL: served.gateway.url, MCP_POOL_TOKEN: served.gateway.token });
+      const c = await relayClient(era, join(REPO_ROOT, 'dist', 'cli.js'), env, 'old', { capabilities: { elicitation: { form: {} } } });
+      clients.push(c);
+      const asked: string[] = [];
+      const raw = answerAs(c, asked);
+      assert.equal((await raw.getPrompt({ name: 'ask_name', arguments: {} })).messages[0].content.text, `asked #1: accept client-${era}`);
+      assert.equal((await raw.readResource({ uri: 'fixture://asked' })).contents[0].text, `asked #1: accept client-${era}`);
+      assert.equal(asked.length, 2);
+      assert.equal(served.gateway.counts.parked, 0);
+    });
+  }
 });
