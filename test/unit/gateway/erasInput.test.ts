@@ -9,9 +9,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { AppSpec } from '../../../src/pool';
+import { type EraHttpFixture, startEraHttpFixture } from '../../fixtures/modern/http';
 import { MODERN_STDIO_FIXTURE, REPO_ROOT } from '../../fixtures/paths';
 import { waitUntil } from '../../fixtures/processTable';
-import { expectNoProcesses, RUN_MARK, stdioSpec } from '../helpers';
+import { directSpec, expectNoProcesses, RUN_MARK, stdioSpec } from '../helpers';
 import { tempDir } from '../tempDirs';
 import { type AnyClient, ERAS, httpClient, MODERN, relayClient } from './erasHelpers';
 import { type Served, serve } from './helpers';
@@ -52,14 +53,21 @@ function lines(path: string): Record<string, unknown>[] {
 describe('gateway: prompts/get and resources/read that ask the client (input_required / a real request), every client era, upstreams of both eras', function () {
   this.timeout(60_000);
   let s: Served | undefined;
+  let web: EraHttpFixture | undefined;
   let log: string;
   const clients: AnyClient[] = [];
-  /** Upstream apps: `old` the 1.x stdio fixture (2025, real server→client requests), `new` the SDK v2 modern-only stdio fixture (input_required). */
+  /**
+   * Upstream apps: `old` the 1.x stdio fixture (2025, real server→client requests), `new` the SDK v2
+   * modern-only stdio fixture, `web` the same served modern-only over HTTP and reached directly
+   * (both asking with input_required).
+   */
   const specs = (): AppSpec[] => [
     stdioSpec('old', { FIXTURE_FEATURES: '1', FIXTURE_CALL_LOG: log }),
     { kind: 'stdio', name: 'new', command: process.execPath, args: [MODERN_STDIO_FIXTURE, RUN_MARK, `--call-log=${log}`], env: {} },
+    directSpec('web', web!.url),
   ];
   const start = async (ttlMs?: number) => {
+    web = await startEraHttpFixture({ legacy: 'reject', callLog: log, inProcess: true });
     s = await serve(specs(), {
       // the editor's own answer: a request routed to it instead of the asking client shows as "decline"
       hooks: { elicit: async () => ({ action: 'decline' }) },
@@ -75,12 +83,15 @@ describe('gateway: prompts/get and resources/read that ask the client (input_req
     await Promise.all(clients.splice(0).map((c) => c.close().catch(() => undefined)));
     await s?.close();
     s = undefined;
+    await web?.close();
+    web = undefined;
     await expectNoProcesses();
   });
 
-  for (const app of ['old', 'new'] as const) {
+  const UPSTREAM = { old: '2025 (1.x) stdio', new: 'modern (SDK v2) stdio', web: 'modern (SDK v2) direct HTTP' } as const;
+  for (const app of ['old', 'new', 'web'] as const) {
     for (const era of ERAS) {
-      it(`${era} client, ${app === 'old' ? '2025 (1.x)' : 'modern (SDK v2)'} upstream: prompts/get and resources/read get the client's own answer; each ran once upstream`, async () => {
+      it(`${era} client, ${UPSTREAM[app]} upstream: prompts/get and resources/read get the client's own answer; each ran once upstream`, async () => {
         const served = await start();
         const c = await httpClient(era, served.gateway.url, served.gateway.token, app, { capabilities: { elicitation: { form: {} } } });
         clients.push(c);
@@ -99,7 +110,7 @@ describe('gateway: prompts/get and resources/read that ask the client (input_req
           assert.equal(inputRequired, 2, 'each question came back as input_required');
         } else assert.equal(inputRequired, 0, 'a 2025 client is asked with a real request');
         assert.equal(served.gateway.counts.parked, 0, 'nothing left waiting');
-        if (app === 'new')
+        if (app !== 'old')
           assert.deepEqual(
             lines(log).map((l) => l.tool),
             ['ask_name', 'fixture://asked'],
