@@ -7,7 +7,11 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { toNodeHandler } from '@modelcontextprotocol/node';
+import { CreateMessageRequestSchema, ElicitRequestSchema, ListRootsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { createMcpHandler, inputRequired, inputResponse, McpServer } from '@modelcontextprotocol/server';
 import type { AppSpec } from '../../../src/pool';
 import { type EraHttpFixture, startEraHttpFixture } from '../../fixtures/modern/http';
 import { MODERN_STDIO_FIXTURE, REPO_ROOT } from '../../fixtures/paths';
@@ -48,6 +52,58 @@ function lines(path: string): Record<string, unknown>[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * A small modern-only SDK v2 HTTP server (in this process) whose prompt `sampled` asks its client to
+ * sample and whose resource `mem://roots` asks for its roots, both with input_required; `firstRounds`
+ * counts the runs that asked (a retry with answers is no new run).
+ */
+async function samplingServer(): Promise<{ url: string; firstRounds: string[]; close(): Promise<void> }> {
+  const firstRounds: string[] = [];
+  const handler = createMcpHandler(
+    () => {
+      const server = new McpServer({ name: 'asking', version: '1.0.0' });
+      server.registerPrompt('sampled', {}, (ctx) => {
+        const answer = inputResponse(ctx.mcpReq.inputResponses, 's');
+        if (answer.kind !== 'sampling') {
+          firstRounds.push('sampled');
+          return inputRequired({
+            inputRequests: { s: inputRequired.createMessage({ messages: [{ role: 'user', content: { type: 'text', text: 'hi?' } }], maxTokens: 5 }) },
+          });
+        }
+        const c = answer.result.content;
+        return {
+          messages: [
+            { role: 'assistant', content: { type: 'text', text: `${answer.result.model}: ${!Array.isArray(c) && c.type === 'text' ? c.text : '?'}` } },
+          ],
+        };
+      });
+      server.registerResource('roots', 'mem://roots', { mimeType: 'text/plain' }, (uri, ctx) => {
+        const answer = inputResponse(ctx.mcpReq.inputResponses, 'r');
+        if (answer.kind !== 'roots') {
+          firstRounds.push('roots');
+          return inputRequired({ inputRequests: { r: inputRequired.listRoots() } });
+        }
+        return { contents: [{ uri: uri.href, mimeType: 'text/plain', text: answer.roots.map((r) => r.uri).join(',') }] };
+      });
+      return server;
+    },
+    { legacy: 'reject' },
+  );
+  const node = toNodeHandler(handler);
+  const http: HttpServer = createServer((req, res) => void node(req, res));
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const { port } = http.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/mcp`,
+    firstRounds,
+    close: async () => {
+      await handler.close().catch(() => undefined);
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
 }
 
 describe('gateway: prompts/get and resources/read that ask the client (input_required / a real request), every client era, upstreams of both eras', function () {
@@ -232,6 +288,42 @@ describe('gateway: prompts/get and resources/read that ask the client (input_req
       assert.equal((await raw.readResource({ uri: 'fixture://asked' })).contents[0].text, `asked #1: accept client-${era}`);
       assert.equal(asked.length, 2);
       assert.equal(served.gateway.counts.parked, 0);
+    });
+  }
+
+  for (const era of ['1.x', 'pinned'] as const) {
+    it(`${era} client, modern direct upstream: a prompt that asks for sampling and a read that asks for roots get this client's answers; each ran once`, async () => {
+      const asking = await samplingServer();
+      try {
+        s = await serve([directSpec('ask', asking.url)], {
+          hooks: {
+            sample: async () => ({ role: 'assistant', model: 'editor-model', content: { type: 'text', text: 'from the editor' } }),
+            roots: { list: () => [{ uri: 'file:///editor-root', name: 'editor' }], onDidChange: () => ({ dispose: () => undefined }) },
+          },
+        });
+        const c = await httpClient(era, s.gateway.url, s.gateway.token, 'ask', { capabilities: { sampling: {}, roots: {} } });
+        clients.push(c);
+        const raw = c.raw as unknown as Asking;
+        const sample = async () => ({ role: 'assistant' as const, model: `model-${era}`, content: { type: 'text' as const, text: 'short' } });
+        const roots = async () => ({ roots: [{ uri: `file:///root-${era}`, name: era }] });
+        if (era === '1.x') {
+          raw.setRequestHandler(CreateMessageRequestSchema, sample);
+          raw.setRequestHandler(ListRootsRequestSchema, roots);
+        } else {
+          raw.setRequestHandler('sampling/createMessage', sample);
+          raw.setRequestHandler('roots/list', roots);
+        }
+        assert.equal((await raw.getPrompt({ name: 'sampled' })).messages[0].content.text, `model-${era}: short`);
+        assert.equal((await raw.readResource({ uri: 'mem://roots' })).contents[0].text, `file:///root-${era}`);
+        assert.deepEqual(asking.firstRounds, ['sampled', 'roots'], 'each ran once upstream');
+        assert.equal(c.received.filter((b) => b.includes('"input_required"')).length, era === 'pinned' ? 2 : 0);
+        assert.equal(s.gateway.counts.parked, 0);
+      } finally {
+        await Promise.all(clients.splice(0).map((c) => c.close().catch(() => undefined)));
+        await s?.close();
+        s = undefined;
+        await asking.close();
+      }
     });
   }
 });
