@@ -234,6 +234,26 @@ for (const via of ['stdio', 'mcp-remote', 'direct'] as const) {
         assert.ok(Date.now() - t0 < 5000);
         assert.equal(lastSignal?.aborted, true);
       });
+
+      if (via === 'stdio')
+        it("a prompt's and a resource read's timeout stands still while the host answers too", async () => {
+          await poolWith(
+            {
+              elicit: async () => {
+                await sleep(1000);
+                return { action: 'accept', content: { name: 'patient' } };
+              },
+            },
+            { callTimeoutMs: 500 },
+            [],
+          );
+          await pool!.configure([stdioSpec('a', { FIXTURE_FEATURES: '1' })]);
+          // 1 s of the user's time on requests that may take 0.5 s
+          const prompt = await pool!.getPrompt('a', 'ask_name');
+          assert.match(JSON.stringify(prompt.messages), /patient/);
+          const read = await pool!.readResource('a', 'fixture://asked');
+          assert.match(JSON.stringify(read.contents), /patient/);
+        });
     });
 
     describe('sampling', () => {

@@ -229,18 +229,30 @@ export class McpSession {
 
   /** A resource's contents, whole (never cached). Rejects with a ServerLost when the liveness check finds the server gone meanwhile. */
   async readResource(uri: string, limits: RequestLimits): Promise<ResourceReadResult> {
-    const raw = await this.liveness.watch(limits.signal, (signal) =>
-      this.sdk(this.client.readResource({ uri, ...this.levelMeta() }, { signal, timeout: limits.timeoutMs, cacheMode: 'bypass' })),
-    );
+    const raw = await this.clocked(limits, (request) => this.client.readResource({ uri, ...this.levelMeta() }, { ...request, cacheMode: 'bypass' }));
     return { contents: raw.contents };
   }
 
   /** A prompt with its arguments, every message whole. */
   async getPrompt(name: string, args: Readonly<Record<string, string>>, limits: RequestLimits): Promise<PromptResult> {
-    const raw = await this.liveness.watch(limits.signal, (signal) =>
-      this.sdk(this.client.getPrompt({ name, arguments: { ...args }, ...this.levelMeta() }, { signal, timeout: limits.timeoutMs })),
-    );
+    const raw = await this.clocked(limits, (request) => this.client.getPrompt({ name, arguments: { ...args }, ...this.levelMeta() }, request));
     return { description: raw.description, messages: raw.messages.map((m) => ({ role: m.role, content: m.content })) };
+  }
+
+  /**
+   * A request that may ask the host something while it runs (a prompt, a read: elicitation,
+   * sampling, roots), timed like a tool call: its clock stands still while the host answers.
+   */
+  private clocked<T>(limits: RequestLimits, send: (request: { signal: AbortSignal; timeout: number }) => Promise<T>): Promise<T> {
+    return this.liveness.watch(limits.signal, async (_signal, call) => {
+      const clock = this.clocks.start(limits.timeoutMs, call);
+      try {
+        // the clock decides when the request has taken too long; the SDK's own timeout never fires first
+        return await this.sdk(send({ signal: clock.signal, timeout: MAX_TIMER_MS }));
+      } finally {
+        clock.dispose();
+      }
+    });
   }
 
   /** Completions for one argument of a prompt or one variable of a resource template. */
