@@ -176,6 +176,28 @@ for (const transport of ['stdio', 'direct HTTP'] as const) {
       assert.equal(cancelled.status, 'cancelled');
     });
 
+    it('the server dies mid-task: the call fails at once, not at its timeout', async () => {
+      await start({ callTimeoutMs: 60_000 });
+      let killedAt = 0;
+      const call = pool!.callTool(
+        't',
+        'hang_task',
+        {},
+        {
+          onStatus: () => {
+            if (killedAt) return;
+            killedAt = Date.now();
+            if (child) child.kill('SIGKILL');
+            else process.kill(pool!.snapshot('t')!.pid!, 'SIGKILL');
+          },
+        },
+      );
+      await assert.rejects(call, (e: PoolError) => e.code === 'crashed' && /died during call to "hang_task"/.test(e.message));
+      assert.ok(killedAt > 0, 'a status arrived');
+      const took = Date.now() - killedAt;
+      assert.ok(took < 6000, `failed ${took} ms after the server died`);
+    });
+
     it("a failed task's error is said", async () => {
       await start();
       await assert.rejects(pool!.callTool('t', 'fail_task', { message: 'the disk is full' }), (e: PoolError) => {
