@@ -17,7 +17,7 @@ import {
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { untilAborted } from '../../common/abort';
 import { CallClocks } from './callClock';
-import { answerServerRequests, declaredCapabilities } from './clientHooks';
+import { answerServerRequests, answerTaskInput, declaredCapabilities, type HostAnswers } from './clientHooks';
 import { ListenStream } from './listenStream';
 import { ProxyProbe } from './proxyProbe';
 import { ListingCache, MAX_PAGES } from './listing';
@@ -67,6 +67,7 @@ export class McpSession {
   private proxyProbe?: ProxyProbe;
   /** A modern server's tasks extension (taskCall2026.ts), once connected, when it declares it. */
   private tasks2026?: ExtensionTasks;
+  private readonly host: HostAnswers;
 
   constructor(private readonly opts: McpSessionOptions) {
     // The output validator reports a mismatch as its own error (mcpErrors.ts), not as bad arguments.
@@ -92,7 +93,8 @@ export class McpSession {
       onProblem: opts.onProtocolError,
       sdk: (p) => this.sdk(p),
     });
-    answerServerRequests(this.client, { app: opts.app, hooks: opts.hooks ?? {}, timeoutMs: opts.hookTimeoutMs, hold: (answer) => this.clocks.hold(answer) });
+    this.host = { app: opts.app, hooks: opts.hooks ?? {}, timeoutMs: opts.hookTimeoutMs, hold: (answer) => this.clocks.hold(answer) };
+    answerServerRequests(this.client, this.host);
     this.liveness = new Liveness({ ...opts.liveness, ping: (ms) => this.probeOnce(ms) });
     this.client.setNotificationHandler('notifications/tools/list_changed', () => {
       this.tools.drop();
@@ -163,6 +165,7 @@ export class McpSession {
         clientInfo: this.opts.clientInfo,
         capabilities: declaredCapabilities(this.opts.hooks),
         onProblem: this.opts.onProtocolError,
+        answer: (question, signal) => answerTaskInput(this.host, question, signal),
       });
   }
 

@@ -29,6 +29,7 @@ import { fromSdk } from './mcpErrors';
 import { RawRequests, type RawResponse } from './rawRequests';
 import { MIN_POLL_MS, type TaskCallOptions } from './taskCall';
 import type { ToolInfo } from '../types';
+import type { TaskInputQuestion } from './clientHooks';
 
 export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
 /** The longest wait between two polls, whatever the server suggests (as for 2025 tasks). */
@@ -46,6 +47,8 @@ interface ExtensionTasksOptions {
   /** What the Client declares on every request; the extension is added on the requests sent here. */
   readonly capabilities: ClientCapabilities;
   readonly onProblem: (message: string) => void;
+  /** What a task asks of the host (elicitation, sampling, roots), answered by the pool's hooks (clientHooks.ts). */
+  readonly answer: (question: TaskInputQuestion, signal: AbortSignal) => Promise<unknown>;
 }
 
 /** The tasks extension on one modern connection; undefined where the server does not declare it. */
@@ -168,6 +171,8 @@ export class ExtensionTasks {
         // the pool knows its tools: the package lists nothing itself
         tools: { currentTool: () => undefined },
         onError: (e) => this.o.onProblem(`tasks extension: ${e.message}`),
+        // a task that is input_required (or a call answered input_required) asks the host through the same hooks
+        onInputRequest: (question, context) => this.o.answer(question, context.signal ?? new AbortController().signal) as never,
       }),
     );
     return this.session;

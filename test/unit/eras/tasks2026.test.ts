@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppSpec, Pool, PoolError, PoolSettings, TaskStatusUpdate } from '../../../src/pool';
+import type { AppSpec, ClientHooks, Pool, PoolError, PoolSettings, TaskStatusUpdate } from '../../../src/pool';
 import { TASKS_2026_FIXTURE } from '../../fixtures/paths';
 import { waitUntil } from '../../fixtures/processTable';
 import { makePool, RUN_MARK, textOf } from '../helpers';
@@ -62,7 +62,7 @@ for (const transport of ['stdio', 'direct HTTP'] as const) {
       }
     };
 
-    async function start(settings: Partial<PoolSettings> = {}, extra: string[] = []): Promise<void> {
+    async function start(settings: Partial<PoolSettings> = {}, extra: string[] = [], clientHooks?: ClientHooks): Promise<void> {
       dir = tempDir('tasks2026-');
       const args = [`--task-log=${logFile()}`, ...extra];
       let spec: AppSpec;
@@ -72,7 +72,7 @@ for (const transport of ['stdio', 'direct HTTP'] as const) {
         child = server.child;
         spec = { kind: 'remote', name: 't', url: server.url, args: [], headers: {}, env: {}, transport: 'direct' };
       }
-      pool = makePool(settings);
+      pool = makePool(settings, clientHooks ? { clientHooks } : {});
       await pool.configure([spec]);
     }
 
@@ -196,6 +196,29 @@ for (const transport of ['stdio', 'direct HTTP'] as const) {
       assert.ok(killedAt > 0, 'a status arrived');
       const took = Date.now() - killedAt;
       assert.ok(took < 6000, `failed ${took} ms after the server died`);
+    });
+
+    it("a task's question (input_required) is answered by the host's hook and sent back with tasks/update", async () => {
+      const asked: string[] = [];
+      await start({ callTimeoutMs: 1000 }, [], {
+        elicit: async (app, params) => {
+          asked.push(`${app}:${params.message}`);
+          // longer than the call's timeout: the clock stands still while the host answers
+          await new Promise((resolve) => setTimeout(resolve, 1500));
+          return { action: 'accept', content: { name: 'Ann' } };
+        },
+        elicitationModes: ['form'],
+      });
+      const statuses: TaskStatusUpdate[] = [];
+      const { result } = await pool!.callTool('t', 'ask_task', {}, { onStatus: (s) => statuses.push(s) });
+      assert.deepEqual(result.structuredContent, { action: 'accept', name: 'Ann' });
+      assert.deepEqual(asked, ['t:Who asks?']);
+      assert.ok(
+        statuses.some((s) => s.status === 'input_required' && s.statusMessage === 'waiting for a name'),
+        JSON.stringify(statuses),
+      );
+      assert.equal(log().filter((l) => l.event === 'update').length, 1, 'one tasks/update');
+      assert.equal(log().filter((l) => l.event === 'created').length, 1, 'the tool ran once');
     });
 
     it("a failed task's error is said", async () => {
