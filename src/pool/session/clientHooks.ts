@@ -101,6 +101,32 @@ export function answerServerRequests(client: Client, ctx: HostAnswers): void {
   };
 }
 
+/** A question a 2026-07-28 task asks (tasks extension: `input_required` with inputRequests, answered by tasks/update). */
+export type TaskInputQuestion =
+  | { readonly kind: 'elicitation'; readonly params: Readonly<Record<string, unknown>> }
+  | { readonly kind: 'sampling'; readonly params: Readonly<Record<string, unknown>> }
+  | { readonly kind: 'roots'; readonly params?: Readonly<Record<string, unknown>> };
+
+/** Answers a task's question with the same hook, under the same bounds, as a server→client request (taskCall2026.ts). */
+export function answerTaskInput(ctx: HostAnswers, q: TaskInputQuestion, signal: AbortSignal): Promise<unknown> {
+  const { app, hooks } = ctx;
+  const missing = (feature: string) =>
+    Promise.reject(new McpError(ErrorCode.MethodNotFound, `this client does not provide ${feature} (the host gave no ${feature} handler)`));
+  if (q.kind === 'roots') {
+    const roots = hooks.roots;
+    if (!roots) return missing('roots');
+    return answer(ctx, 'roots/list', signal, async (s) => ({ roots: [...(await roots.list(app, s))] }));
+  }
+  if (q.kind === 'elicitation') {
+    const elicit = hooks.elicit;
+    if (!elicit || !declaredCapabilities(hooks).elicitation) return missing('elicitation');
+    return answer(ctx, 'elicitation/create', signal, (s) => elicit(app, q.params as ElicitRequestParams, s));
+  }
+  const sample = hooks.sample;
+  if (!sample) return missing('sampling');
+  return answer(ctx, 'sampling/createMessage', signal, (s) => sample(app, q.params as CreateMessageRequestParams, s));
+}
+
 /**
  * One hook call: bounded by hookTimeoutMs, abandoned when the server cancels or the connection ends.
  * (SDK 1.32.2 drops notifications/cancelled for request id 0, typescript-sdk #2283: a server's very

@@ -1,7 +1,8 @@
 // The MCP side of a connection: an SDK Client over any link's Transport (a process's stdio, HTTP). It
 // lists and calls, reads resources and gets prompts, keeps everything the server sent (tool
 // metadata, result _meta), relays what the server notifies, answers what the server asks of the
-// host through its hooks (clientHooks.ts), runs task-required tools as tasks (taskCall.ts), and
+// host through its hooks (clientHooks.ts), runs task-required tools as tasks (2025: taskCall.ts;
+// 2026-07-28, the tasks extension: taskCall2026.ts), and
 // watches the server's liveness while calls are in flight. It knows nothing of processes or HTTP.
 // Capability checks are the app's (appFeatures.ts): the session sends what it is asked to.
 import {
@@ -16,7 +17,7 @@ import {
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { untilAborted } from '../../common/abort';
 import { CallClocks } from './callClock';
-import { answerServerRequests, declaredCapabilities } from './clientHooks';
+import { answerServerRequests, answerTaskInput, declaredCapabilities, type HostAnswers } from './clientHooks';
 import { ListenStream } from './listenStream';
 import { ProxyProbe } from './proxyProbe';
 import { ListingCache, MAX_PAGES } from './listing';
@@ -27,6 +28,7 @@ export type { McpSessionOptions, NegotiatedEra, RequestLimits, ServerNotice } fr
 import { fromSdk, outputSchemaValidator, UNSUPPORTED_PROTOCOL_VERSION } from './mcpErrors';
 import { MAX_TIMER_MS } from '../settings';
 import { callToolAsTask } from './taskCall';
+import { ExtensionTasks } from './taskCall2026';
 import type {
   CallOptions,
   CompletionRef,
@@ -63,6 +65,9 @@ export class McpSession {
   private logLevel?: LogLevel;
   /** The liveness question through a proxy (proxyProbe.ts), once connected. */
   private proxyProbe?: ProxyProbe;
+  /** A modern server's tasks extension (taskCall2026.ts), once connected, when it declares it. */
+  private tasks2026?: ExtensionTasks;
+  private readonly host: HostAnswers;
 
   constructor(private readonly opts: McpSessionOptions) {
     // The output validator reports a mismatch as its own error (mcpErrors.ts), not as bad arguments.
@@ -88,7 +93,8 @@ export class McpSession {
       onProblem: opts.onProtocolError,
       sdk: (p) => this.sdk(p),
     });
-    answerServerRequests(this.client, { app: opts.app, hooks: opts.hooks ?? {}, timeoutMs: opts.hookTimeoutMs, hold: (answer) => this.clocks.hold(answer) });
+    this.host = { app: opts.app, hooks: opts.hooks ?? {}, timeoutMs: opts.hookTimeoutMs, hold: (answer) => this.clocks.hold(answer) };
+    answerServerRequests(this.client, this.host);
     this.liveness = new Liveness({ ...opts.liveness, ping: (ms) => this.probeOnce(ms) });
     this.client.setNotificationHandler('notifications/tools/list_changed', () => {
       this.tools.drop();
@@ -153,6 +159,14 @@ export class McpSession {
       }
       deliver?.(message, extra);
     };
+    if (ExtensionTasks.offeredBy(this.client))
+      this.tasks2026 = new ExtensionTasks(this.client, transport, {
+        app: this.opts.app,
+        clientInfo: this.opts.clientInfo,
+        capabilities: declaredCapabilities(this.opts.hooks),
+        onProblem: this.opts.onProtocolError,
+        answer: (question, signal) => answerTaskInput(this.host, question, signal),
+      });
   }
 
   /** The era this connection speaks (undefined before the handshake). */
@@ -335,25 +349,37 @@ export class McpSession {
           : undefined;
         // The clock decides when the call has taken too long; the SDK's own timeout never fires first.
         const request = { signal: clock.signal, timeout: MAX_TIMER_MS, onprogress };
-        if (tool?.execution?.taskSupport === 'required') {
+        // As a task: 2026-07-28 through the tasks extension (taskCall2026.ts), 2025-11-25 with the core's tasks (taskCall.ts).
+        const asTask = async (extension?: ExtensionTasks): Promise<CallToolResult> => {
           const progressToken = onprogress ? `pool-task-${++this.taskCalls}` : undefined;
           if (progressToken && onprogress) this.taskProgress.set(progressToken, onprogress);
           try {
-            return await callToolAsTask(this.client, name, args, {
+            const task = {
               ...request,
               progressToken,
-              requestTimeoutMs: MAX_TIMER_MS,
+              requestTimeoutMs: extension ? timeoutMs : MAX_TIMER_MS,
               onStatus: opts.onStatus,
               alive: clock.touch,
               cancelTimeoutMs: this.opts.liveness.timing().pingTimeoutMs,
               onCancelFailed: this.opts.onProtocolError,
-              validate: tool.outputSchema ? (result) => checkOutput(tool, result) : undefined,
-            });
+              validate: tool?.outputSchema ? (result: CallToolResult) => checkOutput(tool, result) : undefined,
+            };
+            return await (extension ? extension.call(name, args, { ...task, meta: this.levelMeta()._meta }) : callToolAsTask(this.client, name, args, task));
           } finally {
             if (progressToken) this.taskProgress.delete(progressToken);
           }
+        };
+        const extension = this.tasks2026;
+        if (extension?.wants(name, tool)) return await asTask(extension);
+        if (tool?.execution?.taskSupport === 'required') return await asTask();
+        let result: CallToolResult;
+        try {
+          result = await this.sdk(this.client.callTool({ name, arguments: args, ...this.levelMeta() }, request));
+        } catch (e) {
+          // A modern server that runs this tool only as a task refused the plain call (not run): once more, through the extension.
+          if (extension?.refused(name, e)) return await asTask(extension);
+          throw e;
         }
-        const result = await this.sdk(this.client.callTool({ name, arguments: args, ...this.levelMeta() }, request));
         // SDK v2 checks only results that are no error; the pool checks an error result's structuredContent too, as it always did
         if (result.isError && result.structuredContent !== undefined && tool?.outputSchema) this.checkErrorOutput(tool, result.structuredContent);
         return result;
@@ -421,12 +447,14 @@ export class McpSession {
     this.liveness.dispose();
     this.listen.dispose();
     this.proxyProbe?.dispose();
+    this.tasks2026?.dispose();
   }
 
   async close(): Promise<void> {
     this.liveness.dispose();
     this.listen.dispose();
     this.proxyProbe?.dispose();
+    this.tasks2026?.dispose();
     await this.client.close().catch(() => undefined);
     this.clocks.dispose();
   }

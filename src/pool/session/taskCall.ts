@@ -19,7 +19,7 @@ import { untilAborted } from '../../common/abort';
 import { fromSdk } from './mcpErrors';
 import type { TaskStatusUpdate } from '../types';
 
-const MIN_POLL_MS = 50;
+export const MIN_POLL_MS = 50;
 
 export interface TaskCallOptions {
   /** Ends the call (the caller's cancel, the call's timeout, the liveness check); the task is then cancelled. */
