@@ -27,6 +27,7 @@ import type { LinkFactory, LinkMaker } from './links';
 import type { RequestOptions, Sent } from './request';
 import type { Tenant } from './slots';
 import { StartLedger } from './startLedger';
+import { negotiationOf } from './negotiation';
 
 export interface AppHost {
   readonly settings: PoolSettings;
@@ -432,8 +433,8 @@ export class PooledApp implements Tenant {
       // A stdio server and a direct remote may speak either era: probed once, then remembered per
       // command line, or per URL and authorization context (never reused across them). A remote
       // app's mcp-remote bridges the eras itself (--protocol auto) and speaks 2025 to the pool.
-      negotiation: eraKey ? 'auto' : 'legacy',
-      era: eraKey ? { memory: this.host.eras, key: eraKey } : undefined,
+      // (a direct app's own --protocol: negotiation.ts)
+      ...negotiationOf(run, eraKey ? { memory: this.host.eras, key: eraKey } : undefined),
       probeTimeoutMs: s.pingTimeoutMs,
       responseCache: this.responses,
       // mcp-remote (--protocol auto) answers ping itself but forwards server/discover to the remote

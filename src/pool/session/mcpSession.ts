@@ -23,7 +23,7 @@ import { ListingCache, MAX_PAGES } from './listing';
 import { Liveness } from './liveness';
 import type { McpSessionOptions, NegotiatedEra, RequestLimits } from './sessionOptions';
 
-export type { McpSessionOptions, NegotiatedEra, RequestLimits, ServerNotice } from './sessionOptions';
+export type { McpSessionOptions, Negotiation, NegotiatedEra, RequestLimits, ServerNotice } from './sessionOptions';
 import { fromSdk, outputSchemaValidator, UNSUPPORTED_PROTOCOL_VERSION } from './mcpErrors';
 import { MAX_TIMER_MS } from '../settings';
 import { callToolAsTask } from './taskCall';
@@ -71,7 +71,11 @@ export class McpSession {
       jsonSchemaValidator: outputSchemaValidator(),
       listMaxPages: MAX_PAGES,
       // both eras (eraMemory.ts, connection.ts): server/discover first, initialize when the server is legacy
-      versionNegotiation: { mode: opts.negotiation, probe: { timeoutMs: opts.probeTimeoutMs } },
+      versionNegotiation: {
+        mode: typeof opts.negotiation === 'string' ? opts.negotiation : { ...opts.negotiation },
+        probe: { timeoutMs: opts.probeTimeoutMs },
+      },
+      ...(opts.protocolVersions ? { supportedProtocolVersions: [...opts.protocolVersions] } : {}),
       ...(opts.responseCache ? { responseCacheStore: opts.responseCache } : {}),
     });
     this.listen = new ListenStream({
