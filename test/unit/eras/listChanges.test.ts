@@ -6,7 +6,7 @@
 // SDK v2 servers (modern-only) over stdio, direct HTTP, and through the real mcp-remote.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { AppSpec, Pool, PoolEvent } from '../../../src/pool';
 import { type EraHttpFixture, startEraHttpFixture } from '../../fixtures/modern/http';
 import { MODERN_STDIO_FIXTURE } from '../../fixtures/paths';
@@ -126,3 +126,67 @@ for (const cell of CELLS) {
     });
   });
 }
+
+describe('the list-change stream, ended by the server, is opened again (bounded)', function () {
+  this.timeout(60_000);
+  let pool: Pool | undefined;
+  /** The modern stdio fixture behind a relay that ends its first `drop` listen streams (fixtures/modern/listenDropper.ts). */
+  const DROPPER = join(dirname(MODERN_STDIO_FIXTURE), 'listenDropper.js');
+  let stats: string;
+  const spec = (drop: number): AppSpec => ({
+    kind: 'stdio',
+    name: 'a',
+    command: process.execPath,
+    args: [DROPPER, `--drop=${drop}`, MODERN_STDIO_FIXTURE, RUN_MARK, `--tools-ttl-ms=${LONG_TTL_MS}`, `--stats-file=${stats}`],
+    env: {},
+  });
+  const listens = (): number => {
+    try {
+      return (JSON.parse(readFileSync(stats, 'utf8')) as { methods: Record<string, number> }).methods['subscriptions/listen'] ?? 0;
+    } catch {
+      return 0;
+    }
+  };
+  const said = (events: PoolEvent[], re: RegExp) => events.filter((e) => e.type === 'stderr' && re.test(e.line)).length;
+
+  beforeEach(() => {
+    stats = join(tempDir('listdrop-'), 'stats.json');
+  });
+  afterEach(async () => {
+    await pool?.shutdown();
+    pool?.dispose();
+    pool = undefined;
+    await expectNoProcesses();
+  });
+
+  it('ended twice: opened a third time after growing pauses, and the change made then is heard', async () => {
+    pool = makePool();
+    const events = collectEvents(pool);
+    await pool.configure([spec(2)]);
+    await names(pool);
+    const t0 = performance.now();
+    await waitUntil(() => listens() >= 3, 15_000, 'the third subscriptions/listen stream');
+    const reopenedMs = performance.now() - t0;
+    await new Promise((r) => setTimeout(r, 150));
+    const from = events.length;
+    await pool.callTool('a', 'add_tool', { name: 'after_reopen' });
+    await waitUntil(() => toolsChanged(events, from), 5000, 'toolsChanged on the reopened stream');
+    assert.ok((await names(pool)).includes('after_reopen'));
+    console.log(`      two ends → third stream ${Math.round(reopenedMs)} ms after the first listing (pauses 1 s, 2 s)`);
+    assert.equal(said(events, /ended the subscriptions\/listen stream \(graceful\); opening it again/), 2);
+    assert.ok(reopenedMs >= 3000, `the pauses grow (1 s, then 2 s): ${Math.round(reopenedMs)} ms`);
+  });
+
+  it('ended every time: given up after 4 streams in a row, said once in the log; a restart listens again', async () => {
+    pool = makePool();
+    const events = collectEvents(pool);
+    await pool.configure([spec(1000)]);
+    await names(pool);
+    await waitUntil(() => said(events, /list changes and resource updates are not heard until the app restarts/) === 1, 20_000, 'the pool giving up');
+    await new Promise((r) => setTimeout(r, 4000));
+    assert.equal(listens(), 4, 'no more than 4 streams: no loop');
+    await pool.stop('a');
+    await names(pool);
+    await waitUntil(() => listens() >= 1 && listens() < 4, 5000, 'the restarted app listening again');
+  });
+});
