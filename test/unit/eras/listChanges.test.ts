@@ -127,6 +127,38 @@ for (const cell of CELLS) {
   });
 }
 
+describe('direct HTTP: a resource subscription joins the list-change stream', function () {
+  this.timeout(30_000);
+  let pool: Pool | undefined;
+  let fx: EraHttpFixture | undefined;
+  afterEach(async () => {
+    await pool?.shutdown();
+    pool?.dispose();
+    pool = undefined;
+    await fx?.close();
+    fx = undefined;
+  });
+
+  it('one new stream with both (the old one closed without taking the link down); updates and list changes both heard', async () => {
+    fx = await startEraHttpFixture({ legacy: 'reject', toolsTtlMs: LONG_TTL_MS });
+    pool = makePool();
+    const events = collectEvents(pool);
+    await pool.configure([directSpec('a', fx.url)]);
+    await names(pool);
+    await waitUntil(() => fx!.counts().methods['subscriptions/listen'] === 1, 5000, 'the list-change stream');
+    await pool.subscribeResource('a', 'fixture://counter');
+    assert.equal(fx.counts().methods['subscriptions/listen'], 2, 'one new stream with the whole filter');
+    let from = events.length;
+    await pool.callTool('a', 'touch_resource', { uri: 'fixture://counter' });
+    await waitUntil(() => events.slice(from).some((e) => e.type === 'resourceUpdated' && e.uri === 'fixture://counter'), 5000, 'resourceUpdated');
+    from = events.length;
+    await pool.callTool('a', 'add_tool', { name: 'with_sub' });
+    await waitUntil(() => toolsChanged(events, from), 5000, 'toolsChanged on the shared stream');
+    assert.ok(['idle', 'busy'].includes(pool.snapshot('a')!.status), 'the swap of streams did not take the link down');
+    assert.equal(pool.snapshot('a')!.starts, 1);
+  });
+});
+
 describe('the list-change stream, ended by the server, is opened again (bounded)', function () {
   this.timeout(60_000);
   let pool: Pool | undefined;
