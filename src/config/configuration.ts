@@ -4,7 +4,15 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseJsonc } from 'jsonc-parser/lib/esm/main.js';
 import * as vscode from 'vscode';
-import { parseAppDefinitions, REMOTE_TRANSPORT_SETTINGS, type DefinitionProblem, type PoolSettings, type AppSpec, type RemoteTransportSetting } from '../pool';
+import {
+  clientMetadataUrlProblem,
+  parseAppDefinitions,
+  REMOTE_TRANSPORT_SETTINGS,
+  type DefinitionProblem,
+  type PoolSettings,
+  type AppSpec,
+  type RemoteTransportSetting,
+} from '../pool';
 import { type NumberSetting, SECTION, type SettingKey, Settings, settingId } from '../manifest/settings';
 
 export interface PoolConfig {
@@ -98,6 +106,7 @@ export function readConfig(trusted: boolean): PoolConfig {
     return setting.default;
   };
   const settings: Partial<PoolSettings> = {
+    oauthClientMetadataUrl: clientMetadataUrl(cfg.get<unknown>(Settings.oauthClientMetadataUrl.key), problems),
     idleTimeoutMs: number(Settings.idleTimeout) * 1000,
     callTimeoutMs: number(Settings.callTimeout) * 1000,
     startTimeoutMs: number(Settings.startTimeout) * 1000,
@@ -129,6 +138,20 @@ export function readConfig(trusted: boolean): PoolConfig {
     prewarm: prewarm.filter((p) => names.has(p)),
     mcpRemoteCommand: trustedArray(Settings.mcpRemoteCommand.key),
   };
+}
+
+/** The client ID metadata document's URL, or '' (none, or a value that is no such URL: said as a problem). */
+function clientMetadataUrl(value: unknown, problems: DefinitionProblem[]): string {
+  if (value === undefined || value === null || value === '') return '';
+  const problem = typeof value === 'string' ? clientMetadataUrlProblem(value) : 'must be a string';
+  if (!problem) return value as string;
+  problems.push({
+    app: '(settings)',
+    field: settingId(Settings.oauthClientMetadataUrl.key),
+    message: `${problem}; ignored (direct apps register with the authorization server instead)`,
+    severity: 'warning',
+  });
+  return '';
 }
 
 /** Names of apps defined in the workspace's settings files (folder settings and .code-workspace). */

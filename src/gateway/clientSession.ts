@@ -70,8 +70,11 @@ export class ClientSession {
   readonly transport: StreamableHTTPServerTransport;
   /** Every forwarded request of this client still running, by the client's request id. */
   private readonly running = new Map<RequestId, AbortController>();
-  /** Of those, the tool calls (what server→client requests belong to). */
-  private readonly calls = new Set<RequestId>();
+  /**
+   * Of those, the ones a server may ask something during (tool calls, prompts, reads: what its
+   * server→client requests belong to), each saying whether it is a tool call.
+   */
+  private readonly asking = new Map<RequestId, boolean>();
   private readonly subscribed = new Set<string>();
   /** The level this client asked for (logging/setLevel); until then it gets every message the server sends. */
   private level?: LoggingLevel;
@@ -135,8 +138,16 @@ export class ClientSession {
     return v && { name: v.name, version: v.version };
   }
 
+  /** Requests in flight that the server may ask this client something during (tool calls, prompts, reads). */
   get callsInFlight(): number {
-    return this.calls.size;
+    return this.asking.size;
+  }
+
+  /** Of those, the tool calls (the pool counts every client's tool calls: gateway.ts compares). */
+  get toolCallsInFlight(): number {
+    let n = 0;
+    for (const tool of this.asking.values()) if (tool) n++;
+    return n;
   }
 
   isSubscribed(uri: string): boolean {
@@ -151,7 +162,7 @@ export class ClientSession {
   /** A server→client request of the pooled process, if this client can answer it (it declared the capability). */
   target(feature: RoutedFeature, params?: ElicitRequestParams): HookTarget | undefined {
     const caps = this.server.getClientCapabilities();
-    const related = [...this.calls].pop();
+    const related = [...this.asking.keys()].pop();
     if (!caps || related === undefined) return undefined;
     if (feature === 'roots' && !caps.roots) return undefined;
     if (feature === 'sampling' && !caps.sampling) return undefined;
@@ -210,13 +221,13 @@ export class ClientSession {
     if (caps.tools) this.handleTools();
     if (caps.resources) {
       s.setRequestHandler(ListResourcesRequestSchema, (_r, x) =>
-        this.run(x, false, async (signal) => ({ resources: await pool.listResources(app, { signal }) })),
+        this.run(x, 'plain', async (signal) => ({ resources: await pool.listResources(app, { signal }) })),
       );
       s.setRequestHandler(ListResourceTemplatesRequestSchema, (_r, x) =>
-        this.run(x, false, async (signal) => ({ resourceTemplates: await pool.listResourceTemplates(app, { signal }) })),
+        this.run(x, 'plain', async (signal) => ({ resourceTemplates: await pool.listResourceTemplates(app, { signal }) })),
       );
       s.setRequestHandler(ReadResourceRequestSchema, (r, x) =>
-        this.run(x, false, async (signal) => ({ contents: (await pool.readResource(app, r.params.uri, { signal })).contents })),
+        this.run(x, 'asks', async (signal) => ({ contents: (await pool.readResource(app, r.params.uri, { signal })).contents })),
       );
     }
     if (caps.resources?.subscribe) this.handleSubscriptions();
@@ -224,7 +235,7 @@ export class ClientSession {
     // (the most verbose level any of its clients, the editor included, asked for).
     if (caps.logging) {
       s.setRequestHandler(SetLevelRequestSchema, (r, x) =>
-        this.run(x, false, async (signal) => {
+        this.run(x, 'plain', async (signal) => {
           await pool.setLogLevel(app, r.params.level, { signal, subscriber: this });
           this.level = r.params.level;
           // the session ended meanwhile: its level no longer counts
@@ -234,14 +245,14 @@ export class ClientSession {
       );
     }
     if (caps.prompts) {
-      s.setRequestHandler(ListPromptsRequestSchema, (_r, x) => this.run(x, false, async (signal) => ({ prompts: await pool.listPrompts(app, { signal }) })));
+      s.setRequestHandler(ListPromptsRequestSchema, (_r, x) => this.run(x, 'plain', async (signal) => ({ prompts: await pool.listPrompts(app, { signal }) })));
       s.setRequestHandler(GetPromptRequestSchema, (r, x) =>
-        this.run(x, false, async (signal) => ({ ...(await pool.getPrompt(app, r.params.name, r.params.arguments ?? {}, { signal })) })),
+        this.run(x, 'asks', async (signal) => ({ ...(await pool.getPrompt(app, r.params.name, r.params.arguments ?? {}, { signal })) })),
       );
     }
     if (caps.completions) {
       s.setRequestHandler(CompleteRequestSchema, (r, x) =>
-        this.run(x, false, async (signal) => {
+        this.run(x, 'plain', async (signal) => {
           const ref =
             r.params.ref.type === 'ref/prompt'
               ? { type: 'ref/prompt' as const, name: r.params.ref.name }
@@ -256,9 +267,9 @@ export class ClientSession {
   private handleTools(): void {
     const { pool, app } = this;
     const s = this.server;
-    s.setRequestHandler(ListToolsRequestSchema, (_r, x) => this.run(x, false, async () => ({ tools: (await pool.listTools(app)).map(forClient) })));
+    s.setRequestHandler(ListToolsRequestSchema, (_r, x) => this.run(x, 'plain', async () => ({ tools: (await pool.listTools(app)).map(forClient) })));
     s.setRequestHandler(CallToolRequestSchema, (r, x) =>
-      this.run(x, true, async (signal) => {
+      this.run(x, 'call', async (signal) => {
         const token = r.params._meta?.progressToken;
         const onProgress =
           token === undefined
@@ -279,7 +290,7 @@ export class ClientSession {
     const { pool, app } = this;
     const s = this.server;
     s.setRequestHandler(SubscribeRequestSchema, (r, x) =>
-      this.run(x, false, async (signal) => {
+      this.run(x, 'plain', async (signal) => {
         await pool.subscribeResource(app, r.params.uri, { signal, subscriber: this });
         // the session ended while the server was being subscribed: let go at once
         if (this.closed) {
@@ -291,7 +302,7 @@ export class ClientSession {
       }),
     );
     s.setRequestHandler(UnsubscribeRequestSchema, (r, x) =>
-      this.run(x, false, async (signal) => {
+      this.run(x, 'plain', async (signal) => {
         this.subscribed.delete(r.params.uri);
         await pool.unsubscribeResource(app, r.params.uri, { signal, subscriber: this });
         return {};
@@ -299,8 +310,12 @@ export class ClientSession {
     );
   }
 
-  /** One forwarded request: cancellable by the client, by its connection dropping and by the session ending; failures as MCP errors. */
-  private async run<T>(x: Extra, isCall: boolean, op: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  /**
+   * One forwarded request: cancellable by the client, by its connection dropping and by the session
+   * ending; failures as MCP errors. `call` (a tool call) and `asks` (a prompt, a read): the server
+   * may ask this client something while it runs (a real request on its stream).
+   */
+  private async run<T>(x: Extra, kind: 'call' | 'asks' | 'plain', op: (signal: AbortSignal) => Promise<T>): Promise<T> {
     this.lastActive = Date.now();
     this.worked = true;
     const ctl = new AbortController();
@@ -308,7 +323,7 @@ export class ClientSession {
     if (x.signal.aborted) onAbort();
     else x.signal.addEventListener('abort', onAbort, { once: true });
     this.running.set(x.requestId, ctl);
-    if (isCall) this.calls.add(x.requestId);
+    if (kind !== 'plain') this.asking.set(x.requestId, kind === 'call');
     try {
       return await op(ctl.signal);
     } catch (e) {
@@ -316,7 +331,7 @@ export class ClientSession {
     } finally {
       x.signal.removeEventListener('abort', onAbort);
       this.running.delete(x.requestId);
-      this.calls.delete(x.requestId);
+      this.asking.delete(x.requestId);
       this.lastActive = Date.now();
     }
   }

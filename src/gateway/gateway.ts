@@ -434,19 +434,20 @@ export class Gateway extends Disposable {
   }
 
   /**
-   * Who answers a server→client request of `app`: the one gateway client whose calls are the only
-   * ones in flight on the app, if it declared the capability; otherwise nobody here (the editor does).
+   * Who answers a server→client request of `app`: the one gateway client whose requests that may
+   * ask (tool calls, prompts, reads) are the only ones in flight on the app, if it declared the
+   * capability; otherwise nobody here (the editor does).
    */
   private targetFor(app: string, feature: RoutedFeature, params?: ElicitRequestParams): HookTarget | undefined {
+    // who may be asked: a legacy session with a tool call, prompt or read in flight; a modern client's request (no session tells two of one client apart)
     const calling = [...this.sessions.values()].filter((s) => s.app === app && s.callsInFlight > 0);
-    // a modern client's call is a caller of its own (no session tells two calls of one client apart)
     const modern = this.modern.callers(app);
     if (calling.length + modern.length !== 1) return undefined;
-    // tool calls on both sides: a listing or a read meanwhile (the editor's views) asks nothing of anyone
+    // the pool counts everyone's tool calls (the editor's, the CLI's): one that is not this client's makes it ambiguous
     const calls = this.opts.pool.snapshot(app)?.callsInFlight ?? 0;
-    if (modern.length) return calls > 1 ? undefined : modern[0].target(feature, params);
-    if (calls > calling[0].callsInFlight) return undefined;
-    return calling[0].target(feature, params);
+    const mine = modern.length ? modern.filter((c) => c.method === 'tools/call').length : calling[0].toolCallsInFlight;
+    if (calls > mine) return undefined;
+    return modern.length ? modern[0].target(feature, params) : calling[0].target(feature, params);
   }
 
   private readJson(req: IncomingMessage): Promise<unknown> {

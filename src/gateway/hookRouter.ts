@@ -2,10 +2,11 @@
 // The pooled process declared what the editor answers (clientHooks.ts); when such a request
 // arrives, it goes to the gateway client it belongs to if that can be told and the client declared
 // the capability — otherwise to the editor's own handlers, which name the app that asks.
-// Over stdio a server's request carries no link to the call that caused it, so "belongs to" means:
-// that client's calls are the only ones in flight on the app (see Gateway.targetFor). A legacy
-// client is asked with a real request on its session; a modern (2026-07-28) client's call answers
-// `input_required` and its retry brings the answer (modern/inputRequired.ts).
+// Over stdio a server's request carries no link to the request that caused it, so "belongs to"
+// means: that client's tool calls, prompts and reads are the only ones in flight on the app (see
+// Gateway.targetFor). A legacy client is asked with a real request on its session (on the stream of
+// its request); a modern (2026-07-28) client's tools/call, prompts/get or resources/read answers
+// `input_required` and its retry brings the answer (modern/resumable.ts).
 import type { IDisposable } from '../common/lifecycle';
 import type { ClientHooks, CreateMessageRequestParams, CreateMessageResult, ElicitRequestParams, ElicitResult, Root } from '../pool';
 

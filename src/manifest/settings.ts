@@ -27,6 +27,8 @@ export const Settings = {
   mcpRemoteCommand: { key: 'mcpRemoteCommand', default: [] as string[] },
   /** How remote apps without their own "transport" are reached: an mcp-remote process, or directly over HTTP. */
   remoteTransport: { key: 'remoteTransport', default: 'auto' as RemoteTransportSetting },
+  /** Direct apps' OAuth: the client ID metadata document's URL, the client_id where the authorization server takes one. */
+  oauthClientMetadataUrl: { key: 'oauthClientMetadataUrl', default: '' as string },
   /** The local gateway: the pool's apps for terminals, `mcp-pool`, other MCP clients and VS Code's own MCP. */
   gatewayEnabled: { key: 'gateway.enabled', default: true as boolean },
   /** The pooled apps as VS Code's own MCP servers (through the gateway). */

@@ -19,7 +19,7 @@ export type { FetchLike } from './direct/directTransport';
 export { MemorySignInStore, signInKey, type SignInStore, type StoredSignIn } from './direct/signIn';
 export type { EraVerdict, EraVerdictStore, ServerVerdict } from './session/eraMemory';
 export { bundledLauncher, commandLauncher, describeTarget, type McpRemoteLauncher } from './process/launch';
-export { DEFAULT_SETTINGS, MAX_TIMER_MS, type PoolSettings } from './settings';
+export { clientMetadataUrlProblem, DEFAULT_SETTINGS, MAX_TIMER_MS, type PoolSettings } from './settings';
 export { Redactor } from './redact';
 export type { ClientHooks, RootsHook, Root, ElicitRequestParams, ElicitResult, CreateMessageRequestParams, CreateMessageResult } from './session/clientHooks';
 export { treeRss } from './process/processTree';

@@ -29,6 +29,8 @@ export interface PoolSettings {
   /** How long the host's hook may take to answer a server's request (elicitation, sampling, roots); calls' timeouts stand still meanwhile. */
   readonly hookTimeoutMs: number;
   readonly clientInfo: { name: string; version: string };
+  /** Direct apps' OAuth: the client ID metadata document's HTTPS URL, the client_id where the authorization server takes one ('' = none: dynamic registration). */
+  readonly oauthClientMetadataUrl: string;
 }
 
 export const DEFAULT_SETTINGS: PoolSettings = {
@@ -49,7 +51,27 @@ export const DEFAULT_SETTINGS: PoolSettings = {
   stableAfterMs: 30_000,
   hookTimeoutMs: 600_000,
   clientInfo: { name: 'mcp-remote-pool', version: MCP_POOL_VERSION },
+  oauthClientMetadataUrl: '',
 };
+
+/**
+ * What is wrong with a client ID metadata document's URL (the setting mcpPool.oauthClientMetadataUrl),
+ * or undefined: it must be an HTTPS URL with a path (it is the client_id an authorization server
+ * fetches the document from), with no credentials or fragment.
+ */
+export function clientMetadataUrlProblem(value: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    return 'is not a URL';
+  }
+  if (u.protocol !== 'https:') return 'must be an https:// URL (an authorization server fetches the document from it)';
+  if (u.pathname === '/' || u.pathname === '') return 'must have a path naming the document (https://example.com/mcp-pool/client.json), not just a host';
+  if (u.username || u.password) return 'must not carry credentials';
+  if (u.hash) return 'must not have a fragment (#…)';
+  return undefined;
+}
 
 /** Node fires a timer at once when its delay exceeds 2^31-1 ms (~24.8 days): no timeout may be longer. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -9,9 +9,10 @@ const ONE_SHOT_IDS = ['npx', 'npxOffline', 'bundled'] as const;
 
 const WARM_LABELS: Record<WarmVariant, string> = {
   pooled: 'pool: warm call',
-  held: 'floor: held SDK Client',
+  held: 'floor: held SDK v2 Client (the SDK the pool runs on)',
   pooledQuiet: 'diagnostic: pool with state events switched off',
   heldOwnSession: 'diagnostic: held client, server in its own session (setsid)',
+  held1x: 'diagnostic: held SDK 1.x Client (the SDK before v2)',
 };
 
 /** Pooled commands 2..N of the loop, aligned with the same iterations of other variants. */
@@ -44,7 +45,7 @@ export function buildRows(raw: RawResults): Row[] {
   add({ id: 'pooled.warm', section: 'HTTP', label: 'pool: commands #2..N (warm)', unit: 'ms' }, warmOnly(loop.pooled));
   add({ id: 'held', section: 'HTTP', label: 'floor: held SDK Client over one mcp-remote', unit: 'ms' }, loop.held);
   const warmRounds = raw.httpWarm.samples.pooled?.length ?? 0;
-  for (const v of ['pooled', 'held', 'pooledQuiet', 'heldOwnSession'] as const) {
+  for (const v of ['pooled', 'held', 'pooledQuiet', 'heldOwnSession', 'held1x'] as const) {
     const chart =
       v === 'pooled'
         ? { label: 'pool: warm call', kind: 'pool' as const }
@@ -132,7 +133,7 @@ export function buildRows(raw: RawResults): Row[] {
   add({ id: 'prewarm.warm', section: 'Prewarm', label: '  └ the pool.warm() itself (at startup, in the background)', unit: 'ms' }, pw.warmMs);
 
   const st = raw.stdio.samples;
-  for (const v of ['pooled', 'held', 'pooledQuiet', 'heldOwnSession'] as const) {
+  for (const v of ['pooled', 'held', 'pooledQuiet', 'heldOwnSession', 'held1x'] as const) {
     const chart =
       v === 'pooled'
         ? { label: 'stdio: pool warm call', kind: 'pool' as const }
@@ -209,7 +210,11 @@ export function buildRows(raw: RawResults): Row[] {
       },
       dr.warm.direct,
     );
-    add({ id: 'direct.held', section: 'Direct', label: 'floor: SDK client held in this process on the same server', unit: 'ms' }, dr.warm.heldInProcess);
+    add({ id: 'direct.held', section: 'Direct', label: 'floor: SDK v2 client held in this process on the same server', unit: 'ms' }, dr.warm.heldInProcess);
+    add(
+      { id: 'direct.held1x', section: 'Direct', label: 'diagnostic: SDK 1.x client held in this process (the SDK before v2)', unit: 'ms' },
+      dr.warm.heldInProcess1x ?? none,
+    );
     add({ id: 'direct.viaMcpRemote', section: 'Direct', label: 'the same app through mcp-remote (pool, warm)', unit: 'ms' }, dr.warm.viaMcpRemote);
     add(
       {
@@ -266,6 +271,10 @@ export function buildRatios(raw: RawResults): Ratio[] {
   if (hw.heldOwnSession) {
     paired('http.session', 'HTTP diagnostic: held in own session ÷ held', hw.heldOwnSession, hw.held ?? none);
     diff('http.sessionUs', 'HTTP diagnostic: cost of the own session, µs/call (held setsid − held)', hw.heldOwnSession, hw.held, 1000);
+  }
+  if (hw.held1x) {
+    paired('http.sdk1x', "HTTP diagnostic: held SDK v2 ÷ held SDK 1.x (the SDK's own move)", hw.held ?? none, hw.held1x);
+    paired('pooledVsHeld1x', 'warm pooled ÷ held SDK 1.x client (HTTP)', hw.pooled ?? none, hw.held1x);
   }
   if (hw.pooledQuiet && hw.heldOwnSession) {
     paired('http.rest', 'HTTP diagnostic: quiet pool ÷ held in own session (the rest of the pool)', hw.pooledQuiet, hw.heldOwnSession);
@@ -326,7 +335,11 @@ export function buildRatios(raw: RawResults): Ratio[] {
 
   const dr = raw.direct;
   if (dr) {
-    paired('direct.vsHeld', 'direct app warm call ÷ SDK client held in this process (same server)', dr.warm.direct, dr.warm.heldInProcess);
+    paired('direct.vsHeld', 'direct app warm call ÷ SDK v2 client held in this process (same server)', dr.warm.direct, dr.warm.heldInProcess);
+    if (dr.warm.heldInProcess1x?.length) {
+      paired('direct.vsHeld1x', 'direct app warm call ÷ SDK 1.x client held in this process', dr.warm.direct, dr.warm.heldInProcess1x);
+      paired('direct.sdk1x', "held SDK v2 ÷ held SDK 1.x, in this process (the SDK's own move)", dr.warm.heldInProcess, dr.warm.heldInProcess1x);
+    }
     paired('direct.vsMcpRemote', 'direct app warm call ÷ the same app through mcp-remote', dr.warm.direct, dr.warm.viaMcpRemote);
     paired(
       'direct.coldVsMcpRemote',
@@ -351,6 +364,8 @@ export function buildRatios(raw: RawResults): Ratio[] {
   diff('stdio.diffUs', 'stdio: pool overhead per call, µs (pooled − held)', st.pooled, st.held, 1);
   diff('stdio.stateEventsUs', 'stdio diagnostic: cost of the state events, µs/call (pooled − quiet pool)', st.pooled, st.pooledQuiet, 1);
   diff('stdio.sessionUs', 'stdio diagnostic: cost of the own session, µs/call (held setsid − held)', st.heldOwnSession, st.held, 1);
+  diff('stdio.sdk1xUs', "stdio diagnostic: the SDK's own move, µs/call (held v2 − held 1.x)", st.held, st.held1x, 1);
+  diff('stdio.diff1xUs', 'stdio: pooled − held SDK 1.x, µs/call', st.pooled, st.held1x, 1);
   diff('stdio.restUs', 'stdio diagnostic: the rest of the pool, µs/call (quiet pool − held setsid)', st.pooledQuiet, st.heldOwnSession, 1);
   return ratios;
 }

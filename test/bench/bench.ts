@@ -160,10 +160,13 @@ async function main(): Promise<number> {
     const ownSession = inOwnSession(process.execPath, [BUNDLED_MCP_REMOTE, server.marked(`${runId}-heldsid`)]);
     const heldOwnSession = ownSession ? await openHeldClient(ownSession[0], ownSession[1], { HOME: home }) : undefined;
     if (heldOwnSession) cleanups.push(() => heldOwnSession.close());
+    const held1x = await openHeldClient(process.execPath, [BUNDLED_MCP_REMOTE, server.marked(`${runId}-held1x`)], { HOME: home }, '1.x');
+    cleanups.push(() => held1x.close());
     progress(`HTTP: ${opts.pairs} interleaved rounds of warm calls (pooled, held, diagnostics)`);
-    const httpWarm = await measureWarmCalls({ pool, app: 'bench', held, quietPool, heldOwnSession }, opts.pairs, 1, opts.warmup);
+    const httpWarm = await measureWarmCalls({ pool, app: 'bench', held, quietPool, heldOwnSession, held1x }, opts.pairs, 1, opts.warmup);
     errors.push(...httpWarm.errors);
     await heldOwnSession?.close();
+    await held1x.close();
     await quietPool.shutdown();
 
     progress('HTTP: pool bookkeeping profile');

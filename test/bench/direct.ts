@@ -8,6 +8,7 @@
 //    GC; directMemory.ts), next to one mcp-remote process's RSS.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { Client as V2Client, StreamableHTTPClientTransport as V2Http } from '@modelcontextprotocol/client';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { treeRss, type Pool } from '../../src/pool';
@@ -17,7 +18,7 @@ import { msSince } from './stats';
 
 export interface DirectResult {
   /** Warm call per round (ms): direct app, held in-process SDK client, the app through mcp-remote. */
-  readonly warm: { readonly direct: number[]; readonly heldInProcess: number[]; readonly viaMcpRemote: number[] };
+  readonly warm: { readonly direct: number[]; readonly heldInProcess: number[]; readonly viaMcpRemote: number[]; readonly heldInProcess1x?: number[] };
   /** First call of a fresh app, spawn/connect + initialize + call (ms). */
   readonly cold: { readonly direct: number[]; readonly viaMcpRemote: number[] };
   /** RSS growth of a fresh process per warm direct app (freed pages are reused, so it can be ≈ 0), and its live JS memory (heap in use + external) per app. */
@@ -56,17 +57,21 @@ export async function measureDirect(
 ): Promise<DirectResult> {
   const errors: string[] = [];
   const pool: Pool = makeBenchPool();
-  const held = new Client({ name: 'bench-held-in-process', version: '1' });
+  // the floor: the SDK the pool runs on (v2); the 1.x client beside it, a diagnostic of the SDK's own move
+  const held = new V2Client({ name: 'bench-held-in-process', version: '1' });
+  const held1x = new Client({ name: 'bench-held-in-process-1x', version: '1' });
   try {
     // ---- warm: direct vs held in this process vs through mcp-remote ----
     await pool.configure([directApp('direct', url(`${runId}-direct`)), remoteApp('proxied', url(`${runId}-proxied`), home)]);
-    await held.connect(new StreamableHTTPClientTransport(new URL(url(`${runId}-heldip`))));
+    await held.connect(new V2Http(new URL(url(`${runId}-heldip`))));
     await held.listTools();
+    await held1x.connect(new StreamableHTTPClientTransport(new URL(url(`${runId}-heldip1x`))));
+    await held1x.listTools();
     await pool.listTools('direct');
     await pool.listTools('proxied');
-    const heldEcho = async (text: string) => {
+    const heldEcho = async (text: string, client: Pick<V2Client, 'callTool'> | Client = held) => {
       const t = process.hrtime.bigint();
-      const r = await held.callTool({ name: 'echo', arguments: { text } });
+      const r = await client.callTool({ name: 'echo', arguments: { text } });
       const ms = msSince(t);
       if ((r.content as { text?: string }[])[0]?.text !== text) throw new Error('held echo returned something else');
       return ms;
@@ -74,11 +79,13 @@ export async function measureDirect(
     for (let i = 0; i < warmup; i++) {
       await pooledEcho(pool, 'direct', `w${i}`);
       await heldEcho(`w${i}`);
+      await heldEcho(`w${i}`, held1x);
       await pooledEcho(pool, 'proxied', `w${i}`);
     }
     const warm = await interleave(rounds, [
       { id: 'direct', run: async (i: number) => (await pooledEcho(pool, 'direct', `d${i}`)).ms },
       { id: 'heldInProcess', run: (i: number) => heldEcho(`h${i}`) },
+      { id: 'heldInProcess1x', run: (i: number) => heldEcho(`o${i}`, held1x) },
       { id: 'viaMcpRemote', run: async (i: number) => (await pooledEcho(pool, 'proxied', `p${i}`)).ms },
     ]);
     errors.push(...warm.errors.map((e) => `direct warm: ${e}`));
@@ -108,7 +115,12 @@ export async function measureDirect(
     const mem = directMemory(url(`${runId}-mem`), 10);
     if (mem.warm !== mem.apps + 1) errors.push(`memory: expected ${mem.apps + 1} warm direct apps, saw ${mem.warm}`);
     return {
-      warm: { direct: warm.samples.direct ?? [], heldInProcess: warm.samples.heldInProcess ?? [], viaMcpRemote: warm.samples.viaMcpRemote ?? [] },
+      warm: {
+        direct: warm.samples.direct ?? [],
+        heldInProcess: warm.samples.heldInProcess ?? [],
+        viaMcpRemote: warm.samples.viaMcpRemote ?? [],
+        heldInProcess1x: warm.samples.heldInProcess1x ?? [],
+      },
       cold,
       memory: {
         apps: mem.apps,
@@ -121,6 +133,7 @@ export async function measureDirect(
     };
   } finally {
     await held.close().catch(() => undefined);
+    await held1x.close().catch(() => undefined);
     await pool.shutdown();
     pool.dispose();
   }

@@ -21,14 +21,17 @@ export async function measureStdioFloor(pool: Pool, quietPool: Pool, marker: str
   const held = await openHeldClient(process.execPath, args, {});
   const own = inOwnSession(process.execPath, args);
   let heldOwnSession: HeldClient | undefined;
+  let held1x: HeldClient | undefined;
   try {
     heldOwnSession = own ? await openHeldClient(own[0], own[1], {}) : undefined;
+    held1x = await openHeldClient(process.execPath, args, {}, '1.x');
     // as the held clients did: list once, so every side validates echo's output schema
     await pool.listTools(STDIO_APP);
     await quietPool.listTools(STDIO_APP);
-    return await measureWarmCalls({ pool, app: STDIO_APP, held, quietPool, heldOwnSession }, rounds, 1000, warmup);
+    return await measureWarmCalls({ pool, app: STDIO_APP, held, quietPool, heldOwnSession, held1x }, rounds, 1000, warmup);
   } finally {
     await held.close();
     await heldOwnSession?.close();
+    await held1x?.close();
   }
 }

@@ -5,7 +5,7 @@ import type { HeldClient } from './heldClient';
 import { interleave } from './interleave';
 import { pooledEcho } from './pooled';
 
-export type WarmVariant = 'pooled' | 'held' | 'pooledQuiet' | 'heldOwnSession';
+export type WarmVariant = 'pooled' | 'held' | 'pooledQuiet' | 'heldOwnSession' | 'held1x';
 
 export interface WarmSetup {
   readonly pool: Pool;
@@ -15,6 +15,8 @@ export interface WarmSetup {
   readonly quietPool?: Pool;
   /** A held client whose server runs in its own session, like the pool's. */
   readonly heldOwnSession?: HeldClient;
+  /** The same held client on the SDK before v2 (1.x): what the SDK's own move costs. */
+  readonly held1x?: HeldClient;
 }
 
 export interface WarmResult {
@@ -33,6 +35,8 @@ export async function measureWarmCalls(setup: WarmSetup, rounds: number, scale =
   if (quiet) calls.push(['pooledQuiet', async (t) => (await pooledEcho(quiet, setup.app, t)).ms]);
   const own = setup.heldOwnSession;
   if (own) calls.push(['heldOwnSession', (t) => own.echo(t)]);
+  const v1 = setup.held1x;
+  if (v1) calls.push(['held1x', (t) => v1.echo(t)]);
 
   for (let i = 0; i < warmup; i++) for (const [, call] of calls) await call(`warm-${i}`);
   const { samples, errors } = await interleave(

@@ -5,7 +5,7 @@
 // the refresh, step-up on `403 insufficient_scope`, and a login stored by the code before the move
 // (no issuer stamp) used as it is.
 import * as assert from 'node:assert/strict';
-import type { Pool, PoolEvent } from '../../src/pool';
+import { clientMetadataUrlProblem, type Pool, type PoolEvent, type PoolSettings } from '../../src/pool';
 import { MemorySignInStore, signInKey, type StoredSignIn } from '../../src/pool/direct/signIn';
 import { sleep, tempDir } from './faults/faultKit';
 import { type OAuthServer, type OAuthServerOptions, startOAuthServer } from './faults/oauthServer';
@@ -36,9 +36,9 @@ describe('direct apps: OAuth as MCP 2026-07-28 requires of a client', function (
   let events: PoolEvent[];
   let store: MemorySignInStore;
 
-  function start(reuse?: MemorySignInStore): Pool {
+  function start(reuse?: MemorySignInStore, settings: Partial<PoolSettings> = {}): Pool {
     store = reuse ?? new MemorySignInStore();
-    pool = makePool({ livenessIntervalMs: 0, startTimeoutMs: 10_000 }, { signIns: { store, mcpRemoteEnv: { HOME: tempDir('no-mcp-remote-') } } });
+    pool = makePool({ livenessIntervalMs: 0, startTimeoutMs: 10_000, ...settings }, { signIns: { store, mcpRemoteEnv: { HOME: tempDir('no-mcp-remote-') } } });
     events = collectEvents(pool);
     return pool;
   }
@@ -53,9 +53,9 @@ describe('direct apps: OAuth as MCP 2026-07-28 requires of a client', function (
     oauth = undefined;
   });
 
-  async function signedIn(options: OAuthServerOptions = {}): Promise<Pool> {
+  async function signedIn(options: OAuthServerOptions = {}, settings: Partial<PoolSettings> = {}): Promise<Pool> {
     oauth = await startOAuthServer(options);
-    const p = start();
+    const p = start(undefined, settings);
     await p.configure([directSpec('o', oauth.url)]);
     const call = p.callTool('o', 'echo', { text: 'in' });
     await approve((await waitForAuth(events, 'o')).url);
@@ -140,5 +140,61 @@ describe('direct apps: OAuth as MCP 2026-07-28 requires of a client', function (
     assert.equal(oauth!.stats.authorizations, before.authorizations, 'no browser');
     assert.equal(oauth!.stats.registrations, before.registrations, 'no new registration');
     assert.equal(events.filter((e) => e.type === 'authRequired').length, 0);
+  });
+
+  describe('client ID metadata documents (setting mcpPool.oauthClientMetadataUrl)', () => {
+    const DOC_URL = 'https://clients.example.com/mcp-pool/client.json';
+    /** The document an organization publishes for the pool: the one README shows. */
+    const document = {
+      client_id: DOC_URL,
+      client_name: 'MCP Remote Pool',
+      application_type: 'native',
+      redirect_uris: ['http://127.0.0.1/oauth/callback', 'http://localhost/oauth/callback'],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+    };
+    const fetched: string[] = [];
+    const cimd = { fetchDocument: async (url: string) => (fetched.push(url), url === DOC_URL ? document : undefined) };
+
+    it('where the authorization server takes them: the URL is the client_id, nothing is registered; the code exchange and the refresh carry it', async () => {
+      fetched.length = 0;
+      const p = await signedIn({ cimd }, { oauthClientMetadataUrl: DOC_URL });
+      assert.equal(oauth!.stats.registrations, 0, 'no dynamic registration');
+      assert.equal(oauth!.stats.metadataDocuments, 1);
+      assert.deepEqual(fetched, [DOC_URL]);
+      oauth!.expireAccessTokens();
+      await p.callTool('o', 'echo', { text: 'after refresh' });
+      assert.deepEqual(
+        oauth!.tokenRequests.map((f) => [f.grant_type, f.client_id]),
+        [
+          ['authorization_code', DOC_URL],
+          ['refresh_token', DOC_URL],
+        ],
+      );
+      // the sign-in is kept with that client: a new session of the editor signs in with no browser
+      await stopPool();
+      const before = { ...oauth!.stats };
+      const again = start(store, { oauthClientMetadataUrl: DOC_URL });
+      await again.configure([directSpec('o', oauth!.url)]);
+      assert.equal(textOf((await again.callTool('o', 'echo', { text: 'kept' })).result.content).split('\n')[0], 'kept');
+      assert.equal(oauth!.stats.authorizations, before.authorizations, 'no browser');
+      assert.equal(oauth!.stats.registrations, 0);
+    });
+
+    it('where it does not: the client registers as before, the setting notwithstanding', async () => {
+      await signedIn({}, { oauthClientMetadataUrl: DOC_URL });
+      assert.equal(oauth!.stats.registrations, 1);
+      assert.match(oauth!.tokenRequests[0].client_id ?? '', /^client_/);
+    });
+
+    it('the setting must be an https URL with a path: anything else is named and ignored', () => {
+      assert.equal(clientMetadataUrlProblem(DOC_URL), undefined);
+      assert.match(clientMetadataUrlProblem('http://clients.example.com/c.json')!, /must be an https:\/\/ URL/);
+      assert.match(clientMetadataUrlProblem('https://clients.example.com/')!, /must have a path/);
+      assert.match(clientMetadataUrlProblem('https://u:p@clients.example.com/c.json')!, /credentials/);
+      assert.match(clientMetadataUrlProblem('https://clients.example.com/c.json#x')!, /fragment/);
+      assert.match(clientMetadataUrlProblem('clients.example.com/c.json')!, /not a URL/);
+    });
   });
 });

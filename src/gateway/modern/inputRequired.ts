@@ -1,15 +1,16 @@
 // `input_required` for modern (2026-07-28) gateway clients. In that revision a server asks its
-// client nothing mid-call: a question (elicitation, sampling, roots) comes back as the call's
-// result, `input_required`, and the client retries the same request with its answers and the
-// `requestState` it was given. The pool's upstream server still asks mid-call (a 2025 request, or
-// the pool's own client turning an upstream `input_required` into its hooks), so a modern client's
-// tool call is kept running across the client's retries: the first exchange starts the upstream
-// call once, every retry only answers the question that is waiting and waits again. The call is
-// never sent upstream twice.
+// client nothing mid-request: a question (elicitation, sampling, roots) comes back as the result of
+// a `tools/call`, `prompts/get` or `resources/read`, `input_required`, and the client retries the
+// same request with its answers and the `requestState` it was given. The pool's upstream server
+// still asks mid-request (a 2025 request, or the pool's own client turning an upstream
+// `input_required` into its hooks), so a modern client's request is kept running across the
+// client's retries: the first exchange starts the upstream request once, every retry only answers
+// the question that is waiting and waits again (resumable.ts). It is never sent upstream twice.
 //
-// Bounded: a parked call (its question sent, the client's retry not yet in) expires after ttlMs
-// (its upstream call is cancelled), at most maxParked wait per app, and a requestState is 32
-// random bytes, unguessable, accepted once, and only with the same client name and request.
+// Bounded, one table per app for all three methods: a parked request (its question sent, the
+// client's retry not yet in) expires after ttlMs (its upstream request is cancelled), at most
+// maxParked wait per app, and a requestState is 32 random bytes, unguessable, accepted once, and
+// only with the same client name, method and request.
 import { randomBytes } from 'node:crypto';
 import type { ClientCapabilities } from '@modelcontextprotocol/server';
 import type { CreateMessageRequestParams, CreateMessageResult, ElicitRequestParams, ElicitResult, Root } from '../../pool';
@@ -17,6 +18,9 @@ import type { HookTarget, RoutedFeature } from '../hookRouter';
 
 /** The methods a modern result can ask its client (the revision's embedded input requests). */
 export type InputMethod = 'elicitation/create' | 'sampling/createMessage' | 'roots/list';
+
+/** The requests whose 2026-07-28 result may be `input_required` (what SDK v2's server lets return it). */
+export type AskingMethod = 'tools/call' | 'prompts/get' | 'resources/read';
 
 interface Question {
   readonly method: InputMethod;
@@ -29,8 +33,9 @@ interface Question {
 export type Turn<T> = { readonly kind: 'done'; readonly result: T } | { readonly kind: 'ask'; readonly questions: ReadonlyMap<string, Question> };
 
 /**
- * A tool call of a modern client, running upstream once across the client's retries. Questions the
- * upstream server asks meanwhile wait here until the client's next exchange answers them.
+ * A request of a modern client that may ask it something (a tool call, a prompt, a read), running
+ * upstream once across the client's retries. Questions the upstream server asks meanwhile wait
+ * here until the client's next exchange answers them.
  */
 export class ModernCall<T> {
   private readonly ctl = new AbortController();
@@ -42,6 +47,7 @@ export class ModernCall<T> {
   progress?: (p: { progress: number; total?: number; message?: string }) => void;
 
   constructor(
+    readonly method: AskingMethod,
     /** What the client declared (on the exchange that started the call). */
     readonly capabilities: ClientCapabilities,
     run: (signal: AbortSignal) => Promise<T>,
@@ -142,7 +148,7 @@ interface Parked {
   readonly timer: NodeJS.Timeout;
 }
 
-/** The calls of one app waiting for their clients' retries, by requestState. */
+/** The requests (tool calls, prompts, reads) of one app waiting for their clients' retries, by requestState. */
 export class ParkedCalls {
   private readonly parked = new Map<string, Parked>();
 

@@ -60,6 +60,7 @@ export class LinkFactory {
             app: spec.name,
             signIns: this.opts.signIns,
             clientName: `${s.clientInfo.name} (${spec.name})`,
+            clientMetadataUrl: s.oauthClientMetadataUrl || undefined,
             externalRedirect: this.opts.externalRedirect,
           },
           onAuthUrl,

@@ -12,12 +12,13 @@ import { describeTarget } from '../process/launch';
 import { bridgedRevision } from '../process/mcpRemoteSaid';
 import type { Redactor } from '../redact';
 import type { ClientHooks } from '../session/clientHooks';
-import { type EraMemory, httpEraKey, processEraKey } from '../session/eraMemory';
+import type { EraMemory } from '../session/eraMemory';
 import type { ResponseCaches } from '../session/responseCaches';
-import { Connection, describeExit, formatSeconds, type StartError } from '../session/connection';
+import { type Connection, describeExit, formatSeconds, type StartError } from '../session/connection';
 import type { McpSession } from '../session/mcpSession';
 import type { PoolSettings } from '../settings';
 import type { AppSnapshot, AppSpec, AppStatus, CallOptions, CallOutcome, ExitInfo, PoolEvent, StopReason, ToolInfo } from '../types';
+import { eraKeyOf, openConnection } from './appConnection';
 import { AppFeatures } from './appFeatures';
 import { AutoRoute } from './autoRoute';
 import { type AppState, currentConnection, holdsSlot, STOPPED, statusOf } from './appState';
@@ -27,7 +28,6 @@ import type { LinkFactory, LinkMaker } from './links';
 import type { RequestOptions, Sent } from './request';
 import type { Tenant } from './slots';
 import { StartLedger } from './startLedger';
-import { negotiationOf } from './negotiation';
 
 export interface AppHost {
   readonly settings: PoolSettings;
@@ -95,7 +95,7 @@ export class PooledApp implements Tenant {
     const spec = _spec;
     this.autoRoute = new AutoRoute(host.eras);
     this.running = this.autoRoute.route(spec);
-    this.responses = host.responseCaches.of(this.eraKey(spec));
+    this.responses = host.responseCaches.of(eraKeyOf(spec));
     for (const v of Object.values(spec.kind === 'remote' ? spec.headers : {})) host.redactor.addSecret(v);
     for (const v of Object.values(spec.env)) if (v.length >= 12) host.redactor.addSecret(v);
     this.features = new AppFeatures({
@@ -166,12 +166,6 @@ export class PooledApp implements Tenant {
     this.running = this.autoRoute.route(spec);
     this.choiceSaid = false;
     this.host.changed(this);
-  }
-
-  /** Under which key the app's protocol era is remembered; undefined where the pool does not negotiate it (mcp-remote does). */
-  private eraKey(spec = this.running): string | undefined {
-    if (spec.kind === 'stdio') return processEraKey(spec.command, spec.args, spec.cwd, spec.env ?? {});
-    return spec.transport === 'direct' ? httpEraKey(spec.url, spec.headers) : undefined;
   }
 
   /** How the app is reached (AppSnapshot.transport). */
@@ -395,52 +389,32 @@ export class PooledApp implements Tenant {
     }
   }
 
-  /** A connection for one start of the definition the app runs, over the link `makeLink` makes. */
+  /** A connection for one start of the definition the app runs, over the link `makeLink` makes (appConnection.ts). */
   private connection(makeLink: LinkMaker): Connection {
-    const s = this.host.settings;
-    const run = this.running;
-    const eraKey = this.eraKey(run);
-    const conn: Connection = new Connection({
-      startTimeoutMs: s.startTimeoutMs,
-      authTimeoutMs: s.authTimeoutMs,
-      clientInfo: s.clientInfo,
+    const host = this.host;
+    return openConnection(this.running, makeLink, {
       app: this.name,
-      hooks: this.host.clientHooks,
-      hookTimeoutMs: s.hookTimeoutMs,
-      link: makeLink,
-      // the first prompt of each start
+      settings: host.settings,
+      hooks: host.clientHooks,
+      eras: host.eras,
+      responses: this.responses,
       onAuthUrl: (url) => {
         if (this.authUrl !== undefined) return;
         this.authUrl = url;
-        this.host.events.fire({ type: 'authRequired', app: this.name, url });
-        this.host.changed(this);
+        host.events.fire({ type: 'authRequired', app: this.name, url });
+        host.changed(this);
       },
-      // Redacted like every stderr line: a stray response from a server can carry anything.
-      onProtocolError: (message) => this.say(this.host.redactor.redact(`[pool] ${message}`)),
+      say: (line) => this.say(line),
+      redact: (text) => host.redactor.redact(text),
       onToolsChanged: () => {
         this.toolCount = undefined;
-        this.host.events.fire({ type: 'toolsChanged', app: this.name });
+        host.events.fire({ type: 'toolsChanged', app: this.name });
       },
       onNotice: (notice) => this.features.onNotice(notice),
-      onDeath: (exit) => this.onDeath(conn, exit),
-      // A remote app's pings go to the remote: two missed in a row mean it (or the proxy) hangs.
-      // A stdio server may legitimately be too busy to answer (see liveness.ts).
-      liveness: {
-        timing: () => this.host.settings,
-        missesToFail: run.kind === 'remote' ? 2 : 0,
-        onLost: () => void this.endConnection(conn, 'unreachable'),
-      },
-      // A stdio server and a direct remote may speak either era: probed once, then remembered per
-      // command line, or per URL and authorization context (never reused across them). A remote
-      // app's mcp-remote bridges the eras itself (--protocol auto) and speaks 2025 to the pool.
-      // (a direct app's own --protocol: negotiation.ts)
-      ...negotiationOf(run, eraKey ? { memory: this.host.eras, key: eraKey } : undefined),
-      probeTimeoutMs: s.pingTimeoutMs,
-      responseCache: this.responses,
-      // mcp-remote (--protocol auto) answers ping itself but forwards server/discover to the remote
-      probe: run.kind === 'remote' && run.transport !== 'direct' ? 'discover' : 'era',
+      onDeath: (conn, exit) => this.onDeath(conn, exit),
+      onLost: (conn) => void this.endConnection(conn, 'unreachable'),
+      timing: () => host.settings,
     });
-    return conn;
   }
 
   /** The state's kind now (past an await, where TypeScript would still assume the one before it). */

@@ -37,6 +37,13 @@ export interface DirectAuthOptions {
   readonly key: string;
   readonly signIns: SignIns;
   readonly clientName: string;
+  /**
+   * An HTTPS URL where the client's metadata document is published (setting
+   * mcpPool.oauthClientMetadataUrl): where an authorization server says it takes client ID metadata
+   * documents, the URL is the client_id and nothing is registered (MCP 2026-07-28 prefers it to
+   * dynamic registration); elsewhere the client registers as before.
+   */
+  readonly clientMetadataUrl?: string;
   /** The user is asked to sign in: open this URL (the pool reports it as for mcp-remote). */
   readonly onAuthUrl: (url: string) => void;
   /** A line for the app's log. */
@@ -75,6 +82,11 @@ export class DirectAuth implements OAuthClientProvider {
     if (this.forwarded) return this.forwarded;
     // the registration's own redirect (mcp-remote registers http://localhost:PORT/…) when its port is ours
     return registered && portOf(registered) === this.loopback.port ? registered : bound;
+  }
+
+  /** Read by the SDK's auth(): used only where the authorization server advertises client_id_metadata_document_supported. */
+  get clientMetadataUrl(): string | undefined {
+    return this.opts.clientMetadataUrl;
   }
 
   get clientMetadata(): OAuthClientMetadata {

@@ -18,7 +18,14 @@ export interface HttpLinkOptions {
   /** Streamable HTTP and/or legacy SSE (directTransport.ts). */
   readonly strategy?: TransportStrategy;
   /** OAuth sign-ins (the server may ask for one); without it, a 401 fails the start with what to do. */
-  readonly signIn?: { readonly app: string; readonly signIns: SignIns; readonly clientName: string; readonly externalRedirect?: ExternalRedirect };
+  readonly signIn?: {
+    readonly app: string;
+    readonly signIns: SignIns;
+    readonly clientName: string;
+    readonly externalRedirect?: ExternalRedirect;
+    /** The client ID metadata document's URL, used as the client_id where the authorization server supports it. */
+    readonly clientMetadataUrl?: string;
+  };
   /** The user is asked to sign in (the first prompt of a start stretches its deadline). */
   readonly onAuthUrl?: (url: string) => void;
   readonly logLines: number;
@@ -85,6 +92,7 @@ export class HttpLink implements Link {
       signIns: s.signIns,
       externalRedirect: s.externalRedirect,
       clientName: s.clientName,
+      clientMetadataUrl: s.clientMetadataUrl,
       onAuthUrl: (url) => this.opts.onAuthUrl?.(url),
       note: (line) => this.log.line(line),
     });

@@ -93,21 +93,34 @@ const cfg = () => vscode.workspace.getConfiguration('mcpPool');
 
   it('Escape after the tool picker started the app stops it again', async () => {
     await vscode.commands.executeCommand(Commands.killApp, 'nu');
-    const starts = api.pool.snapshot('nu')!.starts;
-    const invocation = Promise.resolve(vscode.commands.executeCommand<CallOutcome | undefined>(Commands.invokeTool, 'nu'));
-    await waitFor(() => api.pool.snapshot('nu')!.status === 'idle' && api.pool.snapshot('nu')!.starts === starts + 1, 'the picker started the app').catch(
-      (e: Error) => {
-        // (seen once in CI on the newest VS Code under load: say what the app was doing then)
+    // The quick pick can close by itself as it opens on a loaded box (seen in CI on both versions,
+    // as with the palette in the npm start test): the invocation then ends cancelled before the
+    // test pressed Escape. That attempt is waited out and the invocation opened again, up to 3 times.
+    for (let attempt = 1; ; attempt++) {
+      const starts = api.pool.snapshot('nu')!.starts;
+      let settled = false;
+      const invocation = Promise.resolve(vscode.commands.executeCommand<CallOutcome | undefined>(Commands.invokeTool, 'nu')).finally(() => (settled = true));
+      await waitFor(
+        () => settled || (api.pool.snapshot('nu')!.status === 'idle' && api.pool.snapshot('nu')!.starts === starts + 1),
+        'the picker started the app',
+      ).catch((e: Error) => {
         const { status, starts: now, lastError } = api.pool.snapshot('nu')!;
         const log = api.outputs.pool.lines.slice(-8).join(' | ');
         throw new Error(`${e.message}: status ${status}, starts ${starts} → ${now}, last error ${lastError ?? 'none'}; pool log: ${log}`);
-      },
-    );
-    await sleep(300);
-    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    assert.strictEqual(await invocation, undefined, 'cancelled');
-    await waitFor(() => api.pool.snapshot('nu')!.status === 'stopped', 'stopped again after Escape');
-    assert.match(api.outputs.pool.lines.join('\n'), /nu: stopped \(started for an invocation that was then cancelled\)/);
+      });
+      if (settled) {
+        assert.strictEqual(await invocation, undefined, 'a picker that closed by itself cancels the invocation');
+        await waitFor(() => api.pool.snapshot('nu')!.status === 'stopped', 'stopped after the picker closed by itself');
+        if (attempt < 3) continue;
+        assert.fail('the tool picker closed by itself three times in a row');
+      }
+      await sleep(300);
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      assert.strictEqual(await invocation, undefined, 'cancelled');
+      await waitFor(() => api.pool.snapshot('nu')!.status === 'stopped', 'stopped again after Escape');
+      assert.match(api.outputs.pool.lines.join('\n'), /nu: stopped \(started for an invocation that was then cancelled\)/);
+      return;
+    }
   });
 
   it("a remote app's channel shows results at the default level; mcp-remote's chatter is at debug, a stdio server's own stderr at info", async () => {

@@ -20,6 +20,8 @@ export interface OAuthStats {
   refused: number;
   mcpUnauthorized: number;
   mcpAuthorized: number;
+  /** Client ID metadata documents fetched and accepted (cimd). */
+  metadataDocuments: number;
 }
 
 export interface OAuthServer {
@@ -50,6 +52,13 @@ export interface OAuthServerOptions {
   readonly iss?: 'right' | 'wrong';
   /** A tools/call needs this scope: without it, 403 with `WWW-Authenticate: Bearer error="insufficient_scope"` (step-up). */
   readonly stepUpScope?: string;
+  /**
+   * Client ID metadata documents: advertise `client_id_metadata_document_supported`, and take an
+   * https client_id by fetching its document (`fetchDocument`: the test's stand-in for the web,
+   * which has no DNS here), checking that it names that client_id and the redirect_uri (a loopback
+   * redirect on any port, RFC 8252 §7.3). Registration stays open beside it.
+   */
+  readonly cimd?: { readonly fetchDocument: (url: string) => Promise<Record<string, unknown> | undefined> };
 }
 
 function body(req: IncomingMessage): Promise<string> {
@@ -68,7 +77,16 @@ function json(res: ServerResponse, status: number, value: unknown, headers: Reco
 
 export async function startOAuthServer(opts: OAuthServerOptions = {}): Promise<OAuthServer> {
   const inner: HttpFixture = await startHttpFixture({ mode: opts.mcp === 'sse' ? 'sse' : 'ok' });
-  const stats: OAuthStats = { registrations: 0, authorizations: 0, tokensIssued: 0, refreshes: 0, refused: 0, mcpUnauthorized: 0, mcpAuthorized: 0 };
+  const stats: OAuthStats = {
+    registrations: 0,
+    authorizations: 0,
+    tokensIssued: 0,
+    refreshes: 0,
+    refused: 0,
+    mcpUnauthorized: 0,
+    mcpAuthorized: 0,
+    metadataDocuments: 0,
+  };
   const clients = new Set<string>();
   const codes = new Map<string, { clientId: string; redirectUri: string; challenge: string; scope: string }>();
   const scopes = new Map<string, string>();
@@ -114,6 +132,7 @@ export async function startOAuthServer(opts: OAuthServerOptions = {}): Promise<O
           code_challenge_methods_supported: ['S256'],
           token_endpoint_auth_methods_supported: ['none'],
           ...(opts.iss ? { authorization_response_iss_parameter_supported: true } : {}),
+          ...(opts.cimd ? { client_id_metadata_document_supported: true } : {}),
         });
       }
       if (path.startsWith('/.well-known/')) return json(res, 404, { error: 'not_found' });
@@ -128,6 +147,16 @@ export async function startOAuthServer(opts: OAuthServerOptions = {}): Promise<O
       if (path === '/authorize') {
         const clientId = u.searchParams.get('client_id') ?? '';
         const redirectUri = u.searchParams.get('redirect_uri') ?? '';
+        if (opts.cimd && clientId.startsWith('https://') && !clients.has(clientId)) {
+          const doc = await opts.cimd.fetchDocument(clientId);
+          const loopback = (u: string) => u.replace(/^(http:\/\/(?:127\.0\.0\.1|localhost|\[::1\])):\d+/, '$1');
+          const listed =
+            Array.isArray(doc?.redirect_uris) && (doc.redirect_uris as unknown[]).some((r) => typeof r === 'string' && loopback(r) === loopback(redirectUri));
+          if (!doc || doc.client_id !== clientId || !listed)
+            return json(res, 400, { error: 'invalid_client', error_description: 'client metadata document missing or not matching' });
+          stats.metadataDocuments++;
+          clients.add(clientId);
+        }
         if (!clients.has(clientId) || !redirectUri) return json(res, 400, { error: 'invalid_request' });
         const challenge = u.searchParams.get('code_challenge') ?? '';
         if (!challenge || u.searchParams.get('code_challenge_method') !== 'S256')
