@@ -3,6 +3,7 @@
 
 import { type AppSpec, type RemoteTransport, type RemoteTransportSetting, TRANSPORT_STRATEGIES } from './types';
 import { mcpRemoteOnly } from './remoteChoice';
+import { parseProtocol, protocolArg, protocolProblem } from './protocolChoice';
 import { hasSecretParameter } from './redact';
 
 export interface DefinitionProblem {
@@ -222,11 +223,28 @@ function parseOne(name: string, def: unknown, report: Report, defaultTransport: 
         fail(`must be ${REMOTE_TRANSPORTS.map((t) => `"${t}"`).join(' or ')}`, 'transport');
       else transport = d.transport as RemoteTransport;
     }
+    const protocol = protocolProblem(args);
+    if (protocol && transport === 'direct')
+      fail(`${protocol}; a direct app follows mcp-remote's --protocol: legacy (2025 only), auto (either era, the default) or a revision to pin`, 'args');
+    else if (protocol) report(`${protocol}; mcp-remote ignores it and speaks only 2025 to the server`, 'args', 'warning');
+    else if (transport === 'mcp-remote' && parseProtocol(protocolArg(args) ?? 'auto')?.kind === 'modern')
+      report(
+        `mcp-remote knows "--protocol legacy" and "auto" only: it ignores "--protocol ${protocolArg(args)}" and speaks only 2025 to the server; use "auto", or "transport": "direct" (which pins it)`,
+        'args',
+        'warning',
+      );
     if (!ok || url === undefined) return undefined;
     if (transport === 'direct') {
       // no mcp-remote process: its arguments and environment have nothing to apply to
-      // --transport <mode> and --allow-http mean the same for a direct app; the rest is mcp-remote's alone
-      const unused = args.filter((a, i) => a !== '--allow-http' && a !== '--transport' && args[i - 1] !== '--transport');
+      // --transport <mode>, --protocol <mode> and --allow-http mean the same for a direct app; the rest is mcp-remote's alone
+      const followed = (a: string, i: number) =>
+        a === '--allow-http' ||
+        a === '--transport' ||
+        args[i - 1] === '--transport' ||
+        a === '--protocol' ||
+        a.startsWith('--protocol=') ||
+        args[i - 1] === '--protocol';
+      const unused = args.filter((a, i) => !followed(a, i));
       const mode = args[args.indexOf('--transport') + 1];
       if (args.includes('--transport') && !TRANSPORT_MODES.includes(mode))
         report(

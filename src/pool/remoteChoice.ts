@@ -3,7 +3,7 @@
 // direct app honours, which it can safely ignore, and which only mcp-remote can honour (read from
 // mcp-remote 0.15.1's argument parser).
 
-/** Arguments a direct app follows itself (`--transport`, `--allow-http`) or that change nothing it promises (mcp-remote's own logging, era and timing knobs; the pool has its own). */
+/** Arguments a direct app follows itself (`--transport`, `--protocol`: protocolChoice.ts, `--allow-http`) or that change nothing it promises (mcp-remote's own logging and timing knobs; the pool has its own). */
 const DIRECT_HONOURS = new Set([
   '--allow-http',
   '--transport',

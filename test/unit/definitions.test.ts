@@ -128,6 +128,51 @@ describe('app definitions', () => {
   });
 });
 
+describe("mcp-remote's --protocol in a remote app's args", () => {
+  const parse = (args: string[], transport?: 'direct' | 'mcp-remote') =>
+    parseAppDefinitions({ r: { url: 'https://r.dev/mcp', args, ...(transport ? { transport } : {}) } });
+
+  it('a direct app follows legacy, auto and a revision (no warning: it honours them); the app runs directly under "auto"', () => {
+    for (const args of [
+      ['--protocol', 'legacy'],
+      ['--protocol', 'auto'],
+      ['--protocol', '2026-07-28'],
+      ['--protocol=2025-06-18'],
+      ['--protocol', '2024-11-05'],
+    ]) {
+      const { specs, problems } = parse(args);
+      assert.deepEqual(problems, [], JSON.stringify(args));
+      assert.equal(specs[0].kind === 'remote' && specs[0].transport, 'direct', JSON.stringify(args));
+    }
+    assert.deepEqual(
+      parse(['--protocol', 'legacy', '--debug'], 'direct').problems.map((p) => p.message.match(/\(([^)]*)\)/)?.[1]),
+      ['--debug'],
+      'only --debug is unused',
+    );
+  });
+
+  it('a bad value is an error naming the field and the values a direct app follows (the app is left out); for mcp-remote a warning', () => {
+    for (const args of [['--protocol', 'modern'], ['--protocol', '2027-01-01'], ['--protocol'], ['--protocol=']]) {
+      const { specs, problems } = parse(args, 'direct');
+      assert.equal(specs.length, 0, JSON.stringify(args));
+      assert.deepEqual(
+        problems.map((p) => [p.app, p.field, p.severity]),
+        [['r', 'args', 'error']],
+      );
+      assert.match(problems[0].message, /is not legacy, auto or a protocol revision \(2026-07-28, 2025-11-25, .*2024-11-05/);
+    }
+    const viaProxy = parse(['--protocol', 'modern'], 'mcp-remote');
+    assert.equal(viaProxy.specs.length, 1);
+    assert.deepEqual(
+      viaProxy.problems.map((p) => [p.field, p.severity]),
+      [['args', 'warning']],
+    );
+    assert.match(viaProxy.problems[0].message, /mcp-remote ignores it and speaks only 2025/);
+    const pinnedViaProxy = parse(['--protocol', '2026-07-28'], 'mcp-remote');
+    assert.match(pinnedViaProxy.problems[0].message, /mcp-remote knows "--protocol legacy" and "auto" only/);
+  });
+});
+
 describe('mcpPool.remoteTransport "auto" (the default)', () => {
   it('reaches an app directly unless its arguments use what only mcp-remote does, or it sets env; says why; explicit choices unchanged', () => {
     const { specs, problems } = parseAppDefinitions({

@@ -9,6 +9,7 @@ import type { ServerNotice } from '../session/mcpSession';
 import type { PoolSettings } from '../settings';
 import type { AppSpec, ExitInfo } from '../types';
 import type { LinkMaker } from './links';
+import { negotiationOf } from './negotiation';
 
 /** Under which key an app's protocol era is remembered; undefined where the pool does not negotiate it (mcp-remote does). */
 export function eraKeyOf(spec: AppSpec): string | undefined {
@@ -66,8 +67,8 @@ export function openConnection(run: AppSpec, makeLink: LinkMaker, ctx: Connectio
     // A stdio server and a direct remote may speak either era: probed once, then remembered per
     // command line, or per URL and authorization context (never reused across them). A remote
     // app's mcp-remote bridges the eras itself (--protocol auto) and speaks 2025 to the pool.
-    negotiation: eraKey ? 'auto' : 'legacy',
-    era: eraKey ? { memory: ctx.eras, key: eraKey } : undefined,
+    // (a direct app's own --protocol: negotiation.ts)
+    ...negotiationOf(run, eraKey ? { memory: ctx.eras, key: eraKey } : undefined),
     probeTimeoutMs: s.pingTimeoutMs,
     responseCache: ctx.responses,
     // mcp-remote (--protocol auto) answers ping itself but forwards server/discover to the remote

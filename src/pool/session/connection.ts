@@ -9,7 +9,7 @@ import type { ClientHooks } from './clientHooks';
 import type { EraMemory, EraVerdict } from './eraMemory';
 import type { LivenessOptions } from './liveness';
 import { serverWords } from './mcpErrors';
-import { McpSession, type NegotiatedEra, type ServerNotice } from './mcpSession';
+import { McpSession, type Negotiation, type NegotiatedEra, type ServerNotice } from './mcpSession';
 import { describeExit, formatSeconds, type Link, StartError } from '../link';
 import type { ExitInfo } from '../types';
 
@@ -40,9 +40,14 @@ export interface ConnectionOptions {
   /**
    * How the protocol era is found (mcpSession.ts): 'auto' (server/discover, then initialize for a
    * legacy server) with the verdicts remembered under `era.key`; 'legacy' for a link that bridges
-   * the eras itself (mcp-remote).
+   * the eras itself (mcp-remote), or an app whose args say so; `{ pin }` for one pinned to a modern
+   * revision. Only 'auto' reads and writes the era memory.
    */
-  readonly negotiation: 'auto' | 'legacy';
+  readonly negotiation: Negotiation;
+  /** The revisions initialize may offer and accept (a pinned 2025 revision). */
+  readonly protocolVersions?: readonly string[];
+  /** The app chose its era itself (its `--protocol`): said with a handshake that failed for it, e.g. `the app's "args" hold "--protocol legacy": the pool spoke only the 2025 era`. */
+  readonly pinned?: string;
   readonly era?: { readonly memory: EraMemory; readonly key: string };
   /** How long the era probe may go unanswered (a silent stdio server is a legacy one). */
   readonly probeTimeoutMs: number;
@@ -105,6 +110,7 @@ export class Connection {
       onProtocolError: opts.onProtocolError,
       liveness: opts.liveness,
       negotiation: opts.negotiation,
+      protocolVersions: opts.protocolVersions,
       probeTimeoutMs,
       onEraRefused: (e) => this.eraRefused(e),
       responseCache: opts.responseCache,
@@ -231,7 +237,7 @@ export class Connection {
       const exit = await this.link.waitExit(500);
       await this.kill();
       if (exit) throw new StartError(`server exited during start (${describeExit(exit)})`, this.link.stderrTail(), exit, e);
-      throw new StartError(`MCP handshake failed: ${describeHandshakeFailure(e)}`, this.link.stderrTail(), undefined, e);
+      throw new StartError(`MCP handshake failed: ${describeHandshakeFailure(e, this.opts.pinned)}`, this.link.stderrTail(), undefined, e);
     } finally {
       if (timer) clearTimeout(timer);
       this.extendDeadline = undefined;
@@ -278,8 +284,11 @@ export class Connection {
 }
 
 /** A handshake's failure in words that name the era when it is the era that failed (item 6 of issue 21). */
-function describeHandshakeFailure(e: unknown): string {
+function describeHandshakeFailure(e: unknown, pinned?: string): string {
   const message = (e as Error)?.message ?? String(e);
+  // the app chose the era itself: the server not speaking it is the reason, and the advice is the app's args
+  if (pinned && eraFailure(e, message))
+    return `${message} — ${pinned}; remove "--protocol" from the app's "args" (or use "--protocol auto") to reach the server in the era it speaks`;
   if (e instanceof McpError && e.code === UNSUPPORTED_PROTOCOL_VERSION)
     return `${message} — the server does not speak the protocol revision the pool offered it (2025 revisions through initialize, 2026-07-28 through server/discover); update the server or the extension`;
   if (e instanceof SdkError && e.code === SdkErrorCode.EraNegotiationFailed) {
@@ -289,4 +298,12 @@ function describeHandshakeFailure(e: unknown): string {
     return `${message} — the pool and the server share no protocol revision (the pool speaks 2024-11-05 … 2025-11-25 and 2026-07-28)`;
   }
   return message;
+}
+
+/** Whether a handshake failed for its era: refused (-32022), no shared revision, or a revision the client does not accept. */
+function eraFailure(e: unknown, message: string): boolean {
+  if (e instanceof McpError && e.code === UNSUPPORTED_PROTOCOL_VERSION) return true;
+  if (e instanceof SdkError && e.code === SdkErrorCode.EraNegotiationFailed) return !/^Version negotiation probe failed: /.test(message);
+  // (over HTTP the refusal may come as the status line: "HTTP 400 …: Unsupported protocol version: 2025-11-25")
+  return /protocol version is not supported|unsupported protocol version/i.test(message);
 }

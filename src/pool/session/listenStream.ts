@@ -1,15 +1,16 @@
-// Resource subscriptions on a modern (2026-07-28) connection. That era has no resources/subscribe:
-// the client holds one `subscriptions/listen` request open whose filter names the resources it
-// wants to hear of (and the list changes); the server's notifications/resources/updated and
-// list_changed come on it and reach the Client's ordinary notification handlers (mcpSession.ts).
+// The modern (2026-07-28) notification stream of a session. That era has no GET stream and no
+// resources/subscribe: the client holds one `subscriptions/listen` request open whose filter names
+// what it wants to hear (the list changes the server declares, the resources subscribed to); the
+// server's notifications/*/list_changed and resources/updated come on it and reach the Client's
+// ordinary notification handlers (mcpSession.ts), the SDK's response cache evicting first.
 //
-// One stream per session, opened only while the app has subscriptions (a session without any
-// sends nothing it was not asked for: a start with a remembered verdict stays free of requests).
-// A change of the set opens a new stream with the whole filter, then closes the old one (changes
-// that come together share one new stream). A stream the server ended, or that dropped while the
-// connection is still up, is opened again after a pause, at most MAX_REOPENS times in a row; a new
-// connection of the app (a restart) gets its subscriptions back through subscribe() (appFeatures.ts
-// restore), on a stream of its own.
+// One stream per session, opened once the session asks for list changes (listenForChanges(),
+// after its first request: a start with a remembered verdict stays free of requests before it) or
+// subscribes to a resource. A change of the filter opens a new stream with the whole filter, then
+// closes the old one (changes that come together share one new stream). A stream the server ended,
+// or that dropped while the connection is still up, is opened again after a growing pause, at most
+// MAX_REOPENS times in a row; a new connection of the app (a restart) listens again on a stream of
+// its own (its resource subscriptions come back through subscribe(): appFeatures.ts restore).
 import type { Client, McpSubscription, SubscriptionFilter } from '@modelcontextprotocol/client';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 
@@ -19,6 +20,8 @@ export const MAX_LISTEN_URIS = 1000;
 const MAX_REOPENS = 3;
 const REOPEN_PAUSE_MS = 1000;
 const STEADY_MS = 30_000;
+/** How long after a modern start with no request the list changes are listened for anyway. */
+const LISTEN_AFTER_MS = 1000;
 
 export interface ListenStreamOptions {
   readonly client: Client;
@@ -44,12 +47,63 @@ export class ListenStream {
   private openedAt = 0;
   private reopenTimer?: NodeJS.Timeout;
   private disposed = false;
+  /** The list changes the server declares are asked for (listenForChanges()). */
+  private changes = false;
+  /** arm(): the list changes are listened for once the first request settles, or LISTEN_AFTER_MS passed. */
+  private armed = false;
+  private armTimer?: NodeJS.Timeout;
 
   constructor(private readonly opts: ListenStreamOptions) {}
 
   /** The resources subscribed to on this connection. */
   get subscribed(): readonly string[] {
     return [...this.uris];
+  }
+
+  /**
+   * The connection is up (modern): the list changes are listened for once its first request
+   * settles (afterFirst), so neither the start nor the first request waits for the stream or
+   * follows it on the wire (a start with a remembered verdict sends nothing before its first
+   * request), or LISTEN_AFTER_MS after the start when no request comes.
+   */
+  arm(): void {
+    if (this.disposed || this.changes) return;
+    this.armed = true;
+    this.armTimer = setTimeout(() => this.fire(), LISTEN_AFTER_MS);
+    this.armTimer.unref();
+  }
+
+  /** `p`, a request of the session's user: once it settles, an armed stream is opened. */
+  afterFirst<T>(p: Promise<T>): Promise<T> {
+    if (this.armed) {
+      const fire = () => this.fire();
+      void p.then(fire, fire);
+    }
+    return p;
+  }
+
+  private fire(): void {
+    if (!this.armed) return;
+    this.armed = false;
+    if (this.armTimer) clearTimeout(this.armTimer);
+    this.armTimer = undefined;
+    this.listenForChanges(this.opts.timeoutMs());
+  }
+
+  /**
+   * Asks for the list changes the server declares (tools, prompts, resources), on the stream the
+   * resource subscriptions share; nothing is opened when it declares none. A failure is a line in
+   * the app's log: the listings then follow their `ttlMs` alone.
+   */
+  listenForChanges(timeoutMs: number): void {
+    if (this.changes || this.disposed) return;
+    this.changes = true;
+    if (this.empty()) return;
+    this.sync({ timeoutMs }).catch((e: unknown) =>
+      this.opts.onProblem(
+        `opening the subscriptions/listen stream for list changes failed: ${(e as Error).message}; listings are refreshed when their ttlMs passes`,
+      ),
+    );
   }
 
   /** Subscribes to `uri`: resolves once the server acknowledged a stream that holds it. */
@@ -80,6 +134,8 @@ export class ListenStream {
   /** The connection ends: the stream with it (nothing is sent: the transport is closing). */
   dispose(): void {
     this.disposed = true;
+    this.armed = false;
+    if (this.armTimer) clearTimeout(this.armTimer);
     if (this.reopenTimer) clearTimeout(this.reopenTimer);
     const old = this.current;
     this.current = undefined;
@@ -103,16 +159,21 @@ export class ListenStream {
   }
 
   private filter(): SubscriptionFilter {
-    return { ...this.opts.listChanges(), resourceSubscriptions: [...this.uris].sort() };
+    return { ...this.opts.listChanges(), ...(this.uris.size ? { resourceSubscriptions: [...this.uris].sort() } : {}) };
   }
 
-  /** Opens a stream with the current filter (none when nothing is subscribed), then closes the old one. */
+  /** Nothing to listen for: no resource subscribed, and no list changes asked for (or none declared). */
+  private empty(): boolean {
+    return this.uris.size === 0 && (!this.changes || Object.values(this.opts.listChanges()).every((v) => v !== true));
+  }
+
+  /** Opens a stream with the current filter (none when there is nothing to listen for), then closes the old one. */
   private async open(limits: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {
     const filter = this.filter();
     const key = JSON.stringify(filter);
     if (this.current && key === this.openedWith) return;
     const old = this.current;
-    if (this.uris.size === 0) {
+    if (this.empty()) {
       this.current = undefined;
       this.openedWith = '';
       if (old) await old.close().catch(() => undefined);
@@ -138,7 +199,7 @@ export class ListenStream {
     if (performance.now() - this.openedAt > STEADY_MS) this.reopens = 0;
     if (++this.reopens > MAX_REOPENS) {
       this.opts.onProblem(
-        `the server ended the subscriptions/listen stream ${MAX_REOPENS + 1} times in a row; resource updates are not heard until the app restarts`,
+        `the server ended the subscriptions/listen stream ${MAX_REOPENS + 1} times in a row; list changes and resource updates are not heard until the app restarts (listings are refreshed when their ttlMs passes)`,
       );
       return;
     }

@@ -24,7 +24,7 @@ import { ListingCache, MAX_PAGES } from './listing';
 import { Liveness } from './liveness';
 import type { McpSessionOptions, NegotiatedEra, RequestLimits } from './sessionOptions';
 
-export type { McpSessionOptions, NegotiatedEra, RequestLimits, ServerNotice } from './sessionOptions';
+export type { McpSessionOptions, Negotiation, NegotiatedEra, RequestLimits, ServerNotice } from './sessionOptions';
 import { fromSdk, outputSchemaValidator, UNSUPPORTED_PROTOCOL_VERSION } from './mcpErrors';
 import { MAX_TIMER_MS } from '../settings';
 import { callToolAsTask } from './taskCall';
@@ -76,7 +76,11 @@ export class McpSession {
       jsonSchemaValidator: outputSchemaValidator(),
       listMaxPages: MAX_PAGES,
       // both eras (eraMemory.ts, connection.ts): server/discover first, initialize when the server is legacy
-      versionNegotiation: { mode: opts.negotiation, probe: { timeoutMs: opts.probeTimeoutMs } },
+      versionNegotiation: {
+        mode: typeof opts.negotiation === 'string' ? opts.negotiation : { ...opts.negotiation },
+        probe: { timeoutMs: opts.probeTimeoutMs },
+      },
+      ...(opts.protocolVersions ? { supportedProtocolVersions: [...opts.protocolVersions] } : {}),
       ...(opts.responseCache ? { responseCacheStore: opts.responseCache } : {}),
     });
     this.listen = new ListenStream({
@@ -167,6 +171,13 @@ export class McpSession {
         onProblem: this.opts.onProtocolError,
         answer: (question, signal) => answerTaskInput(this.host, question, signal),
       });
+    // a modern server's list changes come only on a subscriptions/listen stream: opened after the first request (listenStream.ts)
+    if (this.modern) this.listen.arm();
+  }
+
+  /** One request of the session's user (not one the session makes on its own, such as the listing before a call): the list-change stream waits for the first. */
+  private first<T>(p: Promise<T>): Promise<T> {
+    return this.listen.afterFirst(p);
   }
 
   /** The era this connection speaks (undefined before the handshake). */
@@ -189,7 +200,8 @@ export class McpSession {
   /**
    * One listing through `cache`: kept until the server says the list changed or, for a modern
    * server's result with a `ttlMs` hint, until that passed (a modern session hears list changes
-   * only while it listens: listenStream.ts). 0 or no hint: until the list changes.
+   * on its subscriptions/listen stream, from just after its first request: listenStream.ts). 0 or
+   * no hint: until the list changes.
    */
   private listed<R extends object, T>(cache: ListingCache<T>, fetch: () => Promise<R>, items: (r: R) => T[]): Promise<T[]> {
     let ttl: number | undefined;
@@ -206,6 +218,11 @@ export class McpSession {
 
   /** Tools, listed once per session and cached until the server says they changed or (modern) their ttlMs passed. */
   listTools(): Promise<ToolInfo[]> {
+    return this.first(this.toolListing());
+  }
+
+  /** The tools listing itself (also what a call looks its tool up in). */
+  private toolListing(): Promise<ToolInfo[]> {
     // whole: title, icons, annotations, outputSchema, execution, _meta
     return this.listed(
       this.tools,
@@ -216,40 +233,48 @@ export class McpSession {
 
   /** Every resource (all pages), cached like the tools; the first caller's timeout applies to the listing. */
   listResources(timeoutMs: number): Promise<ResourceInfo[]> {
-    return this.listed(
-      this.resources,
-      () => this.client.listResources(undefined, { timeout: timeoutMs }),
-      (r) => r.resources,
+    return this.first(
+      this.listed(
+        this.resources,
+        () => this.client.listResources(undefined, { timeout: timeoutMs }),
+        (r) => r.resources,
+      ),
     );
   }
 
   /** Every resource template (all pages), cached like the resources. */
   listResourceTemplates(timeoutMs: number): Promise<ResourceTemplateInfo[]> {
-    return this.listed(
-      this.templates,
-      () => this.client.listResourceTemplates(undefined, { timeout: timeoutMs }),
-      (r) => r.resourceTemplates,
+    return this.first(
+      this.listed(
+        this.templates,
+        () => this.client.listResourceTemplates(undefined, { timeout: timeoutMs }),
+        (r) => r.resourceTemplates,
+      ),
     );
   }
 
   /** Every prompt (all pages), cached like the tools. */
   listPrompts(timeoutMs: number): Promise<PromptInfo[]> {
-    return this.listed(
-      this.prompts,
-      () => this.client.listPrompts(undefined, { timeout: timeoutMs }),
-      (r) => r.prompts.map((p) => ({ ...p, arguments: p.arguments ?? [] })),
+    return this.first(
+      this.listed(
+        this.prompts,
+        () => this.client.listPrompts(undefined, { timeout: timeoutMs }),
+        (r) => r.prompts.map((p) => ({ ...p, arguments: p.arguments ?? [] })),
+      ),
     );
   }
 
   /** A resource's contents, whole (never cached). Rejects with a ServerLost when the liveness check finds the server gone meanwhile. */
   async readResource(uri: string, limits: RequestLimits): Promise<ResourceReadResult> {
-    const raw = await this.clocked(limits, (request) => this.client.readResource({ uri, ...this.levelMeta() }, { ...request, cacheMode: 'bypass' }));
+    const raw = await this.first(
+      this.clocked(limits, (request) => this.client.readResource({ uri, ...this.levelMeta() }, { ...request, cacheMode: 'bypass' })),
+    );
     return { contents: raw.contents };
   }
 
   /** A prompt with its arguments, every message whole. */
   async getPrompt(name: string, args: Readonly<Record<string, string>>, limits: RequestLimits): Promise<PromptResult> {
-    const raw = await this.clocked(limits, (request) => this.client.getPrompt({ name, arguments: { ...args }, ...this.levelMeta() }, request));
+    const raw = await this.first(this.clocked(limits, (request) => this.client.getPrompt({ name, arguments: { ...args }, ...this.levelMeta() }, request)));
     return { description: raw.description, messages: raw.messages.map((m) => ({ role: m.role, content: m.content })) };
   }
 
@@ -277,7 +302,7 @@ export class McpSession {
     limits: RequestLimits,
   ): Promise<CompletionResult> {
     const params = { ref: { ...ref }, argument: { ...argument }, ...(context ? { context: { arguments: { ...context } } } : {}), ...this.levelMeta() };
-    const raw = await this.liveness.watch(limits.signal, (signal) => this.sdk(this.client.complete(params, { signal, timeout: limits.timeoutMs })));
+    const raw = await this.first(this.liveness.watch(limits.signal, (signal) => this.sdk(this.client.complete(params, { signal, timeout: limits.timeoutMs }))));
     const c = raw.completion;
     return { values: c.values, ...(c.total !== undefined ? { total: c.total } : {}), hasMore: c.hasMore === true };
   }
@@ -304,7 +329,7 @@ export class McpSession {
 
   /** The tools by name (listing them first if this session has not yet). */
   private async toolsByName(): Promise<ReadonlyMap<string, ToolInfo>> {
-    const tools = this.tools.peek() ?? (await this.listTools());
+    const tools = this.tools.peek() ?? (await this.toolListing());
     if (this.toolIndex?.of !== tools) this.toolIndex = { of: tools, byName: new Map(tools.map((t) => [t.name, t])) };
     return this.toolIndex.byName;
   }
@@ -336,57 +361,59 @@ export class McpSession {
    * finds the server gone meanwhile.
    */
   async callTool(name: string, args: Record<string, unknown>, timeoutMs: number, opts: CallOptions): Promise<ToolResult> {
-    const raw = await this.liveness.watch(opts.signal, async (_signal, call): Promise<CallToolResult> => {
-      const clock = this.clocks.start(timeoutMs, call);
-      try {
-        const tool = await this.toolFor(name, clock.signal);
-        const onProgress = opts.onProgress;
-        const onprogress = onProgress
-          ? (p: Progress) => {
-              clock.touch();
-              onProgress({ progress: p.progress, total: p.total, message: p.message });
-            }
-          : undefined;
-        // The clock decides when the call has taken too long; the SDK's own timeout never fires first.
-        const request = { signal: clock.signal, timeout: MAX_TIMER_MS, onprogress };
-        // As a task: 2026-07-28 through the tasks extension (taskCall2026.ts), 2025-11-25 with the core's tasks (taskCall.ts).
-        const asTask = async (extension?: ExtensionTasks): Promise<CallToolResult> => {
-          const progressToken = onprogress ? `pool-task-${++this.taskCalls}` : undefined;
-          if (progressToken && onprogress) this.taskProgress.set(progressToken, onprogress);
-          try {
-            const task = {
-              ...request,
-              progressToken,
-              requestTimeoutMs: extension ? timeoutMs : MAX_TIMER_MS,
-              onStatus: opts.onStatus,
-              alive: clock.touch,
-              cancelTimeoutMs: this.opts.liveness.timing().pingTimeoutMs,
-              onCancelFailed: this.opts.onProtocolError,
-              validate: tool?.outputSchema ? (result: CallToolResult) => checkOutput(tool, result) : undefined,
-            };
-            return await (extension ? extension.call(name, args, { ...task, meta: this.levelMeta()._meta }) : callToolAsTask(this.client, name, args, task));
-          } finally {
-            if (progressToken) this.taskProgress.delete(progressToken);
-          }
-        };
-        const extension = this.tasks2026;
-        if (extension?.wants(name, tool)) return await asTask(extension);
-        if (tool?.execution?.taskSupport === 'required') return await asTask();
-        let result: CallToolResult;
+    const raw = await this.first(
+      this.liveness.watch(opts.signal, async (_signal, call): Promise<CallToolResult> => {
+        const clock = this.clocks.start(timeoutMs, call);
         try {
-          result = await this.sdk(this.client.callTool({ name, arguments: args, ...this.levelMeta() }, request));
-        } catch (e) {
-          // A modern server that runs this tool only as a task refused the plain call (not run): once more, through the extension.
-          if (extension?.refused(name, e)) return await asTask(extension);
-          throw e;
+          const tool = await this.toolFor(name, clock.signal);
+          const onProgress = opts.onProgress;
+          const onprogress = onProgress
+            ? (p: Progress) => {
+                clock.touch();
+                onProgress({ progress: p.progress, total: p.total, message: p.message });
+              }
+            : undefined;
+          // The clock decides when the call has taken too long; the SDK's own timeout never fires first.
+          const request = { signal: clock.signal, timeout: MAX_TIMER_MS, onprogress };
+          // As a task: 2026-07-28 through the tasks extension (taskCall2026.ts), 2025-11-25 with the core's tasks (taskCall.ts).
+          const asTask = async (extension?: ExtensionTasks): Promise<CallToolResult> => {
+            const progressToken = onprogress ? `pool-task-${++this.taskCalls}` : undefined;
+            if (progressToken && onprogress) this.taskProgress.set(progressToken, onprogress);
+            try {
+              const task = {
+                ...request,
+                progressToken,
+                requestTimeoutMs: extension ? timeoutMs : MAX_TIMER_MS,
+                onStatus: opts.onStatus,
+                alive: clock.touch,
+                cancelTimeoutMs: this.opts.liveness.timing().pingTimeoutMs,
+                onCancelFailed: this.opts.onProtocolError,
+                validate: tool?.outputSchema ? (result: CallToolResult) => checkOutput(tool, result) : undefined,
+              };
+              return await (extension ? extension.call(name, args, { ...task, meta: this.levelMeta()._meta }) : callToolAsTask(this.client, name, args, task));
+            } finally {
+              if (progressToken) this.taskProgress.delete(progressToken);
+            }
+          };
+          const extension = this.tasks2026;
+          if (extension?.wants(name, tool)) return await asTask(extension);
+          if (tool?.execution?.taskSupport === 'required') return await asTask();
+          let result: CallToolResult;
+          try {
+            result = await this.sdk(this.client.callTool({ name, arguments: args, ...this.levelMeta() }, request));
+          } catch (e) {
+            // A modern server that runs this tool only as a task refused the plain call (not run): once more, through the extension.
+            if (extension?.refused(name, e)) return await asTask(extension);
+            throw e;
+          }
+          // SDK v2 checks only results that are no error; the pool checks an error result's structuredContent too, as it always did
+          if (result.isError && result.structuredContent !== undefined && tool?.outputSchema) this.checkErrorOutput(tool, result.structuredContent);
+          return result;
+        } finally {
+          clock.dispose();
         }
-        // SDK v2 checks only results that are no error; the pool checks an error result's structuredContent too, as it always did
-        if (result.isError && result.structuredContent !== undefined && tool?.outputSchema) this.checkErrorOutput(tool, result.structuredContent);
-        return result;
-      } finally {
-        clock.dispose();
-      }
-    });
+      }),
+    );
     return {
       content: raw.content ?? [],
       structuredContent: raw.structuredContent as ToolResult['structuredContent'], // an object in both eras' results the pool reads (SEP-2106 allows any JSON value)

@@ -6,6 +6,9 @@ import type { ClientHooks } from './clientHooks';
 import type { LivenessOptions } from './liveness';
 import type { LogLevel } from '../types';
 
+/** How a session finds its era (McpSessionOptions.negotiation): SDK v2's `versionNegotiation.mode`. */
+export type Negotiation = 'auto' | 'legacy' | { readonly pin: string };
+
 /** What a server tells the client on its own, beyond tools/list_changed. */
 export type ServerNotice =
   | { readonly kind: 'resourcesChanged' }
@@ -39,9 +42,12 @@ export interface McpSessionOptions {
   /**
    * How the era is found when no verdict is given to connect(): 'auto' probes with server/discover
    * (on the connection itself) and falls back to initialize; 'legacy' initializes at once (a link
-   * whose other end bridges the eras itself: mcp-remote --protocol auto).
+   * whose other end bridges the eras itself: mcp-remote --protocol auto; a direct app whose args say
+   * --protocol legacy); `{ pin }`: the modern era at exactly that revision, no fallback.
    */
-  readonly negotiation: 'auto' | 'legacy';
+  readonly negotiation: Negotiation;
+  /** The revisions initialize may offer and accept (a pinned 2025 revision); the SDK's by default. */
+  readonly protocolVersions?: readonly string[];
   /** How long the era probe may go unanswered before the server counts as legacy (a silent stdio server). */
   readonly probeTimeoutMs: number;
   /** A request was refused with UnsupportedProtocolVersion: the era this connection speaks is not the server's (any more). */

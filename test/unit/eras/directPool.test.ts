@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import type { Pool, RemoteAppSpec } from '../../../src/pool';
 import { type EraHttpFixture, startEraHttpFixture } from '../../fixtures/modern/http';
 import { MODERN_HTTP_FIXTURE } from '../../fixtures/paths';
+import { waitUntil } from '../../fixtures/processTable';
 import { makePool } from '../helpers';
 
 /** The modern-only fixture in a process of its own (so it can be frozen or killed). */
@@ -73,21 +74,24 @@ describe('eras: direct apps on the pool', function () {
       assert.strictEqual(pool.snapshot('first')!.protocolEra, 'modern');
 
       await pool.configure([direct('first', server.url), direct('second', server.url)]);
+      // the first app listens for list changes from just after its first call: that stream is its own
+      await waitUntil(() => server!.counts().methods['subscriptions/listen'] === 1, 5000, "the first app's subscriptions/listen stream");
       const before = server.counts().methods;
       const t1 = Date.now();
-      const again = await pool.callTool('second', 'echo', { text: 'again' });
+      // (what the server had seen when it ran the call: the list-change stream opens just after it)
+      const again = await pool.callTool('second', 'request_counts', {});
       const knownMs = Date.now() - t1;
-      assert.strictEqual(again.result.structuredContent?.text, 'again');
-      const seen = diff(server.counts().methods, before);
+      const seen = diff((again.result.structuredContent as { methods: Record<string, number> }).methods, before);
       assert.deepStrictEqual(seen, { 'tools/call': 1 }, 'another app on the server (the same authorization context) sends nothing before its call');
 
       // a restart of an app: a new connection, the verdict and the tools listing (within its ttl) known
+      await waitUntil(() => server!.counts().methods['subscriptions/listen'] === 2, 5000, "the second app's subscriptions/listen stream");
       await pool.stop('first');
       const before2 = server.counts().methods;
       const t2 = Date.now();
-      await pool.callTool('first', 'echo', { text: 'restarted' });
+      const restarted = await pool.callTool('first', 'request_counts', {});
       const restartMs = Date.now() - t2;
-      const seen2 = diff(server.counts().methods, before2);
+      const seen2 = diff((restarted.result.structuredContent as { methods: Record<string, number> }).methods, before2);
       console.log(
         `      ${posture}: first call ${coldMs} ms (probe + call); another app's first call ${knownMs} ms (${JSON.stringify(seen)}); after a restart ${restartMs} ms (${JSON.stringify(seen2)})`,
       );
