@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import type { Pool, PoolEvent } from '../../src/pool';
 import { type HttpFixture, startHttpFixture } from '../fixtures/http-server';
+import { startEraHttpFixture } from '../fixtures/modern/http';
 import { waitUntil } from '../fixtures/processTable';
 import { closedPort, expectCode } from './faults/faultKit';
 import { commandLauncher, parseAppDefinitions } from '../../src/pool';
@@ -230,6 +231,23 @@ describe('direct remote apps (HTTP from the pool, no process)', function () {
     const r = await p.callTool('big', 'echo', { text: 'small' });
     assert.equal(textOf(r.result.content).split('\n')[0], 'small');
     assert.equal(server.stats().sessionsCreated, 2);
+  });
+
+  it('a plain JSON answer (a 2026-07-28 server answers with one) is bounded the same: whole below maxMessageBytes, multi-byte characters intact; past it the session ends with the reason', async () => {
+    const modern = await startEraHttpFixture({ legacy: 'reject' });
+    try {
+      const p = start({ maxMessageBytes: 1024 * 1024 });
+      await p.configure([directSpec('big', modern.url)]);
+      const fits = 'é€𝄞'.repeat(20_000); // 180 kB of 2-, 3- and 4-byte characters, echoed twice
+      const r = await p.callTool('big', 'echo', { text: fits });
+      assert.equal(r.result.structuredContent?.text, fits);
+      await expectCode(p.callTool('big', 'echo', { text: 'y'.repeat(700_000) }), 'flooding', /more than 1 MB in answer to one request/);
+      assert.equal((await p.callTool('big', 'echo', { text: 'small' })).result.structuredContent?.text, 'small');
+      assert.equal(p.snapshot('big')!.starts, 2, 'a fresh session after the flood');
+    } finally {
+      await pool?.shutdown();
+      await modern.close();
+    }
   });
 
   it('an answer split across many reads arrives whole: 2-, 3- and 4-byte characters cut between chunks (≈ 700 kB)', async () => {
