@@ -106,7 +106,8 @@ export function readConfig(trusted: boolean): PoolConfig {
     return setting.default;
   };
   const settings: Partial<PoolSettings> = {
-    oauthClientMetadataUrl: clientMetadataUrl(cfg.get<unknown>(Settings.oauthClientMetadataUrl.key), problems),
+    // the user's own value only (an application setting): a workspace never chooses the client ID a sign-in presents
+    oauthClientMetadataUrl: clientMetadataUrl(cfg.inspect<unknown>(Settings.oauthClientMetadataUrl.key)?.globalValue, problems),
     idleTimeoutMs: number(Settings.idleTimeout) * 1000,
     callTimeoutMs: number(Settings.callTimeout) * 1000,
     startTimeoutMs: number(Settings.startTimeout) * 1000,

@@ -52,4 +52,6 @@ export const RESTRICTED_SETTINGS: readonly SettingKey[] = [
   Settings.prewarm.key,
   Settings.gatewayEnabled.key,
   Settings.gatewayVscodeMcp.key,
+  // (the client ID every direct sign-in presents: a workspace must not choose it)
+  Settings.oauthClientMetadataUrl.key,
 ];

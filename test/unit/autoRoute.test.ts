@@ -149,9 +149,9 @@ describe('remoteTransport "auto": mcp-remote where a direct start fails in a way
     const verdict = store.saved[routeKey(gate.url, {})];
     assert.equal(verdict?.kind, 'mcp-remote');
 
-    // a restart: straight through mcp-remote, nothing sent directly
+    // stopped (idle, killed) and used again: straight through mcp-remote, nothing sent directly
     const blocked = gate.seen.blocked;
-    await p.restart('jira');
+    await p.stop('jira');
     assert.equal(echoed(await p.callTool('jira', 'echo', { text: 'again' })), 'again');
     assert.equal(gate.seen.blocked, blocked, 'no direct attempt after it is remembered');
     assert.equal(p.snapshot('jira')!.transport, 'mcp-remote');
@@ -165,6 +165,12 @@ describe('remoteTransport "auto": mcp-remote where a direct start fails in a way
     assert.equal(gate.seen.blocked, blocked, 'no direct attempt in the next session');
     const nextSaid = nextEvents.filter((e) => e.type === 'stderr' && e.line.startsWith('[pool] remoteTransport "auto"'));
     assert.equal(nextSaid.length, 1, 'said once: why it goes through mcp-remote');
+
+    // Restart (the user's "try again"): directly first, then through mcp-remote once more
+    await next.restart('jira');
+    assert.ok(gate.seen.blocked > blocked, 'a restart tries directly again');
+    assert.equal(next.snapshot('jira')!.transport, 'mcp-remote');
+    assert.equal(store.saved[routeKey(gate.url, {})]?.kind, 'mcp-remote', 'remembered again');
   });
 
   it('past a day the next start tries directly again', () => {
@@ -192,6 +198,16 @@ describe('remoteTransport "auto": mcp-remote where a direct start fails in a way
     assert.deepEqual(Object.keys(store.saved), []);
     assert.equal(p.snapshot('jira')!.transport, 'direct');
     assert.equal(p.snapshot('jira')!.consecutiveFailures, 1, 'one failed start, not two');
+  });
+
+  it('not for an app whose URL carries a key (mcp-remote would have it on its command line)', async () => {
+    const store = memoryStore();
+    const p = pool(store);
+    await p.configure([userApp('keyed', `${gate.url}?api_key=sk-live-0123456789abcdef`)]);
+    await assert.rejects(p.callTool('keyed', 'echo', { text: 'x' }), /could not start: .*HTTP 406/);
+    assert.equal(p.snapshot('keyed')!.transport, 'direct');
+    assert.equal(p.snapshot('keyed')!.pid, undefined, 'no mcp-remote process');
+    assert.deepEqual(Object.keys(store.saved), []);
   });
 
   it('not for what mcp-remote would meet too (nothing listening), nor for an app whose definition says direct', async () => {

@@ -182,6 +182,20 @@ describe('direct apps: OAuth as MCP 2026-07-28 requires of a client', function (
       assert.equal(oauth!.stats.registrations, 0);
     });
 
+    it('the setting removed: a sign-in made with the document is not used as that client any more; the next sign-in registers', async () => {
+      await signedIn({ cimd }, { oauthClientMetadataUrl: DOC_URL });
+      assert.equal(oauth!.stats.registrations, 0);
+      await stopPool();
+      const again = start(store, { oauthClientMetadataUrl: '' });
+      await again.configure([directSpec('o', oauth!.url)]);
+      const call = again.callTool('o', 'echo', { text: 'reg' });
+      oauth!.revoke(); // (the old tokens would still work; the point is which client signs in next)
+      await approve((await waitForAuth(events, 'o')).url);
+      assert.equal(textOf((await call).result.content).split('\n')[0], 'reg');
+      assert.equal(oauth!.stats.registrations, 1, 'registered, not the document URL');
+      assert.match(oauth!.tokenRequests.at(-1)?.client_id ?? '', /^client_/);
+    });
+
     it('where it does not: the client registers as before, the setting notwithstanding', async () => {
       await signedIn({}, { oauthClientMetadataUrl: DOC_URL });
       assert.equal(oauth!.stats.registrations, 1);

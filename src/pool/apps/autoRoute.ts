@@ -6,6 +6,7 @@
 // start tries directly again), said once in the app's log and shown in its hover. If it fails too,
 // nothing is remembered and the start fails naming both.
 import { mcpRemoteMayHandle } from '../direct/httpFailure';
+import { hasSecretParameter } from '../redact';
 import { type EraMemory, ROUTE_VERDICT_MS, routeKey } from '../session/eraMemory';
 import type { AppSpec, RemoteAppSpec } from '../types';
 
@@ -35,7 +36,17 @@ export class AutoRoute {
 
   /** After a failed start of `spec`: the definition to try now through mcp-remote, or undefined. */
   fallBack(spec: AppSpec, failure: unknown, reason: string): RemoteAppSpec | undefined {
-    return autoDirect(spec) && mcpRemoteMayHandle(failure) ? throughMcpRemote(spec, reason, Date.now()) : undefined;
+    if (!autoDirect(spec) || !mcpRemoteMayHandle(failure)) return undefined;
+    // a key in the URL would be on mcp-remote's command line, which every user of the machine can read (ps)
+    if (hasSecretParameter(spec.url)) return undefined;
+    return throughMcpRemote(spec, reason, Date.now());
+  }
+
+  /** Direct is tried again at the next start (a restart, a sign-out): the remembered route is forgotten. */
+  forget(spec: AppSpec): boolean {
+    if (!autoDirect(spec) || !this.memory.route(routeKey(spec.url, spec.headers))) return false;
+    this.memory.forget(routeKey(spec.url, spec.headers));
+    return true;
   }
 
   /** mcp-remote got through where the direct start of `spec` failed for `reason`. */

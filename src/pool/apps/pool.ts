@@ -328,12 +328,16 @@ export class Pool extends Disposable implements AppHost {
     const had = !!(await this.signIns.get(key))?.tokens;
     await this.signIns.forget(key);
     await app.stop('user');
+    // an app "auto" moved to mcp-remote signs in directly again (mcp-remote keeps its own login in ~/.mcp-auth)
+    app.forgetRoute();
     return had;
   }
 
   async restart(name: string): Promise<void> {
     const app = this.app(name);
     await app.stop('restart');
+    // (where "auto" went through mcp-remote after a failed direct start, a restart tries directly again)
+    app.forgetRoute();
     await app.acquire();
   }
 

@@ -160,6 +160,16 @@ export class PooledApp implements Tenant {
     return this._spec;
   }
 
+  /**
+   * The next start tries directly again where "auto" went through mcp-remote after a failed direct
+   * start (a restart, a sign-out); returns whether there was such a route.
+   */
+  forgetRoute(): boolean {
+    const had = this.autoRoute.forget(this.spec);
+    if (had) this.running = this.autoRoute.route(this.spec);
+    return had;
+  }
+
   /** A definition that runs the same (sameRun): taken without a restart (e.g. only why "auto" chose the transport differs). */
   adopt(spec: AppSpec): void {
     this._spec = spec;
@@ -304,6 +314,8 @@ export class PooledApp implements Tenant {
     // (the setting's "auto" chose the transport: said once, in the app's log)
     this.sayChoice();
     this.starts++;
+    // a prompt of an earlier start that failed is no longer the one to open
+    this.authUrl = undefined;
     let conn = this.connection(makeLink);
     // a stop from now on ends this connection instead of waiting for its handshake's timeout
     this.setState({ ...granted, conn });
@@ -316,7 +328,11 @@ export class PooledApp implements Tenant {
       } catch (e) {
         // ended by a stop (kill, restart, shutdown) while starting: not a failure of the server
         const now = this._state;
-        if (now.kind !== 'starting') throw this.stoppedWhileStarting();
+        if (now.kind !== 'starting') {
+          // (stopped during the mcp-remote attempt: nothing was learnt)
+          if (direct !== undefined) this.running = this.autoRoute.route(this.spec);
+          throw this.stoppedWhileStarting();
+        }
         const err = e as StartError;
         let reason = this.host.redactor.redact(describeStartFailure(this.running, err));
         const next = direct === undefined ? this.autoRoute.fallBack(this.running, err, reason) : undefined;
@@ -324,6 +340,8 @@ export class PooledApp implements Tenant {
         if (next && nextLink) {
           direct = reason;
           this.running = next;
+          // mcp-remote's own sign-in prompt is the one to show now (the direct one's listener is closed)
+          this.authUrl = undefined;
           this.say(`[pool] remoteTransport "auto": the direct start failed (${reason}); trying mcp-remote`);
           conn = this.connection(nextLink);
           this.setState({ ...now, conn });

@@ -86,6 +86,9 @@ export class DirectAuth implements OAuthClientProvider {
 
   /** Read by the SDK's auth(): used only where the authorization server advertises client_id_metadata_document_supported. */
   get clientMetadataUrl(): string | undefined {
+    // the document lists loopback redirects: through a forwarded port (a remote window) the browser
+    // comes back elsewhere, so the client registers instead
+    if (this.forwarded && !isLoopback(this.forwarded)) return undefined;
     return this.opts.clientMetadataUrl;
   }
 
@@ -154,7 +157,11 @@ export class DirectAuth implements OAuthClientProvider {
   }
 
   async clientInformation(): Promise<OAuthClientInformationMixed | undefined> {
-    return (await this.load())?.client;
+    const client = (await this.load())?.client;
+    // a client that was a metadata document's URL counts only while the setting still names it
+    // (changed or removed: the next sign-in uses the new one, or registers)
+    if (client && /^https:\/\//.test(client.client_id) && client.client_id !== this.opts.clientMetadataUrl) return undefined;
+    return client;
   }
 
   async saveClientInformation(client: OAuthClientInformationMixed): Promise<void> {
@@ -283,5 +290,14 @@ export class DirectAuth implements OAuthClientProvider {
       this.opts.note(`[auth] using the sign-in mcp-remote saved for this server (copied from ${value.importedFrom})`);
     }
     return value;
+  }
+}
+
+function isLoopback(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+  } catch {
+    return false;
   }
 }

@@ -15,6 +15,7 @@
 import {
   type JSONRPCMessage,
   SSEClientTransport,
+  RegistrationRejectedError,
   SdkError,
   SdkErrorCode,
   SseError,
@@ -429,12 +430,12 @@ export class DirectTransport implements Transport {
     const message = this.authRequests.failure?.message || (e instanceof Error ? e.message || e.name : String(e)) || 'no reason given';
     if (this.lastStatus?.status === 401 && this.opts.auth && (this.authRequests.failure || !(e instanceof UnauthorizedError))) {
       // the server wants a sign-in and the SDK's OAuth (discovery, registration, token) failed
-      return new AnsweredOtherwise(
+      return new (registrationRefused(e) ? AnsweredOtherwise : Error)(
         `${describeStatus(401, this.lastStatus.said)}, and signing in with OAuth failed (${message}). If the server takes a token instead, give the app an Authorization header (its value stored with "MCP Pool: Store Secret…")`,
         { cause: e },
       );
     }
-    if (this.authRequests.failure) return new AnsweredOtherwise(`signing in with OAuth failed: ${message}`, { cause: e });
+    if (this.authRequests.failure) return new Error(`signing in with OAuth failed: ${message}`, { cause: e });
     // an answer the SDK could not take as MCP over HTTP (an unexpected content type, a handshake result it rejects)
     if (e instanceof SdkError && (e.code === SdkErrorCode.ClientHttpUnexpectedContent || e.code === SdkErrorCode.InvalidResult))
       return new AnsweredOtherwise(e.message, { cause: e });
@@ -630,4 +631,15 @@ export class DirectTransport implements Transport {
       describe: (e) => describeNetworkError(e, this.opts.url),
     };
   }
+}
+
+/**
+ * The authorization server refused to register the client as the pool's OAuth registers it
+ * (mcp-remote registers differently): the only sign-in failure mcp-remote may get past. A sign-in
+ * the user abandoned or the server refused, a network failure, a timeout or a malformed document
+ * would meet mcp-remote too.
+ */
+function registrationRefused(e: unknown): boolean {
+  for (let cur = e, i = 0; cur && i < 6; cur = (cur as { cause?: unknown }).cause, i++) if (cur instanceof RegistrationRejectedError) return true;
+  return false;
 }

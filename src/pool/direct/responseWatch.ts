@@ -295,7 +295,10 @@ export function watchJsonResponse(response: Response, w: ResponseWatch): Respons
       size += chunk.value.byteLength;
     }
     tally.end(UNANSWERED);
-    return (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)).toString('utf8');
+    source.releaseLock();
+    const text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)).toString('utf8');
+    // (a UTF-8 byte order mark is dropped, as fetch's own text() and json() do)
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   };
   const once = () => (read ??= text());
   let streamed: ReadableStream<Uint8Array> | undefined;
