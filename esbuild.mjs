@@ -51,7 +51,7 @@ const builds = [
     outfile: 'dist/cli.js',
     format: 'cjs',
     minify: production,
-    banner: { js: `// mcp-pool ${version}: the MCP Remote Pool CLI (dist/cli.js; run with node, see README "From the terminal")` },
+    banner: { js: `// mcp-pool ${version}: the MCP Remote Pool CLI (dist/cli.js; run with node, see docs/cli.md)` },
   },
   {
     ...node,

@@ -1,4 +1,4 @@
-// A hand-written SVG bar chart of the median latency per variant (log scale), for the README.
+// A hand-written SVG bar chart of the median latency per variant (log scale), for the README and docs/benchmark.md.
 // Opaque white card with dark text, so it reads the same in GitHub's light and dark themes.
 import type { BenchResults, Row } from './results';
 

@@ -144,7 +144,7 @@ describe('direct apps: OAuth as MCP 2026-07-28 requires of a client', function (
 
   describe('client ID metadata documents (setting mcpPool.oauthClientMetadataUrl)', () => {
     const DOC_URL = 'https://clients.example.com/mcp-pool/client.json';
-    /** The document an organization publishes for the pool: the one README shows. */
+    /** The document an organization publishes for the pool: the one docs/remotes.md shows. */
     const document = {
       client_id: DOC_URL,
       client_name: 'MCP Remote Pool',

@@ -92,7 +92,7 @@ describe('faults: process ownership cannot be escaped', function () {
   });
 
   it('a process that clears its environment, leaves the session and loses its parent at once escapes a stop (documented limit); nothing else does', async () => {
-    // README "Known limits" and treeMembers.ts: such a process carries no cookie, is in no group
+    // docs/reliability.md "Known limits" and treeMembers.ts: such a process carries no cookie, is in no group
     // of ours and has no parent of ours, so nothing in /proc ties it to the tree. What is still
     // guaranteed: the server and every other escaper (here `setsid -f`, found by its cookie) end.
     pool = makePool();
@@ -108,7 +108,7 @@ describe('faults: process ownership cannot be escaped', function () {
     assert.deepEqual(
       left.map((p) => p.pid),
       [escaped],
-      `after the stop, only the env-cleared escaper (pid ${escaped}) should be left; found ${JSON.stringify(left)}. If it is gone too, the documented limit no longer holds: update README "Known limits", treeMembers.ts and this test`,
+      `after the stop, only the env-cleared escaper (pid ${escaped}) should be left; found ${JSON.stringify(left)}. If it is gone too, the documented limit no longer holds: update docs/reliability.md "Known limits", treeMembers.ts and this test`,
     );
     figures.env_cleared_escapes = 1;
   });

@@ -68,7 +68,7 @@ export class ErrorTally {
   }
 }
 
-/** Prints one line `FIGURES <theme>: k=v k=v ...` (the README's Reliability section quotes these). */
+/** Prints one line `FIGURES <theme>: k=v k=v ...` (docs/reliability.md quotes these). */
 export function printFigures(theme: string, figures: Record<string, unknown>): void {
   const parts = Object.entries(figures).map(([k, v]) => `${k}=${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(2) : String(v)}`);
   console.log(`      FIGURES ${theme}: ${parts.join(' ')}`);
