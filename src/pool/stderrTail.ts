@@ -12,6 +12,8 @@ const MAX_LINE = 2000;
 export class StderrTail {
   private readonly lines: string[] = [];
   private partial = '';
+  /** Chunks read and not yet split (attach). */
+  private readonly pending: Buffer[] = [];
   private readonly decoder = new StringDecoder('utf8');
   /** The previous line was a prompt whose URL comes on the next line. */
   private urlNext = false;
@@ -25,22 +27,39 @@ export class StderrTail {
     private readonly transform: (line: string) => string = (l) => l,
   ) {}
 
+  /**
+   * Chunks are read at once (the pipe never fills) and split, masked and reported a turn later
+   * (setImmediate), a batch at a time: mcp-remote writes a line or two for every message it relays,
+   * and the answer that arrives beside them is handed on first. Whoever reads the tail sees every
+   * chunk read so far.
+   */
   attach(stream: Readable): void {
-    stream.on('data', (chunk: Buffer) => this.push(this.decoder.write(chunk)));
+    stream.on('data', (chunk: Buffer) => {
+      this.pending.push(chunk);
+      if (this.pending.length === 1) setImmediate(this.drain);
+    });
     stream.on('end', () => this.flush());
     stream.on('error', () => this.flush());
   }
 
   /** The last lines, oldest first. */
   tail(n = this.maxLines): string[] {
+    this.drain();
     const all = this.partial ? [...this.lines, this.partial] : this.lines;
     return all.slice(-n);
   }
 
   /** A whole line from the link itself (a direct connection has no stream behind its log). */
   line(text: string): void {
+    this.drain();
     for (const l of text.split(/\r?\n/)) this.add(l);
   }
+
+  private readonly drain = (): void => {
+    if (this.pending.length === 0) return;
+    const chunks = this.pending.splice(0);
+    for (const chunk of chunks) this.push(this.decoder.write(chunk));
+  };
 
   private push(text: string): void {
     const parts = (this.partial + text).split(/\r?\n/);
@@ -53,6 +72,7 @@ export class StderrTail {
   }
 
   private flush(): void {
+    this.drain();
     const rest = this.partial + this.decoder.end();
     this.partial = '';
     if (rest) this.add(rest);

@@ -271,6 +271,12 @@ export function buildRatios(raw: RawResults): Ratio[] {
   if (hw.heldOwnSession) {
     paired('http.session', 'HTTP diagnostic: held in own session ÷ held', hw.heldOwnSession, hw.held ?? none);
     diff('http.sessionUs', 'HTTP diagnostic: cost of the own session, µs/call (held setsid − held)', hw.heldOwnSession, hw.held, 1000);
+    paired(
+      'pooledVsHeldOwnSession',
+      'warm pooled ÷ held client whose mcp-remote runs in its own session, as the pool runs it (HTTP)',
+      hw.pooled ?? none,
+      hw.heldOwnSession,
+    );
   }
   if (hw.held1x) {
     paired('http.sdk1x', "HTTP diagnostic: held SDK v2 ÷ held SDK 1.x (the SDK's own move)", hw.held ?? none, hw.held1x);

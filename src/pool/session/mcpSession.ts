@@ -339,9 +339,14 @@ export class McpSession {
    * output schema (it checks results against it) and the pool which tools need a task. A listing
    * that fails for another reason than the call ending leaves the call to go ahead unchecked.
    */
-  private async toolFor(name: string, signal: AbortSignal): Promise<ToolInfo | undefined> {
+  private toolFor(name: string, signal: AbortSignal): { tool: ToolInfo | undefined } | Promise<{ tool: ToolInfo | undefined }> {
     const listed = this.tools.peek();
-    if (listed && this.toolIndex?.of === listed) return this.toolIndex.byName.get(name);
+    // listed already (every warm call): no turn of its own
+    if (listed && this.toolIndex?.of === listed) return { tool: this.toolIndex.byName.get(name) };
+    return this.listToolFor(name, signal).then((tool) => ({ tool }));
+  }
+
+  private async listToolFor(name: string, signal: AbortSignal): Promise<ToolInfo | undefined> {
     try {
       return (await untilAborted(this.toolsByName(), signal, () => reasonOf(signal))).get(name);
     } catch (e) {
@@ -365,7 +370,8 @@ export class McpSession {
       this.liveness.watch(opts.signal, async (_signal, call): Promise<CallToolResult> => {
         const clock = this.clocks.start(timeoutMs, call);
         try {
-          const tool = await this.toolFor(name, clock.signal);
+          const found = this.toolFor(name, clock.signal);
+          const { tool } = found instanceof Promise ? await found : found;
           const onProgress = opts.onProgress;
           const onprogress = onProgress
             ? (p: Progress) => {
