@@ -297,7 +297,8 @@ export interface CallOutcome {
 
 export type PoolEvent =
   | { readonly type: 'state'; readonly app: string; readonly snapshot: AppSnapshot }
-  | { readonly type: 'started'; readonly app: string; readonly pid: number; readonly durationMs: number }
+  /** `pid` is the server process's; undefined for a direct app, which has no process. */
+  | { readonly type: 'started'; readonly app: string; readonly pid: number | undefined; readonly durationMs: number }
   /** `detail`: why, in words, when the reason alone does not say it (flooding: what the server sent, and the limit). */
   | { readonly type: 'stopped'; readonly app: string; readonly reason: StopReason; readonly detail?: string }
   | { readonly type: 'crashed'; readonly app: string; readonly exit: ExitInfo; readonly stderrTail: readonly string[] }

@@ -388,7 +388,7 @@ export class PooledApp implements Tenant {
     this.crashLoop.started();
     this.setState({ kind: 'running', conn, busy: false });
     this.ledger.lastStartMs = Date.now() - t0;
-    this.host.events.fire({ type: 'started', app: this.name, pid: conn.pid ?? -1, durationMs: this.ledger.lastStartMs });
+    this.host.events.fire({ type: 'started', app: this.name, pid: conn.pid, durationMs: this.ledger.lastStartMs });
     // the remembered subscriptions and log level, before the callers waiting for this start go on (appFeatures.ts)
     await this.features.restore(conn);
     // stopped meanwhile: the callers waiting hear it, as for a stop during the start (a death is theirs to find)
