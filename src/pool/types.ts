@@ -70,7 +70,8 @@ export interface SecretFile {
   readonly content: string;
 }
 
-export type AppStatus = 'starting' | RunningStatus | 'stopping' | 'stopped' | 'crashed';
+/** `crashed`: a running server died; `failed`: its last start never completed (the server exited during it). */
+export type AppStatus = 'starting' | RunningStatus | 'stopping' | 'stopped' | 'crashed' | 'failed';
 
 export interface ExitInfo {
   readonly code: number | null;
