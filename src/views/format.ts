@@ -79,7 +79,7 @@ export function stateWord(s: AppSnapshot, now: number): string {
 
 /**
  * The description of an app's row, e.g. `idle · used just now`, `busy (2 calls) · up 3 min`,
- * `crashed · SIGKILL · 1 min ago`, `failed to start · exit code 1 · 1 min ago`, `starting…`, `stopped`, `backing off 8 s`,
+ * `crashed · SIGKILL · 1 min ago`, `failed to start · exit 1 · 1 min ago`, `starting…`, `stopped`, `backing off 8 s`,
  * `needs authorization`. `crashedAt` is when the view saw the app crash or fail (the snapshot does
  * not carry it).
  */
