@@ -14,6 +14,8 @@ interface AppSpecBase {
   readonly idleTimeoutMs?: number;
   /** Extra environment variables for the child process. */
   readonly env: Readonly<Record<string, string>>;
+  /** What the app is for, in the user's words (the definition's `description`): shown, never run. */
+  readonly description?: string;
 }
 
 /**
@@ -86,6 +88,8 @@ export interface AppSnapshot {
   readonly kind: AppSpec['kind'];
   /** URL (remote) or command line (stdio), for display. */
   readonly target: string;
+  /** The definition's `description`, if it has one. */
+  readonly description?: string;
   readonly status: AppStatus;
   /** When the current (or last) connection was started; undefined if never started. */
   readonly createdAt?: number;

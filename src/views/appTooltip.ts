@@ -51,6 +51,7 @@ export function appTooltipMarkdown(s: AppSnapshot, now: number, extras: TooltipE
 
   const how = s.kind === 'stdio' ? 'stdio' : s.transport === 'direct' ? 'remote (direct HTTP)' : 'remote (mcp-remote)';
   lines.push(`**${escapeMarkdown(s.name)}** — ${how} · ${escapeMarkdown(stateWord(s, now))}`);
+  if (s.description) lines.push(escapeMarkdown(truncate(s.description, MAX_ERROR_CHARS)));
   field(s.kind === 'remote' ? 'URL' : 'Command', `\`${s.target.replace(/`/g, "'")}\``);
   if (s.transportChoice) field('Transport', `${escapeMarkdown(s.transportChoice)} (setting remoteTransport: auto)`);
   if (s.pid !== undefined) field('PID', `${s.pid}${extras.rss !== undefined ? ` · memory ${formatBytes(extras.rss)}` : ''}`);

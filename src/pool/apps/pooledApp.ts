@@ -194,6 +194,7 @@ export class PooledApp implements Tenant {
       transport: this.transport,
       ...(this.running.kind === 'remote' && this.running.transportChoice ? { transportChoice: this.running.transportChoice } : {}),
       target: this.maskedTarget(),
+      ...(this.spec.description ? { description: this.spec.description } : {}),
       status: this.status,
       createdAt: this.createdAt,
       lastUsedAt: this._lastUsedAt,
