@@ -178,7 +178,9 @@ export function formatStatus(status: PoolStatus, now = Date.now()): string {
     ]);
   }
   out.push(table(rows));
-  for (const a of status.apps) if (a.lastError && (a.status === 'crashed' || a.status === 'error')) out.push(`${a.name}: ${a.lastError}`);
+  for (const a of status.apps) if (a.description) out.push(`${a.name} — ${firstLine(a.description)}`);
+  for (const a of status.apps)
+    if (a.lastError && (a.status === 'crashed' || a.status === 'failed' || a.status === 'error')) out.push(`${a.name}: ${a.lastError}`);
   for (const b of status.blocked) out.push(`${b.name}: blocked — ${b.reason}`);
   return out.join('\n');
 }

@@ -143,11 +143,11 @@ class AppCommands {
   }
 
   /**
-   * Restarts the apps that are running, starting or crashed; stopped apps stay stopped (they were
+   * Restarts the apps that are running, starting, crashed or failed to start; stopped apps stay stopped (they were
    * never wanted, or were evicted, and start on next use anyway). Returns the apps restarted.
    */
   async restartAll(options?: KillAllOptions): Promise<string[]> {
-    const snapshots = this.pool.snapshots().filter((s) => isAlive(s.status) || s.status === 'crashed');
+    const snapshots = this.pool.snapshots().filter((s) => isAlive(s.status) || s.status === 'crashed' || s.status === 'failed');
     const targets = snapshots.map((s) => s.name);
     if (!targets.length) {
       void vscode.window.showInformationMessage('MCP Pool: no app is running or crashed, so none was restarted (apps start on first use).');

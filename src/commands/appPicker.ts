@@ -40,7 +40,7 @@ export async function pickApp(pool: Pool, options: PickAppOptions): Promise<stri
     description: [describeApp(s, now), s.pid !== undefined ? `pid ${s.pid}` : '', s.toolCount !== undefined ? `${s.toolCount} tools` : '']
       .filter(Boolean)
       .join(' · '),
-    detail: s.target,
+    detail: s.description ? `${s.description} — ${s.target}` : s.target,
     app: s.name,
   }));
   const pick = await vscode.window.showQuickPick(items, {

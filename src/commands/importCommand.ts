@@ -4,7 +4,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { currentApps, pickTarget, type SettingsTarget, writeApps } from '../config/appsWriter';
-import { applyImport, findImportSources, type ImportCandidate, type ImportScan, type ImportSource, readImportCandidates } from '../import';
+import {
+  applyImport,
+  findImportSources,
+  type ImportCandidate,
+  type ImportScan,
+  type ImportSource,
+  nothingFoundReport,
+  readImportCandidates,
+  tildify,
+} from '../import';
 import { Commands } from '../manifest/commands';
 import type { Channel } from '../output/outputs';
 import type { Pool } from '../pool';
@@ -59,11 +68,10 @@ async function importServers(deps: ImportCommandDeps, request: ImportRequest = {
   for (const p of scan.problems) deps.log.warn(`import: ${p.source}: ${p.message}`);
 
   if (!scan.candidates.length) {
-    const where = scan.problems.length ? ` ${scan.problems.length} problem(s) were found; see the output.` : '';
+    const report = nothingFoundReport(sources, scan.problems, os.homedir());
+    for (const line of report.lines) deps.log.info(line);
     if (!request.choose) {
-      void vscode.window
-        .showInformationMessage(`MCP Pool: no MCP servers found to import (looked in ${sources.length} places).${where}`, 'Show Output')
-        .then((pick) => pick && deps.log.show(false));
+      void vscode.window.showInformationMessage(report.message, 'Show Output').then((pick) => pick && deps.log.show(false));
     }
     return { scan, imported: [] };
   }
@@ -76,7 +84,7 @@ async function importServers(deps: ImportCommandDeps, request: ImportRequest = {
       scan.candidates.map((c) => ({
         label: c.name,
         description: `${c.kind}${c.clash ? ` · renamed: "${c.clash}" exists` : ''}`,
-        detail: `${tildify(c.source.path)}${c.warnings.length ? ` · ⚠ ${c.warnings.join('; ')}` : ''}`,
+        detail: `${tildify(c.source.path, os.homedir())}${c.warnings.length ? ` · ⚠ ${c.warnings.join('; ')}` : ''}`,
         picked: !c.clash,
         candidate: c,
       })),
@@ -107,9 +115,4 @@ async function importServers(deps: ImportCommandDeps, request: ImportRequest = {
     );
   }
   return { scan, imported: names };
-}
-
-function tildify(p: string): string {
-  const home = os.homedir();
-  return p.startsWith(home + path.sep) ? `~${p.slice(home.length)}` : p;
 }

@@ -32,8 +32,8 @@ export function statusBarMenuItems(pool: Pool, now = Date.now(), gateway?: Gatew
   ];
   if (apps.some(holdsProcess))
     items.push({ label: '$(stop-circle) Kill All…', description: `stop ${apps.filter(holdsProcess).length} running`, command: Commands.killAll });
-  if (apps.some((s) => holdsProcess(s) || s.status === 'crashed')) {
-    items.push({ label: '$(debug-restart) Restart All', description: 'running and crashed apps', command: Commands.restartAll });
+  if (apps.some((s) => holdsProcess(s) || s.status === 'crashed' || s.status === 'failed')) {
+    items.push({ label: '$(debug-restart) Restart All', description: 'running, crashed and failed apps', command: Commands.restartAll });
   }
   for (const s of apps) {
     const state = describeApp(s, now);

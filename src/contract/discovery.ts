@@ -100,6 +100,8 @@ export interface FoundEntry extends DiscoveryEntry {
 export interface SkippedEntry {
   readonly file: string;
   readonly reason: string;
+  /** Stale (its process gone or replaced, or no entry at all): the file was removed. */
+  readonly deleted?: boolean;
 }
 
 export interface ScanOptions {
@@ -132,6 +134,10 @@ export function scanEntries(dir = discoveryDir(), opts: ScanOptions = {}): { ent
     if (!name.endsWith('.json')) continue;
     const file = join(dir, name);
     const skip = (reason: string) => skipped.push({ file, reason });
+    const remove = (reason: string) => {
+      skipped.push({ file, reason: `${reason} (deleted)`, deleted: true });
+      rmSync(file, { force: true });
+    };
     // opened without following a link, then checked and read through that descriptor: a file
     // swapped for a link between a check and the read is never followed
     let fd: number;
@@ -173,19 +179,16 @@ export function scanEntries(dir = discoveryDir(), opts: ScanOptions = {}): { ent
       continue;
     }
     if (!entry) {
-      skip('not a discovery entry (deleted)');
-      rmSync(file, { force: true });
+      remove('not a discovery entry');
       continue;
     }
     if (!alive(entry.pid)) {
-      skip(`its process ${entry.pid} is gone (deleted)`);
-      rmSync(file, { force: true });
+      remove(`its process ${entry.pid} is gone`);
       continue;
     }
     const started = entry.startTime === undefined ? undefined : startTime(entry.pid);
     if (entry.startTime !== undefined && started !== undefined && started !== entry.startTime) {
-      skip(`its pid ${entry.pid} now belongs to another process (started at ${started}, not ${entry.startTime}; deleted)`);
-      rmSync(file, { force: true });
+      remove(`its pid ${entry.pid} now belongs to another process (started at ${started}, not ${entry.startTime})`);
       continue;
     }
     if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
@@ -199,6 +202,15 @@ export function scanEntries(dir = discoveryDir(), opts: ScanOptions = {}): { ent
     entries.push({ ...entry, file });
   }
   return { entries: entries.sort((a, b) => b.window.startedAt - a.window.startedAt), skipped };
+}
+
+/**
+ * Removes the entries of windows that are gone (a crashed editor leaves its file, with a dead
+ * token, behind): its process is dead, or its pid now belongs to another process (start time). A
+ * live window's entry, another user's, or a newer version's is left alone. Returns what was removed.
+ */
+export function removeStaleEntries(dir = discoveryDir(), opts: ScanOptions = {}): SkippedEntry[] {
+  return scanEntries(dir, opts).skipped.filter((s) => s.deleted);
 }
 
 /** The entries that may be used, newest window first (scanEntries without the skipped). */

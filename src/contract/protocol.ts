@@ -48,6 +48,8 @@ export interface PoolStatusApp {
   /** How it is reached: its own process, an mcp-remote process, or HTTP from the editor (no pid). Absent from older editors. */
   readonly transport?: 'stdio' | 'mcp-remote' | 'direct';
   readonly target: string;
+  /** The definition's `description` (what the app is for). Absent when it has none, and from older editors. */
+  readonly description?: string;
   readonly status: string;
   readonly pid?: number;
   readonly createdAt?: number;

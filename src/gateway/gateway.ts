@@ -176,6 +176,7 @@ export class Gateway extends Disposable {
         kind: s.kind,
         transport: s.transport,
         target: s.target,
+        ...(s.description ? { description: s.description } : {}),
         status: s.status,
         pid: s.pid,
         createdAt: s.createdAt,

@@ -3,11 +3,13 @@
 // listens, the window is published in the discovery folder (re-published when its workspace
 // folders change) for `mcp-pool` outside the editor's terminals. Listening happens after
 // activate() returned (activation stays fast). A gateway that cannot listen is reported once in
-// the pool log; the pool and the extension's own views and commands go on without it.
+// the pool log; the pool and the extension's own views and commands go on without it. On the first
+// apply (activation), entries left behind by windows that are gone (a crashed editor) are removed,
+// whether or not this window's gateway is on.
 import * as vscode from 'vscode';
 import { Emitter, type Event } from '../common/emitter';
 import { Disposable, toDisposable } from '../common/lifecycle';
-import { publish } from '../contract/discovery';
+import { publish, removeStaleEntries } from '../contract/discovery';
 import { GATEWAY_HOST } from '../gateway/defaults';
 import { Gateway, type GatewayClient } from '../gateway/gateway';
 import type { HookRouter } from '../gateway/hookRouter';
@@ -44,6 +46,7 @@ export class GatewayService extends Disposable implements GatewayClients {
   private gateway?: Gateway;
   private unpublish?: () => void;
   private queue: Promise<void> = Promise.resolve();
+  private swept = false;
   private readonly changed = this._register(new Emitter<GatewayEndpoint | undefined>());
   /** The gateway started (its endpoint) or stopped (undefined). */
   readonly onDidChange = this.changed.event;
@@ -75,7 +78,21 @@ export class GatewayService extends Disposable implements GatewayClients {
   /** Starts or stops the gateway as the setting says; resolves when it is done (calls are serialized). */
   apply(): Promise<void> {
     const enabled = vscode.workspace.getConfiguration(SECTION).get<boolean>(Settings.gatewayEnabled.key, Settings.gatewayEnabled.default);
-    return this.enqueue(() => (enabled && !this.isDisposed ? this.start() : this.close()));
+    return this.enqueue(async () => {
+      this.sweep();
+      await (enabled && !this.isDisposed ? this.start() : this.close());
+    });
+  }
+
+  /** Once per window: removes the discovery entries of windows whose process is gone. */
+  private sweep(): void {
+    if (this.swept) return;
+    this.swept = true;
+    try {
+      for (const s of removeStaleEntries(this.deps.discoveryDir)) this.deps.log.info(`gateway: removed a discovery entry left behind: ${s.file}: ${s.reason}`);
+    } catch (e) {
+      this.deps.log.warn(`gateway: could not clean the discovery folder (${(e as Error).message})`);
+    }
   }
 
   /** Stops the gateway (deactivation: before the pool shuts down). */

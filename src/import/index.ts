@@ -14,6 +14,8 @@ import type { FormatResult, ImportCandidate, ImportProblem, ImportScan, ImportSo
 
 export { applyImport } from './apply';
 export { findImportSources } from './sources';
+export { nothingFoundReport, tildify } from './nothingFound';
+export type { NothingFoundReport } from './nothingFound';
 export type { FindImportSourcesOptions } from './sources';
 export { parseMcpRemoteCommand } from './mcpRemoteCommand';
 export type { McpRemoteInvocation } from './mcpRemoteCommand';

@@ -28,11 +28,16 @@ export function logPoolEvents(pool: Pool, outputs: Outputs): IDisposable {
 
 const TAIL_LINES = 10;
 
+/** `app: started (pid 1234) in 80 ms`; a direct app has no process: `started (direct, no process)`. */
+export function startedLine(e: Extract<PoolEvent, { type: 'started' }>): string {
+  return `${e.app}: started (${e.pid === undefined ? 'direct, no process' : `pid ${e.pid}`}) in ${e.durationMs} ms`;
+}
+
 function logEvent(outputs: Outputs, e: PoolEvent, remote: boolean): void {
   const log = outputs.pool;
   switch (e.type) {
     case 'started':
-      log.info(`${e.app}: started (pid ${e.pid}) in ${e.durationMs} ms`);
+      log.info(startedLine(e));
       break;
     case 'stopped':
       if (e.detail) {

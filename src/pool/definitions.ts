@@ -185,6 +185,12 @@ function parseOne(name: string, def: unknown, report: Report, defaultTransport: 
     if (v.includes('\0')) return `value of "${k}" contains a NUL character, which an environment cannot hold`;
     return undefined;
   });
+  let description: string | undefined;
+  if (d.description !== undefined) {
+    if (typeof d.description !== 'string') report('must be a string (what the app is for); ignored', 'description', 'warning');
+    else if (d.description.trim()) description = d.description.trim();
+  }
+  const described = description ? { description } : {};
   let idleTimeoutMs: number | undefined;
   if (d.idleTimeout !== undefined) {
     if (typeof d.idleTimeout !== 'number' || !Number.isFinite(d.idleTimeout) || d.idleTimeout < 0 || d.idleTimeout > MAX_IDLE_SECONDS) {
@@ -263,7 +269,7 @@ function parseOne(name: string, def: unknown, report: Report, defaultTransport: 
         'warning',
       );
     const extra = d.allowHttp === true && !args.includes('--allow-http') ? [...args, '--allow-http'] : args;
-    return { kind: 'remote', name, url, args: extra, headers, env, idleTimeoutMs, transport, ...(transportChoice ? { transportChoice } : {}) };
+    return { kind: 'remote', name, url, args: extra, headers, env, idleTimeoutMs, transport, ...(transportChoice ? { transportChoice } : {}), ...described };
   }
 
   let command: string | undefined;
@@ -277,7 +283,7 @@ function parseOne(name: string, def: unknown, report: Report, defaultTransport: 
     else cwd = d.cwd;
   }
   if (!ok || command === undefined) return undefined;
-  return { kind: 'stdio', name, command, args, env, cwd, idleTimeoutMs };
+  return { kind: 'stdio', name, command, args, env, cwd, idleTimeoutMs, ...described };
 }
 
 function parseUrl(value: unknown, allowHttp: boolean, fail: (m: string, f: string) => void): string | undefined {
@@ -354,9 +360,9 @@ export function sameSpec(a: AppSpec, b: AppSpec): boolean {
   return canonical(a) === canonical(b);
 }
 
-/** Whether two specs run the same, whatever they say about it (why the setting "auto" chose their transport). */
+/** Whether two specs run the same, whatever they say about it (why the setting "auto" chose their transport, their description). */
 export function sameRun(a: AppSpec, b: AppSpec): boolean {
-  const bare = (s: AppSpec) => (s.kind === 'remote' ? { ...s, transportChoice: undefined } : s);
+  const bare = (s: AppSpec): AppSpec => (s.kind === 'remote' ? { ...s, transportChoice: undefined, description: undefined } : { ...s, description: undefined });
   return sameSpec(bare(a), bare(b));
 }
 

@@ -3,7 +3,8 @@
 const MASK = '••••';
 const PATTERNS: RegExp[] = [
   // Authorization: Bearer xyz / Basic xyz (also inside --header arguments)
-  /\b(authorization\s*[:=]\s*"?)(?:(bearer|basic|token)\s+)?[^\s"',]+/gi,
+  // (a scheme with nothing after it, as before a ${secret:…} reference, is not the credential)
+  /\b(authorization\s*[:=]\s*"?)(?:(bearer|basic|token)\s+)?(?!(?:bearer|basic|token)\s)[^\s"',]+/gi,
   // bare bearer tokens
   /\b(bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi,
   // access_token=..., "refresh_token": "...", api_key: ..., client_secret ...
@@ -18,6 +19,11 @@ const PATTERNS: RegExp[] = [
   /([?&#;](?:code|[\w.-]*(?:token|key|secret|passw(?:or)?d|pwd|auth|sig|signature|credential|session)[\w.-]*)=)[^&#\s"'<>]+/gi,
 ];
 const SECRET_PARAMETER = PATTERNS[PATTERNS.length - 1];
+/**
+ * A reference to a stored secret, `${secret:NAME}` (or `${secret:…}` in a message): it names a
+ * secret and is not one, so it reads whole; the text around it is masked on its own.
+ */
+const SECRET_REFERENCE = /(\$\{secret:[^\s{}]*\})/;
 
 /** Whether `url` carries a secret-looking query or fragment parameter (`?token=…`, `&api_key=…`). */
 export function hasSecretParameter(url: string): boolean {
@@ -43,6 +49,14 @@ export class Redactor {
   }
 
   redact(text: string): string {
+    // split keeps the references (the capture group) at the odd indices
+    return text
+      .split(SECRET_REFERENCE)
+      .map((part, i) => (i % 2 ? part : this.mask(part)))
+      .join('');
+  }
+
+  private mask(text: string): string {
     let out = text;
     for (const s of this.secrets) out = out.split(s).join(MASK);
     out = out.replace(PATTERNS[0], (_m, prefix: string, scheme?: string) => `${prefix}${scheme ? `${scheme} ` : ''}${MASK}`);

@@ -14,6 +14,8 @@ interface AppSpecBase {
   readonly idleTimeoutMs?: number;
   /** Extra environment variables for the child process. */
   readonly env: Readonly<Record<string, string>>;
+  /** What the app is for, in the user's words (the definition's `description`): shown, never run. */
+  readonly description?: string;
 }
 
 /**
@@ -70,7 +72,8 @@ export interface SecretFile {
   readonly content: string;
 }
 
-export type AppStatus = 'starting' | RunningStatus | 'stopping' | 'stopped' | 'crashed';
+/** `crashed`: a running server died; `failed`: its last start never completed (the server exited during it). */
+export type AppStatus = 'starting' | RunningStatus | 'stopping' | 'stopped' | 'crashed' | 'failed';
 
 export interface ExitInfo {
   readonly code: number | null;
@@ -85,6 +88,8 @@ export interface AppSnapshot {
   readonly kind: AppSpec['kind'];
   /** URL (remote) or command line (stdio), for display. */
   readonly target: string;
+  /** The definition's `description`, if it has one. */
+  readonly description?: string;
   readonly status: AppStatus;
   /** When the current (or last) connection was started; undefined if never started. */
   readonly createdAt?: number;
@@ -297,7 +302,8 @@ export interface CallOutcome {
 
 export type PoolEvent =
   | { readonly type: 'state'; readonly app: string; readonly snapshot: AppSnapshot }
-  | { readonly type: 'started'; readonly app: string; readonly pid: number; readonly durationMs: number }
+  /** `pid` is the server process's; undefined for a direct app, which has no process. */
+  | { readonly type: 'started'; readonly app: string; readonly pid: number | undefined; readonly durationMs: number }
   /** `detail`: why, in words, when the reason alone does not say it (flooding: what the server sent, and the limit). */
   | { readonly type: 'stopped'; readonly app: string; readonly reason: StopReason; readonly detail?: string }
   | { readonly type: 'crashed'; readonly app: string; readonly exit: ExitInfo; readonly stderrTail: readonly string[] }

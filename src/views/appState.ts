@@ -21,6 +21,7 @@ export const STATE_ICONS: Readonly<Record<VisibleState, StateIcon>> = {
   stopping: { id: 'loading~spin', color: 'disabledForeground' },
   stopped: { id: 'circle-outline' },
   crashed: { id: 'error', color: 'testing.iconFailed' },
+  failed: { id: 'circle-slash', color: 'testing.iconFailed' },
   backoff: { id: 'watch', color: 'errorForeground' },
   auth: { id: 'key', color: 'charts.yellow' },
 };
@@ -55,7 +56,7 @@ export function stateIcon(s: AppSnapshot, now: number): StateIcon {
 }
 
 /**
- * `app.running` (idle or busy), `app.starting`, `app.stopping`, `app.stopped`, `app.crashed`;
+ * `app.running` (idle or busy), `app.starting`, `app.stopping`, `app.stopped`, `app.crashed`, `app.failed`;
  * then `.direct` for an app reached over HTTP without a process (no PID; Sign Out), and `.auth`
  * while an authorization URL is pending (`app.starting.direct.auth`; see pendingAuthUrl).
  */

@@ -51,10 +51,11 @@ export function appTooltipMarkdown(s: AppSnapshot, now: number, extras: TooltipE
 
   const how = s.kind === 'stdio' ? 'stdio' : s.transport === 'direct' ? 'remote (direct HTTP)' : 'remote (mcp-remote)';
   lines.push(`**${escapeMarkdown(s.name)}** — ${how} · ${escapeMarkdown(stateWord(s, now))}`);
+  if (s.description) lines.push(escapeMarkdown(truncate(s.description, MAX_ERROR_CHARS)));
   field(s.kind === 'remote' ? 'URL' : 'Command', `\`${s.target.replace(/`/g, "'")}\``);
   if (s.transportChoice) field('Transport', `${escapeMarkdown(s.transportChoice)} (setting remoteTransport: auto)`);
   if (s.pid !== undefined) field('PID', `${s.pid}${extras.rss !== undefined ? ` · memory ${formatBytes(extras.rss)}` : ''}`);
-  else if (s.transport === 'direct' && s.createdAt !== undefined && s.status !== 'stopped' && s.status !== 'crashed')
+  else if (s.transport === 'direct' && s.createdAt !== undefined && s.status !== 'stopped' && s.status !== 'crashed' && s.status !== 'failed')
     field('Process', 'none: the session runs in the editor');
   if (s.createdAt !== undefined) field('Started', formatClock(s.createdAt));
   if (s.lastUsedAt !== undefined) field('Last used', formatClock(s.lastUsedAt));
@@ -68,7 +69,7 @@ export function appTooltipMarkdown(s: AppSnapshot, now: number, extras: TooltipE
   const offers = offersText(s);
   if (offers) field('Offers', offers);
   if (extras.clients?.length) field('Gateway', escapeMarkdown(clientsText(extras.clients)));
-  if (s.exit && s.status === 'crashed') {
+  if (s.exit && (s.status === 'crashed' || s.status === 'failed')) {
     const when = extras.crashedAt !== undefined ? ` at ${formatClock(extras.crashedAt)}` : '';
     if (s.exit.reason) field('Disconnected', `${escapeMarkdown(truncate(s.exit.reason, MAX_ERROR_CHARS))}${when}`);
     else field('Exit', `${formatExit(s.exit)}${when}`);

@@ -79,8 +79,8 @@ export function stateWord(s: AppSnapshot, now: number): string {
 
 /**
  * The description of an app's row, e.g. `idle · used just now`, `busy (2 calls) · up 3 min`,
- * `crashed · SIGKILL · 1 min ago`, `starting…`, `stopped`, `backing off 8 s`,
- * `needs authorization`. `crashedAt` is when the view saw the app crash (the snapshot does
+ * `crashed · SIGKILL · 1 min ago`, `failed to start · exit 1 · 1 min ago`, `starting…`, `stopped`, `backing off 8 s`,
+ * `needs authorization`. `crashedAt` is when the view saw the app crash or fail (the snapshot does
  * not carry it).
  */
 export function describeApp(s: AppSnapshot, now: number, crashedAt?: number): string {
@@ -100,6 +100,8 @@ export function describeApp(s: AppSnapshot, now: number, crashedAt?: number): st
       return join(`busy (${plural(Math.max(1, s.inFlight), 'call')})`, s.createdAt !== undefined && `up ${formatDurationInRow(now - s.createdAt)}`);
     case 'crashed':
       return join('crashed', s.exit && formatExit(s.exit), crashedAt !== undefined && formatAgoInRow(crashedAt, now));
+    case 'failed':
+      return join('failed to start', s.exit && formatExit(s.exit), crashedAt !== undefined && formatAgoInRow(crashedAt, now));
   }
 }
 

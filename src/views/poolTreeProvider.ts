@@ -278,8 +278,10 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
   }
 
   private noteStatus(app: string, status: string): void {
-    if (status === 'crashed' && this.lastStatus.get(app) !== 'crashed') this.crashedAt.set(app, Date.now());
-    if (status !== 'crashed') this.crashedAt.delete(app);
+    // (crashed or failed to start: when the view saw it end)
+    const ended = status === 'crashed' || status === 'failed';
+    if (ended && this.lastStatus.get(app) !== status) this.crashedAt.set(app, Date.now());
+    if (!ended) this.crashedAt.delete(app);
     this.lastStatus.set(app, status);
   }
 
@@ -287,8 +289,8 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
 
   private updateViewState(rows: readonly RowSummary[]): void {
     const snapshots = this.pool.snapshots();
-    const crashed = snapshots.filter((s) => s.status === 'crashed').length;
-    this.view.badge = crashed ? { value: crashed, tooltip: `${plural(crashed, 'app')} crashed` } : undefined;
+    const crashed = snapshots.filter((s) => s.status === 'crashed' || s.status === 'failed').length;
+    this.view.badge = crashed ? { value: crashed, tooltip: `${plural(crashed, 'app')} crashed or failed to start` } : undefined;
     const blocked = rows.filter((r) => r.contextValue === 'app.blocked').length;
     this.view.message =
       blocked && !this.config.trusted

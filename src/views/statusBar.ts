@@ -85,7 +85,9 @@ export class PoolStatusBar extends Disposable {
 
     const backingOff = apps.filter((a) => isBackingOff(a, now));
     const crashed = apps.filter((a) => a.status === 'crashed');
-    this._backgroundId = backingOff.length ? 'statusBarItem.errorBackground' : crashed.length ? 'statusBarItem.warningBackground' : undefined;
+    // a start that never completed (failed) is an error, like a held-back start; a crash of a running server a warning
+    const failed = apps.filter((a) => a.status === 'failed');
+    this._backgroundId = backingOff.length || failed.length ? 'statusBarItem.errorBackground' : crashed.length ? 'statusBarItem.warningBackground' : undefined;
     this.item.backgroundColor = this._backgroundId ? new vscode.ThemeColor(this._backgroundId) : undefined;
 
     const md = new vscode.MarkdownString(undefined, true);

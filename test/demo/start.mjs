@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start`: the extension from this checkout in a sandboxed VS Code, with a demo workspace whose two
+// `npm start`: the extension from this checkout in a sandboxed VS Code, with a demo workspace whose three
 // MCP apps work out of the box. Ctrl+C (or SIGTERM) stops everything: the editor, its extension host,
 // every pool process, the demo server; the throw-away profile is deleted.
 //

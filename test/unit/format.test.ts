@@ -129,6 +129,11 @@ describe('format', () => {
       assert.equal(describeApp(crashed, NOW), 'crashed · SIGKILL');
       assert.equal(describeApp(snapshot({ status: 'crashed' }), NOW), 'crashed');
     });
+    it('failed: a start that never completed reads as such, with its exit, never as crashed', () => {
+      const failed = snapshot({ status: 'failed', exit: { code: 1, signal: null } });
+      assert.equal(describeApp(failed, NOW, NOW - min(1)), 'failed to start · exit 1 · 1 min ago');
+      assert.equal(describeApp(snapshot({ status: 'failed' }), NOW), 'failed to start');
+    });
     it('transitional and stopped states', () => {
       assert.equal(describeApp(snapshot({ status: 'starting' }), NOW), 'starting…');
       assert.equal(describeApp(snapshot({ status: 'stopping' }), NOW), 'stopping…');

@@ -202,7 +202,7 @@ describe('pool (real processes)', () => {
     await pool.configure([stdioSpec('dies', { FIXTURE_EXIT_AT_START: '7' })]);
     const err = await rejects(pool.callTool('dies', 'echo', { text: 'x' }), 'start-failed', /exit code 7/);
     assert.ok(err.stderrTail.length > 0, 'stderr tail attached');
-    assert.equal(pool.snapshot('dies')!.status, 'crashed');
+    assert.equal(pool.snapshot('dies')!.status, 'failed', 'it never started: no crash');
   });
 
   it('repeated start failures back off (crash-loop guard) and a restart clears it', async () => {

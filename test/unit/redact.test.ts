@@ -24,3 +24,28 @@ describe('Redactor.redactValue (log data)', () => {
     assert.equal(String(masked).includes('abc'), false, String(masked));
   });
 });
+
+describe('Redactor: ${secret:NAME} references', () => {
+  const r = new Redactor();
+  r.addSecret('tok-0123456789');
+
+  it('reads a reference whole, after any key, scheme or parameter that would mask a value', () => {
+    for (const text of [
+      '${secret:…} is not replaced in args: a command line is readable by every user of this machine (ps)',
+      'use ${secret:github-token} instead',
+      'secret=${secret:GH} password: ${secret:db.pass}',
+      '"Authorization": "Bearer ${secret:GH}"',
+      'Authorization: Basic ${secret:creds}, then more',
+      'https://h.example/mcp?api_key=${secret:k}&x=1',
+    ]) {
+      assert.equal(r.redact(text), text);
+    }
+  });
+
+  it('still masks real values next to a reference, and a reference does not unmask a stored secret', () => {
+    assert.equal(r.redact('${secret:GH} access_token=abc123 and tok-0123456789'), '${secret:GH} access_token=•••• and ••••');
+    assert.equal(r.redact('Authorization: Bearer abcdefgh12345678 (was ${secret:GH})'), 'Authorization: Bearer •••• (was ${secret:GH})');
+    assert.equal(r.redact('password=hunter2${secret:x}'), 'password=••••${secret:x}');
+    assert.equal(r.redact('Authorization: Bearer'), 'Authorization: ••••');
+  });
+});

@@ -5,10 +5,14 @@
 // the connection so the policy can be tested with plain objects.
 import type { AppStatus } from '../types';
 
-/** Not running. `crashed`: its last connection died, or its last start failed with the server exiting. */
+/**
+ * Not running. `crashed`: its last connection died; `failed`: its last start never completed, the
+ * server (or mcp-remote) exiting during it — nothing ran, so it is no crash.
+ */
 export interface Stopped<C> {
   readonly kind: 'stopped';
   readonly crashed: boolean;
+  readonly failed?: boolean;
   /** A connection found dead whose end is not reported yet: it holds its slot until then (onDeath). */
   readonly dead?: C;
 }
@@ -61,7 +65,7 @@ export const STOPPED: Stopped<never> = { kind: 'stopped', crashed: false };
 export function statusOf(state: AppState<unknown>): AppStatus {
   switch (state.kind) {
     case 'stopped':
-      return state.crashed ? 'crashed' : 'stopped';
+      return state.failed ? 'failed' : state.crashed ? 'crashed' : 'stopped';
     case 'waiting':
     case 'starting':
       return 'starting';

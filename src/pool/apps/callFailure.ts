@@ -4,7 +4,8 @@
 // And the words of a failed start (describeStartFailure).
 import { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import type { StartError } from '../link';
-import { describeRefusal, remoteRefusal, unreachableSaid } from '../process/mcpRemoteSaid';
+import { hostLookupFailure } from '../process/hostLookup';
+import { describeRefusal, remoteRefusal, saysFetchFailed, unreachableSaid } from '../process/mcpRemoteSaid';
 import { type Connection, describeExit, formatSeconds } from '../session/connection';
 import { PoolError } from '../errors';
 import { ServerLost } from '../session/liveness';
@@ -16,12 +17,18 @@ import type { AppSpec } from '../types';
  * answered an HTTP error, that status and what to do come first: in `--protocol auto` mcp-remote
  * reports it as a failed version negotiation, buried in a stack trace of its stderr.
  */
-export function describeStartFailure(spec: AppSpec, err: StartError): string {
+export function describeStartFailure(spec: AppSpec, err: StartError, cause?: string): string {
   const viaProcess = spec.kind === 'remote' && spec.transport !== 'direct';
   const refusal = viaProcess && err.exit ? remoteRefusal(err.stderrTail ?? []) : undefined;
   if (refusal && err.exit) return describeRefusal(refusal, `so mcp-remote exited during start (${describeExit(err.exit)})`);
-  const unreachable = viaProcess && err.exit && spec.kind === 'remote' ? unreachableSaid(err.stderrTail ?? [], spec.url) : undefined;
+  const unreachable = viaProcess && err.exit && spec.kind === 'remote' ? unreachableSaid(err.stderrTail ?? [], spec.url, cause) : undefined;
   return unreachable && err.exit ? `${unreachable}; it exited during start (${describeExit(err.exit)})` : err.message;
+}
+
+/** When mcp-remote exited during start saying only "fetch failed": the resolver's reason, if the host does not resolve. */
+export async function startFailureCause(spec: AppSpec, err: StartError): Promise<string | undefined> {
+  if (spec.kind !== 'remote' || spec.transport === 'direct' || !err.exit || !saysFetchFailed(err.stderrTail ?? [])) return undefined;
+  return hostLookupFailure(spec.url);
 }
 
 export interface FailureContext {

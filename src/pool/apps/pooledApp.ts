@@ -22,7 +22,7 @@ import { eraKeyOf, openConnection } from './appConnection';
 import { AppFeatures } from './appFeatures';
 import { AutoRoute } from './autoRoute';
 import { type AppState, currentConnection, holdsSlot, STOPPED, statusOf } from './appState';
-import { describeCallFailure, describeStartFailure } from './callFailure';
+import { describeCallFailure, describeStartFailure, startFailureCause } from './callFailure';
 import { CrashLoopGuard } from './crashLoopGuard';
 import type { LinkFactory, LinkMaker } from './links';
 import type { RequestOptions, Sent } from './request';
@@ -68,6 +68,8 @@ export class PooledApp implements Tenant {
   private starts = 0;
   private lastError?: string;
   private exit?: ExitInfo;
+  /** `exit` is that of a start that never completed (status `failed`), not of a running server's death. */
+  private startFailed = false;
   private readonly crashLoop = new CrashLoopGuard(() => this.host.settings);
   private authUrl?: string;
   private okSinceStart = false;
@@ -192,6 +194,7 @@ export class PooledApp implements Tenant {
       transport: this.transport,
       ...(this.running.kind === 'remote' && this.running.transportChoice ? { transportChoice: this.running.transportChoice } : {}),
       target: this.maskedTarget(),
+      ...(this.spec.description ? { description: this.spec.description } : {}),
       status: this.status,
       createdAt: this.createdAt,
       lastUsedAt: this._lastUsedAt,
@@ -317,7 +320,8 @@ export class PooledApp implements Tenant {
       await this.host.reserveSlot(this, signal);
     } catch (e) {
       const s = this._state;
-      if (s.kind === 'waiting') this.setState({ kind: 'stopped', crashed: this.exit !== undefined, dead: s.dead });
+      if (s.kind === 'waiting')
+        this.setState({ kind: 'stopped', crashed: this.exit !== undefined && !this.startFailed, failed: this.startFailed, dead: s.dead });
       throw e;
     }
     const t0 = Date.now();
@@ -338,6 +342,8 @@ export class PooledApp implements Tenant {
         await conn.start();
         break;
       } catch (e) {
+        // (mcp-remote said only "fetch failed": the resolver names the cause, before the state is read)
+        const cause = await startFailureCause(this.running, e as StartError);
         // ended by a stop (kill, restart, shutdown) while starting: not a failure of the server
         const now = this._state;
         if (now.kind !== 'starting') {
@@ -346,7 +352,7 @@ export class PooledApp implements Tenant {
           throw this.stoppedWhileStarting();
         }
         const err = e as StartError;
-        let reason = this.host.redactor.redact(describeStartFailure(this.running, err));
+        let reason = this.host.redactor.redact(describeStartFailure(this.running, err, cause));
         const next = direct === undefined ? this.autoRoute.fallBack(this.running, err, reason) : undefined;
         const nextLink = next && this.prepareOrNot(next);
         if (next && nextLink) {
@@ -367,7 +373,8 @@ export class PooledApp implements Tenant {
         if (err.exit) this.exit = err.exit;
         this.recordFailure(`start failed: ${reason}`);
         this.host.events.fire({ type: 'startFailed', app: this.name, error: reason, stderrTail: err.stderrTail ?? [] });
-        this.setState({ kind: 'stopped', crashed: err.exit !== undefined, dead: now.dead });
+        this.startFailed = err.exit !== undefined;
+        this.setState({ kind: 'stopped', crashed: false, failed: this.startFailed, dead: now.dead });
         throw new PoolError('start-failed', this.name, `app "${this.name}" could not start: ${reason}`, err.stderrTail ?? []);
       }
     }
@@ -383,12 +390,13 @@ export class PooledApp implements Tenant {
     this.createdAt = Date.now();
     this._lastUsedAt = this.createdAt;
     this.exit = undefined;
+    this.startFailed = false;
     this.authUrl = undefined;
     this.okSinceStart = false;
     this.crashLoop.started();
     this.setState({ kind: 'running', conn, busy: false });
     this.ledger.lastStartMs = Date.now() - t0;
-    this.host.events.fire({ type: 'started', app: this.name, pid: conn.pid ?? -1, durationMs: this.ledger.lastStartMs });
+    this.host.events.fire({ type: 'started', app: this.name, pid: conn.pid, durationMs: this.ledger.lastStartMs });
     // the remembered subscriptions and log level, before the callers waiting for this start go on (appFeatures.ts)
     await this.features.restore(conn);
     // stopped meanwhile: the callers waiting hear it, as for a stop during the start (a death is theirs to find)
@@ -467,6 +475,7 @@ export class PooledApp implements Tenant {
     if (currentConnection(s) !== conn) return;
     this.authUrl = undefined;
     this.exit = exit;
+    this.startFailed = false;
     const tail = conn.stderrTail(10);
     const uptime = Date.now() - (this.createdAt ?? Date.now());
     if (this.okSinceStart || uptime >= this.host.settings.stableAfterMs) this.crashLoop.succeeded();

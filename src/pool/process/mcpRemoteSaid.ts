@@ -67,12 +67,19 @@ function adviceFor(status: number): string {
   return "check the app's URL and headers";
 }
 
+/** mcp-remote's stderr says a request to the remote failed before any answer ("fetch failed"). */
+export function saysFetchFailed(stderr: readonly string[]): boolean {
+  return stderr.some((l) => /(?:probe failed|Connection error).*fetch failed/.test(l));
+}
+
 /**
  * mcp-remote could not reach the remote at all (0.15 `--protocol auto` prints only "fetch failed",
  * the cause hidden): what it may be and what to do, for an https or http URL.
  */
-export function unreachableSaid(stderr: readonly string[], url: string): string | undefined {
-  if (!stderr.some((l) => /(?:probe failed|Connection error).*fetch failed/.test(l))) return undefined;
+export function unreachableSaid(stderr: readonly string[], url: string, cause?: string): string | undefined {
+  if (!saysFetchFailed(stderr)) return undefined;
+  // the resolver's own words (hostLookup.ts), when the host does not resolve
+  if (cause) return `mcp-remote could not reach the remote server (fetch failed): ${cause}`;
   const tls = url.startsWith('https:')
     ? ", or its TLS certificate is not trusted (a company CA: add it with NODE_EXTRA_CA_CERTS in the editor's environment)"
     : '';

@@ -21,10 +21,11 @@ const cfg = () => vscode.workspace.getConfiguration('mcpPool');
 function recordPids(api: McpPoolApi): void {
   const file = process.env.EDITOR_TEST_PIDS_FILE;
   api.pool.onEvent((e) => {
-    if (e.type !== 'started' || !file) return;
-    const pids = [e.pid, ...descendantsOf(e.pid)];
+    if (e.type !== 'started' || !file || e.pid === undefined) return; // a direct app has no process
+    const pid = e.pid;
+    const pids = [pid, ...descendantsOf(pid)];
     fs.appendFileSync(file, `${pids.join('\n')}\n`);
-    setTimeout(() => fs.appendFileSync(file, `${descendantsOf(e.pid).join('\n')}\n`), 1000);
+    setTimeout(() => fs.appendFileSync(file, `${descendantsOf(pid).join('\n')}\n`), 1000);
   });
 }
 

@@ -62,7 +62,7 @@ describe('faults: crash loop', function () {
     // remembers the server as 2025-era; later starts send initialize at once
     const ran = events.filter((e) => e.type === 'stderr' && /exiting at start with code 3/.test(e.line)).length;
     assert.equal(ran, spawns + 1, 'one process per start, plus one era retry on the first');
-    assert.equal(snap.status, 'crashed');
+    assert.equal(snap.status, 'failed', 'it never started: a failed start, not a crash');
     assert.equal(snap.consecutiveFailures, spawns);
     assert.equal(snap.lastError, 'app "loop" could not start: server exited during start (exit code 3)');
     assert.equal(snap.exit?.code, 3);
@@ -108,7 +108,7 @@ describe('faults: crash loop', function () {
       await expectCode(pool.callTool(app, 'echo', { text: 'x' }), 'start-failed');
       await expectCode(pool.callTool(app, 'echo', { text: 'x' }), 'start-failed');
       await expectCode(pool.callTool(app, 'echo', { text: 'x' }), 'backoff');
-      assert.equal(pool.snapshot(app)!.status, 'crashed');
+      assert.equal(pool.snapshot(app)!.status, 'failed');
     }
     // a: the user fixes the definition → a new spec starts at once
     const r0 = Date.now();

@@ -390,7 +390,7 @@ describe('faults: soak', function () {
     const t0 = Date.now();
     const racePool = makePool({ stopGraceMs: 300 });
     const pids = new Set<number>();
-    racePool.onEvent((e) => e.type === 'started' && pids.add(e.pid));
+    racePool.onEvent((e) => e.type === 'started' && e.pid !== undefined && pids.add(e.pid));
     const tally = new ErrorTally();
     const settle = async (op: string, p: Promise<unknown>) => {
       try {
