@@ -20,6 +20,9 @@
 //                             (127.x.x.x, ::1, localhost): code-server runs without a password
 //                             (--auth none), so anyone who can reach it can run code as you.
 //   --i-know-this-is-public   allow a non-loopback --host anyway
+//   --yes                     let the first run's install of code-server run apt-get for missing Debian
+//                             build packages without asking (the same as MCP_POOL_SETUP_YES=1). Without it
+//                             the install asks first in a terminal, and without a terminal it stops instead.
 //   --keep-profile            keep the temporary profile, workspace and logs on exit (path printed)
 //   --json                    print one JSON line {editor, url, port, workspace, settingsFile, ...} on stdout
 //                             when ready (the banner goes to stderr); for scripts and tests
@@ -27,7 +30,7 @@
 // Environment: CODE_SERVER_BIN (code-server's out/node/entry.js, run by CODE_SERVER_NODE or this Node;
 // default: the copy test/editor/setup.sh installs under .vscode-test/code-server-<version>; when set,
 // nothing is installed), EDITOR_TEST_CACHE (default .vscode-test), DEMO_TMP (parent of the temporary
-// folder; default: the OS temp dir), MCP_POOL_SETUP_NO_APT=1 (see test/editor/setup.sh).
+// folder; default: the OS temp dir), MCP_POOL_SETUP_NO_APT=1 and MCP_POOL_SETUP_YES=1 (see test/editor/setup.sh).
 // Exit code: 0 stopped by Ctrl+C / SIGTERM / SIGHUP or the desktop window closed, 1 could not install or
 // start, or the editor died, 2 bad usage.
 //
@@ -74,7 +77,7 @@ const secs = (ms = Date.now() - t0) => `${(ms / 1000).toFixed(1)}s`;
 
 // ---- options ---------------------------------------------------------------------------------
 const VALUE_OPTS = ['port', 'host', 'editor'];
-const FLAG_OPTS = ['desktop', 'i-know-this-is-public', 'keep-profile', 'json', 'help'];
+const FLAG_OPTS = ['yes', 'desktop', 'i-know-this-is-public', 'keep-profile', 'json', 'help'];
 const opts = {};
 {
   const argv = process.argv.slice(2);
@@ -177,7 +180,9 @@ function ensureCodeServer() {
     `code-server ${version.codeServer} (VS Code ${version.vscode}) is not installed yet: installing it once into ${path.relative(process.cwd(), version.dir) || version.dir}` +
       ' (Debian build packages if missing, then code-server from npm; about 2-3 minutes; the editor tests use the same copy)',
   );
-  const r = spawnSync('bash', [path.join(REPO_ROOT, 'test/editor/setup.sh'), '--vscode', version.setupArg], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // stdin inherited: in a terminal the installer asks before it runs apt-get (the answer is typed there).
+  const setupArgs = [path.join(REPO_ROOT, 'test/editor/setup.sh'), '--vscode', version.setupArg, ...(opts.yes ? ['--yes'] : [])];
+  const r = spawnSync('bash', setupArgs, { stdio: ['inherit', 'ignore', 'inherit'] });
   if (r.status !== 0) {
     fail(
       `installing code-server failed${r.signal ? ` (${r.signal})` : ''}: see the [setup] lines above. After fixing it, run npm start again ` +
