@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm start`: the extension from this checkout in a sandboxed VS Code, with a demo workspace whose two
-// MCP apps work out of the box. Ctrl+C (or SIGTERM) stops everything: the editor, its extension host,
+// `npm start`: the extension from this checkout in a sandboxed VS Code, with a demo workspace whose three
+// MCP apps (a notes server, a tasks server reached directly and through mcp-remote) work out of the box. Ctrl+C (or SIGTERM) stops everything: the editor, its extension host,
 // every pool process, the demo server; the throw-away profile is deleted.
 //
 // Two editors:
@@ -34,11 +34,15 @@
 // Exit code: 0 stopped by Ctrl+C / SIGTERM / SIGHUP or the desktop window closed, 1 could not install or
 // start, or the editor died, 2 bad usage.
 //
-// Demo apps (written to <temp workspace>/.vscode/settings.json, mcpPool.apps):
-//   demo-stdio   the stdio MCP fixture: node out/test/fixtures/stdio-server.js
-//   demo-remote  { url: http://127.0.0.1:<port>/mcp }: the fixture Streamable HTTP server
-//                (out/test/fixtures/http-server.js, run by this launcher), reached through the bundled mcp-remote
-//   demo-direct  the same server, reached directly over HTTP from the editor (no process)
+// Demo apps (written to <temp workspace>/.vscode/settings.json, mcpPool.apps), demo servers written with the
+// official MCP SDK (test/demo/servers/, not the test fixtures; deterministic data, no network):
+//   demo-notes         stdio: node out/test/demo/servers/notes.js (add_note, list_notes, search_notes; each
+//                      note as a resource; prompt summarize_notes)
+//   demo-remote        { url: http://127.0.0.1:<port>/mcp }: the tasks server over Streamable HTTP
+//                      (out/test/demo/servers/tasks-http.js, run by this launcher), reached directly from the
+//                      editor (the default transport, no process): list_tasks, add_task, complete_task,
+//                      resource tasks://board, prompt plan_my_day
+//   demo-remote-proxy  the same server through the bundled mcp-remote (transport: mcp-remote, a process)
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -195,9 +199,9 @@ function ensureCodeServer() {
   return cs;
 }
 const CODE_SERVER = desktop ? undefined : ensureCodeServer();
-const STDIO_FIXTURE = path.join(REPO_ROOT, 'out/test/fixtures/stdio-server.js');
-const HTTP_FIXTURE = path.join(REPO_ROOT, 'out/test/fixtures/http-server.js');
-for (const f of [path.join(REPO_ROOT, 'dist/extension.js'), path.join(REPO_ROOT, 'dist/mcp-remote/proxy.mjs'), STDIO_FIXTURE, HTTP_FIXTURE]) {
+const NOTES_SERVER = path.join(REPO_ROOT, 'out/test/demo/servers/notes.js');
+const TASKS_SERVER = path.join(REPO_ROOT, 'out/test/demo/servers/tasks-http.js');
+for (const f of [path.join(REPO_ROOT, 'dist/extension.js'), path.join(REPO_ROOT, 'dist/mcp-remote/proxy.mjs'), NOTES_SERVER, TASKS_SERVER]) {
   if (!fs.existsSync(f)) fail(`${path.relative(REPO_ROOT, f)} is missing: build first with \`node esbuild.mjs\` (npm start does both).`);
 }
 if (port && !(await portFree(port, host))) fail(`port ${port} on ${host} is in use (leave out --port to get a free one).`);
@@ -319,7 +323,7 @@ try {
   // 1. The demo Streamable HTTP MCP server, in its own reaped process group, on 127.0.0.1.
   const httpLog = path.join(dirs.logs, 'http-server.log');
   const httpErr = fs.openSync(httpLog, 'w');
-  httpServer = spawnReaped(process.execPath, [HTTP_FIXTURE, '--port', '0'], { env, stdio: ['ignore', 'pipe', httpErr] });
+  httpServer = spawnReaped(process.execPath, [TASKS_SERVER, '--port', '0'], { env, stdio: ['ignore', 'pipe', httpErr] });
   fs.closeSync(httpErr);
   const mcpUrl = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the demo HTTP server did not start in 15 s:\n${tail(httpLog)}`)), 15000);
@@ -355,21 +359,21 @@ try {
     `${JSON.stringify(
       {
         'mcpPool.apps': {
-          'demo-stdio': {
+          'demo-notes': {
             command: process.execPath,
-            args: [STDIO_FIXTURE, '--name=demo-stdio', '--features'], // resources, prompts, logging too
-            description: 'stdio MCP server shipped with the project (test/fixtures/stdio-server.ts)',
+            args: [NOTES_SERVER],
+            description: 'a notebook: add, list and search notes (stdio MCP server, test/demo/servers/notes.ts)',
           },
           'demo-remote': {
             url: mcpUrl,
+            description: 'a task list on a remote MCP server (Streamable HTTP on 127.0.0.1, started by npm start), reached directly: no process',
+          },
+          'demo-remote-proxy': {
+            url: mcpUrl,
+            transport: 'mcp-remote',
             // mcp-remote's token cache (default ~/.mcp-auth) in the throw-away profile, also in the desktop editor
             env: { MCP_REMOTE_CONFIG_DIR: path.join(run, 'mcp-auth') },
-            description: 'local Streamable HTTP MCP server started by npm start (test/fixtures/http-server.ts), through the bundled mcp-remote',
-          },
-          'demo-direct': {
-            url: mcpUrl,
-            transport: 'direct',
-            description: 'the same server, reached directly over HTTP from the editor: no process',
+            description: 'the same task list through the bundled mcp-remote (a proxy process)',
           },
         },
       },
@@ -383,15 +387,14 @@ try {
   writeUserSettings(dirs.userData, { ...baseUserSettings({ trustEnabled: false }), 'workbench.startupEditor': 'readme', 'remote.autoForwardPorts': false });
   const tryLines = [
     '  Try:',
-    '    - the MCP Pool icon in the activity bar: the Apps view lists demo-stdio, demo-remote and demo-direct',
-    '    - F1 > "MCP Pool: Invoke Tool..." > demo-stdio > echo > type some text > Enter: the result shows in the Output panel',
+    '    - the MCP Pool icon in the activity bar: the Apps view lists demo-notes, demo-remote and demo-remote-proxy',
+    '    - F1 > "MCP Pool: Invoke Tool..." > demo-notes > search_notes > type "release" > Enter: the result shows in the Output panel',
     '    - the "MCP n/3" status bar item: hover for the apps\' state, click to kill / restart them',
-    '    - the same with demo-remote (mcp-remote > HTTP) and demo-direct (HTTP from the editor, no process); tools progress, sleep, fail, crash',
-    '    - expand an app: Resources (click one to open it) and Prompts; F1 > "MCP Pool: Get Prompt..."',
-    '    - tools that ask you: ask_form (a form), summarize (a language model, after your consent), list_roots',
+    '    - demo-remote: a task list over HTTP, no process (list_tasks, add_task, complete_task); demo-remote-proxy: the same through mcp-remote',
+    '    - expand an app: Resources (click a note or tasks://board to open it) and Prompts (summarize_notes, plan_my_day)',
     '',
     `  Workspace:   ${workspace}  (temp copy of test/demo/workspace; the apps are in .vscode/settings.json)`,
-    `  Demo server: ${mcpUrl}  (Streamable HTTP, run by this launcher)`,
+    `  Demo server: ${mcpUrl}  (the tasks server, Streamable HTTP, run by this launcher)`,
   ];
   const ready = (fields, banner) => {
     if (json) {

@@ -30,7 +30,7 @@ import {
   runStart,
   VIA_NPM,
 } from './startKit';
-import { CHROMIUM, haveChromium, invokeEchoFromPalette, openWorkbench, reportFailure, screenshot, showPoolView } from './startWorkbench';
+import { CHROMIUM, haveChromium, invokeFromPalette, openWorkbench, reportFailure, screenshot, showPoolView } from './startWorkbench';
 
 describe('npm start (test/demo/start.mjs)', function () {
   this.timeout(120_000);
@@ -135,7 +135,7 @@ describe('npm start (test/demo/start.mjs)', function () {
       // the banner on stderr names what to try, the trust setting, and Ctrl+C
       const banner = l!.stderr();
       assert.ok(banner.includes(`Open:  ${ready.url}`), banner);
-      for (const s of ['--disable-workspace-trust', 'MCP Pool: Invoke Tool', 'demo-stdio', 'demo-remote', 'Ctrl+C'])
+      for (const s of ['--disable-workspace-trust', 'MCP Pool: Invoke Tool', 'demo-notes', 'demo-remote', 'search_notes', 'Ctrl+C'])
         assert.ok(banner.includes(s), `banner lacks ${s}`);
       // the throw-away profile: a fresh temp copy of the demo workspace
       assert.ok(ready.profile.startsWith(os.tmpdir()), ready.profile);
@@ -143,18 +143,23 @@ describe('npm start (test/demo/start.mjs)', function () {
       assert.ok(fs.existsSync(path.join(ready.workspace, 'README.md')));
     });
 
-    it('the generated workspace settings define demo-stdio, demo-remote and demo-direct, and each answers echo (no browser)', async () => {
+    it('the generated workspace settings define demo-notes, demo-remote and demo-remote-proxy, the demo servers (not the test fixtures), and each answers (no browser)', async () => {
       const { ready } = l!;
       const settings = JSON.parse(fs.readFileSync(ready.settingsFile, 'utf8')) as Record<string, unknown>;
       const { specs, problems } = parseAppDefinitions(settings['mcpPool.apps']);
       assert.deepEqual(problems, []);
-      assert.deepEqual(specs.map((s) => s.name).sort(), ['demo-direct', 'demo-remote', 'demo-stdio']);
-      assert.equal(
-        specs.find((s) => s.name === 'demo-direct')?.kind === 'remote' && (specs.find((s) => s.name === 'demo-direct') as { transport?: string }).transport,
-        'direct',
-      );
-      const remote = specs.find((s) => s.name === 'demo-remote');
-      assert.equal(remote?.kind === 'remote' && remote.url, ready.mcpUrl);
+      assert.deepEqual(specs.map((s) => s.name).sort(), ['demo-notes', 'demo-remote', 'demo-remote-proxy']);
+      const transport = (name: string) => (specs.find((s) => s.name === name) as { transport?: string } | undefined)?.transport;
+      const raw = settings['mcpPool.apps'] as Record<string, Record<string, unknown>>;
+      assert.equal(raw['demo-remote'].transport, undefined, 'demo-remote uses the default transport');
+      assert.equal(transport('demo-remote'), 'direct', 'the default transport reaches it directly');
+      assert.equal(transport('demo-remote-proxy'), 'mcp-remote');
+      for (const name of ['demo-remote', 'demo-remote-proxy']) {
+        const remote = specs.find((s) => s.name === name);
+        assert.equal(remote?.kind === 'remote' && remote.url, ready.mcpUrl);
+      }
+      const notes = specs.find((s) => s.name === 'demo-notes');
+      assert.ok(notes?.kind === 'stdio' && notes.args.some((a) => a.endsWith('out/test/demo/servers/notes.js')), JSON.stringify(notes));
       // mcp-remote's token cache goes to the demo's temporary HOME, not ours
       const home = path.join(ready.profile, 'home');
       const pool = new Pool({
@@ -164,15 +169,20 @@ describe('npm start (test/demo/start.mjs)', function () {
       });
       try {
         await pool.configure(specs.map((s): AppSpec => ({ ...s, env: { ...s.env, HOME: home } })));
-        for (const [app, name] of [
-          ['demo-stdio', 'demo-stdio'],
-          ['demo-remote', 'fixture-http'],
-          ['demo-direct', 'fixture-http'],
-        ]) {
-          const out = await pool.callTool(app, 'echo', { text: `hello ${app}` });
+        // a product's tools, not the fixtures' (echo, crash, flood_stderr…)
+        const toolNames = async (app: string) => (await pool.listTools(app)).map((t) => t.name).sort();
+        assert.deepEqual(await toolNames('demo-notes'), ['add_note', 'list_notes', 'search_notes']);
+        assert.deepEqual(await toolNames('demo-remote'), ['add_task', 'complete_task', 'list_tasks']);
+        const found = await pool.callTool('demo-notes', 'search_notes', { query: 'vsix' });
+        assert.equal(found.result.isError ?? false, false);
+        assert.deepEqual(
+          (found.result.structuredContent as { notes: { title: string }[] }).notes.map((n) => n.title),
+          ['Release checklist'],
+        );
+        for (const app of ['demo-remote', 'demo-remote-proxy']) {
+          const out = await pool.callTool(app, 'list_tasks', { status: 'open' });
           assert.equal(out.result.isError ?? false, false);
-          assert.equal(out.result.content[0]?.type === 'text' && out.result.content[0].text, `hello ${app}`);
-          assert.equal((out.result.structuredContent as { name?: string }).name, name);
+          assert.equal((out.result.structuredContent as { tasks: unknown[] }).tasks.length, 3, app);
         }
       } finally {
         await pool.shutdown();
@@ -180,7 +190,7 @@ describe('npm start (test/demo/start.mjs)', function () {
       }
     });
 
-    it('in the browser: the MCP Pool view lists both demo apps (screenshot start-demo)', async function () {
+    it('in the browser: the MCP Pool view lists the three demo apps (screenshot start-demo)', async function () {
       if (!haveChromium) {
         console.log(`      [skip] no Chromium at ${CHROMIUM} (set CHROMIUM_BIN)`);
         return this.skip();
@@ -197,11 +207,11 @@ describe('npm start (test/demo/start.mjs)', function () {
       assert.match(status, /MCP \d\/3/);
     });
 
-    it('in the browser: F1 → MCP Pool: Invoke Tool… → echo on demo-stdio, demo-remote and demo-direct, shows the text in the output', async function () {
+    it('in the browser: F1 → MCP Pool: Invoke Tool… on demo-notes, demo-remote and demo-remote-proxy, shows the result in the output', async function () {
       if (!page) return this.skip();
-      await invokeEchoFromPalette(page, 'demo-stdio', 'hello from the demo palette');
-      await invokeEchoFromPalette(page, 'demo-remote', 'hello through mcp-remote');
-      await invokeEchoFromPalette(page, 'demo-direct', 'hello with no process between');
+      await invokeFromPalette(page, 'demo-notes', 'search_notes', 'standup', '2. Standup');
+      await invokeFromPalette(page, 'demo-remote', 'complete_task', '1', 'Done: [x] 1. Review the pool eviction PR');
+      await invokeFromPalette(page, 'demo-remote-proxy', 'complete_task', '2', 'Done: [x] 2. Write the 0.2.0 release notes');
       invoked = true;
       await showPoolView(page);
       await screenshot(page, 'start-demo-invoke');
@@ -219,13 +229,13 @@ describe('npm start (test/demo/start.mjs)', function () {
         describeProcs(before),
       );
       assert.ok(
-        cmds.some((c) => c.includes('out/test/fixtures/http-server.js')),
+        cmds.some((c) => c.includes('out/test/demo/servers/tasks-http.js')),
         describeProcs(before),
       );
       if (invoked) {
         // started by the extension host for the browser session
         assert.ok(
-          cmds.some((c) => c.includes('out/test/fixtures/stdio-server.js') && c.includes('--name=demo-stdio')),
+          cmds.some((c) => c.includes('out/test/demo/servers/notes.js')),
           describeProcs(before),
         );
         assert.ok(
@@ -285,7 +295,7 @@ describe('npm start (test/demo/start.mjs)', function () {
       if (haveChromium) {
         browserHome = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-pool-demo-browser-'));
         ({ browser, page } = await openWorkbench(launched.ready.url, browserHome));
-        await invokeEchoFromPalette(page, 'demo-remote', 'about to be killed');
+        await invokeFromPalette(page, 'demo-remote-proxy', 'complete_task', '3', 'Done: [x] 3. Try the demo on the newest VS Code');
       }
       const before = processesOfLauncher(launched);
       if (haveChromium)
