@@ -4,10 +4,15 @@
 // every pool process, the demo server; the throw-away profile is deleted.
 //
 // Two editors:
-//   browser (default)  VS Code in the browser (code-server 4.99.4 = VS Code 1.99.3, the suite's floor) on
-//                      127.0.0.1: prints the URL to open. Installs code-server into .vscode-test/ the first
-//                      time (the same cached copy the editor tests use; Debian build packages through apt
-//                      when missing, which needs root or sudo; about 2-3 minutes, once).
+//   browser (default)  VS Code in the browser on 127.0.0.1: the newest the editor suite runs on (code-server
+//                      4.139.1 = VS Code 1.139.1, on Node 24 from npm), where VS Code's own MCP ("MCP: List
+//                      Servers", agent mode) lists the pooled apps; --vscode floor for VS Code 1.99.3. Prints
+//                      the URL to open. Installs code-server into .vscode-test/ the first time (the same cached
+//                      copy the editor tests use; Debian build packages through apt when missing, after asking,
+//                      which needs root or sudo; about 2-3 minutes, once). On the newest, the extension is
+//                      packaged (npm run package: mcp-remote-pool.vsix) and installed into the throw-away
+//                      profile, as a user installs it; on the floor it is loaded from this checkout as the
+//                      extension under development.
 //   desktop            your own VS Code (`code` on PATH), in a new window with a throw-away --user-data-dir
 //                      and --extensions-dir and this checkout as --extensionDevelopmentPath. Installs nothing.
 //                      Closing the window stops the demo.
@@ -15,6 +20,7 @@
 // Usage: node test/demo/start.mjs [options]         (npm start builds first: node esbuild.mjs)
 //   --editor browser|desktop  which editor (default: browser; a hint is printed when `code` is on PATH)
 //   --desktop                 the same as --editor desktop
+//   --vscode newest|floor     which VS Code in the browser (default: newest; test/editor/versions.json)
 //   --port N                  port for code-server (default: a free port; browser only)
 //   --host ADDR               address to listen on (default 127.0.0.1). Only loopback addresses
 //                             (127.x.x.x, ::1, localhost): code-server runs without a password
@@ -72,6 +78,7 @@ import {
   waitHealthy,
   workbenchUrl,
   writeConfigYaml,
+  commonArgs,
   writeUserSettings,
 } from '../editor/codeServer.mjs';
 
@@ -80,7 +87,7 @@ const t0 = Date.now();
 const secs = (ms = Date.now() - t0) => `${(ms / 1000).toFixed(1)}s`;
 
 // ---- options ---------------------------------------------------------------------------------
-const VALUE_OPTS = ['port', 'host', 'editor'];
+const VALUE_OPTS = ['port', 'host', 'editor', 'vscode'];
 const FLAG_OPTS = ['yes', 'desktop', 'i-know-this-is-public', 'keep-profile', 'json', 'help'];
 const opts = {};
 {
@@ -122,8 +129,10 @@ if (opts.desktop && opts.editor && opts.editor !== 'desktop') usage(`--desktop a
 const editor = opts.desktop ? 'desktop' : (opts.editor ?? 'browser');
 if (!['browser', 'desktop'].includes(editor)) usage(`--editor must be browser or desktop, got ${editor}`);
 const desktop = editor === 'desktop';
-if (desktop && (opts.port || opts.host || opts['i-know-this-is-public']))
-  usage('--port and --host are for the browser editor (code-server), not --editor desktop');
+if (desktop && (opts.port || opts.host || opts.vscode || opts['i-know-this-is-public']))
+  usage('--port, --host and --vscode are for the browser editor (code-server), not --editor desktop');
+const vscodeSpec = opts.vscode ?? 'newest';
+if (!['newest', 'floor'].includes(vscodeSpec)) usage(`--vscode must be newest or floor, got ${vscodeSpec}`);
 const keepProfile = !!opts['keep-profile'];
 const host = (opts.host ?? '127.0.0.1').replace(/^\[|\]$/g, '');
 const publicBind = !isLoopback(host);
@@ -172,9 +181,9 @@ if (desktop && !CODE) {
 }
 if (!desktop && CODE) log(`hint: a desktop VS Code is installed (${CODE}): \`npm start -- --desktop\` opens the demo there instead of the browser`);
 
-/** The code-server npm start uses (the suite's floor), installed by test/editor/setup.sh the first time. */
+/** The code-server npm start uses (--vscode: newest by default), installed by test/editor/setup.sh the first time. */
 function ensureCodeServer() {
-  const version = resolveVersion('floor');
+  const version = resolveVersion(vscodeSpec);
   let cs = installedCodeServer(version);
   if (cs) return cs;
   if (process.env.CODE_SERVER_BIN)
@@ -199,6 +208,11 @@ function ensureCodeServer() {
   return cs;
 }
 const CODE_SERVER = desktop ? undefined : ensureCodeServer();
+// VS Code 1.133+ (code-server 4.133+) takes an extension under development from the URL only in its
+// smoke-test-driver mode (which hides notification toasts): there the extension is packaged and installed
+// into the throw-away profile instead, as a user installs it.
+const [major, minor] = (CODE_SERVER?.vscode ?? '0.0').split('.').map(Number);
+const viaVsix = !desktop && (major > 1 || minor >= 133);
 const NOTES_SERVER = path.join(REPO_ROOT, 'out/test/demo/servers/notes.js');
 const TASKS_SERVER = path.join(REPO_ROOT, 'out/test/demo/servers/tasks-http.js');
 for (const f of [path.join(REPO_ROOT, 'dist/extension.js'), path.join(REPO_ROOT, 'dist/mcp-remote/proxy.mjs'), NOTES_SERVER, TASKS_SERVER]) {
@@ -471,7 +485,38 @@ try {
   } else {
     const configFile = writeConfigYaml(path.join(run, 'config.yaml'));
 
-    // 4. code-server, in its own reaped process group.
+    // 4. The extension: on the newest VS Code, `npm run package` (mcp-remote-pool.vsix) installed into the
+    // throw-away extensions dir (`--install-extension`, as a user would); on the floor, this checkout as the
+    // extension under development (the URL's payload, step 5).
+    let loadedAs = `the extension from this checkout (as the extension under development)`;
+    if (viaVsix) {
+      const vsix = path.join(REPO_ROOT, 'mcp-remote-pool.vsix');
+      const packLog = path.join(dirs.logs, 'package.log');
+      let t = Date.now();
+      const pack = spawnSync('npm', ['run', '--silent', 'package'], {
+        cwd: REPO_ROOT,
+        env: process.env,
+        stdio: ['ignore', fs.openSync(packLog, 'w'), fs.openSync(packLog, 'a')],
+      });
+      if (pack.status !== 0 || !fs.existsSync(vsix)) throw new Error(`npm run package failed (${pack.status ?? pack.signal}):\n${tail(packLog)}`);
+      log(`packaged this checkout: ${path.relative(REPO_ROOT, vsix)} (npm run package, ${secs(Date.now() - t)})`);
+      t = Date.now();
+      const install = spawnSync(
+        CODE_SERVER.node,
+        [CODE_SERVER.entry, ...commonArgs({ configFile, userDataDir: dirs.userData, extensionsDir: dirs.extensions }), '--install-extension', vsix, '--force'],
+        { env, encoding: 'utf8' },
+      );
+      const { publisher, name, version } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+      const installed = path.join(dirs.extensions, `${publisher}.${name}-${version}`, 'package.json');
+      if (install.status !== 0 || !fs.existsSync(installed))
+        throw new Error(
+          `code-server --install-extension ${vsix} failed (${install.status ?? install.signal}):\n${`${install.stdout}${install.stderr}`.trim()}`,
+        );
+      log(`installed ${path.basename(vsix)} into the throw-away profile (${secs(Date.now() - t)})`);
+      loadedAs = `the extension installed from ${path.basename(vsix)} (packaged from this checkout just now)`;
+    }
+
+    // 5. code-server, in its own reaped process group.
     port ||= await freePort(host);
     const csLog = path.join(dirs.logs, 'code-server.log');
     codeServer = startCodeServer({
@@ -495,18 +540,20 @@ try {
     });
     await waitHealthy(port, codeServer, 60000, csLog, host);
 
-    // 5. The URL: the workbench for the workspace, with this checkout as the extension under development.
+    // 6. The URL: the workbench for the workspace (on the floor: with this checkout as the extension under development).
     // A wildcard bind (--i-know-this-is-public) is opened by this machine's name. The URL's host is also
     // the remote authority of the extension's vscode-remote:// path, so both must be the one the browser uses.
     const wildcard = host === '0.0.0.0' || host === '::';
-    const urlFor = (h) => workbenchUrl({ host: h, port, folder: workspace, payload: [['extensionDevelopmentPath', REPO_ROOT]] });
+    const urlFor = (h) => workbenchUrl({ host: h, port, folder: workspace, payload: viaVsix ? [] : [['extensionDevelopmentPath', REPO_ROOT]] });
     const url = urlFor(wildcard ? os.hostname() : host);
     const page = await fetch(urlFor(wildcard ? '127.0.0.1' : host));
     if (page.status !== 200) throw new Error(`the workbench page answered HTTP ${page.status}:\n${tail(csLog)}`);
 
-    ready({ url, host, port, vscode: CODE_SERVER.vscode, codeServer: CODE_SERVER.codeServer, codeServerPgid: codeServer.pid }, [
+    const extension = viaVsix ? 'vsix' : 'development';
+    ready({ url, host, port, vscode: CODE_SERVER.vscode, codeServer: CODE_SERVER.codeServer, extension, codeServerPgid: codeServer.pid }, [
       '',
-      `  MCP Remote Pool demo is ready (${secs()}): VS Code ${CODE_SERVER.vscode} in the browser with the extension from this checkout`,
+      `  MCP Remote Pool demo is ready (${secs()}): VS Code ${CODE_SERVER.vscode} in the browser with ${loadedAs}`,
+      ...(viaVsix ? ['  VS Code\'s own MCP lists the pooled apps: F1 > "MCP: List Servers" (or agent mode\'s tools).'] : []),
       '',
       `  Open:  ${url}`,
       '',

@@ -16,12 +16,15 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { bundledLauncher, parseAppDefinitions, Pool, type AppSpec } from '../../src/pool';
 import { BUNDLED_MCP_REMOTE, REAPER_SCRIPT, REPO_ROOT } from '../fixtures/paths';
+import { waitUntil } from '../fixtures/processTable';
 import {
   CODE_SERVER,
   describeProcs,
   EXPECT_INSTALL,
   expectAllGone,
   FLOOR,
+  FLOOR_CODE_SERVER,
+  NEWEST,
   haveCodeServer,
   launch,
   type Launched,
@@ -30,7 +33,7 @@ import {
   runStart,
   VIA_NPM,
 } from './startKit';
-import { CHROMIUM, haveChromium, invokeFromPalette, openWorkbench, reportFailure, screenshot, showPoolView } from './startWorkbench';
+import { CHROMIUM, haveChromium, invokeFromPalette, listVsCodeMcpServers, openWorkbench, reportFailure, screenshot, showPoolView } from './startWorkbench';
 
 describe('npm start (test/demo/start.mjs)', function () {
   this.timeout(120_000);
@@ -99,34 +102,46 @@ describe('npm start (test/demo/start.mjs)', function () {
       }
     });
 
-    it(EXPECT_INSTALL ? 'npm start installed code-server itself, saying what and how long' : 'used the installed code-server (the floor version)', () => {
-      const err = l!.stderr();
-      if (EXPECT_INSTALL) {
-        assert.ok(VIA_NPM, 'TEST_START_EXPECT_INSTALL needs TEST_START_VIA_NPM');
-        assert.equal(installedBefore, false, `TEST_START_EXPECT_INSTALL: ${CODE_SERVER} existed before npm start`);
-        assert.match(err, new RegExp(`code-server ${FLOOR.codeServer.replace(/\./g, '\\.')} \\(VS Code .*\\) is not installed yet: installing it once`));
-        assert.match(err, /\[setup \+\d+s\] (apt: |code-server )/);
-        assert.match(
-          err,
-          new RegExp(`installed code-server ${FLOOR.codeServer.replace(/\./g, '\\.')} \\(VS Code ${FLOOR.vscode.replace(/\./g, '\\.')}\\) in \\d+\\.\\ds`),
-        );
-        assert.doesNotMatch(err, /chromium/i, 'npm start must not install Chromium');
-      } else {
-        assert.doesNotMatch(err, /not installed yet/);
-      }
-      assert.ok(fs.existsSync(CODE_SERVER), `${CODE_SERVER} after npm start`);
-      assert.equal(l!.ready.editor, 'browser');
-      assert.equal(l!.ready.vscode, FLOOR.vscode);
-    });
+    it(
+      EXPECT_INSTALL
+        ? 'npm start installed code-server itself, saying what and how long'
+        : "used the installed code-server (the newest version, npm start's default)",
+      () => {
+        const err = l!.stderr();
+        if (EXPECT_INSTALL) {
+          assert.ok(VIA_NPM, 'TEST_START_EXPECT_INSTALL needs TEST_START_VIA_NPM');
+          assert.equal(installedBefore, false, `TEST_START_EXPECT_INSTALL: ${CODE_SERVER} existed before npm start`);
+          assert.match(err, new RegExp(`code-server ${NEWEST.codeServer.replace(/\./g, '\\.')} \\(VS Code .*\\) is not installed yet: installing it once`));
+          assert.match(err, /\[setup \+\d+s\] (apt: |code-server )/);
+          assert.match(
+            err,
+            new RegExp(`installed code-server ${NEWEST.codeServer.replace(/\./g, '\\.')} \\(VS Code ${NEWEST.vscode.replace(/\./g, '\\.')}\\) in \\d+\\.\\ds`),
+          );
+          assert.doesNotMatch(err, /chromium/i, 'npm start must not install Chromium');
+        } else {
+          assert.doesNotMatch(err, /not installed yet/);
+        }
+        assert.ok(fs.existsSync(CODE_SERVER), `${CODE_SERVER} after npm start`);
+        assert.equal(l!.ready.editor, 'browser');
+        assert.equal(l!.ready.vscode, NEWEST.vscode);
+      },
+    );
 
-    it('prints a URL on 127.0.0.1 that serves code-server and the workbench, with this checkout as the extension', async () => {
+    it('prints a URL on 127.0.0.1 that serves code-server and the workbench; the extension is the packaged .vsix, installed, and the banner says so', async () => {
       const { ready } = l!;
       const url = new URL(ready.url);
       assert.equal(url.hostname, '127.0.0.1');
       assert.equal(Number(url.port), ready.port);
       assert.equal(url.searchParams.get('folder'), ready.workspace);
-      const payload = new Map(JSON.parse(url.searchParams.get('payload')!) as [string, string][]);
-      assert.equal(payload.get('extensionDevelopmentPath'), `vscode-remote://127.0.0.1:${ready.port}${REPO_ROOT}`);
+      // the newest VS Code ignores an extension under development from the URL (outside its test-driver mode):
+      // the packaged extension is installed into the throw-away profile instead
+      assert.equal(url.searchParams.get('payload'), null);
+      assert.equal(ready.extension, 'vsix');
+      const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+      assert.ok(
+        fs.existsSync(path.join(ready.profile, 'extensions', `${pkg.publisher}.${pkg.name}-${pkg.version}`, 'package.json')),
+        'installed into the profile',
+      );
       const health = await fetch(`http://127.0.0.1:${ready.port}/healthz`);
       assert.equal(health.status, 200);
       const workbench = await fetch(ready.url);
@@ -135,6 +150,12 @@ describe('npm start (test/demo/start.mjs)', function () {
       // the banner on stderr names what to try, the trust setting, and Ctrl+C
       const banner = l!.stderr();
       assert.ok(banner.includes(`Open:  ${ready.url}`), banner);
+      assert.ok(
+        banner.includes(
+          `VS Code ${NEWEST.vscode} in the browser with the extension installed from mcp-remote-pool.vsix (packaged from this checkout just now)`,
+        ),
+        banner,
+      );
       for (const s of ['--disable-workspace-trust', 'MCP Pool: Invoke Tool', 'demo-notes', 'demo-remote', 'search_notes', 'Ctrl+C'])
         assert.ok(banner.includes(s), `banner lacks ${s}`);
       // the throw-away profile: a fresh temp copy of the demo workspace
@@ -217,6 +238,13 @@ describe('npm start (test/demo/start.mjs)', function () {
       await screenshot(page, 'start-demo-invoke');
       const status = await page.locator('.part.statusbar .statusbar-item[id$="mcpPool.status"]').innerText();
       assert.match(status, /MCP 3\/3/);
+    });
+
+    it("in the browser: VS Code's own MCP lists the pooled apps (F1 → MCP: List Servers)", async function () {
+      if (!page) return this.skip();
+      // the rows of this extension's provider (its collection label, package.json mcpServerDefinitionProviders)
+      const rows = await listVsCodeMcpServers(page, ['demo-notes', 'demo-remote', 'demo-remote-proxy'], 'MCP Remote Pool');
+      assert.deepEqual(rows, ['demo-notes', 'demo-remote', 'demo-remote-proxy']);
     });
 
     it('SIGTERM stops everything: code-server, its extension host, every pool process, the HTTP server; the profile is deleted', async () => {
@@ -308,6 +336,44 @@ describe('npm start (test/demo/start.mjs)', function () {
       await launched.exited;
       await expectAllGone(before, launched.ready.profile, 15_000);
       console.log(`      [info] ${before.length} processes, all gone ${Date.now() - t} ms after SIGKILL of the launcher`);
+    });
+  });
+
+  describe('--vscode floor', function () {
+    it('runs VS Code 1.99 (the floor) with this checkout as the extension under development, and says so', async function () {
+      if (!fs.existsSync(FLOOR_CODE_SERVER)) {
+        console.log(`      [skip] the floor code-server is not installed (${FLOOR_CODE_SERVER}): npm run test:editor:setup`);
+        return this.skip();
+      }
+      this.timeout(3 * 60_000);
+      const l = await launch(['--vscode', 'floor']);
+      try {
+        const { ready } = l;
+        assert.equal(ready.vscode, FLOOR.vscode);
+        assert.equal(ready.extension, 'development');
+        const payload = new Map(JSON.parse(new URL(ready.url).searchParams.get('payload')!) as [string, string][]);
+        assert.equal(payload.get('extensionDevelopmentPath'), `vscode-remote://127.0.0.1:${ready.port}${REPO_ROOT}`);
+        await waitUntil(() => /Ctrl\+C stops everything/.test(l.stderr()), 5000, 'the banner');
+        assert.ok(
+          l.stderr().includes(`VS Code ${FLOOR.vscode} in the browser with the extension from this checkout (as the extension under development)`),
+          l.stderr(),
+        );
+        assert.doesNotMatch(l.stderr(), /packaged|mcp-remote-pool\.vsix/);
+      } finally {
+        const before = processesOfLauncher(l);
+        process.kill(l.ready.pid, 'SIGTERM');
+        await l.exited;
+        await expectAllGone(before, l.ready.profile, 10_000);
+      }
+    });
+
+    it('refuses --vscode with another value, and with --desktop', async () => {
+      let r = await runStart(['--vscode', '1.2.3']);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /--vscode must be newest or floor, got 1\.2\.3/);
+      r = await runStart(['--desktop', '--vscode', 'floor']);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /--port, --host and --vscode are for the browser editor/);
     });
   });
 });

@@ -153,6 +153,29 @@ export async function invokeFromPalette(page: Page, app: string, tool: string, a
   await waitUntil(async () => (await outputText(page)).includes(expected), 30_000, `"${expected}" in the output panel`);
 }
 
+/**
+ * F1 → "MCP: List Servers" (VS Code's own MCP, 1.100+): waits until every name in `want` is a row of its
+ * picker ("Select an MCP Server") with the `collection` (the providing extension's label) shown, returns those labels (screenshot start-demo-vscode-mcp), and closes it.
+ */
+export async function listVsCodeMcpServers(page: Page, want: string[], collection: string): Promise<string[]> {
+  await runCommand(page, 'MCP: List Servers');
+  const rows = () => quickInput(page).locator('.monaco-list-row .label-name').allInnerTexts();
+  const labels = await waitUntil(
+    async () => {
+      // VS Code's picker ("Select an MCP Server"), not a stale one of the extension's own
+      const placeholder = (await quickInput(page).locator('.quick-input-box input').getAttribute('placeholder')) ?? '';
+      if (!/MCP Server/i.test(placeholder) || !(await quickInput(page).innerText()).includes(collection)) return false;
+      const l = (await rows()).map((x) => x.trim());
+      return want.every((w) => l.includes(w)) && l.filter((x) => want.includes(x));
+    },
+    30_000,
+    `${want.join(', ')} of ${collection} in "MCP: List Servers"`,
+  );
+  await screenshot(page, 'start-demo-vscode-mcp');
+  await page.keyboard.press('Escape');
+  return labels;
+}
+
 async function treeLabels(page: Page): Promise<string[]> {
   return page.locator('.part.sidebar .monaco-list-row .label-name').allInnerTexts();
 }
