@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: the extension from this checkout in a sandboxed VS Code, with a demo workspace whose three
-// MCP apps (a notes server, a tasks server reached directly and through mcp-remote) work out of the box. Ctrl+C (or SIGTERM) stops everything: the editor, its extension host,
-// every pool process, the demo server; the throw-away profile is deleted.
+// MCP apps (a notes server, a tasks server reached directly and through mcp-remote) work out of the box.
+// Ctrl+C (or SIGTERM) stops everything: the editor, its extension host, every pool process, the demo
+// server; the throw-away profile is deleted.
 //
 // Two editors:
 //   browser (default)  VS Code in the browser on 127.0.0.1: the newest the editor suite runs on (code-server
