@@ -223,6 +223,37 @@ describe('npm start asks before it installs Debian packages', function () {
     assert.match(r.stderr, /E: stand-in apt-get, installs nothing/);
   });
 
+  /** start.mjs in a terminal: util-linux `script` gives it a pseudo-terminal, `typed` is what the user types. */
+  const inTerminal = (typed: string, env: NodeJS.ProcessEnv): Promise<Result> =>
+    new Promise((resolve) => {
+      const cmd = `'${process.execPath}' '${START}'`;
+      const child = spawn('script', ['-qec', cmd, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if (/Install them now\? \[y\/N\]/.test(stdout) && !child.stdin.writableEnded) child.stdin.end(typed);
+      });
+      child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.on('exit', (code) => resolve({ code, stdout, stderr: stdout }));
+    });
+  const haveScript = () => spawnSync('sh', ['-c', 'command -v script'], { stdio: 'ignore' }).status === 0;
+
+  it('in a terminal, answered "n": asks, does not run apt-get, exits 1', async function () {
+    if (!haveScript()) return this.skip();
+    const r = await inTerminal('n\n', startEnv());
+    assert.equal(aptCalls(), '', 'apt-get must not run');
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /Install them now\? \[y\/N\]/);
+    assert.match(r.stderr, /not installing Debian packages \(answer: n\)/);
+  });
+
+  it('in a terminal, answered "y": runs apt-get', async function () {
+    if (!haveScript()) return this.skip();
+    const r = await inTerminal('y\n', startEnv());
+    assert.match(aptCalls(), /^apt-get update -q\napt-get install -y /, r.stderr);
+    assert.equal(r.code, 1, r.stderr); // the stand-in fails
+  });
+
   it('with MCP_POOL_SETUP_YES=1 (what .ci/run sets): runs apt-get', async () => {
     const r = await run(process.execPath, [START], startEnv({ MCP_POOL_SETUP_YES: '1' }));
     assert.equal(r.code, 1, r.stderr);
