@@ -138,7 +138,7 @@ describe("npm start's installer (test/editor/setup.sh) where it cannot install D
 
   it('with a sudo that cannot run without a password: exit 1 with the command to run as root', async () => {
     const PATH = makePath([], { 'dpkg-query': 'exit 1', sudo: 'echo "sudo: a password is required" >&2; exit 1' });
-    const r = await runAsNonRoot(['--vscode', 'floor'], { PATH, EDITOR_TEST_CACHE: cacheDir() });
+    const r = await runAsNonRoot(['--vscode', 'floor', '--yes'], { PATH, EDITOR_TEST_CACHE: cacheDir() });
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /running it through sudo/);
     assert.match(r.stderr, /sudo: a password is required/);
@@ -165,8 +165,98 @@ describe("npm start's installer (test/editor/setup.sh) where it cannot install D
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /\[start [\d.]+s\] code-server 4\.\d+\.\d+ \(VS Code 1\.\d+\.\d+\) is not installed yet: installing it once into /);
     assert.match(r.stderr, /this system has no apt-get/);
-    assert.match(r.stderr, /start: installing code-server failed: see the \[setup\] lines above\. .*bash test\/editor\/setup\.sh --vscode floor/);
+    assert.match(r.stderr, /start: installing code-server failed: see the \[setup\] lines above\. .*bash test\/editor\/setup\.sh --vscode newest/);
     assertNoShellError(r.stderr);
     assert.equal(r.stdout, '');
+  });
+});
+
+// npm start's first run installs Debian packages only with a yes. A stand-in apt-get (a real program on
+// PATH that records each call and then fails, so the run ends there) shows whether it ran at all.
+describe('npm start asks before it installs Debian packages', function () {
+  this.timeout(60_000);
+  let tmp: string;
+  let calls: string;
+  let PATH: string;
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-pool-consent-test-'));
+    calls = path.join(tmp, 'apt-get.calls');
+    const bin = path.join(tmp, 'bin');
+    fs.mkdirSync(bin);
+    const standIns: Record<string, string> = {
+      'apt-get': `echo "apt-get $*" >> '${calls}'\ncase " $* " in *" install "*) echo 'E: stand-in apt-get, installs nothing' >&2; exit 100;; esac`,
+      'dpkg-query': 'exit 1', // every package looks missing
+      sudo: '[ "$1" = -n ] && shift\nexec "$@"', // as a non-root user: straight through to the stand-in
+    };
+    for (const [name, script] of Object.entries(standIns)) fs.writeFileSync(path.join(bin, name), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+    PATH = `${bin}${path.delimiter}${process.env.PATH}`;
+  });
+  after(() => {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+  const startEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH, EDITOR_TEST_CACHE: fs.mkdtempSync(path.join(tmp, 'cache-')), ...extra };
+    for (const k of ['CODE_SERVER_BIN', 'MCP_POOL_SETUP_YES', 'MCP_POOL_SETUP_NO_APT']) if (!(k in extra)) delete env[k];
+    return env;
+  };
+  const aptCalls = () => (fs.existsSync(calls) ? fs.readFileSync(calls, 'utf8') : '');
+  beforeEach(() => fs.rmSync(calls, { force: true }));
+
+  it('without a terminal and without --yes: says what and why, does not run apt-get, exits 1 naming the flag', async () => {
+    const r = await run(process.execPath, [START], startEnv()); // stdin: /dev/null, not a terminal
+    assert.equal(aptCalls(), '', 'apt-get must not run');
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`missing Debian packages: ${BUILD_PKGS.replace(/\+/g, '\\+')}`));
+    assert.match(r.stderr, /code-server's native modules are compiled on this machine and need them/);
+    assert.match(r.stderr, /not installing Debian packages without a yes: stdin is not a terminal/);
+    assert.match(r.stderr, /npm start -- --yes/);
+    assert.match(r.stderr, /MCP_POOL_SETUP_YES=1/);
+    assertNoShellError(r.stderr);
+    assert.equal(r.stdout, '');
+  });
+
+  it('with --yes: runs apt-get update and apt-get install -y with the missing packages', async () => {
+    const r = await run(process.execPath, [START, '--yes'], startEnv());
+    assert.equal(r.code, 1, r.stderr); // the stand-in fails
+    assert.match(aptCalls(), /^apt-get update -q\napt-get install -y g\+\+ make python3 .*libsecret-1-dev/);
+    assert.match(r.stderr, /going ahead \(--yes \/ MCP_POOL_SETUP_YES\)/);
+    assert.match(r.stderr, /E: stand-in apt-get, installs nothing/);
+  });
+
+  /** start.mjs in a terminal: util-linux `script` gives it a pseudo-terminal, `typed` is what the user types. */
+  const inTerminal = (typed: string, env: NodeJS.ProcessEnv): Promise<Result> =>
+    new Promise((resolve) => {
+      const cmd = `'${process.execPath}' '${START}'`;
+      const child = spawn('script', ['-qec', cmd, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if (/Install them now\? \[y\/N\]/.test(stdout) && !child.stdin.writableEnded) child.stdin.end(typed);
+      });
+      child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.on('exit', (code) => resolve({ code, stdout, stderr: stdout }));
+    });
+  const haveScript = () => spawnSync('sh', ['-c', 'command -v script'], { stdio: 'ignore' }).status === 0;
+
+  it('in a terminal, answered "n": asks, does not run apt-get, exits 1', async function () {
+    if (!haveScript()) return this.skip();
+    const r = await inTerminal('n\n', startEnv());
+    assert.equal(aptCalls(), '', 'apt-get must not run');
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /Install them now\? \[y\/N\]/);
+    assert.match(r.stderr, /not installing Debian packages \(answer: n\)/);
+  });
+
+  it('in a terminal, answered "y": runs apt-get', async function () {
+    if (!haveScript()) return this.skip();
+    const r = await inTerminal('y\n', startEnv());
+    assert.match(aptCalls(), /^apt-get update -q\napt-get install -y /, r.stderr);
+    assert.equal(r.code, 1, r.stderr); // the stand-in fails
+  });
+
+  it('with MCP_POOL_SETUP_YES=1 (what .ci/run sets): runs apt-get', async () => {
+    const r = await run(process.execPath, [START], startEnv({ MCP_POOL_SETUP_YES: '1' }));
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(aptCalls(), /^apt-get update -q\napt-get install -y /);
   });
 });

@@ -1,13 +1,19 @@
 #!/usr/bin/env node
 // `npm start`: the extension from this checkout in a sandboxed VS Code, with a demo workspace whose three
-// MCP apps work out of the box. Ctrl+C (or SIGTERM) stops everything: the editor, its extension host,
-// every pool process, the demo server; the throw-away profile is deleted.
+// MCP apps (a notes server, a tasks server reached directly and through mcp-remote) work out of the box.
+// Ctrl+C (or SIGTERM) stops everything: the editor, its extension host, every pool process, the demo
+// server; the throw-away profile is deleted.
 //
 // Two editors:
-//   browser (default)  VS Code in the browser (code-server 4.99.4 = VS Code 1.99.3, the suite's floor) on
-//                      127.0.0.1: prints the URL to open. Installs code-server into .vscode-test/ the first
-//                      time (the same cached copy the editor tests use; Debian build packages through apt
-//                      when missing, which needs root or sudo; about 2-3 minutes, once).
+//   browser (default)  VS Code in the browser on 127.0.0.1: the newest the editor suite runs on (code-server
+//                      4.139.1 = VS Code 1.139.1, on Node 24 from npm), where VS Code's own MCP ("MCP: List
+//                      Servers", agent mode) lists the pooled apps; --vscode floor for VS Code 1.99.3. Prints
+//                      the URL to open. Installs code-server into .vscode-test/ the first time (the same cached
+//                      copy the editor tests use; Debian build packages through apt when missing, after asking,
+//                      which needs root or sudo; about 2-3 minutes, once). On the newest, the extension is
+//                      packaged (npm run package: mcp-remote-pool.vsix) and installed into the throw-away
+//                      profile, as a user installs it; on the floor it is loaded from this checkout as the
+//                      extension under development.
 //   desktop            your own VS Code (`code` on PATH), in a new window with a throw-away --user-data-dir
 //                      and --extensions-dir and this checkout as --extensionDevelopmentPath. Installs nothing.
 //                      Closing the window stops the demo.
@@ -15,11 +21,15 @@
 // Usage: node test/demo/start.mjs [options]         (npm start builds first: node esbuild.mjs)
 //   --editor browser|desktop  which editor (default: browser; a hint is printed when `code` is on PATH)
 //   --desktop                 the same as --editor desktop
+//   --vscode newest|floor     which VS Code in the browser (default: newest; test/editor/versions.json)
 //   --port N                  port for code-server (default: a free port; browser only)
 //   --host ADDR               address to listen on (default 127.0.0.1). Only loopback addresses
 //                             (127.x.x.x, ::1, localhost): code-server runs without a password
 //                             (--auth none), so anyone who can reach it can run code as you.
 //   --i-know-this-is-public   allow a non-loopback --host anyway
+//   --yes                     let the first run's install of code-server run apt-get for missing Debian
+//                             build packages without asking (the same as MCP_POOL_SETUP_YES=1). Without it
+//                             the install asks first in a terminal, and without a terminal it stops instead.
 //   --keep-profile            keep the temporary profile, workspace and logs on exit (path printed)
 //   --json                    print one JSON line {editor, url, port, workspace, settingsFile, ...} on stdout
 //                             when ready (the banner goes to stderr); for scripts and tests
@@ -27,15 +37,19 @@
 // Environment: CODE_SERVER_BIN (code-server's out/node/entry.js, run by CODE_SERVER_NODE or this Node;
 // default: the copy test/editor/setup.sh installs under .vscode-test/code-server-<version>; when set,
 // nothing is installed), EDITOR_TEST_CACHE (default .vscode-test), DEMO_TMP (parent of the temporary
-// folder; default: the OS temp dir), MCP_POOL_SETUP_NO_APT=1 (see test/editor/setup.sh).
+// folder; default: the OS temp dir), MCP_POOL_SETUP_NO_APT=1 and MCP_POOL_SETUP_YES=1 (see test/editor/setup.sh).
 // Exit code: 0 stopped by Ctrl+C / SIGTERM / SIGHUP or the desktop window closed, 1 could not install or
 // start, or the editor died, 2 bad usage.
 //
-// Demo apps (written to <temp workspace>/.vscode/settings.json, mcpPool.apps):
-//   demo-stdio   the stdio MCP fixture: node out/test/fixtures/stdio-server.js
-//   demo-remote  { url: http://127.0.0.1:<port>/mcp }: the fixture Streamable HTTP server
-//                (out/test/fixtures/http-server.js, run by this launcher), reached through the bundled mcp-remote
-//   demo-direct  the same server, reached directly over HTTP from the editor (no process)
+// Demo apps (written to <temp workspace>/.vscode/settings.json, mcpPool.apps), demo servers written with the
+// official MCP SDK (test/demo/servers/, not the test fixtures; deterministic data, no network):
+//   demo-notes         stdio: node out/test/demo/servers/notes.js (add_note, list_notes, search_notes; each
+//                      note as a resource; prompt summarize_notes)
+//   demo-remote        { url: http://127.0.0.1:<port>/mcp }: the tasks server over Streamable HTTP
+//                      (out/test/demo/servers/tasks-http.js, run by this launcher), reached directly from the
+//                      editor (the default transport, no process): list_tasks, add_task, complete_task,
+//                      resource tasks://board, prompt plan_my_day
+//   demo-remote-proxy  the same server through the bundled mcp-remote (transport: mcp-remote, a process)
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -65,6 +79,7 @@ import {
   waitHealthy,
   workbenchUrl,
   writeConfigYaml,
+  commonArgs,
   writeUserSettings,
 } from '../editor/codeServer.mjs';
 
@@ -73,8 +88,8 @@ const t0 = Date.now();
 const secs = (ms = Date.now() - t0) => `${(ms / 1000).toFixed(1)}s`;
 
 // ---- options ---------------------------------------------------------------------------------
-const VALUE_OPTS = ['port', 'host', 'editor'];
-const FLAG_OPTS = ['desktop', 'i-know-this-is-public', 'keep-profile', 'json', 'help'];
+const VALUE_OPTS = ['port', 'host', 'editor', 'vscode'];
+const FLAG_OPTS = ['yes', 'desktop', 'i-know-this-is-public', 'keep-profile', 'json', 'help'];
 const opts = {};
 {
   const argv = process.argv.slice(2);
@@ -115,8 +130,10 @@ if (opts.desktop && opts.editor && opts.editor !== 'desktop') usage(`--desktop a
 const editor = opts.desktop ? 'desktop' : (opts.editor ?? 'browser');
 if (!['browser', 'desktop'].includes(editor)) usage(`--editor must be browser or desktop, got ${editor}`);
 const desktop = editor === 'desktop';
-if (desktop && (opts.port || opts.host || opts['i-know-this-is-public']))
-  usage('--port and --host are for the browser editor (code-server), not --editor desktop');
+if (desktop && (opts.port || opts.host || opts.vscode || opts['i-know-this-is-public']))
+  usage('--port, --host and --vscode are for the browser editor (code-server), not --editor desktop');
+const vscodeSpec = opts.vscode ?? 'newest';
+if (!['newest', 'floor'].includes(vscodeSpec)) usage(`--vscode must be newest or floor, got ${vscodeSpec}`);
 const keepProfile = !!opts['keep-profile'];
 const host = (opts.host ?? '127.0.0.1').replace(/^\[|\]$/g, '');
 const publicBind = !isLoopback(host);
@@ -165,9 +182,9 @@ if (desktop && !CODE) {
 }
 if (!desktop && CODE) log(`hint: a desktop VS Code is installed (${CODE}): \`npm start -- --desktop\` opens the demo there instead of the browser`);
 
-/** The code-server npm start uses (the suite's floor), installed by test/editor/setup.sh the first time. */
+/** The code-server npm start uses (--vscode: newest by default), installed by test/editor/setup.sh the first time. */
 function ensureCodeServer() {
-  const version = resolveVersion('floor');
+  const version = resolveVersion(vscodeSpec);
   let cs = installedCodeServer(version);
   if (cs) return cs;
   if (process.env.CODE_SERVER_BIN)
@@ -177,7 +194,9 @@ function ensureCodeServer() {
     `code-server ${version.codeServer} (VS Code ${version.vscode}) is not installed yet: installing it once into ${path.relative(process.cwd(), version.dir) || version.dir}` +
       ' (Debian build packages if missing, then code-server from npm; about 2-3 minutes; the editor tests use the same copy)',
   );
-  const r = spawnSync('bash', [path.join(REPO_ROOT, 'test/editor/setup.sh'), '--vscode', version.setupArg], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // stdin inherited: in a terminal the installer asks before it runs apt-get (the answer is typed there).
+  const setupArgs = [path.join(REPO_ROOT, 'test/editor/setup.sh'), '--vscode', version.setupArg, ...(opts.yes ? ['--yes'] : [])];
+  const r = spawnSync('bash', setupArgs, { stdio: ['inherit', 'ignore', 'inherit'] });
   if (r.status !== 0) {
     fail(
       `installing code-server failed${r.signal ? ` (${r.signal})` : ''}: see the [setup] lines above. After fixing it, run npm start again ` +
@@ -190,9 +209,14 @@ function ensureCodeServer() {
   return cs;
 }
 const CODE_SERVER = desktop ? undefined : ensureCodeServer();
-const STDIO_FIXTURE = path.join(REPO_ROOT, 'out/test/fixtures/stdio-server.js');
-const HTTP_FIXTURE = path.join(REPO_ROOT, 'out/test/fixtures/http-server.js');
-for (const f of [path.join(REPO_ROOT, 'dist/extension.js'), path.join(REPO_ROOT, 'dist/mcp-remote/proxy.mjs'), STDIO_FIXTURE, HTTP_FIXTURE]) {
+// VS Code 1.133+ (code-server 4.133+) takes an extension under development from the URL only in its
+// smoke-test-driver mode (which hides notification toasts): there the extension is packaged and installed
+// into the throw-away profile instead, as a user installs it.
+const [major, minor] = (CODE_SERVER?.vscode ?? '0.0').split('.').map(Number);
+const viaVsix = !desktop && (major > 1 || minor >= 133);
+const NOTES_SERVER = path.join(REPO_ROOT, 'out/test/demo/servers/notes.js');
+const TASKS_SERVER = path.join(REPO_ROOT, 'out/test/demo/servers/tasks-http.js');
+for (const f of [path.join(REPO_ROOT, 'dist/extension.js'), path.join(REPO_ROOT, 'dist/mcp-remote/proxy.mjs'), NOTES_SERVER, TASKS_SERVER]) {
   if (!fs.existsSync(f)) fail(`${path.relative(REPO_ROOT, f)} is missing: build first with \`node esbuild.mjs\` (npm start does both).`);
 }
 if (port && !(await portFree(port, host))) fail(`port ${port} on ${host} is in use (leave out --port to get a free one).`);
@@ -314,7 +338,7 @@ try {
   // 1. The demo Streamable HTTP MCP server, in its own reaped process group, on 127.0.0.1.
   const httpLog = path.join(dirs.logs, 'http-server.log');
   const httpErr = fs.openSync(httpLog, 'w');
-  httpServer = spawnReaped(process.execPath, [HTTP_FIXTURE, '--port', '0'], { env, stdio: ['ignore', 'pipe', httpErr] });
+  httpServer = spawnReaped(process.execPath, [TASKS_SERVER, '--port', '0'], { env, stdio: ['ignore', 'pipe', httpErr] });
   fs.closeSync(httpErr);
   const mcpUrl = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the demo HTTP server did not start in 15 s:\n${tail(httpLog)}`)), 15000);
@@ -350,21 +374,21 @@ try {
     `${JSON.stringify(
       {
         'mcpPool.apps': {
-          'demo-stdio': {
+          'demo-notes': {
             command: process.execPath,
-            args: [STDIO_FIXTURE, '--name=demo-stdio', '--features'], // resources, prompts, logging too
-            description: 'stdio MCP server shipped with the project (test/fixtures/stdio-server.ts)',
+            args: [NOTES_SERVER],
+            description: 'a notebook: add, list and search notes (stdio MCP server, test/demo/servers/notes.ts)',
           },
           'demo-remote': {
             url: mcpUrl,
+            description: 'a task list on a remote MCP server (Streamable HTTP on 127.0.0.1, started by npm start), reached directly: no process',
+          },
+          'demo-remote-proxy': {
+            url: mcpUrl,
+            transport: 'mcp-remote',
             // mcp-remote's token cache (default ~/.mcp-auth) in the throw-away profile, also in the desktop editor
             env: { MCP_REMOTE_CONFIG_DIR: path.join(run, 'mcp-auth') },
-            description: 'local Streamable HTTP MCP server started by npm start (test/fixtures/http-server.ts), through the bundled mcp-remote',
-          },
-          'demo-direct': {
-            url: mcpUrl,
-            transport: 'direct',
-            description: 'the same server, reached directly over HTTP from the editor: no process',
+            description: 'the same task list through the bundled mcp-remote (a proxy process)',
           },
         },
       },
@@ -378,15 +402,14 @@ try {
   writeUserSettings(dirs.userData, { ...baseUserSettings({ trustEnabled: false }), 'workbench.startupEditor': 'readme', 'remote.autoForwardPorts': false });
   const tryLines = [
     '  Try:',
-    '    - the MCP Pool icon in the activity bar: the Apps view lists demo-stdio, demo-remote and demo-direct',
-    '    - F1 > "MCP Pool: Invoke Tool..." > demo-stdio > echo > type some text > Enter: the result shows in the Output panel',
+    '    - the MCP Pool icon in the activity bar: the Apps view lists demo-notes, demo-remote and demo-remote-proxy',
+    '    - F1 > "MCP Pool: Invoke Tool..." > demo-notes > search_notes > type "release" > Enter: the result shows in the Output panel',
     '    - the "MCP n/3" status bar item: hover for the apps\' state, click to kill / restart them',
-    '    - the same with demo-remote (mcp-remote > HTTP) and demo-direct (HTTP from the editor, no process); tools progress, sleep, fail, crash',
-    '    - expand an app: Resources (click one to open it) and Prompts; F1 > "MCP Pool: Get Prompt..."',
-    '    - tools that ask you: ask_form (a form), summarize (a language model, after your consent), list_roots',
+    '    - demo-remote: a task list over HTTP, no process (list_tasks, add_task, complete_task); demo-remote-proxy: the same through mcp-remote',
+    '    - expand an app: Resources (click a note or tasks://board to open it) and Prompts (summarize_notes, plan_my_day)',
     '',
     `  Workspace:   ${workspace}  (temp copy of test/demo/workspace; the apps are in .vscode/settings.json)`,
-    `  Demo server: ${mcpUrl}  (Streamable HTTP, run by this launcher)`,
+    `  Demo server: ${mcpUrl}  (the tasks server, Streamable HTTP, run by this launcher)`,
   ];
   const ready = (fields, banner) => {
     if (json) {
@@ -463,7 +486,38 @@ try {
   } else {
     const configFile = writeConfigYaml(path.join(run, 'config.yaml'));
 
-    // 4. code-server, in its own reaped process group.
+    // 4. The extension: on the newest VS Code, `npm run package` (mcp-remote-pool.vsix) installed into the
+    // throw-away extensions dir (`--install-extension`, as a user would); on the floor, this checkout as the
+    // extension under development (the URL's payload, step 5).
+    let loadedAs = `the extension from this checkout (as the extension under development)`;
+    if (viaVsix) {
+      const vsix = path.join(REPO_ROOT, 'mcp-remote-pool.vsix');
+      const packLog = path.join(dirs.logs, 'package.log');
+      let t = Date.now();
+      const pack = spawnSync('npm', ['run', '--silent', 'package'], {
+        cwd: REPO_ROOT,
+        env: process.env,
+        stdio: ['ignore', fs.openSync(packLog, 'w'), fs.openSync(packLog, 'a')],
+      });
+      if (pack.status !== 0 || !fs.existsSync(vsix)) throw new Error(`npm run package failed (${pack.status ?? pack.signal}):\n${tail(packLog)}`);
+      log(`packaged this checkout: ${path.relative(REPO_ROOT, vsix)} (npm run package, ${secs(Date.now() - t)})`);
+      t = Date.now();
+      const install = spawnSync(
+        CODE_SERVER.node,
+        [CODE_SERVER.entry, ...commonArgs({ configFile, userDataDir: dirs.userData, extensionsDir: dirs.extensions }), '--install-extension', vsix, '--force'],
+        { env, encoding: 'utf8' },
+      );
+      const { publisher, name, version } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+      const installed = path.join(dirs.extensions, `${publisher}.${name}-${version}`, 'package.json');
+      if (install.status !== 0 || !fs.existsSync(installed))
+        throw new Error(
+          `code-server --install-extension ${vsix} failed (${install.status ?? install.signal}):\n${`${install.stdout}${install.stderr}`.trim()}`,
+        );
+      log(`installed ${path.basename(vsix)} into the throw-away profile (${secs(Date.now() - t)})`);
+      loadedAs = `the extension installed from ${path.basename(vsix)} (packaged from this checkout just now)`;
+    }
+
+    // 5. code-server, in its own reaped process group.
     port ||= await freePort(host);
     const csLog = path.join(dirs.logs, 'code-server.log');
     codeServer = startCodeServer({
@@ -487,18 +541,20 @@ try {
     });
     await waitHealthy(port, codeServer, 60000, csLog, host);
 
-    // 5. The URL: the workbench for the workspace, with this checkout as the extension under development.
+    // 6. The URL: the workbench for the workspace (on the floor: with this checkout as the extension under development).
     // A wildcard bind (--i-know-this-is-public) is opened by this machine's name. The URL's host is also
     // the remote authority of the extension's vscode-remote:// path, so both must be the one the browser uses.
     const wildcard = host === '0.0.0.0' || host === '::';
-    const urlFor = (h) => workbenchUrl({ host: h, port, folder: workspace, payload: [['extensionDevelopmentPath', REPO_ROOT]] });
+    const urlFor = (h) => workbenchUrl({ host: h, port, folder: workspace, payload: viaVsix ? [] : [['extensionDevelopmentPath', REPO_ROOT]] });
     const url = urlFor(wildcard ? os.hostname() : host);
     const page = await fetch(urlFor(wildcard ? '127.0.0.1' : host));
     if (page.status !== 200) throw new Error(`the workbench page answered HTTP ${page.status}:\n${tail(csLog)}`);
 
-    ready({ url, host, port, vscode: CODE_SERVER.vscode, codeServer: CODE_SERVER.codeServer, codeServerPgid: codeServer.pid }, [
+    const extension = viaVsix ? 'vsix' : 'development';
+    ready({ url, host, port, vscode: CODE_SERVER.vscode, codeServer: CODE_SERVER.codeServer, extension, codeServerPgid: codeServer.pid }, [
       '',
-      `  MCP Remote Pool demo is ready (${secs()}): VS Code ${CODE_SERVER.vscode} in the browser with the extension from this checkout`,
+      `  MCP Remote Pool demo is ready (${secs()}): VS Code ${CODE_SERVER.vscode} in the browser with ${loadedAs}`,
+      ...(viaVsix ? ['  VS Code\'s own MCP lists the pooled apps: F1 > "MCP: List Servers" (or agent mode\'s tools).'] : []),
       '',
       `  Open:  ${url}`,
       '',

@@ -89,7 +89,7 @@ describe('npm start (test/demo/start.mjs)', function () {
         assert.equal(args[args.length - 1], ready.workspace);
         assert.ok(ready.workspace.startsWith(ready.profile));
         const settings = JSON.parse(fs.readFileSync(ready.settingsFile, 'utf8')) as Record<string, Record<string, unknown>>;
-        assert.deepEqual(Object.keys(settings['mcpPool.apps']).sort(), ['demo-direct', 'demo-remote', 'demo-stdio']);
+        assert.deepEqual(Object.keys(settings['mcpPool.apps']).sort(), ['demo-notes', 'demo-remote', 'demo-remote-proxy']);
         const user = JSON.parse(fs.readFileSync(path.join(ready.userDataDir, 'User/settings.json'), 'utf8')) as Record<string, unknown>;
         assert.equal(user['telemetry.telemetryLevel'], 'off');
         assert.equal(fs.readFileSync(`${record}.mark`, 'utf8').trim(), ready.profile, "the editor carries the run's mark");

@@ -10,12 +10,18 @@ import { REPO_ROOT } from '../fixtures/paths';
 import { descendantsOf, isAlive, listProcesses, waitUntil, type ProcessInfo } from '../fixtures/processTable';
 
 const START = path.join(REPO_ROOT, 'test/demo/start.mjs');
-export const FLOOR = (
-  JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'test/editor/versions.json'), 'utf8')) as Record<string, { codeServer: string; vscode: string }>
-).floor;
+const VERSIONS = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'test/editor/versions.json'), 'utf8')) as Record<
+  string,
+  { codeServer: string; vscode: string }
+>;
+export const FLOOR = VERSIONS.floor;
+/** What npm start runs by default (--vscode newest). */
+export const NEWEST = VERSIONS.newest;
 const CACHE = path.resolve(process.env.EDITOR_TEST_CACHE || path.join(REPO_ROOT, '.vscode-test'));
-/** What tells start.mjs that code-server is installed: setup.sh's setup.json, or CODE_SERVER_BIN. */
-export const CODE_SERVER = path.resolve(process.env.CODE_SERVER_BIN || path.join(CACHE, `code-server-${FLOOR.codeServer}`, 'setup.json'));
+/** What tells start.mjs that its default code-server (the newest) is installed: setup.sh's setup.json, or CODE_SERVER_BIN. */
+export const CODE_SERVER = path.resolve(process.env.CODE_SERVER_BIN || path.join(CACHE, `code-server-${NEWEST.codeServer}`, 'setup.json'));
+/** The same for --vscode floor. */
+export const FLOOR_CODE_SERVER = path.resolve(process.env.CODE_SERVER_BIN || path.join(CACHE, `code-server-${FLOOR.codeServer}`, 'setup.json'));
 export const VIA_NPM = !!process.env.TEST_START_VIA_NPM;
 export const EXPECT_INSTALL = !!process.env.TEST_START_EXPECT_INSTALL;
 /** npm start installs code-server itself; with plain `node start.mjs` the tests need it installed already. */
@@ -26,6 +32,8 @@ export const NO_CODE_SERVER = `code-server is not installed (${CODE_SERVER}): ru
 export interface Ready {
   editor: 'browser';
   vscode: string;
+  /** How the extension was loaded: the packaged .vsix installed into the profile, or the checkout as the extension under development. */
+  extension: 'vsix' | 'development';
   url: string;
   host: string;
   port: number;

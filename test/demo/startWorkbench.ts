@@ -1,5 +1,5 @@
 // Shared by the `npm start` tests (test/demo/start*.test.ts): the demo's workbench in headless Chromium
-// (playwright-core): open it and let it settle, run a command from the palette, invoke echo on a demo app,
+// (playwright-core): open it and let it settle, run a command from the palette, invoke a tool on a demo app,
 // show the MCP Pool view, screenshots (test/editor/shots) and what to print when a browser test fails.
 import type * as PlaywrightCore from 'playwright-core';
 import * as fs from 'node:fs';
@@ -120,8 +120,8 @@ async function outputText(page: Page): Promise<string> {
   return lines.map((l) => l.replace(/\u00a0/g, ' ')).join('\n');
 }
 
-/** F1 → MCP Pool: Invoke Tool… → app → echo → text → Enter; waits for the text in the output panel. */
-export async function invokeEchoFromPalette(page: Page, app: string, text: string): Promise<void> {
+/** F1 → MCP Pool: Invoke Tool… → app → tool → its one argument → Enter; waits for `expected` in the output panel. */
+export async function invokeFromPalette(page: Page, app: string, tool: string, argument: string, expected: string): Promise<void> {
   // (CI saw the picker open and hide at once on a first start, as the palette itself does: run it again, up to three times)
   for (let attempt = 1; ; attempt++) {
     await runCommand(page, 'MCP Pool: Invoke Tool…');
@@ -137,27 +137,50 @@ export async function invokeEchoFromPalette(page: Page, app: string, text: strin
     }
   }
   await quickRow(page, exactly(app)).click({ timeout: 30_000 });
-  // the tool picker shows at once ("starting demo-stdio…") and fills in when the app is up
+  // the tool picker shows at once ("starting demo-notes…") and fills in when the app is up
   await quickInput(page)
     .locator('.quick-input-title', { hasText: `${app}: invoke a tool` })
     .waitFor({ timeout: 30_000 });
   // as a user would with a long list (only the rows in view are rendered): type to filter
-  await quickInput(page).locator('.quick-input-box input').fill('echo');
-  await quickRow(page, exactly('echo')).click({ timeout: 30_000 });
-  // one argument (text): an input box titled "<app> › echo (1/1)"
+  await quickInput(page).locator('.quick-input-box input').fill(tool);
+  await quickRow(page, exactly(tool)).click({ timeout: 30_000 });
+  // one argument: an input box titled "<app> › <tool> (1/1)"
   await quickInput(page)
-    .locator('.quick-input-title', { hasText: `${app} › echo` })
+    .locator('.quick-input-title', { hasText: `${app} › ${tool}` })
     .waitFor({ timeout: 30_000 });
-  await quickInput(page).locator('.quick-input-box input').fill(text);
+  await quickInput(page).locator('.quick-input-box input').fill(argument);
   await page.keyboard.press('Enter');
-  await waitUntil(async () => (await outputText(page)).includes(text), 30_000, `"${text}" in the output panel`);
+  await waitUntil(async () => (await outputText(page)).includes(expected), 30_000, `"${expected}" in the output panel`);
+}
+
+/**
+ * F1 → "MCP: List Servers" (VS Code's own MCP, 1.100+): waits until every name in `want` is a row of its
+ * picker ("Select an MCP Server") with the `collection` (the providing extension's label) shown, returns those labels (screenshot start-demo-vscode-mcp), and closes it.
+ */
+export async function listVsCodeMcpServers(page: Page, want: string[], collection: string): Promise<string[]> {
+  await runCommand(page, 'MCP: List Servers');
+  const rows = () => quickInput(page).locator('.monaco-list-row .label-name').allInnerTexts();
+  const labels = await waitUntil(
+    async () => {
+      // VS Code's picker ("Select an MCP Server"), not a stale one of the extension's own
+      const placeholder = (await quickInput(page).locator('.quick-input-box input').getAttribute('placeholder')) ?? '';
+      if (!/MCP Server/i.test(placeholder) || !(await quickInput(page).innerText()).includes(collection)) return false;
+      const l = (await rows()).map((x) => x.trim());
+      return want.every((w) => l.includes(w)) && l.filter((x) => want.includes(x));
+    },
+    30_000,
+    `${want.join(', ')} of ${collection} in "MCP: List Servers"`,
+  );
+  await screenshot(page, 'start-demo-vscode-mcp');
+  await page.keyboard.press('Escape');
+  return labels;
 }
 
 async function treeLabels(page: Page): Promise<string[]> {
   return page.locator('.part.sidebar .monaco-list-row .label-name').allInnerTexts();
 }
 
-/** Clicks the MCP Pool activity bar entry and waits for both demo apps in its tree. */
+/** Clicks the MCP Pool activity bar entry and waits for the three demo apps in its tree. */
 export async function showPoolView(page: Page): Promise<string[]> {
   const sidebarTitle = page.locator('.part.sidebar .title-label');
   if (!/MCP POOL/i.test((await sidebarTitle.innerText().catch(() => '')) ?? '')) {
@@ -166,10 +189,10 @@ export async function showPoolView(page: Page): Promise<string[]> {
   return waitUntil(
     async () => {
       const labels = await treeLabels(page);
-      return labels.includes('demo-stdio') && labels.includes('demo-remote') && labels.includes('demo-direct') && labels;
+      return labels.includes('demo-notes') && labels.includes('demo-remote') && labels.includes('demo-remote-proxy') && labels;
     },
     20_000,
-    'demo-stdio, demo-remote and demo-direct in the MCP Pool view',
+    'demo-notes, demo-remote and demo-remote-proxy in the MCP Pool view',
   );
 }
 

@@ -4,22 +4,26 @@
 # the npm registry. Used by `npm start` (which calls it when code-server is missing) and by
 # `npm run test:editor:setup`.
 #
-#   bash test/editor/setup.sh [--vscode floor|newest|both|<code-server version>] [--chromium]
+#   bash test/editor/setup.sh [--vscode floor|newest|both|<code-server version>] [--chromium] [--yes]
 #
-#   --vscode    which code-server(s) (test/editor/versions.json; default: floor = what npm start uses)
+#   --vscode    which code-server(s) (test/editor/versions.json; default: floor)
 #   --chromium  also Debian's chromium (only the editor tests need it: npm start never asks for it)
+#   --yes       install missing Debian packages without asking (the same as MCP_POOL_SETUP_YES=1)
 #
 # Idempotent: Debian packages are installed only if missing, a code-server only if its cache folder
 # (.vscode-test/code-server-<version>) does not hold a complete install (its setup.json, written
 # last, names the version, the VS Code version, the Node it was built with and its entry.js).
 # Progress goes to stderr; nothing is printed on stdout.
 #
-# System packages: apt-get, as root or through sudo (Debian/Ubuntu). Elsewhere, or without root and
-# sudo, it stops and prints the exact command to run (or what to install), then exits 1.
+# System packages: apt-get, as root or through sudo (Debian/Ubuntu), only after saying what it installs
+# and why, and only on a "y" typed in a terminal or with --yes / MCP_POOL_SETUP_YES=1; without a
+# terminal and without either it installs nothing and exits 1 naming the flag. Elsewhere, or without
+# root and sudo, it stops and prints the exact command to run (or what to install), then exits 1.
 #
 # Environment:
 #   EDITOR_TEST_CACHE       default <repo>/.vscode-test
 #   MCP_POOL_SETUP_NO_APT=1 skip the Debian step (you installed the equivalents yourself)
+#   MCP_POOL_SETUP_YES=1    the same as --yes
 set -euo pipefail
 
 T0=$(date +%s)
@@ -32,11 +36,14 @@ CACHE=${EDITOR_TEST_CACHE:-$ROOT/.vscode-test}
 
 WANT=floor
 CHROMIUM=0
+YES=${MCP_POOL_SETUP_YES:-}
+[ "$YES" = 0 ] && YES=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --vscode) [ $# -ge 2 ] || die "--vscode needs a value (floor, newest, both or a code-server version)"; WANT=$2; shift 2 ;;
     --vscode=*) WANT=${1#--vscode=}; shift ;;
     --chromium) CHROMIUM=1; shift ;;
+    --yes | -y) YES=1; shift ;;
     -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2; exit 0 ;;
     *) die "unknown argument $1 (see --help)" ;;
   esac
@@ -81,7 +88,7 @@ for n in "${NAMES[@]}"; do
   else
     CS[$n]=$n VSC[$n]="" RG_SEED[$n]=maybe
     engines=$(npm view "code-server@$n" engines.node 2>/dev/null) || die "code-server@$n is not on the npm registry"
-    NODE_MAJOR[$n]=$(printf '%s' "$engines" | grep -oE '[0-9]+' | head -1)
+    NODE_MAJOR[$n]=$(printf '%s' "$engines" | grep -oE '[0-9]+' | sed -n 1p)
     NODE_PKG[$n]=${NODE_MAJOR[$n]}
   fi
 done
@@ -127,6 +134,30 @@ else
   Installing them needs root, and this is user $(id -un) without sudo. Run this as root:
       apt-get update && $INSTALL
   then run the same command again (npm start, or npm run test:editor:setup)."
+    fi
+    # Never change the system without asking: what, why, and a yes (typed, or the flag).
+    log "apt: missing Debian packages: ${missing[*]}
+  ($WHAT).
+  code-server's native modules are compiled on this machine and need them. This runs, as root:
+      apt-get update && $INSTALL"
+    if [ -n "$YES" ]; then
+      log "apt: going ahead (--yes / MCP_POOL_SETUP_YES)"
+    elif [ -t 0 ]; then
+      printf '[setup] Install them now? [y/N] ' >&2
+      answer=""
+      read -r answer || true
+      case "$answer" in
+        [yY] | [yY][eE][sS]) ;;
+        *) die "not installing Debian packages (answer: ${answer:-none}). Install them yourself, as root:
+      apt-get update && $INSTALL
+  or run the same command again with --yes (npm start -- --yes) or MCP_POOL_SETUP_YES=1 to let this setup do it." ;;
+      esac
+    else
+      die "not installing Debian packages without a yes: stdin is not a terminal, so nobody can answer.
+  To let this setup run apt-get, run the same command again with --yes (npm start -- --yes,
+  bash test/editor/setup.sh --yes …) or with MCP_POOL_SETUP_YES=1 in its environment. Or install them yourself, as root:
+      apt-get update && $INSTALL
+  (or MCP_POOL_SETUP_NO_APT=1 to skip this step if you installed the equivalents)."
     fi
     t=$(date +%s)
     log "apt: installing ${missing[*]} (apt-get update first; log: $CACHE/apt.log)"
@@ -204,7 +235,7 @@ seed_ripgrep() { # version required(true|maybe)
   cp "$rg" "$work/rgbin/rg"
   tar -czf "$rgcache/ripgrep-$tag-$RG_TARGET.tar.gz" -C "$work/rgbin" rg
   rm -rf "$work"
-  log "ripgrep: seeded $rgcache/ripgrep-$tag-$RG_TARGET.tar.gz from $rg ($("$rg" --version | head -1))"
+  log "ripgrep: seeded $rgcache/ripgrep-$tag-$RG_TARGET.tar.gz from $rg ($("$rg" --version | sed -n 1p))"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -257,7 +288,7 @@ install_code_server() { # name
 
   [ -f "$entry" ] || die "$entry missing after install"
   # @vscode/ripgrep (bin/rg) up to ~1.10x, @vscode/ripgrep-universal (bin/<platform>/rg) later
-  [ -n "$(find "$pkg/lib/vscode/node_modules/@vscode" -path '*ripgrep*' -name rg -type f -perm -u+x 2>/dev/null | head -1)" ] ||
+  [ -n "$(find "$pkg/lib/vscode/node_modules/@vscode" -path '*ripgrep*' -name rg -type f -perm -u+x -print -quit 2>/dev/null)" ] ||
     die "code-server's ripgrep binary missing after install"
   [ "$(node -p 'require(process.argv[1]).version' "$pkg/package.json")" = "$v" ] || die "installed code-server is not $v"
   vscode=$(node -p 'require(process.argv[1]).version' "$pkg/lib/vscode/package.json")
