@@ -105,9 +105,11 @@ describe('call path: clocks, shared signals, request ids', function () {
     it(`at most ${REQUESTS_PER_SIGNAL} requests share a signal; the session's close aborts every signal still in use`, () => {
       const session = new AbortController();
       const signals = new RequestSignals();
+      assert.equal(signals.take(session.signal).signal, session.signal, "a signal's first request is sent with it as it is");
       const taken = Array.from({ length: 2 * REQUESTS_PER_SIGNAL + 1 }, () => signals.take(session.signal));
       const distinct = new Set(taken.map((t) => t.signal));
       assert.equal(distinct.size, 3);
+      assert.ok(!distinct.has(session.signal));
       // the first signal's requests are over: it no longer follows the session
       taken.slice(0, REQUESTS_PER_SIGNAL).forEach((t) => t.release());
       assert.equal(getEventListeners(session.signal, 'abort').length, 2, 'the two signals still in use follow the session');
@@ -124,6 +126,7 @@ describe('call path: clocks, shared signals, request ids', function () {
       try {
         const session = new AbortController();
         const signals = new RequestSignals();
+        signals.take(session.signal); // the first: sent as it is
         const taken = Array.from({ length: 12 * REQUESTS_PER_SIGNAL }, () => signals.take(session.signal)); // none released
         await new Promise((r) => setImmediate(r));
         assert.equal(getEventListeners(session.signal, 'abort').length, 12);
@@ -142,19 +145,32 @@ describe('call path: clocks, shared signals, request ids', function () {
     it('a new session signal (the SDK started again) gets signals of its own; release is once only', () => {
       const first = new AbortController();
       const signals = new RequestSignals();
+      signals.take(first.signal).release(); // the first: sent as it is
       const a = signals.take(first.signal);
       a.release();
       a.release(); // twice: counted once
       const b = signals.take(first.signal);
       assert.equal(b.signal, a.signal);
       const second = new AbortController();
+      signals.take(second.signal);
       const c = signals.take(second.signal);
       assert.notEqual(c.signal, a.signal);
       b.release();
       assert.equal(getEventListeners(first.signal, 'abort').length, 0, 'the old session is no longer followed');
       const gone = new AbortController();
       gone.abort();
+      signals.take(gone.signal);
       assert.ok(signals.take(gone.signal).signal.aborted, 'a session already closed gives an aborted signal');
+    });
+
+    it('requests with signals of their own (the 2026 era: one per request) are sent with them: no controller, no listener of ours', () => {
+      const signals = new RequestSignals();
+      const own = Array.from({ length: 3 * REQUESTS_PER_SIGNAL }, () => new AbortController());
+      const taken = own.map((c) => signals.take(c.signal));
+      assert.ok(taken.every((t, i) => t.signal === own[i].signal));
+      assert.ok(own.every((c) => getEventListeners(c.signal, 'abort').length === 0));
+      own[5].abort();
+      assert.ok(taken[5].signal.aborted && !taken[6].signal.aborted);
     });
   });
 

@@ -18,6 +18,7 @@ import type { ReadableStreamReadResult, ReadableWritablePair, StreamPipeOptions 
 export const REQUESTS_PER_SIGNAL = 32;
 
 const unbounded = new WeakSet<AbortSignal>();
+const noRelease = (): void => undefined;
 
 /** A signal that follows a session's, shared by a few of its requests. */
 class SharedSignal {
@@ -46,8 +47,9 @@ class SharedSignal {
 }
 
 /**
- * The signals a session's requests are sent with: each follows the session's (the SDK's, which it
- * hands to every request and aborts on close) and is shared by at most REQUESTS_PER_SIGNAL requests.
+ * The signals a session's requests are sent with. A signal the SDK hands to one request only (the
+ * 2026 era's, one per request) is sent as it is. One it hands to every request (the 2025 era's, the
+ * session's, aborted on close) is followed by signals shared by at most REQUESTS_PER_SIGNAL requests.
  * Given the SDK's own, each request would leave a listener on it until a garbage collection (undici
  * removes them only then): thousands on a busy session, a MaxListenersExceededWarning in the host's
  * log, and every request paying to count them. A signal of its own per request would cost one
@@ -55,9 +57,17 @@ class SharedSignal {
  */
 export class RequestSignals {
   private current?: SharedSignal;
+  /** Signals handed to a request once: a second request with one of them gets a shared signal. */
+  private readonly seen = new WeakSet<AbortSignal>();
 
   /** A signal for one request, and `release` for when it is over (ResponseWatch.onEnd). */
   take(session: AbortSignal): { signal: AbortSignal; release: () => void } {
+    // In the 2026 era the SDK gives each request a signal of its own: sent as it is, its listener
+    // goes with it (a shared signal for it would be one more controller and listener per request).
+    if (!this.seen.has(session)) {
+      this.seen.add(session);
+      return { signal: session, release: noRelease };
+    }
     let s = this.current;
     if (!s || s.session !== session || s.uses >= REQUESTS_PER_SIGNAL) {
       if (s && s.live === 0) s.detach();
