@@ -146,7 +146,11 @@ describe('direct remote apps (HTTP from the pool, no process)', function () {
     await expectCode(p.callTool('down', 'echo', { text: 'x' }), 'start-failed', refused);
     await expectCode(p.callTool('down', 'echo', { text: 'x' }), 'start-failed', refused);
     await expectCode(p.callTool('down', 'echo', { text: 'x' }), 'backoff', /held back/);
-    assert.equal(p.snapshot('down')!.starts, 2);
+    const snap = p.snapshot('down')!;
+    assert.equal(snap.starts, 2);
+    // nothing ran: a failed start (red in the status bar), not a stopped app, with the reason kept
+    assert.equal(snap.status, 'failed');
+    assert.match(snap.lastError ?? '', /connection refused by 127\.0\.0\.1/);
   });
 
   it('HTTP errors at the start say the status; 401 says how to give a token', async () => {

@@ -178,7 +178,7 @@ describe('pool (real processes)', () => {
     const err = await rejects(pool.callTool('hang', 'echo', { text: 'x' }), 'start-failed', /did not complete the MCP handshake within 0\.8 s/);
     assert.deepEqual(err.stderrTail, ['fixture-stdio: hanging, initialize will never be answered'], 'the error carries what the server said');
     assert.equal(ourProcesses().length, 0, 'the hung process was killed');
-    assert.equal(pool.snapshot('hang')!.status, 'stopped');
+    assert.equal(pool.snapshot('hang')!.status, 'failed', 'a start that timed out is a failed start');
   });
 
   it('kill during a start ends it at once (not after the start timeout) and is not counted as a failure', async () => {

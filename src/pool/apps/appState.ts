@@ -6,8 +6,9 @@
 import type { AppStatus } from '../types';
 
 /**
- * Not running. `crashed`: its last connection died; `failed`: its last start never completed, the
- * server (or mcp-remote) exiting during it — nothing ran, so it is no crash.
+ * Not running. `crashed`: its last connection died; `failed`: its last start never completed (the
+ * server or mcp-remote exited, the handshake timed out, a remote refused or could not be reached)
+ * — nothing ran, so it is no crash. A start ended by a stop is neither.
  */
 export interface Stopped<C> {
   readonly kind: 'stopped';

@@ -373,7 +373,8 @@ export class PooledApp implements Tenant {
         if (err.exit) this.exit = err.exit;
         this.recordFailure(`start failed: ${reason}`);
         this.host.events.fire({ type: 'startFailed', app: this.name, error: reason, stderrTail: err.stderrTail ?? [] });
-        this.startFailed = err.exit !== undefined;
+        // (whatever ended it: the server exiting, its handshake timing out, a remote refusing or unreachable)
+        this.startFailed = true;
         this.setState({ kind: 'stopped', crashed: false, failed: this.startFailed, dead: now.dead });
         throw new PoolError('start-failed', this.name, `app "${this.name}" could not start: ${reason}`, err.stderrTail ?? []);
       }

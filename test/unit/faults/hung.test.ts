@@ -39,7 +39,7 @@ describe('faults: hung servers', function () {
       'the error carries the stderr tail',
     );
     const snap = pool.snapshot('mute')!;
-    assert.equal(snap.status, 'stopped');
+    assert.equal(snap.status, 'failed', 'a start that timed out is a failed start');
     assert.match(snap.lastError ?? '', /server did not complete the MCP handshake within 3 s/);
     assert.equal(snap.pid, undefined);
     assert.ok(events.some((e) => e.type === 'startFailed' && /handshake/.test(e.error)));

@@ -105,7 +105,7 @@ describe('faults: remote apps through mcp-remote', function () {
     figures.blackhole_fail_ms = Date.now() - s2;
     assert.ok(pid, 'mcp-remote was running');
     assert.deepEqual(serverProcesses(pool), [], 'the hanging mcp-remote was killed');
-    assert.equal(pool.snapshot('blackhole')!.status, 'stopped');
+    assert.equal(pool.snapshot('blackhole')!.status, 'failed', 'a start that timed out is a failed start');
     assert.deepEqual([...dns.browser.launches(), ...blackhole.browser.launches()], []);
   });
 
