@@ -147,7 +147,11 @@ class Tally {
   private resumable = false;
   private ended = false;
 
-  constructor(private readonly w: ResponseWatch) {}
+  /** `events`: the body is an event stream (a JSON answer has no event ids to resume from). */
+  constructor(
+    private readonly w: ResponseWatch,
+    private readonly events = true,
+  ) {}
 
   /** Counts a chunk; false (and the link told) when the body went past the bound. */
   take(chunk: Uint8Array): boolean {
@@ -157,7 +161,7 @@ class Tally {
       this.end();
       return false;
     }
-    if (!this.resumable && hasEventId(chunk)) this.resumable = true;
+    if (this.events && !this.resumable && hasEventId(chunk)) this.resumable = true;
     return true;
   }
 
@@ -282,7 +286,7 @@ async function pump<T>(
 export function watchJsonResponse(response: Response, w: ResponseWatch): Response {
   const original = response.body;
   if (!original) return response;
-  const tally = new Tally(w);
+  const tally = new Tally(w, false);
   let read: Promise<string> | undefined;
   const text = async (): Promise<string> => {
     const source = original.getReader();
