@@ -58,7 +58,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     json: undefined as string | undefined,
     chart: false,
     markdown: 'bench-results/latest.md',
-    svg: 'media/bench.svg',
+    svg: 'docs/bench.svg',
   };
   const numeric: Record<string, keyof typeof opts> = {
     '--n': 'n',

@@ -3,9 +3,11 @@
 // placeholder URL (a reserved example/invalid domain, as `repository` once had).
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as yauzl from 'yauzl';
 import { REPO_ROOT } from '../fixtures/paths';
+import { tempDir } from './tempDirs';
 
 const VSCE = join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
 
@@ -18,6 +20,58 @@ function shippedFiles(): string[] {
     .map((l) => l.trim())
     .filter(Boolean);
 }
+
+/** One file's text from a .vsix (a zip). */
+function readFromZip(zip: string, name: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(zip, { lazyEntries: true }, (err, file) => {
+      if (err || !file) return reject(err ?? new Error('no zip'));
+      file.on('entry', (entry: yauzl.Entry) => {
+        if (entry.fileName !== name) return file.readEntry();
+        file.openReadStream(entry, (e, stream) => {
+          if (e || !stream) return reject(e ?? new Error('no stream'));
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('end', () => {
+            file.close();
+            resolve(Buffer.concat(chunks).toString('utf8'));
+          });
+        });
+      });
+      file.on('end', () => reject(new Error(`${name} is not in ${zip}`)));
+      file.readEntry();
+    });
+  });
+}
+
+/**
+ * `npm run package` (scripts/package.mjs, without vsce's prepublish build) on a copy of what ships, with
+ * package.json's `repository` set to `repository` (or removed): its output and the packaged README.
+ */
+async function packageCopy(repository: string | undefined): Promise<{ said: string; readme: string }> {
+  const dir = tempDir('mcp-pool-package-');
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
+  delete pkg.repository;
+  delete (pkg.scripts as Record<string, string>)['vscode:prepublish']; // (the build: what ships is copied built)
+  if (repository) pkg.repository = { type: 'git', url: repository };
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
+  for (const f of ['README.md', 'LICENSE', '.vscodeignore']) copyFileSync(join(REPO_ROOT, f), join(dir, f));
+  cpSync(join(REPO_ROOT, 'media'), join(dir, 'media'), { recursive: true });
+  cpSync(join(REPO_ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
+  mkdirSync(join(dir, 'scripts'));
+  copyFileSync(join(REPO_ROOT, 'scripts', 'package.mjs'), join(dir, 'scripts', 'package.mjs'));
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  const r = spawnSync(process.execPath, [join(dir, 'scripts', 'package.mjs')], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(r.status, 0, `packaging failed: ${r.stdout}${r.stderr}`);
+  return { said: r.stdout + r.stderr, readme: await readFromZip(join(dir, 'mcp-remote-pool.vsix'), 'extension/readme.md') }; // (vsce stores it in lower case)
+}
+
+/** The images a README shows (Markdown and <img>). */
+const imagesIn = (md: string): string[] => [...md.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)|<img[^>]+src="([^"]+)"/g)].map((m) => m[1] ?? m[2]);
 
 /** Every string value anywhere in a JSON document. */
 function stringsIn(value: unknown): string[] {
@@ -66,5 +120,25 @@ describe('packaging (vsce ls)', function () {
       const url = typeof value === 'string' ? value : value.url;
       assert.match(url ?? '', /^(git\+)?https:\/\//, `${field} is an https URL`);
     }
+  });
+
+  // VS Code's extension page shows a README's images only from https URLs (its content security
+  // policy and sanitizer): relative links show their alt text there.
+  it("npm run package: with a repository named, the packaged README's images are https URLs into it; without, it says the images will not show", async () => {
+    const repo = 'https://github.com/mcp-pool-tests/readme-images';
+    const named = await packageCopy(repo);
+    const images = imagesIn(named.readme);
+    assert.ok(images.length >= 5, `${images.length} images in the packaged README`);
+    for (const src of images) assert.match(src, new RegExp(`^${repo}/raw/HEAD/media/[\\w.-]+\\.(png|svg)$`), src);
+    assert.deepEqual(
+      images.map((src) => src.slice(`${repo}/raw/HEAD/`.length)),
+      imagesIn(readme),
+      'the same images, in the same order, as README.md shows',
+    );
+    assert.doesNotMatch(named.said, /names no repository/);
+
+    const unnamed = await packageCopy(undefined);
+    assert.match(unnamed.said, /package\.json names no repository: the README's images .* does not show \(only https images\)/);
+    assert.deepEqual(imagesIn(unnamed.readme), imagesIn(readme), 'packaged as they are');
   });
 });
