@@ -3,6 +3,7 @@
 // stable path. A remote app may keep `npx -y mcp-remote <url>` as the --fallback for when the
 // editor is closed. The snippet goes to the clipboard; "Open" shows it in an untitled document.
 // With arguments (app, format, { fallback }) nothing is asked (tests, other extensions).
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { CLIENT_FORMATS, type ClientConfig, clientConfig, type ClientFormat, mcpRemoteFallback } from '../import/formats/clientConfig';
 import { Commands } from '../manifest/commands';
@@ -57,7 +58,7 @@ async function copyClientConfig(deps: ClientConfigDeps, arg?: AppArg, format?: C
     if (withFallback === undefined) return undefined;
     if (withFallback) fallback = mcpRemoteFallback(spec.url);
   }
-  const config = clientConfig(chosen, { app, command, fallback });
+  const config = clientConfig(chosen, { app, command, fallback, home: homedir() });
   await vscode.env.clipboard.writeText(config.text);
   void vscode.window.showInformationMessage(`MCP Pool: the configuration for "${app}" is on the clipboard: ${config.where}.`, OPEN).then(async (pick) => {
     if (pick !== OPEN) return;

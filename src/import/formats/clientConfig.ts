@@ -4,6 +4,7 @@
 // launcher's path does not. A remote app may add `--fallback npx -y mcp-remote <url>`, so the
 // client keeps working while the editor is closed. Pure and vscode-free; it sits beside the readers
 // of the same formats (vscodeMcp.ts, mcpServers.ts, tasak.ts).
+import { join } from 'node:path';
 
 export type ClientFormat = 'vscode' | 'mcpServers' | 'tasak';
 
@@ -13,6 +14,8 @@ export interface ClientConfigInput {
   readonly command: string;
   /** The command to run when no pool serves the app (`--fallback CMD ARGS…`). */
   readonly fallback?: readonly string[];
+  /** The user's home folder: TASAK's connection file is named by its absolute path (its daemon does not expand `~`). */
+  readonly home: string;
 }
 
 export interface ClientConfig {
@@ -54,12 +57,13 @@ export function clientConfig(format: ClientFormat, input: ClientConfigInput): Cl
         where: 'merge it into "mcpServers" of the client\'s configuration',
       };
     case 'tasak': {
-      const file = `~/.tasak/mcp/${fileName(input.app)}.json`;
+      const file = join(input.home, '.tasak', 'mcp', `${fileName(input.app)}.json`);
       const json = JSON.stringify({ transport: 'stdio', command: [server.command, ...server.args] });
       return {
         text: [
           `# ${input.app} on the editor's warm MCP pool. TASAK runs a stdio MCP server from a JSON file;`,
-          `# save the line under "${file}:" as that file.`,
+          `# save the line under "${file}:" as that file. TASAK offers only the apps listed in`,
+          `# apps_config.enabled_apps: add ${JSON.stringify(input.app)} to that list.`,
           `${yamlKey(input.app)}:`,
           `  name: ${JSON.stringify(`${input.app} (MCP Pool)`)}`,
           '  type: mcp',
@@ -70,7 +74,7 @@ export function clientConfig(format: ClientFormat, input: ClientConfigInput): Cl
           '',
         ].join('\n'),
         language: 'yaml',
-        where: 'add it to tasak.yaml and save the JSON file it names',
+        where: 'add it to tasak.yaml, list the app in apps_config.enabled_apps and save the JSON file it names',
       };
     }
   }

@@ -86,7 +86,7 @@ describe('client configurations: `<launcher> stdio <app>`, read back by the impo
   const command = '/home/u/.config/Code/User/globalStorage/mcp-remote-pool.mcp-remote-pool/bin/mcp-pool';
 
   it('VS Code mcp.json', () => {
-    const c = clientConfig('vscode', { app: 'notes', command });
+    const c = clientConfig('vscode', { app: 'notes', command, home: '/home/u' });
     assert.equal(c.language, 'jsonc');
     const doc = JSON.parse(c.text.replace(/^\/\/.*\n/, ''));
     assert.deepEqual(doc, { servers: { notes: { type: 'stdio', command, args: ['stdio', 'notes'] } } });
@@ -96,7 +96,7 @@ describe('client configurations: `<launcher> stdio <app>`, read back by the impo
 
   it('mcpServers JSON, with the mcp-remote fallback of a remote app', () => {
     const fallback = mcpRemoteFallback('https://mcp.atlassian.com/v1/sse');
-    const c = clientConfig('mcpServers', { app: 'atlassian', command, fallback });
+    const c = clientConfig('mcpServers', { app: 'atlassian', command, fallback, home: '/home/u' });
     const doc = JSON.parse(c.text);
     assert.deepEqual(doc.mcpServers.atlassian, {
       command,
@@ -105,21 +105,29 @@ describe('client configurations: `<launcher> stdio <app>`, read back by the impo
     assert.equal(parseMcpServers(doc).entries[0].server?.kind, 'stdio');
   });
 
-  it('TASAK: an mcp app and the JSON connection file it points to', async () => {
-    const c = clientConfig('tasak', { app: 'my notes', command });
-    const doc = loadYaml(c.text);
-    assert.deepEqual(doc, { 'my notes': { name: 'my notes (MCP Pool)', type: 'mcp', requires_auth: false, config: '~/.tasak/mcp/my_notes.json' } });
+  it('TASAK: an mcp app, enabled, and the JSON connection file it points to by its absolute path', async () => {
+    const home = '/home/u';
+    const c = clientConfig('tasak', { app: 'my notes', command, home });
+    const doc = loadYaml(c.text) as Record<string, unknown>;
+    // TASAK's daemon does not expand "~" in config paths: the file is named as it is on disk
+    assert.deepEqual(doc, { 'my notes': { name: 'my notes (MCP Pool)', type: 'mcp', requires_auth: false, config: '/home/u/.tasak/mcp/my_notes.json' } });
+    assert.match(c.text, /add "my notes" to that list/);
+    assert.match(c.where, /apps_config\.enabled_apps/);
     const json = /^# (\{.*\})$/m.exec(c.text)![1];
     assert.deepEqual(JSON.parse(json), { transport: 'stdio', command: [command, 'stdio', 'my notes'] });
-    const home = '/home/u';
-    const { entries } = await parseTasak(doc, {
-      sourcePath: '/home/u/.tasak/tasak.yaml',
-      home,
-      loadJson: async (p) => {
-        assert.equal(p, '/home/u/.tasak/mcp/my_notes.json');
-        return { value: JSON.parse(json) };
+    // as a user follows it: the entry, and the app listed in apps_config.enabled_apps
+    const { entries } = await parseTasak(
+      { apps_config: { enabled_apps: ['my notes'] }, ...doc },
+      {
+        sourcePath: '/home/u/.tasak/tasak.yaml',
+        home,
+        loadJson: async (p) => {
+          assert.equal(p, '/home/u/.tasak/mcp/my_notes.json');
+          return { value: JSON.parse(json) };
+        },
       },
-    });
+    );
     assert.deepEqual(entries[0].server, { kind: 'stdio', command, args: ['stdio', 'my notes'], env: {} });
+    assert.deepEqual(entries[0].warnings, [], 'enabled, and its file found where the entry says');
   });
 });
