@@ -96,6 +96,14 @@ function parseJsonObject(text: string, where: string): Record<string, unknown> {
   return value;
 }
 
+/** The app's tool named `tool`, from its listing; a usage error naming the tools there are when it has none. */
+async function listedTool(target: PoolTarget, app: string, tool: string, signal: AbortSignal): Promise<{ name: string; inputSchema?: unknown }> {
+  const listed = (await callApi(target, 'GET', appPath(app, 'tools'), undefined, { signal })) as { tools?: { name: string; inputSchema?: unknown }[] };
+  const found = listed.tools?.find((t) => t.name === tool);
+  if (!found) throw new UsageError(`app "${app}" has no tool "${tool}" (tools: ${(listed.tools ?? []).map((t) => t.name).join(', ') || 'none'})`, 'call');
+  return found;
+}
+
 async function callTool(inv: Invocation): Promise<number> {
   const [app, tool] = inv.words;
   let base: Record<string, unknown> = {};
@@ -112,15 +120,7 @@ async function callTool(inv: Invocation): Promise<number> {
       if (inv.pairs.length) {
         // Plain text needs no schema: it stays text under any (and the server checks the rest).
         let schema: unknown;
-        if (needsSchema(inv.pairs)) {
-          const listed = (await callApi(target, 'GET', appPath(app, 'tools'), undefined, { signal: controller.signal })) as {
-            tools?: { name: string; inputSchema?: unknown }[];
-          };
-          const found = listed.tools?.find((t) => t.name === tool);
-          if (!found)
-            throw new UsageError(`app "${app}" has no tool "${tool}" (tools: ${(listed.tools ?? []).map((t) => t.name).join(', ') || 'none'})`, 'call');
-          schema = found.inputSchema;
-        }
+        if (needsSchema(inv.pairs)) schema = (await listedTool(target, app, tool, controller.signal)).inputSchema;
         try {
           args = buildArguments(inv.pairs, schema, base);
         } catch (e) {
@@ -128,7 +128,7 @@ async function callTool(inv: Invocation): Promise<number> {
           throw e;
         }
       }
-      return callApi(
+      const result = await callApi(
         target,
         'POST',
         appPath(app, 'call'),
@@ -140,6 +140,11 @@ async function callTool(inv: Invocation): Promise<number> {
           },
         },
       );
+      // An error result: if the app has no such tool, that is what to say (a usage error, as when
+      // the list was read for the schema), whatever words the server chose. Read only then: a
+      // call that worked costs no listing.
+      if (isObject(result) && result.isError === true) await listedTool(target, app, tool, controller.signal);
+      return result;
     });
     if (inv.json) json(result);
     const isError = isObject(result) && result.isError === true;
