@@ -19,7 +19,7 @@ import type { CallOutcome, PromptResult } from '../../../src/pool';
 import type { OpenedResource } from '../../../src/views/resourceDocuments';
 import type { GroupNode, PoolTreeNode } from '../../../src/views/treeNodes';
 import { REPO_ROOT } from '../../fixtures/paths';
-import { screenshot, sleep, statusBarItem, treeRows, uiFactsOrSkip, underHarness, waitFor, waitForUi, type UiFacts } from './ui';
+import { screenshot, sleep, statusBarItem, treeRows, underHarness, waitFor, waitForUi, type UiFacts } from './ui';
 
 const EXT_ID = `${pkg.publisher}.${pkg.name}`;
 const trustedRun = process.env.EDITOR_TEST_TRUST !== 'untrusted';
@@ -41,8 +41,8 @@ function startTasksServer(): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const nl = out.indexOf('\n');
       if (nl >= 0) resolve({ child, url: (JSON.parse(out.slice(0, nl)) as { url: string }).url });
@@ -80,9 +80,23 @@ function stopProcess(child: ChildProcess | undefined): Promise<void> {
     await vscode.commands.executeCommand('list.collapseAll');
   };
   const rowLabels = (facts: UiFacts) => treeRows(facts).map((r) => r.label);
+  /** The panel (or the side bar) a few steps taller (wider) for one picture, and back to its size. */
+  const resizePanel = async (how: 'increase' | 'decrease') => {
+    await vscode.commands.executeCommand('workbench.action.terminal.focus');
+    for (let i = 0; i < 3; i++) await vscode.commands.executeCommand(`workbench.action.${how}ViewSize`);
+  };
+  // (the side bar is widened by narrowing the editor part: resizing the focused side bar was not reliable)
+  const widenSideBar = async (wider: boolean) => {
+    await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+    for (let i = 0; i < 3; i++) await vscode.commands.executeCommand(`workbench.action.${wider ? 'decrease' : 'increase'}ViewWidth`);
+  };
+  let widened = false;
 
   before(async function () {
-    if (!underHarness()) return this.skip(); // nothing to take without the harness's camera
+    if (!underHarness()) {
+      console.log('    [skip] README screenshots: need the screenshots and UI facts only test/editor/run.mjs provides');
+      return this.skip();
+    }
     api = await vscode.extensions.getExtension<McpPoolApi>(EXT_ID)!.activate();
     tasks = await startTasksServer();
     authDir = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-mcp-auth-'));
@@ -107,6 +121,8 @@ function stopProcess(child: ChildProcess | undefined): Promise<void> {
     await vscode.commands.executeCommand('notifications.clearAll');
     await vscode.commands.executeCommand('workbench.action.closePanel');
     await vscode.commands.executeCommand('mcpPool.apps.focus');
+    await widenSideBar(true); // room for the rows' descriptions; narrowed again in after()
+    widened = true;
   });
 
   after(async () => {
@@ -114,10 +130,12 @@ function stopProcess(child: ChildProcess | undefined): Promise<void> {
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     for (const t of terminals) t.dispose();
+    if (terminals.length) await resizePanel('decrease');
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
     await cfg().update('apps', undefined, vscode.ConfigurationTarget.Global);
     await waitFor(() => api.pool.names().length === 0, 'the demo apps removed');
     await vscode.commands.executeCommand('workbench.action.closePanel');
+    if (widened) await widenSideBar(false);
     await stopProcess(tasks?.child);
     if (authDir) fs.rmSync(authDir, { recursive: true, force: true });
   });
@@ -125,7 +143,11 @@ function stopProcess(child: ChildProcess | undefined): Promise<void> {
   it('Invoke Tool from the palette: pick demo-notes, then search_notes, type the query; the result in its channel (screenshot readme-invoke)', async () => {
     const invoking = Promise.resolve(vscode.commands.executeCommand<CallOutcome | undefined>(Commands.invokeTool));
     const apps = await waitForUi('invoke-apps', (f) => (f.quickPick?.title === 'MCP Pool: Invoke Tool' ? f.quickPick : undefined), 'the app picker');
-    for (const a of APPS) assert.ok(apps.items.some((i) => i.endsWith(a)), `the app picker lists ${a}: ${JSON.stringify(apps.items)}`);
+    for (const a of APPS)
+      assert.ok(
+        apps.items.some((i) => i.endsWith(a)),
+        `the app picker lists ${a}: ${JSON.stringify(apps.items)}`,
+      );
     await screenshot('invoke-apps-typed', { keys: { type: 'notes' } });
     await waitForUi('invoke-apps-filtered', (f) => f.quickPick?.items[0]?.endsWith('demo-notes'), 'demo-notes first');
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
@@ -151,24 +173,28 @@ function stopProcess(child: ChildProcess | undefined): Promise<void> {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     for (const [title, due] of [
       ['Ship the 0.2 release notes', '2026-12-09'],
-      ['Review PR #142', '2026-12-08'],
+      ['Review PR #87', '2026-12-08'],
     ])
       assert.match(textOf(await vscode.commands.executeCommand<CallOutcome>(Commands.invokeTool, 'demo-remote', 'add_task', { title, due })), /Added \[ \]/);
-    const open = await vscode.commands.executeCommand<CallOutcome>(Commands.invokeTool, 'demo-remote', 'list_tasks', { status: 'open' });
-    assert.match(textOf(open), /Review PR #142/);
+    // the same server through mcp-remote sees them
+    const open = await vscode.commands.executeCommand<CallOutcome>(Commands.invokeTool, 'demo-remote-proxy', 'list_tasks', { status: 'open' });
+    assert.match(textOf(open), /Review PR #87/);
+    assert.ok(open.pid, 'demo-remote-proxy runs as a process (mcp-remote)');
+    const done = await vscode.commands.executeCommand<CallOutcome>(Commands.invokeTool, 'demo-remote', 'complete_task', { id: 1 });
+    assert.match(textOf(done), /Done: \[x\] 1\. Review the pool eviction PR/);
     await collapseAll();
     await expand(await group('demo-remote', 'tools'));
     await vscode.commands.executeCommand(Commands.showOutput, 'demo-remote');
     const facts = await waitForUi(
       'readme-tools',
-      (f) => (f.outputLines.some((l) => l.includes('Review PR #142')) && rowLabels(f).includes('complete_task') ? f : undefined),
+      (f) => (f.outputLines.some((l) => l.includes('Done: [x] 1.')) && rowLabels(f).includes('complete_task') ? f : undefined),
       "demo-remote's tools and the list in its channel",
     );
     const labels = rowLabels(facts);
     for (const t of [...APPS, 'list_tasks', 'add_task', 'complete_task']) assert.ok(labels.includes(t), `${t} on screen: ${JSON.stringify(labels)}`);
     assert.ok(!labels.some((l) => /echo|crash|fixture/.test(l)), `only the demo on screen: ${JSON.stringify(labels)}`);
     assert.strictEqual(facts.outputChannel, 'MCP Pool: demo-remote');
-    assert.ok(statusBarItem(facts, { text: /MCP \d\/3/ }), JSON.stringify(facts.statusBar));
+    assert.ok(statusBarItem(facts, { text: /MCP 3\/3/ }), JSON.stringify(facts.statusBar));
   });
 
   it("the notes' and the task board's resources and prompts: tasks://board open as a document, plan_my_day's messages in the output (screenshot readme-features)", async () => {
@@ -184,14 +210,21 @@ function stopProcess(child: ChildProcess | undefined): Promise<void> {
     const opened = await vscode.commands.executeCommand<OpenedResource>(Commands.openResource, 'demo-remote', 'tasks://board');
     assert.strictEqual(opened.kind, 'document');
     const board = vscode.workspace.textDocuments.find((d) => opened.kind === 'document' && d.uri.toString() === opened.uri);
-    assert.match(board?.getText() ?? '', /- \[ \] \d+\. Review PR #142/);
+    assert.match(board?.getText() ?? '', /- \[ \] \d+\. Review PR #87/);
     const plan = await vscode.commands.executeCommand<PromptResult>(Commands.getPrompt, 'demo-remote', 'plan_my_day', { hours: '4' });
     assert.match(JSON.stringify(plan.messages), /I have 4 hours today/);
     await vscode.commands.executeCommand(Commands.showOutput, 'demo-remote');
+    await sleep(2000); // the tree's progress bar gone
     const facts = await waitForUi(
       'readme-features',
-      (f) => (f.outputLines.some((l) => l.includes('Ship the 0.2 release notes')) && rowLabels(f).includes('plan_my_day') ? f : undefined),
+      (f) =>
+        f.outputLines.some((l) => l.includes('Ship the 0.2 release notes')) &&
+        rowLabels(f).includes('plan_my_day') &&
+        !f.statusBar.some((t) => /Activating/.test(t))
+          ? f
+          : undefined,
       'the prompt in the output, the groups in the tree',
+      { settleMs: 1500 },
     );
     const labels = rowLabels(facts);
     for (const l of ['Resources', 'Prompts', 'Release checklist', 'Ship the 0.2 release notes', 'summarize_notes', 'plan_my_day'])
@@ -206,8 +239,10 @@ function stopProcess(child: ChildProcess | undefined): Promise<void> {
     await vscode.commands.executeCommand('workbench.action.closePanel');
     await collapseAll();
     void vscode.commands.executeCommand(Commands.statusBarMenu);
-    const menu = await waitForUi('readme-status-menu', (f) => (f.quickPick?.title === 'MCP Pool' ? f.quickPick : undefined), 'the status bar menu');
-    for (const a of ['demo-notes', 'demo-remote-proxy'])
+    await waitForUi('status-menu-open', (f) => f.quickPick?.title === 'MCP Pool', 'the status bar menu');
+    const menu = (await screenshot('readme-status-menu', { settleMs: 800 }))!.quickPick!;
+    assert.ok(menu, 'the menu on screen');
+    for (const a of APPS)
       assert.ok(menu.items.some((i) => i.endsWith(`Kill ${a}`)) && menu.items.some((i) => i.endsWith(`Restart ${a}`)), `${a}: ${JSON.stringify(menu.items)}`);
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
   });
@@ -221,6 +256,7 @@ function stopProcess(child: ChildProcess | undefined): Promise<void> {
     terminals.push(terminal);
     terminal.show();
     await sleep(800);
+    await resizePanel('increase');
     terminal.sendText('clear');
     terminal.sendText('mcp-pool status');
     await sleep(1500); // after its output, so the next line is not echoed early as type-ahead
@@ -230,12 +266,14 @@ function stopProcess(child: ChildProcess | undefined): Promise<void> {
     assert.strictEqual(after.pid, before.pid, 'on the warm process');
     assert.strictEqual(after.starts, before.starts, 'no new process');
     await sleep(700);
-    await uiFactsOrSkip(this, 'readme-terminal');
+    const facts = await screenshot('readme-terminal');
+    assert.strictEqual(facts?.panelTitle, 'Terminal');
   });
 
-  it("a client connected through the gateway is counted on demo-notes' row (screenshot readme-gateway-clients)", async () => {
-    for (const t of terminals) t.dispose();
-    await vscode.commands.executeCommand('workbench.action.closePanel');
+  it("a client connected through the gateway is counted on demo-notes' row and in mcp-pool status (screenshot readme-gateway-clients)", async () => {
+    const [terminal] = terminals;
+    assert.ok(terminal, 'the terminal of the test before');
+    terminal.show();
     const endpoint = await waitFor(() => api.gateway.endpoint, 'the gateway listening');
     const client = new Client({ name: 'my-agent', version: '1.0.0' });
     clients.push(client);
@@ -247,6 +285,8 @@ function stopProcess(child: ChildProcess | undefined): Promise<void> {
     const listed = await client.callTool({ name: 'list_notes', arguments: {} });
     assert.match(JSON.stringify(listed.content), /Release checklist/);
     await collapseAll();
+    terminal.sendText('clear; mcp-pool status');
+    await sleep(1500);
     const facts = await waitForUi(
       'readme-gateway-clients',
       (f) => (treeRows(f).some((r) => r.label === 'demo-notes' && /1 client/.test(r.description)) ? f : undefined),
