@@ -129,8 +129,8 @@ function stopProcess(child: ChildProcess | undefined): Promise<void> {
     if (!api) return;
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    if (terminals.length) await resizePanel('decrease'); // while the terminal is there: focusing none would open one
     for (const t of terminals) t.dispose();
-    if (terminals.length) await resizePanel('decrease');
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
     await cfg().update('apps', undefined, vscode.ConfigurationTarget.Global);
     await waitFor(() => api.pool.names().length === 0, 'the demo apps removed');
