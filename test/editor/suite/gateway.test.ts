@@ -134,7 +134,7 @@ interface LmTools {
     }
   });
 
-  it('the terminal flow: mcp-pool status and mcp-pool call typed in an integrated terminal, on the warm process (screenshot readme-terminal)', async function () {
+  it('the terminal flow: mcp-pool status and mcp-pool call typed in an integrated terminal, on the warm process (screenshot terminal)', async function () {
     if (process.platform === 'win32') this.skip();
     await vscode.commands.executeCommand<CallOutcome>('mcpPool.invokeTool', APP, 'echo', { text: 'warm' });
     const before = api.pool.snapshot(APP)!;
@@ -153,7 +153,7 @@ interface LmTools {
       assert.strictEqual(after.pid, before.pid);
       assert.strictEqual(after.starts, before.starts, 'no new process');
       await sleep(700);
-      await uiFactsOrSkip(this, 'readme-terminal');
+      await uiFactsOrSkip(this, 'terminal');
     } finally {
       terminal.dispose();
     }

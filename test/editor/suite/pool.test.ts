@@ -150,19 +150,19 @@ const textOf = (o: CallOutcome) =>
     );
   });
 
-  it('README screenshots: tools expanded, the status bar menu, the invoke picker', async function () {
+  it('tools expanded, the status bar menu, the invoke picker (screenshots tools, status-menu, invoke)', async function () {
     if (!process.env.EDITOR_TEST_SHOTS_DIR) this.skip();
     const [files] = (await api.tree.getChildren()).filter((n) => api.tree.getTreeItem(n).label === 'files');
     await api.tree.view.reveal(files, { expand: true, select: true, focus: true });
     await waitFor(async () => (await api.tree.getChildren(files)).length > 3, 'tools listed');
-    const tools = await screenshot('readme-tools');
+    const tools = await screenshot('tools');
     assert.ok(tools && treeRows(tools).some((r) => r.label === 'echo'), 'tool rows visible');
     void vscode.commands.executeCommand('mcpPool.statusBarMenu');
-    const menu = await waitForQuickPick('readme-status-menu');
+    const menu = await waitForQuickPick('status-menu');
     assert.ok(/Kill/.test(JSON.stringify(menu)), 'status bar menu offers kill');
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     void vscode.commands.executeCommand('mcpPool.invokeTool').then(undefined, () => undefined);
-    const pick = await waitForQuickPick('readme-invoke');
+    const pick = await waitForQuickPick('invoke');
     assert.ok(/files/.test(JSON.stringify(pick)) && /remote/.test(JSON.stringify(pick)), 'invoke picker lists the apps');
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
   });

@@ -291,8 +291,8 @@ async function acceptWhenShown(shot: string, item: string): Promise<void> {
     );
   });
 
-  it("README screenshot: the groups, a resource open as a document, a prompt's messages in the output", async function () {
-    if (!underHarness()) return uiFactsOrSkip(this, 'readme-features');
+  it("the groups, a resource open as a document, a prompt's messages in the output (screenshot features)", async function () {
+    if (!underHarness()) return uiFactsOrSkip(this, 'features');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('notifications.clearAll');
     await vscode.commands.executeCommand('mcpPool.apps.focus');
@@ -301,7 +301,7 @@ async function acceptWhenShown(shot: string, item: string): Promise<void> {
     await vscode.commands.executeCommand<PromptResult>(Commands.getPrompt, 'featremote', 'kitchen_sink', { topic: 'warm pools' });
     await vscode.commands.executeCommand(Commands.showOutput, 'featremote');
     const facts = await waitForUi(
-      'readme-features',
+      'features',
       (f) => (f.outputLines.some((l) => l.includes('resource links in this result')) ? f : undefined),
       'the prompt in the output',
     );
