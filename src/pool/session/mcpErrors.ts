@@ -96,7 +96,8 @@ const SDK_CODES: Partial<Record<SdkErrorCode, number>> = {
 export function fromSdk(e: unknown): unknown {
   if (e instanceof McpError) return e;
   if (e instanceof MismatchFound) return new OutputSchemaMismatch(e.detail);
-  if (e instanceof ProtocolError) return new McpError(e.code, e.message, e.data);
+  // (McpError frames the words as "MCP error <code>: …": the frame a 1.x server already put on the wire is dropped first)
+  if (e instanceof ProtocolError) return new McpError(e.code, unframed(e.message, e.code), e.data);
   if (e instanceof SdkError) {
     const code = SDK_CODES[e.code];
     if (code !== undefined) return new McpError(code, e.message, e.data);
@@ -113,7 +114,12 @@ export function fromSdk(e: unknown): unknown {
  * it, which a relay must not pass on (its client's SDK adds it again).
  */
 export function serverWords(e: McpError): string {
-  const framed = e.message;
-  const frame = `MCP error ${e.code}: `;
-  return framed.startsWith(frame) ? framed.slice(frame.length) : framed;
+  return unframed(e.message, e.code);
+}
+
+/** Words without the "MCP error <code>: " an SDK put before them, as often as it did. */
+function unframed(words: string, code: number): string {
+  const frame = `MCP error ${code}: `;
+  while (words.startsWith(frame)) words = words.slice(frame.length);
+  return words;
 }

@@ -235,6 +235,10 @@ describe('mcp-pool CLI as a process (real pool, real gateway)', function () {
     const missing = await run(['prompt', 'f', 'greet']);
     assert.equal(missing.code, EXIT.usage);
     oneLine(missing);
+    // the server's error answer, said once ("MCP error -32602: MCP error -32602: …" before)
+    const noResource = await run(['read', 'f', 'fixture://no-such-resource']);
+    assert.match(noResource.stderr, /Resource fixture:\/\/no-such-resource not found/);
+    for (const r of [missing, noResource]) assert.ok((r.stderr.match(/MCP error/g) ?? []).length <= 1, r.stderr);
   });
 
   it('help, help <command>, --version', async () => {

@@ -105,6 +105,7 @@ describe('gateway: who may connect, and clients that cancel or go away', functio
     // the SDK server's own message (which the SDK frames as "MCP error -32602: …" on the wire), without the pool's framing
     assert.match(e.message, /Resource fixture:\/\/no-such-resource not found$/);
     assert.doesNotMatch(e.message, /app "f"|failed:|rejected the arguments/);
+    assert.equal(e.message.match(/MCP error/g)?.length ?? 0, 1, `framed once: ${e.message}`);
   });
 
   it('closes the event stream of a client that stopped reading it, instead of queueing without end', async () => {
