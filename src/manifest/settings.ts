@@ -54,4 +54,6 @@ export const RESTRICTED_SETTINGS: readonly SettingKey[] = [
   Settings.gatewayVscodeMcp.key,
   // (the client ID every direct sign-in presents: a workspace must not choose it)
   Settings.oauthClientMetadataUrl.key,
+  // (whether the user's remote apps run mcp-remote processes or connect from the editor)
+  Settings.remoteTransport.key,
 ];

@@ -321,4 +321,19 @@ const textOf = (o: CallOutcome) =>
     );
     await cfg().update('apps', undefined, vscode.ConfigurationTarget.Workspace);
   });
+
+  it("does not let workspace settings choose how the user's remote apps run (mcpPool.remoteTransport)", async () => {
+    const api = await vscode.extensions.getExtension<McpPoolApi>(EXT_ID)!.activate();
+    await cfg().update('remoteTransport', 'mcp-remote', vscode.ConfigurationTarget.Workspace);
+    await cfg().update('apps', { userremote: { url: 'http://127.0.0.1:9/mcp' } }, vscode.ConfigurationTarget.Global);
+    try {
+      const spec = await waitFor(() => api.pool.spec('userremote'), 'the user app configured');
+      assert.strictEqual(spec.kind, 'remote');
+      assert.strictEqual(spec.kind === 'remote' && spec.transport, 'direct', 'the workspace value ("mcp-remote") is ignored while untrusted');
+      assert.strictEqual(api.pool.snapshot('userremote')!.starts, 0);
+    } finally {
+      await cfg().update('apps', undefined, vscode.ConfigurationTarget.Global);
+      await cfg().update('remoteTransport', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
 });
