@@ -168,10 +168,14 @@ export class DirectAuth implements OAuthClientProvider {
     await this.opts.signIns.update(this.opts.key, (old) => ({ ...old, client }));
   }
 
-  async tokens(): Promise<OAuthTokens | undefined> {
-    const stored = await this.load();
-    // a step-up is pending: the tokens lack the scope the server wants, the start signs in again
-    return stored?.stepUpScope ? undefined : stored?.tokens;
+  tokens(): Promise<OAuthTokens | undefined> {
+    // (the SDK asks before every request: what memory holds is answered at once)
+    const known = this.opts.signIns.known(this.opts.key);
+    if (known === undefined || (known && !known.stepUpScope && !known.importedFrom)) return Promise.resolve(known?.tokens);
+    return this.load().then((stored) =>
+      // a step-up is pending: the tokens lack the scope the server wants, the start signs in again
+      stored?.stepUpScope ? undefined : stored?.tokens,
+    );
   }
 
   /** The access token requests are sent with now. */

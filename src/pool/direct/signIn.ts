@@ -143,6 +143,11 @@ export class SignIns {
     return undefined;
   }
 
+  /** What memory holds for `key` without a turn of its own (every request asks): `false` when not loaded yet. */
+  known(key: string): StoredSignIn | undefined | false {
+    return this.memory.has(key) ? this.memory.get(key) : false;
+  }
+
   async get(key: string): Promise<StoredSignIn | undefined> {
     if (this.memory.has(key)) return this.memory.get(key);
     let loading = this.loading.get(key);
