@@ -96,11 +96,29 @@ function parseJsonObject(text: string, where: string): Record<string, unknown> {
   return value;
 }
 
+type ListedTool = { name: string; inputSchema?: unknown };
+
+async function listTools(target: PoolTarget, app: string, signal: AbortSignal): Promise<ListedTool[]> {
+  return ((await callApi(target, 'GET', appPath(app, 'tools'), undefined, { signal })) as { tools?: ListedTool[] }).tools ?? [];
+}
+
+const toolNames = async (target: PoolTarget, app: string, signal: AbortSignal) => (await listTools(target, app, signal)).map((t) => t.name);
+
+const noSuchTool = (app: string, tool: string, names: readonly string[]) => `app "${app}" has no tool "${tool}" (tools: ${names.join(', ') || 'none'})`;
+
 /** The app's tool named `tool`, from its listing; a usage error naming the tools there are when it has none. */
-async function listedTool(target: PoolTarget, app: string, tool: string, signal: AbortSignal): Promise<{ name: string; inputSchema?: unknown }> {
-  const listed = (await callApi(target, 'GET', appPath(app, 'tools'), undefined, { signal })) as { tools?: { name: string; inputSchema?: unknown }[] };
-  const found = listed.tools?.find((t) => t.name === tool);
-  if (!found) throw new UsageError(`app "${app}" has no tool "${tool}" (tools: ${(listed.tools ?? []).map((t) => t.name).join(', ') || 'none'})`, 'call');
+async function listedTool(target: PoolTarget, app: string, tool: string, signal: AbortSignal): Promise<ListedTool> {
+  const tools = await listTools(target, app, signal);
+  const found = tools.find((t) => t.name === tool);
+  if (!found)
+    throw new UsageError(
+      noSuchTool(
+        app,
+        tool,
+        tools.map((t) => t.name),
+      ),
+      'call',
+    );
   return found;
 }
 
@@ -140,10 +158,16 @@ async function callTool(inv: Invocation): Promise<number> {
           },
         },
       );
-      // An error result: if the app has no such tool, that is what to say (a usage error, as when
-      // the list was read for the schema), whatever words the server chose. Read only then: a
-      // call that worked costs no listing.
-      if (isObject(result) && result.isError === true) await listedTool(target, app, tool, controller.signal);
+      // An error result: if the app's listing shows no such tool, that is what to say (a usage
+      // error, as when the list was read for the schema), with the server's words. Read only
+      // then (a call that worked costs no listing); a listing that fails changes nothing.
+      if (isObject(result) && result.isError === true) {
+        const names = await toolNames(target, app, controller.signal).catch(() => undefined);
+        if (names && !names.includes(tool)) {
+          const said = formatToolResult(result).trim().split('\n')[0].slice(0, 200);
+          throw new UsageError(`${noSuchTool(app, tool, names)}${said ? `; the server said: ${said}` : ''}`, 'call');
+        }
+      }
       return result;
     });
     if (inv.json) json(result);

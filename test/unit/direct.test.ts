@@ -153,6 +153,30 @@ describe('direct remote apps (HTTP from the pool, no process)', function () {
     assert.match(snap.lastError ?? '', /connection refused by 127\.0\.0\.1/);
   });
 
+  it("a failed start shows its own reason, not an earlier drop's; the user's Kill clears it", async () => {
+    server = await startHttpFixture();
+    const p = start({ crashLoopBaseMs: 50, livenessIntervalMs: 0 });
+    await p.configure([directSpec('gone', server.url)]);
+    await p.callTool('gone', 'echo', { text: 'x' });
+    await server.close();
+    server = undefined;
+    await p.callTool('gone', 'echo', { text: 'dropped' }).catch(() => undefined);
+    await waitUntil(
+      async () => {
+        await new Promise((r) => setTimeout(r, 100));
+        await p.callTool('gone', 'echo', { text: 'again' }).catch(() => undefined);
+        return p.snapshot('gone')!.status === 'failed';
+      },
+      10_000,
+      'a start refused',
+    );
+    const failed = p.snapshot('gone')!;
+    assert.match(failed.lastError ?? '', /connection refused/);
+    assert.equal(failed.exit, undefined, `no exit of this start to show (was: ${JSON.stringify(failed.exit)})`);
+    await p.stop('gone', 'user');
+    assert.equal(p.snapshot('gone')!.status, 'stopped', 'seen and dismissed by the user');
+  });
+
   it('HTTP errors at the start say the status; 401 says how to give a token', async () => {
     server = await startHttpFixture({ mode: '500' });
     const p = start();

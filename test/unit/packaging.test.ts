@@ -2,9 +2,10 @@
 // or package.json, every image README.md shows is shipped, and package.json carries no
 // placeholder URL (a reserved example/invalid domain, as `repository` once had).
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import * as yauzl from 'yauzl';
 import { REPO_ROOT } from '../fixtures/paths';
 import { tempDir } from './tempDirs';
@@ -21,6 +22,8 @@ function shippedFiles(): string[] {
     .filter(Boolean);
 }
 
+const execFileAsync = promisify(execFile);
+
 /** One file's text from a .vsix (a zip). */
 function readFromZip(zip: string, name: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -30,6 +33,7 @@ function readFromZip(zip: string, name: string): Promise<string> {
         if (entry.fileName !== name) return file.readEntry();
         file.openReadStream(entry, (e, stream) => {
           if (e || !stream) return reject(e ?? new Error('no stream'));
+          stream.on('error', reject);
           const chunks: Buffer[] = [];
           stream.on('data', (c: Buffer) => chunks.push(c));
           stream.on('end', () => {
@@ -61,12 +65,10 @@ async function packageCopy(repository: string | undefined): Promise<{ said: stri
   mkdirSync(join(dir, 'scripts'));
   copyFileSync(join(REPO_ROOT, 'scripts', 'package.mjs'), join(dir, 'scripts', 'package.mjs'));
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  const r = spawnSync(process.execPath, [join(dir, 'scripts', 'package.mjs')], {
-    cwd: dir,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  assert.equal(r.status, 0, `packaging failed: ${r.stdout}${r.stderr}`);
+  // (not spawnSync: the test's own timeout must be able to fire while vsce runs)
+  const r = await execFileAsync(process.execPath, [join(dir, 'scripts', 'package.mjs')], { cwd: dir, encoding: 'utf8', timeout: 90_000 }).catch(
+    (e: Error & { stdout?: string; stderr?: string }) => assert.fail(`packaging failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`),
+  );
   return { said: r.stdout + r.stderr, readme: await readFromZip(join(dir, 'mcp-remote-pool.vsix'), 'extension/readme.md') }; // (vsce stores it in lower case)
 }
 
@@ -124,7 +126,8 @@ describe('packaging (vsce ls)', function () {
 
   // VS Code's extension page shows a README's images only from https URLs (its content security
   // policy and sanitizer): relative links show their alt text there.
-  it("npm run package: with a repository named, the packaged README's images are https URLs into it; without, it says the images will not show", async () => {
+  it("npm run package: with a repository named, the packaged README's images are https URLs into it; without, it says the images will not show", async function () {
+    this.timeout(180_000); // two packagings on a loaded 2-core box
     const repo = 'https://github.com/mcp-pool-tests/readme-images';
     const named = await packageCopy(repo);
     const images = imagesIn(named.readme);

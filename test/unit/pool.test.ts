@@ -377,6 +377,7 @@ describe('pool (real processes)', () => {
     ]);
     await rejects(pool.callTool('nocmd', 'echo', {}), 'start-failed', /app "nocmd": command "definitely-not-a-command-xyz" was not found on PATH/);
     await rejects(pool.callTool('nocwd', 'echo', {}), 'start-failed', /app "nocwd": cwd "\/does\/not\/exist" does not exist/);
+    assert.equal(pool.snapshot('nocmd')!.status, 'failed', 'a start that could not begin is a failed start');
     assert.equal((await pool.callTool('fine', 'echo', { text: 'ok' })).result.isError, false);
   });
 

@@ -170,9 +170,10 @@ async function configFileMcp(def: Json, ctx: TasakContext, warnings: string[]): 
 }
 
 /**
- * TASAK expands `~` and environment variables and resolves relative paths against the directory
- * it runs in. We expand `~`, refuse `$VAR`, and take the project directory: the folder holding
- * tasak.yaml, or the parent of `.tasak/`.
+ * A config path as the user meant it. TASAK resolves relative paths against the directory it runs
+ * in, and its daemon does not expand `~` (so what we write for TASAK is absolute, clientConfig.ts).
+ * We expand `~` anyway (the file the user meant), refuse `$VAR`, and take the project directory
+ * for a relative path: the folder holding tasak.yaml, or the parent of `.tasak/`.
  */
 function resolveConfigPath(file: string, ctx: TasakContext, warnings: string[]): string {
   const p = /^[A-Za-z]:[\\/]|^\\\\/.test(ctx.sourcePath) ? path.win32 : path.posix;

@@ -302,7 +302,11 @@ export class PooledApp implements Tenant {
       this.running = this.autoRoute.route(this.spec);
       makeLink = this.host.links.prepare(this.running);
     } catch (e) {
+      // (a command or link that cannot be prepared: a start that failed before it began)
       this.recordFailure((e as Error).message);
+      this.startFailed = true;
+      this.exit = undefined;
+      this.setState({ kind: 'stopped', crashed: false, failed: true, dead });
       return Promise.reject(new PoolError('start-failed', this.name, (e as Error).message));
     }
     const cancel = new AbortController();
@@ -370,7 +374,8 @@ export class PooledApp implements Tenant {
           this.running = this.spec;
           reason = `directly: ${direct}; through mcp-remote: ${reason}`;
         }
-        if (err.exit) this.exit = err.exit;
+        // (this start's exit, or none: an earlier crash's is not this failure's)
+        this.exit = err.exit;
         this.recordFailure(`start failed: ${reason}`);
         this.host.events.fire({ type: 'startFailed', app: this.name, error: reason, stderrTail: err.stderrTail ?? [] });
         // (whatever ended it: the server exiting, its handshake timing out, a remote refusing or unreachable)
@@ -522,7 +527,14 @@ export class PooledApp implements Tenant {
     const s = this._state;
     if (s.kind === 'stopping') return s.done;
     if (s.kind === 'ending' || (s.kind === 'stopped' && !s.dead)) {
-      if (reason === 'user' || reason === 'restart') this.resetFailures();
+      if (reason === 'user' || reason === 'restart') {
+        // the user has seen the failed start: stopped, no longer an error in the status bar
+        if (s.kind === 'stopped' && s.failed) {
+          this.startFailed = false;
+          this.setState(STOPPED);
+        }
+        this.resetFailures();
+      }
       return this.ending ?? Promise.resolve();
     }
     const conn = currentConnection(s);

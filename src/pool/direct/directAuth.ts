@@ -171,7 +171,7 @@ export class DirectAuth implements OAuthClientProvider {
   tokens(): Promise<OAuthTokens | undefined> {
     // (the SDK asks before every request: what memory holds is answered at once)
     const known = this.opts.signIns.known(this.opts.key);
-    if (known === undefined || (known && !known.stepUpScope && !known.importedFrom)) return Promise.resolve(known?.tokens);
+    if (known === undefined || (known && !known.stepUpScope && (!known.importedFrom || this.noted))) return Promise.resolve(known?.tokens);
     return this.load().then((stored) =>
       // a step-up is pending: the tokens lack the scope the server wants, the start signs in again
       stored?.stepUpScope ? undefined : stored?.tokens,

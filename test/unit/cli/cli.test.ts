@@ -169,7 +169,7 @@ describe('mcp-pool CLI as a process (real pool, real gateway)', function () {
 
   it('call: exit 1 when the tool returns an error (on stderr), exit 2 for what does not parse, exit 3 for what the pool refuses', async () => {
     const failed = await run(['call', 'f', 'fail', 'message=boom']);
-    assert.equal(failed.code, EXIT.toolError);
+    assert.equal(failed.code, EXIT.toolError, 'a listed tool that returns an error: exit 1, not a usage error');
     assert.equal(failed.stdout, '');
     assert.match(failed.stderr, /boom/);
 
@@ -185,7 +185,11 @@ describe('mcp-pool CLI as a process (real pool, real gateway)', function () {
     for (const args of [['x=1'], ['x:=1'], ['x=abc'], []]) {
       const noTool = await run(['call', 'f', 'nosuch', ...args]);
       assert.equal(noTool.code, EXIT.usage, args.join(' '));
-      assert.match(noTool.stderr, /^mcp-pool: app "f" has no tool "nosuch" \(tools: .*echo.*\)\nusage: /, args.join(' '));
+      assert.match(
+        noTool.stderr,
+        /^mcp-pool: app "f" has no tool "nosuch" \(tools: .*echo.*\)(; the server said: .*Tool nosuch not found.*)?\nusage: /,
+        args.join(' '),
+      );
     }
     const noApp = await run(['tools', 'nope']);
     assert.equal(noApp.code, EXIT.pool);

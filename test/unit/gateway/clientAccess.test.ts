@@ -106,11 +106,12 @@ describe('client configurations: `<launcher> stdio <app>`, read back by the impo
   });
 
   it('TASAK: an mcp app, enabled, and the JSON connection file it points to by its absolute path', async () => {
-    const home = '/home/u';
+    const home = process.platform === 'win32' ? 'C:\\Users\\u' : '/home/u';
     const c = clientConfig('tasak', { app: 'my notes', command, home });
     const doc = loadYaml(c.text) as Record<string, unknown>;
     // TASAK's daemon does not expand "~" in config paths: the file is named as it is on disk
-    assert.deepEqual(doc, { 'my notes': { name: 'my notes (MCP Pool)', type: 'mcp', requires_auth: false, config: '/home/u/.tasak/mcp/my_notes.json' } });
+    const file = join(home, '.tasak', 'mcp', 'my_notes.json'); // (as written on this platform)
+    assert.deepEqual(doc, { 'my notes': { name: 'my notes (MCP Pool)', type: 'mcp', requires_auth: false, config: file } });
     assert.match(c.text, /add "my notes" to that list/);
     assert.match(c.where, /apps_config\.enabled_apps/);
     const json = /^# (\{.*\})$/m.exec(c.text)![1];
@@ -119,10 +120,10 @@ describe('client configurations: `<launcher> stdio <app>`, read back by the impo
     const { entries } = await parseTasak(
       { apps_config: { enabled_apps: ['my notes'] }, ...doc },
       {
-        sourcePath: '/home/u/.tasak/tasak.yaml',
+        sourcePath: join(home, '.tasak', 'tasak.yaml'),
         home,
         loadJson: async (p) => {
-          assert.equal(p, '/home/u/.tasak/mcp/my_notes.json');
+          assert.equal(p, file);
           return { value: JSON.parse(json) };
         },
       },
