@@ -1,7 +1,7 @@
 // ESLint (flat config) with typescript-eslint's type-aware rules. Part of `npm test`.
 // Besides the usual correctness rules it enforces the layering the code is built on (each rule is
 // proved live by test/unit/layering.test.ts):
-//   - the vscode-free rooms (pool core, import parsers, common helpers, manifest, reaper, contract,
+//   - the vscode-free rooms (pool core, import parsers, host configs, common helpers, manifest, reaper, contract,
 //     gateway, CLI) never import `vscode`, directly, dynamically, or through the editor layer — they
 //     run and are tested in plain Node;
 //   - the pool core never imports the editor layer, the import parsers, the manifest, the gateway,
@@ -125,7 +125,7 @@ export default tseslint.config(
   {
     // the editor layer: through the pool's door only, and never upward
     files: ['src/**'],
-    ignores: ['src/pool/**', 'src/reaper/**', 'src/cli/**', 'src/gateway/**', 'src/contract/**', 'src/import/**', 'src/common/**', 'src/manifest/**'],
+    ignores: ['src/pool/**', 'src/reaper/**', 'src/cli/**', 'src/gateway/**', 'src/contract/**', 'src/import/**', 'src/hosts/**', 'src/common/**', 'src/manifest/**'],
     rules: { 'no-restricted-imports': restricted({ patterns: [poolDoor] }) },
   },
   ...Object.entries(EDITOR_ORDER)
@@ -145,7 +145,7 @@ export default tseslint.config(
       },
     })),
   {
-    files: ['src/import/**', 'src/common/**', 'src/manifest/**'],
+    files: ['src/import/**', 'src/hosts/**', 'src/common/**', 'src/manifest/**'],
     rules: {
       'no-restricted-imports': restricted({ vscodeFree: true, patterns: [editorLayer, poolDoor] }),
       'no-restricted-syntax': ['error', ...messageText, dynamicVscode],
