@@ -6,6 +6,10 @@ import * as vscode from 'vscode';
 import { editorClientFeatures } from './clientFeatures';
 import { appCommands } from './commands/appCommands';
 import { clientConfigCommands } from './commands/clientConfigCommand';
+import { EditPreview } from './commands/editPreview';
+import { RouteOfferNotifier } from './commands/routeOfferNotifier';
+import { usePoolCommands } from './commands/usePoolCommand';
+import { HostConfigs } from './gatewayHost/hostConfigs';
 import { clientFeatureCommands } from './commands/clientFeatureCommands';
 import { importCommands } from './commands/importCommand';
 import { invokeCommands } from './commands/invokeCommands';
@@ -56,6 +60,8 @@ export interface McpPoolApi {
   readonly launcher: string | undefined;
   /** The provider of VS Code's own MCP servers, where VS Code has the API (1.100+). */
   readonly vscodeMcp: VsCodeMcpProvider | undefined;
+  /** The other MCP hosts' configurations on this machine (who runs which app through the pool). */
+  readonly hosts: HostConfigs;
   /** How long activate() took, in ms. */
   readonly activationMs: number;
 }
@@ -118,8 +124,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<McpPoo
   const mcpApi = vscodeMcpApi();
   const vscodeMcp = mcpApi && own(new VsCodeMcpProvider(mcpApi, thePool, gateway, config.onDidApply));
 
+  // The other MCP hosts on the machine (Claude Code, Codex, Cursor…): who runs which app through the pool.
+  const hosts = own(new HostConfigs(thePool, outputs.pool));
+  own(new RouteOfferNotifier(hosts, context.globalState));
+
   // Views.
-  const tree = own(new PoolTreeProvider(thePool, config, redactor, gateway));
+  const tree = own(new PoolTreeProvider(thePool, config, redactor, gateway, hosts));
   const statusBar = own(new PoolStatusBar(thePool, config, gateway));
   const authNotifier = own(new AuthNotifier(thePool, reporter));
 
@@ -140,16 +150,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<McpPoo
     importCommands({ pool: thePool, reload, log: outputs.pool, globalStoragePath: storage.scheme === 'file' ? storage.fsPath : undefined }),
     clientFeatureCommands({ pool: thePool, consent: clientFeatures.consent }),
     clientConfigCommands({ pool: thePool, launcher: () => launcher }),
+    usePoolCommands({ pool: thePool, launcher: () => launcher, hosts, preview: own(new EditPreview()), reload, log: outputs.pool }),
   );
   context.subscriptions.push(...registerCommands(reporter, commands));
 
   await config.reload();
   // listens after activate() returned: nothing waits for it
   void gateway.apply();
+  void hosts.scan();
   void vscode.commands.executeCommand('setContext', ContextKeys.ready, true);
   const activationMs = performance.now() - t0;
   outputs.pool.info(`activated in ${activationMs.toFixed(1)} ms`);
-  return { pool: thePool, config, outputs, tree, statusBar, authNotifier, gateway, launcher, vscodeMcp, activationMs };
+  return { pool: thePool, config, outputs, tree, statusBar, authNotifier, gateway, launcher, vscodeMcp, hosts, activationMs };
 }
 
 /**

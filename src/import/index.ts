@@ -13,6 +13,8 @@ import { defaultReadFile, readParsed } from './readSources';
 import type { FormatResult, ImportCandidate, ImportProblem, ImportScan, ImportSource, ReadTextFile } from './types';
 
 export { applyImport } from './apply';
+export { convertEntry } from './candidate';
+export { NameAllocator } from './naming';
 export { findImportSources } from './sources';
 export { nothingFoundReport, tildify } from './nothingFound';
 export type { NothingFoundReport } from './nothingFound';

@@ -25,6 +25,8 @@ export const Commands = {
   copyResourceUri: 'mcpPool.copyResourceUri',
   getPrompt: 'mcpPool.getPrompt',
   copyClientConfig: 'mcpPool.copyClientConfig',
+  usePoolIn: 'mcpPool.usePoolIn',
+  routeClients: 'mcpPool.routeClients',
 } as const;
 
 /** Commands the extension registers for its own UI only (not in package.json, not in the palette). */

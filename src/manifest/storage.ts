@@ -18,3 +18,7 @@ export const SAMPLING_CONSENT_KEY = 'mcpPool.samplingConsent';
 
 /** globalState key of the protocol era found for each server (keys are hashes; see config/eraStore.ts). */
 export const ERA_VERDICTS_KEY = 'mcpPool.protocolEras';
+
+/** globalState keys of the offers to route other MCP hosts' entries through the pool: those made (`<file>#<entry>`), and "Don't Ask Again". */
+export const ROUTE_OFFERS_SEEN_KEY = 'mcpPool.routeOffers.seen';
+export const ROUTE_OFFERS_NEVER_KEY = 'mcpPool.routeOffers.never';

@@ -32,6 +32,8 @@ export interface TooltipExtras {
   readonly crashedAt?: number;
   /** Who uses the app through the gateway (terminals' mcp-pool, other MCP clients, VS Code's own MCP). */
   readonly clients?: readonly GatewayClient[];
+  /** Other MCP hosts' configurations that run the app through the pool (`Claude Code (~/.claude.json)`). */
+  readonly configuredIn?: readonly string[];
 }
 
 /** `2 clients: Claude Code 1.0, Visual Studio Code` (same names once, with a count). */
@@ -69,6 +71,7 @@ export function appTooltipMarkdown(s: AppSnapshot, now: number, extras: TooltipE
   const offers = offersText(s);
   if (offers) field('Offers', offers);
   if (extras.clients?.length) field('Gateway', escapeMarkdown(clientsText(extras.clients)));
+  if (extras.configuredIn?.length) field('Configured in', escapeMarkdown(extras.configuredIn.join(', ')));
   if (s.exit && (s.status === 'crashed' || s.status === 'failed')) {
     const when = extras.crashedAt !== undefined ? ` at ${formatClock(extras.crashedAt)}` : '';
     if (s.exit.reason) field('Disconnected', `${escapeMarkdown(truncate(s.exit.reason, MAX_ERROR_CHARS))}${when}`);

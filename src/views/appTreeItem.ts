@@ -67,8 +67,9 @@ export function appTooltip(
   rss: number | undefined,
   crashedAt?: number,
   clients?: readonly GatewayClient[],
+  configuredIn?: readonly string[],
 ): vscode.MarkdownString {
-  const md = new vscode.MarkdownString(appTooltipMarkdown(snapshot, now, { rss, crashedAt, clients }));
+  const md = new vscode.MarkdownString(appTooltipMarkdown(snapshot, now, { rss, crashedAt, clients, configuredIn }));
   md.supportThemeIcons = false;
   return md;
 }

@@ -7,6 +7,7 @@
 // an event (its hover is then resolved afresh), or when the clock changed its text (`1 min ago`
 // → `2 min ago`, at most once a minute); relative times tick only while the view is visible.
 import * as vscode from 'vscode';
+import type { Event } from '../common/emitter';
 import { Disposable, toDisposable } from '../common/lifecycle';
 import type { ConfigStateSource } from '../config/poolConfigurator';
 import type { GatewayClients } from '../gatewayHost/gatewayService';
@@ -17,6 +18,12 @@ import { appChildren, groupChildren } from './appChildren';
 import { pendingAuthUrl, plural } from './format';
 import { ServerListings } from './serverListings';
 import type { AppNode, GroupNode, PoolTreeNode } from './treeNodes';
+
+/** The host configurations that run an app through the pool, as labels (`Claude Code (~/.claude.json)`). */
+export interface HostUses {
+  usedBy(app: string): readonly string[];
+  readonly onDidChange: Event<void>;
+}
 
 const REFRESH_DEBOUNCE_MS = 150;
 /** The longest a row's refresh waits for listings under it (a start waiting for sign-in can take minutes). */
@@ -65,6 +72,8 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
     redactor: Redactor,
     /** Who uses each app through the gateway (a count in the row, names in the hover). */
     private readonly gateway?: GatewayClients,
+    /** Which other MCP hosts' configurations run each app through the pool (named in the hover). */
+    private readonly hosts?: HostUses,
   ) {
     super();
     this.listings = new ServerListings(pool, (e) => redactor.redact(e instanceof Error ? e.message : String(e)));
@@ -95,6 +104,7 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
       }),
     );
     if (gateway) this._register(gateway.onDidChangeClients((app) => this.scheduleRefresh(app)));
+    if (hosts) this._register(hosts.onDidChange(() => this.scheduleRefresh()));
     this._register(this.view.onDidChangeVisibility(() => this.updateTicking()));
     this._register(
       toDisposable(() => {
@@ -225,7 +235,7 @@ export class PoolTreeProvider extends Disposable implements vscode.TreeDataProvi
     const snapshot = this.pool.snapshot(node.app) ?? node.snapshot;
     if (!snapshot) return item;
     const rss = snapshot.pid !== undefined ? treeRss(snapshot.pid) : undefined;
-    item.tooltip = appTooltip(snapshot, Date.now(), rss, this.crashedAt.get(node.app), this.gateway?.clients(node.app));
+    item.tooltip = appTooltip(snapshot, Date.now(), rss, this.crashedAt.get(node.app), this.gateway?.clients(node.app), this.hosts?.usedBy(node.app));
     return item;
   }
 

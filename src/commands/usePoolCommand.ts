@@ -1,0 +1,300 @@
+// "Use the Pool in…": another MCP host (VS Code's agents and the Copilot CLI, Claude Code, Codex,
+// Cursor, Claude Desktop, TASAK) runs the chosen apps through the pool — entries written into the
+// host's own configuration file, merged, shown as a diff and written only once confirmed, with a
+// backup. An entry that started its own `npx -y mcp-remote <url>` (or a pooled app's command) keeps
+// its name and gets that command as `--fallback`, so it still works with the editor closed.
+// "Route Clients Through the Pool…" offers every such entry on the machine at once; an entry for a
+// server the pool does not have yet adds it as an app (user settings) first.
+// With arguments nothing is asked (tests, other extensions): `{ write: true }` skips the diff.
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import { currentApps, writeApps } from '../config/appsWriter';
+import { hostFileLabel, type HostConfigs } from '../gatewayHost/hostConfigs';
+import {
+  type FileEdit,
+  type HostFile,
+  type HostId,
+  HOSTS,
+  hostLabel,
+  planRoutes,
+  pooledApp,
+  readHostText,
+  type RouteOffer,
+  type RouteRequest,
+  writeEdits,
+} from '../hosts';
+import { mcpRemoteFallback } from '../import/formats/clientConfig';
+import { convertEntry, NameAllocator, tildify } from '../import';
+import { Commands } from '../manifest/commands';
+import type { Channel } from '../output/outputs';
+import type { Pool } from '../pool';
+import { appNameOf, type AppArg } from '../views/treeNodes';
+import type { EditPreview } from './editPreview';
+import type { CommandTable } from './registry';
+
+export interface UsePoolDeps {
+  readonly pool: Pool;
+  /** The absolute path of the `mcp-pool` launcher, if the extension could write one. */
+  readonly launcher: () => string | undefined;
+  readonly hosts: HostConfigs;
+  readonly preview: EditPreview;
+  readonly reload: () => Promise<void>;
+  readonly log: Channel;
+}
+
+export interface UsePoolOptions {
+  /** The host file to write (default: the host's user file). */
+  readonly file?: string;
+  readonly apps?: readonly string[];
+  /** For remote apps: `--fallback npx -y mcp-remote <url>` (default true). */
+  readonly fallback?: boolean;
+  /** Write without showing the diff (tests, other extensions). */
+  readonly write?: boolean;
+}
+
+export interface RouteOptions {
+  /** Which offers, as `{ path, entry }` (default: every offer). */
+  readonly entries?: readonly { readonly path: string; readonly entry: string }[];
+  readonly write?: boolean;
+}
+
+/** What was written, for callers (tests). */
+export interface UsePoolResult {
+  readonly files: readonly { readonly path: string; readonly backup?: string }[];
+  readonly apps: readonly string[];
+}
+
+export function usePoolCommands(deps: UsePoolDeps): CommandTable {
+  return {
+    [Commands.usePoolIn]: {
+      run: (arg?: AppArg, options?: UsePoolOptions) => usePoolIn(deps, arg, options),
+      rejects: (args) => args.length >= 2,
+    },
+    [Commands.routeClients]: {
+      run: (options?: RouteOptions) => routeClients(deps, options),
+      rejects: (args) => args.length >= 1,
+    },
+  };
+}
+
+function launcherOf(deps: UsePoolDeps): string {
+  const launcher = deps.launcher();
+  if (!launcher)
+    throw new Error('the mcp-pool launcher could not be written here (the extension has no local storage folder), so there is no command to configure');
+  return launcher;
+}
+
+/** `arg`: a host's id (from code), or an app's row (from the view's menu). */
+async function usePoolIn(deps: UsePoolDeps, arg?: AppArg, options: UsePoolOptions = {}): Promise<UsePoolResult | undefined> {
+  const launcher = launcherOf(deps);
+  const hostId = HOSTS.find((h) => h.id === arg)?.id;
+  const fromRow = hostId ? undefined : appNameOf(arg);
+  await deps.hosts.scan();
+  const file = hostId ? fileOf(deps, hostId, options.file) : await pickFile(deps, fromRow);
+  if (!file) return undefined;
+  const offers = deps.hosts.offers().filter((o) => o.file.path === file.path && o.app !== undefined);
+  const apps = options.apps ?? (await pickApps(deps, file, offers, fromRow));
+  if (!apps?.length) return undefined;
+  for (const app of apps) if (!deps.pool.spec(app)) throw new Error(`no app named "${app}" is configured`);
+  const needsFallback = apps.some((a) => deps.pool.spec(a)?.kind === 'remote' && !offers.some((o) => o.app === a));
+  const fallback = options.fallback ?? (needsFallback && !options.write ? await pickFallback() : true);
+  if (fallback === undefined) return undefined;
+  const requests: RouteRequest[] = apps.map((app) => {
+    const offer = offers.find((o) => o.app === app);
+    if (offer) return { entry: offer.entry, app, fallback: [offer.command, ...offer.args] };
+    const spec = deps.pool.spec(app);
+    return { entry: app, app, ...(fallback && spec?.kind === 'remote' ? { fallback: mcpRemoteFallback(spec.url) } : {}) };
+  });
+  const edits = await planRoutes(file, requests, { launcher, read: readHostText });
+  const where = hostFileLabel(file);
+  if (!edits.length) {
+    void vscode.window.showInformationMessage(`MCP Pool: ${where} already runs ${list(apps)} through the pool.`);
+    return { files: [], apps };
+  }
+  const question = `Write ${list(apps)} into ${where}, run through the pool?`;
+  return writeConfirmed(deps, edits, apps, question, options.write, []);
+}
+
+async function routeClients(deps: UsePoolDeps, options: RouteOptions = {}): Promise<UsePoolResult | undefined> {
+  const launcher = launcherOf(deps);
+  await deps.hosts.scan();
+  const all = deps.hosts.offers();
+  if (!all.length) {
+    void vscode.window.showInformationMessage(
+      "MCP Pool: no MCP client on this machine starts its own mcp-remote (or a pooled app's command): nothing to route.",
+    );
+    return { files: [], apps: [] };
+  }
+  const chosen = options.entries ? all.filter((o) => options.entries?.some((e) => e.path === o.file.path && e.entry === o.entry)) : await pickOffers(all);
+  if (!chosen?.length) return undefined;
+  // servers the pool does not have yet become apps (user settings), named after the entry
+  const names = new NameAllocator([...deps.pool.names(), ...Object.keys(currentApps('user'))]);
+  const added: Record<string, unknown> = {};
+  const appOf = new Map<RouteOffer, string>();
+  for (const o of chosen) {
+    if (o.app) {
+      appOf.set(o, o.app);
+      continue;
+    }
+    const twin = [...appOf].find(([other]) => other.url !== undefined && other.url === o.url && !other.app);
+    if (twin) {
+      appOf.set(o, twin[1]);
+      continue;
+    }
+    const converted = convertEntry({
+      name: o.entry,
+      label: `"${o.entry}"`,
+      server: { kind: 'stdio', command: o.command, args: [...o.args], env: {} },
+      warnings: [],
+    });
+    if ('problem' in converted) throw new Error(`${hostFileLabel(o.file)}: "${o.entry}" ${converted.problem}`);
+    const { name } = names.allocate(o.entry);
+    added[name] = converted.definition;
+    appOf.set(o, name);
+  }
+  const byFile = new Map<string, { file: HostFile; requests: RouteRequest[] }>();
+  for (const o of chosen) {
+    const group = byFile.get(o.file.path) ?? { file: o.file, requests: [] };
+    group.requests.push({ entry: o.entry, app: appOf.get(o) as string, fallback: [o.command, ...o.args] });
+    byFile.set(o.file.path, group);
+  }
+  const edits: FileEdit[] = [];
+  for (const { file, requests } of byFile.values()) edits.push(...(await planRoutes(file, requests, { launcher, read: readHostText })));
+  const newApps = Object.keys(added);
+  const question =
+    `Route ${chosen.length === 1 ? `"${chosen[0].entry}"` : `${chosen.length} entries`} through the pool` +
+    (newApps.length ? `, adding ${list(newApps)} to the pool (user settings)?` : '?');
+  return writeConfirmed(deps, edits, [...new Set(appOf.values())], question, options.write, newApps.length ? [added] : []);
+}
+
+async function writeConfirmed(
+  deps: UsePoolDeps,
+  edits: readonly FileEdit[],
+  apps: readonly string[],
+  question: string,
+  write: boolean | undefined,
+  addApps: readonly Record<string, unknown>[],
+): Promise<UsePoolResult | undefined> {
+  if (!write && !(await deps.preview.confirm(edits, question))) return undefined;
+  for (const added of addApps) {
+    await writeApps({ ...currentApps('user'), ...added }, 'user');
+    await deps.reload();
+  }
+  const written = await writeEdits(edits);
+  const home = os.homedir();
+  for (const w of written) deps.log.info(`hosts: wrote ${tildify(w.path, home)}${w.backup ? ` (backup: ${tildify(w.backup, home)})` : ''}`);
+  await deps.hosts.scan();
+  void vscode.window.showInformationMessage(
+    `MCP Pool: ${written.map((w) => tildify(w.path, home)).join(', ')} now run${written.length === 1 ? 's' : ''} ${list(apps)} through the pool. Restart the client (or its session) to pick it up.`,
+  );
+  return { files: written, apps };
+}
+
+function fileOf(deps: UsePoolDeps, host: HostId, path?: string): HostFile {
+  const files = deps.hosts.files().filter((f) => f.host === host);
+  const file = path ? files.find((f) => f.path === path) : files.find((f) => f.scope === 'user');
+  if (!file) throw new Error(`${hostLabel(host)} reads no such file${path ? `: ${path}` : ''}`);
+  return file;
+}
+
+async function pickFile(deps: UsePoolDeps, app?: string): Promise<HostFile | undefined> {
+  const scans = deps.hosts.lastScan();
+  const home = os.homedir();
+  type Item = vscode.QuickPickItem & { file?: HostFile };
+  const items: Item[] = [];
+  for (const host of HOSTS) {
+    const scansOf = scans.filter((s) => s.file.host === host.id);
+    if (!scansOf.length) continue;
+    items.push({ label: host.label, kind: vscode.QuickPickItemKind.Separator });
+    for (const s of scansOf) {
+      const pooled = s.entries.filter((e) => pooledApp(e) !== undefined).length;
+      const own = deps.hosts.offers().filter((o) => o.file.path === s.file.path).length;
+      const detail = s.problem
+        ? `cannot be used: ${s.problem}`
+        : !s.exists
+          ? 'not there yet: it will be created'
+          : [
+              `${s.entries.length} server${s.entries.length === 1 ? '' : 's'}`,
+              pooled ? `${pooled} through the pool` : '',
+              own ? `${own} start${own === 1 ? 's' : ''} its own mcp-remote` : '',
+            ]
+              .filter(Boolean)
+              .join(' · ');
+      items.push({
+        label: `${host.label}${s.file.scope === 'workspace' ? ' (this folder)' : ''}`,
+        description: tildify(s.file.path, home),
+        detail,
+        file: s.file,
+      });
+    }
+  }
+  const pick = await vscode.window.showQuickPick(items, {
+    title: `MCP Pool: Use the Pool in…${app ? ` (${app})` : ''}`,
+    placeHolder: 'Which MCP client should run apps through the pool?',
+    matchOnDescription: true,
+  });
+  return pick?.file;
+}
+
+async function pickApps(deps: UsePoolDeps, file: HostFile, offers: readonly RouteOffer[], preselect?: string): Promise<string[] | undefined> {
+  const names = deps.pool.names();
+  if (!names.length) throw new Error('no app is configured: add one first (MCP Pool: Add App)');
+  const used = new Set(names.filter((n) => deps.hosts.usesOf(n).some((u) => u.file.path === file.path)));
+  const items = names.map((name) => {
+    const offer = offers.find((o) => o.app === name);
+    const spec = deps.pool.spec(name);
+    return {
+      label: name,
+      description: used.has(name)
+        ? 'already through the pool'
+        : offer
+          ? `replaces "${offer.entry}", which starts its own mcp-remote`
+          : spec?.kind === 'remote'
+            ? spec.url
+            : spec?.command,
+      picked: preselect ? name === preselect : offers.length ? offer !== undefined : !used.has(name),
+    };
+  });
+  const picks = await vscode.window.showQuickPick(items, {
+    title: `MCP Pool: Use the Pool in ${hostFileLabel(file)}`,
+    placeHolder: 'Apps to run through the pool',
+    canPickMany: true,
+  });
+  return picks?.map((p) => p.label);
+}
+
+async function pickFallback(): Promise<boolean | undefined> {
+  const pick = await vscode.window.showQuickPick(
+    [
+      {
+        label: 'With a fallback',
+        description: '--fallback npx -y mcp-remote <url>',
+        detail: 'With the editor closed, the client runs mcp-remote itself',
+        value: true,
+      },
+      { label: 'Pool only', detail: 'With the editor closed, the client sees the server fail to start', value: false },
+    ],
+    { title: 'MCP Pool: Use the Pool in…', placeHolder: 'For remote apps, when the editor is closed…' },
+  );
+  return pick?.value;
+}
+
+async function pickOffers(offers: readonly RouteOffer[]): Promise<RouteOffer[] | undefined> {
+  const home = os.homedir();
+  const picks = await vscode.window.showQuickPick(
+    offers.map((o) => ({
+      label: `${o.entry} — ${hostLabel(o.file.host)}`,
+      description: tildify(o.file.path, home),
+      detail: `${[o.command, ...o.args].join(' ')} → ${o.app ? `the pool's "${o.app}"` : 'a new app of the pool'} (that command stays as the fallback)`,
+      picked: true,
+      offer: o,
+    })),
+    { title: 'MCP Pool: Route Clients Through the Pool', placeHolder: 'Entries that start their own server', canPickMany: true },
+  );
+  return picks?.map((p) => p.offer);
+}
+
+function list(names: readonly string[]): string {
+  const quoted = names.map((n) => `"${n}"`);
+  return quoted.length <= 1 ? (quoted[0] ?? '') : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
+}
