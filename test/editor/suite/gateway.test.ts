@@ -246,4 +246,67 @@ interface LmTools {
     assert.deepStrictEqual(doc.mcpServers[APP], { command: api.launcher, args: ['stdio', APP] });
     assert.strictEqual(await vscode.env.clipboard.readText(), config.text);
   });
+
+  it("Use the Pool in… merges the app into a folder's Cursor mcp.json (backup kept), the hover names it, and the written command reaches the warm process", async () => {
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const dir = path.join(folder, '.cursor');
+    const file = path.join(dir, 'mcp.json');
+    const relay: Client[] = [];
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(file, '{\n  // mine\n  "mcpServers": { "mine": { "command": "x" } }\n}\n');
+      const r = await vscode.commands.executeCommand<{ files: { path: string; backup?: string }[] }>('mcpPool.usePoolIn', 'cursor', {
+        file,
+        apps: [APP],
+        write: true,
+      });
+      assert.strictEqual(r.files[0].path, file);
+      assert.ok(r.files[0].backup && fs.existsSync(r.files[0].backup), 'a backup beside it');
+      const text = fs.readFileSync(file, 'utf8');
+      assert.match(text, /\/\/ mine/);
+      const servers = (JSON.parse(text.replace('// mine', '')) as { mcpServers: Record<string, { command: string; args: string[] }> }).mcpServers;
+      assert.deepStrictEqual(servers.mine, { command: 'x' });
+      assert.deepStrictEqual(servers[APP], { command: api.launcher, args: ['stdio', APP] });
+      await waitFor(
+        () => api.hosts.usedBy(APP).some((l) => l.startsWith('Cursor (') && l.endsWith(`${path.sep}.cursor${path.sep}mcp.json)`)),
+        'the hover names Cursor',
+      );
+      // what Cursor would run: the launcher's relay, from the folder (it picks this window by folder)
+      const warm = await vscode.commands.executeCommand<CallOutcome>('mcpPool.invokeTool', APP, 'echo', { text: 'warm' });
+      const { StdioClientTransport } = await import('@modelcontextprotocol/sdk/client/stdio.js');
+      const client = new Client({ name: 'cursor-like', version: '1.0.0' });
+      await client.connect(new StdioClientTransport({ command: servers[APP].command, args: servers[APP].args, cwd: folder, stderr: 'pipe' }));
+      relay.push(client);
+      const answer = (await client.callTool({ name: 'echo', arguments: { text: 'via Cursor' } })) as { structuredContent?: { pid?: number } };
+      assert.strictEqual(answer.structuredContent?.pid, (warm.result.structuredContent as { pid: number }).pid, "the pool's own process answered");
+    } finally {
+      await Promise.all(relay.map((c) => c.close().catch(() => undefined)));
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("Route Clients Through the Pool… turns a folder's .mcp.json entry that runs the app's own command into the pool's, that command kept as --fallback", async () => {
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const file = path.join(folder, '.mcp.json');
+    const own = [STDIO_FIXTURE, '--name=gateway'];
+    try {
+      fs.writeFileSync(file, JSON.stringify({ mcpServers: { notes: { type: 'stdio', command: process.execPath, args: own, env: { A: '1' } } } }, null, 2));
+      await api.hosts.scan();
+      const offer = api.hosts.offers().find((o) => o.file.path === file && o.entry === 'notes');
+      assert.ok(offer, 'offered');
+      assert.strictEqual(offer.app, APP);
+      const r = await vscode.commands.executeCommand<{ files: { path: string }[]; apps: string[] }>('mcpPool.routeClients', {
+        entries: [{ path: file, entry: 'notes' }],
+        write: true,
+      });
+      assert.deepStrictEqual(r.apps, [APP]);
+      const entry = (JSON.parse(fs.readFileSync(file, 'utf8')) as { mcpServers: Record<string, unknown> }).mcpServers.notes;
+      assert.deepStrictEqual(entry, { type: 'stdio', command: api.launcher, args: ['stdio', APP, '--fallback', process.execPath, ...own], env: { A: '1' } });
+      assert.ok(!api.hosts.offers().some((o) => o.file.path === file), 'no longer offered');
+    } finally {
+      for (const f of fs.readdirSync(folder))
+        if (f === '.mcp.json' || f.startsWith('.mcp.json.mcp-pool-backup-')) fs.rmSync(path.join(folder, f), { force: true });
+      await vscode.commands.executeCommand('notifications.clearAll');
+    }
+  });
 });
