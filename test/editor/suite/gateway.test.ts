@@ -285,6 +285,38 @@ interface LmTools {
     }
   });
 
+  it('Use the Pool in… shows the diff first and writes nothing when the question is dismissed; the diff closes', async () => {
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const dir = path.join(folder, '.codex');
+    const file = path.join(dir, 'config.toml');
+    const before = '# my Codex\nmodel = "o5"\n';
+    const diffTabs = () =>
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'mcp-pool-edit');
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(file, before);
+      const running = vscode.commands.executeCommand<unknown>('mcpPool.usePoolIn', 'codex', { file, apps: [APP] });
+      const [tab] = await waitFor(() => (diffTabs().length ? diffTabs() : undefined), 'the diff open');
+      const proposed = await vscode.workspace.openTextDocument((tab.input as vscode.TabInputTextDiff).modified);
+      assert.match(proposed.getText(), /^# my Codex\nmodel = "o5"\n\n\[mcp_servers\.gw\]\ncommand = ".*mcp-pool"\nargs = \[ "stdio", "gw" \]\n$/);
+      // the question appears just after the diff: dismiss it once it is there
+      let settled = false;
+      const outcome = Promise.resolve(running).finally(() => (settled = true));
+      for (let i = 0; i < 40 && !settled; i++) {
+        await vscode.commands.executeCommand('notifications.clearAll');
+        await Promise.race([outcome, sleep(250)]);
+      }
+      assert.strictEqual(await outcome, undefined);
+      assert.strictEqual(fs.readFileSync(file, 'utf8'), before);
+      assert.deepStrictEqual(fs.readdirSync(dir), ['config.toml'], 'no backup either');
+      await waitFor(() => diffTabs().length === 0 || undefined, 'the diff closed');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("Route Clients Through the Pool… turns a folder's .mcp.json entry that runs the app's own command into the pool's, that command kept as --fallback", async () => {
     const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
     const file = path.join(folder, '.mcp.json');
