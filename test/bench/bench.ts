@@ -16,7 +16,7 @@ import { buildRatios, buildRows, oneShotPhaseSummaries } from './analysis';
 import { parseArgs } from './args';
 import { renderChart } from './chart';
 import { parallelOnOneApp, roundRobinOverApps } from './concurrency';
-import { cliCallStep, CLI_SCRIPT, nodeStartStep, terminalEnv } from './cliStart';
+import { cliCallStep, CLI_SCRIPT, nodeStartStep, relayOneShotStep, terminalEnv } from './cliStart';
 import { autogroupEnabled, inOwnSession, silenceStateEvents } from './diagnostics';
 import { type HeldClient, openHeldClient } from './heldClient';
 import { type HttpServer, startHttpServer } from './httpServer';
@@ -144,8 +144,8 @@ async function main(): Promise<number> {
 
     // At the terminal: many more rounds of a whole `mcp-pool call` vs a bare `node -e 0` (cheap
     // enough to repeat), for the ≤ 1.5 × target.
-    progress(`CLI: ${opts.cliIterations} interleaved rounds of mcp-pool call vs node -e 0`);
-    const cliStart = await interleave(opts.cliIterations, [cliCallStep(cliEnv, 'cli'), nodeStartStep()]);
+    progress(`CLI: ${opts.cliIterations} interleaved rounds of mcp-pool call, a whole mcp-pool stdio session and node -e 0`);
+    const cliStart = await interleave(opts.cliIterations, [cliCallStep(cliEnv, 'cli'), relayOneShotStep(cliEnv, 'cli'), nodeStartStep()]);
     errors.push(...cliStart.errors.map((e) => `cli start: ${e}`));
 
     // Warm calls, many interleaved rounds: pool vs held client, plus two diagnostic variants that

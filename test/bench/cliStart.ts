@@ -2,7 +2,11 @@
 // this Node, pool found through MCP_POOL_URL / MCP_POOL_TOKEN as in the editor's terminals,
 // answered by the gateway from a warm pooled process) and a bare `node -e 0`, the floor of any
 // Node CLI. Each sample is wall time from spawn until the process has exited (hrtime).
+// And what every stdio client configured with `mcp-pool stdio <app>` pays per command or agent
+// session (TASAK, Claude Code, Codex…): a whole relay session driven by an SDK client.
 import { spawn } from 'node:child_process';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../fixtures/paths';
 import type { Step } from './interleave';
@@ -44,6 +48,41 @@ export function cliCallStep(env: NodeJS.ProcessEnv, app: string, id = 'cli'): St
       const r = await timed([CLI_SCRIPT, 'call', app, 'echo', `text=${text}`], env);
       if (r.code !== 0 || !r.stdout.startsWith(`${text}\n`)) throw new Error(`mcp-pool call exited ${r.code}: ${(r.stderr || r.stdout).trim().split('\n')[0]}`);
       return r.ms;
+    },
+  };
+}
+
+/**
+ * One whole `mcp-pool stdio <app>` session, as a stdio MCP client runs it: spawn, initialize,
+ * tools/list, tools/call (echo), close, until the relay process has exited.
+ */
+export function relayOneShotStep(env: NodeJS.ProcessEnv, app: string, id = 'relay'): Step {
+  return {
+    id,
+    async run(i) {
+      const text = `relay-${i}`;
+      const t = process.hrtime.bigint();
+      const transport = new StdioClientTransport({
+        command: process.execPath,
+        args: [CLI_SCRIPT, 'stdio', app],
+        env: env as Record<string, string>,
+        stderr: 'pipe',
+      });
+      const exited = new Promise<void>((resolve) => {
+        transport.onclose = () => resolve();
+      });
+      const client = new Client({ name: 'bench-relay', version: '1' });
+      try {
+        await client.connect(transport);
+        const { tools } = await client.listTools();
+        if (!tools.some((tool) => tool.name === 'echo')) throw new Error(`the relay listed no echo tool (${tools.map((tool) => tool.name).join(', ')})`);
+        const r = await client.callTool({ name: 'echo', arguments: { text } });
+        if ((r.content as { text?: string }[])[0]?.text !== text) throw new Error('the relay returned something else');
+      } finally {
+        await client.close();
+        await exited;
+      }
+      return msSince(t);
     },
   };
 }

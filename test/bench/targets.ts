@@ -84,6 +84,14 @@ export function checkTargets(raw: RawResults, ratios: readonly Ratio[], resource
     actual: cliNode ? `${fmt(cliNode.value)}×${ci(cliNode)}` : 'n/a',
     status: cliNode && Number.isFinite(cliNode.value) ? status(cliNode.value <= 1.5) : 'N/A',
   });
+  const relay = get('relay.vsNodeStart');
+  targets.push({
+    id: 'relay.oneShot',
+    label: 'a whole `mcp-pool stdio` session driven by a stdio client (spawn, initialize, tools/list, tools/call, close) vs a bare `node -e 0`',
+    goal: '≤ 2× (ratio ≤ 2)',
+    actual: relay ? `${fmt(relay.value)}×${ci(relay)}` : 'n/a',
+    status: relay && Number.isFinite(relay.value) ? status(relay.value <= 2) : 'N/A',
+  });
 
   const rounds = raw.parallel.rounds;
   const errors = rounds.reduce((s, r) => s + r.errors, 0);
