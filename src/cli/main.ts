@@ -8,6 +8,7 @@ import { EXIT, type PoolStatus } from '../contract/protocol';
 import { ApiFailure, appPath, callApi } from './api';
 import { type Invocation, parseArgs, UsageError, usageLine } from './args';
 import { buildArguments, CoercionError, needsSchema } from './coerce';
+import { enableCompileCache } from './compileCache';
 import {
   formatProgress,
   formatPromptResult,
@@ -197,7 +198,9 @@ async function stdio(inv: Invocation): Promise<number> {
       blocked ? `app "${app}" is blocked in ${status.window.name}: ${blocked.reason}` : `${status.window.name} has no app "${app}" (apps: ${names})`,
     );
   }
-  // The SDK lives in its own bundle, loaded only here: the other commands never parse it.
+  // The SDK lives in its own bundle, loaded only here: the other commands never parse it. Its
+  // compiled code comes from Node's compile cache where Node has one (compileCache.ts).
+  enableCompileCache();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const relay = require(join(__dirname, 'cli-stdio.js')) as typeof Relay;
   return relay.runRelay({ url: target.url, token: target.token, app, version: MCP_POOL_VERSION });
