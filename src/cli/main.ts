@@ -22,6 +22,7 @@ import {
   terminalSafe,
 } from './format';
 import { helpText } from './help';
+import { provenAgent } from './poolProof';
 import { findPool, type PoolTarget } from './poolLookup';
 import type * as Fallback from './fallback';
 import type * as Relay from './stdioRelay';
@@ -203,7 +204,7 @@ async function stdio(inv: Invocation): Promise<number> {
   enableCompileCache();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const relay = require(join(__dirname, 'cli-stdio.js')) as typeof Relay;
-  return relay.runRelay({ url: target.url, token: target.token, app, version: MCP_POOL_VERSION });
+  return relay.runRelay({ url: target.url, token: target.token, app, version: MCP_POOL_VERSION, agent: provenAgent(target) });
 }
 
 async function run(inv: Invocation): Promise<number> {

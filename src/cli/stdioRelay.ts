@@ -12,6 +12,7 @@
 // is not parsed on any other command's path.
 import { type JSONRPCMessage, SdkHttpError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
+import type { Agent } from 'node:http';
 import { EXIT, mcpPath } from '../contract/protocol';
 import { ApiFailure, callApi } from './api';
 import { provenFetch } from './provenFetch';
@@ -23,6 +24,12 @@ export interface RelayOptions {
   readonly token: string;
   readonly app: string;
   readonly version: string;
+  /**
+   * dist/cli.js's agent for this pool, whose kept-alive connection already proved itself when it
+   * asked the pool for the app: the relay's first request goes out on it, without a new connection
+   * and proof (this bundle has its own copy of poolProof.ts, so its own agents).
+   */
+  readonly agent?: Agent;
 }
 
 type Id = string | number;
@@ -68,7 +75,7 @@ export function runRelay(opts: RelayOptions): Promise<number> {
     const http = new StreamableHTTPClientTransport(new URL(mcpPath(opts.app), `${opts.url}/`), {
       requestInit: { headers: { authorization: `Bearer ${opts.token}` } },
       // every connection proves the pool holds the token before it carries anything (provenFetch.ts)
-      fetch: provenFetch(target),
+      fetch: provenFetch(target, opts.agent),
     });
     const say = (text: string) => process.stderr.write(`mcp-pool stdio ${terminalSafe(opts.app)}: ${terminalSafe(text)}\n`);
     const stdio = new StdioServerTransport();
