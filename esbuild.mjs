@@ -4,7 +4,7 @@
 //   node esbuild.mjs --watch       rebuild on change
 import * as esbuild from 'esbuild';
 import { readdirSync, readFileSync, statSync, mkdirSync, copyFileSync, existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -23,6 +23,28 @@ function files(dir, keep) {
   }
   return out;
 }
+
+// The relay's bundle (dist/cli-stdio.js) carries what `mcp-pool stdio` runs and nothing more: it
+// moves raw JSON-RPC between two SDK v2 transports and never validates a schema, and every client
+// of a pooled app pays its load time once per session (bench target relay.oneShot). The SDK's
+// packages do not declare themselves free of side effects, so esbuild would keep every chunk they
+// import (the Client, McpServer, auth, ajv): here they are declared so (a chunk none of whose
+// exports is used is left out), and their `_shims` (ajv as the default JSON Schema validator) is
+// src/cli/relayShims.ts, which has none. The relay tests run this bundle.
+const relayLean = {
+  name: 'relay-lean',
+  setup(build) {
+    const shims = resolve('src/cli/relayShims.ts');
+    build.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData === relayLean || args.kind === 'entry-point') return undefined;
+      if (/^@modelcontextprotocol\/(client|server)\/_shims$/.test(args.path)) return { path: shims };
+      if (!args.path.startsWith('@modelcontextprotocol/') && !args.importer.includes(`${sep}@modelcontextprotocol${sep}`)) return undefined;
+      const found = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: relayLean });
+      if (found.errors.length) return { errors: found.errors };
+      return { path: found.path, namespace: found.namespace, external: found.external, sideEffects: false };
+    });
+  },
+};
 
 const builds = [
   // The extension: one CommonJS file, `vscode` provided by the editor.
@@ -59,6 +81,7 @@ const builds = [
     outfile: 'dist/cli-stdio.js',
     format: 'cjs',
     minify: production,
+    plugins: [relayLean],
   },
   // mcp-remote (pinned dependency), bundled into one ESM file that the pool runs with the
   // editor's own Node runtime: no npx, no registry round trip, nothing else to ship.

@@ -8,6 +8,7 @@ import { EXIT, type PoolStatus } from '../contract/protocol';
 import { ApiFailure, appPath, callApi } from './api';
 import { type Invocation, parseArgs, UsageError, usageLine } from './args';
 import { buildArguments, CoercionError, needsSchema } from './coerce';
+import { enableCompileCache } from './compileCache';
 import {
   formatProgress,
   formatPromptResult,
@@ -21,6 +22,7 @@ import {
   terminalSafe,
 } from './format';
 import { helpText } from './help';
+import { provenAgent } from './poolProof';
 import { findPool, type PoolTarget } from './poolLookup';
 import type * as Fallback from './fallback';
 import type * as Relay from './stdioRelay';
@@ -221,10 +223,12 @@ async function stdio(inv: Invocation): Promise<number> {
       blocked ? `app "${app}" is blocked in ${status.window.name}: ${blocked.reason}` : `${status.window.name} has no app "${app}" (apps: ${names})`,
     );
   }
-  // The SDK lives in its own bundle, loaded only here: the other commands never parse it.
+  // The SDK lives in its own bundle, loaded only here: the other commands never parse it. Its
+  // compiled code comes from Node's compile cache where Node has one (compileCache.ts).
+  enableCompileCache();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const relay = require(join(__dirname, 'cli-stdio.js')) as typeof Relay;
-  return relay.runRelay({ url: target.url, token: target.token, app, version: MCP_POOL_VERSION });
+  return relay.runRelay({ url: target.url, token: target.token, app, version: MCP_POOL_VERSION, agent: provenAgent(target) });
 }
 
 async function run(inv: Invocation): Promise<number> {

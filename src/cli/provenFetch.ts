@@ -2,7 +2,7 @@
 // connections are the proven ones of poolProof.ts: the relay lives as long as its client, and its
 // window may close mid-session and another program take its port; a new connection to that
 // program carries nothing but the proof's challenge.
-import { request as httpRequest } from 'node:http';
+import { type Agent, request as httpRequest } from 'node:http';
 import { Readable } from 'node:stream';
 import { provenAgent } from './poolProof';
 import type { PoolTarget } from './poolLookup';
@@ -13,9 +13,8 @@ function networkError(e: Error): Error {
   return Object.assign(new TypeError('fetch failed'), { cause: e });
 }
 
-/** A fetch for the pool at `target` over connections that each proved themselves (see above). */
-export function provenFetch(target: PoolTarget): typeof fetch {
-  const agent = provenAgent(target);
+/** A fetch for the pool at `target` over connections that each proved themselves (see above): `agent`'s, by default provenAgent(target). */
+export function provenFetch(target: PoolTarget, agent: Agent = provenAgent(target)): typeof fetch {
   return (input, init) =>
     new Promise<Response>((resolve, reject) => {
       const url = new URL(input instanceof Request ? input.url : String(input));

@@ -1,5 +1,5 @@
 // `mcp-pool stdio <app>`: a stdio MCP server that relays raw JSON-RPC messages both ways between
-// its client (stdin/stdout, the SDK's StdioServerTransport) and the pooled app's endpoint on the
+// its client (stdin/stdout, SDK v2's StdioServerTransport) and the pooled app's endpoint on the
 // gateway (SDK v2's StreamableHTTPClientTransport, with the window's token). Transport level and
 // era-transparent: a 2025-era client's messages (initialize, its session, server→client requests)
 // and a 2026-07-28 client's (server/discover, requests carrying their version in `_meta`,
@@ -10,9 +10,9 @@
 //
 // Built into its own bundle (dist/cli-stdio.js) that dist/cli.js loads only for `stdio`: the SDK
 // is not parsed on any other command's path.
-import { SdkHttpError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { type JSONRPCMessage, SdkHttpError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
+import type { Agent } from 'node:http';
 import { EXIT, mcpPath } from '../contract/protocol';
 import { ApiFailure, callApi } from './api';
 import { provenFetch } from './provenFetch';
@@ -24,6 +24,12 @@ export interface RelayOptions {
   readonly token: string;
   readonly app: string;
   readonly version: string;
+  /**
+   * dist/cli.js's agent for this pool, whose kept-alive connection already proved itself when it
+   * asked the pool for the app: the relay's first request goes out on it, without a new connection
+   * and proof (this bundle has its own copy of poolProof.ts, so its own agents).
+   */
+  readonly agent?: Agent;
 }
 
 type Id = string | number;
@@ -69,7 +75,7 @@ export function runRelay(opts: RelayOptions): Promise<number> {
     const http = new StreamableHTTPClientTransport(new URL(mcpPath(opts.app), `${opts.url}/`), {
       requestInit: { headers: { authorization: `Bearer ${opts.token}` } },
       // every connection proves the pool holds the token before it carries anything (provenFetch.ts)
-      fetch: provenFetch(target),
+      fetch: provenFetch(target, opts.agent),
     });
     const say = (text: string) => process.stderr.write(`mcp-pool stdio ${terminalSafe(opts.app)}: ${terminalSafe(text)}\n`);
     const stdio = new StdioServerTransport();

@@ -67,6 +67,8 @@ export function buildRows(raw: RawResults): Row[] {
   if (loop.nodeStart) add({ id: 'nodeStart', section: 'CLI', label: `${VARIANT_LABELS.nodeStart} (main loop)`, unit: 'ms' }, loop.nodeStart);
   const cs = raw.cliStart;
   if (cs.cli) add({ id: 'cliStart.cli', section: 'CLI', label: `${VARIANT_LABELS.cli} (${cs.cli.length} interleaved rounds)`, unit: 'ms' }, cs.cli);
+  if (cs.relay) add({ id: 'cliStart.relay', section: 'CLI', label: `${VARIANT_LABELS.relay} (same rounds)`, unit: 'ms' }, cs.relay);
+  if (cs.relayFloor) add({ id: 'cliStart.relayFloor', section: 'CLI', label: `${VARIANT_LABELS.relayFloor} (same rounds)`, unit: 'ms' }, cs.relayFloor);
   if (cs.nodeStart) add({ id: 'cliStart.nodeStart', section: 'CLI', label: `${VARIANT_LABELS.nodeStart} (same rounds)`, unit: 'ms' }, cs.nodeStart);
 
   const par = raw.parallel.rounds;
@@ -307,6 +309,12 @@ export function buildRatios(raw: RawResults): Ratio[] {
   if (loop.cli && loop.bundled) paired('cli.vsBundled', 'mcp-pool call (whole process) ÷ bundled mcp-remote one-shot command', loop.cli, loop.bundled);
   if (raw.cliStart.cli && raw.cliStart.nodeStart)
     paired('cli.vsNodeStart', 'mcp-pool call (whole process) ÷ bare node -e 0', raw.cliStart.cli, raw.cliStart.nodeStart);
+  if (raw.cliStart.relay && raw.cliStart.nodeStart)
+    paired('relay.vsNodeStart', 'mcp-pool stdio session (whole, by an SDK stdio client) ÷ bare node -e 0', raw.cliStart.relay, raw.cliStart.nodeStart);
+  if (raw.cliStart.relayFloor && raw.cliStart.nodeStart)
+    paired('relayFloor.vsNodeStart', 'the same session with the least SDK v2 stdio server ÷ bare node -e 0', raw.cliStart.relayFloor, raw.cliStart.nodeStart);
+  if (raw.cliStart.relay && raw.cliStart.relayFloor)
+    paired('relay.vsFloor', 'mcp-pool stdio session ÷ the same session with the least SDK v2 stdio server', raw.cliStart.relay, raw.cliStart.relayFloor);
   if (loop.npxOffline)
     paired('coldStart.bundledVsNpxOffline', 'bundled cold start ÷ npx --prefer-offline cold start', connect('bundled'), connect('npxOffline'));
   paired(

@@ -10,13 +10,13 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Gateway } from '../../src/gateway/gateway';
 import { treeRss, type Pool } from '../../src/pool';
-import { BUNDLED_MCP_REMOTE, HTTP_FIXTURE, STDIO_FIXTURE } from '../fixtures/paths';
+import { BUNDLED_MCP_REMOTE, ECHO_V2_FIXTURE, HTTP_FIXTURE, STDIO_FIXTURE } from '../fixtures/paths';
 import { descendantsOf, listProcesses } from '../fixtures/processTable';
 import { buildRatios, buildRows, oneShotPhaseSummaries } from './analysis';
 import { parseArgs } from './args';
 import { renderChart } from './chart';
 import { parallelOnOneApp, roundRobinOverApps } from './concurrency';
-import { cliCallStep, CLI_SCRIPT, nodeStartStep, terminalEnv } from './cliStart';
+import { cliCallStep, CLI_SCRIPT, nodeStartStep, relayFloorStep, relayOneShotStep, terminalEnv } from './cliStart';
 import { autogroupEnabled, inOwnSession, silenceStateEvents } from './diagnostics';
 import { type HeldClient, openHeldClient } from './heldClient';
 import { type HttpServer, startHttpServer } from './httpServer';
@@ -47,6 +47,7 @@ async function main(): Promise<number> {
     ['bundled mcp-remote', BUNDLED_MCP_REMOTE],
     ['HTTP fixture', HTTP_FIXTURE],
     ['stdio fixture', STDIO_FIXTURE],
+    ['SDK v2 echo fixture', ECHO_V2_FIXTURE],
     ['mcp-pool CLI', CLI_SCRIPT],
   ]) {
     if (!existsSync(file)) throw new Error(`${what} not built: ${file} (run node esbuild.mjs)`);
@@ -144,8 +145,10 @@ async function main(): Promise<number> {
 
     // At the terminal: many more rounds of a whole `mcp-pool call` vs a bare `node -e 0` (cheap
     // enough to repeat), for the ≤ 1.5 × target.
-    progress(`CLI: ${opts.cliIterations} interleaved rounds of mcp-pool call vs node -e 0`);
-    const cliStart = await interleave(opts.cliIterations, [cliCallStep(cliEnv, 'cli'), nodeStartStep()]);
+    progress(
+      `CLI: ${opts.cliIterations} interleaved rounds of mcp-pool call, a whole mcp-pool stdio session, the same with a bare SDK v2 server, and node -e 0`,
+    );
+    const cliStart = await interleave(opts.cliIterations, [cliCallStep(cliEnv, 'cli'), relayOneShotStep(cliEnv, 'cli'), relayFloorStep(), nodeStartStep()]);
     errors.push(...cliStart.errors.map((e) => `cli start: ${e}`));
 
     // Warm calls, many interleaved rounds: pool vs held client, plus two diagnostic variants that

@@ -2,9 +2,14 @@
 // this Node, pool found through MCP_POOL_URL / MCP_POOL_TOKEN as in the editor's terminals,
 // answered by the gateway from a warm pooled process) and a bare `node -e 0`, the floor of any
 // Node CLI. Each sample is wall time from spawn until the process has exited (hrtime).
+// And what every stdio client configured with `mcp-pool stdio <app>` pays per command or agent
+// session (TASAK, Claude Code, Codex…): a whole relay session driven by an SDK client, beside the
+// same session with the least server SDK v2 makes (the floor of anything built on the SDK).
 import { spawn } from 'node:child_process';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../fixtures/paths';
+import { ECHO_V2_FIXTURE, REPO_ROOT } from '../fixtures/paths';
 import type { Step } from './interleave';
 import { msSince } from './stats';
 
@@ -46,6 +51,46 @@ export function cliCallStep(env: NodeJS.ProcessEnv, app: string, id = 'cli'): St
       return r.ms;
     },
   };
+}
+
+/**
+ * One whole session of a stdio MCP server as a stdio MCP client runs it: spawn, initialize,
+ * tools/list, tools/call (echo), close, until the server process has exited.
+ */
+function stdioSessionStep(id: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv): Step {
+  return {
+    id,
+    async run(i) {
+      const text = `${id}-${i}`;
+      const t = process.hrtime.bigint();
+      const transport = new StdioClientTransport({ command, args: [...args], env: env as Record<string, string>, stderr: 'pipe' });
+      const exited = new Promise<void>((resolve) => {
+        transport.onclose = () => resolve();
+      });
+      const client = new Client({ name: 'bench-relay', version: '1' });
+      try {
+        await client.connect(transport);
+        const { tools } = await client.listTools();
+        if (!tools.some((tool) => tool.name === 'echo')) throw new Error(`${id} listed no echo tool (${tools.map((tool) => tool.name).join(', ')})`);
+        const r = await client.callTool({ name: 'echo', arguments: { text } });
+        if ((r.content as { text?: string }[])[0]?.text !== text) throw new Error(`${id} returned something else`);
+      } finally {
+        await client.close();
+        await exited;
+      }
+      return msSince(t);
+    },
+  };
+}
+
+/** One whole `mcp-pool stdio <app>` session (what every client configured with it pays per session). */
+export function relayOneShotStep(env: NodeJS.ProcessEnv, app: string, id = 'relay'): Step {
+  return stdioSessionStep(id, process.execPath, [CLI_SCRIPT, 'stdio', app], env);
+}
+
+/** The relay's floor: the same session with the least SDK v2 stdio server (test/fixtures/echo-stdio-v2.ts). */
+export function relayFloorStep(id = 'relayFloor'): Step {
+  return stdioSessionStep(id, process.execPath, [ECHO_V2_FIXTURE], process.env);
 }
 
 /** A bare `node -e 0`. */

@@ -84,6 +84,26 @@ export function checkTargets(raw: RawResults, ratios: readonly Ratio[], resource
     actual: cliNode ? `${fmt(cliNode.value)}×${ci(cliNode)}` : 'n/a',
     status: cliNode && Number.isFinite(cliNode.value) ? status(cliNode.value <= 1.5) : 'N/A',
   });
+  const relay = get('relay.vsNodeStart');
+  const relayFloor = get('relayFloor.vsNodeStart');
+  const floorNote = relayFloor ? `; its floor, the same session with the least SDK v2 stdio server: ${fmt(relayFloor.value)}×${ci(relayFloor)}` : '';
+  targets.push({
+    id: 'relay.oneShot',
+    label: 'a whole `mcp-pool stdio` session driven by a stdio client (spawn, initialize, tools/list, tools/call, close) vs a bare `node -e 0`',
+    goal: '≤ 2× (ratio ≤ 2)',
+    actual: relay ? `${fmt(relay.value)}×${ci(relay)}${floorNote}` : 'n/a',
+    status: relay && Number.isFinite(relay.value) ? status(relay.value <= 2) : 'N/A',
+  });
+  // The same session against its floor: any stdio server built on SDK v2 loads the SDK and
+  // answers the handshake; the relay adds its pool lookup, the HTTP hop and the gateway's answer.
+  const relayVsFloor = get('relay.vsFloor');
+  targets.push({
+    id: 'relay.oneShotVsFloor',
+    label: 'a whole `mcp-pool stdio` session vs the same session with the least SDK v2 stdio server (one echo tool), same client, same rounds',
+    goal: '≤ 1.3× (ratio ≤ 1.3)',
+    actual: relayVsFloor ? `${fmt(relayVsFloor.value)}×${ci(relayVsFloor)}` : 'n/a',
+    status: relayVsFloor && Number.isFinite(relayVsFloor.value) ? status(relayVsFloor.value <= 1.3) : 'N/A',
+  });
 
   const rounds = raw.parallel.rounds;
   const errors = rounds.reduce((s, r) => s + r.errors, 0);

@@ -8,7 +8,7 @@ import type { Step } from './interleave';
 import { type OneShotLauncher, type OneShotTiming, runOneShot } from './oneShot';
 import { pooledEcho } from './pooled';
 
-export type VariantId = 'npx' | 'npxOffline' | 'bundled' | 'pooled' | 'held' | 'cli' | 'nodeStart';
+export type VariantId = 'npx' | 'npxOffline' | 'bundled' | 'pooled' | 'held' | 'cli' | 'relay' | 'relayFloor' | 'nodeStart';
 
 export const VARIANT_LABELS: Record<VariantId, string> = {
   npx: 'one process per command: npx -y mcp-remote@0.15.1',
@@ -17,6 +17,8 @@ export const VARIANT_LABELS: Record<VariantId, string> = {
   pooled: 'pool: pool.callTool (#1 cold, #2..N warm)',
   held: 'floor: SDK Client held open over one mcp-remote',
   cli: 'mcp-pool call (a whole process, warm pooled app through the gateway)',
+  relay: 'mcp-pool stdio: a whole relay session by an SDK stdio client (spawn, initialize, tools/list, tools/call, close)',
+  relayFloor: 'floor: the same session with the least SDK v2 stdio server (one echo tool)',
   nodeStart: 'bare node -e 0 (the floor of any Node CLI)',
 };
 

@@ -303,7 +303,7 @@ describe('lint: layering and promise rules are live', function () {
       "import { StartError } from '../link';\nimport { DEFAULT_SETTINGS } from '../settings';\nexport const x = [StartError, DEFAULT_SETTINGS];\n",
     ],
     ['src/cli/main.ts', "import { liveEntries } from '../contract/discovery';\nexport const x = liveEntries;\n"],
-    ['src/cli/stdioRelay.ts', "import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';\nexport const x = StdioServerTransport;\n"],
+    ['src/cli/stdioRelay.ts', "import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';\nexport const x = StdioServerTransport;\n"],
     ['src/gateway/guard.ts', "import { Emitter } from '../common/emitter';\nimport { PoolError } from '../pool';\nexport const x = [Emitter, PoolError];\n"],
     ['src/results/renderResult.ts', "import { formatBytes } from '../common/format';\nexport const x = formatBytes;\n"],
     ['src/gateway/gateway.ts', "import { mcpPath } from '../contract/protocol';\nexport const x = mcpPath;\n"],
