@@ -12,6 +12,7 @@ import { currentApps, writeApps } from '../config/appsWriter';
 import { hostFileLabel, type HostConfigs } from '../gatewayHost/hostConfigs';
 import {
   type FileEdit,
+  type HostEntry,
   type HostFile,
   type HostId,
   HOSTS,
@@ -19,6 +20,7 @@ import {
   planRoutes,
   pooledApp,
   readHostText,
+  sameUrl,
   type RouteOffer,
   type RouteRequest,
   writeEdits,
@@ -101,7 +103,10 @@ async function usePoolIn(deps: UsePoolDeps, arg?: AppArg, options: UsePoolOption
   if (fallback === undefined) return undefined;
   const requests: RouteRequest[] = apps.map((app) => {
     const offer = offers.find((o) => o.app === app);
-    if (offer) return { entry: offer.entry, app, fallback: [offer.command, ...offer.args] };
+    if (offer) return { entry: offer.entry, app, fallback: [offer.command, ...offer.args], ...(offer.at ? { at: offer.at } : {}) };
+    // an entry of that name that runs something else keeps it as its fallback: nothing the client ran is lost
+    const mine = ownEntry(deps, file, app);
+    if (mine?.command !== undefined) return { entry: app, app, fallback: [mine.command, ...(mine.args ?? [])] };
     const spec = deps.pool.spec(app);
     return { entry: app, app, ...(fallback && spec?.kind === 'remote' ? { fallback: mcpRemoteFallback(spec.url) } : {}) };
   });
@@ -130,13 +135,15 @@ async function routeClients(deps: UsePoolDeps, options: RouteOptions = {}): Prom
   // servers the pool does not have yet become apps (user settings), named after the entry
   const names = new NameAllocator([...deps.pool.names(), ...Object.keys(currentApps('user'))]);
   const added: Record<string, unknown> = {};
+  const warnings: string[] = [];
   const appOf = new Map<RouteOffer, string>();
   for (const o of chosen) {
     if (o.app) {
       appOf.set(o, o.app);
       continue;
     }
-    const twin = [...appOf].find(([other]) => other.url !== undefined && other.url === o.url && !other.app);
+    // the same server reached the same way, from another file: one new app for both
+    const twin = [...appOf].find(([other]) => !other.app && other.url !== undefined && o.url !== undefined && sameUrl(other.url, o.url) && sameArgs(other, o));
     if (twin) {
       appOf.set(o, twin[1]);
       continue;
@@ -144,18 +151,19 @@ async function routeClients(deps: UsePoolDeps, options: RouteOptions = {}): Prom
     const converted = convertEntry({
       name: o.entry,
       label: `"${o.entry}"`,
-      server: { kind: 'stdio', command: o.command, args: [...o.args], env: {} },
+      server: { kind: 'stdio', command: o.command, args: [...o.args], env: { ...o.env } },
       warnings: [],
     });
     if ('problem' in converted) throw new Error(`${hostFileLabel(o.file)}: "${o.entry}" ${converted.problem}`);
     const { name } = names.allocate(o.entry);
     added[name] = converted.definition;
+    warnings.push(...converted.warnings.map((w) => `"${name}": ${w}`));
     appOf.set(o, name);
   }
   const byFile = new Map<string, { file: HostFile; requests: RouteRequest[] }>();
   for (const o of chosen) {
     const group = byFile.get(o.file.path) ?? { file: o.file, requests: [] };
-    group.requests.push({ entry: o.entry, app: appOf.get(o) as string, fallback: [o.command, ...o.args] });
+    group.requests.push({ entry: o.entry, app: appOf.get(o) as string, fallback: [o.command, ...o.args], ...(o.at ? { at: o.at } : {}) });
     byFile.set(o.file.path, group);
   }
   const edits: FileEdit[] = [];
@@ -163,7 +171,8 @@ async function routeClients(deps: UsePoolDeps, options: RouteOptions = {}): Prom
   const newApps = Object.keys(added);
   const question =
     `Route ${chosen.length === 1 ? `"${chosen[0].entry}"` : `${chosen.length} entries`} through the pool` +
-    (newApps.length ? `, adding ${list(newApps)} to the pool (user settings)?` : '?');
+    (newApps.length ? `, adding ${list(newApps)} to the pool (user settings)?` : '?') +
+    (warnings.length ? ` Note: ${warnings.slice(0, 3).join('; ')}${warnings.length > 3 ? ` (and ${warnings.length - 3} more)` : ''}.` : '');
   return writeConfirmed(deps, edits, [...new Set(appOf.values())], question, options.write, newApps.length ? [added] : []);
 }
 
@@ -184,10 +193,50 @@ async function writeConfirmed(
   const home = os.homedir();
   for (const w of written) deps.log.info(`hosts: wrote ${tildify(w.path, home)}${w.backup ? ` (backup: ${tildify(w.backup, home)})` : ''}`);
   await deps.hosts.scan();
+  verifyLater(deps, edits, apps);
   void vscode.window.showInformationMessage(
     `MCP Pool: ${written.map((w) => tildify(w.path, home)).join(', ')} now run${written.length === 1 ? 's' : ''} ${list(apps)} through the pool. Restart the client (or its session) to pick it up.`,
   );
   return { files: written, apps };
+}
+
+/** How long after writing the files are read again: a running Claude Code or Claude Desktop rewrites its file from memory. */
+const VERIFY_AFTER_MS = 4000;
+
+/** Reads the written files again a little later and says so if a running client put its own copy back. */
+function verifyLater(deps: UsePoolDeps, edits: readonly FileEdit[], apps: readonly string[]): void {
+  const paths = new Set(edits.map((e) => e.path));
+  const timer = setTimeout(() => {
+    void deps.hosts.scan().then(() => {
+      const lost = apps.filter((app) => !deps.hosts.usesOf(app).some((u) => paths.has(u.file.path)));
+      if (!lost.length) return;
+      const files = [...paths].map((p) => tildify(p, os.homedir())).join(', ');
+      deps.log.warn(`hosts: ${files} no longer run ${list(lost)} through the pool: a running client rewrote it`);
+      void vscode.window.showWarningMessage(
+        `MCP Pool: ${files} no longer run${paths.size === 1 ? 's' : ''} ${list(lost)} through the pool: a running client (Claude Code, Claude Desktop…) wrote its own copy back. Quit the client, then run Use the Pool in… again.`,
+      );
+    });
+  }, VERIFY_AFTER_MS);
+  timer.unref?.();
+}
+
+/** The entry of the file named like `app` that runs a command of its own (not through the pool), if any. */
+function ownEntry(deps: UsePoolDeps, file: HostFile, app: string): HostEntry | undefined {
+  const scan = deps.hosts.lastScan().find((s) => s.file.path === file.path);
+  const entry = scan?.entries.find((e) => e.name === app && !e.at && e.command !== undefined);
+  return entry && pooledApp(entry) === undefined ? entry : undefined;
+}
+
+function sameArgs(a: RouteOffer, b: RouteOffer): boolean {
+  return JSON.stringify([a.args, a.env ?? {}]) === JSON.stringify([b.args, b.env ?? {}]);
+}
+
+/** A command line for people: header values and URL passwords masked. */
+function shown(command: string, args: readonly string[]): string {
+  return [
+    command,
+    ...args.map((a, i) => (args[i - 1] === '--header' ? a.replace(/:.*$/s, ': ***') : a.replace(/\/\/([^/@\s:]+):[^/@\s]+@/, '//$1:***@'))),
+  ].join(' ');
 }
 
 function fileOf(deps: UsePoolDeps, host: HostId, path?: string): HostFile {
@@ -240,6 +289,7 @@ async function pickApps(deps: UsePoolDeps, file: HostFile, offers: readonly Rout
   const names = deps.pool.names();
   if (!names.length) throw new Error('no app is configured: add one first (MCP Pool: Add App)');
   const used = new Set(names.filter((n) => deps.hosts.usesOf(n).some((u) => u.file.path === file.path)));
+  const mine = (name: string) => ownEntry(deps, file, name);
   const items = names.map((name) => {
     const offer = offers.find((o) => o.app === name);
     const spec = deps.pool.spec(name);
@@ -249,9 +299,11 @@ async function pickApps(deps: UsePoolDeps, file: HostFile, offers: readonly Rout
         ? 'already through the pool'
         : offer
           ? `replaces "${offer.entry}", which starts its own mcp-remote`
-          : spec?.kind === 'remote'
-            ? spec.url
-            : spec?.command,
+          : mine(name)
+            ? `replaces your "${name}" (${shown(mine(name)?.command ?? '', mine(name)?.args ?? [])}), kept as its fallback`
+            : spec?.kind === 'remote'
+              ? spec.url
+              : spec?.command,
       picked: preselect ? name === preselect : offers.length ? offer !== undefined : !used.has(name),
     };
   });
@@ -285,7 +337,7 @@ async function pickOffers(offers: readonly RouteOffer[]): Promise<RouteOffer[] |
     offers.map((o) => ({
       label: `${o.entry} — ${hostLabel(o.file.host)}`,
       description: tildify(o.file.path, home),
-      detail: `${[o.command, ...o.args].join(' ')} → ${o.app ? `the pool's "${o.app}"` : 'a new app of the pool'} (that command stays as the fallback)`,
+      detail: `${shown(o.command, o.args)} → ${o.app ? `the pool's "${o.app}"` : 'a new app of the pool'} (that command stays as the fallback)`,
       picked: true,
       offer: o,
     })),

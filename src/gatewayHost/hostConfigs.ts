@@ -3,6 +3,7 @@
 // server of their own that the pool has or could have (offered once, see routeOffer.ts). The files
 // are read at start, when a folder is added or removed, when one of them changes on disk
 // (watched, debounced) and after the pool writes them.
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -90,8 +91,18 @@ export class HostConfigs extends Disposable {
     return routeOffers(scans, this.summaries());
   }
 
-  /** Reads every host file now (a scan already under way is followed by one more). */
-  scan(): Promise<void> {
+  /** Each file's size and change time at the last scan: a scan that finds them all the same reads nothing. */
+  private stamp = '';
+
+  /**
+   * Reads every host file now (a scan already under way is followed by one more). A scan caused by
+   * the watchers (`changedOnly`) is skipped when no file's size or change time moved: a running
+   * Claude Code touches ~/.claude.json often.
+   */
+  scan(changedOnly = false): Promise<void> {
+    if (changedOnly && this.scanning === undefined) {
+      return this.stamped().then((stamp) => (stamp === this.stamp ? undefined : this.scan()));
+    }
     if (this.scanning) {
       this.again = true;
       return this.scanning;
@@ -102,10 +113,19 @@ export class HostConfigs extends Disposable {
           this.again = false;
           const files = this.files();
           this.watch(files);
+          this.stamp = await this.stamped(files);
           this.scans = await scanHostFiles(files, readHostText, os.homedir());
           this.uses = poolUses(this.scans);
         } while (this.again && !this.isDisposed);
-        for (const s of this.scans) if (s.problem) this.log.warn(`hosts: ${tildify(s.file.path, os.homedir())} ${s.problem}`);
+        // a problem is said once, not at every scan
+        const problems = new Set<string>();
+        for (const s of this.scans) {
+          if (!s.problem) continue;
+          const line = `hosts: ${tildify(s.file.path, os.homedir())} ${s.problem}`;
+          problems.add(line);
+          if (!this.problems.has(line)) this.log.warn(line);
+        }
+        this.problems = problems;
         if (!this.isDisposed) this.changed.fire();
       } finally {
         this.scanning = undefined;
@@ -114,9 +134,24 @@ export class HostConfigs extends Disposable {
     return this.scanning;
   }
 
+  private problems = new Set<string>();
+
   private schedule(): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.scan(), DEBOUNCE_MS);
+    this.timer = setTimeout(() => void this.scan(true), DEBOUNCE_MS);
+  }
+
+  /** The files' sizes and change times, as one string. */
+  private async stamped(files: readonly HostFile[] = this.files()): Promise<string> {
+    const stats = await Promise.all(
+      [...new Set(files.map((f) => f.path))].map((p) =>
+        fs.stat(p).then(
+          (st) => `${p}:${st.size}:${st.mtimeMs}`,
+          () => `${p}:-`,
+        ),
+      ),
+    );
+    return stats.join('\n');
   }
 
   private summaries(): PoolAppSummary[] {

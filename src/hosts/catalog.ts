@@ -72,12 +72,15 @@ export function hostFiles(opts: HostFilesOptions): HostFile[] {
     { host: 'claude-desktop', path: p.join(claudeDesktopDir, 'claude_desktop_config.json'), scope: 'user', shape: 'mcpServers' },
     { host: 'tasak', path: p.join(home, '.tasak', 'tasak.yaml'), scope: 'user', shape: 'tasak' },
   ];
+  const user = new Set(files.map((f) => p.normalize(f.path)));
+  const folderFiles: HostFile[] = [];
   for (const folder of opts.workspaceFolders) {
     // One portable file serves VS Code's agents, the Copilot CLI and Claude Code.
-    files.push({ host: 'copilot', path: p.join(folder, '.mcp.json'), scope: 'workspace', shape: 'mcpServersTyped' });
-    files.push({ host: 'claude-code', path: p.join(folder, '.mcp.json'), scope: 'workspace', shape: 'mcpServersTyped' });
-    files.push({ host: 'codex', path: p.join(folder, '.codex', 'config.toml'), scope: 'workspace', shape: 'codex' });
-    files.push({ host: 'cursor', path: p.join(folder, '.cursor', 'mcp.json'), scope: 'workspace', shape: 'mcpServers' });
+    folderFiles.push({ host: 'copilot', path: p.join(folder, '.mcp.json'), scope: 'workspace', shape: 'mcpServersTyped' });
+    folderFiles.push({ host: 'claude-code', path: p.join(folder, '.mcp.json'), scope: 'workspace', shape: 'mcpServersTyped' });
+    folderFiles.push({ host: 'codex', path: p.join(folder, '.codex', 'config.toml'), scope: 'workspace', shape: 'codex' });
+    folderFiles.push({ host: 'cursor', path: p.join(folder, '.cursor', 'mcp.json'), scope: 'workspace', shape: 'mcpServers' });
   }
-  return files;
+  // a folder that is the home folder holds some user files themselves: each is listed once, as the user's
+  return [...files, ...folderFiles.filter((f) => !user.has(p.normalize(f.path)))];
 }

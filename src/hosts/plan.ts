@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { isObject } from '../common/json';
 import { parseJsonText } from '../import/parseText';
 import type { HostFile } from './catalog';
-import { jsonEntry, poolCommand, type PoolCommand } from './entries';
+import { jsonEntry, poolCommand, type PoolCommand, viaCmd } from './entries';
 import { setJson } from './jsonEdit';
 import { parseToml, setCodexServer, TomlEditError } from './tomlEdit';
 import { setTasakApp, YamlEditError } from './yamlEdit';
@@ -14,6 +14,8 @@ import { setTasakApp, YamlEditError } from './yamlEdit';
 /** One entry to route: its key in the host file, the pool's app, and the command to run without the pool. */
 export interface RouteRequest {
   readonly entry: string;
+  /** Where the entry sits, when not under the file's top-level servers (Claude Code's `['projects', <folder>, 'mcpServers']`). */
+  readonly at?: readonly string[];
   readonly app: string;
   readonly fallback?: readonly string[];
 }
@@ -42,6 +44,8 @@ export interface PlanOptions {
   readonly launcher: string;
   /** Reads a file's text; undefined when it does not exist. */
   readonly read: (file: string) => Promise<string | undefined>;
+  /** Where the hosts run (Windows: the hosts built on Node start the launcher through cmd). */
+  readonly platform?: NodeJS.Platform;
 }
 
 /** The edits that route `requests` through the pool in `file` (none when it already does). */
@@ -58,10 +62,25 @@ export async function planRoutes(file: HostFile, requests: readonly RouteRequest
         const parsed = parseJsonText(before ?? '');
         if ('error' in parsed) throw new HostEditError(file.path, `the file is not valid JSON (${parsed.error})`);
         if (parsed.value !== undefined && !isObject(parsed.value)) throw new HostEditError(file.path, 'the file must hold a JSON object');
-        const servers = isObject(parsed.value) ? parsed.value.mcpServers : undefined;
-        if (servers !== undefined && !isObject(servers)) throw new HostEditError(file.path, '"mcpServers" must be an object');
+        for (const r of requests) {
+          const servers = valueAt(parsed.value, r.at ?? ['mcpServers']);
+          if (servers !== undefined && !isObject(servers)) throw new HostEditError(file.path, `"${(r.at ?? ['mcpServers']).join('.')}" must be an object`);
+        }
         after = before ?? '';
-        for (const r of requests) after = setJson(after, ['mcpServers', r.entry], jsonEntry(file.shape, command(r), servers?.[r.entry]));
+        for (const r of requests) {
+          const at = r.at ?? ['mcpServers'];
+          let cmd = command(r);
+          if ((opts.platform ?? process.platform) === 'win32') {
+            const wrapped = viaCmd(cmd);
+            if (!wrapped)
+              throw new HostEditError(
+                file.path,
+                `on Windows the entry for "${r.entry}" runs through cmd.exe, which would misread one of its words (a quote, & | < > ^ % ! ( ), or spaces in more than one); copy it with Copy Client Configuration… and adjust it by hand`,
+              );
+            cmd = wrapped;
+          }
+          after = setJson(after, [...at, r.entry], jsonEntry(file.shape, cmd, valueAt(parsed.value, [...at, r.entry])));
+        }
         break;
       }
       case 'codex': {
@@ -96,8 +115,16 @@ export async function planRoutes(file: HostFile, requests: readonly RouteRequest
     if (e instanceof TomlEditError || e instanceof YamlEditError) throw new HostEditError(file.path, e.message);
     throw e;
   }
-  if (after !== before) edits.unshift({ path: file.path, before, after, scope: file.scope });
+  // the host's own file last: a connection file it names is there before it is named
+  if (after !== before) edits.push({ path: file.path, before, after, scope: file.scope });
   return edits;
+}
+
+/** The value at a key path of parsed JSON, if every step is an object. */
+function valueAt(value: unknown, keys: readonly string[]): unknown {
+  let v = value;
+  for (const k of keys) v = isObject(v) ? v[k] : undefined;
+  return v;
 }
 
 /** Codex keys of a streamable HTTP server. */

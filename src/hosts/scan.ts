@@ -61,7 +61,15 @@ async function tasakEntries(doc: unknown, source: string, read: ReadText, home: 
     const meta = isObject(def.meta) ? def.meta : {};
     const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
     if (def.type === 'mcp-remote' && typeof meta.server_url === 'string') {
-      entries.push({ name, command: 'npx', args: ['-y', 'mcp-remote', meta.server_url, ...strings(meta.args)] });
+      // as TASAK runs it (and as the importer reads it): its headers as mcp-remote's --header, its env as the process's
+      const headers = isObject(meta.headers) ? Object.entries(meta.headers).flatMap(([k, v]) => (typeof v === 'string' ? ['--header', `${k}: ${v}`] : [])) : [];
+      const env = isObject(meta.env) ? Object.fromEntries(Object.entries(meta.env).filter((kv): kv is [string, string] => typeof kv[1] === 'string')) : {};
+      entries.push({
+        name,
+        command: 'npx',
+        args: ['-y', 'mcp-remote', meta.server_url, ...strings(meta.args), ...headers],
+        ...(Object.keys(env).length ? { env } : {}),
+      });
     } else if (def.type === 'mcp' && typeof def.config === 'string') {
       const file = def.config.startsWith('~') ? path.join(home, def.config.slice(1)) : path.resolve(path.dirname(source), def.config);
       const json = await read(file).catch(() => undefined);
@@ -107,6 +115,10 @@ export interface PoolAppSummary {
 export interface RouteOffer {
   readonly file: HostFile;
   readonly entry: string;
+  /** Where the entry sits in the file, when not under its top-level servers (Claude Code's per-project servers). */
+  readonly at?: readonly string[];
+  /** The environment the host gives it: carried into a new app of the pool. */
+  readonly env?: Readonly<Record<string, string>>;
   /** What the entry runs now: it becomes the `--fallback`, so nothing is lost with the editor closed. */
   readonly command: string;
   readonly args: readonly string[];
@@ -123,19 +135,34 @@ export function routeOffers(scans: readonly HostFileScan[], apps: readonly PoolA
     for (const entry of scan.entries) {
       if (entry.command === undefined || pooledApp(entry) !== undefined) continue;
       // the portable .mcp.json is read by more than one host: offered once
-      if (offers.some((o) => o.file.path === scan.file.path && o.entry === entry.name)) continue;
+      if (offers.some((o) => o.file.path === scan.file.path && o.entry === entry.name && sameKeys(o.at, entry.at))) continue;
       const args = entry.args ?? [];
+      const where = {
+        file: scan.file,
+        entry: entry.name,
+        command: entry.command,
+        args,
+        ...(entry.at ? { at: entry.at } : {}),
+        ...(entry.env ? { env: entry.env } : {}),
+      };
       const remote = parseMcpRemoteCommand(entry.command, args);
       if (remote) {
         if (remote.url === undefined) continue;
-        const app = apps.find((a) => a.url !== undefined && sameUrl(a.url, remote.url as string));
-        offers.push({ file: scan.file, entry: entry.name, command: entry.command, args, url: remote.url, ...(app ? { app: app.name } : {}) });
+        // the same server as the pool's app only when it is reached as the same someone: an entry with its own
+        // headers or environment (a token, another account) becomes an app of its own
+        const anonymous = !entry.env && !Object.keys(remote.headers).length;
+        const app = anonymous ? apps.find((a) => a.url !== undefined && sameUrl(a.url, remote.url as string)) : undefined;
+        offers.push({ ...where, url: remote.url, ...(app ? { app: app.name } : {}) });
         continue;
       }
-      const app = apps.find((a) => a.command === entry.command && JSON.stringify(a.args ?? []) === JSON.stringify(args));
-      if (app) offers.push({ file: scan.file, entry: entry.name, command: entry.command, args, app: app.name });
+      const app = entry.env ? undefined : apps.find((a) => a.command === entry.command && JSON.stringify(a.args ?? []) === JSON.stringify(args));
+      if (app) offers.push({ ...where, app: app.name });
     }
   return offers;
+}
+
+function sameKeys(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  return JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
 }
 
 /** Same server: scheme, host and port case-insensitive, a trailing slash ignored. */

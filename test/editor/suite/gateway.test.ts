@@ -322,7 +322,7 @@ interface LmTools {
     const file = path.join(folder, '.mcp.json');
     const own = [STDIO_FIXTURE, '--name=gateway'];
     try {
-      fs.writeFileSync(file, JSON.stringify({ mcpServers: { notes: { type: 'stdio', command: process.execPath, args: own, env: { A: '1' } } } }, null, 2));
+      fs.writeFileSync(file, JSON.stringify({ mcpServers: { notes: { type: 'stdio', command: process.execPath, args: own, timeout: 30 } } }, null, 2));
       await api.hosts.scan();
       const offer = api.hosts.offers().find((o) => o.file.path === file && o.entry === 'notes');
       assert.ok(offer, 'offered');
@@ -333,7 +333,7 @@ interface LmTools {
       });
       assert.deepStrictEqual(r.apps, [APP]);
       const entry = (JSON.parse(fs.readFileSync(file, 'utf8')) as { mcpServers: Record<string, unknown> }).mcpServers.notes;
-      assert.deepStrictEqual(entry, { type: 'stdio', command: api.launcher, args: ['stdio', APP, '--fallback', process.execPath, ...own], env: { A: '1' } });
+      assert.deepStrictEqual(entry, { type: 'stdio', command: api.launcher, args: ['stdio', APP, '--fallback', process.execPath, ...own], timeout: 30 });
       assert.ok(!api.hosts.offers().some((o) => o.file.path === file), 'no longer offered');
     } finally {
       for (const f of fs.readdirSync(folder))

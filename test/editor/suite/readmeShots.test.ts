@@ -312,4 +312,38 @@ function stopProcess(child: ChildProcess | undefined): Promise<void> {
     );
     assert.ok(rowLabels(facts).includes('demo-remote'), JSON.stringify(rowLabels(facts)));
   });
+
+  it("Use the Pool in… Claude Code: the project's .mcp.json entry that ran its own mcp-remote, as a diff with the question beside it (screenshot readme-use-pool)", async () => {
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const file = path.join(folder, '.mcp.json');
+    const own = ['-y', 'mcp-remote', tasks.url];
+    const diffOpen = () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'mcp-pool-edit');
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.writeFileSync(
+      file,
+      `${JSON.stringify({ mcpServers: { tasks: { type: 'stdio', command: 'npx', args: own }, playwright: { type: 'stdio', command: 'npx', args: ['@playwright/mcp@latest'] } } }, null, 2)}\n`,
+    );
+    try {
+      const running = Promise.resolve(vscode.commands.executeCommand<unknown>(Commands.usePoolIn, 'claude-code', { file, apps: ['demo-remote'] }));
+      await waitFor(() => diffOpen() || undefined, 'the diff open');
+      const facts = await screenshot('readme-use-pool', { settleMs: 1200, notifications: true });
+      if (facts)
+        assert.ok(
+          facts.notifications?.some((n) => /Write "demo-remote" into Claude Code/.test(n)),
+          JSON.stringify(facts.notifications),
+        );
+      let settled = false;
+      const outcome = running.finally(() => (settled = true));
+      for (let i = 0; i < 40 && !settled; i++) {
+        await vscode.commands.executeCommand('notifications.clearAll');
+        await Promise.race([outcome, sleep(250)]);
+      }
+      assert.strictEqual(await outcome, undefined, 'dismissed: nothing written');
+      assert.deepStrictEqual((JSON.parse(fs.readFileSync(file, 'utf8')) as { mcpServers: Record<string, { args: string[] }> }).mcpServers.tasks.args, own);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
 });

@@ -8,7 +8,7 @@ import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, s
 import { join } from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser/lib/esm/main.js';
 import { load as loadYaml } from 'js-yaml';
-import { hostFiles, type HostFile, HostEditError, planRoutes, readHostText, StaleEditError, writeEdits } from '../../../src/hosts';
+import { fallbackOf, hostFiles, type HostFile, HostEditError, planRoutes, pooledApp, readHostText, StaleEditError, writeEdits } from '../../../src/hosts';
 import { toml } from '../../../src/hosts/toml';
 import { readImportCandidates } from '../../../src/import';
 import { tempDir } from '../tempDirs';
@@ -196,7 +196,8 @@ describe('hosts: Use the Pool in… writes each host format in place', () => {
     const { edits } = await route(f, [{ entry: 'atlassian', app: 'atlassian', fallback: ['npx', '-y', 'mcp-remote', 'https://mcp.atlassian.com/v1/sse'] }]);
     assert.deepEqual(
       edits.map((e) => e.path),
-      [f.path, join(h.home, '.tasak', 'mcp', 'atlassian.json')],
+      [join(h.home, '.tasak', 'mcp', 'atlassian.json'), f.path],
+      'the connection file first: tasak.yaml never names a file that is not there yet',
     );
     const text = readFileSync(f.path, 'utf8');
     for (const kept of ['# my TASAK', '# Jira and Confluence', '# shown']) assert.ok(text.includes(kept), kept);
@@ -243,6 +244,29 @@ describe('hosts: Use the Pool in… writes each host format in place', () => {
     assert.ok(lstatSync(f.path).isSymbolicLink());
     assert.deepEqual(JSON.parse(readFileSync(real, 'utf8')), { mcpServers: { notes: { command: LAUNCHER, args: ['stdio', 'notes'] } } });
     assert.equal(written[0].backup, `${real}.mcp-pool-backup-20261208T010203Z`);
+  });
+
+  it('Windows: hosts built on Node get the launcher through cmd /d /c (Node will not spawn a .cmd), read back as pooled; words cmd would misread are refused', async () => {
+    const h = home();
+    const f = h.file('claude-desktop');
+    const launcher = 'C:\\Users\\Jo Doe\\AppData\\Roaming\\Code\\User\\globalStorage\\x\\bin\\mcp-pool.cmd';
+    const plan = (fallback?: string[]) => planRoutes(f, [{ entry: 'jira', app: 'jira', fallback }], { launcher, read: readHostText, platform: 'win32' });
+    const [edit] = await plan(['npx', '-y', 'mcp-remote', 'https://mcp.atlassian.com/v1/mcp']);
+    const entry = (JSON.parse(edit.after) as { mcpServers: Record<string, { command: string; args: string[] }> }).mcpServers.jira;
+    assert.deepEqual(entry, {
+      command: 'cmd',
+      args: ['/d', '/c', launcher, 'stdio', 'jira', '--fallback', 'npx', '-y', 'mcp-remote', 'https://mcp.atlassian.com/v1/mcp'],
+    });
+    assert.equal(pooledApp({ name: 'jira', ...entry }), 'jira');
+    assert.deepEqual(fallbackOf({ name: 'jira', ...entry }), ['npx', '-y', 'mcp-remote', 'https://mcp.atlassian.com/v1/mcp']);
+    await assert.rejects(
+      plan(['npx', 'mcp-remote', 'https://x/mcp?a=1&b=2']),
+      /runs through cmd\.exe, which would misread one of its words.*Copy Client Configuration/,
+    );
+    await assert.rejects(plan(['node', 'C:\\My Servers\\s.js']), /misread/, 'a second word with a space');
+    // Codex starts a .cmd itself: no cmd there
+    const codex = await planRoutes(h.file('codex'), [{ entry: 'jira', app: 'jira' }], { launcher, read: readHostText, platform: 'win32' });
+    assert.match(codex[0].after, /command = "C:\\\\Users/);
   });
 
   it('a JSON file that is not an object, or broken, is refused with where and why', async () => {

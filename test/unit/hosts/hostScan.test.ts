@@ -75,4 +75,58 @@ describe('hosts: finding pool uses and entries that start their own server', () 
     assert.ok(entry);
     assert.deepEqual(fallbackOf(entry), ['npx', '-y', 'mcp-remote@latest', 'https://mcp.atlassian.com/v1/mcp/']);
   });
+
+  it("Claude Code's per-project servers are found and routed where they are; an entry reached as someone else (env, headers) is not the pool's app; TASAK's headers stay in the fallback", async () => {
+    const home = tempDir('host-scan-');
+    const files = hostFiles({ home, platform: 'linux', env: {}, workspaceFolders: [home] });
+    assert.equal(files.filter((f) => f.path === join(home, '.codex', 'config.toml')).length, 1, 'the home folder open: its files listed once');
+    const claude = files.find((f) => f.host === 'claude-code' && f.scope === 'user');
+    assert.ok(claude);
+    put(
+      claude.path,
+      JSON.stringify({
+        projects: {
+          '/work/app': {
+            mcpServers: {
+              jira: { type: 'stdio', command: 'npx', args: ['-y', 'mcp-remote', 'https://mcp.atlassian.com/v1/mcp'] },
+              jiraB: { type: 'stdio', command: 'npx', args: ['-y', 'mcp-remote', 'https://mcp.atlassian.com/v1/mcp'], env: { ACCOUNT: 'b' } },
+              jiraH: { type: 'stdio', command: 'npx', args: ['mcp-remote', 'https://mcp.atlassian.com/v1/mcp', '--header', 'Authorization: Bearer ${T}'] },
+            },
+          },
+        },
+      }),
+    );
+    put(
+      join(home, '.tasak', 'tasak.yaml'),
+      'wiki:\n  type: mcp-remote\n  meta:\n    server_url: https://wiki.example/mcp\n    headers: { X-Key: "${WIKI_KEY}" }\n',
+    );
+    const apps = [{ name: 'atlassian', url: 'https://mcp.atlassian.com/v1/mcp' }];
+    const offers = routeOffers(await scanHostFiles(files, readHostText, home), apps);
+    assert.deepEqual(
+      offers.map((o) => [o.entry, o.app, o.at?.join('/')]),
+      [
+        ['jira', 'atlassian', 'projects//work/app/mcpServers'],
+        ['jiraB', undefined, 'projects//work/app/mcpServers'],
+        ['jiraH', undefined, 'projects//work/app/mcpServers'],
+        ['wiki', undefined, undefined],
+      ],
+    );
+    assert.deepEqual(offers[1].env, { ACCOUNT: 'b' });
+    assert.deepEqual(offers[3].args, ['-y', 'mcp-remote', 'https://wiki.example/mcp', '--header', 'X-Key: ${WIKI_KEY}']);
+    const [jira] = offers;
+    await writeEdits(
+      await planRoutes(claude, [{ entry: jira.entry, app: 'atlassian', at: jira.at, fallback: [jira.command, ...jira.args] }], {
+        launcher: LAUNCHER,
+        read: readHostText,
+      }),
+    );
+    const after = JSON.parse((await readHostText(claude.path)) ?? '') as { projects: Record<string, { mcpServers: Record<string, unknown> }> };
+    assert.deepEqual(after.projects['/work/app'].mcpServers.jira, {
+      type: 'stdio',
+      command: LAUNCHER,
+      args: ['stdio', 'atlassian', '--fallback', 'npx', '-y', 'mcp-remote', 'https://mcp.atlassian.com/v1/mcp'],
+    });
+    assert.equal(Object.keys(after).length, 1, 'no top-level mcpServers made');
+    assert.deepEqual([...poolUses(await scanHostFiles(files, readHostText, home)).keys()], ['atlassian']);
+  });
 });
