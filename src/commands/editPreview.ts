@@ -7,13 +7,16 @@ import { Disposable } from '../common/lifecycle';
 import type { FileEdit } from '../hosts';
 import { tildify } from '../import';
 
-const SCHEME = 'mcp-pool-edit';
+export const EDIT_PREVIEW_SCHEME = 'mcp-pool-edit';
+const SCHEME = EDIT_PREVIEW_SCHEME;
 const WRITE = 'Write';
 const MULTI_TITLE = 'MCP Pool: changes to write';
 
 export class EditPreview extends Disposable implements vscode.TextDocumentContentProvider {
   private readonly texts = new Map<string, string>();
   private serial = 0;
+  /** Settles the question on screen, from the diff's title bar. */
+  private answer: ((write: boolean) => void) | undefined;
 
   constructor() {
     super();
@@ -48,19 +51,26 @@ export class EditPreview extends Disposable implements vscode.TextDocumentConten
         );
       }
       const files = edits.map((e) => tildify(e.path, home)).join(', ');
-      const pick = await vscode.window.showInformationMessage(
-        `MCP Pool: ${question} The diff shows the changes to ${files}; a backup of each existing file is kept beside it.`,
-        WRITE,
-        'Cancel',
-      );
-      return pick === WRITE;
+      // the answer comes from the notification, or from the diff's own title bar (Write / Discard) when
+      // the notification is out of sight (Do Not Disturb, or gone into the notification center)
+      const answered = new Promise<boolean>((resolve) => (this.answer = resolve));
+      const asked = vscode.window
+        .showInformationMessage(`MCP Pool: ${question} The diff shows the changes to ${files}; a backup of each existing file is kept.`, WRITE, 'Cancel')
+        .then((pick) => pick === WRITE);
+      return await Promise.race([answered, asked]);
     } finally {
+      this.answer = undefined;
       await this.close(pairs.map((p) => p.right.toString()));
       for (const p of pairs) {
         this.texts.delete(p.left.toString());
         this.texts.delete(p.right.toString());
       }
     }
+  }
+
+  /** Write (true) or Discard (false) from the diff's title bar; nothing when no question is open. */
+  settle(write: boolean): void {
+    this.answer?.(write);
   }
 
   /** Closes the tabs that show these proposed documents. */

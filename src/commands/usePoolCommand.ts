@@ -72,6 +72,8 @@ export function usePoolCommands(deps: UsePoolDeps): CommandTable {
       run: (arg?: AppArg, options?: UsePoolOptions) => usePoolIn(deps, arg, options),
       rejects: (args) => args.length >= 2,
     },
+    [Commands.writeProposed]: () => deps.preview.settle(true),
+    [Commands.discardProposed]: () => deps.preview.settle(false),
     [Commands.routeClients]: {
       run: (options?: RouteOptions) => routeClients(deps, options),
       rejects: (args) => args.length >= 1,

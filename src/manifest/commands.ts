@@ -27,6 +27,8 @@ export const Commands = {
   copyClientConfig: 'mcpPool.copyClientConfig',
   usePoolIn: 'mcpPool.usePoolIn',
   routeClients: 'mcpPool.routeClients',
+  writeProposed: 'mcpPool.writeProposed',
+  discardProposed: 'mcpPool.discardProposed',
 } as const;
 
 /** Commands the extension registers for its own UI only (not in package.json, not in the palette). */

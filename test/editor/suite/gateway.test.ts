@@ -317,6 +317,34 @@ interface LmTools {
     }
   });
 
+  it("Use the Pool in… writes when Write is chosen in the diff's title bar (the notification out of sight), and the diff closes", async () => {
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const dir = path.join(folder, '.codex');
+    const file = path.join(dir, 'config.toml');
+    const diffTabs = () =>
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'mcp-pool-edit');
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(file, '# my Codex\n');
+      const running = Promise.resolve(
+        vscode.commands.executeCommand<{ files: { path: string; backup?: string }[] }>('mcpPool.usePoolIn', 'codex', { file, apps: [APP] }),
+      );
+      await waitFor(() => diffTabs().length || undefined, 'the diff open');
+      await vscode.commands.executeCommand('notifications.toggleDoNotDisturbMode').then(undefined, () => undefined);
+      await vscode.commands.executeCommand('mcpPool.writeProposed');
+      const r = await running;
+      assert.strictEqual(r.files[0].path, file);
+      assert.match(fs.readFileSync(file, 'utf8'), /^# my Codex\n\n\[mcp_servers\.gw\]\ncommand = /);
+      await waitFor(() => diffTabs().length === 0 || undefined, 'the diff closed');
+    } finally {
+      await vscode.commands.executeCommand('notifications.toggleDoNotDisturbMode').then(undefined, () => undefined);
+      await vscode.commands.executeCommand('notifications.clearAll');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("Route Clients Through the Pool… turns a folder's .mcp.json entry that runs the app's own command into the pool's, that command kept as --fallback", async () => {
     const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
     const file = path.join(folder, '.mcp.json');
