@@ -1,11 +1,12 @@
 // "Use the Pool in…" against real files in a temporary HOME: each host's format merged in place
-// (comments, other keys, other servers kept byte for byte), a backup beside the file with its
+// (comments, other keys, other servers kept byte for byte), a backup in the backup folder with its
 // permissions, nothing written when the file changed after the diff was shown, links written
 // through, and every result read back by the format's parser (and our importer, which reads the
 // same files the hosts read).
 import * as assert from 'node:assert/strict';
-import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { basename, join } from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser/lib/esm/main.js';
 import { load as loadYaml } from 'js-yaml';
 import { fallbackOf, hostFiles, type HostFile, HostEditError, planRoutes, pooledApp, readHostText, StaleEditError, writeEdits } from '../../../src/hosts';
@@ -37,9 +38,21 @@ function put(file: string, text: string, mode = 0o600): void {
   chmodSync(file, mode);
 }
 
+/** The backup folder in the temporary HOME the file belongs to. */
+function backupDir(file: HostFile): string {
+  const at = file.path.indexOf('mcp-pool-test-hosts-');
+  return join(file.path.slice(0, file.path.indexOf('/', at)), '.mcp-pool', 'backups');
+}
+
+/** Where writeEdits keeps the backups of `real`. */
+function backupsOf(file: HostFile, original: string): string {
+  const real = realpathSync(original);
+  return join(backupDir(file), `${createHash('sha256').update(real).digest('hex').slice(0, 12)}-${basename(real)}`);
+}
+
 async function route(file: HostFile, requests: Parameters<typeof planRoutes>[1]) {
   const edits = await planRoutes(file, requests, { launcher: LAUNCHER, read: readHostText });
-  return { edits, written: await writeEdits(edits, new Date('2026-12-08T01:02:03Z')) };
+  return { edits, written: await writeEdits(edits, new Date('2026-12-08T01:02:03Z'), { backupDir: backupDir(file) }) };
 }
 
 describe('hosts: Use the Pool in… writes each host format in place', () => {
@@ -64,7 +77,7 @@ describe('hosts: Use the Pool in… writes each host format in place', () => {
     assert.equal(after.numStartups, 12);
     assert.deepEqual(after.projects, { '/x': { allowedTools: [] } });
     assert.equal(statSync(f.path).mode & 0o777, 0o600);
-    assert.equal(written[0].backup, `${f.path}.mcp-pool-backup-20261208T010203Z`);
+    assert.equal(written[0].backup, join(backupsOf(f, f.path), '20261208T010203Z'));
     assert.equal(readFileSync(written[0].backup, 'utf8'), before);
     assert.equal(statSync(written[0].backup).mode & 0o777, 0o600);
     // the same request again changes nothing
@@ -226,7 +239,7 @@ describe('hosts: Use the Pool in… writes each host format in place', () => {
     const edits = await planRoutes(f, [{ entry: 'notes', app: 'notes' }], { launcher: LAUNCHER, read: readHostText });
     put(f.path, '{ "mcpServers": { "mine": { "command": "x" } } }\n');
     await assert.rejects(
-      writeEdits(edits),
+      writeEdits(edits, undefined, { backupDir: backupDir(f) }),
       (e: unknown) => e instanceof StaleEditError && /changed since the changes were shown; nothing was written/.test(e.message),
     );
     assert.equal(readFileSync(f.path, 'utf8'), '{ "mcpServers": { "mine": { "command": "x" } } }\n');
@@ -243,7 +256,7 @@ describe('hosts: Use the Pool in… writes each host format in place', () => {
     const { written } = await route(f, [{ entry: 'notes', app: 'notes' }]);
     assert.ok(lstatSync(f.path).isSymbolicLink());
     assert.deepEqual(JSON.parse(readFileSync(real, 'utf8')), { mcpServers: { notes: { command: LAUNCHER, args: ['stdio', 'notes'] } } });
-    assert.equal(written[0].backup, `${real}.mcp-pool-backup-20261208T010203Z`);
+    assert.equal(written[0].backup, join(backupsOf(f, real), '20261208T010203Z'));
   });
 
   it('Windows: hosts built on Node get the launcher through cmd /d /c (Node will not spawn a .cmd), read back as pooled; words cmd would misread are refused', async () => {
