@@ -55,7 +55,11 @@ export class EditPreview extends Disposable implements vscode.TextDocumentConten
       // the notification is out of sight (Do Not Disturb, or gone into the notification center)
       const answered = new Promise<boolean>((resolve) => (this.answer = resolve));
       const asked = vscode.window
-        .showInformationMessage(`MCP Pool: ${question} The diff shows the changes to ${files}; a backup of each existing file is kept.`, WRITE, 'Cancel')
+        .showInformationMessage(
+          `MCP Pool: ${question} The diff shows the changes to ${files}; a backup of each existing file is kept in ~/.mcp-pool/backups.`,
+          WRITE,
+          'Cancel',
+        )
         .then((pick) => pick === WRITE);
       return await Promise.race([answered, asked]);
     } finally {

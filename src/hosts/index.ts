@@ -9,8 +9,8 @@ export { HostEditError, planRoutes } from './plan';
 export type { FileEdit, PlanOptions, RouteRequest } from './plan';
 export { poolUses, routeOffers, sameUrl, scanHostFiles } from './scan';
 export type { HostFileScan, PoolAppSummary, PoolUse, ReadText, RouteOffer } from './scan';
-export { StaleEditError, writeEdits } from './writeEdits';
-export type { WrittenFile } from './writeEdits';
+export { defaultBackupDir, StaleEditError, WriteEditsError, writeEdits } from './writeEdits';
+export type { WriteOptions, WrittenFile } from './writeEdits';
 
 import { promises as fs } from 'node:fs';
 

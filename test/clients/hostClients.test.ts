@@ -50,7 +50,9 @@ describe('host clients: their own CLIs reach the warm pool through what Use the 
     const route = async (host: 'claude-code' | 'codex') => {
       const file = files.find((f) => f.host === host && f.scope === 'user');
       assert.ok(file);
-      await writeEdits(await planRoutes(file, [{ entry: 'notes', app: 'notes' }], { launcher, read: readHostText }));
+      await writeEdits(await planRoutes(file, [{ entry: 'notes', app: 'notes' }], { launcher, read: readHostText }), undefined, {
+        backupDir: join(home, '.mcp-pool', 'backups'),
+      });
     };
     // only what a host passes on: no MCP_POOL_* from this process
     const env = {

@@ -261,7 +261,7 @@ interface LmTools {
         write: true,
       });
       assert.strictEqual(r.files[0].path, file);
-      assert.ok(r.files[0].backup && fs.existsSync(r.files[0].backup), 'a backup beside it');
+      assert.ok(r.files[0].backup && fs.existsSync(r.files[0].backup), 'a backup kept');
       const text = fs.readFileSync(file, 'utf8');
       assert.match(text, /\/\/ mine/);
       const servers = (JSON.parse(text.replace('// mine', '')) as { mcpServers: Record<string, { command: string; args: string[] }> }).mcpServers;

@@ -60,6 +60,8 @@ describe('hosts: finding pool uses and entries that start their own server', () 
         launcher: LAUNCHER,
         read: readHostText,
       }),
+      undefined,
+      { backupDir: join(home, '.mcp-pool', 'backups') },
     );
     const again = await scanHostFiles(files, readHostText, home);
     assert.equal(
@@ -119,6 +121,8 @@ describe('hosts: finding pool uses and entries that start their own server', () 
         launcher: LAUNCHER,
         read: readHostText,
       }),
+      undefined,
+      { backupDir: join(home, '.mcp-pool', 'backups') },
     );
     const after = JSON.parse((await readHostText(claude.path)) ?? '') as { projects: Record<string, { mcpServers: Record<string, unknown> }> };
     assert.deepEqual(after.projects['/work/app'].mcpServers.jira, {
