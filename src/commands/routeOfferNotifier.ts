@@ -2,6 +2,7 @@
 // that start their own mcp-remote (or a pooled app's own command), say so and offer to route them
 // through the pool. Nothing is written from here: "Review…" runs Route Clients Through the Pool…,
 // which shows the diff first.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle';
 import type { HostConfigs } from '../gatewayHost/hostConfigs';
@@ -49,12 +50,14 @@ function keyOf(o: RouteOffer): string {
   return `${o.file.path}#${o.entry}`;
 }
 
-/** `Claude Code's "atlassian" and Codex's "atlassian", "github" start their own mcp-remote`. */
+/** `Claude Code's "atlassian" and Codex's "atlassian", "github" start a server of their own`. */
 function summary(offers: readonly RouteOffer[]): string {
   const byHost = new Map<string, string[]>();
-  for (const o of offers) byHost.set(hostLabel(o.file.host), [...(byHost.get(hostLabel(o.file.host)) ?? []), `"${o.entry}"`]);
-  const parts = [...byHost].map(
-    ([host, entries]) => `${host}'s ${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ` and ${entries.length - 3} more` : ''}`,
-  );
+  for (const o of offers) {
+    // the portable .mcp.json is read by several hosts: named as what it is
+    const who = o.file.scope === 'workspace' && path.basename(o.file.path) === '.mcp.json' ? "this folder's .mcp.json" : hostLabel(o.file.host);
+    byHost.set(who, [...(byHost.get(who) ?? []), `"${o.entry}"`]);
+  }
+  const parts = [...byHost].map(([who, entries]) => `${who}'s ${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ` and ${entries.length - 3} more` : ''}`);
   return `${parts.join(' and ')} start${offers.length === 1 ? 's' : ''} a server of ${offers.length === 1 ? 'its' : 'their'} own`;
 }

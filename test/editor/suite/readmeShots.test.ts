@@ -329,11 +329,17 @@ function stopProcess(child: ChildProcess | undefined): Promise<void> {
       const running = Promise.resolve(vscode.commands.executeCommand<unknown>(Commands.usePoolIn, 'claude-code', { file, apps: ['demo-remote'] }));
       await waitFor(() => diffOpen() || undefined, 'the diff open');
       const facts = await screenshot('readme-use-pool', { settleMs: 1200, notifications: true });
-      if (facts)
+      if (facts) {
         assert.ok(
           facts.notifications?.some((n) => /Write "demo-remote" into Claude Code/.test(n)),
           JSON.stringify(facts.notifications),
         );
+        // found on its own, and offered once
+        assert.ok(
+          facts.notifications?.some((n) => /this folder's \.mcp\.json's "tasks" starts a server of its own/.test(n)),
+          JSON.stringify(facts.notifications),
+        );
+      }
       let settled = false;
       const outcome = running.finally(() => (settled = true));
       for (let i = 0; i < 40 && !settled; i++) {
