@@ -125,7 +125,17 @@ export default tseslint.config(
   {
     // the editor layer: through the pool's door only, and never upward
     files: ['src/**'],
-    ignores: ['src/pool/**', 'src/reaper/**', 'src/cli/**', 'src/gateway/**', 'src/contract/**', 'src/import/**', 'src/hosts/**', 'src/common/**', 'src/manifest/**'],
+    ignores: [
+      'src/pool/**',
+      'src/reaper/**',
+      'src/cli/**',
+      'src/gateway/**',
+      'src/contract/**',
+      'src/import/**',
+      'src/hosts/**',
+      'src/common/**',
+      'src/manifest/**',
+    ],
     rules: { 'no-restricted-imports': restricted({ patterns: [poolDoor] }) },
   },
   ...Object.entries(EDITOR_ORDER)
