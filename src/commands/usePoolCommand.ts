@@ -100,7 +100,7 @@ async function usePoolIn(deps: UsePoolDeps, arg?: AppArg, options: UsePoolOption
   const apps = options.apps ?? (await pickApps(deps, file, offers, fromRow));
   if (!apps?.length) return undefined;
   for (const app of apps) if (!deps.pool.spec(app)) throw new Error(`no app named "${app}" is configured`);
-  const needsFallback = apps.some((a) => deps.pool.spec(a)?.kind === 'remote' && !offers.some((o) => o.app === a));
+  const needsFallback = apps.some((a) => fallbackFor(deps, a) !== undefined && !offers.some((o) => o.app === a) && !ownEntry(deps, file, a));
   const fallback = options.fallback ?? (needsFallback && !options.write ? await pickFallback() : true);
   if (fallback === undefined) return undefined;
   const requests: RouteRequest[] = apps.map((app) => {
@@ -109,8 +109,8 @@ async function usePoolIn(deps: UsePoolDeps, arg?: AppArg, options: UsePoolOption
     // an entry of that name that runs something else keeps it as its fallback: nothing the client ran is lost
     const mine = ownEntry(deps, file, app);
     if (mine?.command !== undefined) return { entry: app, app, fallback: [mine.command, ...(mine.args ?? [])] };
-    const spec = deps.pool.spec(app);
-    return { entry: app, app, ...(fallback && spec?.kind === 'remote' ? { fallback: mcpRemoteFallback(spec.url) } : {}) };
+    const own = fallback ? fallbackFor(deps, app) : undefined;
+    return { entry: app, app, ...(own ? { fallback: own } : {}) };
   });
   const edits = await planRoutes(file, requests, { launcher, read: readHostText });
   const where = hostFileLabel(file);
@@ -222,6 +222,20 @@ function verifyLater(deps: UsePoolDeps, edits: readonly FileEdit[], apps: readon
   timer.unref?.();
 }
 
+/**
+ * What a client runs for `app` with the editor closed: `npx -y mcp-remote <url>` for a remote app,
+ * the command itself for a local one — unless it needs what a configuration line cannot carry
+ * (its environment, a working folder, a secret reference).
+ */
+function fallbackFor(deps: UsePoolDeps, app: string): string[] | undefined {
+  const spec = deps.pool.spec(app);
+  if (!spec) return undefined;
+  if (spec.kind === 'remote') return mcpRemoteFallback(spec.url);
+  const words = [spec.command, ...spec.args];
+  if (Object.keys(spec.env).length || spec.cwd !== undefined || words.some((w) => w.includes('${'))) return undefined;
+  return words;
+}
+
 /** The entry of the file named like `app` that runs a command of its own (not through the pool), if any. */
 function ownEntry(deps: UsePoolDeps, file: HostFile, app: string): HostEntry | undefined {
   const scan = deps.hosts.lastScan().find((s) => s.file.path === file.path);
@@ -322,13 +336,13 @@ async function pickFallback(): Promise<boolean | undefined> {
     [
       {
         label: 'With a fallback',
-        description: '--fallback npx -y mcp-remote <url>',
-        detail: 'With the editor closed, the client runs mcp-remote itself',
+        description: "--fallback npx -y mcp-remote <url>, or a local app's own command",
+        detail: 'With the editor closed, the client runs the server itself',
         value: true,
       },
       { label: 'Pool only', detail: 'With the editor closed, the client sees the server fail to start', value: false },
     ],
-    { title: 'MCP Pool: Use the Pool in…', placeHolder: 'For remote apps, when the editor is closed…' },
+    { title: 'MCP Pool: Use the Pool in…', placeHolder: 'When the editor is closed…' },
   );
   return pick?.value;
 }

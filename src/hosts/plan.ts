@@ -4,10 +4,9 @@
 // and write only once confirmed.
 import * as path from 'node:path';
 import { isObject } from '../common/json';
-import { parseJsonText } from '../import/parseText';
 import type { HostFile } from './catalog';
 import { jsonEntry, poolCommand, type PoolCommand, viaCmd } from './entries';
-import { setJson } from './jsonEdit';
+import { readJson, setJson } from './jsonEdit';
 import { parseToml, setCodexServer, TomlEditError } from './tomlEdit';
 import { setTasakApp, YamlEditError } from './yamlEdit';
 
@@ -59,7 +58,7 @@ export async function planRoutes(file: HostFile, requests: readonly RouteRequest
       case 'mcpServers':
       case 'mcpServersTyped':
       case 'copilot': {
-        const parsed = parseJsonText(before ?? '');
+        const parsed = readJson(before ?? '');
         if ('error' in parsed) throw new HostEditError(file.path, `the file is not valid JSON (${parsed.error})`);
         if (parsed.value !== undefined && !isObject(parsed.value)) throw new HostEditError(file.path, 'the file must hold a JSON object');
         for (const r of requests) {

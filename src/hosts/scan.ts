@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { isObject } from '../common/json';
 import { parseMcpRemoteCommand } from '../import/mcpRemoteCommand';
 import { parseJsonText, parseYamlText } from '../import/parseText';
+import { readJson } from './jsonEdit';
 import type { HostFile } from './catalog';
 import { codexEntries, type HostEntry, jsonEntries, pooledApp } from './entries';
 import { parseToml } from './tomlEdit';
@@ -37,7 +38,7 @@ async function scanFile(file: HostFile, read: ReadText, home: string): Promise<H
     case 'mcpServers':
     case 'mcpServersTyped':
     case 'copilot': {
-      const parsed = parseJsonText(text);
+      const parsed = readJson(text);
       return 'error' in parsed ? { file, exists: true, entries: [], problem: parsed.error } : { file, exists: true, entries: jsonEntries(parsed.value) };
     }
     case 'codex': {

@@ -266,7 +266,8 @@ interface LmTools {
       assert.match(text, /\/\/ mine/);
       const servers = (JSON.parse(text.replace('// mine', '')) as { mcpServers: Record<string, { command: string; args: string[] }> }).mcpServers;
       assert.deepStrictEqual(servers.mine, { command: 'x' });
-      assert.deepStrictEqual(servers[APP], { command: api.launcher, args: ['stdio', APP] });
+      // a local app's own command is its fallback (it needs no env, folder or secret)
+      assert.deepStrictEqual(servers[APP], { command: api.launcher, args: ['stdio', APP, '--fallback', process.execPath, STDIO_FIXTURE, '--name=gateway'] });
       await waitFor(
         () => api.hosts.usedBy(APP).some((l) => l.startsWith('Cursor (') && l.endsWith(`${path.sep}.cursor${path.sep}mcp.json)`)),
         'the hover names Cursor',
@@ -300,7 +301,10 @@ interface LmTools {
       const running = vscode.commands.executeCommand<unknown>('mcpPool.usePoolIn', 'codex', { file, apps: [APP] });
       const [tab] = await waitFor(() => (diffTabs().length ? diffTabs() : undefined), 'the diff open');
       const proposed = await vscode.workspace.openTextDocument((tab.input as vscode.TabInputTextDiff).modified);
-      assert.match(proposed.getText(), /^# my Codex\nmodel = "o5"\n\n\[mcp_servers\.gw\]\ncommand = ".*mcp-pool"\nargs = \[ "stdio", "gw" \]\n$/);
+      assert.match(
+        proposed.getText(),
+        /^# my Codex\nmodel = "o5"\n\n\[mcp_servers\.gw\]\ncommand = ".*mcp-pool"\nargs = \[ "stdio", "gw", "--fallback", ".*", "--name=gateway" \]\n$/,
+      );
       // the question appears just after the diff: dismiss it once it is there
       let settled = false;
       const outcome = Promise.resolve(running).finally(() => (settled = true));

@@ -282,6 +282,15 @@ describe('hosts: Use the Pool in… writes each host format in place', () => {
     assert.match(codex[0].after, /command = "C:\\\\Users/);
   });
 
+  it('a JSON file of comments only is a file with no servers yet: the entry is added, the comment kept', async () => {
+    const h = home();
+    const f = h.file('cursor');
+    put(f.path, '// servers for Cursor\n');
+    const [edit] = await planRoutes(f, [{ entry: 'notes', app: 'notes' }], { launcher: LAUNCHER, read: readHostText });
+    assert.match(edit.after, /\/\/ servers for Cursor/);
+    assert.deepEqual(parseJsonc(edit.after), { mcpServers: { notes: { command: LAUNCHER, args: ['stdio', 'notes'] } } });
+  });
+
   it('a JSON file that is not an object, or broken, is refused with where and why', async () => {
     const h = home();
     const f = h.file('cursor');
