@@ -84,6 +84,7 @@ describe('Apps view (pure parts)', () => {
         'mcpPool.restartApp',
         'mcpPool.revokeSampling',
         'mcpPool.showOutput',
+        'mcpPool.usePoolIn',
       ]);
       assert.deepEqual(commandsFor('app.starting.auth'), [
         'mcpPool.authorize',
@@ -94,6 +95,7 @@ describe('Apps view (pure parts)', () => {
         'mcpPool.restartApp',
         'mcpPool.revokeSampling',
         'mcpPool.showOutput',
+        'mcpPool.usePoolIn',
       ]);
       assert.deepEqual(commandsFor('app.running.auth'), [
         'mcpPool.authorize',
@@ -105,6 +107,7 @@ describe('Apps view (pure parts)', () => {
         'mcpPool.restartApp',
         'mcpPool.revokeSampling',
         'mcpPool.showOutput',
+        'mcpPool.usePoolIn',
       ]);
       assert.deepEqual(commandsFor('app.stopped'), [
         'mcpPool.copyClientConfig',
@@ -113,6 +116,7 @@ describe('Apps view (pure parts)', () => {
         'mcpPool.revokeSampling',
         'mcpPool.showOutput',
         'mcpPool.startApp',
+        'mcpPool.usePoolIn',
       ]);
       assert.deepEqual(commandsFor('app.crashed'), [
         'mcpPool.copyClientConfig',
@@ -121,6 +125,7 @@ describe('Apps view (pure parts)', () => {
         'mcpPool.revokeSampling',
         'mcpPool.showOutput',
         'mcpPool.startApp',
+        'mcpPool.usePoolIn',
       ]);
       assert.deepEqual(commandsFor('app.stopping'), ['mcpPool.showOutput']);
       assert.deepEqual(commandsFor('app.blocked'), ['mcpPool.showOutput']);
