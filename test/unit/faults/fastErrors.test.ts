@@ -28,7 +28,8 @@ describe('faults: errors tell the truth, fast', function () {
     controller.abort();
     await expectCode(call, 'cancelled', /cancelled while "slow" was starting/);
     const ms = Date.now() - t0;
-    assert.ok(ms < 500, `the cancel took ${ms} ms`);
+    // at once, not at the start's 20 s timeout (a loaded 2-core CI box took 527 ms once: no tight bound)
+    assert.ok(ms < 5_000, `the cancel took ${ms} ms`);
     const snap = pool.snapshot('slow')!;
     assert.equal(snap.errors, 0, 'a cancel is no error of the app');
     assert.equal(snap.lastError, undefined);
