@@ -38,6 +38,8 @@ export class EditPreview extends Disposable implements vscode.TextDocumentConten
     };
     const pairs = edits.map((e) => ({ edit: e, left: uri(e, 'before'), right: uri(e, 'after') }));
     const home = os.homedir();
+    // ready before the diff shows: its title bar can answer as soon as it is on screen
+    const answered = new Promise<boolean>((resolve) => (this.answer = resolve));
     try {
       if (pairs.length === 1) {
         const { edit, left, right } = pairs[0];
@@ -53,7 +55,6 @@ export class EditPreview extends Disposable implements vscode.TextDocumentConten
       const files = edits.map((e) => tildify(e.path, home)).join(', ');
       // the answer comes from the notification, or from the diff's own title bar (Write / Discard) when
       // the notification is out of sight (Do Not Disturb, or gone into the notification center)
-      const answered = new Promise<boolean>((resolve) => (this.answer = resolve));
       const asked = vscode.window
         .showInformationMessage(
           `MCP Pool: ${question} The diff shows the changes to ${files}; a backup of each existing file is kept in ~/.mcp-pool/backups.`,

@@ -298,7 +298,7 @@ interface LmTools {
     try {
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(file, before);
-      const running = vscode.commands.executeCommand<unknown>('mcpPool.usePoolIn', 'codex', { file, apps: [APP] });
+      const running = vscode.commands.executeCommand<unknown>('mcpPool.usePoolIn', 'codex', { file, apps: [APP], fallback: true });
       const [tab] = await waitFor(() => (diffTabs().length ? diffTabs() : undefined), 'the diff open');
       const proposed = await vscode.workspace.openTextDocument((tab.input as vscode.TabInputTextDiff).modified);
       assert.match(
@@ -333,7 +333,7 @@ interface LmTools {
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(file, '# my Codex\n');
       const running = Promise.resolve(
-        vscode.commands.executeCommand<{ files: { path: string; backup?: string }[] }>('mcpPool.usePoolIn', 'codex', { file, apps: [APP] }),
+        vscode.commands.executeCommand<{ files: { path: string; backup?: string }[] }>('mcpPool.usePoolIn', 'codex', { file, apps: [APP], fallback: true }),
       );
       await waitFor(() => diffTabs().length || undefined, 'the diff open');
       await vscode.commands.executeCommand('notifications.toggleDoNotDisturbMode').then(undefined, () => undefined);
