@@ -2,6 +2,7 @@
 // Claude Desktop, TASAK) and the files each keeps its servers in. Only paths are computed here;
 // a file that does not exist is one the host would read if it did.
 import * as path from 'node:path';
+import { claudeDesktopDir } from '../import/sources';
 
 export type HostId = 'copilot' | 'claude-code' | 'codex' | 'cursor' | 'claude-desktop' | 'tasak';
 
@@ -58,18 +59,12 @@ export function hostFiles(opts: HostFilesOptions): HostFile[] {
   const p = opts.platform === 'win32' ? path.win32 : path.posix;
   const { home, env } = opts;
   const appData = env.APPDATA || p.join(home, 'AppData', 'Roaming');
-  const claudeDesktopDir =
-    opts.platform === 'darwin'
-      ? p.join(home, 'Library', 'Application Support', 'Claude')
-      : opts.platform === 'win32'
-        ? p.join(appData, 'Claude')
-        : p.join(home, '.config', 'Claude');
   const files: HostFile[] = [
     { host: 'copilot', path: p.join(env.COPILOT_HOME || p.join(home, '.copilot'), 'mcp-config.json'), scope: 'user', shape: 'copilot' },
     { host: 'claude-code', path: p.join(env.CLAUDE_CONFIG_DIR || home, '.claude.json'), scope: 'user', shape: 'mcpServersTyped' },
     { host: 'codex', path: p.join(env.CODEX_HOME || p.join(home, '.codex'), 'config.toml'), scope: 'user', shape: 'codex' },
     { host: 'cursor', path: p.join(home, '.cursor', 'mcp.json'), scope: 'user', shape: 'mcpServers' },
-    { host: 'claude-desktop', path: p.join(claudeDesktopDir, 'claude_desktop_config.json'), scope: 'user', shape: 'mcpServers' },
+    { host: 'claude-desktop', path: p.join(claudeDesktopDir(home, opts.platform, appData), 'claude_desktop_config.json'), scope: 'user', shape: 'mcpServers' },
     { host: 'tasak', path: p.join(home, '.tasak', 'tasak.yaml'), scope: 'user', shape: 'tasak' },
   ];
   const user = new Set(files.map((f) => p.normalize(f.path)));

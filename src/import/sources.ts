@@ -15,6 +15,16 @@ export interface FindImportSourcesOptions {
   readonly vscodeUserDir?: string;
 }
 
+/** Claude Desktop's folder (its claude_desktop_config.json) on `platform`; `appData` is %APPDATA% on Windows. */
+export function claudeDesktopDir(home: string, platform: NodeJS.Platform, appData: string): string {
+  const p = platform === 'win32' ? path.win32 : path.posix;
+  return platform === 'darwin'
+    ? p.join(home, 'Library', 'Application Support', 'Claude')
+    : platform === 'win32'
+      ? p.join(appData, 'Claude')
+      : p.join(home, '.config', 'Claude');
+}
+
 /** Candidate files, user ones first, then each workspace folder's; no path appears twice. */
 export function findImportSources(opts: FindImportSourcesOptions): ImportSource[] {
   const p = opts.platform === 'win32' ? path.win32 : path.posix;
@@ -38,12 +48,7 @@ export function findImportSources(opts: FindImportSourcesOptions): ImportSource[
       : opts.platform === 'win32'
         ? p.join(appData, 'Code', 'User')
         : p.join(home, '.config', 'Code', 'User'));
-  const claudeDir =
-    opts.platform === 'darwin'
-      ? p.join(home, 'Library', 'Application Support', 'Claude')
-      : opts.platform === 'win32'
-        ? p.join(appData, 'Claude')
-        : p.join(home, '.config', 'Claude');
+  const claudeDir = claudeDesktopDir(home, opts.platform, appData);
 
   add(p.join(vscodeUserDir, 'mcp.json'), 'vscode', 'user');
   add(p.join(claudeDir, 'claude_desktop_config.json'), 'claude', 'user');
